@@ -1,0 +1,164 @@
+/**
+ * The one data model shared by live, remote and replay (see ARCHITECTURE.md).
+ * Every unit is explicit in the field name or its comment: bytes, percent,
+ * milliseconds since the Unix epoch.
+ */
+
+/** Bumped whenever a field changes meaning or a required field is added. */
+export const SAMPLE_VERSION = 1;
+
+export interface HostFacts {
+  hostname: string;
+  /** e.g. "Debian GNU/Linux 12", "macOS 14.5". */
+  os: string;
+  kernel: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  /** Bytes of physical memory. */
+  memTotal: number;
+  /** When the machine booted, ms since epoch. */
+  bootTime: number;
+}
+
+/** Shares of CPU time in percent. For the total they are of all cores together (0–100). */
+export interface CpuShare {
+  /** user + nice */
+  user: number;
+  /** system + irq + softirq */
+  system: number;
+  iowait: number;
+  steal: number;
+  idle: number;
+  /** Everything that is not idle or iowait: what "CPU use" means on the graphs. */
+  busy: number;
+}
+
+export interface CpuStats {
+  total: CpuShare;
+  cores: CpuShare[];
+  /**
+   * Lowest and highest total busy % seen inside the interval by the fast watch.
+   * Equal to total.busy when no fast watch ran.
+   */
+  busyMin: number;
+  busyMax: number;
+}
+
+export interface MemoryStats {
+  /** All in bytes. used = total - available (what the kernel can't give back). */
+  total: number;
+  used: number;
+  available: number;
+  free: number;
+  cached: number;
+  buffers: number;
+  swapTotal: number;
+  swapUsed: number;
+  /** Lowest and highest `used` seen inside the interval (fast watch); equal to used without one. */
+  usedMin: number;
+  usedMax: number;
+}
+
+export interface LoadAverage {
+  one: number;
+  five: number;
+  fifteen: number;
+}
+
+export interface TaskCounts {
+  total: number;
+  running: number;
+  sleeping: number;
+  /** Uninterruptible sleep, state D. */
+  blocked: number;
+  stopped: number;
+  zombie: number;
+  /** Kernel idle threads, state I. */
+  idle: number;
+}
+
+/** Pressure stall information, percent of time some task stalled over the last 10 s. */
+export interface Pressure {
+  cpu: number | null;
+  memory: number | null;
+  io: number | null;
+}
+
+export interface ProcessStats {
+  pid: number;
+  ppid: number;
+  uid: number;
+  user: string;
+  /** The short name (comm), e.g. "node"; may contain spaces and parentheses. */
+  name: string;
+  /** Full command line; empty for kernel threads. */
+  cmd: string;
+  /** One-letter kernel state: R S D Z T I … */
+  state: string;
+  /** When the process started, ms since epoch. (pid, startTime) identifies a process across PID reuse. */
+  startTime: number;
+  /** Percent of one core over the interval (top's convention: can exceed 100 on several cores). */
+  cpu: number;
+  /** Resident set size, bytes. */
+  rss: number;
+  /** rss as a percent of physical memory. */
+  memPercent: number;
+  threads: number;
+  kernelThread: boolean;
+  /** Peak RSS (VmHWM) in bytes when it was read this interval; a peak between scans shows here. */
+  rssPeak?: number;
+  /**
+   * Percent of one core used during the interval by children that exited and were
+   * reaped by this process (cutime + cstime): how short-lived processes are seen.
+   */
+  childCpu?: number;
+  /** Seen by a burst scan inside the interval but gone at the tick. */
+  exited?: boolean;
+}
+
+export interface NetInterfaceStats {
+  name: string;
+  rxBytesPerSec: number;
+  txBytesPerSec: number;
+}
+
+export interface FilesystemStats {
+  mount: string;
+  device: string;
+  fsType: string;
+  sizeBytes: number;
+  usedBytes: number;
+}
+
+export interface DiskIoStats {
+  device: string;
+  readBytesPerSec: number;
+  writeBytesPerSec: number;
+}
+
+export interface Sample {
+  version: typeof SAMPLE_VERSION;
+  /** When the sample was taken, ms since epoch. */
+  time: number;
+  /** Milliseconds since the previous sample (the interval the rates cover). */
+  intervalMs: number;
+  host: HostFacts;
+  /** Seconds since boot. */
+  uptime: number;
+  cpu: CpuStats;
+  load: LoadAverage;
+  memory: MemoryStats;
+  pressure: Pressure;
+  tasks: TaskCounts;
+  /** The processes the source carries: all of them from the local collector, a selection over the wire. */
+  processes: ProcessStats[];
+  net: NetInterfaceStats[];
+  filesystems: FilesystemStats[];
+  disks: DiskIoStats[];
+}
+
+/** A process's identity that survives PID reuse. */
+export function processKey(p: Pick<ProcessStats, 'pid' | 'startTime'>): string {
+  return `${p.pid}@${p.startTime}`;
+}

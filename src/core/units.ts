@@ -1,0 +1,61 @@
+const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
+
+/** 1536 → "1.5K", 3.2e9 → "3.0G": htop-style, binary multiples, at most 4 characters of number. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '-';
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const digits = u === 0 || v >= 100 ? 0 : 1;
+  return `${v.toFixed(digits)}${BYTE_UNITS[u]}`;
+}
+
+export function formatRate(bytesPerSec: number): string {
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+export function formatPercent(pct: number): string {
+  if (!Number.isFinite(pct)) return '-';
+  return pct >= 100 ? `${Math.round(pct)}%` : `${pct.toFixed(1)}%`;
+}
+
+/** 3725000 → "1h02m", 65000 → "1m05s", 800 → "0.8s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** Local wall-clock time of day, "03:12:05". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** "1h", "30m", "7d", "90s", "500ms" → milliseconds; null when it does not parse. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit];
+  return factor === undefined ? null : n * factor;
+}
+
+/** "1GB", "500M", "2g", "1024" → bytes (binary multiples); null when it does not parse. */
+export function parseBytes(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(text.trim());
+  if (!m) return null;
+  const exp = ['', 'k', 'm', 'g', 't'].indexOf((m[2] ?? '').toLowerCase());
+  return Math.round(Number(m[1]) * 1024 ** exp);
+}
