@@ -26,7 +26,7 @@ export function parseCommandArgs(
         ? `option ${flag ?? ''} needs a value`
         : /Unexpected argument|positional/i.test(msg)
           ? `unexpected argument ${/'([^']+)'/.exec(msg)?.[1] ?? ''}`
-          : msg.split('\n')[0];
+          : (msg.split('\n')[0] ?? msg);
     const help = verb === 'tmon' ? 'tmon --help' : `tmon ${verb} --help`;
     throw new UsageError(`${what.trim()} (see ${help})`);
   }

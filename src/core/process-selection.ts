@@ -1,0 +1,44 @@
+import type { ProcessStats, Sample } from './sample.js';
+
+export interface SelectionOptions {
+  /** How many of the busiest by CPU and, separately, by RSS to keep. */
+  top: number;
+  /** Also keep any process at or above this CPU % of one core. */
+  minCpu?: number;
+}
+
+/**
+ * The processes worth carrying over the wire or into a summary: the top N by
+ * CPU, the top N by RSS, and every process that carries spike evidence (a
+ * peak between scans, reaped children's CPU, exited during the interval).
+ * Attribution needs exactly these, so a viewer finds the same culprits as
+ * the agent. Order: by CPU, descending.
+ */
+export function selectProcesses(processes: readonly ProcessStats[], opts: SelectionOptions): ProcessStats[] {
+  const minCpu = opts.minCpu ?? 5;
+  const keep = new Set<ProcessStats>();
+  const byCpu = [...processes].sort((a, b) => b.cpu - a.cpu);
+  const byRss = [...processes].sort((a, b) => b.rss - a.rss);
+  for (let i = 0; i < opts.top; i++) {
+    const c = byCpu[i];
+    const r = byRss[i];
+    if (c) keep.add(c);
+    if (r) keep.add(r);
+  }
+  for (const p of processes) {
+    if (
+      p.cpu >= minCpu ||
+      p.exited === true ||
+      (p.childCpu ?? 0) >= minCpu ||
+      (p.rssPeak !== undefined && p.rssPeak > p.rss * 1.2 && p.rssPeak - p.rss > 16 * 1024 * 1024)
+    ) {
+      keep.add(p);
+    }
+  }
+  return byCpu.filter((p) => keep.has(p));
+}
+
+/** The same sample carrying only the selected processes. */
+export function withSelectedProcesses(sample: Sample, opts: SelectionOptions): Sample {
+  return { ...sample, processes: selectProcesses(sample.processes, opts) };
+}
