@@ -1,0 +1,52 @@
+import { parseCommandArgs } from '../cli-args.js';
+import { UserError } from '../core/errors.js';
+import type { SampleSource } from '../core/source.js';
+import { createCollector } from '../collect/platform.js';
+import { LiveSource } from '../collect/live-source.js';
+import { startDashboard } from '../ui/dashboard.js';
+import { SAMPLING_OPTIONS, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
+import { guardTerminal } from './terminal-guard.js';
+import { openFileRecorder, type SampleRecorder } from './recorder.js';
+import { mainUsage } from './usage.js';
+
+export async function runDashboard(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('tmon', argv, { ...SAMPLING_OPTIONS, record: { type: 'string' } }, false);
+  if (values['help'] === true) {
+    process.stdout.write(mainUsage());
+    return 0;
+  }
+  const settings = samplingSettings(values);
+  requireTerminal();
+  const recordPath = typeof values['record'] === 'string' ? values['record'] : undefined;
+  const collector = await createCollector({ intervalMs: settings.intervalMs });
+  const source = new LiveSource(collector, settings.intervalMs);
+  const recorder = recordPath ? await openFileRecorder(recordPath, settings) : undefined;
+  await watch(source, settings, recorder);
+  return 0;
+}
+
+/** The dashboard over any source, with the terminal guarded on every exit path. */
+export async function watch(source: SampleSource, settings: SamplingSettings, recorder?: SampleRecorder): Promise<void> {
+  const dashboard = startDashboard({
+    source,
+    top: settings.top,
+    thresholds: settings.thresholds,
+    color: colorEnabled(process.env),
+    ...(recorder ? { onSample: (s) => recorder.push(s), status: () => recorder.status() } : {}),
+  });
+  const unguard = guardTerminal(() => dashboard.destroy());
+  try {
+    await dashboard.done;
+  } finally {
+    dashboard.destroy();
+    unguard();
+    await source.close();
+    await recorder?.close();
+  }
+}
+
+export function requireTerminal(): void {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UserError('the dashboard needs a terminal; to collect without one use `tmon record FILE`');
+  }
+}
