@@ -1,0 +1,36 @@
+import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
+
+export interface ProcessPoint {
+  time: number;
+  /** Percent of one core over the interval ending at `time`. */
+  cpu: number;
+  /** Resident set size at `time`, bytes. */
+  rss: number;
+}
+
+/**
+ * One process's CPU and RSS over a stream of samples, for the inspector.
+ * Only samples that carry the process give a point: before it started, after it
+ * exited, or while it was outside a wire selection there is none. A caller drawing
+ * a graph finds such gaps where consecutive points are further apart than the interval.
+ * `key` is processKey(p), so a later process reusing the PID is not mixed in.
+ */
+export function processSeries(samples: Iterable<Sample>, key: string): ProcessPoint[] {
+  const out: ProcessPoint[] = [];
+  for (const s of samples) {
+    const p = find(s, key);
+    if (p) out.push({ time: s.time, cpu: p.cpu, rss: p.rss });
+  }
+  return out;
+}
+
+/** The process's stats in the newest sample that carries it; undefined if none does. */
+export function findProcess(samples: Iterable<Sample>, key: string): ProcessStats | undefined {
+  let latest: ProcessStats | undefined;
+  for (const s of samples) latest = find(s, key) ?? latest;
+  return latest;
+}
+
+function find(s: Sample, key: string): ProcessStats | undefined {
+  return s.processes.find((p) => processKey(p) === key);
+}

@@ -1,0 +1,91 @@
+import type { Severity, SpikeMetric } from '../core/spike.js';
+
+export interface MetricThreshold {
+  /** Percent the peak must reach: busy % of all cores for cpu, % of RAM used for memory. */
+  absolute: number;
+  /** Percent points the peak must rise above the recent baseline. */
+  margin: number;
+}
+
+export interface SpikeThresholds {
+  cpu: MetricThreshold;
+  memory: MetricThreshold;
+  /** How far back the recent baseline reaches: the median of the levels in this window before a spike. */
+  baselineMs: number;
+  /** Shortest spike reported. 0: a single sample above is a spike, because brief spikes are the point of tmon. */
+  minDurationMs: number;
+  /** A repeat that starts less than this after the previous spike's last sample above merges into it. */
+  mergeGapMs: number;
+}
+
+/** What callers may override: any field, including just one half of a metric's threshold. */
+export type ThresholdOverrides = Partial<Omit<SpikeThresholds, 'cpu' | 'memory'>> & {
+  cpu?: Partial<MetricThreshold>;
+  memory?: Partial<MetricThreshold>;
+};
+
+/**
+ * mergeGapMs is 2.5 s, not longer: issue 5's generator spikes every 5 s and each
+ * one must stay its own entry in the log; 2.5 s merges a single quiet sample at
+ * 1 Hz (flapping) but never two.
+ */
+export const DEFAULT_THRESHOLDS: SpikeThresholds = Object.freeze({
+  cpu: Object.freeze({ absolute: 80, margin: 20 }),
+  memory: Object.freeze({ absolute: 80, margin: 10 }),
+  baselineMs: 60_000,
+  minDurationMs: 0,
+  mergeGapMs: 2_500,
+});
+
+/** Defaults filled in and every value checked; a RangeError names the bad field. */
+export function resolveThresholds(overrides: ThresholdOverrides = {}): SpikeThresholds {
+  const t: SpikeThresholds = {
+    cpu: { ...DEFAULT_THRESHOLDS.cpu, ...definedOnly(overrides.cpu) },
+    memory: { ...DEFAULT_THRESHOLDS.memory, ...definedOnly(overrides.memory) },
+    baselineMs: overrides.baselineMs ?? DEFAULT_THRESHOLDS.baselineMs,
+    minDurationMs: overrides.minDurationMs ?? DEFAULT_THRESHOLDS.minDurationMs,
+    mergeGapMs: overrides.mergeGapMs ?? DEFAULT_THRESHOLDS.mergeGapMs,
+  };
+  for (const metric of ['cpu', 'memory'] as const) {
+    check(`${metric}.absolute`, t[metric].absolute, 0, 100);
+    check(`${metric}.margin`, t[metric].margin, 0, 100);
+  }
+  check('baselineMs', t.baselineMs, 1, Number.MAX_SAFE_INTEGER);
+  check('minDurationMs', t.minDurationMs, 0, Number.MAX_SAFE_INTEGER);
+  check('mergeGapMs', t.mergeGapMs, 0, Number.MAX_SAFE_INTEGER);
+  return t;
+}
+
+/**
+ * How bad a peak is, glances-style, scaled to the room left above the threshold t
+ * so the levels stay ordered for any t:
+ *   careful  below t + ½(100 − t)
+ *   warning  from  t + ½(100 − t)   (90 % at the default 80)
+ *   critical from  t + ¾(100 − t)   (95 % at the default 80)
+ * `peak` is in the spike's unit: busy % for cpu, bytes for memory (hence memTotal).
+ */
+export function severityOf(metric: SpikeMetric, peak: number, thresholds: SpikeThresholds, memTotal: number): Severity {
+  const pct = percentOf(metric, peak, memTotal);
+  const t = thresholds[metric].absolute;
+  const room = 100 - t;
+  if (pct >= t + 0.75 * room) return 'critical';
+  if (pct >= t + 0.5 * room) return 'warning';
+  return 'careful';
+}
+
+/** A metric value as the percent the thresholds speak in. */
+export function percentOf(metric: SpikeMetric, value: number, memTotal: number): number {
+  return metric === 'cpu' ? value : (value / memTotal) * 100;
+}
+
+function check(name: string, value: number, min: number, max: number): void {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`spike threshold ${name} must be a number from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/** `{ absolute: undefined }` must not wipe out the default. */
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
