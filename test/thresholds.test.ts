@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, percentOf, resolveThresholds, severityOf } from '../src/analysis/thresholds.js';
+
+const GiB = 1024 ** 3;
+
+describe('resolveThresholds', () => {
+  it('fills every default', () => {
+    expect(resolveThresholds()).toEqual({
+      cpu: { absolute: 80, margin: 20 },
+      memory: { absolute: 80, margin: 10 },
+      baselineMs: 60_000,
+      minDurationMs: 0,
+      mergeGapMs: 2_500,
+    });
+  });
+
+  it('overrides one half of a metric and keeps the other', () => {
+    const t = resolveThresholds({ cpu: { absolute: 50 }, memory: { margin: 3, absolute: undefined }, mergeGapMs: 0 });
+    expect(t.cpu).toEqual({ absolute: 50, margin: 20 });
+    expect(t.memory).toEqual({ absolute: 80, margin: 3 });
+    expect(t.mergeGapMs).toBe(0);
+  });
+
+  it('does not let callers change the defaults', () => {
+    const t = resolveThresholds();
+    t.cpu.absolute = 1;
+    expect(DEFAULT_THRESHOLDS.cpu.absolute).toBe(80);
+    expect(() => {
+      (DEFAULT_THRESHOLDS.cpu as { absolute: number }).absolute = 1;
+    }).toThrow(TypeError);
+  });
+
+  it.each([
+    [{ cpu: { absolute: 101 } }, /cpu\.absolute/],
+    [{ memory: { margin: -1 } }, /memory\.margin/],
+    [{ baselineMs: 0 }, /baselineMs/],
+    [{ mergeGapMs: Number.NaN }, /mergeGapMs/],
+    [{ minDurationMs: -5 }, /minDurationMs/],
+  ])('rejects %j', (overrides, message) => {
+    expect(() => resolveThresholds(overrides)).toThrow(message);
+  });
+});
+
+describe('severityOf', () => {
+  const t = resolveThresholds();
+
+  it('grades cpu in busy %: careful from the threshold, warning at 90, critical at 95 (default 80)', () => {
+    expect(severityOf('cpu', 80, t, 0)).toBe('careful');
+    expect(severityOf('cpu', 89.9, t, 0)).toBe('careful');
+    expect(severityOf('cpu', 90, t, 0)).toBe('warning');
+    expect(severityOf('cpu', 94.9, t, 0)).toBe('warning');
+    expect(severityOf('cpu', 95, t, 0)).toBe('critical');
+    expect(severityOf('cpu', 100, t, 0)).toBe('critical');
+  });
+
+  it('grades memory in bytes as a percent of memTotal', () => {
+    const total = 8 * GiB;
+    expect(severityOf('memory', 0.85 * total, t, total)).toBe('careful');
+    expect(severityOf('memory', 0.92 * total, t, total)).toBe('warning');
+    expect(severityOf('memory', 0.97 * total, t, total)).toBe('critical');
+  });
+
+  it('scales the levels to the room above a custom threshold', () => {
+    const low = resolveThresholds({ cpu: { absolute: 40 } });
+    expect(severityOf('cpu', 60, low, 0)).toBe('careful');
+    expect(severityOf('cpu', 70, low, 0)).toBe('warning');
+    expect(severityOf('cpu', 85, low, 0)).toBe('critical');
+  });
+
+  it('percentOf converts only memory', () => {
+    expect(percentOf('cpu', 42, 1000)).toBe(42);
+    expect(percentOf('memory', 250, 1000)).toBe(25);
+  });
+});
