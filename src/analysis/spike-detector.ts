@@ -94,7 +94,8 @@ class MetricSpikes {
         addTo(open.pending, r);
       }
     }
-    if (!open) {
+    // The median costs a sort of the window, so it is taken only when the absolute threshold is passed.
+    if (!open && this.pastAbsolute(r)) {
       const baseline = this.window.median() ?? r.level;
       if (this.isAbove(r, baseline)) {
         open = this.start(sample, prev, r, baseline);
@@ -105,11 +106,13 @@ class MetricSpikes {
     return out;
   }
 
+  private pastAbsolute(r: Reading): boolean {
+    return percentOf(this.metric, r.high, r.memTotal) >= this.t[this.metric].absolute;
+  }
+
   private isAbove(r: Reading, baseline: number): boolean {
-    const peakPct = percentOf(this.metric, r.high, r.memTotal);
-    const basePct = percentOf(this.metric, baseline, r.memTotal);
-    const th = this.t[this.metric];
-    return peakPct >= th.absolute && peakPct - basePct >= th.margin;
+    const rise = percentOf(this.metric, r.high - baseline, r.memTotal);
+    return this.pastAbsolute(r) && rise >= this.t[this.metric].margin;
   }
 
   private start(sample: Sample, prev: Sample | undefined, r: Reading, baseline: number): OpenSpike {
