@@ -1,0 +1,170 @@
+import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
+import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
+
+/** diskstats counts 512-byte sectors whatever the device's real sector size. */
+const SECTOR_BYTES = 512;
+const MS_PER_TICK = 1000 / CLK_TCK;
+/** btime has whole-second resolution, so a start time can read up to ~1 s early. */
+const START_TIME_SLACK_MS = 2000;
+
+/** A counter's increase; a counter that went backwards (wrap, reset, reboot of a device) counts as no increase. */
+function delta(cur: number, prev: number): number {
+  return cur > prev ? cur - prev : 0;
+}
+
+const IDLE: CpuShare = { user: 0, system: 0, iowait: 0, steal: 0, idle: 100, busy: 0 };
+
+function cpuShare(prev: RawCpuTimes | undefined, cur: RawCpuTimes): CpuShare {
+  if (!prev) return { ...IDLE };
+  const user = delta(cur.user, prev.user) + delta(cur.nice, prev.nice);
+  const system = delta(cur.system, prev.system) + delta(cur.irq, prev.irq) + delta(cur.softirq, prev.softirq);
+  const iowait = delta(cur.iowait, prev.iowait);
+  const steal = delta(cur.steal, prev.steal);
+  const idle = delta(cur.idle, prev.idle);
+  const total = user + system + iowait + steal + idle;
+  if (total === 0) return { ...IDLE };
+  const pct = (v: number): number => (v / total) * 100;
+  return { user: pct(user), system: pct(system), iowait: pct(iowait), steal: pct(steal), idle: pct(idle), busy: pct(user + system + steal) };
+}
+
+/**
+ * Turns two raw snapshots into a Sample: every rate is the increase of a
+ * counter between `prev` and `cur` over the monotonic time between them.
+ * Without `prev` (the first sample) every rate is 0. Pure.
+ */
+export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFacts): Sample {
+  const dtMs = prev ? cur.mono - prev.mono : 0;
+  const perSec = dtMs > 0 ? 1000 / dtMs : 0;
+  const bootMs = cur.stat.btime * 1000;
+
+  const total = cpuShare(prev?.stat.total, cur.stat.total);
+  const cores = cur.stat.cores.map((core, i) => {
+    const j = prev ? prev.stat.coreIds.indexOf(cur.stat.coreIds[i] as number) : -1;
+    return cpuShare(j >= 0 ? prev?.stat.cores[j] : undefined, core);
+  });
+
+  const m = cur.mem;
+  const used = m.total - m.available;
+  const w = cur.window;
+
+  /** Percent of one core that `ticks` of CPU time are over the interval. */
+  const pctOfCore = (ticks: number): number => (dtMs > 0 ? ((ticks * MS_PER_TICK) / dtMs) * 100 : 0);
+
+  const toStats = (p: RawProcess, exited: boolean): ProcessStats => {
+    const startTime = bootMs + p.startTicks * MS_PER_TICK;
+    const before = prev?.processes.get(p.pid);
+    let cpuTicks = 0;
+    let childTicks = 0;
+    if (before && before.startTicks === p.startTicks) {
+      cpuTicks = delta(p.utime + p.stime, before.utime + before.stime);
+      childTicks = delta(p.cutime + p.cstime, before.cutime + before.cstime);
+    } else if (prev && startTime >= prev.time - START_TIME_SLACK_MS) {
+      // Started inside the interval: all the time it has used falls in it.
+      cpuTicks = p.utime + p.stime;
+      childTicks = p.cutime + p.cstime;
+    }
+    const s: ProcessStats = {
+      pid: p.pid,
+      ppid: p.ppid,
+      uid: p.ident.uid,
+      user: p.ident.user,
+      name: p.name,
+      cmd: p.ident.cmd,
+      state: p.state,
+      startTime,
+      cpu: pctOfCore(cpuTicks),
+      rss: p.rss,
+      memPercent: m.total > 0 ? (p.rss / m.total) * 100 : 0,
+      threads: p.threads,
+      kernelThread: p.kernelThread,
+    };
+    if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
+    if (childTicks > 0) s.childCpu = pctOfCore(childTicks);
+    if (exited) s.exited = true;
+    return s;
+  };
+
+  const processes: ProcessStats[] = [];
+  const tasks: TaskCounts = { total: 0, running: 0, sleeping: 0, blocked: 0, stopped: 0, zombie: 0, idle: 0 };
+  for (const p of cur.processes.values()) {
+    processes.push(toStats(p, false));
+    countState(tasks, p.state);
+  }
+  for (const p of cur.exited) processes.push(toStats(p, true));
+
+  const net: NetInterfaceStats[] = cur.net.map((n) => {
+    const before = prev?.net.find((x) => x.name === n.name);
+    return {
+      name: n.name,
+      rxBytesPerSec: before ? delta(n.rxBytes, before.rxBytes) * perSec : 0,
+      txBytesPerSec: before ? delta(n.txBytes, before.txBytes) * perSec : 0,
+    };
+  });
+  const disks: DiskIoStats[] = cur.disks.map((d) => {
+    const before = prev?.disks.find((x) => x.name === d.name);
+    return {
+      device: d.name,
+      readBytesPerSec: before ? delta(d.sectorsRead, before.sectorsRead) * SECTOR_BYTES * perSec : 0,
+      writeBytesPerSec: before ? delta(d.sectorsWritten, before.sectorsWritten) * SECTOR_BYTES * perSec : 0,
+    };
+  });
+
+  return {
+    version: SAMPLE_VERSION,
+    time: cur.time,
+    intervalMs: Math.round(dtMs),
+    host,
+    uptime: Math.max(0, (cur.time - bootMs) / 1000),
+    cpu: {
+      total,
+      cores,
+      // The tick's own value is inside the interval too.
+      busyMin: w ? Math.min(w.busyMin, total.busy) : total.busy,
+      busyMax: w ? Math.max(w.busyMax, total.busy) : total.busy,
+    },
+    load: cur.load,
+    memory: {
+      total: m.total,
+      used,
+      available: m.available,
+      free: m.free,
+      cached: m.cached,
+      buffers: m.buffers,
+      swapTotal: m.swapTotal,
+      swapUsed: Math.max(0, m.swapTotal - m.swapFree),
+      usedMin: w ? Math.min(w.usedMin, used) : used,
+      usedMax: w ? Math.max(w.usedMax, used) : used,
+    },
+    pressure: cur.pressure,
+    tasks,
+    processes,
+    net,
+    filesystems: cur.filesystems,
+    disks,
+  };
+}
+
+function countState(t: TaskCounts, state: string): void {
+  t.total++;
+  switch (state) {
+    case 'R':
+      t.running++;
+      break;
+    case 'D':
+      t.blocked++;
+      break;
+    case 'T':
+    case 't':
+      t.stopped++;
+      break;
+    case 'Z':
+      t.zombie++;
+      break;
+    case 'I':
+      t.idle++;
+      break;
+    default:
+      // S, and the rare W/P/K/X: sleeping is what they mean to a reader of the table.
+      t.sleeping++;
+  }
+}

@@ -1,0 +1,99 @@
+import { UserError } from '../core/errors.js';
+import type { HostFacts, Sample } from '../core/sample.js';
+import { derive } from './derive.js';
+import { FastWatch, defaultFastWatchOptions, type FastWatchOptions } from './fast-watch.js';
+import { FilesystemWatch } from './filesystems.js';
+import { linuxHostFacts } from './host-facts.js';
+import { IntervalSightings } from './interval-sightings.js';
+import type { Collector } from './platform.js';
+import { ProcReader } from './proc-reader.js';
+import type { RawSnapshot } from './raw.js';
+
+export interface LinuxCollectorOptions {
+  procRoot?: string;
+  passwdPath?: string;
+  /** Default true. */
+  fastWatch?: boolean;
+  fastWatchHz?: number;
+  /** Overrides of the fast watch's thresholds (tests and benchmarks). */
+  fastWatchTuning?: Partial<FastWatchOptions>;
+}
+
+/**
+ * The Linux collector: /proc read directly, one raw snapshot per tick, rates
+ * by derive(). A fast watch between ticks records memory and CPU extremes and
+ * triggers burst process scans; what those scans saw is folded into the
+ * tick's sample (peaks, processes that exited meanwhile).
+ */
+export class LinuxCollector implements Collector {
+  private prev: RawSnapshot;
+  private readonly sightings = new IntervalSightings();
+  private readonly fast: FastWatch | null;
+
+  private constructor(
+    private readonly reader: ProcReader,
+    private readonly filesystems: FilesystemWatch,
+    readonly host: HostFacts,
+    opts: LinuxCollectorOptions,
+  ) {
+    this.fast =
+      opts.fastWatch === false
+        ? null
+        : new FastWatch((out) => reader.probe(out), { ...defaultFastWatchOptions(host.memTotal, opts.fastWatchHz), ...opts.fastWatchTuning }, () =>
+            this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
+          );
+    // The baseline: the first sample()'s rates are measured from here.
+    this.prev = this.snapshot(false);
+    this.fast?.start();
+  }
+
+  static async create(opts: LinuxCollectorOptions = {}): Promise<LinuxCollector> {
+    const reader = new ProcReader(opts);
+    const stat = reader.readStat();
+    const mem = reader.readMeminfo();
+    if (!stat || !mem) {
+      throw new UserError(`cannot read ${reader.root}/stat and ${reader.root}/meminfo: tmon needs procfs mounted there`);
+    }
+    const filesystems = new FilesystemWatch(`${reader.root}/mounts`);
+    // Waits for statfs at most a moment: a hung network mount must not delay the dashboard.
+    await filesystems.refresh(performance.now());
+    const host = linuxHostFacts(reader.root, stat.cores.length, mem.total, stat.btime);
+    return new LinuxCollector(reader, filesystems, host, opts);
+  }
+
+  /** Burst scans since start (benchmarks report it). */
+  get burstScans(): number {
+    return this.fast?.burstsTotal ?? 0;
+  }
+
+  sample(): Promise<Sample> {
+    try {
+      return Promise.resolve(this.sampleNow());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** The synchronous core of sample(): the whole tick runs without yielding. */
+  sampleNow(): Sample {
+    const cur = this.snapshot(true);
+    const sample = derive(this.prev, cur, this.host);
+    this.prev = cur;
+    return sample;
+  }
+
+  close(): void {
+    this.fast?.close();
+  }
+
+  private snapshot(primed: boolean): RawSnapshot {
+    const time = Date.now();
+    const mono = performance.now();
+    const system = this.reader.readSystem();
+    const processes = this.reader.scanProcesses({ peaks: primed, primed });
+    const exited = this.sightings.settle(processes);
+    const window = this.fast?.takeWindow() ?? null;
+    this.filesystems.tick(mono);
+    return { time, mono, ...system, processes, exited, filesystems: this.filesystems.current, window };
+  }
+}

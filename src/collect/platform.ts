@@ -1,0 +1,50 @@
+/**
+ * The one place that looks at the platform and picks a collector: /proc read
+ * directly on Linux, systeminformation elsewhere (loaded only there, so Linux
+ * startup never pays for it).
+ */
+import { UsageError } from '../core/errors.js';
+import type { Sample } from '../core/sample.js';
+import { LinuxCollector } from './linux-collector.js';
+
+export interface CollectorOptions {
+  /**
+   * The sampling interval the caller will use (>= 200 ms). Rates are measured
+   * between sample() calls whatever their spacing; this validates the request.
+   */
+  intervalMs: number;
+  /** Linux: where procfs is mounted. Default '/proc'. */
+  procRoot?: string;
+  /** Linux: user names for uids. Default '/etc/passwd'. */
+  passwdPath?: string;
+  /** Linux: the 10–20 Hz watch of memory and CPU between samples (issue 5). Default true. */
+  fastWatch?: boolean;
+  /** Linux: readings per second of the fast watch. Default 15. */
+  fastWatchHz?: number;
+}
+
+/** A source of Samples; each sample()'s rates cover the time since the previous call (or since creation). */
+export interface Collector {
+  /** Asynchronous because systeminformation is; the Linux collector resolves at once. */
+  sample(): Promise<Sample>;
+  /** Stops background work (fast watch timer). Idempotent. */
+  close(): void;
+}
+
+export const MIN_INTERVAL_MS = 200;
+
+export async function createCollector(opts: CollectorOptions): Promise<Collector> {
+  if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < MIN_INTERVAL_MS) {
+    throw new UsageError(`sampling interval must be at least ${MIN_INTERVAL_MS} ms, got ${opts.intervalMs}`);
+  }
+  if (process.platform === 'linux') {
+    return LinuxCollector.create({
+      procRoot: opts.procRoot,
+      passwdPath: opts.passwdPath,
+      fastWatch: opts.fastWatch,
+      fastWatchHz: opts.fastWatchHz,
+    });
+  }
+  const { SiCollector } = await import('./si-collector.js');
+  return SiCollector.create();
+}

@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import { ProcFile } from './proc-file.js';
+import {
+  PF_KTHREAD,
+  emptyPidStat,
+  parseCmdline,
+  parseCpuTotalTicks,
+  parseDiskstats,
+  parseLoadavg,
+  parseMemUsed,
+  parseMeminfo,
+  parseNetDev,
+  parsePasswd,
+  parsePidStat,
+  parsePressureSome,
+  parseStatus,
+  parseStatusHwmKb,
+  parseSystemStat,
+} from './proc-parse.js';
+import type { ProcIdentity, RawDiskCounters, RawMemInfo, RawNetCounters, RawProcess, RawSnapshot, RawSystemStat } from './raw.js';
+
+export interface ProcReaderOptions {
+  /** Where procfs is mounted; tests point it at a fixture tree. Default '/proc'. */
+  procRoot?: string;
+  /** Default '/etc/passwd'. */
+  passwdPath?: string;
+}
+
+/** What the reader remembers about a process between scans. */
+interface Tracked {
+  startTicks: number;
+  statPath: string;
+  ident: ProcIdentity;
+  /** comm bytes and their decoded string: re-decoded (and cmdline re-read) only when comm changes, i.e. on exec. */
+  commBytes: Buffer;
+  name: string;
+  /** VmHWM (kB) and the fault count when status was last read. */
+  hwmKb: number;
+  faultsAtHwm: number;
+  /** Scan generation in which the process was last seen, to forget the dead. */
+  seen: number;
+}
+
+/** Fast-watch readings: memory used in bytes, cumulative busy and total CPU ticks. */
+export interface FastProbe {
+  memUsed: number;
+  busyTicks: number;
+  totalTicks: number;
+}
+
+export type SystemCounters = Pick<RawSnapshot, 'stat' | 'mem' | 'load' | 'pressure' | 'net' | 'disks'>;
+
+/**
+ * A process must have taken this many page faults since VmHWM was last read
+ * for a new read to be worth it: RSS cannot grow without faults, so a process
+ * below this cannot have raised its peak by more than a few MB (THP aside:
+ * 64 huge-page faults are 128 MB). Most processes at rest take none.
+ */
+export const HWM_FAULT_THRESHOLD = 64;
+
+const PRESSURE = ['cpu', 'memory', 'io'] as const;
+
+/**
+ * Linux /proc reader. Per process per scan it reads one file, /proc/<pid>/stat;
+ * cmdline and status only for a process it has not seen (pid + starttime, so a
+ * reused PID is a new process), status again only when faults say the peak may
+ * have moved. A process that vanishes mid-read is skipped.
+ */
+export class ProcReader {
+  readonly root: string;
+  readonly pageSize: number;
+  private readonly passwdPath: string;
+  private readonly file = new ProcFile();
+  private readonly scratch = emptyPidStat();
+  private readonly tracked = new Map<number, Tracked>();
+  private users: Map<number, string> | null = null;
+  private generation = 0;
+  /** Present pressure files; one that fails is dropped so a kernel without PSI costs nothing per tick. */
+  private readonly pressurePaths: Map<(typeof PRESSURE)[number], string>;
+
+  constructor(opts: ProcReaderOptions = {}) {
+    this.root = opts.procRoot ?? '/proc';
+    this.passwdPath = opts.passwdPath ?? '/etc/passwd';
+    this.pageSize = this.detectPageSize();
+    this.pressurePaths = new Map(PRESSURE.map((r) => [r, `${this.root}/pressure/${r}`]));
+  }
+
+  /** /proc/stat, or null when the root is not a procfs. */
+  readStat(): RawSystemStat | null {
+    const n = this.file.read(`${this.root}/stat`);
+    return n < 0 ? null : parseSystemStat(this.file.buf, n);
+  }
+
+  readMeminfo(): RawMemInfo | null {
+    const text = this.file.text(`${this.root}/meminfo`);
+    return text === null ? null : parseMeminfo(text);
+  }
+
+  /** Everything per tick except processes and filesystems. Throws when /proc/stat or /proc/meminfo is unreadable. */
+  readSystem(): SystemCounters {
+    const stat = this.readStat();
+    const mem = this.readMeminfo();
+    if (!stat || !mem) throw new Error(`cannot read ${this.root}/stat and ${this.root}/meminfo`);
+    const loadText = this.file.text(`${this.root}/loadavg`);
+    return {
+      stat,
+      mem,
+      load: loadText === null ? { one: 0, five: 0, fifteen: 0 } : parseLoadavg(loadText),
+      pressure: { cpu: this.readPressure('cpu'), memory: this.readPressure('memory'), io: this.readPressure('io') },
+      net: this.readNet(),
+      disks: this.readDisks(),
+    };
+  }
+
+  /** The fast watch's two cheap reads, parsed without allocating. False when either failed. */
+  probe(out: FastProbe): boolean {
+    let n = this.file.read(`${this.root}/meminfo`);
+    if (n < 0) return false;
+    out.memUsed = parseMemUsed(this.file.buf, n);
+    n = this.file.read(`${this.root}/stat`);
+    if (n < 0) return false;
+    const ticks = { busy: 0, total: 0 };
+    if (!parseCpuTotalTicks(this.file.buf, n, ticks)) return false;
+    out.busyTicks = ticks.busy;
+    out.totalTicks = ticks.total;
+    return Number.isFinite(out.memUsed);
+  }
+
+  /**
+   * Reads every process. `peaks` (at ticks, not burst scans) also reads VmHWM
+   * for processes that faulted enough to have moved it, and `primed` says
+   * whether a previous scan exists: only then is a new process's whole
+   * lifetime, and so its VmHWM, inside the interval.
+   */
+  scanProcesses(opts: { peaks: boolean; primed: boolean }): Map<number, RawProcess> {
+    const gen = ++this.generation;
+    const out = new Map<number, RawProcess>();
+    const buf = (): Buffer => this.file.buf;
+    const s = this.scratch;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      return out;
+    }
+    for (const entry of names) {
+      const first = entry.charCodeAt(0);
+      if (first < 0x30 || first > 0x39) continue;
+      const pid = Number(entry);
+      let t = this.tracked.get(pid);
+      const statPath = t?.statPath ?? `${this.root}/${entry}/stat`;
+      const n = this.file.read(statPath);
+      if (n < 0 || !parsePidStat(buf(), n, s)) continue;
+      const kernelThread = (s.flags & PF_KTHREAD) !== 0 || pid === 2 || s.ppid === 2;
+      let rssPeak: number | undefined;
+      // The numbers are in `s` now; only comm still lives in the buffer, which the
+      // reads below overwrite, so it is copied first where needed.
+      if (!t || t.startTicks !== s.startTicks) {
+        const commBytes = Buffer.from(buf().subarray(s.commStart, s.commEnd));
+        const ident = this.readIdentity(entry, kernelThread);
+        if (!ident) continue;
+        t = {
+          startTicks: s.startTicks,
+          statPath,
+          ident: ident.ident,
+          commBytes,
+          name: commBytes.toString('utf8'),
+          hwmKb: ident.hwmKb,
+          faultsAtHwm: s.faults,
+          seen: gen,
+        };
+        this.tracked.set(pid, t);
+        if (opts.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
+      } else {
+        if (buf().compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0) this.onExec(t, entry);
+        if (opts.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
+          rssPeak = this.checkHwm(t, entry, s.faults);
+        }
+      }
+      t.seen = gen;
+      out.set(pid, {
+        pid,
+        ppid: s.ppid,
+        name: t.name,
+        state: s.state,
+        kernelThread,
+        utime: s.utime,
+        stime: s.stime,
+        cutime: s.cutime,
+        cstime: s.cstime,
+        threads: s.threads,
+        startTicks: s.startTicks,
+        rss: s.rssPages * this.pageSize,
+        faults: s.faults,
+        ident: t.ident,
+        rssPeak,
+      });
+    }
+    for (const [pid, t] of this.tracked) if (t.seen !== gen) this.tracked.delete(pid);
+    return out;
+  }
+
+  /** cmdline and uid (+ VmHWM from the same status read); null when the process vanished meanwhile. */
+  private readIdentity(entry: string, kernelThread: boolean): { ident: ProcIdentity; hwmKb: number } | null {
+    // Kernel threads have an empty cmdline, uid 0 and no memory of their own: nothing to read.
+    if (kernelThread) return { ident: { cmd: '', uid: 0, user: this.userName(0) }, hwmKb: 0 };
+    let n = this.file.read(`${this.root}/${entry}/cmdline`);
+    if (n < 0) return null;
+    const cmd = parseCmdline(this.file.buf, n);
+    n = this.file.read(`${this.root}/${entry}/status`);
+    if (n < 0) return null;
+    const { uid, hwmKb } = parseStatus(this.file.buf, n);
+    if (!Number.isFinite(uid)) return null;
+    return { ident: { cmd, uid, user: this.userName(uid) }, hwmKb: Number.isFinite(hwmKb) ? hwmKb : 0 };
+  }
+
+  /** comm changed under the same pid and starttime: the process exec'd, so its command line is new too. */
+  private onExec(t: Tracked, entry: string): void {
+    const s = this.scratch;
+    t.commBytes = Buffer.from(this.file.buf.subarray(s.commStart, s.commEnd));
+    t.name = t.commBytes.toString('utf8');
+    const n = this.file.read(`${this.root}/${entry}/cmdline`);
+    if (n >= 0) t.ident = { ...t.ident, cmd: parseCmdline(this.file.buf, n) };
+  }
+
+  /** Reads VmHWM; returns it in bytes when it rose since the last read (a peak between scans). */
+  private checkHwm(t: Tracked, entry: string, faults: number): number | undefined {
+    const n = this.file.read(`${this.root}/${entry}/status`);
+    if (n < 0) return undefined;
+    const hwmKb = parseStatusHwmKb(this.file.buf, n);
+    t.faultsAtHwm = faults;
+    if (!Number.isFinite(hwmKb)) return undefined;
+    const rose = hwmKb > t.hwmKb;
+    // A lower value means someone reset it via clear_refs; take it as the new reference.
+    t.hwmKb = hwmKb;
+    return rose ? hwmKb * 1024 : undefined;
+  }
+
+  private userName(uid: number): string {
+    if (!this.users) {
+      try {
+        this.users = parsePasswd(fs.readFileSync(this.passwdPath, 'utf8'));
+      } catch {
+        this.users = new Map();
+      }
+    }
+    return this.users.get(uid) ?? String(uid);
+  }
+
+  private readPressure(resource: (typeof PRESSURE)[number]): number | null {
+    const path = this.pressurePaths.get(resource);
+    if (path === undefined) return null;
+    const text = this.file.text(path);
+    const value = text === null ? null : parsePressureSome(text);
+    if (value === null) this.pressurePaths.delete(resource);
+    return value;
+  }
+
+  private readNet(): RawNetCounters[] {
+    const text = this.file.text(`${this.root}/net/dev`);
+    return text === null ? [] : parseNetDev(text);
+  }
+
+  private readDisks(): RawDiskCounters[] {
+    const text = this.file.text(`${this.root}/diskstats`);
+    return text === null ? [] : parseDiskstats(text);
+  }
+
+  /**
+   * Page size from /proc/self: VmRSS (kB) over statm's resident pages, taken
+   * between two equal statm readings so RSS did not move. 4096 when it can't
+   * tell (a fixture root has no `self`).
+   */
+  private detectPageSize(): number {
+    const resident = (): number => {
+      const t = this.file.text(`${this.root}/self/statm`);
+      return t === null ? NaN : Number(t.split(' ')[1]);
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = resident();
+      const status = this.file.text(`${this.root}/self/status`);
+      const after = resident();
+      const rssKb = Number(/VmRSS:\s*(\d+)/.exec(status ?? '')?.[1]);
+      if (!(before > 0) || !(rssKb > 0)) return 4096;
+      if (before !== after) continue;
+      const size = 2 ** Math.round(Math.log2((rssKb * 1024) / before));
+      return size >= 4096 ? size : 4096;
+    }
+    return 4096;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Raw counters as the kernel reports them at one instant. `derive()` turns two
+ * of these into a Sample; nothing here is a rate.
+ */
+import type { FilesystemStats } from '../core/sample.js';
+
+/** USER_HZ: the unit of every time in /proc/stat and /proc/<pid>/stat. 100 on every mainstream Linux arch. */
+export const CLK_TCK = 100;
+
+/** Cumulative clock ticks of one CPU line of /proc/stat (guest time is already inside user/nice). */
+export interface RawCpuTimes {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+}
+
+export interface RawSystemStat {
+  total: RawCpuTimes;
+  /** Per core, in /proc/stat order; `coreIds[i]` is the N of `cpuN` so an offlined core is not mismatched. */
+  cores: RawCpuTimes[];
+  coreIds: number[];
+  /** Boot time, seconds since epoch. */
+  btime: number;
+}
+
+/** /proc/meminfo, in bytes. */
+export interface RawMemInfo {
+  total: number;
+  free: number;
+  available: number;
+  buffers: number;
+  /** Cached + SReclaimable, as free(1) counts "cache". */
+  cached: number;
+  swapTotal: number;
+  swapFree: number;
+}
+
+/** Who a process is: read once per (pid, starttime), shared by reference between snapshots. */
+export interface ProcIdentity {
+  cmd: string;
+  uid: number;
+  user: string;
+}
+
+export interface RawProcess {
+  pid: number;
+  ppid: number;
+  /** comm */
+  name: string;
+  state: string;
+  kernelThread: boolean;
+  /** Clock ticks. */
+  utime: number;
+  stime: number;
+  /** Clock ticks of reaped children. */
+  cutime: number;
+  cstime: number;
+  threads: number;
+  /** Clock ticks after boot; with pid it identifies the process across PID reuse. */
+  startTicks: number;
+  /** Bytes. For a process that exited inside the interval: the highest RSS any scan saw. */
+  rss: number;
+  /** minflt + majflt: RSS cannot grow without page faults, so this tells when VmHWM is worth reading. */
+  faults: number;
+  ident: ProcIdentity;
+  /** Bytes: a peak inside the interval (VmHWM that rose, or a burst scan's higher RSS). */
+  rssPeak?: number;
+}
+
+export interface RawNetCounters {
+  name: string;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface RawDiskCounters {
+  name: string;
+  /** 512-byte sectors, whatever the device's real sector size. */
+  sectorsRead: number;
+  sectorsWritten: number;
+}
+
+/** Extremes the fast watch saw between two ticks. */
+export interface FastWindow {
+  usedMin: number;
+  usedMax: number;
+  busyMin: number;
+  busyMax: number;
+}
+
+export interface RawSnapshot {
+  /** ms since epoch. */
+  time: number;
+  /** Monotonic ms: rates divide by this, so a wall-clock step does not distort them. */
+  mono: number;
+  stat: RawSystemStat;
+  mem: RawMemInfo;
+  load: { one: number; five: number; fifteen: number };
+  pressure: { cpu: number | null; memory: number | null; io: number | null };
+  /** Alive at the tick, by pid. */
+  processes: Map<number, RawProcess>;
+  /** Seen by a burst scan since the previous tick but gone at this one. */
+  exited: RawProcess[];
+  net: RawNetCounters[];
+  disks: RawDiskCounters[];
+  /** Refreshed every ~10 s, not per tick. */
+  filesystems: FilesystemStats[];
+  /** Null when no fast watch ran. */
+  window: FastWindow | null;
+}
