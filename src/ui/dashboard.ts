@@ -1,0 +1,229 @@
+/**
+ * The dashboard: samples in (a live or remote SampleSource, or a replay's
+ * Timeline), keys in, frames out. Samples fill an in-memory history and the
+ * spike detector whatever the view shows; keys change the view state (state.ts);
+ * frames are drawn from both at a capped rate (panels.ts).
+ */
+import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
+import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
+import { SpikeDetector } from '../analysis/spike-detector.js';
+import type { SpikeThresholds } from '../analysis/thresholds.js';
+import { errorMessage } from '../core/errors.js';
+import type { Sample } from '../core/sample.js';
+import type { SampleSource } from '../core/source.js';
+import type { Spike } from '../core/spike.js';
+import { SampleHistory, type Timeline } from '../core/timeline.js';
+import { initialCursor } from './cursor.js';
+import { keyAction, type KeyPress } from './keys.js';
+import { computeLayout, type Layout } from './layout.js';
+import { DashboardView } from './panels.js';
+import { RenderScheduler } from './render-scheduler.js';
+import { createScreen, type TerminalIO } from './screen.js';
+import { initialState, reduce, type Action, type UiState, type ViewContext } from './state.js';
+import { terminalProfile } from './terminal-profile.js';
+
+export type { TerminalIO } from './screen.js';
+
+export interface DashboardOptions {
+  /** Default: process.stdin / process.stdout. */
+  io?: TerminalIO;
+  /** Live or remote: samples are pushed into an in-memory history and spike detector. */
+  source?: SampleSource;
+  /** Replay: random access; the cursor starts at the first spike (or the start). Takes precedence over `source`. */
+  replay?: { timeline: Timeline; spikes: readonly Spike[] };
+  /** Rows in the process table (default 15). */
+  top: number;
+  thresholds?: Partial<SpikeThresholds>;
+  /** Samples kept in memory live (default 3600). */
+  historyCapacity?: number;
+  /** false when NO_COLOR is set (the caller decides). */
+  color: boolean;
+  /** Extra status-bar text from the caller, e.g. "recording night.tmon". */
+  status?: () => string;
+  /** Called for each live sample (recording). */
+  onSample?: (s: Sample) => void;
+}
+
+export interface Dashboard {
+  /** Resolves when the person quits (or the dashboard is destroyed). */
+  readonly done: Promise<void>;
+  /** Restores the terminal; idempotent; safe from signal handlers. */
+  destroy(): void;
+}
+
+/** At most this many frames per second, whatever arrives. */
+const FRAME_INTERVAL_MS = 100;
+const PLAY_TICK_MS = 100;
+
+export function startDashboard(opts: DashboardOptions): Dashboard {
+  const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
+  const screen = createScreen(io, terminalProfile(process.env), opts.color);
+
+  const replay = opts.replay;
+  const history = replay ? null : new SampleHistory(opts.historyCapacity ?? 3600);
+  const timeline: Timeline = replay ? replay.timeline : (history as SampleHistory);
+  const detector = replay ? null : new SpikeDetector(opts.thresholds);
+  const spikes = (): readonly Spike[] => (replay ? replay.spikes : (detector as SpikeDetector).spikes());
+
+  let state: UiState = initialState(replay ? { cursor: initialCursor(replay.timeline, replay.spikes) } : null);
+  let note = replay && replay.timeline.length === 0 ? 'no samples' : '';
+  let destroyed = false;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+
+  // Process events per pair of samples, remembered by the later sample: a live
+  // history's samples are the same objects frame after frame.
+  const eventMemo = new WeakMap<Sample, readonly ProcessEvent[]>();
+  const eventsOf = (prev: Sample | undefined, cur: Sample): readonly ProcessEvent[] => {
+    let e = eventMemo.get(cur);
+    if (!e) eventMemo.set(cur, (e = processEvents(prev, cur)));
+    return e;
+  };
+  let inspected: { key: string; length: number; last: number; points: ProcessPoint[] } | null = null;
+  const inspectedPoints = (): ProcessPoint[] | null => {
+    const o = state.overlay;
+    if (o?.kind !== 'inspect') return (inspected = null);
+    const last = timeline.at(timeline.length - 1)?.time ?? 0;
+    if (!inspected || inspected.key !== o.process.key || inspected.length !== timeline.length || inspected.last !== last) {
+      inspected = { key: o.process.key, length: timeline.length, last, points: processSeries(allSamples(timeline), o.process.key) };
+    }
+    return inspected.points;
+  };
+
+  const panelEvents = {
+    scroll: (panel: 'table' | 'spikes', dir: 1 | -1) => dispatch({ type: 'scroll', by: dir, panel }),
+    select: (panel: 'table' | 'spikes', index: number) => dispatch({ type: 'select', panel, index }),
+  };
+  const layoutFor = (): Layout => computeLayout(screen.width as number, screen.height as number, state.toggles);
+  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents);
+
+  const frame = (): void => {
+    if (destroyed) return;
+    const relayout = layoutFor();
+    if (!sameLayout(relayout, view.layout)) {
+      view.destroy();
+      view = new DashboardView(screen, relayout, opts.color, panelEvents);
+    }
+    view.draw({
+      timeline,
+      spikes: spikes(),
+      state,
+      top: opts.top,
+      extraStatus: [callerStatus(), note].filter(Boolean).join(' │ '),
+      inspected: inspectedPoints(),
+      eventsOf,
+    });
+    screen.render();
+  };
+  const scheduler = new RenderScheduler(frame, FRAME_INTERVAL_MS);
+
+  const callerStatus = (): string => {
+    try {
+      return opts.status?.() ?? '';
+    } catch (err) {
+      return `status failed: ${errorMessage(err)}`;
+    }
+  };
+
+  const context = (): ViewContext => ({
+    timeline,
+    spikes: spikes(),
+    rows: view.drawn.rows,
+    spikeIds: view.drawn.spikeIds,
+    pageSize: view.pageSize,
+    showing: { users: view.layout.users !== null, events: view.layout.events !== null },
+  });
+
+  let playTimer: ReturnType<typeof setInterval> | undefined;
+  let playClock = 0;
+  const syncPlayTimer = (): void => {
+    if (state.play > 0 && !playTimer && !destroyed) {
+      playClock = performance.now();
+      playTimer = setInterval(() => {
+        const now = performance.now();
+        const elapsedMs = now - playClock;
+        playClock = now;
+        dispatch({ type: 'tick', elapsedMs });
+      }, PLAY_TICK_MS);
+    } else if (state.play === 0 && playTimer) {
+      clearInterval(playTimer);
+      playTimer = undefined;
+    }
+  };
+
+  function dispatch(action: Action): void {
+    if (destroyed) return;
+    state = reduce(state, action, context());
+    syncPlayTimer();
+    scheduler.request();
+  }
+
+  const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
+    const k: KeyPress = { full: key?.full ?? ch ?? '', ch };
+    // blessed reports Enter twice ('return', then 'enter'); 'enter' is the one.
+    if (k.full === 'return') return;
+    const result = keyAction(k, state);
+    if (!result) return;
+    if (result.type === 'quit') {
+      destroy();
+      return;
+    }
+    dispatch(result);
+  };
+  screen.on('keypress', onKey);
+  screen.on('resize', () => scheduler.request());
+
+  function destroy(): void {
+    if (destroyed) return;
+    destroyed = true;
+    scheduler.stop();
+    if (playTimer) clearInterval(playTimer);
+    try {
+      screen.destroy();
+    } finally {
+      resolveDone();
+    }
+  }
+
+  const consume = async (source: SampleSource): Promise<void> => {
+    try {
+      for await (const sample of source.samples()) {
+        if (destroyed) break;
+        ingest(sample);
+      }
+      if (!destroyed) note = `${source.label}: no more samples`;
+    } catch (err) {
+      note = `${source.label} failed: ${errorMessage(err)}`;
+    }
+    scheduler.request();
+  };
+  const ingest = (sample: Sample): void => {
+    (history as SampleHistory).push(sample);
+    try {
+      (detector as SpikeDetector).push(sample);
+    } catch (err) {
+      note = `spike detection failed: ${errorMessage(err)}`;
+    }
+    try {
+      opts.onSample?.(sample);
+    } catch (err) {
+      note = `recording failed: ${errorMessage(err)}`;
+    }
+    scheduler.request();
+  };
+
+  scheduler.request();
+  if (!replay && opts.source) void consume(opts.source);
+  return { done, destroy };
+}
+
+function* allSamples(tl: Timeline): Iterable<Sample> {
+  for (let i = 0; i < tl.length; i++) {
+    const s = tl.at(i);
+    if (s) yield s;
+  }
+}
+
+function sameLayout(a: Layout, b: Layout): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

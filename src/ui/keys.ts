@@ -1,0 +1,109 @@
+import type { Action, UiState } from './state.js';
+
+/** What blessed reports for a key press: `full` is e.g. "S-left", "C-c", "pageup", "?". */
+export interface KeyPress {
+  full: string;
+  ch?: string | undefined;
+}
+
+export type KeyResult = Action | { type: 'quit' } | null;
+
+/**
+ * Which action a key means, given what is on screen: the go-to prompt takes typing,
+ * an overlay takes only its closing keys, and PgUp/PgDn move the time cursor by a
+ * minute once there is one (paused or replay) but page the focused panel live.
+ */
+export function keyAction(key: KeyPress, state: UiState): KeyResult {
+  const k = key.full;
+  if (k === 'C-c') return { type: 'quit' };
+  const overlay = state.overlay;
+  if (overlay?.kind === 'goto') {
+    if (k === 'enter') return { type: 'gotoSubmit' };
+    if (k === 'escape') return { type: 'close' };
+    if (k === 'backspace') return { type: 'gotoBackspace' };
+    const ch = key.ch;
+    return ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' ? { type: 'gotoInput', text: ch } : null;
+  }
+  if (k === 'q') return { type: 'quit' };
+  if (overlay?.kind === 'help') return k === '?' || k === 'escape' ? { type: 'help' } : null;
+  if (overlay?.kind === 'inspect') return k === 'escape' ? { type: 'close' } : null;
+  const cursorMode = state.mode !== 'live';
+  switch (k) {
+    case 'space':
+      return { type: 'togglePause' };
+    case 'left':
+      return { type: 'step', samples: -1 };
+    case 'right':
+      return { type: 'step', samples: 1 };
+    case 'S-left':
+      return { type: 'stepTime', ms: -HOUR };
+    case 'S-right':
+      return { type: 'stepTime', ms: HOUR };
+    case 'pageup':
+      return cursorMode ? { type: 'stepTime', ms: -MINUTE } : { type: 'scroll', by: 'pageUp' };
+    case 'pagedown':
+      return cursorMode ? { type: 'stepTime', ms: MINUTE } : { type: 'scroll', by: 'pageDown' };
+    case 'up':
+      return { type: 'scroll', by: -1 };
+    case 'down':
+      return { type: 'scroll', by: 1 };
+    case 'home':
+      return { type: 'scroll', by: 'home' };
+    case 'end':
+      return { type: 'scroll', by: 'end' };
+    case 'tab':
+    case 'S-tab':
+      return { type: 'focus' };
+    case 'c':
+      return { type: 'sort', key: 'cpu' };
+    case 'm':
+      return { type: 'sort', key: 'mem' };
+    case '1':
+      return { type: 'perCore' };
+    case 'u':
+      return { type: 'toggleUsers' };
+    case 't':
+      return { type: 'toggleEvents' };
+    case '?':
+      return { type: 'help' };
+    case 'escape':
+      return null;
+    case 'enter':
+      return { type: 'enter' };
+    case 'i':
+      return { type: 'inspect' };
+    case 'g':
+      return { type: 'gotoOpen' };
+    case 'n':
+      return { type: 'spike', dir: 1 };
+    case 'S-n':
+      return { type: 'spike', dir: -1 };
+    case 'p':
+      return { type: 'play' };
+    default:
+      return null;
+  }
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/** The help overlay's table, also the README's: [keys, what they do]. */
+export const KEY_HELP: readonly (readonly [string, string])[] = [
+  ['q  Ctrl-C', 'quit'],
+  ['space', 'pause the view (sampling goes on) / back to live; in replay: play / stop'],
+  ['← →', 'one sample back / forward (pauses a live view)'],
+  ['Shift-← →', 'one hour back / forward'],
+  ['PgUp PgDn', 'paused or replay: one minute back / forward; live: page the focused panel'],
+  ['↑ ↓ Home End', 'move the selection in the focused panel'],
+  ['Tab', 'focus the process table or the spike log'],
+  ['c  m', 'sort processes by CPU / by memory'],
+  ['Enter', 'table: inspect the process; spike log: go to the spike'],
+  ['i', 'inspect the selected process or the spike\'s top culprit'],
+  ['n  N', 'next / previous spike'],
+  ['g', 'go to a time: 03:12, 2026-11-22 03:12:05, -2h, start, end'],
+  ['p', 'play the history: 1x → 10x → 60x → stop'],
+  ['1', 'CPU graph: total / per core'],
+  ['u  t', 'show / hide the per-user and process start/exit panels'],
+  ['?  Esc', 'this help / close an overlay'],
+];

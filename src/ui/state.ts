@@ -1,0 +1,218 @@
+/**
+ * The dashboard's view state and every change to it, as a pure reducer: keys
+ * become actions (keys.ts), actions change state here, and the dashboard only
+ * draws the result. Samples keep arriving independently of all of this.
+ */
+import { processKey } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
+import type { Timeline } from '../core/timeline.js';
+import { adjacentSpike, nextSpeed, playStep, snapToSample, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
+import type { PanelToggles } from './layout.js';
+import { parseTimeInput } from './time-input.js';
+import { resolveSelection, type InspectedProcess, type SortKey, type TableRow, type ViewMode } from './view-model.js';
+
+export type FocusPanel = 'table' | 'spikes';
+
+export type Overlay = { kind: 'help' } | { kind: 'inspect'; process: InspectedProcess } | { kind: 'goto'; text: string };
+
+export interface UiState {
+  mode: ViewMode;
+  /** The time under the cursor; null follows the newest sample (live). */
+  cursor: number | null;
+  play: PlaySpeed;
+  sort: SortKey;
+  focus: FocusPanel;
+  /** Selected row, remembered by process so it stays on the process when the order changes. */
+  table: { index: number; key: string | null };
+  spikes: { index: number; id: string | null };
+  perCore: boolean;
+  toggles: PanelToggles;
+  overlay: Overlay | null;
+  /** A one-off note in the status bar (e.g. a time that did not parse); cleared by the next key. */
+  message: string;
+}
+
+export function initialState(replay: { cursor: number | null } | null): UiState {
+  return {
+    mode: replay ? 'replay' : 'live',
+    cursor: replay ? replay.cursor : null,
+    play: 0,
+    sort: 'cpu',
+    focus: 'table',
+    table: { index: 0, key: null },
+    spikes: { index: 0, id: null },
+    perCore: false,
+    toggles: { users: null, events: null },
+    overlay: null,
+    message: '',
+  };
+}
+
+/** Rows to move by, a named jump, or an absolute line (a click). */
+export type ScrollMove = number | 'home' | 'end' | 'pageUp' | 'pageDown' | { to: number };
+
+export type Action =
+  | { type: 'togglePause' }
+  | { type: 'step'; samples: number }
+  | { type: 'stepTime'; ms: number }
+  | { type: 'spike'; dir: 1 | -1 }
+  | { type: 'play' }
+  | { type: 'tick'; elapsedMs: number }
+  | { type: 'sort'; key: SortKey }
+  | { type: 'focus' }
+  | { type: 'scroll'; by: ScrollMove; panel?: FocusPanel }
+  | { type: 'select'; panel: FocusPanel; index: number }
+  | { type: 'perCore' }
+  | { type: 'toggleUsers' }
+  | { type: 'toggleEvents' }
+  | { type: 'help' }
+  | { type: 'close' }
+  | { type: 'enter' }
+  | { type: 'inspect' }
+  | { type: 'gotoOpen' }
+  | { type: 'gotoInput'; text: string }
+  | { type: 'gotoBackspace' }
+  | { type: 'gotoSubmit' };
+
+/** What the reducer needs to know about the data being shown. */
+export interface ViewContext {
+  timeline: Timeline;
+  spikes: readonly Spike[];
+  /** The rows and spike lines as last drawn (selection refers to these). */
+  rows: readonly TableRow[];
+  spikeIds: readonly string[];
+  /** Visible rows per list, for PgUp/PgDn. */
+  pageSize: { table: number; spikes: number };
+  /** Whether the optional panels are showing now (a toggle flips what is seen). */
+  showing: { users: boolean; events: boolean };
+}
+
+export function reduce(state: UiState, action: Action, ctx: ViewContext): UiState {
+  const s: UiState = action.type === 'tick' ? state : { ...state, message: '' };
+  switch (action.type) {
+    case 'togglePause':
+      if (s.mode === 'replay') return { ...s, play: s.play === 0 ? 1 : 0 };
+      return s.mode === 'live' ? { ...s, ...paused(s, ctx), play: 0 } : { ...s, mode: 'live', cursor: null, play: 0 };
+    case 'step': {
+      const p = paused(s, ctx);
+      return p.cursor === null ? s : { ...s, ...p, play: 0, cursor: stepSamples(ctx.timeline, p.cursor, action.samples) };
+    }
+    case 'stepTime': {
+      const p = paused(s, ctx);
+      return p.cursor === null ? s : { ...s, ...p, play: 0, cursor: stepTime(ctx.timeline, p.cursor, action.ms) };
+    }
+    case 'spike': {
+      const p = paused(s, ctx);
+      if (p.cursor === null) return s;
+      const spike = adjacentSpike(ctx.spikes, p.cursor, action.dir);
+      if (!spike) return { ...s, message: action.dir === 1 ? 'no later spike' : 'no earlier spike' };
+      return jumpToSpike({ ...s, ...p, play: 0 }, spike);
+    }
+    case 'play':
+      if (s.mode === 'live') return { ...s, message: 'pause (space) and step back to play the history' };
+      return { ...s, play: nextSpeed(s.play) };
+    case 'tick': {
+      if (s.play === 0 || s.cursor === null) return s;
+      const r = playStep(ctx.timeline, s.cursor, action.elapsedMs, s.play);
+      return { ...s, cursor: r.cursor, play: r.ended ? 0 : s.play };
+    }
+    case 'sort':
+      return { ...s, sort: action.key };
+    case 'focus':
+      return { ...s, focus: s.focus === 'table' ? 'spikes' : 'table' };
+    case 'scroll':
+      return scroll(s, action.panel ?? s.focus, action.by, ctx);
+    case 'select':
+      return scroll({ ...s, focus: action.panel }, action.panel, { to: action.index }, ctx);
+    case 'perCore':
+      return { ...s, perCore: !s.perCore };
+    case 'toggleUsers':
+      return { ...s, toggles: { ...s.toggles, users: !ctx.showing.users } };
+    case 'toggleEvents':
+      return { ...s, toggles: { ...s.toggles, events: !ctx.showing.events } };
+    case 'help':
+      return { ...s, overlay: s.overlay?.kind === 'help' ? null : { kind: 'help' } };
+    case 'close':
+      return { ...s, overlay: null };
+    case 'enter':
+      return s.focus === 'table' ? inspectRow(s, ctx) : enterSpike(s, ctx);
+    case 'inspect':
+      return s.focus === 'table' ? inspectRow(s, ctx) : inspectCulprit(s, ctx);
+    case 'gotoOpen':
+      return { ...s, overlay: { kind: 'goto', text: '' } };
+    case 'gotoInput':
+      return s.overlay?.kind === 'goto' ? { ...s, overlay: { kind: 'goto', text: s.overlay.text + action.text } } : s;
+    case 'gotoBackspace':
+      return s.overlay?.kind === 'goto' ? { ...s, overlay: { kind: 'goto', text: s.overlay.text.slice(0, -1) } } : s;
+    case 'gotoSubmit':
+      return s.overlay?.kind === 'goto' ? goTo({ ...s, overlay: null }, s.overlay.text, ctx) : s;
+  }
+}
+
+/** Live → paused at the newest sample; paused and replay stay as they are. */
+function paused(s: UiState, ctx: ViewContext): Pick<UiState, 'mode' | 'cursor'> {
+  if (s.mode !== 'live') return { mode: s.mode, cursor: s.cursor };
+  const newest = ctx.timeline.at(ctx.timeline.length - 1);
+  return newest ? { mode: 'paused', cursor: newest.time } : { mode: 'live', cursor: null };
+}
+
+function jumpToSpike(s: UiState, spike: Spike): UiState {
+  const culprit = spike.culprits[0];
+  return {
+    ...s,
+    cursor: spike.peakAt,
+    spikes: { ...s.spikes, id: spike.id },
+    table: culprit ? { ...s.table, key: processKey(culprit) } : s.table,
+  };
+}
+
+function scroll(s: UiState, panel: FocusPanel, by: ScrollMove, ctx: ViewContext): UiState {
+  const keys = panel === 'table' ? ctx.rows.map((r) => r.key) : ctx.spikeIds;
+  if (keys.length === 0) return s;
+  const current = panel === 'table' ? resolveSelection(ctx.rows, s.table.key, s.table.index) : resolveSelection(ctx.spikeIds.map((key) => ({ key })), s.spikes.id, s.spikes.index);
+  const page = Math.max(1, panel === 'table' ? ctx.pageSize.table : ctx.pageSize.spikes);
+  const target =
+    typeof by === 'object' ? by.to : by === 'home' ? 0 : by === 'end' ? keys.length - 1 : by === 'pageUp' ? current - page : by === 'pageDown' ? current + page : current + by;
+  const index = Math.min(Math.max(0, target), keys.length - 1);
+  const key = keys[index] ?? null;
+  return panel === 'table' ? { ...s, table: { index, key } } : { ...s, spikes: { index, id: key } };
+}
+
+function selectedRow(s: UiState, ctx: ViewContext): TableRow | undefined {
+  return ctx.rows[resolveSelection(ctx.rows, s.table.key, s.table.index)];
+}
+
+function selectedSpike(s: UiState, ctx: ViewContext): Spike | undefined {
+  const id = ctx.spikeIds[resolveSelection(ctx.spikeIds.map((key) => ({ key })), s.spikes.id, s.spikes.index)];
+  return ctx.spikes.find((x) => x.id === id);
+}
+
+function inspectRow(s: UiState, ctx: ViewContext): UiState {
+  const row = selectedRow(s, ctx);
+  if (!row) return s;
+  return { ...s, overlay: { kind: 'inspect', process: { key: row.key, pid: row.pid, name: row.name, user: row.user, cmd: row.cmd } } };
+}
+
+/** Enter on a spike: the cursor goes to its peak (pausing a live view), the table selects its top culprit. */
+function enterSpike(s: UiState, ctx: ViewContext): UiState {
+  const spike = selectedSpike(s, ctx);
+  if (!spike) return s;
+  const p = paused(s, ctx);
+  return jumpToSpike({ ...s, ...p, play: 0 }, spike);
+}
+
+function inspectCulprit(s: UiState, ctx: ViewContext): UiState {
+  const c = selectedSpike(s, ctx)?.culprits[0];
+  if (!c) return { ...s, message: 'this spike has no culprit to inspect' };
+  return { ...s, overlay: { kind: 'inspect', process: { key: processKey(c), pid: c.pid, name: c.name, user: c.user, cmd: c.cmd } } };
+}
+
+function goTo(s: UiState, text: string, ctx: ViewContext): UiState {
+  const tl = ctx.timeline;
+  const first = tl.at(0)?.time;
+  const last = tl.at(tl.length - 1)?.time;
+  if (first === undefined || last === undefined) return { ...s, message: 'no samples yet' };
+  const time = parseTimeInput(text, { cursor: s.cursor ?? last, first, last });
+  if (time === null) return { ...s, message: `cannot read "${text}": try 03:12, 2026-11-22 03:12:05 or -2h` };
+  return { ...s, mode: s.mode === 'live' ? 'paused' : s.mode, play: 0, cursor: snapToSample(tl, time) };
+}

@@ -1,0 +1,394 @@
+/**
+ * State → what each widget draws. Pure functions of samples, spikes and the view
+ * state, so the dashboard's content is tested without a screen.
+ */
+import { userTotals } from '../analysis/user-totals.js';
+import type { ProcessEvent } from '../analysis/process-events.js';
+import type { ProcessPoint } from '../analysis/process-series.js';
+import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
+import type { Culprit, Severity, Spike } from '../core/spike.js';
+import type { Timeline } from '../core/timeline.js';
+import { formatBytes, formatClock, formatDuration, formatPercent } from '../core/units.js';
+
+export type SortKey = 'cpu' | 'mem';
+
+// ── process table ────────────────────────────────────────────────────────────
+
+export interface TableRow {
+  key: string;
+  pid: number;
+  name: string;
+  user: string;
+  cmd: string;
+  startTime: number;
+  exited: boolean;
+  cells: string[];
+}
+
+/** PID USER CPU% MEM% RSS, then NAME/command takes the rest of the line. */
+const COLUMNS: { title: string; width: number; right: boolean }[] = [
+  { title: 'PID', width: 7, right: true },
+  { title: 'USER', width: 9, right: false },
+  { title: 'CPU%', width: 6, right: true },
+  { title: 'MEM%', width: 5, right: true },
+  { title: 'RSS', width: 6, right: true },
+];
+
+export function sortProcesses(processes: readonly ProcessStats[], sort: SortKey): ProcessStats[] {
+  return sort === 'cpu'
+    ? [...processes].sort((a, b) => b.cpu - a.cpu || b.rss - a.rss || a.pid - b.pid)
+    : [...processes].sort((a, b) => b.rss - a.rss || b.cpu - a.cpu || a.pid - b.pid);
+}
+
+/** The `top` busiest processes of the sample, by CPU or by memory. */
+export function tableRows(sample: Sample | undefined, sort: SortKey, top: number): TableRow[] {
+  if (!sample) return [];
+  return sortProcesses(sample.processes, sort)
+    .slice(0, top)
+    .map((p) => ({
+      key: processKey(p),
+      pid: p.pid,
+      name: p.name,
+      user: p.user,
+      cmd: p.cmd,
+      startTime: p.startTime,
+      exited: p.exited === true,
+      cells: [String(p.pid), p.user, p.cpu.toFixed(1), p.memPercent.toFixed(1), formatBytes(p.rss), processLabel(p)],
+    }));
+}
+
+/** Name, markers a person must not miss, then the command line when it says more. */
+function processLabel(p: ProcessStats): string {
+  let label = p.kernelThread ? `[${p.name}]` : p.name;
+  if (p.exited === true) label += ' (exited)';
+  if ((p.childCpu ?? 0) >= 1) label += ` (+${Math.round(p.childCpu ?? 0)}% children)`;
+  if (p.cmd !== '' && p.cmd !== p.name) label += `  ${p.cmd}`;
+  return label;
+}
+
+export function tableHeader(sort: SortKey, width: number): string {
+  const titles = [...COLUMNS.map((c) => c.title), 'NAME/command'];
+  const marked = titles.map((t) => ((sort === 'cpu' && t === 'CPU%') || (sort === 'mem' && t === 'RSS') ? `${t}▼` : t));
+  return tableLine(marked, width);
+}
+
+/** Cells laid out in the fixed columns, the last one filling (and cut at) `width`. */
+export function tableLine(cells: readonly string[], width: number): string {
+  let out = '';
+  COLUMNS.forEach((c, i) => {
+    const cell = fit(cells[i] ?? '', c.width);
+    out += (c.right ? cell.padStart(c.width) : cell.padEnd(c.width)) + ' ';
+  });
+  return fit(out + (cells[COLUMNS.length] ?? ''), width);
+}
+
+/** Index of the row to select: the same process as before if it is still listed, else the same position. */
+export function resolveSelection(rows: readonly { key: string }[], key: string | null, index: number): number {
+  if (rows.length === 0) return 0;
+  if (key !== null) {
+    const found = rows.findIndex((r) => r.key === key);
+    if (found >= 0) return found;
+  }
+  return Math.min(Math.max(0, index), rows.length - 1);
+}
+
+// ── spike log ────────────────────────────────────────────────────────────────
+
+export interface SpikeLine {
+  id: string;
+  severity: Severity;
+  text: string;
+}
+
+/**
+ * One line per spike, newest first: time, metric, peak, duration, top culprits
+ * with their share — `03:12:05 MEM 7.1G 0.8s  alloc[4242] 92%, node[77] 5%`.
+ * `now` (the newest sample's time) gives an ongoing spike its duration so far.
+ */
+export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs = 1000): SpikeLine[] {
+  return [...spikes]
+    .sort((a, b) => b.start - a.start)
+    .map((s) => ({ id: s.id, severity: s.severity, text: spikeLogLine(s, now, intervalMs) }));
+}
+
+export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000): string {
+  const metric = s.metric === 'cpu' ? 'CPU' : 'MEM';
+  const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
+  const culprits = s.culprits.slice(0, 3).map(culpritText).join(', ');
+  return `${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, now, intervalMs)}  ${culprits || '(no culprit found)'}`;
+}
+
+/** A spike seen in one sample lasted less than an interval: said so rather than "0.0s". */
+function spikeDuration(s: Spike, now: number | undefined, intervalMs: number): string {
+  if (s.end === null) return now === undefined ? 'ongoing' : `${formatDuration(Math.max(0, now - s.start))}+`;
+  const d = s.end - s.start;
+  return d <= 0 ? `<${formatDuration(intervalMs)}` : formatDuration(d);
+}
+
+function culpritText(c: Culprit): string {
+  let text = `${c.name}[${c.pid}] ${Math.round(c.share * 100)}%`;
+  if (c.viaChildren === true) text += ' via children';
+  if (c.exited === true) text += ' exited';
+  return text;
+}
+
+// ── graphs ───────────────────────────────────────────────────────────────────
+
+export interface GraphWindow {
+  /** Samples [start, end) of the timeline. */
+  start: number;
+  end: number;
+  /** Position of the cursor's sample inside the window. */
+  cursorOffset: number;
+}
+
+/**
+ * Which `width` samples a graph shows: live, the newest ending at the right edge;
+ * paused or in replay, the window around the cursor (clamped at the ends).
+ */
+export function graphWindow(length: number, cursor: number, width: number, follow: boolean): GraphWindow {
+  const w = Math.max(1, width);
+  if (length <= 0 || cursor < 0) return { start: 0, end: 0, cursorOffset: 0 };
+  const start = follow ? Math.max(0, cursor - w + 1) : Math.min(Math.max(0, cursor - Math.floor(w / 2)), Math.max(0, length - w));
+  const end = Math.min(length, start + w);
+  return { start, end, cursorOffset: cursor - start };
+}
+
+export interface Series {
+  title: string;
+  x: string[];
+  y: number[];
+}
+
+/** Total busy % using the true peak inside each interval, or busy % per core. */
+export function cpuSeries(samples: readonly Sample[], perCore: boolean): Series[] {
+  const x = samples.map((s) => formatClock(s.time));
+  if (!perCore) return [{ title: 'busy (peak)', x, y: samples.map((s) => finite(s.cpu.busyMax)) }];
+  const cores = samples.reduce((n, s) => Math.max(n, s.cpu.cores.length), 0);
+  return Array.from({ length: cores }, (_, i) => ({ title: `cpu${i}`, x, y: samples.map((s) => finite(s.cpu.cores[i]?.busy ?? 0)) }));
+}
+
+/** used (its peak inside the interval) and cached as % of RAM, swap as % of swap. */
+export function memorySeries(samples: readonly Sample[]): Series[] {
+  const x = samples.map((s) => formatClock(s.time));
+  const pct = (v: number, total: number): number => (total > 0 ? finite((v / total) * 100) : 0);
+  return [
+    { title: 'used (peak)', x, y: samples.map((s) => pct(s.memory.usedMax, s.memory.total)) },
+    { title: 'cached', x, y: samples.map((s) => pct(s.memory.cached, s.memory.total)) },
+    { title: 'swap', x, y: samples.map((s) => pct(s.memory.swapUsed, s.memory.swapTotal)) },
+  ];
+}
+
+export interface GraphData {
+  window: GraphWindow;
+  cpu: Series[];
+  memory: Series[];
+}
+
+/** Both graphs' series for the window around the cursor; reads only the window's samples. */
+export function graphSeries(tl: Timeline, cursor: number, width: number, opts: { follow: boolean; perCore: boolean }): GraphData {
+  const window = graphWindow(tl.length, cursor, width, opts.follow);
+  const samples = tl.slice(window.start, window.end);
+  return { window, cpu: cpuSeries(samples, opts.perCore), memory: memorySeries(samples) };
+}
+
+/** The panel title at the cursor's sample: the longest variant that fits `width`. */
+export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infinity): string {
+  if (!s) return 'CPU';
+  const cores = perCore ? ` per core (${s.cpu.cores.length})` : '';
+  return longestFitting(
+    [`CPU${cores} ${formatPercent(s.cpu.total.busy)} peak ${formatPercent(s.cpu.busyMax)}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'],
+    width,
+  );
+}
+
+export function memoryTitle(s: Sample | undefined, width = Infinity): string {
+  if (!s) return 'Memory';
+  const m = s.memory;
+  const used = `${formatBytes(m.used)}/${formatBytes(m.total)}`;
+  return longestFitting(
+    [
+      `Memory ${used} peak ${formatBytes(m.usedMax)} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}`,
+      `Memory ${used} peak ${formatBytes(m.usedMax)}`,
+      `Mem ${used} pk ${formatBytes(m.usedMax)}`,
+      `Mem ${used}`,
+      'Memory',
+    ],
+    width,
+  );
+}
+
+/** The first (most complete) variant no wider than `width`, else the last one cut to fit. */
+function longestFitting(variants: readonly string[], width: number): string {
+  return variants.find((v) => v.length <= width) ?? fit(variants[variants.length - 1] ?? '', width);
+}
+
+// ── sparklines ───────────────────────────────────────────────────────────────
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** The last `width` values as bar characters, scaled to the largest of them (0 at the bottom). */
+export function sparkline(values: readonly number[], width: number): string {
+  if (width <= 0) return '';
+  const shown = values.slice(-width).map(finite);
+  const max = Math.max(0, ...shown);
+  return shown.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(7, Math.max(0, Math.round((v / max) * 7)))])).join('');
+}
+
+/**
+ * Load, network (all interfaces summed) and disk (all devices summed): one line
+ * each, label, the value under the cursor, and its recent history. `samples` end
+ * at the cursor.
+ */
+export function sparkLines(samples: readonly Sample[], width: number): string[] {
+  const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + finite(f(x)), 0);
+  const metrics: { label: string; values: number[]; format: (v: number) => string }[] = [
+    { label: 'load', values: samples.map((s) => s.load.one), format: (v) => v.toFixed(2) },
+    { label: 'rx', values: samples.map((s) => sum(s.net, (n) => n.rxBytesPerSec)), format: formatBytes },
+    { label: 'tx', values: samples.map((s) => sum(s.net, (n) => n.txBytesPerSec)), format: formatBytes },
+    { label: 'read', values: samples.map((s) => sum(s.disks, (d) => d.readBytesPerSec)), format: formatBytes },
+    { label: 'write', values: samples.map((s) => sum(s.disks, (d) => d.writeBytesPerSec)), format: formatBytes },
+  ];
+  return metrics.map((m) => {
+    const head = `${m.label.padEnd(5)} ${m.values.length ? m.format(m.values[m.values.length - 1] as number).padStart(5) : '    -'} `;
+    return fit(head + sparkline(m.values, width - head.length), width);
+  });
+}
+
+// ── users, events ────────────────────────────────────────────────────────────
+
+/** CPU and memory per user at the sample, busiest first, with a header line. */
+export function userLines(sample: Sample | undefined, width: number): string[] {
+  if (!sample) return [];
+  const row = (user: string, cpu: string, rss: string, n: string): string =>
+    fit(`${fit(user, 10).padEnd(10)} ${cpu.padStart(6)} ${rss.padStart(6)} ${n.padStart(5)}`, width);
+  return [row('USER', 'CPU%', 'RSS', 'PROCS'), ...userTotals(sample.processes).map((u) => row(u.user, u.cpu.toFixed(1), formatBytes(u.rss), String(u.processes)))];
+}
+
+/**
+ * Process starts and exits up to the sample at `index`, newest first: at most
+ * `max` of them, looking back at most `maxScan` samples (so a quiet machine does
+ * not cost a walk through the whole history every frame).
+ */
+export function recentEvents(
+  tl: Timeline,
+  index: number,
+  max: number,
+  maxScan: number,
+  eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[],
+): ProcessEvent[] {
+  const out: ProcessEvent[] = [];
+  for (let i = index; i > 0 && i > index - maxScan && out.length < max; i--) {
+    const cur = tl.at(i);
+    if (!cur) break;
+    const events = eventsOf(tl.at(i - 1), cur);
+    for (let j = events.length - 1; j >= 0 && out.length < max; j--) out.push(events[j] as ProcessEvent);
+  }
+  return out;
+}
+
+/** `03:12:05 + alloc[4242] alice` for a start, `-` for an exit. */
+export function eventLine(e: ProcessEvent): string {
+  return `${formatClock(e.time)} ${e.kind === 'start' ? '+' : '-'} ${e.name}[${e.pid}] ${e.user}`;
+}
+
+// ── status bar ───────────────────────────────────────────────────────────────
+
+export type ViewMode = 'live' | 'paused' | 'replay';
+
+export interface StatusInfo {
+  host: string;
+  /** Seconds since boot at the sample shown. */
+  uptime: number;
+  mode: ViewMode;
+  /** Time of the sample under the cursor (shown when paused or in replay). */
+  cursorTime: number | null;
+  playSpeed: number;
+  intervalMs: number;
+  extra: string;
+  message: string;
+}
+
+export function statusLine(info: StatusInfo, width: number): string {
+  const mode =
+    info.mode === 'live'
+      ? 'LIVE'
+      : `${info.mode === 'paused' ? 'PAUSED' : 'REPLAY'}${info.cursorTime === null ? '' : ` ${formatClock(info.cursorTime)}`}${info.playSpeed ? ` ▶${info.playSpeed}x` : ''}`;
+  const parts = [info.host, `up ${formatDuration(info.uptime * 1000)}`, mode, `every ${formatDuration(info.intervalMs)}`];
+  if (info.extra) parts.push(info.extra);
+  if (info.message) parts.push(info.message);
+  const hints =
+    info.mode === 'live'
+      ? ['q quit  space pause  ←→ step  tab focus  ? help', 'q quit  space pause  ? help', '? help']
+      : [`q quit  space ${info.mode === 'replay' ? 'play' : 'live'}  ←→ step  n/N spike  g go to  p play  ? help`, `space ${info.mode === 'replay' ? 'play' : 'live'}  n/N spike  ? help`, '? help'];
+  const left = parts.join(' │ ');
+  const hint = hints.find((h) => width - left.length - h.length >= 2);
+  return hint === undefined ? fit(left, width) : left + ' '.repeat(width - left.length - hint.length) + hint;
+}
+
+// ── inspector ────────────────────────────────────────────────────────────────
+
+export interface InspectedProcess {
+  key: string;
+  pid: number;
+  name: string;
+  user: string;
+  cmd: string;
+}
+
+/** What the inspector says about a process's whole history, above its graphs. */
+export function inspectorSummary(p: InspectedProcess, points: readonly ProcessPoint[]): string[] {
+  const head = `${p.name}[${p.pid}]  user ${p.user}`;
+  const cmd = p.cmd ? `command: ${p.cmd}` : '';
+  if (points.length === 0) return [head, cmd, 'no samples of this process in the history'].filter(Boolean);
+  const first = points[0] as ProcessPoint;
+  const last = points[points.length - 1] as ProcessPoint;
+  const peakCpu = points.reduce((a, x) => (x.cpu > a.cpu ? x : a), first);
+  const peakRss = points.reduce((a, x) => (x.rss > a.rss ? x : a), first);
+  return [
+    head,
+    cmd,
+    `seen ${formatClock(first.time)}–${formatClock(last.time)} (${points.length} samples)`,
+    `peak CPU ${formatPercent(peakCpu.cpu)} at ${formatClock(peakCpu.time)}   peak RSS ${formatBytes(peakRss.rss)} at ${formatClock(peakRss.time)}`,
+  ].filter(Boolean);
+}
+
+/** At most `n` points, each bucket keeping its maximum so a brief peak survives. */
+export function downsampleMax(points: readonly ProcessPoint[], n: number): ProcessPoint[] {
+  if (points.length <= n || n <= 0) return [...points];
+  const out: ProcessPoint[] = [];
+  for (let b = 0; b < n; b++) {
+    const from = Math.floor((b * points.length) / n);
+    const to = Math.floor(((b + 1) * points.length) / n);
+    let cpu = 0;
+    let rss = 0;
+    for (let i = from; i < to; i++) {
+      const p = points[i] as ProcessPoint;
+      cpu = Math.max(cpu, p.cpu);
+      rss = Math.max(rss, p.rss);
+    }
+    out.push({ time: (points[from] as ProcessPoint).time, cpu, rss });
+  }
+  return out;
+}
+
+// ── helpers ──────────────────────────────────────────────────────────────────
+
+/** Cut to `width` characters, marking the cut with an ellipsis. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+function finite(v: number): number {
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** First visible line of a list so that `selected` stays in view, moving the view as little as possible. */
+export function scrollOffset(prev: number, selected: number, visible: number, count: number): number {
+  if (visible <= 0 || count <= visible) return 0;
+  let off = Math.min(Math.max(0, prev), count - visible);
+  if (selected < off) off = selected;
+  if (selected >= off + visible) off = selected - visible + 1;
+  return off;
+}

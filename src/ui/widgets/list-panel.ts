@@ -1,0 +1,96 @@
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import type { Rect } from '../layout.js';
+import { fit, scrollOffset } from '../view-model.js';
+import { PanelFrame } from './panel-frame.js';
+
+export type LineTone = 'critical' | 'warning' | 'muted' | null;
+
+export interface ListUpdate {
+  title: string;
+  /** A fixed first line (column titles), not scrolled. */
+  header?: string;
+  lines: readonly string[];
+  /** Index of the selected line; null for a list without selection. */
+  selected: number | null;
+  focused: boolean;
+  tone?: (index: number) => LineTone;
+  /** Shown when there are no lines. */
+  empty?: string;
+}
+
+const TONE_TAG: Record<Exclude<LineTone, null>, string> = { critical: 'red-fg', warning: 'yellow-fg', muted: 'gray-fg' };
+
+/**
+ * Lines in a panel with an optional header and a selected line kept in view.
+ * Content is escaped (process names may hold `{`), selection drawn with inverse
+ * video so it shows without color too. Wheel and clicks are reported to the caller.
+ */
+export class ListPanel {
+  readonly frame: PanelFrame;
+  private readonly body: Widgets.BoxElement;
+  private offset = 0;
+  private lastContent = '';
+
+  constructor(
+    screen: Widgets.Screen,
+    name: string,
+    rect: Rect,
+    private readonly color: boolean,
+    handlers: { wheel?: (dir: 1 | -1) => void; click?: (line: number) => void } = {},
+  ) {
+    this.frame = new PanelFrame(screen, name, rect, { color });
+    this.body = this.frame.add(blessed.box({ screen, top: 0, left: 0, width: '100%-2', height: '100%-2', tags: true, wrap: false, mouse: true }));
+    this.frame.containRender(this.body);
+    if (handlers.wheel) {
+      const wheel = handlers.wheel;
+      this.body.on('wheeldown', () => wheel(1));
+      this.body.on('wheelup', () => wheel(-1));
+    }
+    if (handlers.click) {
+      const click = handlers.click;
+      this.body.on('click', (data: { y: number }) => {
+        const row = data.y - (this.body.atop as number) - (this.headerRows ? 1 : 0);
+        if (row >= 0) click(this.offset + row);
+      });
+    }
+  }
+
+  private headerRows = 0;
+
+  /** Lines that fit below the header. */
+  get visibleLines(): number {
+    return Math.max(1, this.frame.innerHeight - this.headerRows);
+  }
+
+  update(u: ListUpdate): void {
+    this.frame.guard(() => {
+      this.frame.setFocused(u.focused, u.title);
+      this.headerRows = u.header === undefined ? 0 : 1;
+      const width = this.frame.innerWidth;
+      const visible = this.visibleLines;
+      const selected = u.selected ?? 0;
+      this.offset = scrollOffset(this.offset, selected, visible, u.lines.length);
+      const out: string[] = [];
+      if (u.header !== undefined) out.push(`{bold}${blessed.escape(fit(u.header, width).padEnd(width))}{/bold}`);
+      if (u.lines.length === 0 && u.empty) out.push(blessed.escape(fit(u.empty, width)));
+      const end = Math.min(u.lines.length, this.offset + visible);
+      for (let i = this.offset; i < end; i++) {
+        let text = blessed.escape(fit(u.lines[i] ?? '', width).padEnd(width));
+        const tone = u.tone?.(i) ?? null;
+        if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
+        if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;
+        out.push(text);
+      }
+      const content = out.join('\n');
+      if (content !== this.lastContent) {
+        this.lastContent = content;
+        this.body.setContent(content);
+      }
+    });
+  }
+
+  destroy(): void {
+    this.frame.destroy();
+  }
+}

@@ -1,0 +1,100 @@
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import type { LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
+import type { ProcessPoint } from '../../analysis/process-series.js';
+import { errorMessage } from '../../core/errors.js';
+import { formatClock } from '../../core/units.js';
+import { KEY_HELP } from '../keys.js';
+import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
+import { lineChart } from './graph-panel.js';
+
+function overlayBox(screen: Widgets.Screen, label: string, width: number, height: number, color: boolean): Widgets.BoxElement {
+  const box = blessed.box({
+    screen,
+    top: 'center',
+    left: 'center',
+    width,
+    height,
+    label: ` ${label} `,
+    border: { type: 'line' },
+    tags: false,
+    style: color ? { border: { fg: 'yellow' }, label: { bold: true } } : { label: { bold: true } },
+  });
+  screen.append(box);
+  box.setFront();
+  return box;
+}
+
+/** `?`: every key and what it does. */
+export function helpOverlay(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+  const width = Math.min((screen.width as number) - 2, 96);
+  const lines = KEY_HELP.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+  const box = overlayBox(screen, 'Help — ? or Esc closes', width, Math.min((screen.height as number) - 1, lines.length + 2), color);
+  box.setContent(lines.join('\n'));
+  return box;
+}
+
+/** `g`: the go-to-time prompt, over the status bar. */
+export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+  const box = blessed.box({ screen, bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: color ? { fg: 'black', bg: 'yellow' } : { inverse: true } });
+  screen.append(box);
+  box.setFront();
+  return box;
+}
+
+export function gotoPromptText(text: string, width: number): string {
+  return fit(`go to time: ${text}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
+}
+
+/**
+ * Enter/i on a process: its CPU and RSS over the whole session or recording,
+ * a summary above two line charts (downsampled by maximum, so a brief peak shows).
+ */
+export class Inspector {
+  readonly box: Widgets.BoxElement;
+  private readonly summary: Widgets.BoxElement;
+  private readonly cpu: LineElement;
+  private readonly rss: LineElement;
+
+  constructor(screen: Widgets.Screen, readonly process: InspectedProcess, color: boolean) {
+    const width = Math.max(40, Math.min((screen.width as number) - 4, 160));
+    const height = Math.max(14, Math.min((screen.height as number) - 2, 44));
+    this.box = overlayBox(screen, `Process ${process.name}[${process.pid}] — Esc closes`, width, height, color);
+    const inner = { w: width - 2, h: height - 2 };
+    const summaryH = 4;
+    this.summary = blessed.box({ screen, top: 0, left: 0, width: inner.w, height: summaryH, tags: false });
+    this.box.append(this.summary);
+    const side = inner.w >= 100;
+    const chartW = side ? Math.floor(inner.w / 2) : inner.w;
+    const chartH = side ? inner.h - summaryH : Math.floor((inner.h - summaryH) / 2);
+    const titled = (title: string, top: number, left: number): LineElement => {
+      const label = blessed.box({ screen, top, left, width: chartW, height: 1, content: title, style: { bold: true } });
+      this.box.append(label);
+      const chart = lineChart(screen, chartW, chartH - 1, { numYLabels: 4 });
+      chart.top = top + 1;
+      chart.left = left;
+      this.box.append(chart);
+      return chart;
+    };
+    this.cpu = titled('CPU % of one core', summaryH, 0);
+    this.rss = side ? titled('RSS MiB', summaryH, chartW) : titled('RSS MiB', summaryH + chartH, 0);
+  }
+
+  update(points: readonly ProcessPoint[]): void {
+    try {
+      const width = (this.summary.width as number) - 1;
+      this.summary.setContent(inspectorSummary(this.process, points).map((l) => fit(l, width)).join('\n'));
+      if (points.length === 0) return;
+      const shown = downsampleMax(points, Math.max(2, (this.cpu.width as number) * 2 - 14));
+      const x = shown.map((p) => formatClock(p.time));
+      this.cpu.setData([{ title: 'cpu', x, y: shown.map((p) => p.cpu), style: { line: 'green' } }]);
+      this.rss.setData([{ title: 'rss', x, y: shown.map((p) => p.rss / 1048576), style: { line: 'yellow' } }]);
+    } catch (err) {
+      this.summary.setContent(`panel inspector failed: ${errorMessage(err)}`);
+    }
+  }
+
+  destroy(): void {
+    this.box.destroy();
+  }
+}

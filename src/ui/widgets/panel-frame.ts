@@ -1,0 +1,112 @@
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { errorMessage } from '../../core/errors.js';
+import type { Rect } from '../layout.js';
+import { fit } from '../view-model.js';
+
+export interface FrameStyle {
+  color: boolean;
+}
+
+/**
+ * A bordered, titled box that one panel draws into, and the wall around it: an
+ * error while computing or drawing the panel's content is caught and shown in
+ * place of the content ("panel CPU failed: …"); the other panels keep going.
+ */
+export class PanelFrame {
+  readonly box: Widgets.BoxElement;
+  private readonly error: Widgets.BoxElement;
+  private failed = false;
+  private title = '';
+  private focused = false;
+
+  constructor(
+    screen: Widgets.Screen,
+    readonly name: string,
+    rect: Rect,
+    private readonly style: FrameStyle,
+  ) {
+    this.box = blessed.box({
+      screen,
+      ...rect,
+      border: { type: 'line' },
+      tags: false,
+      style: { border: style.color ? { fg: 'blue' } : {}, label: { bold: true } },
+    });
+    screen.append(this.box);
+    this.error = blessed.box({ screen, top: 0, left: 0, width: '100%-2', height: '100%-2', tags: false, hidden: true, style: style.color ? { fg: 'red' } : { bold: true } });
+    this.box.append(this.error);
+    this.setTitle(name);
+  }
+
+  /** Inner size: what the content may use inside the border. */
+  get innerWidth(): number {
+    return Math.max(0, (this.box.width as number) - 2);
+  }
+
+  get innerHeight(): number {
+    return Math.max(0, (this.box.height as number) - 2);
+  }
+
+  /** Room for a title on the top border. */
+  get titleWidth(): number {
+    return Math.max(0, this.innerWidth - 4 - (this.focused ? 2 : 0));
+  }
+
+  setTitle(title: string): void {
+    const text = ` ${this.focused ? '▶ ' : ''}${fit(title, this.titleWidth)} `;
+    if (text === this.title) return;
+    this.title = text;
+    this.box.setLabel(text);
+  }
+
+  setFocused(focused: boolean, title: string): void {
+    this.focused = focused;
+    this.box.style.border = this.style.color ? { fg: focused ? 'cyan' : 'blue' } : { bold: focused };
+    this.setTitle(title);
+  }
+
+  /** Adds a content element, below the error box so an error always shows on top. */
+  add<T extends Widgets.Node>(el: T): T {
+    this.box.insertBefore(el, this.error);
+    return el;
+  }
+
+  /** Runs one update of the panel; a throw is reported in the panel instead of escaping. */
+  guard(update: () => void): void {
+    try {
+      update();
+      if (this.failed) {
+        this.failed = false;
+        this.error.hide();
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Wraps an element's render so a throw while blessed draws it is contained too. */
+  containRender(el: Widgets.BlessedElement): void {
+    const render = el.render.bind(el);
+    // A failed render draws nothing (blessed accepts that: hidden elements do the same).
+    (el as { render: () => Widgets.Types.TPosition | Widgets.Coords | undefined }).render = () => {
+      if (this.failed) return undefined;
+      try {
+        return render();
+      } catch (err) {
+        this.fail(err);
+        return undefined;
+      }
+    };
+  }
+
+  private fail(err: unknown): void {
+    this.failed = true;
+    this.error.setContent(`panel ${this.name} failed: ${errorMessage(err)}`);
+    this.error.show();
+  }
+
+  destroy(): void {
+    this.box.destroy();
+  }
+}

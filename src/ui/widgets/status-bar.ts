@@ -1,0 +1,29 @@
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import type { Rect } from '../layout.js';
+
+/** The bottom line: host, uptime, mode, interval, caller's note, key hints. */
+export class StatusBar {
+  private readonly box: Widgets.BoxElement;
+  private last = '';
+
+  constructor(screen: Widgets.Screen, rect: Rect, color: boolean) {
+    this.box = blessed.box({ screen, ...rect, tags: false, style: color ? { fg: 'black', bg: 'cyan' } : { inverse: true } });
+    screen.append(this.box);
+  }
+
+  get width(): number {
+    return this.box.width as number;
+  }
+
+  update(text: string): void {
+    const line = text.padEnd(this.width);
+    if (line === this.last) return;
+    this.last = line;
+    this.box.setContent(line);
+  }
+
+  destroy(): void {
+    this.box.destroy();
+  }
+}
