@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { ProtocolMismatchError, WireError, decodeAgentMessage, decodeViewerMessage, validateSample } from '../src/protocol/wire-decode.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+
+const sample = makeSample({
+  time: 1_700_000_000_000,
+  processes: [makeProcess({ pid: 7, name: 'a (b) c', rssPeak: 5e8, childCpu: 12.5, exited: true }), makeProcess({ pid: 8, name: 'x' })],
+});
+
+function wireError(fn: () => unknown): WireError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WireError) return err;
+    throw err;
+  }
+  throw new Error('expected a WireError');
+}
+
+/** The sample as JSON with one field replaced, the way a broken or hostile agent would send it. */
+function tampered(edit: (s: Record<string, any>) => void): unknown {
+  const copy = JSON.parse(JSON.stringify(sample)) as Record<string, any>;
+  edit(copy);
+  return copy;
+}
+
+describe('validateSample', () => {
+  it('accepts a complete sample and returns an equal copy', () => {
+    const json = JSON.parse(JSON.stringify(sample)) as unknown;
+    const out = validateSample(json, 'sample');
+    expect(out).toEqual(sample);
+    expect(out).not.toBe(json);
+  });
+
+  it('drops fields it does not know', () => {
+    const out = validateSample(tampered((s) => { s['extra'] = 1; s['processes'][0]['evil'] = 'x'; }), 'sample');
+    expect(out).not.toHaveProperty('extra');
+    expect(out.processes[0]).not.toHaveProperty('evil');
+  });
+
+  it.each([
+    ['a number that is a string', (s: Record<string, any>) => { s['cpu']['total']['busy'] = '12'; }, 'sample.cpu.total.busy must be a finite number'],
+    ['null for a number', (s: Record<string, any>) => { s['memory']['used'] = null; }, 'sample.memory.used must be a finite number'],
+    ['processes not an array', (s: Record<string, any>) => { s['processes'] = { 0: {} }; }, 'sample.processes must be an array'],
+    ['a process name that is a number', (s: Record<string, any>) => { s['processes'][1]['name'] = 5; }, 'sample.processes[1].name must be a string'],
+    ['an optional field of the wrong type', (s: Record<string, any>) => { s['processes'][0]['exited'] = 'yes'; }, 'sample.processes[0].exited must be true or false'],
+    ['host missing', (s: Record<string, any>) => { delete s['host']; }, 'sample.host must be an object'],
+    ['a core that is not an object', (s: Record<string, any>) => { s['cpu']['cores'][1] = 3; }, 'sample.cpu.cores[1] must be an object'],
+    ['another sample version', (s: Record<string, any>) => { s['version'] = 2; }, 'sample.version must be 1'],
+  ])('refuses %s, naming the path', (_name, edit, message) => {
+    const err = wireError(() => validateSample(tampered(edit), 'sample'));
+    expect(err.code).toBe(CloseCode.malformed);
+    expect(err.message).toBe(message);
+  });
+
+  it('refuses a number that JSON turns into Infinity', () => {
+    const text = JSON.stringify(sample).replace(/"uptime":-?[0-9.e+]+/, '"uptime":1e999');
+    expect(text).toContain('"uptime":1e999');
+    expect(wireError(() => validateSample(JSON.parse(text), 'sample')).message).toBe('sample.uptime must be a finite number');
+  });
+
+  it('accepts null pressure where the kernel has none', () => {
+    const out = validateSample(tampered((s) => { s['pressure'] = { cpu: null, memory: null, io: null }; }), 'sample');
+    expect(out.pressure).toEqual({ cpu: null, memory: null, io: null });
+  });
+});
+
+describe('decodeViewerMessage', () => {
+  const v = PROTOCOL_VERSION;
+
+  it('decodes a history request and a set-interval', () => {
+    expect(decodeViewerMessage(JSON.stringify({ v, type: 'history-request', id: 3, from: 10, to: 20 }))).toEqual({
+      v, type: 'history-request', id: 3, from: 10, to: 20,
+    });
+    expect(decodeViewerMessage(JSON.stringify({ v, type: 'set-interval', intervalMs: 250 }))).toEqual({ v, type: 'set-interval', intervalMs: 250 });
+    expect(decodeViewerMessage(JSON.stringify({ v, type: 'set-interval', intervalMs: null }))).toEqual({ v, type: 'set-interval', intervalMs: null });
+  });
+
+  it.each([
+    ['not JSON', '{"v":1,', CloseCode.malformed, 'message is not valid JSON'],
+    ['an array', '[1,2]', CloseCode.malformed, 'message must be a JSON object'],
+    ['a JSON string', '"hello"', CloseCode.malformed, 'message must be a JSON object'],
+    ['no version', '{"type":"set-interval","intervalMs":300}', CloseCode.malformed, 'message.v (protocol version) is missing'],
+    ['another version', `{"v":99,"type":"set-interval","intervalMs":300}`, CloseCode.wrongVersion, 'protocol version "99" is not supported: this agent speaks 1'],
+    ['an unknown type', `{"v":${v},"type":"run","cmd":"rm -rf /"}`, CloseCode.unknownType, 'unknown message type "run"'],
+    ['a prototype key as type', `{"v":${v},"type":"__proto__"}`, CloseCode.unknownType, 'unknown message type "__proto__"'],
+    ['a missing type', `{"v":${v}}`, CloseCode.unknownType, 'unknown message type (none)'],
+    ['from after to', `{"v":${v},"type":"history-request","id":1,"from":5,"to":4}`, CloseCode.malformed, 'message.from must be at most .to'],
+    ['a fractional id', `{"v":${v},"type":"history-request","id":1.5,"from":1,"to":4}`, CloseCode.malformed, 'message.id must be an integer'],
+    ['a string time', `{"v":${v},"type":"history-request","id":1,"from":"0","to":4}`, CloseCode.malformed, 'message.from must be a finite number'],
+    ['a zero interval', `{"v":${v},"type":"set-interval","intervalMs":0}`, CloseCode.malformed, 'message.intervalMs must be above 0'],
+  ])('refuses %s', (_name, text, code, message) => {
+    const err = wireError(() => decodeViewerMessage(text));
+    expect(err.code).toBe(code);
+    expect(err.message).toBe(message);
+  });
+
+  it('shortens a long hostile value it echoes', () => {
+    const err = wireError(() => decodeViewerMessage(JSON.stringify({ v, type: 'x'.repeat(10_000) })));
+    expect(err.message.length).toBeLessThan(80);
+  });
+});
+
+describe('decodeAgentMessage', () => {
+  const hello = {
+    type: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: '0.1.0',
+    host: sample.host,
+    intervalMs: 1000,
+    baseIntervalMs: 1000,
+    limits: { minIntervalMs: 200, maxIntervalMs: 1000, maxPayloadBytes: 65536, historySamples: 3600, maxMessagesPerSec: 20, heartbeatMs: 15000 },
+    history: { count: 0, oldest: null, newest: null },
+  };
+
+  it('decodes hello, sample, history, interval and error', () => {
+    expect(decodeAgentMessage(JSON.stringify(hello))).toEqual(hello);
+    expect(decodeAgentMessage(JSON.stringify({ ...hello, host: null }))).toEqual({ ...hello, host: null });
+    expect(decodeAgentMessage(JSON.stringify({ type: 'sample', sample }))).toEqual({ type: 'sample', sample });
+    expect(decodeAgentMessage(JSON.stringify({ type: 'history', id: 1, samples: [sample], done: true }))).toEqual({
+      type: 'history', id: 1, samples: [sample], done: true,
+    });
+    expect(decodeAgentMessage('{"type":"interval","intervalMs":250}')).toEqual({ type: 'interval', intervalMs: 250 });
+    expect(decodeAgentMessage('{"type":"error","code":4000,"message":"x"}')).toEqual({ type: 'error', code: 4000, message: 'x' });
+  });
+
+  it('names both versions when the agent speaks another protocol', () => {
+    const err = wireError(() => decodeAgentMessage(JSON.stringify({ ...hello, protocolVersion: 2, agentVersion: '0.9.0', limits: 'new shape' })));
+    expect(err).toBeInstanceOf(ProtocolMismatchError);
+    expect(err.code).toBe(CloseCode.wrongVersion);
+    expect((err as ProtocolMismatchError).agentProtocol).toBe(2);
+    expect((err as ProtocolMismatchError).agentVersion).toBe('0.9.0');
+  });
+
+  it('refuses a history reply carrying a broken sample', () => {
+    const broken = { ...sample, processes: [{ pid: 'one' }] };
+    const err = wireError(() => decodeAgentMessage(JSON.stringify({ type: 'history', id: 1, samples: [sample, broken], done: true })));
+    expect(err.message).toBe('message.samples[1].processes[0].pid must be a finite number');
+  });
+
+  it('refuses an unknown type', () => {
+    expect(wireError(() => decodeAgentMessage('{"type":"exec"}')).code).toBe(CloseCode.unknownType);
+  });
+});
