@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, type SpikeThresholds } from '../analysis/thresholds.js';
+import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import { durationOption, numberOption, type OptionSpec } from '../cli-args.js';
 
 /** Flags every command that samples or detects spikes understands. */
@@ -15,33 +15,32 @@ export const SAMPLING_OPTIONS: OptionSpec = {
 export interface SamplingSettings {
   intervalMs: number;
   top: number;
-  thresholds: Partial<SpikeThresholds>;
+  thresholds: ThresholdOverrides;
 }
 
 export const MIN_INTERVAL_MS = 200;
 export const MAX_INTERVAL_MS = 60_000;
 
 export function samplingSettings(values: Record<string, unknown>): SamplingSettings {
-  const thresholds: Partial<SpikeThresholds> = {};
-  const cpuAbs = numberOption('cpu-threshold', values['cpu-threshold'], 1, 100, NaN);
-  const cpuMargin = numberOption('cpu-margin', values['cpu-margin'], 0, 100, NaN);
-  const memAbs = numberOption('mem-threshold', values['mem-threshold'], 1, 100, NaN);
-  const memMargin = numberOption('mem-margin', values['mem-margin'], 0, 100, NaN);
-  if (!Number.isNaN(cpuAbs) || !Number.isNaN(cpuMargin)) {
-    thresholds.cpu = { absolute: orDefault(cpuAbs, DEFAULT_THRESHOLDS.cpu.absolute), margin: orDefault(cpuMargin, DEFAULT_THRESHOLDS.cpu.margin) };
-  }
-  if (!Number.isNaN(memAbs) || !Number.isNaN(memMargin)) {
-    thresholds.memory = { absolute: orDefault(memAbs, DEFAULT_THRESHOLDS.memory.absolute), margin: orDefault(memMargin, DEFAULT_THRESHOLDS.memory.margin) };
-  }
   return {
     intervalMs: durationOption('interval', values['interval'], MIN_INTERVAL_MS, MAX_INTERVAL_MS, 1000),
     top: numberOption('top', values['top'], 1, 500, 15),
-    thresholds,
+    thresholds: {
+      cpu: {
+        absolute: optionalNumber('cpu-threshold', values['cpu-threshold'], 1, 100),
+        margin: optionalNumber('cpu-margin', values['cpu-margin'], 0, 100),
+      },
+      memory: {
+        absolute: optionalNumber('mem-threshold', values['mem-threshold'], 1, 100),
+        margin: optionalNumber('mem-margin', values['mem-margin'], 0, 100),
+      },
+    },
   };
 }
 
-function orDefault(v: number, fallback: number): number {
-  return Number.isNaN(v) ? fallback : v;
+/** Undefined when the flag was not given: the analysis layer fills in its defaults. */
+function optionalNumber(name: string, raw: unknown, min: number, max: number): number | undefined {
+  return raw === undefined ? undefined : numberOption(name, raw, min, max, 0);
 }
 
 /** NO_COLOR (https://no-color.org): present and non-empty disables color. */
