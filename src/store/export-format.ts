@@ -1,0 +1,181 @@
+import type { ProcessStats, Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
+import { formatBytes, formatDuration, formatPercent } from '../core/units.js';
+
+/**
+ * Text for scripts and people: `tmon spikes --json` (JSON lines), `tmon
+ * spikes` (one human line per spike) and `tmon export --csv`. Pure: strings
+ * in, strings out.
+ */
+
+/** One line of `tmon spikes --json`. Times are ISO 8601 UTC; `peak` and `baseline` are in `unit`. */
+export interface SpikeRecord {
+  id: string;
+  metric: Spike['metric'];
+  start: string;
+  /** null while the spike was still going on when the recording ended. */
+  end: string | null;
+  durationMs: number | null;
+  peak: number;
+  unit: 'percent' | 'bytes';
+  peakAt: string;
+  baseline: number;
+  severity: Spike['severity'];
+  culprits: {
+    pid: number;
+    name: string;
+    command: string;
+    user: string;
+    /** Part of the summed rise, 0–1. */
+    share: number;
+    /** Percentage points of one core (cpu) or bytes (memory). */
+    rise: number;
+    exited?: true;
+    viaChildren?: true;
+  }[];
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function spikeRecord(s: Spike): SpikeRecord {
+  return {
+    id: s.id,
+    metric: s.metric,
+    start: iso(s.start),
+    end: s.end === null ? null : iso(s.end),
+    durationMs: s.end === null ? null : s.end - s.start,
+    peak: s.peak,
+    unit: s.metric === 'cpu' ? 'percent' : 'bytes',
+    peakAt: iso(s.peakAt),
+    baseline: s.baseline,
+    severity: s.severity,
+    culprits: s.culprits.map((c) => ({
+      pid: c.pid,
+      name: c.name,
+      command: c.cmd,
+      user: c.user,
+      share: c.share,
+      rise: c.rise,
+      ...(c.exited ? { exited: true as const } : {}),
+      ...(c.viaChildren ? { viaChildren: true as const } : {}),
+    })),
+  };
+}
+
+/** JSON lines: one object per spike, each on its own line (`jq` reads it as a stream; a script can read line by line). */
+export function spikesToJson(spikes: readonly Spike[]): string {
+  return spikes.map((s) => `${JSON.stringify(spikeRecord(s))}\n`).join('');
+}
+
+export interface TextOptions {
+  /** Print times in UTC instead of the local time zone. */
+  utc?: boolean;
+  /** Culprits listed per spike (default 3). */
+  culprits?: number;
+}
+
+function clock(ms: number, utc: boolean): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const [y, mo, da, h, mi, s] = utc
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+  return `${y}-${p(mo)}-${p(da)} ${p(h)}:${p(mi)}:${p(s)}`;
+}
+
+function metricValue(s: Spike, v: number): string {
+  return s.metric === 'cpu' ? formatPercent(v) : formatBytes(v);
+}
+
+/**
+ * `2026-11-22 03:12:05  memory  peak 5.2G (+3.1G)  12.0s  critical  stress[4242] 83%, node[12] 10%`
+ * One line per spike, newline-terminated.
+ */
+export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): string {
+  const utc = opts.utc ?? false;
+  const n = opts.culprits ?? 3;
+  return spikes
+    .map((s) => {
+      const rise = s.peak - s.baseline;
+      const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${formatBytes(Math.max(0, rise))}`;
+      const duration = s.end === null ? 'ongoing' : formatDuration(s.end - s.start);
+      const culprits = s.culprits
+        .slice(0, n)
+        .map((c) => `${c.name}[${c.pid}]${c.exited ? ' (exited)' : ''}${c.viaChildren ? ' (children)' : ''} ${Math.round(c.share * 100)}%`)
+        .join(', ');
+      return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${culprits || 'no culprit found'}\n`;
+    })
+    .join('');
+}
+
+/** The columns of `tmon export --csv`, in order. */
+export const CSV_COLUMNS = [
+  'time',
+  'cpu_busy_pct',
+  'cpu_peak_pct',
+  'mem_used_bytes',
+  'mem_peak_bytes',
+  'mem_total_bytes',
+  'swap_used_bytes',
+  'load1',
+  'net_rx_bytes_per_s',
+  'net_tx_bytes_per_s',
+  'top_cpu_process',
+  'top_cpu_pct',
+  'top_mem_process',
+  'top_mem_bytes',
+] as const;
+
+/** RFC 4180: quoted when it holds a comma, quote, line break or edge space; quotes doubled. */
+export function csvField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function top(processes: readonly ProcessStats[], by: (p: ProcessStats) => number): ProcessStats | undefined {
+  let best: ProcessStats | undefined;
+  for (const p of processes) if (!best || by(p) > by(best)) best = p;
+  return best;
+}
+
+function fixed(v: number, digits: number): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '';
+}
+
+function whole(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v)) : '';
+}
+
+export function csvRow(s: Sample): string {
+  // Loopback traffic never leaves the machine: not "network" on a spreadsheet of the host.
+  const wire = s.net.filter((n) => n.name !== 'lo');
+  const topCpu = top(s.processes, (p) => p.cpu);
+  const topMem = top(s.processes, (p) => p.rss);
+  const cells = [
+    iso(s.time),
+    fixed(s.cpu.total.busy, 1),
+    fixed(s.cpu.busyMax, 1),
+    whole(s.memory.used),
+    whole(s.memory.usedMax),
+    whole(s.memory.total),
+    whole(s.memory.swapUsed),
+    fixed(s.load.one, 2),
+    whole(wire.reduce((sum, n) => sum + n.rxBytesPerSec, 0)),
+    whole(wire.reduce((sum, n) => sum + n.txBytesPerSec, 0)),
+    topCpu ? `${topCpu.name}[${topCpu.pid}]` : '',
+    topCpu ? fixed(topCpu.cpu, 1) : '',
+    topMem ? `${topMem.name}[${topMem.pid}]` : '',
+    topMem ? whole(topMem.rss) : '',
+  ];
+  return `${cells.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * `tmon export --csv`: a header line then one row per sample, each a string
+ * ending in CRLF (RFC 4180), produced lazily so a day of samples streams.
+ */
+export function* samplesToCsv(samples: Iterable<Sample>, opts: { header?: boolean } = {}): Generator<string> {
+  if (opts.header ?? true) yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const s of samples) yield csvRow(s);
+}

@@ -1,0 +1,161 @@
+import type { ProcessStats, Sample } from '../core/sample.js';
+
+/**
+ * What a recording keeps of each number. Every value is stored as an integer
+ * count of its quantum; reading it back gives `round(x / quantum) * quantum`.
+ * The quanta are finer than anything the dashboard shows or the kernel
+ * measures (RSS and /proc/meminfo are whole KiB; process CPU at 100 Hz ticks
+ * is 1 % per second), so this is lossless in practice. Non-finite numbers are
+ * stored as 0; pressure stays null when it is null.
+ *
+ * | field | quantum |
+ * | --- | --- |
+ * | time, host facts, strings, counts, pid/ppid/uid, threads | exact |
+ * | intervalMs, startTime | 1 ms |
+ * | uptime | 0.01 s |
+ * | CPU shares (total, per core, busyMin/Max), process cpu, childCpu | 0.1 percentage point |
+ * | memPercent, pressure, load average | 0.01 |
+ * | memory and swap, process rss and rssPeak | 1 KiB |
+ * | network and disk rates | 1 B/s |
+ * | filesystem size and used | 1 byte |
+ *
+ * Processes read back sorted by pid (then start time), whatever order they were
+ * recorded in: the order carries no meaning and storing it would cost bytes.
+ */
+export interface Quantum {
+  /** Number → stored integer. */
+  encode(x: number): number;
+  /** Stored integer → number. */
+  decode(v: number): number;
+}
+
+function finite(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}
+
+/** Quantum 1/scale: decodes by dividing so 3 tenths read back as 0.3, not 0.30000000000000004. */
+function fraction(scale: number): Quantum {
+  return { encode: (x) => Math.round(finite(x) * scale) || 0, decode: (v) => v / scale };
+}
+
+function multiple(step: number): Quantum {
+  return { encode: (x) => Math.round(finite(x) / step) || 0, decode: (v) => v * step };
+}
+
+export const Q = {
+  exact: fraction(1),
+  ms: fraction(1),
+  uptime: fraction(100),
+  cpu: fraction(10),
+  percent: fraction(100),
+  load: fraction(100),
+  kib: multiple(1024),
+  rate: fraction(1),
+  bytes: fraction(1),
+} satisfies Record<string, Quantum>;
+
+export function quantise(q: Quantum, x: number): number {
+  return q.decode(q.encode(x));
+}
+
+function quantiseNullable(q: Quantum, x: number | null): number | null {
+  return x === null ? null : quantise(q, x);
+}
+
+/** How a process reads back: quantised, optional fields present only when they were. */
+export function quantiseProcess(p: ProcessStats): ProcessStats {
+  const out: ProcessStats = {
+    pid: quantise(Q.exact, p.pid),
+    ppid: quantise(Q.exact, p.ppid),
+    uid: quantise(Q.exact, p.uid),
+    user: p.user,
+    name: p.name,
+    cmd: p.cmd,
+    state: p.state,
+    startTime: quantise(Q.ms, p.startTime),
+    cpu: quantise(Q.cpu, p.cpu),
+    rss: quantise(Q.kib, p.rss),
+    memPercent: quantise(Q.percent, p.memPercent),
+    threads: quantise(Q.exact, p.threads),
+    kernelThread: p.kernelThread,
+  };
+  if (p.rssPeak !== undefined) out.rssPeak = quantise(Q.kib, p.rssPeak);
+  if (p.childCpu !== undefined) out.childCpu = quantise(Q.cpu, p.childCpu);
+  if (p.exited !== undefined) out.exited = p.exited;
+  return out;
+}
+
+/** The order processes read back in. */
+export function compareProcesses(a: ProcessStats, b: ProcessStats): number {
+  return a.pid - b.pid || a.startTime - b.startTime;
+}
+
+/**
+ * Exactly what reading `sample` back from a recording gives: the contract the
+ * round-trip tests check, written out field by field.
+ */
+export function quantiseSample(s: Sample): Sample {
+  const share = (c: Sample['cpu']['total']): Sample['cpu']['total'] => ({
+    user: quantise(Q.cpu, c.user),
+    system: quantise(Q.cpu, c.system),
+    iowait: quantise(Q.cpu, c.iowait),
+    steal: quantise(Q.cpu, c.steal),
+    idle: quantise(Q.cpu, c.idle),
+    busy: quantise(Q.cpu, c.busy),
+  });
+  const m = s.memory;
+  return {
+    version: s.version,
+    time: s.time,
+    intervalMs: quantise(Q.ms, s.intervalMs),
+    host: { ...s.host },
+    uptime: quantise(Q.uptime, s.uptime),
+    cpu: {
+      total: share(s.cpu.total),
+      cores: s.cpu.cores.map(share),
+      busyMin: quantise(Q.cpu, s.cpu.busyMin),
+      busyMax: quantise(Q.cpu, s.cpu.busyMax),
+    },
+    load: { one: quantise(Q.load, s.load.one), five: quantise(Q.load, s.load.five), fifteen: quantise(Q.load, s.load.fifteen) },
+    memory: {
+      total: quantise(Q.kib, m.total),
+      used: quantise(Q.kib, m.used),
+      available: quantise(Q.kib, m.available),
+      free: quantise(Q.kib, m.free),
+      cached: quantise(Q.kib, m.cached),
+      buffers: quantise(Q.kib, m.buffers),
+      swapTotal: quantise(Q.kib, m.swapTotal),
+      swapUsed: quantise(Q.kib, m.swapUsed),
+      usedMin: quantise(Q.kib, m.usedMin),
+      usedMax: quantise(Q.kib, m.usedMax),
+    },
+    pressure: {
+      cpu: quantiseNullable(Q.percent, s.pressure.cpu),
+      memory: quantiseNullable(Q.percent, s.pressure.memory),
+      io: quantiseNullable(Q.percent, s.pressure.io),
+    },
+    tasks: {
+      total: quantise(Q.exact, s.tasks.total),
+      running: quantise(Q.exact, s.tasks.running),
+      sleeping: quantise(Q.exact, s.tasks.sleeping),
+      blocked: quantise(Q.exact, s.tasks.blocked),
+      stopped: quantise(Q.exact, s.tasks.stopped),
+      zombie: quantise(Q.exact, s.tasks.zombie),
+      idle: quantise(Q.exact, s.tasks.idle),
+    },
+    processes: s.processes.map(quantiseProcess).sort(compareProcesses),
+    net: s.net.map((n) => ({ name: n.name, rxBytesPerSec: quantise(Q.rate, n.rxBytesPerSec), txBytesPerSec: quantise(Q.rate, n.txBytesPerSec) })),
+    filesystems: s.filesystems.map((f) => ({
+      mount: f.mount,
+      device: f.device,
+      fsType: f.fsType,
+      sizeBytes: quantise(Q.bytes, f.sizeBytes),
+      usedBytes: quantise(Q.bytes, f.usedBytes),
+    })),
+    disks: s.disks.map((d) => ({
+      device: d.device,
+      readBytesPerSec: quantise(Q.rate, d.readBytesPerSec),
+      writeBytesPerSec: quantise(Q.rate, d.writeBytesPerSec),
+    })),
+  };
+}

@@ -1,0 +1,247 @@
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
+import type { Timeline } from '../core/timeline.js';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { RecordingHeader } from './record-format.js';
+import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './recording-index.js';
+import { decodeGroup } from './group-decode.js';
+import { LruCache } from './lru-cache.js';
+
+/** A recording file or a directory of rolling files, read as one Timeline. */
+export interface Recording extends Timeline {
+  /** The header of the first file (host facts, interval, tmon version). */
+  readonly header: RecordingHeader;
+  /** The files read, oldest first. */
+  readonly files: readonly string[];
+  /** Everything skipped (damaged frames, torn tails, foreign files in a directory), one line each. Grows as damage is found while decoding. */
+  readonly warnings: readonly string[];
+  /** Spikes stored in the recording, in start order. Read from the index: nothing is decoded. */
+  spikes(): Spike[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Decoded keyframe groups kept in memory (default 16, about 16 minutes at 1 Hz). */
+  cacheGroups?: number;
+}
+
+/** The file suffix of recordings; a directory is read as the `*.tmon` files in it. */
+export const RECORDING_SUFFIX = '.tmon';
+
+interface Segment {
+  path: string;
+  label: string;
+  index: RecordingIndex;
+  header: RecordingHeader;
+}
+
+/** A group with its place in the whole recording. */
+interface PlacedGroup extends GroupEntry {
+  segment: Segment;
+  /** Index of its first sample in the Timeline. */
+  first: number;
+}
+
+/**
+ * Opens a recording file, or a directory of them (`tmon agent --store DIR`),
+ * reading only headers and indexes; samples are decoded a group at a time
+ * when asked for. Throws UserError with one line for a missing path, a file
+ * that is not a recording, or one from a newer format. An empty or
+ * header-only file opens with length 0.
+ */
+export async function openRecording(pathOrDir: string, opts: OpenOptions = {}): Promise<Recording> {
+  let isDir: boolean;
+  try {
+    isDir = statSync(pathOrDir).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${pathOrDir}: no such file or directory`);
+    throw new UserError(`cannot read ${pathOrDir}: ${errorMessage(err)}`);
+  }
+  const segments: Segment[] = [];
+  const warnings: string[] = [];
+  if (!isDir) {
+    segments.push(openSegment(pathOrDir, pathOrDir));
+  } else {
+    const names = readdirSync(pathOrDir)
+      .filter((n) => n.endsWith(RECORDING_SUFFIX))
+      .sort();
+    for (const name of names) {
+      try {
+        segments.push(openSegment(join(pathOrDir, name), name));
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        warnings.push(`${err.message}: skipped`);
+      }
+    }
+    if (segments.length === 0) {
+      throw new UserError(`${pathOrDir} holds no tmon recordings (*${RECORDING_SUFFIX} files)${warnings.length ? `: ${warnings.join('; ')}` : ''}`);
+    }
+    segments.sort((a, b) => startOf(a) - startOf(b));
+  }
+  return new RecordingTimeline(segments, warnings, opts.cacheGroups ?? 16);
+}
+
+function startOf(s: Segment): number {
+  return s.index.groups[0]?.firstTime ?? s.header.created;
+}
+
+function openSegment(path: string, label: string): Segment {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${label}: no such file`);
+    throw new UserError(`cannot read ${label}: ${errorMessage(err)}`);
+  }
+  try {
+    const index = readIndex(fd, label);
+    const header = index.header ?? placeholderHeader();
+    return { path, label, index, header };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** For a file cut off inside its header: nothing in it is known. */
+function placeholderHeader(): RecordingHeader {
+  return {
+    tmon: 'unknown',
+    host: { hostname: 'unknown', os: '', kernel: '', arch: '', cpuModel: '', cpuCount: 0, memTotal: 0, bootTime: 0 },
+    intervalMs: 0,
+    created: 0,
+  };
+}
+
+class RecordingTimeline implements Recording {
+  readonly header: RecordingHeader;
+  readonly files: readonly string[];
+  readonly length: number;
+  private readonly groups: PlacedGroup[] = [];
+  private readonly cache: LruCache<number, Sample[]>;
+  private readonly allWarnings: string[];
+  private readonly allSpikes: Spike[];
+
+  constructor(segments: Segment[], warnings: string[], cacheGroups: number) {
+    this.header = (segments.find((s) => s.index.header) ?? segments[0] as Segment).header;
+    this.files = segments.map((s) => s.path);
+    this.allWarnings = [...warnings, ...segments.flatMap((s) => s.index.warnings)];
+    this.allSpikes = mergeSpikes(segments.flatMap((s) => s.index.spikes));
+    let first = 0;
+    for (const segment of segments) {
+      for (const g of segment.index.groups) {
+        this.groups.push({ ...g, segment, first });
+        first += g.count;
+      }
+    }
+    this.length = first;
+    this.cache = new LruCache(cacheGroups);
+  }
+
+  get warnings(): readonly string[] {
+    return this.allWarnings;
+  }
+
+  spikes(): Spike[] {
+    return [...this.allSpikes];
+  }
+
+  at(index: number): Sample | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
+    const g = this.groupOf(index);
+    return this.samplesOf(g)[index - (this.groups[g] as PlacedGroup).first];
+  }
+
+  slice(start: number, end: number): Sample[] {
+    const s = Math.max(0, Math.floor(start));
+    const e = Math.min(this.length, Math.floor(end));
+    const out: Sample[] = [];
+    if (s >= e) return out;
+    for (let g = this.groupOf(s); g < this.groups.length; g++) {
+      const group = this.groups[g] as PlacedGroup;
+      if (group.first >= e) break;
+      const samples = this.samplesOf(g);
+      for (let i = Math.max(s, group.first); i < Math.min(e, group.first + group.count); i++) {
+        const sample = samples[i - group.first];
+        if (sample) out.push(sample);
+      }
+    }
+    return out;
+  }
+
+  /** Searches the group table by time first, so only one group is decoded. */
+  indexAtTime(time: number): number {
+    if (this.length === 0) return -1;
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    if ((this.groups[0] as PlacedGroup).firstTime > time) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.groups[mid] as PlacedGroup).firstTime <= time) lo = mid;
+      else hi = mid - 1;
+    }
+    const group = this.groups[lo] as PlacedGroup;
+    const samples = this.samplesOf(lo);
+    let best = group.first;
+    for (let i = 0; i < group.count; i++) {
+      const t = samples[i]?.time;
+      if (t !== undefined && t <= time) best = group.first + i;
+      else if (t !== undefined) break;
+    }
+    return best;
+  }
+
+  async close(): Promise<void> {
+    this.cache.clear();
+  }
+
+  private groupOf(index: number): number {
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.groups[mid] as PlacedGroup).first <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private samplesOf(g: number): Sample[] {
+    const cached = this.cache.get(g);
+    if (cached) return cached;
+    const group = this.groups[g] as PlacedGroup;
+    const decoded = decodeGroup(readRange(group.segment.path, group.offset, group.end), group.offset, group.segment.header.host);
+    if (decoded.problem || decoded.samples.length < group.count) {
+      const lost = group.count - decoded.samples.length;
+      this.allWarnings.push(
+        `${group.segment.label}: ${decoded.problem ?? 'group shorter than its index'}; ${lost} samples from ${new Date(group.firstTime).toISOString()} unreadable`,
+      );
+    }
+    this.cache.set(g, decoded.samples);
+    return decoded.samples;
+  }
+}
+
+function readRange(path: string, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(end - start);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } catch {
+    // A file deleted by retention while being replayed reads as a damaged group, with a warning.
+    return Buffer.alloc(0);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+

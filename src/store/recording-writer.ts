@@ -1,0 +1,252 @@
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { HostFacts, Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
+import { UserError, errorMessage } from '../core/errors.js';
+import { tmonVersion } from '../version.js';
+import { Codec, FrameType, encodeFrame, encodeHeader, endPayload, samplePayload, type RecordingHeader } from './record-format.js';
+import { SampleEncoder } from './sample-codec.js';
+import { GroupCompressor } from './group-compression.js';
+import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
+
+/** Like fs.writeSync(fd, buf, offset, length, position): returns the bytes written, throws on failure. */
+export type WriteFn = (fd: number, buf: Buffer, offset: number, length: number, position: number) => number;
+
+export interface WriterOptions {
+  /**
+   * Called once when writing starts failing (a full disk, an I/O error) and
+   * again only after it has recovered and failed anew. Never throws into the
+   * caller's loop. Default: one line on stderr.
+   */
+  onError?: (err: Error) => void;
+  /** Called when writing works again after a failure. */
+  onResume?: () => void;
+  /** Samples per keyframe group (default 60). */
+  keyframeEvery?: number;
+  /** The file-system write, replaceable so tests can simulate a full disk. */
+  write?: WriteFn;
+}
+
+export interface WriterHeader {
+  host: HostFacts;
+  intervalMs: number;
+}
+
+export const DEFAULT_KEYFRAME_EVERY = 60;
+
+/**
+ * Appends samples and spikes to a recording file, one frame each, written to
+ * the OS as it comes (so `kill -9` loses nothing that append() returned from;
+ * power loss is what flush() is for). Creating over an existing recording of
+ * the same host continues it: a torn tail is cut off and a new keyframe group
+ * starts. A failing write drops frames, reports once through onError, and the
+ * next successful write starts with a keyframe so the file stays decodable.
+ */
+export class RecordingWriter {
+  private offset: number;
+  private readonly groups: GroupEntry[];
+  private readonly spikeList: Spike[];
+  private readonly carriedWarnings: string[];
+  private readonly encoder: SampleEncoder;
+  private readonly compressor = new GroupCompressor();
+  private readonly keyframeEvery: number;
+  private readonly write: WriteFn;
+  private readonly onError: (err: Error) => void;
+  private readonly onResume: (() => void) | undefined;
+  private inGroup = 0;
+  private needKeyframe = true;
+  private failing = false;
+  private closed = false;
+  private sampleCount = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    state: { offset: number; groups: GroupEntry[]; spikes: Spike[]; warnings: string[]; host: HostFacts },
+    opts: WriterOptions,
+  ) {
+    this.offset = state.offset;
+    this.groups = state.groups;
+    this.spikeList = state.spikes;
+    this.carriedWarnings = state.warnings;
+    this.encoder = new SampleEncoder(state.host);
+    this.keyframeEvery = Math.max(1, Math.floor(opts.keyframeEvery ?? DEFAULT_KEYFRAME_EVERY));
+    this.write = opts.write ?? writeSync;
+    this.onError = opts.onError ?? ((err) => process.stderr.write(`tmon: recording to ${path} failed: ${err.message}\n`));
+    this.onResume = opts.onResume;
+  }
+
+  static async create(path: string, header: WriterHeader, opts: WriterOptions = {}): Promise<RecordingWriter> {
+    return RecordingWriter.createSync(path, header, opts);
+  }
+
+  /** create() without the promise, for callers inside a synchronous sampling step. Throws UserError. */
+  static createSync(path: string, header: WriterHeader, opts: WriterOptions = {}): RecordingWriter {
+    const fd = openForWriting(path);
+    try {
+      const state = RecordingWriter.prepare(path, fd, header, opts.write ?? writeSync);
+      return new RecordingWriter(path, fd, state, opts);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** A new file gets a header; an existing recording of the same host is continued after its last intact frame. */
+  private static prepare(path: string, fd: number, h: WriterHeader, write: WriteFn) {
+    const fresh = { groups: [] as GroupEntry[], spikes: [] as Spike[], warnings: [] as string[], host: h.host };
+    if (fstatSync(fd).size > 0) {
+      let index;
+      try {
+        index = readIndex(fd, path);
+      } catch (err) {
+        throw err instanceof UserError ? new UserError(`${err.message}; choose another file to record to`) : err;
+      }
+      if (index.header) {
+        const theirs = index.header.host.hostname;
+        if (theirs !== h.host.hostname) {
+          throw new UserError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}: choose another file to record to`);
+        }
+        ftruncateSync(fd, index.dataEnd);
+        return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, warnings: index.warnings, host: index.header.host };
+      }
+    }
+    ftruncateSync(fd, 0);
+    const header: RecordingHeader = { tmon: tmonVersion(), host: h.host, intervalMs: h.intervalMs, created: Date.now() };
+    const bytes = encodeHeader(header);
+    try {
+      writeFully(write, fd, bytes, 0);
+    } catch (err) {
+      throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+    }
+    return { offset: bytes.length, ...fresh };
+  }
+
+  /** Bytes in the file so far. */
+  get bytes(): number {
+    return this.offset;
+  }
+
+  /** Samples appended and written by this writer. */
+  get samples(): number {
+    return this.sampleCount;
+  }
+
+  append(sample: Sample): void {
+    if (this.closed) return;
+    const key = this.needKeyframe || this.inGroup >= this.keyframeEvery;
+    let frame: Buffer;
+    try {
+      if (key) this.compressor.reset();
+      const { codec, data } = this.compressor.compress(this.encoder.encode(sample, key));
+      frame = encodeFrame(key ? FrameType.KEY : FrameType.DELTA, codec, samplePayload(sample.time, data));
+    } catch (err) {
+      this.fail(err);
+      this.needKeyframe = true;
+      return;
+    }
+    const start = this.offset;
+    if (!this.writeFrame(frame)) {
+      // The encoder moved on as if this sample were stored: only a keyframe can follow.
+      this.needKeyframe = true;
+      return;
+    }
+    this.sampleCount++;
+    if (key) {
+      this.groups.push({ offset: start, end: this.offset, firstTime: sample.time, lastTime: sample.time, count: 1 });
+      this.inGroup = 1;
+      this.needKeyframe = false;
+    } else {
+      const g = this.groups[this.groups.length - 1] as GroupEntry;
+      g.end = this.offset;
+      g.lastTime = sample.time;
+      g.count++;
+      this.inGroup++;
+    }
+  }
+
+  /** Stores a spike (call when the detector closes one). A spike stored again under its id replaces the earlier one. */
+  addSpike(spike: Spike): void {
+    if (this.closed) return;
+    this.spikeList.push(spike);
+    this.writeFrame(encodeFrame(FrameType.SPIKE, Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
+  }
+
+  /** Forces what was written onto the disk (every frame is already with the OS: this is for power loss). */
+  flush(): void {
+    if (this.closed) return;
+    try {
+      fdatasyncSync(this.fd);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Writes the index trailer and closes the file. Failures go to onError. */
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      const indexAt = this.offset;
+      const index = encodeFrame(FrameType.INDEX, Codec.DEFLATE, encodeIndex(this.groups, mergeSpikes(this.spikeList), this.carriedWarnings));
+      if (this.writeFrame(index) && this.writeFrame(encodeFrame(FrameType.END, Codec.STORED, endPayload(indexAt)))) {
+        ftruncateSync(this.fd, this.offset);
+        fsyncSync(this.fd);
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  private writeFrame(frame: Buffer): boolean {
+    try {
+      // Whatever a failed write left past the end must not be read as a frame later.
+      if (this.failing) ftruncateSync(this.fd, this.offset);
+      writeFully(this.write, this.fd, frame, this.offset);
+      this.offset += frame.length;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.onResume?.();
+    }
+    return true;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.onError(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function writeFully(write: WriteFn, fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = write(fd, buf, done, buf.length - done, position + done);
+    if (n <= 0) throw new Error(`write returned ${n}`);
+    done += n;
+  }
+}
+
+function openForWriting(path: string): number {
+  try {
+    return openSync(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+  }
+  try {
+    return openSync(path, 'w+');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
+    throw new UserError(`cannot create ${path}: ${errorMessage(err)}`);
+  }
+}
