@@ -97,7 +97,8 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const layoutFor = (): Layout => computeLayout(screen.width as number, screen.height as number, state.toggles);
   let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents);
 
-  const frame = (): void => {
+  /** Brings the widgets up to date with the data and the state (layout included); draws nothing yet. */
+  const update = (): void => {
     if (destroyed) return;
     const relayout = layoutFor();
     if (!sameLayout(relayout, view.layout)) {
@@ -113,6 +114,10 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       inspected: inspectedPoints(),
       eventsOf,
     });
+  };
+  const frame = (): void => {
+    if (destroyed) return;
+    update();
     screen.render();
   };
   const scheduler = new RenderScheduler(frame, FRAME_INTERVAL_MS);
@@ -171,7 +176,9 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     dispatch(result);
   };
   screen.on('keypress', onKey);
-  screen.on('resize', () => scheduler.request());
+  // Relayout before blessed redraws at the new size (its own 'resize' handler
+  // renders at once), so no frame of the old layout reaches the terminal.
+  screen.program.prependListener('resize', update);
 
   function destroy(): void {
     if (destroyed) return;

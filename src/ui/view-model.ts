@@ -195,11 +195,9 @@ export function graphSeries(tl: Timeline, cursor: number, width: number, opts: {
 /** The panel title at the cursor's sample: the longest variant that fits `width`. */
 export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infinity): string {
   if (!s) return 'CPU';
-  const cores = perCore ? ` per core (${s.cpu.cores.length})` : '';
-  return longestFitting(
-    [`CPU${cores} ${formatPercent(s.cpu.total.busy)} peak ${formatPercent(s.cpu.busyMax)}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'],
-    width,
-  );
+  const now = `${formatPercent(s.cpu.total.busy)} peak ${formatPercent(s.cpu.busyMax)}`;
+  if (perCore) return longestFitting([`CPU per core (${s.cpu.cores.length}) total ${now}`, `CPU per core (${s.cpu.cores.length})`, 'CPU/core'], width);
+  return longestFitting([`CPU ${now}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'], width);
 }
 
 export function memoryTitle(s: Sample | undefined, width = Infinity): string {

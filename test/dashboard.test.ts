@@ -1,0 +1,292 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectSpikes } from '../src/analysis/spike-detector.js';
+import type { Sample } from '../src/core/sample.js';
+import { SampleHistory } from '../src/core/timeline.js';
+import { formatClock } from '../src/core/units.js';
+import { startDashboard, type Dashboard, type DashboardOptions } from '../src/ui/dashboard.js';
+import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { ScriptedSource } from './helpers/scripted-source.js';
+import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
+
+/**
+ * The real dashboard on a real blessed screen, its bytes parsed by a terminal
+ * emulator; assertions are on the text a person would see.
+ */
+let term: HeadlessTerminal | undefined;
+let dash: Dashboard | undefined;
+let source: ScriptedSource | undefined;
+
+afterEach(async () => {
+  dash?.destroy();
+  await source?.close();
+  term?.dispose();
+  dash = source = term = undefined;
+});
+
+function open(cols: number, rows: number, opts: Partial<DashboardOptions> = {}): HeadlessTerminal {
+  term = new HeadlessTerminal(cols, rows);
+  dash = startDashboard({ io: term.io, top: 15, color: true, ...opts });
+  return term;
+}
+
+/** Live, fed the whole scenario (100 samples: 03:11:00 … 03:12:39). */
+async function openLive(cols: number, rows: number, opts: Partial<DashboardOptions> = {}): Promise<HeadlessTerminal> {
+  source = new ScriptedSource(scenario());
+  const t = open(cols, rows, { source, ...opts });
+  await t.waitFor((s) => s.includes('03:12:39') || /burn\[5151\]/.test(s));
+  await t.waitFor((s) => /burn\[5151\]/.test(s) && /alloc\[4242\]/.test(s));
+  return t;
+}
+
+function openReplay(cols: number, rows: number): { t: HeadlessTerminal; samples: Sample[]; spikes: ReturnType<typeof detectSpikes> } {
+  const samples = scenario();
+  const timeline = new SampleHistory(1000);
+  for (const s of samples) timeline.push(s);
+  const spikes = detectSpikes(samples);
+  return { t: open(cols, rows, { replay: { timeline, spikes } }), samples, spikes };
+}
+
+/** Row index (on screen) of the first line matching `re`; -1 when absent. */
+function rowOf(screen: string, re: RegExp): number {
+  return screen.split('\n').findIndex((l) => re.test(l));
+}
+
+const clock = (i: number): string => formatClock(T0 + i * 1000);
+
+describe('dashboard, live', () => {
+  it.each([
+    [80, 24],
+    [200, 50],
+    [250, 70],
+  ])('at %ix%i shows every panel, the table and the spike culprits', async (cols, rows) => {
+    const t = await openLive(cols, rows);
+    const s = await t.text();
+    expect(s).toMatch(/CPU \d/);
+    expect(s).toMatch(/Mem(ory)? [\d.]+G\/8\.0G/);
+    expect(s).toMatch(/Load/);
+    expect(s).toMatch(/Processes by CPU/);
+    expect(s).toMatch(/PID USER\s+CPU%/);
+    expect(s).toMatch(/Spikes \(2\)/);
+    // The spike log line: time, metric, peak, duration, culprit with its share.
+    expect(s).toMatch(new RegExp(`${clock(SPIKE_AT)} MEM 7\\.1G \\S+\\s+alloc\\[4242\\] \\d+%`));
+    expect(s).toMatch(new RegExp(`${clock(CPU_SPIKE_AT)} CPU 97% \\S+\\s+burn\\[5151\\] \\d+%`));
+    // Newest first.
+    expect(rowOf(s, /burn\[5151\]/)).toBeLessThan(rowOf(s, /alloc\[4242\]/));
+    expect(s).toMatch(/testhost │ up \S+ │ LIVE │ every 1\.0s/);
+    expect(s).toMatch(/\? help/);
+    if (cols >= 200) {
+      expect(s).toMatch(/Users/);
+      expect(s).toMatch(/Process starts and exits/);
+      expect(s).toMatch(/- burn\[5151\] bob/);
+    }
+  });
+
+  it('sorts the table by memory with m and by CPU with c', async () => {
+    const t = await openLive(80, 24);
+    const postgres = /^│\s+812 postgres/;
+    const java = /^│\s+900 alice/;
+    let s = await t.text();
+    expect(rowOf(s, postgres)).toBeLessThan(rowOf(s, java));
+    await t.keys('m');
+    s = await t.waitFor((x) => /Processes by memory/.test(x));
+    expect(rowOf(s, java)).toBeGreaterThan(0);
+    expect(rowOf(s, java)).toBeLessThan(rowOf(s, postgres));
+    await t.keys('c');
+    s = await t.waitFor((x) => /Processes by CPU/.test(x));
+    expect(rowOf(s, postgres)).toBeLessThan(rowOf(s, java));
+  });
+
+  it('pauses the view with space while sampling goes on, steps with ← →, resumes with space', async () => {
+    const t = await openLive(80, 24);
+    await t.keys(KEY.space);
+    await t.waitFor((s) => s.includes(`PAUSED ${clock(99)}`));
+    // A new sample arrives while paused: the view stays where it was …
+    source?.push(scenario(101)[100] as Sample);
+    await waitUntil(() => source?.delivered === 101);
+    await t.keys(KEY.left);
+    await t.waitFor((s) => s.includes(`PAUSED ${clock(98)}`));
+    // … and the history kept filling: stepping forward reaches the new sample.
+    await t.keys(KEY.right, KEY.right);
+    await t.waitFor((s) => s.includes(`PAUSED ${clock(100)}`));
+    await t.keys(KEY.space);
+    await t.waitFor((s) => /│ LIVE │/.test(s));
+  });
+
+  it('Enter on a spike in the log jumps to it; the table then shows that moment', async () => {
+    const t = await openLive(80, 24);
+    await t.keys(KEY.tab, KEY.down, KEY.enter);
+    const s = await t.waitFor((x) => x.includes(`PAUSED ${clock(SPIKE_AT)}`));
+    expect(s).toMatch(/^│\s+4242 alice\s+95\.0/m);
+    await t.keys('n');
+    await t.waitFor((x) => x.includes(`PAUSED ${clock(CPU_SPIKE_AT)}`));
+  });
+
+  it('shows the help overlay on ? and closes it with Esc', async () => {
+    const t = await openLive(80, 24);
+    await t.keys('?');
+    let s = await t.waitFor((x) => /Help/.test(x));
+    expect(s).toMatch(/go to a time/);
+    expect(s).toMatch(/sort processes by CPU/);
+    await t.keys(KEY.escape);
+    s = await t.waitFor((x) => !/Help/.test(x));
+    expect(s).toMatch(/Processes by CPU/);
+  });
+
+  it('inspects a culprit from the spike log: its CPU and RSS over the session', async () => {
+    const t = await openLive(200, 50);
+    await t.keys(KEY.tab, KEY.down, 'i');
+    const s = await t.waitFor((x) => /Process alloc\[4242\]/.test(x));
+    expect(s).toContain(`seen ${clock(SPIKE_AT - 1)}–${clock(SPIKE_AT + 2)} (4 samples)`);
+    expect(s).toContain(`peak RSS 5.0G at ${clock(SPIKE_AT)}`);
+    expect(s).toContain('peak CPU 95.0%');
+    expect(s).toMatch(/command: alloc --size 5G/);
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => !/Process alloc\[4242\]/.test(x));
+  });
+
+  it('toggles per-core CPU with 1 and the users panel with u', async () => {
+    const t = await openLive(80, 24);
+    expect(await t.text()).not.toMatch(/Users/);
+    await t.keys('1', 'u');
+    const s = await t.waitFor((x) => /CPU per core \(2\)/.test(x) && /Users/.test(x));
+    expect(s).toMatch(/postgres\s+40\.0\s+900M/);
+  });
+
+  it('reflows when the terminal is resized', async () => {
+    const t = await openLive(80, 24);
+    expect(await t.text()).not.toMatch(/Process starts and exits/);
+    t.resize(200, 50);
+    await t.waitFor((s) => /Process starts and exits/.test(s) && /Users/.test(s));
+    t.resize(80, 24);
+    const s = await t.waitFor((x) => !/Process starts and exits/.test(x));
+    expect(s).toMatch(/Processes by CPU/);
+    expect(s).toMatch(/alloc\[4242\]/);
+  });
+
+  it('scrolls the table with the mouse wheel (Enter then inspects the row it landed on)', async () => {
+    const t = await openLive(80, 24);
+    const s = await t.text();
+    const firstRow = rowOf(s, /^│\s+812 postgres/);
+    // SGR mouse report: wheel down (65) over the table, 1-based column;row.
+    await t.keys(`\x1b[<65;20;${firstRow + 1}M`);
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Process node\[77\]/.test(x));
+  });
+
+  it('keeps going when one panel fails: the error shows in that panel only', async () => {
+    const good = scenario(10);
+    source = new ScriptedSource(good);
+    const t = open(80, 24, { source });
+    await t.waitFor((s) => s.includes('postgres'));
+    const last = good[9] as Sample;
+    // A malformed sample (say, from a buggy agent): a process without a CPU figure.
+    const broken = { ...last, time: last.time + 1000, processes: [{ ...last.processes[0], cpu: undefined }] } as unknown as Sample;
+    source.push(broken);
+    await t.waitFor((s) => /panel Processes failed: /.test(s));
+    source.push({ ...last, time: last.time + 2000, cpu: { ...last.cpu, total: { ...last.cpu.total, busy: 55 }, busyMax: 55 } });
+    const s = await t.waitFor((x) => /CPU 55\.0%/.test(x));
+    expect(s).not.toMatch(/failed/);
+    expect(s).toMatch(/postgres/);
+  });
+});
+
+describe('dashboard, replay cursor', () => {
+  it('opens at the first spike; n/N move between spikes; the table shows that moment', async () => {
+    const { t, spikes } = openReplay(80, 24);
+    const [first, second] = [...spikes].sort((a, b) => a.start - b.start);
+    let s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(first?.peakAt ?? 0)}`));
+    expect(s).toMatch(/^│\s+4242 alice/m);
+    await t.keys('n');
+    s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(second?.peakAt ?? 0)}`));
+    expect(s).toMatch(/^│\s+5151 bob\s+190\.0/m);
+    await t.keys('N');
+    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(first?.peakAt ?? 0)}`));
+  });
+
+  it('goes to a typed time with g, and steps a minute with PgUp/PgDn', async () => {
+    const { t } = openReplay(80, 24);
+    await t.waitFor((x) => /REPLAY/.test(x));
+    await t.keys('g');
+    await t.waitFor((x) => /go to time:/.test(x));
+    await t.type('03:11:30');
+    await t.keys(KEY.enter);
+    let s = await t.waitFor((x) => x.includes(`REPLAY ${clock(30)}`));
+    expect(s).not.toMatch(/alloc\[4242\] alice/);
+    await t.keys(KEY.pageDown);
+    await t.waitFor((x) => x.includes(`REPLAY ${clock(90)}`));
+    await t.keys('g');
+    await t.type('-30s');
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => x.includes(`REPLAY ${clock(69)}`));
+    await t.keys('g');
+    await t.type('yesterday');
+    await t.keys(KEY.enter);
+    s = await t.waitFor((x) => /cannot read "yesterday"/.test(x));
+    expect(s).toContain(`REPLAY ${clock(69)}`);
+  });
+
+  it('inspects the process under the cursor from the table with Enter', async () => {
+    const { t } = openReplay(200, 50);
+    await t.waitFor((x) => x.includes(`REPLAY ${clock(SPIKE_AT)}`));
+    await t.keys(KEY.enter);
+    const s = await t.waitFor((x) => /Process alloc\[4242\]/.test(x));
+    expect(s).toContain(`peak RSS 5.0G at ${clock(SPIKE_AT)}`);
+  });
+
+  it('plays with p and stops at the end', async () => {
+    const { t } = openReplay(80, 24);
+    await t.waitFor((x) => /REPLAY/.test(x));
+    await t.keys('g');
+    await t.type('end');
+    await t.keys(KEY.enter, KEY.left, KEY.left, KEY.left, 'p');
+    await t.waitFor((x) => /▶1x/.test(x));
+    await t.keys('p', 'p');
+    // At 60x the last samples go by in well under a second, and playing stops there.
+    await t.waitFor((x) => x.includes(`REPLAY ${clock(99)}`) && !/▶\d+x/.test(x));
+  });
+});
+
+describe('dashboard and the terminal', () => {
+  it('writes no color SGR with color off (NO_COLOR), and does with it on', async () => {
+    const plain = await openLive(100, 30, { color: false });
+    expect(hasColorSgr(plain.rawSince(0))).toBe(false);
+    dash?.destroy();
+    await source?.close();
+    plain.dispose();
+    const colored = await openLive(100, 30, { color: true });
+    expect(hasColorSgr(colored.rawSince(0))).toBe(true);
+  });
+
+  it('restores the terminal on destroy: leaves the alternate screen, shows the cursor; q resolves done', async () => {
+    const t = await openLive(80, 24);
+    expect(t.onAlternateScreen).toBe(true);
+    const d = dash as Dashboard;
+    const mark = t.bytesWritten;
+    await t.keys('q');
+    await d.done;
+    const tail = t.rawSince(mark);
+    expect(tail).toContain('\x1b[?1049l');
+    expect(tail).toContain('\x1b[?25h');
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+    // Idempotent.
+    d.destroy();
+    d.destroy();
+  });
+
+  it('Ctrl-C quits too', async () => {
+    const t = await openLive(80, 24);
+    await t.keys(KEY.ctrlC);
+    await (dash as Dashboard).done;
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+  });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
