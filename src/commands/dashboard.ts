@@ -7,6 +7,7 @@ import { startDashboard } from '../ui/dashboard.js';
 import { SAMPLING_OPTIONS, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
 import { guardTerminal } from './terminal-guard.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
+import { peekFirst } from './peek-source.js';
 import { mainUsage } from './usage.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
@@ -17,22 +18,38 @@ export async function runDashboard(argv: string[]): Promise<number> {
   }
   const settings = samplingSettings(values);
   requireTerminal();
-  const recordPath = typeof values['record'] === 'string' ? values['record'] : undefined;
   const collector = await createCollector({ intervalMs: settings.intervalMs });
-  const source = new LiveSource(collector, settings.intervalMs);
-  const recorder = recordPath ? await openFileRecorder(recordPath, settings) : undefined;
-  await watch(source, settings, recorder);
+  const live = new LiveSource(collector, settings.intervalMs);
+  const recordPath = values['record'];
+  if (typeof recordPath !== 'string') {
+    await watch(live, settings);
+    return 0;
+  }
+  try {
+    const { first, source } = await peekFirst(live);
+    const recorder = openFileRecorder(recordPath, { host: first.host, intervalMs: settings.intervalMs }, settings.thresholds);
+    await watch(source, settings, { recorder });
+  } catch (err) {
+    await live.close();
+    throw err;
+  }
   return 0;
 }
 
 /** The dashboard over any source, with the terminal guarded on every exit path. */
-export async function watch(source: SampleSource, settings: SamplingSettings, recorder?: SampleRecorder): Promise<void> {
+export async function watch(
+  source: SampleSource,
+  settings: SamplingSettings,
+  extras: { recorder?: SampleRecorder; status?: () => string } = {},
+): Promise<void> {
+  const { recorder, status } = extras;
   const dashboard = startDashboard({
     source,
     top: settings.top,
     thresholds: settings.thresholds,
     color: colorEnabled(process.env),
-    ...(recorder ? { onSample: (s) => recorder.push(s), status: () => recorder.status() } : {}),
+    ...(recorder ? { onSample: (s) => recorder.push(s) } : {}),
+    status: () => [status?.(), recorder?.status()].filter((t) => t).join('  '),
   });
   const unguard = guardTerminal(() => dashboard.destroy());
   try {

@@ -1,0 +1,160 @@
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import type { Sample } from '../core/sample.js';
+import { parseCommandArgs, bytesOption, durationOption, numberOption } from '../cli-args.js';
+import { UsageError, UserError, errorMessage } from '../core/errors.js';
+import { SampleHistory } from '../core/timeline.js';
+import { createCollector } from '../collect/platform.js';
+import { LiveSource } from '../collect/live-source.js';
+import { startAgent } from '../transport/agent-server.js';
+import { RollingRecorder } from '../store/rolling-recorder.js';
+import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
+import { resolveToken } from './token.js';
+import { tapSource } from './tap-source.js';
+import { SampleRecorder } from './recorder.js';
+
+const USAGE = `Usage: tmon agent [options]
+
+Samples this machine and streams to viewers (tmon connect) over WebSocket.
+
+  --listen HOST:PORT   where to listen (default ${DEFAULT_LISTEN}; loopback only)
+  --token TOKEN        viewers must send this token (also TMON_TOKEN)
+  --token-file FILE    read the token from FILE (preferred: a flag shows in ps)
+  --no-auth            allow a non-loopback address without a token (warns at every start)
+  --tls-cert FILE      serve wss:// with this certificate (PEM) ...
+  --tls-key FILE       ... and this private key (PEM)
+  --history DUR        how much to keep in memory for viewers (default 1h)
+  --max-viewers N      concurrent viewers (default 16)
+  --store DIR          also record to rolling files in DIR
+  --retain DUR         with --store: delete files older than this (default 7d)
+  --max-size SIZE      with --store: keep the files under this total (default 1GB)
+  --rotate hour|day    with --store: one file per hour or per day (default hour)
+  -i, --interval DUR   sampling interval (default 1s; viewers may ask for faster, down to 200ms)
+  -n, --top N          processes per sample sent to viewers (default 15)
+  spike thresholds for the store's spike index: --cpu-threshold --cpu-margin --mem-threshold --mem-margin
+`;
+
+const OPTIONS = {
+  ...SAMPLING_OPTIONS,
+  listen: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
+  'no-auth': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  history: { type: 'string' },
+  'max-viewers': { type: 'string' },
+  store: { type: 'string' },
+  retain: { type: 'string' },
+  'max-size': { type: 'string' },
+  rotate: { type: 'string' },
+} as const;
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} tmon agent: ${line}\n`);
+}
+
+function readPem(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UserError(`cannot read ${flag} ${path}: ${errorMessage(err)}`);
+  }
+}
+
+export async function runAgent(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('agent', argv, OPTIONS, false);
+  if (values['help'] === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const settings = samplingSettings(values);
+  const listen = parseListen(typeof values['listen'] === 'string' ? values['listen'] : DEFAULT_LISTEN);
+  const token = resolveToken(values, process.env);
+  const certPath = values['tls-cert'];
+  const keyPath = values['tls-key'];
+  if ((typeof certPath === 'string') !== (typeof keyPath === 'string')) {
+    throw new UsageError('--tls-cert and --tls-key go together: give both');
+  }
+  const tls =
+    typeof certPath === 'string' && typeof keyPath === 'string'
+      ? { cert: readPem('--tls-cert', certPath), key: readPem('--tls-key', keyPath) }
+      : undefined;
+  const historyMs = durationOption('history', values['history'], 1000, 7 * 86_400_000, 3_600_000);
+  const maxViewers = numberOption('max-viewers', values['max-viewers'], 1, 1000, 16);
+  const storeDir = values['store'];
+  if (typeof storeDir !== 'string' && ['retain', 'max-size', 'rotate'].some((k) => values[k] !== undefined)) {
+    throw new UsageError('--retain, --max-size and --rotate go with --store DIR');
+  }
+  const rotate = values['rotate'] ?? 'hour';
+  if (rotate !== 'hour' && rotate !== 'day') throw new UsageError(`--rotate must be hour or day, got '${String(rotate)}'`);
+  const retainMs = durationOption('retain', values['retain'], 60_000, 3650 * 86_400_000, 7 * 86_400_000);
+  const maxBytes = bytesOption('max-size', values['max-size'], 1024 ** 3);
+
+  const collector = await createCollector({ intervalMs: settings.intervalMs });
+  const live = new LiveSource(collector, settings.intervalMs);
+  let recorder: SampleRecorder | undefined;
+  let source: LiveSource = live;
+  if (typeof storeDir === 'string') {
+    checkStoreDir(storeDir);
+    // The files' header needs the host's facts, which come with the first sample.
+    const open = (first: Sample): SampleRecorder => {
+      const rolling = new RollingRecorder({
+        dir: storeDir,
+        retainMs,
+        maxBytes,
+        rotate,
+        host: first.host,
+        intervalMs: settings.intervalMs,
+        onError: (err) => log(`recording paused: ${err.message}; streaming goes on, recording resumes when writing works again`),
+        onResume: () => log('recording resumed'),
+      });
+      return new SampleRecorder(rolling, settings.thresholds, () => storeDir);
+    };
+    source = tapSource(live, (sample) => {
+      recorder ??= open(sample);
+      recorder.push(sample);
+    });
+  }
+
+  let agent;
+  try {
+    agent = await startAgent({
+      source,
+      listen,
+      token,
+      allowNoAuth: values['no-auth'] === true,
+      tls,
+      history: new SampleHistory(Math.max(1, Math.round(historyMs / settings.intervalMs))),
+      top: settings.top,
+      maxViewers,
+      log,
+    });
+  } catch (err) {
+    await live.close();
+    throw err;
+  }
+  const host = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host;
+  log(
+    `listening on ${tls ? 'wss' : 'ws'}://${host}:${agent.address.port} ` +
+      `(${token ? 'token required' : 'no token'}, every ${settings.intervalMs} ms${typeof storeDir === 'string' ? `, recording to ${storeDir}` : ''})`,
+  );
+  await new Promise<void>((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
+  });
+  log('stopping');
+  await agent.close();
+  await live.close();
+  await recorder?.close();
+  return 0;
+}
+
+/** Fails before the agent starts, not at its first sample, when the store cannot be written. */
+function checkStoreDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new UserError(`cannot record to --store ${dir}: ${errorMessage(err)}`);
+  }
+}

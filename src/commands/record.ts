@@ -1,0 +1,85 @@
+import { statSync } from 'node:fs';
+import { parseCommandArgs, durationOption } from '../cli-args.js';
+import { UsageError } from '../core/errors.js';
+import type { SampleSource } from '../core/source.js';
+import { formatBytes } from '../core/units.js';
+import { createCollector } from '../collect/platform.js';
+import { LiveSource } from '../collect/live-source.js';
+import { RemoteSource } from '../transport/remote-source.js';
+import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
+import { peekFirst } from './peek-source.js';
+import { openFileRecorder } from './recorder.js';
+
+const USAGE = `Usage: tmon record FILE [options]
+
+Records samples (and the spikes found in them) to FILE without a screen,
+from this machine or from an agent. Recording into an existing recording of
+the same host continues it. Stop with Ctrl-C or SIGTERM.
+
+  --from HOST:PORT     record from an agent (its history first) instead of this machine
+  --duration DUR       stop after this long (e.g. 1h, 30m)
+  -i, --interval DUR   sampling interval here (default 1s)
+${REMOTE_USAGE}  spike thresholds: --cpu-threshold --cpu-margin --mem-threshold --mem-margin (see tmon --help)
+`;
+
+export async function runRecord(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'record',
+    argv,
+    { ...SAMPLING_OPTIONS, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
+    true,
+  );
+  if (values['help'] === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('name the file to record to: tmon record FILE (see tmon record --help)');
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon record --help)`);
+  const settings = samplingSettings(values);
+  const durationMs =
+    values['duration'] === undefined ? Infinity : durationOption('duration', values['duration'], 1000, 365 * 86_400_000, 0);
+  const from = values['from'];
+
+  let origin: SampleSource;
+  if (typeof from === 'string') {
+    const remote = new RemoteSource(from, remoteOptions(values));
+    try {
+      await remote.ready();
+    } catch (err) {
+      await remote.close();
+      throw err;
+    }
+    origin = remote;
+  } else {
+    origin = new LiveSource(await createCollector({ intervalMs: settings.intervalMs }), settings.intervalMs);
+  }
+
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, onSignal);
+  const timer = Number.isFinite(durationMs) ? setTimeout(stop, durationMs) : undefined;
+  void stopped.then(() => origin.close());
+
+  let samples = 0;
+  try {
+    const { first, source } = await peekFirst(origin);
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: settings.intervalMs }, settings.thresholds, (msg) =>
+      process.stderr.write(`tmon: ${msg}\n`),
+    );
+    process.stderr.write(`tmon: recording ${origin.label} to ${file}; Ctrl-C stops\n`);
+    for await (const sample of source.samples()) {
+      recorder.push(sample);
+      samples++;
+    }
+    await recorder.close();
+    process.stderr.write(`tmon: recorded ${samples} samples to ${file} (${formatBytes(statSync(file).size)})\n`);
+  } finally {
+    if (timer) clearTimeout(timer);
+    for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
+    await origin.close();
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { parseCommandArgs, durationOption } from '../cli-args.js';
+import { UsageError, UserError } from '../core/errors.js';
+import type { Spike } from '../core/spike.js';
+import { detectSpikes } from '../analysis/spike-detector.js';
+import { spikesToJson, spikesToText } from '../store/export-format.js';
+import { RemoteSource } from '../transport/remote-source.js';
+import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
+import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { openForCommand } from './open-recording.js';
+
+const USAGE = `Usage: tmon spikes FILE|DIR|HOST:PORT [options]
+
+Prints the spike log with each spike's culprits: from a recording, or from
+the history an agent holds.
+
+  --since DUR          only spikes that started in the last DUR (e.g. 6h, 2d)
+  --json               one JSON object per line per spike, for scripts
+${REMOTE_USAGE}  spike thresholds (agent history only): --cpu-threshold --cpu-margin --mem-threshold --mem-margin
+`;
+
+export async function runSpikes(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'spikes',
+    argv,
+    { ...SAMPLING_OPTIONS, ...REMOTE_OPTIONS, since: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
+  if (values['help'] === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [where, ...extra] = positionals;
+  if (where === undefined) throw new UsageError('name a recording or an agent: tmon spikes FILE|DIR|HOST:PORT (see tmon spikes --help)');
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon spikes --help)`);
+  const sinceMs = values['since'] === undefined ? Infinity : durationOption('since', values['since'], 1000, 3650 * 86_400_000, 0);
+  const from = Number.isFinite(sinceMs) ? Date.now() - sinceMs : -Infinity;
+
+  const spikes = existsSync(where) ? await fromRecording(where) : await fromAgent(where, values, from);
+  const shown = spikes.filter((s) => s.start >= from);
+  process.stdout.write(values['json'] === true ? spikesToJson(shown) : spikesToText(shown));
+  return 0;
+}
+
+async function fromRecording(path: string): Promise<Spike[]> {
+  const recording = await openForCommand(path);
+  try {
+    return recording.spikes();
+  } finally {
+    await recording.close();
+  }
+}
+
+/** An agent keeps samples, not spikes: find them in its history the way a viewer would. */
+async function fromAgent(target: string, values: Record<string, unknown>, from: number): Promise<Spike[]> {
+  if (!/[:.]|^localhost$/.test(target)) throw new UserError(`${target}: no such file, and not HOST:PORT`);
+  const source = new RemoteSource(target, remoteOptions(values));
+  try {
+    await source.ready();
+    const samples = await source.requestHistory(Number.isFinite(from) ? from : 0, Date.now());
+    return detectSpikes(samples, samplingSettings(values).thresholds);
+  } finally {
+    await source.close();
+  }
+}
