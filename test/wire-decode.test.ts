@@ -18,10 +18,16 @@ function wireError(fn: () => unknown): WireError {
   throw new Error('expected a WireError');
 }
 
-/** The sample as JSON with one field replaced, the way a broken or hostile agent would send it. */
-function tampered(edit: (s: Record<string, any>) => void): unknown {
-  const copy = JSON.parse(JSON.stringify(sample)) as Record<string, any>;
-  edit(copy);
+const REMOVE = Symbol('remove');
+
+/** The sample as JSON with the field at `path` replaced (or removed), the way a broken or hostile agent would send it. */
+function tampered(path: (string | number)[], value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(sample)) as unknown;
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1) as string | number;
+  if (value === REMOVE) delete node[last];
+  else node[last] = value;
   return copy;
 }
 
@@ -34,22 +40,21 @@ describe('validateSample', () => {
   });
 
   it('drops fields it does not know', () => {
-    const out = validateSample(tampered((s) => { s['extra'] = 1; s['processes'][0]['evil'] = 'x'; }), 'sample');
-    expect(out).not.toHaveProperty('extra');
-    expect(out.processes[0]).not.toHaveProperty('evil');
+    expect(validateSample(tampered(['extra'], 1), 'sample')).not.toHaveProperty('extra');
+    expect(validateSample(tampered(['processes', 0, 'evil'], 'x'), 'sample').processes[0]).not.toHaveProperty('evil');
   });
 
   it.each([
-    ['a number that is a string', (s: Record<string, any>) => { s['cpu']['total']['busy'] = '12'; }, 'sample.cpu.total.busy must be a finite number'],
-    ['null for a number', (s: Record<string, any>) => { s['memory']['used'] = null; }, 'sample.memory.used must be a finite number'],
-    ['processes not an array', (s: Record<string, any>) => { s['processes'] = { 0: {} }; }, 'sample.processes must be an array'],
-    ['a process name that is a number', (s: Record<string, any>) => { s['processes'][1]['name'] = 5; }, 'sample.processes[1].name must be a string'],
-    ['an optional field of the wrong type', (s: Record<string, any>) => { s['processes'][0]['exited'] = 'yes'; }, 'sample.processes[0].exited must be true or false'],
-    ['host missing', (s: Record<string, any>) => { delete s['host']; }, 'sample.host must be an object'],
-    ['a core that is not an object', (s: Record<string, any>) => { s['cpu']['cores'][1] = 3; }, 'sample.cpu.cores[1] must be an object'],
-    ['another sample version', (s: Record<string, any>) => { s['version'] = 2; }, 'sample.version must be 1'],
-  ])('refuses %s, naming the path', (_name, edit, message) => {
-    const err = wireError(() => validateSample(tampered(edit), 'sample'));
+    ['a number that is a string', ['cpu', 'total', 'busy'], '12', 'sample.cpu.total.busy must be a finite number'],
+    ['null for a number', ['memory', 'used'], null, 'sample.memory.used must be a finite number'],
+    ['processes not an array', ['processes'], { 0: {} }, 'sample.processes must be an array'],
+    ['a process name that is a number', ['processes', 1, 'name'], 5, 'sample.processes[1].name must be a string'],
+    ['an optional field of the wrong type', ['processes', 0, 'exited'], 'yes', 'sample.processes[0].exited must be true or false'],
+    ['host missing', ['host'], REMOVE, 'sample.host must be an object'],
+    ['a core that is not an object', ['cpu', 'cores', 1], 3, 'sample.cpu.cores[1] must be an object'],
+    ['another sample version', ['version'], 2, 'sample.version must be 1'],
+  ] as const)('refuses %s, naming the path', (_name, path, value, message) => {
+    const err = wireError(() => validateSample(tampered([...path], value), 'sample'));
     expect(err.code).toBe(CloseCode.malformed);
     expect(err.message).toBe(message);
   });
@@ -61,7 +66,7 @@ describe('validateSample', () => {
   });
 
   it('accepts null pressure where the kernel has none', () => {
-    const out = validateSample(tampered((s) => { s['pressure'] = { cpu: null, memory: null, io: null }; }), 'sample');
+    const out = validateSample(tampered(['pressure'], { cpu: null, memory: null, io: null }), 'sample');
     expect(out.pressure).toEqual({ cpu: null, memory: null, io: null });
   });
 });

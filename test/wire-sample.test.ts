@@ -43,4 +43,9 @@ describe('toWireSample', () => {
     expect(roundForWire(-2.4449)).toBe(-2.44);
     expect(roundForWire(7)).toBe(7);
   });
+
+  it('turns readings JSON cannot carry into 0', () => {
+    expect(roundForWire(Number.NaN)).toBe(0);
+    expect(roundForWire(Infinity)).toBe(0);
+  });
 });

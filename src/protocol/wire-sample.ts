@@ -11,7 +11,10 @@ export const DEFAULT_WIRE_TOP = 15;
  * ~0.57 KB per sample on the wire, below the 1 KB target, with no visible loss.
  */
 export function roundForWire(value: number): number {
-  return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
+  if (Number.isInteger(value)) return value;
+  // JSON has no NaN or Infinity (they would arrive as null and fail validation): a reading that broke is 0.
+  if (!Number.isFinite(value)) return 0;
+  return Math.round(value * 100) / 100;
 }
 
 function roundDeep<T>(value: T): T {
@@ -28,7 +31,7 @@ function roundDeep<T>(value: T): T {
 /**
  * The sample as it travels and as the agent keeps it for backfill: only the
  * selected processes (core's selection, so attribution finds the same
- * culprits), fractional numbers rounded. Host facts are shared by reference:
+ * culprits), fractional numbers rounded, non-finite ones 0. Host facts are shared by reference:
  * they rarely change and are mostly integers.
  */
 export function toWireSample(sample: Sample, top: number = DEFAULT_WIRE_TOP): Sample {

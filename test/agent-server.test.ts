@@ -1,0 +1,374 @@
+import net from 'node:net';
+import { hostname } from 'node:os';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, type ClientOptions } from 'ws';
+import { LiveSource } from '../src/collect/live-source.js';
+import { createCollector } from '../src/collect/platform.js';
+import { UserError } from '../src/core/errors.js';
+import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
+import { RemoteSource } from '../src/transport/remote-source.js';
+import { tmonVersion } from '../src/version.js';
+import { ScriptedSource, collect, range, sampleAt, times, waitFor } from './fixtures/transport/harness.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function agentWith(opts: Partial<AgentOptions> & { source: AgentOptions['source'] }): Promise<RunningAgent> {
+  const agent = await startAgent({ listen: { host: '127.0.0.1', port: 0 }, ...opts });
+  cleanups.push(() => agent.close());
+  return agent;
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The HTTP status an upgrade gets: 101 when the WebSocket opens. */
+function upgradeStatus(port: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string; auth?: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body, auth: res.headers['www-authenticate'] });
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => {
+      resolve({ status: 101, body: '' });
+      ws.close();
+    });
+    ws.on('error', (err) => {
+      if (!/closed before the connection/.test(err.message)) reject(err);
+    });
+  });
+}
+
+interface RawViewer {
+  ws: WebSocket;
+  messages: { type: string; code?: number; message?: string }[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A bare WebSocket client that sends whatever a test wants: the misbehaving viewer. */
+async function rawViewer(port: number, opts: ClientOptions = {}): Promise<RawViewer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, opts);
+  const messages: RawViewer['messages'] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RawViewer['messages'][number]));
+  ws.on('error', () => {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', () => reject(new Error('refused')));
+  });
+  await waitFor('hello', () => messages.length > 0);
+  return { ws, messages, closed };
+}
+
+describe('starting', () => {
+  it('refuses a non-loopback address without a token, saying what to do', async () => {
+    const source = new ScriptedSource();
+    for (const host of ['0.0.0.0', '::', '10.1.2.3']) {
+      const err = await rejection(startAgent({ source, listen: { host, port: 7654 } }));
+      expect(err).toBeInstanceOf(UserError);
+      expect(err.message).toBe(
+        `refusing to listen on ${host}:7654 without a token: anyone who can reach it could watch this machine; ` +
+          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
+      );
+    }
+    expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: ' ' }))).message).toMatch(/token is empty/);
+  });
+
+  it('starts without a token when told to, with a warning', async () => {
+    const lines: string[] = [];
+    const agent = await agentWith({ source: new ScriptedSource(), listen: { host: '0.0.0.0', port: 0 }, allowNoAuth: true, log: (l) => lines.push(l) });
+    expect(lines[0]).toBe(`WARNING: listening on 0.0.0.0:0 without a token (--no-auth): anyone who can reach this port can watch this machine`);
+    expect(agent.address.port).toBeGreaterThan(0);
+  });
+
+  it('says when the port is taken', async () => {
+    const first = await agentWith({ source: new ScriptedSource() });
+    const err = await rejection(startAgent({ source: new ScriptedSource(), listen: { host: '127.0.0.1', port: first.address.port } }));
+    expect(err.message).toBe(`cannot listen on 127.0.0.1:${first.address.port}: the port is in use (another tmon agent?); choose another with --listen`);
+  });
+});
+
+describe('HTTP', () => {
+  it('answers /healthz with version and uptime, without a token', async () => {
+    const agent = await agentWith({ source: new ScriptedSource(), token: 'tok' });
+    const res = await fetch(`http://127.0.0.1:${agent.address.port}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', version: tmonVersion(), protocolVersion: PROTOCOL_VERSION, viewers: 0 });
+    expect(typeof body['uptime']).toBe('number');
+    expect((await fetch(`http://127.0.0.1:${agent.address.port}/`)).status).toBe(426);
+  });
+});
+
+describe('who may connect', () => {
+  it('checks the bearer token at the upgrade: 401 before any WebSocket exists', async () => {
+    const agent = await agentWith({ source: new ScriptedSource(), token: 'the-right-token' });
+    const port = agent.address.port;
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer the-wrong-token' }, { Authorization: 'Bearer x' }, { Authorization: 'Basic dGhlLXJpZ2h0LXRva2Vu' }]) {
+      const r = await upgradeStatus(port, headers);
+      expect(r.status).toBe(401);
+      expect(r.auth).toBe('Bearer');
+    }
+    expect(agent.viewers()).toBe(0);
+    expect((await upgradeStatus(port, { Authorization: 'Bearer the-right-token' })).status).toBe(101);
+  });
+
+  it('refuses other Host names and any foreign Origin (DNS rebinding)', async () => {
+    const agent = await agentWith({ source: new ScriptedSource(), allowedHosts: ['tmon.example.org'] });
+    const port = agent.address.port;
+    const evilHost = await upgradeStatus(port, { Host: `evil.example:${port}` });
+    expect(evilHost.status).toBe(403);
+    expect(evilHost.body).toBe(`Host 'evil.example' is not allowed: connect by IP address or start the agent with --allow-host evil.example`);
+    expect((await upgradeStatus(port, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgradeStatus(port, { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).status).toBe(403);
+    expect((await upgradeStatus(port, { Host: `localhost:${port}` })).status).toBe(101);
+    expect((await upgradeStatus(port, { Host: `${hostname()}:${port}` })).status).toBe(101);
+    expect((await upgradeStatus(port, { Host: `tmon.example.org:${port}` })).status).toBe(101);
+    expect((await upgradeStatus(port, { Origin: `http://127.0.0.1:${port}` })).status).toBe(101);
+
+    const withToken = await agentWith({ source: new ScriptedSource(), token: 'tok' });
+    const auth = { Authorization: 'Bearer tok' };
+    expect((await upgradeStatus(withToken.address.port, { ...auth, Origin: 'http://evil.example' })).status).toBe(403);
+  });
+
+  it('limits concurrent viewers with 503', async () => {
+    const agent = await agentWith({ source: new ScriptedSource(), maxViewers: 2 });
+    const port = agent.address.port;
+    const a = await rawViewer(port);
+    await rawViewer(port);
+    const third = await upgradeStatus(port);
+    expect(third).toMatchObject({ status: 503, body: 'too many viewers (limit 2); try again later' });
+    a.ws.close();
+    await waitFor('a free slot', () => agent.viewers() === 1);
+    expect((await upgradeStatus(port)).status).toBe(101);
+  });
+});
+
+describe('sampling rate', () => {
+  it('runs as fast as the fastest watching viewer asks, within bounds, and returns when they leave', async () => {
+    const source = new ScriptedSource(1000);
+    const agent = await agentWith({ source, minIntervalMs: 200 });
+    const target = `127.0.0.1:${agent.address.port}`;
+    const a = new RemoteSource(target);
+    const b = new RemoteSource(target);
+    cleanups.push(() => a.close(), () => b.close());
+    await Promise.all([a.ready(), b.ready()]);
+    // Each step changes the rate, so the test sees the agent has taken it before the next step
+    // (messages from two sockets have no order between them).
+    a.setIntervalMs(300);
+    await waitFor('300 ms', () => source.intervalMs === 300 && b.intervalMs === 300);
+    b.setIntervalMs(50);
+    await waitFor('the fastest request, clamped to the minimum', () => source.intervalMs === 200);
+    b.setIntervalMs(null);
+    await waitFor('a withdrawn request', () => source.intervalMs === 300);
+    b.setIntervalMs(250);
+    await waitFor('250 ms', () => source.intervalMs === 250);
+    await b.close();
+    await waitFor('a viewer that left', () => source.intervalMs === 300);
+    a.setIntervalMs(5000);
+    await waitFor('its own rate: 5 s is slower than it', () => source.intervalMs === 1000);
+    a.setIntervalMs(400);
+    await waitFor('400 ms', () => source.intervalMs === 400);
+    await a.close();
+    await waitFor('the last viewer left', () => source.intervalMs === 1000);
+    expect(source.intervalChanges).toEqual([300, 200, 300, 250, 300, 1000, 400, 1000]);
+  });
+});
+
+describe('a misbehaving client never harms the agent or the other viewers', () => {
+  const source = new ScriptedSource();
+  let agent: RunningAgent;
+  let watcher: RemoteSource;
+  let got: ReturnType<typeof collect>;
+  let pushed = 0;
+  const MAX_BUFFERED = 256 * 1024;
+
+  beforeAll(async () => {
+    agent = await startAgent({
+      source,
+      listen: { host: '127.0.0.1', port: 0 },
+      maxPayloadBytes: 4096,
+      maxMessagesPerSec: 20,
+      maxBufferedBytes: MAX_BUFFERED,
+      heartbeatMs: 2000,
+      historyCapacity: 1000,
+    });
+    watcher = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+    got = collect(watcher);
+    await watcher.ready();
+  });
+
+  afterAll(async () => {
+    await watcher.close();
+    await agent.close();
+  });
+
+  /** The agent is up and the well-behaved viewer has every sample so far, once, in order. */
+  async function stillServing(extra: { processes?: number; cpu?: number } = {}): Promise<void> {
+    source.push(sampleAt(pushed++, extra));
+    await waitFor('the watcher to get the sample', () => got.length === pushed);
+    expect(times(got)).toEqual(range(0, pushed - 1));
+    expect((await fetch(`http://127.0.0.1:${agent.address.port}/healthz`)).status).toBe(200);
+    expect(watcher.state).toBe('live');
+  }
+
+  async function expectRefused(send: (ws: WebSocket) => void, code: number, message?: RegExp): Promise<void> {
+    // Without deflate, frames sent together reach the agent together, as from a raw socket.
+    const v = await rawViewer(agent.address.port, { perMessageDeflate: false });
+    send(v.ws);
+    const closed = await Promise.race([
+      v.closed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no close ${code} from the agent`)), 10_000)),
+    ]);
+    expect(closed.code).toBe(code);
+    if (message) {
+      const error = v.messages.find((m) => m.type === 'error');
+      expect(error?.code).toBe(code);
+      expect(error?.message).toMatch(message);
+    }
+    await stillServing();
+  }
+
+  it('malformed JSON: error and close 4000', async () => {
+    await expectRefused((ws) => ws.send('{"v":1,"type":'), CloseCode.malformed, /^message is not valid JSON$/);
+  });
+
+  it('binary garbage: close 4000', async () => {
+    await expectRefused((ws) => ws.send(Buffer.from([0xff, 0x00, 0xfe, 0x13, 0x37])), CloseCode.malformed, /binary frames/);
+  });
+
+  it('a field of the wrong type: close 4000', async () => {
+    await expectRefused(
+      (ws) => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'history-request', id: 1, from: {}, to: 1 })),
+      CloseCode.malformed,
+      /^message\.from must be a finite number$/,
+    );
+  });
+
+  it('an oversized frame: close 1009', async () => {
+    await expectRefused((ws) => ws.send('x'.repeat(10_000)), 1009);
+  });
+
+  it('a wrong protocol version: close 4002 naming both', async () => {
+    await expectRefused(
+      (ws) => ws.send(JSON.stringify({ v: 99, type: 'set-interval', intervalMs: 300 })),
+      CloseCode.wrongVersion,
+      /^protocol version "99" is not supported: this agent speaks 1$/,
+    );
+  });
+
+  it('an unknown type, e.g. a command to run: close 4001', async () => {
+    await expectRefused(
+      (ws) => ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'exec', cmd: 'touch /tmp/pwned' })),
+      CloseCode.unknownType,
+      /^unknown message type "exec"$/,
+    );
+  });
+
+  it('a message flood: close 4003', async () => {
+    const msg = JSON.stringify({ v: PROTOCOL_VERSION, type: 'set-interval', intervalMs: null });
+    await expectRefused((ws) => {
+      for (let i = 0; i < 50; i++) ws.send(msg);
+    }, CloseCode.rateLimited, /^more than 20 messages per second$/);
+  });
+
+  it('a pile of history requests: close 4008', async () => {
+    await expectRefused((ws) => {
+      for (let id = 0; id < 10; id++) ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'history-request', id, from: 0, to: Number.MAX_SAFE_INTEGER }));
+    }, CloseCode.policy, /history requests at once/);
+  });
+
+  it('200 rapid connects: opened and dropped, cut mid-handshake, or plain garbage', async () => {
+    const port = agent.address.port;
+    const one = (k: number): Promise<void> =>
+      new Promise((resolve) => {
+        if (k % 3 === 0) {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+          ws.on('error', () => resolve());
+          ws.on('unexpected-response', () => resolve());
+          ws.on('open', () => ws.terminate());
+          ws.on('close', () => resolve());
+          return;
+        }
+        const s = net.connect(port, '127.0.0.1', () => {
+          if (k % 3 === 1) s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`);
+          else s.write(Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0, 1, 2, 3]));
+          s.destroy();
+        });
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+      });
+    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 20 }, (_, k) => one(batch * 20 + k)));
+    await waitFor('the rapid viewers to be gone', () => agent.viewers() === 1);
+    await stillServing();
+  });
+
+  it('a client that never reads: its send buffer stays bounded, then the heartbeat drops it', async () => {
+    const slow = await rawViewer(agent.address.port, { perMessageDeflate: false });
+    slow.ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'history-request', id: 1, from: 0, to: Number.MAX_SAFE_INTEGER }));
+    slow.ws.pause();
+    await waitFor('two viewers', () => agent.viewers() === 2);
+    let maxBuffered = 0;
+    // Samples of 300 busy processes (~100 KB of JSON each) fill the kernel's socket buffers quickly.
+    for (let i = 0; i < 150 && agent.viewers() === 2; i++) {
+      await stillServing({ processes: 300, cpu: 10 });
+      maxBuffered = Math.max(maxBuffered, ...agent.stats().bufferedBytes);
+    }
+    expect(maxBuffered).toBeGreaterThan(MAX_BUFFERED / 2);
+    // The bound plus one frame in flight: a sample (~100 KB) or a history chunk (~256 KB).
+    expect(maxBuffered).toBeLessThan(MAX_BUFFERED + 512 * 1024);
+    await waitFor('the heartbeat to drop the silent client', () => agent.viewers() === 1, 20_000);
+    await stillServing();
+    slow.ws.terminate();
+  });
+});
+
+describe('a viewer that falls out of the history', () => {
+  it('is closed with 4004 instead of being held forever', async () => {
+    const source = new ScriptedSource();
+    const lines: string[] = [];
+    const agent = await agentWith({ source, historyCapacity: 20, maxBufferedBytes: 64 * 1024, heartbeatMs: 60_000, log: (l) => lines.push(l) });
+    const slow = await rawViewer(agent.address.port, { perMessageDeflate: false });
+    cleanups.push(() => slow.ws.terminate());
+    slow.ws.pause();
+    for (let i = 0; i < 400 && agent.viewers() > 0; i++) {
+      source.push(sampleAt(i, { processes: 300, cpu: 10 }));
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor('the slow viewer to be dropped', () => agent.viewers() === 0);
+    expect(lines.some((l) => l.includes('read too slowly') && l.includes('closing with 4004'))).toBe(true);
+  });
+});
+
+describe('with the real collector', () => {
+  it('streams this machine’s samples to a viewer', async () => {
+    const live = new LiveSource(await createCollector({ intervalMs: 200, fastWatch: false }), 200);
+    const agent = await agentWith({ source: live });
+    cleanups.push(() => live.close());
+    const v = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+    cleanups.push(() => v.close());
+    const got = collect(v);
+    await v.ready();
+    await waitFor('three real samples', () => got.length >= 3);
+    const last = got.at(-1);
+    expect(last?.host.hostname).toBe(hostname());
+    expect(last?.processes.length).toBeGreaterThan(0);
+    expect(last?.processes.length).toBeLessThan(last?.tasks.total ?? 0);
+  });
+});
