@@ -69,13 +69,15 @@ export class HeadlessTerminal {
   readonly output: FakeTtyOutput;
   private readonly chunks: Buffer[] = [];
   private written = 0;
+  private disposed = false;
 
   constructor(cols: number, rows: number) {
     this.term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.output = new FakeTtyOutput(cols, rows, (chunk) => {
       this.chunks.push(chunk);
       this.written += chunk.length;
-      this.term.write(chunk);
+      // A program may still flush its buffer after the test is done with the terminal.
+      if (!this.disposed) this.term.write(chunk);
     });
     this.term.onData((data) => this.input.write(data));
   }
@@ -95,9 +97,13 @@ export class HeadlessTerminal {
     return Buffer.concat(this.chunks).subarray(from).toString('utf8');
   }
 
-  /** Waits until the emulator has parsed everything written so far. */
-  flush(): Promise<void> {
-    return new Promise((resolve) => this.term.write('', resolve));
+  /**
+   * Waits until the emulator has parsed everything written so far, after letting
+   * the program flush output it buffers until the next tick (blessed does).
+   */
+  async flush(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => this.term.write('', resolve));
   }
 
   /** The visible screen, one string per row, trailing spaces trimmed. */
@@ -154,6 +160,8 @@ export class HeadlessTerminal {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.input.end();
     this.term.dispose();
   }

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { Spike } from '../src/core/spike.js';
+import { SampleHistory } from '../src/core/timeline.js';
+import { initialState, reduce, type Action, type UiState, type ViewContext } from '../src/ui/state.js';
+import { tableRows } from '../src/ui/view-model.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+
+const T = new Date(2026, 10, 22, 3, 0, 0).getTime();
+
+function timeline(n = 600): SampleHistory {
+  const h = new SampleHistory(1000);
+  for (let i = 0; i < n; i++) {
+    h.push(makeSample({ time: T + i * 1000, processes: [makeProcess({ pid: 1, name: 'a', cpu: 50 }), makeProcess({ pid: 2, name: 'b', cpu: 10 })] }));
+  }
+  return h;
+}
+
+const tl = timeline();
+const last = T + 599_000;
+const culprit = { pid: 2, name: 'b', cmd: 'b', user: 'alice', startTime: makeProcess({ pid: 2, name: 'b' }).startTime, rise: 10, share: 1 };
+const spikes: Spike[] = [
+  { id: 'cpu@a', metric: 'cpu', start: T + 100_000, end: T + 101_000, peak: 95, peakAt: T + 100_000, min: 90, avg: 92, baseline: 10, severity: 'critical', culprits: [culprit] },
+  { id: 'cpu@b', metric: 'cpu', start: T + 300_000, end: T + 302_000, peak: 99, peakAt: T + 301_000, min: 90, avg: 95, baseline: 10, severity: 'critical', culprits: [] },
+];
+const rows = tableRows(tl.at(0), 'cpu', 15);
+const ctx: ViewContext = {
+  timeline: tl,
+  spikes,
+  rows,
+  spikeIds: ['cpu@b', 'cpu@a'],
+  pageSize: { table: 5, spikes: 3 },
+  showing: { users: false, events: true },
+};
+
+function run(state: UiState, ...actions: Action[]): UiState {
+  return actions.reduce((s, a) => reduce(s, a, ctx), state);
+}
+
+const live = initialState(null);
+
+describe('view state', () => {
+  it('pauses the view at the newest sample and resumes live', () => {
+    const p = run(live, { type: 'togglePause' });
+    expect(p).toMatchObject({ mode: 'paused', cursor: last });
+    expect(run(p, { type: 'togglePause' })).toMatchObject({ mode: 'live', cursor: null });
+  });
+
+  it('steps pause a live view first, then move the cursor', () => {
+    expect(run(live, { type: 'step', samples: -1 })).toMatchObject({ mode: 'paused', cursor: last - 1000 });
+    expect(run(live, { type: 'stepTime', ms: -60_000 })).toMatchObject({ mode: 'paused', cursor: last - 60_000 });
+    expect(run(live, { type: 'step', samples: -1 }, { type: 'step', samples: 5 })).toMatchObject({ cursor: last });
+  });
+
+  it('jumps to the next and previous spike peak, and says when there is none', () => {
+    const replay = initialState({ cursor: T });
+    const a = run(replay, { type: 'spike', dir: 1 });
+    expect(a).toMatchObject({ mode: 'replay', cursor: T + 100_000, spikes: { id: 'cpu@a' } });
+    // The table selection moves to the spike's top culprit.
+    expect(a.table.key).toBe(`2@${culprit.startTime}`);
+    expect(run(a, { type: 'spike', dir: 1 }).cursor).toBe(T + 301_000);
+    expect(run(a, { type: 'spike', dir: -1 })).toMatchObject({ cursor: T + 100_000, message: 'no earlier spike' });
+    expect(run(a, { type: 'spike', dir: -1 }, { type: 'sort', key: 'mem' }).message).toBe('');
+  });
+
+  it('cycles play speeds in replay, plays forward on ticks and stops at the end', () => {
+    const replay = initialState({ cursor: last - 5000 });
+    const p = run(replay, { type: 'play' });
+    expect(p.play).toBe(1);
+    expect(run(p, { type: 'play' }, { type: 'play' }, { type: 'play' }).play).toBe(0);
+    expect(run(p, { type: 'tick', elapsedMs: 2000 }).cursor).toBe(last - 3000);
+    expect(run(p, { type: 'tick', elapsedMs: 10_000 })).toMatchObject({ cursor: last, play: 0 });
+    // Space in replay: play / stop.
+    expect(run(replay, { type: 'togglePause' }).play).toBe(1);
+    // Live, p only explains.
+    expect(run(live, { type: 'play' })).toMatchObject({ play: 0, message: expect.stringMatching(/pause/) });
+  });
+
+  it('moves the selection of the focused list, by line, by page and to the ends', () => {
+    expect(run(live, { type: 'scroll', by: 1 }).table).toEqual({ index: 1, key: rows[1]?.key });
+    expect(run(live, { type: 'scroll', by: 'pageDown' }).table.index).toBe(1);
+    expect(run(live, { type: 'scroll', by: 'end' }, { type: 'scroll', by: 'home' }).table.index).toBe(0);
+    const spikesFocused = run(live, { type: 'focus' });
+    expect(spikesFocused.focus).toBe('spikes');
+    expect(run(spikesFocused, { type: 'scroll', by: 1 }).spikes).toEqual({ index: 1, id: 'cpu@a' });
+    expect(run(live, { type: 'select', panel: 'spikes', index: 1 })).toMatchObject({ focus: 'spikes', spikes: { index: 1, id: 'cpu@a' } });
+  });
+
+  it('Enter on a spike goes to it (pausing a live view); Enter on a row inspects the process', () => {
+    const onSpike = run(live, { type: 'focus' }, { type: 'scroll', by: 1 }, { type: 'enter' });
+    expect(onSpike).toMatchObject({ mode: 'paused', cursor: T + 100_000 });
+    const inspecting = run(live, { type: 'enter' });
+    expect(inspecting.overlay).toEqual({ kind: 'inspect', process: { key: rows[0]?.key, pid: 1, name: 'a', user: 'alice', cmd: 'a' } });
+    expect(run(inspecting, { type: 'close' }).overlay).toBeNull();
+  });
+
+  it('i on a spike inspects its top culprit', () => {
+    const s = run(live, { type: 'focus' }, { type: 'scroll', by: 1 }, { type: 'inspect' });
+    expect(s.overlay).toMatchObject({ kind: 'inspect', process: { pid: 2, name: 'b' } });
+    const none = run(live, { type: 'focus' }, { type: 'inspect' });
+    expect(none).toMatchObject({ overlay: null, message: expect.stringMatching(/no culprit/) });
+  });
+
+  it('goes to a typed time, pausing a live view; a bad one leaves the cursor and says why', () => {
+    const typed = run(live, { type: 'gotoOpen' }, ...[...'03:05'].map((text): Action => ({ type: 'gotoInput', text })));
+    expect(typed.overlay).toEqual({ kind: 'goto', text: '03:05' });
+    expect(run(typed, { type: 'gotoBackspace' }).overlay).toEqual({ kind: 'goto', text: '03:0' });
+    expect(run(typed, { type: 'gotoSubmit' })).toMatchObject({ mode: 'paused', cursor: T + 300_000, overlay: null });
+    const bad = run(live, { type: 'gotoOpen' }, { type: 'gotoInput', text: 'x' }, { type: 'gotoSubmit' });
+    expect(bad).toMatchObject({ mode: 'live', cursor: null, overlay: null, message: expect.stringMatching(/cannot read "x"/) });
+  });
+
+  it('toggles panels from what is showing, the per-core graph and the help', () => {
+    expect(run(live, { type: 'toggleUsers' }).toggles).toEqual({ users: true, events: null });
+    expect(run(live, { type: 'toggleEvents' }).toggles).toEqual({ users: null, events: false });
+    expect(run(live, { type: 'perCore' }).perCore).toBe(true);
+    expect(run(live, { type: 'help' }).overlay).toEqual({ kind: 'help' });
+    expect(run(live, { type: 'help' }, { type: 'help' }).overlay).toBeNull();
+  });
+});

@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { processEvents } from '../src/analysis/process-events.js';
+import type { Sample } from '../src/core/sample.js';
+import type { Culprit, Spike } from '../src/core/spike.js';
+import { SampleHistory } from '../src/core/timeline.js';
+import {
+  cpuSeries,
+  cpuTitle,
+  downsampleMax,
+  eventLine,
+  fit,
+  graphSeries,
+  graphWindow,
+  inspectorSummary,
+  memorySeries,
+  memoryTitle,
+  recentEvents,
+  resolveSelection,
+  scrollOffset,
+  sparkLines,
+  sparkline,
+  spikeLogLine,
+  spikeLogLines,
+  statusLine,
+  tableHeader,
+  tableLine,
+  tableRows,
+  userLines,
+} from '../src/ui/view-model.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const at = (h: number, m: number, s: number, ms = 0): number => new Date(2026, 10, 22, h, m, s, ms).getTime();
+
+function culprit(name: string, pid: number, share: number, extra: Partial<Culprit> = {}): Culprit {
+  return { pid, name, cmd: name, user: 'alice', startTime: 0, rise: share * 100, share, ...extra };
+}
+
+function spike(p: Partial<Spike> & { start: number }): Spike {
+  return { id: `memory@${p.start}`, metric: 'memory', end: p.start, peak: 0, peakAt: p.start, min: 0, avg: 0, baseline: 0, severity: 'warning', culprits: [], ...p };
+}
+
+describe('process table', () => {
+  const sample = makeSample({
+    time: at(3, 0, 0),
+    processes: [
+      makeProcess({ pid: 10, name: 'busy', cpu: 80, rss: 100 * MiB }),
+      makeProcess({ pid: 20, name: 'fat', cpu: 1, rss: 3 * GiB, cmd: 'fat --heap 3g' }),
+      makeProcess({ pid: 30, name: 'gone', cpu: 50, rss: 10 * MiB, exited: true }),
+      makeProcess({ pid: 40, name: 'make', cpu: 2, rss: 5 * MiB, childCpu: 70 }),
+      makeProcess({ pid: 2, name: 'kworker/0:1', cpu: 0, rss: 0, cmd: '', kernelThread: true, user: 'root' }),
+    ],
+  });
+
+  it('orders by CPU or by memory and keeps the top N', () => {
+    expect(tableRows(sample, 'cpu', 10).map((r) => r.pid)).toEqual([10, 30, 40, 20, 2]);
+    expect(tableRows(sample, 'mem', 2).map((r) => r.pid)).toEqual([20, 10]);
+    expect(tableRows(undefined, 'cpu', 10)).toEqual([]);
+  });
+
+  it('has PID USER CPU% MEM% RSS and NAME/command, marking exited processes and reaped children', () => {
+    const rows = tableRows(sample, 'cpu', 10);
+    expect(rows[0]?.cells).toEqual(['10', 'alice', '80.0', '1.2', '100M', 'busy']);
+    expect(rows.find((r) => r.pid === 30)?.cells[5]).toBe('gone (exited)');
+    expect(rows.find((r) => r.pid === 30)?.exited).toBe(true);
+    expect(rows.find((r) => r.pid === 40)?.cells[5]).toBe('make (+70% children)');
+    expect(rows.find((r) => r.pid === 20)?.cells[5]).toBe('fat  fat --heap 3g');
+    expect(rows.find((r) => r.pid === 2)?.cells[5]).toBe('[kworker/0:1]');
+    expect(rows[0]?.key).toBe(`10@${rows[0]?.startTime}`);
+  });
+
+  it('lays cells out in fixed columns cut to the width, with the sort column marked', () => {
+    const line = tableLine(['4242', 'postgres-long', '95.0', '62.5', '5.0G', 'alloc  alloc --size 5G --and-more'], 60);
+    expect(line).toBe('   4242 postgres…   95.0  62.5   5.0G alloc  alloc --size 5…');
+    expect(line).toHaveLength(60);
+    expect(tableHeader('cpu', 80)).toMatch(/^\s+PID USER\s+CPU%▼\s+MEM%\s+RSS NAME\/command$/);
+    expect(tableHeader('mem', 80)).toMatch(/RSS▼/);
+  });
+
+  it('keeps the selection on the same process when the order changes', () => {
+    const rows = [{ key: 'a' }, { key: 'b' }, { key: 'c' }];
+    expect(resolveSelection(rows, 'c', 0)).toBe(2);
+    expect(resolveSelection(rows, 'gone', 1)).toBe(1);
+    expect(resolveSelection(rows, null, 9)).toBe(2);
+    expect(resolveSelection([], 'a', 3)).toBe(0);
+  });
+});
+
+describe('spike log', () => {
+  it('writes the line the spec shows', () => {
+    const s = spike({ start: at(3, 12, 5), end: at(3, 12, 5, 800), peak: 7.1 * GiB, culprits: [culprit('alloc', 4242, 0.92), culprit('node', 77, 0.05)] });
+    expect(spikeLogLine(s)).toBe('03:12:05 MEM 7.1G 0.8s  alloc[4242] 92%, node[77] 5%');
+  });
+
+  it('lists newest first, at most three culprits each, with their markers', () => {
+    const cpu = spike({
+      id: 'cpu@2',
+      metric: 'cpu',
+      start: at(3, 20, 0),
+      end: at(3, 20, 30),
+      peak: 97.4,
+      severity: 'critical',
+      culprits: [culprit('make', 40, 0.7, { viaChildren: true }), culprit('cc1', 41, 0.2, { exited: true }), culprit('a', 1, 0.05), culprit('b', 2, 0.05)],
+    });
+    const mem = spike({ start: at(3, 12, 5), peak: GiB, culprits: [] });
+    const lines = spikeLogLines([mem, cpu]);
+    expect(lines.map((l) => l.id)).toEqual(['cpu@2', mem.id]);
+    expect(lines[0]?.text).toBe('03:20:00 CPU 97% 30s  make[40] 70% via children, cc1[41] 20% exited, a[1] 5%');
+    expect(lines[0]?.severity).toBe('critical');
+    // Seen in a single sample: shorter than the interval, not "0.0s".
+    expect(lines[1]?.text).toBe('03:12:05 MEM 1.0G <1.0s  (no culprit found)');
+  });
+
+  it('gives an ongoing spike its duration so far', () => {
+    const s = spike({ start: at(3, 0, 0), end: null, peak: 2 * GiB });
+    expect(spikeLogLine(s, at(3, 0, 3))).toBe('03:00:00 MEM 2.0G 3.0s+  (no culprit found)');
+    expect(spikeLogLine(s)).toContain(' ongoing ');
+  });
+});
+
+describe('graphs', () => {
+  it('follows live at the right edge, centres a paused cursor, clamps at the ends', () => {
+    expect(graphWindow(100, 99, 30, true)).toEqual({ start: 70, end: 100, cursorOffset: 29 });
+    expect(graphWindow(100, 50, 30, false)).toEqual({ start: 35, end: 65, cursorOffset: 15 });
+    expect(graphWindow(100, 5, 30, false)).toEqual({ start: 0, end: 30, cursorOffset: 5 });
+    expect(graphWindow(100, 98, 30, false)).toEqual({ start: 70, end: 100, cursorOffset: 28 });
+    expect(graphWindow(10, 9, 30, true)).toEqual({ start: 0, end: 10, cursorOffset: 9 });
+    expect(graphWindow(0, -1, 30, true)).toEqual({ start: 0, end: 0, cursorOffset: 0 });
+  });
+
+  it('plots the true peak inside each interval, not the value at the tick', () => {
+    const s = makeSample({ time: at(3, 0, 0), cpuBusy: 20, memUsed: 2 * GiB });
+    const peaky: Sample = { ...s, cpu: { ...s.cpu, busyMax: 90 }, memory: { ...s.memory, usedMax: 6 * GiB, swapUsed: GiB } };
+    expect(cpuSeries([peaky], false)).toEqual([{ title: 'busy (peak)', x: ['03:00:00'], y: [90] }]);
+    const mem = memorySeries([peaky]);
+    expect(mem.map((m) => m.title)).toEqual(['used (peak)', 'cached', 'swap']);
+    expect(mem.map((m) => m.y[0])).toEqual([75, 12.5, 50]);
+    const perCore = cpuSeries([peaky], true);
+    expect(perCore.map((c) => c.title)).toEqual(['cpu0', 'cpu1']);
+    expect(perCore[0]?.y).toEqual([20]);
+  });
+
+  it('reads only the window from the timeline', () => {
+    const h = new SampleHistory(100);
+    for (let i = 0; i < 100; i++) h.push(makeSample({ time: at(3, 0, 0) + i * 1000, cpuBusy: i }));
+    const g = graphSeries(h, 99, 10, { follow: true, perCore: false });
+    expect(g.cpu[0]?.y).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
+    expect(g.memory).toHaveLength(3);
+    expect(g.window).toEqual({ start: 90, end: 100, cursorOffset: 9 });
+  });
+
+  it('titles with the numbers at the cursor, shortening to fit', () => {
+    const s = makeSample({ time: at(3, 0, 0), cpuBusy: 31, memUsed: 2 * GiB });
+    expect(cpuTitle(s, false)).toBe('CPU 31.0% peak 31.0%');
+    expect(cpuTitle(s, true, 20)).toBe('CPU per core (2)');
+    expect(memoryTitle(s)).toBe('Memory 2.0G/8.0G peak 2.0G cached 1.0G swap 0B');
+    expect(memoryTitle(s, 24)).toBe('Mem 2.0G/8.0G pk 2.0G');
+    expect(cpuTitle(undefined, false)).toBe('CPU');
+  });
+});
+
+describe('sparklines', () => {
+  it('scales to the largest value shown and keeps the newest', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8)).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([100, 0, 7], 2)).toBe('▁█');
+    expect(sparkline([0, 0], 4)).toBe('▁▁');
+    expect(sparkline([NaN, 1], 2)).toBe('▁█');
+  });
+
+  it('sums the network over interfaces and the disks over devices', () => {
+    const s = makeSample({ time: at(3, 0, 0) });
+    const two: Sample = {
+      ...s,
+      net: [
+        { name: 'eth0', rxBytesPerSec: 1024, txBytesPerSec: 0 },
+        { name: 'eth1', rxBytesPerSec: 1024, txBytesPerSec: 512 },
+      ],
+      disks: [
+        { device: 'sda', readBytesPerSec: 3 * MiB, writeBytesPerSec: 0 },
+        { device: 'sdb', readBytesPerSec: MiB, writeBytesPerSec: 0 },
+      ],
+    };
+    const lines = sparkLines([s, two], 20);
+    expect(lines.map((l) => l.slice(0, 12))).toEqual(['load   0.20 ', 'rx     2.0K ', 'tx     512B ', 'read   4.0M ', 'write    0B ']);
+    expect(lines[1]).toBe('rx     2.0K ▄█');
+    expect(lines.every((l) => l.length <= 20)).toBe(true);
+  });
+});
+
+describe('users and events', () => {
+  it('totals CPU and memory per user', () => {
+    const s = makeSample({
+      time: at(3, 0, 0),
+      processes: [
+        makeProcess({ pid: 1, name: 'a', user: 'alice', uid: 1000, cpu: 10, rss: MiB }),
+        makeProcess({ pid: 2, name: 'b', user: 'alice', uid: 1000, cpu: 5, rss: MiB }),
+        makeProcess({ pid: 3, name: 'c', user: 'root', uid: 0, cpu: 1, rss: 5 * MiB }),
+      ],
+    });
+    expect(userLines(s, 40)).toEqual(['USER         CPU%    RSS PROCS', 'alice        15.0   2.0M     2', 'root          1.0   5.0M     1']);
+    expect(userLines(undefined, 40)).toEqual([]);
+  });
+
+  it('lists recent starts and exits newest first, within the scan limit', () => {
+    const h = new SampleHistory(100);
+    const base = at(3, 0, 0);
+    const p = (pid: number, name: string): ReturnType<typeof makeProcess> => makeProcess({ pid, name, startTime: base + pid * 1000 - 500 });
+    h.push(makeSample({ time: base, processes: [] }));
+    h.push(makeSample({ time: base + 1000, processes: [p(1, 'one')] }));
+    h.push(makeSample({ time: base + 2000, processes: [p(1, 'one'), p(2, 'two')] }));
+    h.push(makeSample({ time: base + 3000, processes: [p(2, 'two')] }));
+    const all = recentEvents(h, 3, 10, 100, processEvents);
+    expect(all.map(eventLine)).toEqual(['03:00:03 - one[1] alice', '03:00:01 + two[2] alice', '03:00:00 + one[1] alice']);
+    expect(recentEvents(h, 3, 1, 100, processEvents)).toHaveLength(1);
+    // The cursor at the second sample sees only what happened up to it.
+    expect(recentEvents(h, 1, 10, 100, processEvents).map((e) => e.name)).toEqual(['one']);
+    expect(recentEvents(h, 3, 10, 1, processEvents).map((e) => e.name)).toEqual(['one']);
+  });
+});
+
+describe('status line', () => {
+  const info = { host: 'db1', uptime: 93_600, mode: 'live' as const, cursorTime: null, playSpeed: 0, intervalMs: 1000, extra: '', message: '' };
+
+  it('says host, uptime, mode and interval, and the key hints that fit', () => {
+    const wide = statusLine(info, 120);
+    expect(wide).toMatch(/^db1 │ up 26h00m │ LIVE │ every 1\.0s +q quit {2}space pause {2}←→ step {2}tab focus {2}\? help$/);
+    expect(wide).toHaveLength(120);
+    expect(statusLine(info, 70)).toMatch(/LIVE │ every 1\.0s +q quit {2}space pause {2}\? help$/);
+    expect(statusLine(info, 50)).toMatch(/LIVE │ every 1\.0s +\? help$/);
+  });
+
+  it('shows the cursor time when paused or in replay, and the play speed', () => {
+    const t = at(3, 12, 5);
+    expect(statusLine({ ...info, mode: 'paused', cursorTime: t }, 100)).toContain('PAUSED 03:12:05 │');
+    expect(statusLine({ ...info, mode: 'replay', cursorTime: t, playSpeed: 10, extra: 'night.tmon' }, 100)).toContain('REPLAY 03:12:05 ▶10x │ every 1.0s │ night.tmon');
+  });
+});
+
+describe('inspector', () => {
+  const proc = { key: '4242@1', pid: 4242, name: 'alloc', user: 'alice', cmd: 'alloc --size 5G' };
+
+  it('summarises the whole history of the process', () => {
+    const points = [
+      { time: at(3, 12, 4), cpu: 5, rss: 20 * MiB },
+      { time: at(3, 12, 5), cpu: 95, rss: 5 * GiB },
+      { time: at(3, 12, 6), cpu: 50, rss: 4 * GiB },
+    ];
+    expect(inspectorSummary(proc, points)).toEqual([
+      'alloc[4242]  user alice',
+      'command: alloc --size 5G',
+      'seen 03:12:04–03:12:06 (3 samples)',
+      'peak CPU 95.0% at 03:12:05   peak RSS 5.0G at 03:12:05',
+    ]);
+    expect(inspectorSummary(proc, [])).toContain('no samples of this process in the history');
+  });
+
+  it('downsamples by maximum so a one-sample peak survives', () => {
+    const points = Array.from({ length: 1000 }, (_, i) => ({ time: i, cpu: i === 537 ? 99 : 1, rss: i === 901 ? 7 : 1 }));
+    const d = downsampleMax(points, 50);
+    expect(d).toHaveLength(50);
+    expect(Math.max(...d.map((p) => p.cpu))).toBe(99);
+    expect(Math.max(...d.map((p) => p.rss))).toBe(7);
+    expect(downsampleMax(points.slice(0, 3), 50)).toHaveLength(3);
+  });
+});
+
+describe('helpers', () => {
+  it('scrolls a list as little as needed to keep the selection visible', () => {
+    expect(scrollOffset(0, 3, 5, 20)).toBe(0);
+    expect(scrollOffset(0, 7, 5, 20)).toBe(3);
+    expect(scrollOffset(10, 4, 5, 20)).toBe(4);
+    expect(scrollOffset(18, 19, 5, 20)).toBe(15);
+    expect(scrollOffset(7, 2, 5, 4)).toBe(0);
+  });
+
+  it('cuts text with an ellipsis', () => {
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(fit('abc', 4)).toBe('abc');
+    expect(fit('abc', 0)).toBe('');
+  });
+});
