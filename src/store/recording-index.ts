@@ -202,7 +202,7 @@ function scanFrames(win: FileWindow, header: RecordingHeader, framesStart: numbe
       if (next === undefined) {
         reportDamage();
         warnings.push(
-          `${label}: the last ${win.size - pos} bytes (from offset ${pos}) are an incomplete frame, skipped (the recorder stopped mid-write)`,
+          `${label}: ${win.size - pos} bytes at offset ${pos} are an incomplete frame, skipped (the recorder stopped mid-write)`,
         );
         break;
       }

@@ -53,7 +53,7 @@ export function planDeletions(files: readonly StoredFile[], policy: RetentionPol
   const ours = files
     .map((f) => ({ ...f, period: filePeriod(f.name) }))
     .filter((f): f is StoredFile & { period: { start: number; end: number } } => f.period !== undefined)
-    .sort((a, b) => a.period.start - b.period.start || a.name.localeCompare(b.name));
+    .sort((a, b) => a.period.start - b.period.start || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const doomed: string[] = [];
   let total = ours.reduce((sum, f) => sum + f.bytes, 0);
   const keep: typeof ours = [];

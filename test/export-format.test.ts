@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, csvField, samplesToCsv, spikesToJson, spikesToText } from '../src/store/export-format.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+import { makeSpike } from './fixtures/store/varied-samples.js';
+
+const T = Date.UTC(2026, 10, 22, 3, 12, 5);
+
+/** A minimal RFC 4180 reader, to check that quoting survives a real parse. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('spikesToJson', () => {
+  it('writes one JSON object per line with start, end, metric, peak and culprits', () => {
+    const open = { ...makeSpike(T + 60_000, 'cpu'), end: null };
+    const out = spikesToJson([makeSpike(T), open]);
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    const first = JSON.parse(lines[0] as string);
+    expect(first).toEqual({
+      id: `memory@${T}`,
+      metric: 'memory',
+      start: '2026-11-22T03:12:05.000Z',
+      end: '2026-11-22T03:12:08.000Z',
+      durationMs: 3000,
+      peak: 5.5e9,
+      unit: 'bytes',
+      peakAt: '2026-11-22T03:12:06.000Z',
+      baseline: 2e9,
+      severity: 'critical',
+      culprits: [
+        { pid: 4242, name: 'stress', command: 'stress --vm 1 --vm-bytes 3G', user: 'alice', share: 0.83, rise: 3e9 },
+        { pid: 12, name: 'node, "x"', command: 'node server.js', user: 'bob', share: 0.17, rise: 6e8, exited: true },
+      ],
+    });
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ metric: 'cpu', end: null, durationMs: null, unit: 'percent', peak: 97.5 });
+    expect(spikesToJson([])).toBe('');
+  });
+});
+
+describe('spikesToText', () => {
+  it('prints one line per spike: time, metric, peak, rise, duration, severity, culprits with shares', () => {
+    const text = spikesToText([makeSpike(T), { ...makeSpike(T, 'cpu'), end: null, culprits: [] }], { utc: true });
+    expect(text).toBe(
+      '2026-11-22 03:12:05  memory  peak 5.1G (+3.3G)  3.0s  critical  stress[4242] 83%, node, "x"[12] (exited) 17%\n' +
+        '2026-11-22 03:12:05  cpu     peak 97.5% (+85.5 pts)  ongoing  critical  no culprit found\n',
+    );
+  });
+});
+
+describe('samplesToCsv', () => {
+  it('writes a header and one row per sample with the documented columns', () => {
+    const procs = [
+      makeProcess({ pid: 7, name: 'web, "api"', cpu: 12.34, rss: 100 * 1024 * 1024 }),
+      makeProcess({ pid: 9, name: 'db', cpu: 55.55, rss: 900 * 1024 * 1024 }),
+    ];
+    const s = makeSample({ time: T, cpuBusy: 42.26, memUsed: 3e9, processes: procs });
+    s.net.push({ name: 'lo', rxBytesPerSec: 1e9, txBytesPerSec: 1e9 }, { name: 'eth1', rxBytesPerSec: 10.4, txBytesPerSec: 20 });
+    s.memory.usedMax = 3.5e9;
+    s.cpu.busyMax = 88;
+    const rows = parseCsv([...samplesToCsv([s, makeSample({ time: T + 1000 })])].join(''));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows[1]).toEqual([
+      '2026-11-22T03:12:05.000Z',
+      '42.3',
+      '88.0',
+      '3000000000',
+      '3500000000',
+      String(8 * 1024 ** 3),
+      '0',
+      '0.85',
+      '1010',
+      '520',
+      'db[9]',
+      '55.5',
+      'db[9]',
+      String(900 * 1024 * 1024),
+    ]);
+    expect(rows[2]?.slice(10)).toEqual(['', '', '', '']);
+    expect(rows).toHaveLength(3);
+    expect([...samplesToCsv([s], { header: false })]).toHaveLength(1);
+  });
+
+  it('quotes fields with commas, quotes, line breaks and edge spaces', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(' padded')).toBe('" padded"');
+    const s = makeSample({ time: T, processes: [makeProcess({ pid: 1, name: 'x,"y"\nz', cpu: 5 })] });
+    expect(parseCsv([...samplesToCsv([s])].join(''))[1]?.[10]).toBe('x,"y"\nz[1]');
+  });
+});

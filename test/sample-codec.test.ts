@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../src/core/sample.js';
+import { SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
+import { quantiseSample } from '../src/store/quantise.js';
+import { TEST_HOST, makeProcess, makeSample } from './helpers/make-sample.js';
+import { variedSamples } from './fixtures/store/varied-samples.js';
+
+function roundTrip(samples: Sample[], keyframeEvery: number): { decoded: Sample[]; bytes: number[] } {
+  const enc = new SampleEncoder(TEST_HOST);
+  const dec = new SampleDecoder(TEST_HOST);
+  const decoded: Sample[] = [];
+  const bytes: number[] = [];
+  samples.forEach((s, i) => {
+    const key = i % keyframeEvery === 0;
+    const body = enc.encode(s, key);
+    bytes.push(body.length);
+    decoded.push(dec.decode(body, s.time, key));
+  });
+  return { decoded, bytes };
+}
+
+describe('sample codec', () => {
+  it('decodes every field of every sample as quantiseSample says, across keyframe groups', () => {
+    const samples = variedSamples(120, { seed: 11 });
+    const { decoded } = roundTrip(samples, 25);
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(samples[i] as Sample)));
+  });
+
+  it('holds only what changed in a delta: an idle process table costs almost nothing', () => {
+    const procs = Array.from({ length: 500 }, (_, i) => makeProcess({ pid: 1000 + i, name: `sleeper`, cmd: 'sleep 1000' }));
+    const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000, processes: procs }));
+    const { bytes, decoded } = roundTrip(samples, 60);
+    expect(bytes[0]).toBeGreaterThan(500 * 5);
+    expect(bytes[1]).toBeLessThan(120);
+    expect(decoded[2]?.processes).toHaveLength(500);
+  });
+
+  it('reuses the decoded object of a process that did not change', () => {
+    const p = makeProcess({ pid: 5, name: 'a' });
+    const q = makeProcess({ pid: 6, name: 'b' });
+    const samples = [
+      makeSample({ time: 1, processes: [p, q] }),
+      makeSample({ time: 2, processes: [p, { ...q, cpu: 50 }] }),
+    ];
+    const { decoded } = roundTrip(samples, 60);
+    expect(decoded[1]?.processes[0]).toBe(decoded[0]?.processes[0]);
+    expect(decoded[1]?.processes[1]?.cpu).toBe(50);
+  });
+
+  it('refuses a delta without a keyframe and a body with trailing bytes', () => {
+    const [a, b] = variedSamples(2);
+    const enc = new SampleEncoder(TEST_HOST);
+    enc.encode(a as Sample, true);
+    const delta = enc.encode(b as Sample, false);
+    expect(() => new SampleDecoder(TEST_HOST).decode(delta, 0, false)).toThrow(RangeError);
+    const key = new SampleEncoder(TEST_HOST).encode(a as Sample, true);
+    expect(() => new SampleDecoder(TEST_HOST).decode(Buffer.concat([key, Buffer.from([0])]), 0, true)).toThrow(RangeError);
+  });
+});
