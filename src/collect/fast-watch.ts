@@ -97,9 +97,9 @@ export class FastWatch {
 
   start(): void {
     if (this.timer) return;
-    this.read();
+    this.poll();
     // unref: the watch serves the sampler; it must never be what keeps the process alive.
-    this.timer = setInterval(() => this.read(), 1000 / this.opts.hz).unref();
+    this.timer = setInterval(() => this.poll(), 1000 / this.opts.hz).unref();
   }
 
   /**
@@ -128,7 +128,8 @@ export class FastWatch {
     this.timer = null;
   }
 
-  private read(): void {
+  /** Takes one reading now (the timer calls this; so can a caller that wants a reading at a known moment). */
+  poll(): void {
     if (!this.probe(this.reading)) return;
     const r = this.reading;
     this.memUsed = r.memUsed;
@@ -139,7 +140,9 @@ export class FastWatch {
       if (this.busy < this.busyMin) this.busyMin = this.busy;
       if (this.busy > this.busyMax) this.busyMax = this.busy;
     }
-    if (Number.isNaN(this.memAtScan)) this.markScan();
+    // The first readings after start become the references the next jumps are measured from.
+    if (Number.isNaN(this.memAtScan)) this.memAtScan = this.memUsed;
+    if (Number.isNaN(this.busyAtScan)) this.busyAtScan = this.busy;
     const t = this.now();
     const due = burstDue(
       {

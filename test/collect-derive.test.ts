@@ -1,0 +1,209 @@
+import { describe, expect, test } from 'vitest';
+import { derive } from '../src/collect/derive.js';
+import type { RawCpuTimes, RawProcess, RawSnapshot } from '../src/collect/raw.js';
+import { TEST_HOST } from './helpers/make-sample.js';
+
+const BTIME = 1_700_000_000;
+const T0 = (BTIME + 1000) * 1000; // 1000 s after boot
+const GiB = 1024 ** 3;
+
+function cpu(busy: number, idle: number, extra: Partial<RawCpuTimes> = {}): RawCpuTimes {
+  return { user: busy, nice: 0, system: 0, idle, iowait: 0, irq: 0, softirq: 0, steal: 0, ...extra };
+}
+
+function proc(p: Partial<RawProcess> & { pid: number }): RawProcess {
+  return {
+    ppid: 1,
+    name: `p${p.pid}`,
+    state: 'S',
+    kernelThread: false,
+    utime: 0,
+    stime: 0,
+    cutime: 0,
+    cstime: 0,
+    threads: 1,
+    startTicks: 100, // 1 s after boot
+    rss: 100 * 1024 * 1024,
+    faults: 0,
+    ident: { cmd: `/bin/p${p.pid}`, uid: 1000, user: 'alice' },
+    ...p,
+  };
+}
+
+function snap(s: Partial<RawSnapshot> & { mono: number; processes?: Map<number, RawProcess> }): RawSnapshot {
+  return {
+    time: T0 + s.mono,
+    stat: { total: cpu(0, 0), cores: [cpu(0, 0), cpu(0, 0)], coreIds: [0, 1], btime: BTIME },
+    mem: { total: 8 * GiB, free: 4 * GiB, available: 6 * GiB, buffers: 0, cached: GiB, swapTotal: GiB, swapFree: GiB / 2 },
+    load: { one: 1, five: 1, fifteen: 1 },
+    pressure: { cpu: null, memory: null, io: null },
+    processes: new Map(),
+    exited: [],
+    net: [],
+    disks: [],
+    filesystems: [],
+    window: null,
+    ...s,
+  };
+}
+
+const byPid = (...ps: RawProcess[]): Map<number, RawProcess> => new Map(ps.map((p) => [p.pid, p]));
+
+describe('derive', () => {
+  test('process CPU is percent of one core over the interval; children CPU likewise', () => {
+    const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10, utime: 100, stime: 50, cutime: 5 })) });
+    // 2 s later: +150 ticks own (1.5 s → 75 %), +60 ticks of reaped children (0.6 s → 30 %).
+    const cur = snap({ mono: 2000, processes: byPid(proc({ pid: 10, utime: 200, stime: 100, cutime: 45, cstime: 20 })) });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.intervalMs).toBe(2000);
+    const p = s.processes[0];
+    expect(p?.cpu).toBeCloseTo(75);
+    expect(p?.childCpu).toBeCloseTo(30);
+    expect(p).toMatchObject({ pid: 10, name: 'p10', cmd: '/bin/p10', user: 'alice', uid: 1000, startTime: (BTIME + 1) * 1000 });
+    expect(p?.memPercent).toBeCloseTo((100 / 8192) * 100);
+    expect(p?.exited).toBeUndefined();
+  });
+
+  test('the first sample has no rates', () => {
+    const cur = snap({
+      mono: 5,
+      stat: { total: cpu(500, 500), cores: [cpu(250, 250)], coreIds: [0], btime: BTIME },
+      processes: byPid(proc({ pid: 10, utime: 999 })),
+      net: [{ name: 'eth0', rxBytes: 1e9, txBytes: 1e9 }],
+      disks: [{ name: 'sda', sectorsRead: 1e6, sectorsWritten: 1e6 }],
+    });
+    const s = derive(null, cur, TEST_HOST);
+    expect(s.intervalMs).toBe(0);
+    expect(s.cpu.total).toEqual({ user: 0, system: 0, iowait: 0, steal: 0, idle: 100, busy: 0 });
+    expect(s.processes[0]?.cpu).toBe(0);
+    expect(s.net[0]).toEqual({ name: 'eth0', rxBytesPerSec: 0, txBytesPerSec: 0 });
+    expect(s.disks[0]).toEqual({ device: 'sda', readBytesPerSec: 0, writeBytesPerSec: 0 });
+  });
+
+  test('counters going backwards count as zero, never negative', () => {
+    const prev = snap({
+      mono: 0,
+      stat: { total: cpu(1000, 1000, { steal: 50 }), cores: [cpu(1000, 1000)], coreIds: [0], btime: BTIME },
+      processes: byPid(proc({ pid: 10, utime: 500, cutime: 100 })),
+      net: [{ name: 'eth0', rxBytes: 5_000_000, txBytes: 100 }],
+      disks: [{ name: 'sda', sectorsRead: 1000, sectorsWritten: 1000 }],
+    });
+    const cur = snap({
+      mono: 1000,
+      stat: { total: cpu(1100, 1100, { steal: 10 }), cores: [cpu(900, 1100)], coreIds: [0], btime: BTIME },
+      processes: byPid(proc({ pid: 10, utime: 400, cutime: 50 })),
+      net: [{ name: 'eth0', rxBytes: 10, txBytes: 1124 }],
+      disks: [{ name: 'sda', sectorsRead: 10, sectorsWritten: 1002 }],
+    });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.processes[0]?.cpu).toBe(0);
+    expect(s.processes[0]?.childCpu).toBeUndefined();
+    expect(s.net[0]).toEqual({ name: 'eth0', rxBytesPerSec: 0, txBytesPerSec: 1024 });
+    expect(s.disks[0]).toEqual({ device: 'sda', readBytesPerSec: 0, writeBytesPerSec: 1024 });
+    expect(s.cpu.total.steal).toBe(0);
+    expect(s.cpu.total.busy).toBeCloseTo(50);
+    // The core's busy counter went back: only its idle time advanced.
+    expect(s.cpu.cores[0]?.busy).toBe(0);
+    expect(s.cpu.cores[0]?.idle).toBe(100);
+  });
+
+  test('CPU shares: user+nice, system+irq+softirq, iowait and steal apart, busy excludes idle and iowait', () => {
+    const prev = snap({ mono: 0, stat: { total: cpu(0, 0), cores: [cpu(0, 0), cpu(0, 0)], coreIds: [0, 1], btime: BTIME } });
+    const cur = snap({
+      mono: 1000,
+      stat: {
+        total: { user: 20, nice: 10, system: 10, irq: 5, softirq: 5, iowait: 20, steal: 10, idle: 120 },
+        cores: [cpu(0, 100), cpu(100, 0)],
+        coreIds: [0, 1],
+        btime: BTIME,
+      },
+    });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.cpu.total).toEqual({ user: 15, system: 10, iowait: 10, steal: 5, idle: 60, busy: 30 });
+    expect(s.cpu.cores.map((c) => c.busy)).toEqual([0, 100]);
+  });
+
+  test('cores are matched by their number when one goes offline', () => {
+    const prev = snap({ mono: 0, stat: { total: cpu(0, 0), cores: [cpu(0, 0), cpu(1000, 0), cpu(0, 0)], coreIds: [0, 1, 2], btime: BTIME } });
+    const cur = snap({ mono: 1000, stat: { total: cpu(100, 100), cores: [cpu(0, 100), cpu(100, 0)], coreIds: [0, 2], btime: BTIME } });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.cpu.cores.map((c) => c.busy)).toEqual([0, 100]);
+  });
+
+  test('PID reuse: a different start time is a new process, its CPU counted from its start', () => {
+    const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10, utime: 5000, startTicks: 100 })) });
+    // Started 0.5 s after prev (boot + 1000.5 s), used 40 ticks (0.4 s) of a 1 s interval.
+    const cur = snap({ mono: 1000, processes: byPid(proc({ pid: 10, utime: 30, stime: 10, startTicks: 100_050 })) });
+    const p = derive(prev, cur, TEST_HOST).processes[0];
+    expect(p?.cpu).toBeCloseTo(40);
+    expect(p?.startTime).toBe((BTIME + 1000.5) * 1000);
+  });
+
+  test('a process missing from prev but started long before (a read that failed then) gets 0, not its lifetime', () => {
+    const prev = snap({ mono: 0 });
+    const cur = snap({ mono: 1000, processes: byPid(proc({ pid: 11, utime: 90_000, startTicks: 100 })) });
+    expect(derive(prev, cur, TEST_HOST).processes[0]?.cpu).toBe(0);
+  });
+
+  test('exited processes from burst scans appear with exited: true, their max RSS and CPU', () => {
+    const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10, utime: 100 })) });
+    const gone = proc({ pid: 10, utime: 150, rss: 600 * 1024 * 1024 });
+    const child = proc({ pid: 12, utime: 20, startTicks: 100_020, rss: 500 * 1024 * 1024, rssPeak: 520 * 1024 * 1024 });
+    const cur = snap({ mono: 1000, exited: [gone, child] });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.tasks.total).toBe(0);
+    expect(s.processes.map((p) => [p.pid, p.exited, Math.round(p.cpu), p.rss])).toEqual([
+      [10, true, 50, 600 * 1024 * 1024],
+      [12, true, 20, 500 * 1024 * 1024],
+    ]);
+    expect(s.processes[1]?.rssPeak).toBe(520 * 1024 * 1024);
+  });
+
+  test('rssPeak shows only when above the RSS at the tick', () => {
+    const cur = snap({
+      mono: 1000,
+      processes: byPid(proc({ pid: 1, rss: 100, rssPeak: 900 }), proc({ pid: 2, rss: 100, rssPeak: 100 })),
+    });
+    const [a, b] = derive(snap({ mono: 0 }), cur, TEST_HOST).processes;
+    expect(a?.rssPeak).toBe(900);
+    expect(b?.rssPeak).toBeUndefined();
+  });
+
+  test('memory: used = total - available; min/max from the fast window include the tick', () => {
+    const window = { usedMin: 1.5 * GiB, usedMax: 7 * GiB, busyMin: 5, busyMax: 97 };
+    const prev = snap({ mono: 0, stat: { total: cpu(0, 0), cores: [], coreIds: [], btime: BTIME } });
+    const cur = snap({ mono: 1000, window, stat: { total: cpu(1, 99), cores: [], coreIds: [], btime: BTIME } });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.memory).toMatchObject({ total: 8 * GiB, used: 2 * GiB, available: 6 * GiB, swapUsed: GiB / 2, usedMin: 1.5 * GiB, usedMax: 7 * GiB });
+    expect(s.cpu).toMatchObject({ busyMin: 1, busyMax: 97 });
+    const plain = derive(prev, snap({ mono: 1000 }), TEST_HOST);
+    expect(plain.memory.usedMin).toBe(plain.memory.used);
+    expect(plain.memory.usedMax).toBe(plain.memory.used);
+    expect(plain.cpu.busyMax).toBe(plain.cpu.total.busy);
+  });
+
+  test('tasks are counted by state', () => {
+    const states = ['R', 'S', 'S', 'D', 'Z', 'T', 't', 'I', 'W'];
+    const cur = snap({ mono: 1, processes: byPid(...states.map((state, i) => proc({ pid: i + 1, state }))) });
+    expect(derive(null, cur, TEST_HOST).tasks).toEqual({ total: 9, running: 1, sleeping: 3, blocked: 1, stopped: 2, zombie: 1, idle: 1 });
+  });
+
+  test('net and disk rates per second; a new interface starts at 0', () => {
+    const prev = snap({ mono: 0, net: [{ name: 'eth0', rxBytes: 0, txBytes: 0 }], disks: [{ name: 'vda', sectorsRead: 0, sectorsWritten: 0 }] });
+    const cur = snap({
+      mono: 500,
+      net: [
+        { name: 'eth0', rxBytes: 1000, txBytes: 500 },
+        { name: 'wg0', rxBytes: 1e6, txBytes: 1e6 },
+      ],
+      disks: [{ name: 'vda', sectorsRead: 2, sectorsWritten: 4 }],
+    });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.net).toEqual([
+      { name: 'eth0', rxBytesPerSec: 2000, txBytesPerSec: 1000 },
+      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0 },
+    ]);
+    expect(s.disks).toEqual([{ device: 'vda', readBytesPerSec: 2048, writeBytesPerSec: 4096 }]);
+    expect(s.uptime).toBe(1000.5);
+  });
+});

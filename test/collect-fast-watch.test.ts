@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, test } from 'vitest';
+import { FastWatch, burstDue, defaultFastWatchOptions, type BurstState, type FastWatchOptions } from '../src/collect/fast-watch.js';
+import { ProcReader, type FastProbe } from '../src/collect/proc-reader.js';
+
+const MB = 1024 * 1024;
+const GiB = 1024 * MB;
+
+const OPTS: FastWatchOptions = { hz: 10, memJumpBytes: 200 * MB, cpuJumpPct: 25, busyWindowMs: 200, minBurstGapMs: 250, maxBurstsPerInterval: 4 };
+
+describe('burstDue', () => {
+  const calm: BurstState = { memUsed: GiB, busy: 10, memAtScan: GiB, busyAtScan: 10, msSinceScan: 1000, burstsThisInterval: 0 };
+
+  test('a memory or CPU jump past its threshold', () => {
+    expect(burstDue(calm, OPTS)).toBe(false);
+    expect(burstDue({ ...calm, memUsed: GiB + 199 * MB }, OPTS)).toBe(false);
+    expect(burstDue({ ...calm, memUsed: GiB + 200 * MB }, OPTS)).toBe(true);
+    expect(burstDue({ ...calm, busy: 34 }, OPTS)).toBe(false);
+    expect(burstDue({ ...calm, busy: 35 }, OPTS)).toBe(true);
+    // Falling is not a burst.
+    expect(burstDue({ ...calm, memUsed: 0, busy: 0 }, OPTS)).toBe(false);
+  });
+
+  test('rate-limited by time since the last scan and by count per interval', () => {
+    const jump = { ...calm, memUsed: 3 * GiB };
+    expect(burstDue({ ...jump, msSinceScan: 249 }, OPTS)).toBe(false);
+    expect(burstDue({ ...jump, burstsThisInterval: 4 }, OPTS)).toBe(false);
+    expect(burstDue({ ...jump, burstsThisInterval: 3 }, OPTS)).toBe(true);
+  });
+
+  test('no reading yet (NaN) never triggers', () => {
+    expect(burstDue({ ...calm, busy: NaN, busyAtScan: NaN, memUsed: NaN }, OPTS)).toBe(false);
+  });
+
+  test('defaults: 5 % of RAM or 200 MB, whichever is smaller', () => {
+    expect(defaultFastWatchOptions(1 * GiB).memJumpBytes).toBeCloseTo(0.05 * GiB);
+    expect(defaultFastWatchOptions(64 * GiB).memJumpBytes).toBe(200 * MB);
+    expect(defaultFastWatchOptions(GiB, 500).hz).toBe(50);
+  });
+});
+
+/** A probe that replays scripted readings, with a clock the test moves. */
+function scripted(readings: { mem: number; busyTicks: number; totalTicks: number }[]) {
+  let i = 0;
+  const clock = { now: 0 };
+  const probe = (out: FastProbe): boolean => {
+    const r = readings[Math.min(i++, readings.length - 1)];
+    if (!r) return false;
+    out.memUsed = r.mem;
+    out.busyTicks = r.busyTicks;
+    out.totalTicks = r.totalTicks;
+    return true;
+  };
+  return { probe, clock };
+}
+
+describe('FastWatch with scripted readings', () => {
+  test('keeps the interval min/max of memory and of CPU busy over sliding windows; takeWindow resets', () => {
+    // 10 Hz, busy window 200 ms = 2 readings apart. Each reading adds 20 ticks (2 cores x 100 ms).
+    const ticks = [0, 2, 4, 24, 44, 46, 48]; // busy ticks: idle, idle, then 2 readings at 100 %, then idle again
+    const mem = [1, 1, 3, 2, 1, 1, 1].map((g) => g * GiB);
+    const { probe, clock } = scripted(ticks.map((b, k) => ({ mem: mem[k] as number, busyTicks: b, totalTicks: k * 20 })));
+    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, () => clock.now);
+    for (let k = 0; k < ticks.length; k++) {
+      clock.now += 100;
+      w.poll();
+    }
+    const win = w.takeWindow();
+    expect(win?.usedMin).toBe(GiB);
+    expect(win?.usedMax).toBe(3 * GiB);
+    // Sliding 200 ms windows: (4-0)/40=10 %, (24-2)/40=55 %, (44-4)/40=100 %, (46-24)/40=55 %, (48-44)/40=10 %.
+    expect(win?.busyMin).toBeCloseTo(10);
+    expect(win?.busyMax).toBeCloseTo(100);
+    expect(w.takeWindow()).toBeNull();
+  });
+
+  test('a memory jump triggers a burst scan at once; the next needs another jump and the gap', () => {
+    const mem = [1, 1, 1.5, 1.5, 1.5, 2.0, 2.0, 2.0].map((g) => g * GiB);
+    const { probe, clock } = scripted(mem.map((m, k) => ({ mem: m, busyTicks: 0, totalTicks: k * 20 })));
+    const bursts: number[] = [];
+    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now), () => clock.now);
+    clock.now = 1000;
+    for (let k = 0; k < mem.length; k++) {
+      w.poll();
+      clock.now += 100;
+    }
+    // 1.5 GiB at t=1200 (reference 1 GiB); 2.0 GiB at t=1500 (reference 1.5 GiB, 300 ms later).
+    expect(bursts).toEqual([1200, 1500]);
+    expect(w.burstsTotal).toBe(2);
+  });
+
+  test('at most maxBurstsPerInterval per interval; takeWindow starts a new interval', () => {
+    const mem = Array.from({ length: 20 }, (_, k) => k * GiB);
+    const { probe, clock } = scripted(mem.map((m) => ({ mem: m, busyTicks: 0, totalTicks: 0 })));
+    let bursts = 0;
+    const w = new FastWatch(probe, { ...OPTS, maxBurstsPerInterval: 2 }, () => bursts++, () => clock.now);
+    for (let k = 0; k < 10; k++) {
+      clock.now += 300;
+      w.poll();
+    }
+    expect(bursts).toBe(2);
+    w.takeWindow();
+    clock.now += 300;
+    w.poll();
+    expect(bursts).toBe(3);
+  });
+});
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+describe('FastWatch on the real /proc', () => {
+  test('sees a 400 MB allocation held for 300 ms and asks for a burst scan', async () => {
+    const reader = new ProcReader();
+    let bursts = 0;
+    const w = new FastWatch((out) => reader.probe(out), { ...defaultFastWatchOptions(GiB * 1024, 20), memJumpBytes: 200 * MB }, () => bursts++);
+    w.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      w.takeWindow();
+      const child = spawn(process.execPath, ['-e', 'const b = Buffer.alloc(400 * 1024 * 1024, 1); setTimeout(() => b.length, 300)'], { stdio: 'ignore' });
+      children.push(child);
+      await new Promise((r) => child.once('exit', r));
+      const win = w.takeWindow();
+      expect(win).not.toBeNull();
+      expect((win?.usedMax ?? 0) - (win?.usedMin ?? 0)).toBeGreaterThan(380 * MB);
+      expect(bursts).toBeGreaterThanOrEqual(1);
+    } finally {
+      w.close();
+    }
+  });
+});

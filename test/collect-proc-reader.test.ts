@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { HWM_FAULT_THRESHOLD, ProcReader } from '../src/collect/proc-reader.js';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
+const PASSWD = path.join(FIXTURES, 'passwd');
+
+const tmpDirs: string[] = [];
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A writable copy of a fixture tree, so a test can change it between scans like the kernel would. */
+function copyTree(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-proc-'));
+  tmpDirs.push(dir);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+function replaceTree(dir: string, name: string): void {
+  for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+}
+
+/** Rewrites fields of a fixture stat line (1-based field numbers as in proc(5)), keeping comm intact. */
+function editStat(file: string, fields: Record<number, string | number>, comm?: string): void {
+  const line = fs.readFileSync(file, 'utf8').trim();
+  const open = line.indexOf('(');
+  const close = line.lastIndexOf(')');
+  const rest = line.slice(close + 2).split(' ');
+  for (const [n, v] of Object.entries(fields)) rest[Number(n) - 3] = String(v);
+  fs.writeFileSync(file, `${line.slice(0, open)}(${comm ?? line.slice(open + 1, close)}) ${rest.join(' ')}\n`);
+}
+
+describe('ProcReader on fixture trees', () => {
+  test('processes: names with spaces and parentheses, kernel threads, users, a vanished pid', () => {
+    const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'base'), passwdPath: PASSWD });
+    const procs = reader.scanProcesses({ peaks: true, primed: false });
+    // 102 has a directory but no stat: it vanished mid-scan and is skipped.
+    expect([...procs.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 100, 101, 103]);
+    expect(procs.get(100)).toMatchObject({ name: '(sd-pam)', ppid: 1, kernelThread: false, ident: { cmd: '(sd-pam)', uid: 1000, user: 'alice' } });
+    expect(procs.get(101)).toMatchObject({
+      name: 'a) b (c',
+      state: 'R',
+      threads: 4,
+      utime: 400,
+      startTicks: 400,
+      rss: 2000 * 4096,
+      // uid 4242 is not in passwd: the number stands in for the name.
+      ident: { cmd: '/opt/weird/a) b (c --flag', uid: 4242, user: '4242' },
+    });
+    expect(procs.get(1)).toMatchObject({ name: 'systemd', cutime: 1000, cstime: 100, ident: { cmd: '/sbin/init splash', user: 'root' } });
+    expect(procs.get(2)).toMatchObject({ name: 'kthreadd', kernelThread: true, ident: { cmd: '' } });
+    expect(procs.get(3)).toMatchObject({ name: 'kworker/0:0-events', kernelThread: true, state: 'I' });
+    expect(procs.get(103)).toMatchObject({ state: 'Z', kernelThread: false, ident: { cmd: '' } });
+    // The first scan has no earlier one: lifetime peaks are not peaks of this interval.
+    expect([...procs.values()].every((p) => p.rssPeak === undefined)).toBe(true);
+  });
+
+  test('system counters', () => {
+    const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'base'), passwdPath: PASSWD });
+    const sys = reader.readSystem();
+    expect(sys.stat.total).toMatchObject({ user: 1000, system: 500, idle: 8000, iowait: 100, softirq: 50 });
+    expect(sys.stat.cores).toHaveLength(2);
+    expect(sys.stat.btime).toBe(1700000000);
+    expect(sys.mem).toMatchObject({ total: 8000000 * 1024, available: 6000000 * 1024 });
+    expect(sys.load).toEqual({ one: 0.5, five: 0.25, fifteen: 0.1 });
+    expect(sys.pressure).toEqual({ cpu: 1.5, memory: 0.25, io: 3 });
+    expect(sys.net.map((n) => n.name)).toEqual(['eth0', 'wlan0']);
+    expect(sys.disks.map((d) => d.name)).toEqual(['sda', 'nvme0n1', 'mmcblk0']);
+    // No /proc/self in a fixture tree: the page size falls back to 4096.
+    expect(reader.pageSize).toBe(4096);
+  });
+
+  test('a kernel without /proc/pressure gives null, not an error', () => {
+    const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'no-pressure'), passwdPath: PASSWD });
+    expect(reader.readSystem().pressure).toEqual({ cpu: null, memory: null, io: null });
+    expect(reader.readSystem().pressure).toEqual({ cpu: null, memory: null, io: null });
+  });
+
+  test('PID reuse is a new process: identity re-read; a known process is not re-read', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    const first = reader.scanProcesses({ peaks: true, primed: false });
+    replaceTree(root, 'later');
+    const second = reader.scanProcesses({ peaks: true, primed: true });
+    expect(first.get(100)).toMatchObject({ name: '(sd-pam)', startTicks: 300 });
+    expect(second.get(100)).toMatchObject({ name: 'bash', startTicks: 90000, ident: { cmd: 'bash -l' } });
+    // 101's cmdline file changed, but (pid, starttime) is the same process: its identity is kept.
+    expect(second.get(101)?.ident).toBe(first.get(101)?.ident);
+    expect(second.get(101)?.ident.cmd).toBe('/opt/weird/a) b (c --flag');
+  });
+
+  test('exec under the same pid (comm changes) re-reads the command line', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    reader.scanProcesses({ peaks: true, primed: false });
+    editStat(path.join(root, '1/stat'), {}, 'newprog');
+    fs.writeFileSync(path.join(root, '1/cmdline'), '/usr/bin/newprog\0--x\0');
+    const after = reader.scanProcesses({ peaks: true, primed: true });
+    expect(after.get(1)).toMatchObject({ name: 'newprog', ident: { cmd: '/usr/bin/newprog --x', user: 'root' } });
+  });
+
+  test('VmHWM is read only after enough page faults, and reported only when it rose', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    reader.scanProcesses({ peaks: true, primed: false });
+    const status = path.join(root, '100/status');
+    const setHwm = (kb: number): void => fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/VmHWM:\s*\d+/, `VmHWM:\t${kb}`));
+
+    // HWM rose but the process took no faults: status is not read (it cannot have grown).
+    setHwm(900000);
+    expect(reader.scanProcesses({ peaks: true, primed: true }).get(100)?.rssPeak).toBeUndefined();
+
+    // Enough faults: status is read, and the rise is a peak between scans.
+    editStat(path.join(root, '100/stat'), { 10: 100 + HWM_FAULT_THRESHOLD });
+    expect(reader.scanProcesses({ peaks: true, primed: true }).get(100)?.rssPeak).toBe(900000 * 1024);
+
+    // More faults, same HWM: no new peak.
+    editStat(path.join(root, '100/stat'), { 10: 100 + 3 * HWM_FAULT_THRESHOLD });
+    expect(reader.scanProcesses({ peaks: true, primed: true }).get(100)?.rssPeak).toBeUndefined();
+
+    // Burst scans never read status for known processes.
+    setHwm(950000);
+    editStat(path.join(root, '100/stat'), { 10: 100 + 5 * HWM_FAULT_THRESHOLD });
+    expect(reader.scanProcesses({ peaks: false, primed: true }).get(100)?.rssPeak).toBeUndefined();
+  });
+
+  test('a process new since the last scan reports its VmHWM: its whole life is in the interval', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    reader.scanProcesses({ peaks: true, primed: false });
+    replaceTree(root, 'later');
+    const procs = reader.scanProcesses({ peaks: true, primed: true });
+    // later/100/status: VmHWM = rss pages * 4 kB.
+    expect(procs.get(100)?.rssPeak).toBe(1500 * 4 * 1024);
+    expect(procs.get(1)?.rssPeak).toBeUndefined();
+  });
+
+  test('probe reads memory used and CPU ticks for the fast watch', () => {
+    const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'base'), passwdPath: PASSWD });
+    const out = { memUsed: 0, busyTicks: 0, totalTicks: 0 };
+    expect(reader.probe(out)).toBe(true);
+    expect(out).toEqual({ memUsed: 2000000 * 1024, busyTicks: 1000 + 500 + 50, totalTicks: 1000 + 500 + 8000 + 100 + 50 });
+  });
+
+  test('a root that is not procfs: no processes, readStat null', () => {
+    const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'does-not-exist') });
+    expect(reader.readStat()).toBeNull();
+    expect(reader.scanProcesses({ peaks: true, primed: false }).size).toBe(0);
+    expect(() => reader.readSystem()).toThrow(/does-not-exist\/stat/);
+  });
+});
+
+describe('ProcReader on the real /proc', () => {
+  test('finds this process with its command line, user and a plausible RSS; detects the page size', () => {
+    const reader = new ProcReader();
+    const me = reader.scanProcesses({ peaks: true, primed: false }).get(process.pid);
+    expect(me?.ident.cmd).toContain('node');
+    expect(me?.ident.uid).toBe(os.userInfo().uid);
+    expect(me?.ident.user).toBe(os.userInfo().username);
+    const rss = process.memoryUsage().rss;
+    expect(me?.rss).toBeGreaterThan(rss * 0.5);
+    expect(me?.rss).toBeLessThan(rss * 2);
+    expect([4096, 16384, 65536]).toContain(reader.pageSize);
+  });
+});
