@@ -3,7 +3,9 @@
  * Each area module exports `bench(): Promise<string>` returning markdown.
  * Pass area names to run only those: `npm run bench -- collector store`.
  */
-const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {};
+const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
+  store: () => import('./store.js'),
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
