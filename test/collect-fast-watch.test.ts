@@ -117,6 +117,7 @@ describe('FastWatch on the real /proc', () => {
     let bursts = 0;
     const w = new FastWatch((out) => reader.probe(out), { ...defaultFastWatchOptions(GiB * 1024, 20), memJumpBytes: 200 * MB }, () => bursts++);
     w.start();
+    expect(w.running).toBe(true);
     try {
       await new Promise((r) => setTimeout(r, 300));
       w.takeWindow();
@@ -130,5 +131,6 @@ describe('FastWatch on the real /proc', () => {
     } finally {
       w.close();
     }
+    expect(w.running).toBe(false);
   });
 });

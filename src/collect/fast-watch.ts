@@ -95,6 +95,10 @@ export class FastWatch {
     return this.burstCount;
   }
 
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
   start(): void {
     if (this.timer) return;
     this.poll();

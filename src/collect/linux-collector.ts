@@ -66,6 +66,11 @@ export class LinuxCollector implements Collector {
     return this.fast?.burstsTotal ?? 0;
   }
 
+  /** Whether the fast watch is running (it stops on close()). */
+  get watching(): boolean {
+    return this.fast?.running ?? false;
+  }
+
   sample(): Promise<Sample> {
     try {
       return Promise.resolve(this.sampleNow());
