@@ -7,15 +7,16 @@
 import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
 import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
 import { SpikeDetector } from '../analysis/spike-detector.js';
-import type { SpikeThresholds } from '../analysis/thresholds.js';
+import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
-import { SampleHistory, type Timeline } from '../core/timeline.js';
+import type { Timeline } from '../core/timeline.js';
 import { initialCursor } from './cursor.js';
 import { keyAction, type KeyPress } from './keys.js';
 import { computeLayout, type Layout } from './layout.js';
+import { LiveTimeline } from './live-timeline.js';
 import { DashboardView } from './panels.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { createScreen, type TerminalIO } from './screen.js';
@@ -33,7 +34,8 @@ export interface DashboardOptions {
   replay?: { timeline: Timeline; spikes: readonly Spike[] };
   /** Rows in the process table (default 15). */
   top: number;
-  thresholds?: Partial<SpikeThresholds>;
+  /** Spike thresholds; any field, even half of a metric's (a Partial<SpikeThresholds> is one). */
+  thresholds?: ThresholdOverrides;
   /** Samples kept in memory live (default 3600). */
   historyCapacity?: number;
   /** false when NO_COLOR is set (the caller decides). */
@@ -60,8 +62,9 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const screen = createScreen(io, terminalProfile(process.env), opts.color);
 
   const replay = opts.replay;
-  const history = replay ? null : new SampleHistory(opts.historyCapacity ?? 3600);
-  const timeline: Timeline = replay ? replay.timeline : (history as SampleHistory);
+  // Past samples keep the table's worth of processes for both sort orders (at least 15).
+  const history = replay ? null : new LiveTimeline(opts.historyCapacity ?? 3600, Math.max(15, opts.top));
+  const timeline: Timeline = replay ? replay.timeline : (history as LiveTimeline);
   const detector = replay ? null : new SpikeDetector(opts.thresholds);
   const spikes = (): readonly Spike[] => (replay ? replay.spikes : (detector as SpikeDetector).spikes());
 
@@ -205,7 +208,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     scheduler.request();
   };
   const ingest = (sample: Sample): void => {
-    (history as SampleHistory).push(sample);
+    (history as LiveTimeline).push(sample);
     try {
       (detector as SpikeDetector).push(sample);
     } catch (err) {
