@@ -5,6 +5,7 @@
  */
 const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   store: () => import('./store.js'),
+  dashboard: () => import('./dashboard.js'),
 };
 
 async function main(): Promise<void> {
