@@ -4,6 +4,7 @@
  * Pass area names to run only those: `npm run bench -- collector store`.
  */
 const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
+  collector: () => import('./collector.js'),
   store: () => import('./store.js'),
   dashboard: () => import('./dashboard.js'),
 };

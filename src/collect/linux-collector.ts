@@ -61,6 +61,11 @@ export class LinuxCollector implements Collector {
     return new LinuxCollector(reader, filesystems, host, opts);
   }
 
+  /** VmHWM reads for the peak check since start (benchmarks report it). */
+  get hwmReads(): number {
+    return this.reader.hwmReads;
+  }
+
   /** Burst scans since start (benchmarks report it). */
   get burstScans(): number {
     return this.fast?.burstsTotal ?? 0;

@@ -69,6 +69,8 @@ const PRESSURE = ['cpu', 'memory', 'io'] as const;
 export class ProcReader {
   readonly root: string;
   readonly pageSize: number;
+  /** How many status reads the VmHWM check made (benchmarks show it stays small). */
+  hwmReads = 0;
   private readonly passwdPath: string;
   private readonly file = new ProcFile();
   private readonly scratch = emptyPidStat();
@@ -225,6 +227,7 @@ export class ProcReader {
 
   /** Reads VmHWM; returns it in bytes when it rose since the last read (a peak between scans). */
   private checkHwm(t: Tracked, entry: string, faults: number): number | undefined {
+    this.hwmReads++;
     const n = this.file.read(`${this.root}/${entry}/status`);
     if (n < 0) return undefined;
     const hwmKb = parseStatusHwmKb(this.file.buf, n);

@@ -1,0 +1,284 @@
+/**
+ * Collector benchmark (issues 2 and 5): CPU per sample beside `top -b -d 1`,
+ * at this machine's process count and with 1000 extra sleeping processes; CPU
+ * at 1 Hz with ~300 processes; the fast watch's extra CPU; and how well 50 ms,
+ * 200 ms and 1 s memory spikes are caught. Every process it starts is killed
+ * at the end, whatever happens.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { LinuxCollector } from '../src/collect/linux-collector.js';
+import { ProcFile } from '../src/collect/proc-file.js';
+import type { Sample } from '../src/core/sample.js';
+
+const MB = 1024 * 1024;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Process groups and processes to kill on the way out. */
+const started = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const c of started) {
+    try {
+      // Detached children lead their own group: kill the whole group (the sleeps under bash).
+      process.kill(-(c.pid as number), 'SIGKILL');
+    } catch {
+      c.kill('SIGKILL');
+    }
+  }
+  started.clear();
+}
+
+function processCount(): number {
+  return fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39).length;
+}
+
+/** n `sleep 600` processes from one bash loop; resolves when they all exist. */
+async function spawnSleepers(n: number): Promise<void> {
+  const target = processCount() + n;
+  const bash = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 600 & done; wait`], { detached: true, stdio: 'ignore' });
+  started.add(bash);
+  for (let i = 0; i < 600 && processCount() < target; i++) await sleep(50);
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
+}
+
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** Collector CPU per sample: median and mean of `n` samples taken 200 ms apart (after a warm-up). */
+async function collectorPerSample(n: number): Promise<{ median: number; mean: number; processes: number; hwmReadsPerTick: number }> {
+  const c = await LinuxCollector.create({ fastWatch: false });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await sleep(200);
+      c.sampleNow();
+    }
+    const hwm0 = c.hwmReads;
+    const costs: number[] = [];
+    let processes = 0;
+    for (let i = 0; i < n; i++) {
+      await sleep(200);
+      const t = process.cpuUsage();
+      processes = c.sampleNow().processes.length;
+      costs.push(cpuMs(t));
+    }
+    return { median: median(costs), mean: costs.reduce((a, b) => a + b, 0) / n, processes, hwmReadsPerTick: (c.hwmReads - hwm0) / n };
+  } finally {
+    c.close();
+  }
+}
+
+function cpuTicksOf(pid: number): number {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+/** top -b -d 1: CPU per tick from its utime+stime between its 2nd and (ticks+2)th screen. */
+async function topPerTick(ticks: number): Promise<number> {
+  const top = spawn('top', ['-b', '-d', '1', '-n', String(ticks + 5)], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  started.add(top);
+  const marks: number[] = [];
+  await new Promise<void>((resolve) => {
+    top.stdout?.on('data', (d: Buffer) => {
+      // A screen starts with "top - "; it is printed after that tick's reading.
+      for (let i = d.indexOf('top - '); i >= 0; i = d.indexOf('top - ', i + 1)) {
+        marks.push(cpuTicksOf(top.pid as number));
+        if (marks.length === ticks + 2) resolve();
+      }
+    });
+    top.once('exit', () => resolve());
+  });
+  top.kill('SIGKILL');
+  started.delete(top);
+  const first = marks[1] ?? NaN;
+  const last = marks[ticks + 1] ?? NaN;
+  return ((last - first) * 10) / ticks;
+}
+
+/** % of one core this process used over `seconds` of sampling at 1 Hz. */
+async function atOneHz(seconds: number, fastWatch: boolean): Promise<{ pct: number; bursts: number }> {
+  const c = await LinuxCollector.create({ fastWatch });
+  try {
+    await sleep(1000);
+    const t = process.cpuUsage();
+    const wall = performance.now();
+    for (let i = 0; i < seconds; i++) {
+      await sleep(1000);
+      c.sampleNow();
+    }
+    return { pct: (cpuMs(t) / (performance.now() - wall)) * 100, bursts: c.burstScans };
+  } finally {
+    c.close();
+  }
+}
+
+/** Sync reads into one buffer vs readFileSync vs fs.promises, over every /proc/<pid>/stat. */
+async function readStrategies(rounds: number): Promise<Record<string, number>> {
+  const pids = fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39);
+  const file = new ProcFile();
+  const out: Record<string, number> = {};
+  let t = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) for (const p of pids) file.read(`/proc/${p}/stat`);
+  out['sync, one reused buffer'] = cpuMs(t) / rounds;
+  t = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) {
+    for (const p of pids) {
+      try {
+        fs.readFileSync(`/proc/${p}/stat`);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  out['readFileSync'] = cpuMs(t) / rounds;
+  t = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) await Promise.all(pids.map((p) => fs.promises.readFile(`/proc/${p}/stat`).catch(() => null)));
+  out['fs.promises + Promise.all'] = cpuMs(t) / rounds;
+  return out;
+}
+
+interface SpikeResult {
+  holdMs: number;
+  n: number;
+  detected: number;
+  culprit: number;
+  errorsMb: number[];
+}
+
+/**
+ * Memory spikes from a generator child: allocate 500 MB, hold `holdMs`, exit.
+ * The child reads memory used itself mid-hold (the true top); the collector's
+ * usedMax for the interval holding that moment is compared with it.
+ */
+async function spikes(holdMs: number, n: number): Promise<SpikeResult> {
+  const c = await LinuxCollector.create({});
+  const samples: Sample[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await sleep(1000);
+      samples.push(c.sampleNow());
+    }
+  })();
+  const generator = `const b = Buffer.alloc(500 * 1024 * 1024, 1);
+    setTimeout(() => {
+      const m = require('node:fs').readFileSync('/proc/meminfo', 'utf8');
+      const kb = (k) => Number(m.split(k + ':')[1].trim().split(' ')[0]);
+      console.log(JSON.stringify({ at: Date.now(), used: (kb('MemTotal') - kb('MemAvailable')) * 1024 }));
+    }, ${Math.round(holdMs / 2)});
+    setTimeout(() => b.length, ${holdMs});`;
+  const runs: { pid: number; start: number; end: number; usedBefore: number; top: { at: number; used: number } }[] = [];
+  try {
+    await sleep(1200);
+    for (let i = 0; i < n; i++) {
+      const usedBefore = samples.at(-1)?.memory.used ?? 0;
+      const start = Date.now();
+      const child = spawn(process.execPath, ['-e', generator], { stdio: ['ignore', 'pipe', 'ignore'] });
+      started.add(child);
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => child.once('exit', r));
+      started.delete(child);
+      runs.push({ pid: child.pid as number, start, end: Date.now(), usedBefore, top: JSON.parse(out) as { at: number; used: number } });
+      await sleep(1100 + (i % 3) * 300);
+    }
+    await sleep(1100);
+  } finally {
+    running = false;
+    await loop;
+    c.close();
+  }
+  const result: SpikeResult = { holdMs, n, detected: 0, culprit: 0, errorsMb: [] };
+  for (const r of runs) {
+    const covers = (s: Sample, from: number, to: number): boolean => s.time >= from && s.time - s.intervalMs <= to;
+    const atTop = samples.find((s) => covers(s, r.top.at, r.top.at));
+    const during = samples.filter((s) => covers(s, r.start, r.end + 50));
+    if (!atTop) continue;
+    const error = Math.abs(atTop.memory.usedMax - r.top.used);
+    result.errorsMb.push(error / MB);
+    if (atTop.memory.usedMax - r.usedBefore >= 250 * MB) result.detected++;
+    if (during.some((s) => (s.processes.find((p) => p.pid === r.pid)?.rss ?? 0) >= 250 * MB)) result.culprit++;
+  }
+  return result;
+}
+
+export async function bench(): Promise<string> {
+  const onSignal = (): void => {
+    killAll();
+    process.exit(130);
+  };
+  process.once('exit', killAll);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const lines: string[] = [];
+    const base = processCount();
+
+    const reads = await readStrategies(20);
+    lines.push(`Reading every /proc/<pid>/stat once (${base} processes), CPU ms per round:`, '');
+    lines.push('| strategy | CPU ms |', '| --- | ---: |');
+    for (const [k, v] of Object.entries(reads)) lines.push(`| ${k} | ${fmt(v)} |`);
+    lines.push('');
+
+    const small = await collectorPerSample(30);
+    const topSmall = await topPerTick(12);
+    await spawnSleepers(1000);
+    const big = await collectorPerSample(30);
+    const topBig = await topPerTick(12);
+    killAll();
+    await sleep(500);
+
+    lines.push('CPU per sample, tmon collector (fast watch off; median of 30) beside `top -b -d 1` (per tick, 12 ticks, same run):', '');
+    lines.push('| processes | tmon ms/sample | top ms/tick | tmon / top | VmHWM reads per tick |', '| ---: | ---: | ---: | ---: | ---: |');
+    lines.push(`| ${small.processes} | ${fmt(small.median)} | ${fmt(topSmall, 1)} | ${fmt(small.median / topSmall)} | ${fmt(small.hwmReadsPerTick, 1)} |`);
+    lines.push(`| ${big.processes} | ${fmt(big.median)} | ${fmt(topBig, 1)} | ${fmt(big.median / topBig)} | ${fmt(big.hwmReadsPerTick, 1)} |`);
+    lines.push('', 'top -b formats and prints every process each tick; its figure includes that. Its CPU is read from /proc/<top>/stat (10 ms resolution).', '');
+
+    const off = await atOneHz(10, false);
+    const on = await atOneHz(10, true);
+    await spawnSleepers(Math.max(0, 300 - processCount()));
+    const at300 = await atOneHz(10, true);
+    const n300 = processCount();
+    killAll();
+    await sleep(500);
+    lines.push('Whole collector at 1 Hz over 10 s (process CPU / wall time):', '');
+    lines.push('| setup | % of one core | burst scans |', '| --- | ---: | ---: |');
+    lines.push(`| ${base} processes, fast watch off | ${fmt(off.pct, 3)} | - |`);
+    lines.push(`| ${base} processes, fast watch on (15 Hz) | ${fmt(on.pct, 3)} | ${on.bursts} |`);
+    lines.push(`| fast watch extra | ${fmt(on.pct - off.pct, 3)} | |`);
+    lines.push(`| ${n300} processes, fast watch on | ${fmt(at300.pct, 3)} | ${at300.bursts} |`);
+    lines.push('');
+
+    lines.push('500 MB memory spikes from a short-lived child, sampled at 1 s with the fast watch (15 Hz):', '');
+    lines.push('| hold | spikes | peak seen (≥ 250 MB above the last tick) | culprit seen with RSS ≥ 250 MB | height error median / max (MB) |');
+    lines.push('| ---: | ---: | ---: | ---: | ---: |');
+    for (const [hold, n] of [
+      [50, 6],
+      [200, 6],
+      [1000, 4],
+    ] as const) {
+      const r = await spikes(hold, n);
+      lines.push(`| ${hold} ms | ${r.n} | ${r.detected} | ${r.culprit} | ${fmt(median(r.errorsMb), 0)} / ${fmt(Math.max(...r.errorsMb), 0)} |`);
+    }
+    lines.push(
+      '',
+      'Height error: the interval’s usedMax against memory used as the generator itself read it mid-hold. ' +
+        '"Peak seen" compares with the tick before the spike, so other processes’ memory moves it too.',
+    );
+    return lines.join('\n');
+  } finally {
+    killAll();
+    process.removeListener('exit', killAll);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
