@@ -117,6 +117,11 @@ describe('dashboard, live', () => {
     await t.keys(KEY.tab, KEY.down, KEY.enter);
     const s = await t.waitFor((x) => x.includes(`PAUSED ${clock(SPIKE_AT)}`));
     expect(s).toMatch(/^│\s+4242 alice\s+95\.0/m);
+    // Enter again: the spike's top culprit in the inspector.
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Process alloc\[4242\]/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => !/Process alloc\[4242\]/.test(x));
     await t.keys('n');
     await t.waitFor((x) => x.includes(`PAUSED ${clock(CPU_SPIKE_AT)}`));
   });

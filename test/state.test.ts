@@ -85,9 +85,11 @@ describe('view state', () => {
     expect(run(live, { type: 'select', panel: 'spikes', index: 1 })).toMatchObject({ focus: 'spikes', spikes: { index: 1, id: 'cpu@a' } });
   });
 
-  it('Enter on a spike goes to it (pausing a live view); Enter on a row inspects the process', () => {
+  it('Enter on a spike goes to it (pausing a live view), again inspects its culprit; Enter on a row inspects the process', () => {
     const onSpike = run(live, { type: 'focus' }, { type: 'scroll', by: 1 }, { type: 'enter' });
     expect(onSpike).toMatchObject({ mode: 'paused', cursor: T + 100_000 });
+    // Enter again, already at the spike: its top culprit in the inspector.
+    expect(run(onSpike, { type: 'enter' }).overlay).toMatchObject({ kind: 'inspect', process: { pid: 2, name: 'b' } });
     const inspecting = run(live, { type: 'enter' });
     expect(inspecting.overlay).toEqual({ kind: 'inspect', process: { key: rows[0]?.key, pid: 1, name: 'a', user: 'alice', cmd: 'a' } });
     expect(run(inspecting, { type: 'close' }).overlay).toBeNull();

@@ -230,6 +230,10 @@ describe('status line', () => {
     expect(statusLine(info, 50)).toMatch(/LIVE │ every 1\.0s +\? help$/);
   });
 
+  it('before the first sample says only what it knows', () => {
+    expect(statusLine({ ...info, host: 'local', intervalMs: 0 }, 60)).toMatch(/^local │ LIVE +q quit/);
+  });
+
   it('shows the cursor time when paused or in replay, and the play speed', () => {
     const t = at(3, 12, 5);
     expect(statusLine({ ...info, mode: 'paused', cursorTime: t }, 100)).toContain('PAUSED 03:12:05 │');

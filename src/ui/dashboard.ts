@@ -114,6 +114,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       state,
       top: opts.top,
       extraStatus: [callerStatus(), note].filter(Boolean).join(' │ '),
+      label: replay ? 'replay' : (opts.source?.label ?? 'tmon'),
       inspected: inspectedPoints(),
       eventsOf,
     });

@@ -98,7 +98,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['↑ ↓ Home End', 'move the selection in the focused panel'],
   ['Tab', 'focus the process table or the spike log'],
   ['c  m', 'sort processes by CPU / by memory'],
-  ['Enter', 'table: inspect the process; spike log: go to the spike'],
+  ['Enter', 'table: inspect the process · spike log: go to the spike, again: its culprit'],
   ['i', 'inspect the selected process or the spike\'s top culprit'],
   ['n  N', 'next / previous spike'],
   ['g', 'go to a time: 03:12, 2026-11-22 03:12:05, -2h, start, end'],

@@ -42,6 +42,8 @@ export interface FrameInput {
   top: number;
   /** Caller's status text and the dashboard's own notes (source ended, …). */
   extraStatus: string;
+  /** Shown as the host until a sample names it (the source's label). */
+  label: string;
   /** The inspected process's history, when the inspector is open. */
   inspected: readonly ProcessPoint[] | null;
   eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
@@ -77,7 +79,7 @@ export class DashboardView {
     events: PanelEvents,
   ) {
     this.cpu = new GraphPanel(screen, 'CPU', layout.cpu, color, { maxY: 100 });
-    this.memory = new GraphPanel(screen, 'Memory', layout.memory, color, { maxY: 100, legend: true });
+    this.memory = new GraphPanel(screen, 'Memory', layout.memory, color, { maxY: 100 });
     this.sparks = new ListPanel(screen, 'Load Net Disk', layout.sparks, color);
     this.table = new ListPanel(screen, 'Processes', layout.table, color, {
       wheel: (dir) => events.scroll('table', dir),
@@ -106,11 +108,16 @@ export class DashboardView {
 
     this.cpu.frame.guard(() => {
       const g = graphSeries(tl, index, this.cpu.capacity, { follow, perCore: state.perCore });
-      this.cpu.update({ title: cpuTitle(sample, state.perCore, this.cpu.frame.titleWidth), series: g.cpu, cursorOffset: follow ? null : g.window.cursorOffset });
+      this.cpu.update({
+        title: cpuTitle(sample, state.perCore, this.cpu.frame.titleWidth),
+        series: g.cpu,
+        legend: state.perCore,
+        cursorOffset: follow ? null : g.window.cursorOffset,
+      });
     });
     this.memory.frame.guard(() => {
       const g = graphSeries(tl, index, this.memory.capacity, { follow, perCore: false });
-      this.memory.update({ title: memoryTitle(sample, this.memory.frame.titleWidth), series: g.memory, cursorOffset: follow ? null : g.window.cursorOffset });
+      this.memory.update({ title: memoryTitle(sample, this.memory.frame.titleWidth), series: g.memory, legend: true, cursorOffset: follow ? null : g.window.cursorOffset });
     });
     this.sparks.frame.guard(() => {
       const width = this.sparks.frame.innerWidth;
@@ -124,7 +131,8 @@ export class DashboardView {
       const width = this.table.frame.innerWidth;
       const by = state.sort === 'cpu' ? 'CPU' : 'memory';
       this.table.update({
-        title: `Processes by ${by}${sample ? ` (${sample.processes.length})` : ''}${cursorNote}`,
+        // tasks.total counts every process on the host, also when the sample carries a selection.
+        title: `Processes by ${by}${sample ? ` (${sample.tasks.total})` : ''}${cursorNote}`,
         header: tableHeader(state.sort, width),
         lines: rows.map((r) => tableLine(r.cells, width)),
         selected: rows.length ? resolveSelection(rows, state.table.key, state.table.index) : null,
@@ -167,7 +175,7 @@ export class DashboardView {
     this.status.update(
       statusLine(
         {
-          host: sample?.host.hostname ?? '-',
+          host: sample?.host.hostname ?? f.label,
           uptime: sample?.uptime ?? 0,
           mode: state.mode,
           cursorTime: follow ? null : (sample?.time ?? null),

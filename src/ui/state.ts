@@ -193,10 +193,14 @@ function inspectRow(s: UiState, ctx: ViewContext): UiState {
   return { ...s, overlay: { kind: 'inspect', process: { key: row.key, pid: row.pid, name: row.name, user: row.user, cmd: row.cmd } } };
 }
 
-/** Enter on a spike: the cursor goes to its peak (pausing a live view), the table selects its top culprit. */
+/**
+ * Enter on a spike: the cursor goes to its peak (pausing a live view) and the
+ * table selects its top culprit; Enter again, already there, inspects that culprit.
+ */
 function enterSpike(s: UiState, ctx: ViewContext): UiState {
   const spike = selectedSpike(s, ctx);
   if (!spike) return s;
+  if (s.mode !== 'live' && s.cursor === spike.peakAt) return inspectCulprit(s, ctx);
   const p = paused(s, ctx);
   return jumpToSpike({ ...s, ...p, play: 0 }, spike);
 }

@@ -312,7 +312,8 @@ export function statusLine(info: StatusInfo, width: number): string {
     info.mode === 'live'
       ? 'LIVE'
       : `${info.mode === 'paused' ? 'PAUSED' : 'REPLAY'}${info.cursorTime === null ? '' : ` ${formatClock(info.cursorTime)}`}${info.playSpeed ? ` ▶${info.playSpeed}x` : ''}`;
-  const parts = [info.host, `up ${formatDuration(info.uptime * 1000)}`, mode, `every ${formatDuration(info.intervalMs)}`];
+  // Before the first sample there is no uptime or interval to tell.
+  const parts = info.intervalMs > 0 ? [info.host, `up ${formatDuration(info.uptime * 1000)}`, mode, `every ${formatDuration(info.intervalMs)}`] : [info.host, mode];
   if (info.extra) parts.push(info.extra);
   if (info.message) parts.push(info.message);
   const hints =

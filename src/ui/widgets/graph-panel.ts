@@ -15,8 +15,8 @@ const Y_PADDING = 11;
 export interface GraphUpdate {
   title: string;
   series: Series[];
-  /** Fixed top of the y axis (100 for percentages), so the axis does not jump every tick. */
-  maxY?: number;
+  /** Name the series in a legend box, when there is room for it. */
+  legend: boolean;
   /** Sample index of the time cursor inside the series, marked under the axis; null when following live. */
   cursorOffset: number | null;
 }
@@ -60,11 +60,11 @@ export class GraphPanel {
   private readonly marker: Widgets.BoxElement;
   private readonly waiting: Widgets.BoxElement;
 
-  constructor(screen: Widgets.Screen, name: string, rect: Rect, color: boolean, opts: { maxY?: number; legend?: boolean } = {}) {
+  /** `maxY` fixes the top of the y axis (100 for percentages), so the axis does not jump every tick. */
+  constructor(screen: Widgets.Screen, name: string, rect: Rect, color: boolean, opts: { maxY?: number } = {}) {
     this.frame = new PanelFrame(screen, name, rect, { color });
     const chart = lineChart(screen, this.frame.innerWidth, this.frame.innerHeight, {
       numYLabels: 4,
-      showLegend: opts.legend === true && this.frame.innerHeight >= 8 && this.frame.innerWidth >= 40,
       ...(opts.maxY !== undefined ? { maxY: opts.maxY } : {}),
     });
     this.chart = this.frame.add(chart);
@@ -90,6 +90,8 @@ export class GraphPanel {
       }
       this.waiting.hide();
       this.chart.show();
+      // The legend is a bordered box of one line per series in the top right corner.
+      this.chart.options.showLegend = u.legend && this.frame.innerWidth >= 40 && this.frame.innerHeight >= u.series.length + 4;
       this.chart.setData(u.series.map((s, i) => ({ ...s, style: { line: seriesColor(i) } })));
       this.placeMarker(u.cursorOffset, n);
     });
