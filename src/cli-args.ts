@@ -19,7 +19,8 @@ export function parseCommandArgs(
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const flag = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+    // Node quotes the flag as '--name' or '-n, --name <value>': name the long form.
+    const flag = /'(?:-\w, )?(--?[\w-]+)/.exec(msg)?.[1];
     const what = /Unknown option/.test(msg)
       ? `unknown option ${flag ?? ''}`
       : /argument missing|requires a value|must be|Option .* argument/i.test(msg)

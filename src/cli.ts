@@ -1,4 +1,4 @@
-import { UserError, errorMessage } from './core/errors.js';
+import { UserError } from './core/errors.js';
 import { tmonVersion } from './version.js';
 import { mainUsage } from './commands/usage.js';
 

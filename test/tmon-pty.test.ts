@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { TmuxSession } from './helpers/tmux.js';
 import { TMON_BIN } from './helpers/run-cli.js';
 
+const ESC = '\u001b';
+
 /** The built bin/tmon in a real pseudo-terminal: what a person sees after `npx tmon`. */
 describe('bin/tmon in a real terminal', () => {
   let tmux: TmuxSession | undefined;
@@ -53,7 +55,8 @@ describe('bin/tmon in a real terminal', () => {
     await tmux.waitFor(dashboardUp);
     // capture-pane -e keeps the escape sequences: no color SGR parameters may appear.
     const raw = tmux.rawScreen();
-    expect(raw).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m/);
+    const colorSgr = new RegExp(`${ESC}\\[[0-9;]*(3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m`);
+    expect(raw).not.toMatch(colorSgr);
     tmux.keys('q');
     await tmux.waitFor((s) => /EXIT:0/.test(s));
   });

@@ -18,7 +18,6 @@ export interface RecordingSink {
  */
 export class SampleRecorder {
   private readonly detector: SpikeDetector;
-  private failure: string | undefined;
 
   constructor(
     private readonly sink: RecordingSink,
@@ -37,11 +36,7 @@ export class SampleRecorder {
 
   /** For the status bar: what is being recorded, or why it is paused. */
   status(): string {
-    return this.failure ?? this.describe();
-  }
-
-  setFailure(message: string | undefined): void {
-    this.failure = message;
+    return this.describe();
   }
 
   /** Spikes still open at the end are stored as they stand (end null), not lost. */
@@ -63,15 +58,13 @@ export function openFileRecorder(
   thresholds: ThresholdOverrides,
   onError: (message: string) => void = () => undefined,
 ): SampleRecorder {
-  let recorder: SampleRecorder | undefined;
+  let failure: string | undefined;
   const writer = RecordingWriter.createSync(path, header, {
     onError: (err) => {
-      const msg = `recording paused: ${err.message}`;
-      recorder?.setFailure(msg);
-      onError(msg);
+      failure = `recording paused: ${err.message}`;
+      onError(failure);
     },
-    onResume: () => recorder?.setFailure(undefined),
+    onResume: () => (failure = undefined),
   });
-  recorder = new SampleRecorder(writer, thresholds, () => `rec ${path} ${formatBytes(writer.bytes)}`);
-  return recorder;
+  return new SampleRecorder(writer, thresholds, () => failure ?? `rec ${path} ${formatBytes(writer.bytes)}`);
 }
