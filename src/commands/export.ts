@@ -10,7 +10,8 @@ Writes one CSV row per sample to standard output: time, CPU, memory, swap,
 load, network, and the top CPU and top memory process.
 
   --csv                CSV output (the only format so far)
-  --from T, --to T     a time range: 03:12, "2026-11-22 03:12:05", -2h, start, end
+  --from T, --to T     a time range: 03:12, "2026-11-22 03:12:05", start, end, or
+                       a time before the end written with '=': --from=-2h
 `;
 
 /** Samples decoded per step: one keyframe group at a time keeps memory flat on a 24-hour file. */

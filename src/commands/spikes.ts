@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { parseCommandArgs, durationOption } from '../cli-args.js';
-import { UsageError, UserError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Spike } from '../core/spike.js';
 import { detectSpikes } from '../analysis/spike-detector.js';
 import { spikesToJson, spikesToText } from '../store/export-format.js';
+import { RECORDING_SUFFIX } from '../store/recording-reader.js';
 import { RemoteSource } from '../transport/remote-source.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
 import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
@@ -36,10 +37,15 @@ export async function runSpikes(argv: string[]): Promise<number> {
   const sinceMs = values['since'] === undefined ? Infinity : durationOption('since', values['since'], 1000, 3650 * 86_400_000, 0);
   const from = Number.isFinite(sinceMs) ? Date.now() - sinceMs : -Infinity;
 
-  const spikes = existsSync(where) ? await fromRecording(where) : await fromAgent(where, values, from);
+  const spikes = looksLikePath(where) ? await fromRecording(where) : await fromAgent(where, values, from);
   const shown = spikes.filter((s) => s.start >= from);
   process.stdout.write(values['json'] === true ? spikesToJson(shown) : spikesToText(shown));
   return 0;
+}
+
+/** A path that exists, or names a file or directory by its shape; anything else is an agent's HOST:PORT. */
+function looksLikePath(where: string): boolean {
+  return existsSync(where) || where.includes('/') || where.endsWith(RECORDING_SUFFIX) || !/:\d+$|^wss?:/.test(where);
 }
 
 async function fromRecording(path: string): Promise<Spike[]> {
@@ -53,7 +59,6 @@ async function fromRecording(path: string): Promise<Spike[]> {
 
 /** An agent keeps samples, not spikes: find them in its history the way a viewer would. */
 async function fromAgent(target: string, values: Record<string, unknown>, from: number): Promise<Spike[]> {
-  if (!/[:.]|^localhost$/.test(target)) throw new UserError(`${target}: no such file, and not HOST:PORT`);
   const source = new RemoteSource(target, remoteOptions(values));
   try {
     await source.ready();

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, TMON_BIN } from './helpers/run-cli.js';
+import { ALLOCATE_SCRIPT, memoryThresholdFlags } from './helpers/memory-level.js';
+import { TmuxSession } from './helpers/tmux.js';
+
+/**
+ * `tmon record` on this machine while a real child makes a memory spike; then
+ * the recording is read back by `tmon spikes`, `tmon export` and `tmon replay`
+ * exactly as a person would run them.
+ */
+describe('tmon record, then spikes / export / replay of the recording', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-record-'));
+  const file = join(dir, 'spike.tmon');
+  let childPid = 0;
+
+  beforeAll(async () => {
+    const recording = runCli(['record', file, '--duration', '9s', '--interval', '500ms', ...memoryThresholdFlags(300)], {
+      timeoutMs: 30_000,
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 2000)], { stdio: 'ignore' });
+    childPid = child.pid ?? 0;
+    const r = await recording;
+    expect(r.stderr).toMatch(/recording local to .*spike\.tmon/);
+    expect(r.stderr).toMatch(/recorded \d+ samples/);
+    expect(r.code).toBe(0);
+  }, 40_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('spikes --json names the allocating child with its share', async () => {
+    const r = await runCli(['spikes', file, '--json']);
+    expect(r.code).toBe(0);
+    const spikes = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { metric: string; peak: number; culprits: { pid: number; name: string; share: number }[] });
+    const mem = spikes.find((s) => s.metric === 'memory');
+    expect(mem, r.stdout).toBeDefined();
+    expect(mem?.culprits[0]?.pid).toBe(childPid);
+    expect(mem?.culprits[0]?.name).toBe('node');
+    expect(mem?.culprits[0]?.share).toBeGreaterThan(0.5);
+  });
+
+  it('spikes prints a readable line per spike', async () => {
+    const r = await runCli(['spikes', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`memory.*node\\[${childPid}\\]`));
+  });
+
+  it('export --csv writes a header and one row per sample, the spike visible in memory peak', async () => {
+    const r = await runCli(['export', file, '--csv']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\r\n');
+    const header = (lines[0] ?? '').split(',');
+    expect(header[0]).toMatch(/time/);
+    expect(lines.length).toBeGreaterThan(12);
+    const peakCol = header.findIndex((h) => /mem.*peak|peak.*mem/i.test(h));
+    expect(peakCol).toBeGreaterThan(0);
+    const peaks = lines.slice(1).map((l) => Number(l.split(',')[peakCol]));
+    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(250 * 1024 * 1024);
+  });
+
+  it('export --from/--to narrows the rows', async () => {
+    const all = (await runCli(['export', file, '--csv'])).stdout.trim().split('\r\n');
+    const some = await runCli(['export', file, '--csv', '--from', 'start', '--to=-3s']);
+    expect(some.code).toBe(0);
+    const rows = some.stdout.trim().split('\r\n');
+    expect(rows.length).toBeLessThan(all.length);
+    expect(rows.length).toBeGreaterThan(1);
+  });
+
+  it('replay opens on the spike and shows the culprit', async () => {
+    const tmux = new TmuxSession(120, 40);
+    try {
+      tmux.start(`${process.execPath} ${TMON_BIN} replay ${file}`);
+      const screen = await tmux.waitFor((s) => /REPLAY/i.test(s) && new RegExp(`node\\[${childPid}\\]`).test(s));
+      expect(screen).toMatch(/Spikes \(1\)|Spikes \(\d+\)/);
+      tmux.keys('q');
+      expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  it('refuses a foreign file and a missing one with one line each', async () => {
+    const foreign = join(dir, 'notes.txt');
+    writeFileSync(foreign, 'shopping list\n');
+    for (const verb of ['spikes', 'replay', 'export']) {
+      const args = verb === 'export' ? [verb, foreign, '--csv'] : [verb, foreign];
+      const r = await runCli(args);
+      expect(r.code, `${verb}: ${r.stderr}`).toBe(1);
+      expect(r.stderr.trim()).toMatch(/is not a tmon recording/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const missing = await runCli(['spikes', join(dir, 'nope.tmon')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it('an empty recording reads as no spikes and a header-only CSV', async () => {
+    const empty = join(dir, 'empty.tmon');
+    writeFileSync(empty, '');
+    expect(statSync(empty).size).toBe(0);
+    const s = await runCli(['spikes', empty, '--json']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toBe('');
+    const e = await runCli(['export', empty, '--csv']);
+    expect(e.code).toBe(0);
+    expect(e.stdout.trim().split('\r\n')).toHaveLength(1);
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    expect((await runCli(['record'])).code).toBe(2);
+    expect((await runCli(['export', file])).stderr).toMatch(/--csv/);
+    expect((await runCli(['record', file, '--duration', 'soon'])).code).toBe(2);
+  });
+});
