@@ -26,8 +26,6 @@ export interface GroupEntry {
 /** What a file holds, found without decoding any sample. */
 export interface RecordingIndex {
   header: RecordingHeader | undefined;
-  /** Offset just past the header (where frames start). */
-  framesStart: number;
   groups: GroupEntry[];
   spikes: Spike[];
   warnings: string[];
@@ -129,7 +127,6 @@ export function readIndex(fd: number, label: string): RecordingIndex {
   const win = new FileWindow(fd, size);
   const empty = (warnings: string[] = []): RecordingIndex => ({
     header: undefined,
-    framesStart: 0,
     groups: [],
     spikes: [],
     warnings,
@@ -164,7 +161,6 @@ function fromTrailer(win: FileWindow, header: RecordingHeader, framesStart: numb
   if (!stored) return undefined;
   return {
     header,
-    framesStart,
     groups: stored.groups.map(([offset, end, firstTime, lastTime, count]) => ({ offset, end, firstTime, lastTime, count })),
     spikes: stored.spikes,
     warnings: stored.warnings,
@@ -236,7 +232,7 @@ function scanFrames(win: FileWindow, header: RecordingHeader, framesStart: numbe
     pos = f.end;
   }
   reportDamage();
-  return { header, framesStart, groups, spikes: mergeSpikes(spikes), warnings, dataEnd, source: 'scan' };
+  return { header, groups, spikes: mergeSpikes(spikes), warnings, dataEnd, source: 'scan' };
 }
 
 function frameAt(win: FileWindow, pos: number): ReturnType<typeof parseFrame> {

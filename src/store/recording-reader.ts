@@ -9,7 +9,13 @@ import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './
 import { decodeGroup } from './group-decode.js';
 import { LruCache } from './lru-cache.js';
 
-/** A recording file or a directory of rolling files, read as one Timeline. */
+/**
+ * A recording file or a directory of rolling files, read as one Timeline.
+ * at(i) is undefined inside [0, length) only for samples of a cleanly closed
+ * file that was damaged afterwards: its index promised them, decoding found
+ * the damage (and added a warning). Files opened while still being written
+ * show what was there at open time.
+ */
 export interface Recording extends Timeline {
   /** The header of the first file (host facts, interval, tmon version). */
   readonly header: RecordingHeader;
