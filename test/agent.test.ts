@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { get } from 'node:http';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, TMON_BIN } from './helpers/run-cli.js';
+import { startAgentProcess } from './helpers/agent-process.js';
+import { TmuxSession } from './helpers/tmux.js';
+
+const TOKEN = 's3cret-token-for-tests';
+
+/** `tmon agent` as a real process, reached by the real CLI verbs that talk to it. */
+describe('tmon agent and the verbs that reach it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-agent-'));
+  let agent: Awaited<ReturnType<typeof startAgentProcess>>;
+
+  beforeAll(async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    agent = await startAgentProcess(['--token-file', tokenFile, '--interval', '500ms', '--store', join(dir, 'store')]);
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz with its version', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      get(`http://127.0.0.1:${agent.port}/healthz`, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    expect(JSON.parse(body)).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('serves its history to `tmon spikes HOST:PORT` with the right token', async () => {
+    const r = await runCli(['spikes', `127.0.0.1:${agent.port}`, '--json'], { env: { TMON_TOKEN: TOKEN } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses a wrong token with one line naming the fix', async () => {
+    const r = await runCli(['spikes', `127.0.0.1:${agent.port}`, '--token', 'wrong']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`tmon: authentication failed for 127.0.0.1:${agent.port} (check --token)`);
+  });
+
+  it('records to rolling files in --store', async () => {
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(readdirSync(join(dir, 'store')).filter((f) => f.endsWith('.tmon')).length).toBe(1);
+  });
+
+  it('shows the remote dashboard through `tmon connect` in a real terminal', async () => {
+    const tmux = new TmuxSession(120, 40);
+    try {
+      tmux.start(`${process.execPath} ${TMON_BIN} connect 127.0.0.1:${agent.port}`, { TMON_TOKEN: TOKEN });
+      await tmux.waitFor((s) => /PID/.test(s) && /CPU/.test(s) && new RegExp(`127\\.0\\.0\\.1:${agent.port}|LIVE`).test(s));
+      tmux.keys('q');
+      expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  it('a connect to a refused port says so in one line and exits 1', async () => {
+    const tmux = new TmuxSession(120, 20);
+    try {
+      tmux.start(`${process.execPath} ${TMON_BIN} connect 127.0.0.1:1`);
+      const screen = await tmux.waitFor((s) => /EXIT:\d+/.test(s));
+      expect(screen).toMatch(/cannot reach 127\.0\.0\.1:1.*refused/);
+      expect(screen).toMatch(/EXIT:1/);
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await agent.stop()).toBe(0);
+    expect(agent.log()).toMatch(/stopping/);
+  });
+});
+
+describe('tmon agent refuses unsafe or broken settings', () => {
+  it('will not listen on a non-loopback address without a token', async () => {
+    const r = await runCli(['agent', '--listen', '0.0.0.0:0'], { env: { TMON_TOKEN: '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing to listen on 0\.0\.0\.0:0 without a token.*--no-auth/);
+  });
+
+  it('warns at start when --no-auth opens it anyway', async () => {
+    const a = await startAgentProcess(['--no-auth', '--listen', '0.0.0.0:0'], { TMON_TOKEN: '' });
+    try {
+      expect(a.log()).toMatch(/WARNING: listening on 0\.0\.0\.0:\d+ without a token/);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it.each([
+    [['--listen', 'nowhere'], /--listen must be HOST:PORT/],
+    [['--tls-cert', 'x.pem'], /--tls-cert and --tls-key go together/],
+    [['--retain', '7d'], /go with --store/],
+    [['--token', 'a', '--token-file', 'b'], /either --token or --token-file/],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const r = await runCli(['agent', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('names a missing token file', async () => {
+    const r = await runCli(['agent', '--token-file', '/nonexistent/token']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read the token file \/nonexistent\/token/);
+  });
+
+  it('says which port is taken', async () => {
+    const a = await startAgentProcess([]);
+    try {
+      const r = await runCli(['agent', '--listen', `127.0.0.1:${a.port}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/port is in use/);
+    } finally {
+      await a.stop();
+    }
+  });
+});
