@@ -37,6 +37,15 @@ describe('LiveTimeline', () => {
     expect(tl.indexAtTime(T + 2500)).toBe(2);
   });
 
+  it('refuses a sample not newer than the newest, keeping time order', () => {
+    const tl = new LiveTimeline(10, 3);
+    expect(tl.push(sample(1))).toBe(true);
+    expect(tl.push(sample(1))).toBe(false);
+    expect(tl.push(sample(0))).toBe(false);
+    expect(tl.push(sample(2))).toBe(true);
+    expect(tl.slice(0, 10).map((s) => s.time)).toEqual([T + 1000, T + 2000]);
+  });
+
   it('drops the oldest beyond its capacity', () => {
     const tl = new LiveTimeline(3, 3);
     for (let i = 0; i < 5; i++) tl.push(sample(i));

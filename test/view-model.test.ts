@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processEvents } from '../src/analysis/process-events.js';
+import { userTotals } from '../src/analysis/user-totals.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/timeline.js';
@@ -189,7 +190,7 @@ describe('sparklines', () => {
 });
 
 describe('users and events', () => {
-  it('totals CPU and memory per user', () => {
+  it('lists CPU and memory per user', () => {
     const s = makeSample({
       time: at(3, 0, 0),
       processes: [
@@ -198,7 +199,7 @@ describe('users and events', () => {
         makeProcess({ pid: 3, name: 'c', user: 'root', uid: 0, cpu: 1, rss: 5 * MiB }),
       ],
     });
-    expect(userLines(s, 40)).toEqual(['USER         CPU%    RSS PROCS', 'alice        15.0   2.0M     2', 'root          1.0   5.0M     1']);
+    expect(userLines(userTotals(s.processes), 40)).toEqual(['USER         CPU%    RSS PROCS', 'alice        15.0   2.0M     2', 'root          1.0   5.0M     1']);
     expect(userLines(undefined, 40)).toEqual([]);
   });
 

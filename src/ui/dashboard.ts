@@ -7,6 +7,7 @@
 import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
 import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
 import { SpikeDetector } from '../analysis/spike-detector.js';
+import { userTotals, type UserTotal } from '../analysis/user-totals.js';
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
@@ -19,6 +20,7 @@ import { computeLayout, type Layout } from './layout.js';
 import { LiveTimeline } from './live-timeline.js';
 import { DashboardView } from './panels.js';
 import { RenderScheduler } from './render-scheduler.js';
+import { SampleFacts } from './sample-facts.js';
 import { createScreen, type TerminalIO } from './screen.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from './state.js';
 import { terminalProfile } from './terminal-profile.js';
@@ -74,14 +76,18 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
-  // Process events per pair of samples, remembered by the later sample: a live
-  // history's samples are the same objects frame after frame.
+  // Live: starts, exits and per-user totals are taken from each whole sample as it
+  // arrives (the history keeps only the top processes). Replay: from the timeline,
+  // events remembered by the later sample of each pair while it stays the same object.
+  const facts = replay ? null : new SampleFacts();
   const eventMemo = new WeakMap<Sample, readonly ProcessEvent[]>();
   const eventsOf = (prev: Sample | undefined, cur: Sample): readonly ProcessEvent[] => {
+    if (facts) return facts.eventsAt(cur.time);
     let e = eventMemo.get(cur);
     if (!e) eventMemo.set(cur, (e = processEvents(prev, cur)));
     return e;
   };
+  const usersOf = (s: Sample): readonly UserTotal[] => facts?.usersAt(s.time) ?? userTotals(s.processes);
   let inspected: { key: string; length: number; last: number; points: ProcessPoint[] } | null = null;
   const inspectedPoints = (): ProcessPoint[] | null => {
     const o = state.overlay;
@@ -117,6 +123,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       label: replay ? 'replay' : (opts.source?.label ?? 'tmon'),
       inspected: inspectedPoints(),
       eventsOf,
+      usersOf,
     });
   };
   const frame = (): void => {
@@ -209,7 +216,14 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     scheduler.request();
   };
   const ingest = (sample: Sample): void => {
-    (history as LiveTimeline).push(sample);
+    const tl = history as LiveTimeline;
+    if (!tl.push(sample)) return;
+    try {
+      (facts as SampleFacts).record(sample);
+      (facts as SampleFacts).prune(tl.at(0)?.time ?? sample.time);
+    } catch (err) {
+      note = `process events failed: ${errorMessage(err)}`;
+    }
     try {
       (detector as SpikeDetector).push(sample);
     } catch (err) {

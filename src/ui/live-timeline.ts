@@ -26,10 +26,17 @@ export class LiveTimeline implements Timeline {
     return this.history.length;
   }
 
-  /** The ring holds the slim copy from the start; the whole sample is served while it is the newest. */
-  push(sample: Sample): void {
+  /**
+   * Adds a sample newer than the newest; returns false (and keeps nothing) for one
+   * that is not, such as an overlap a source resends after a reconnect: the
+   * timeline must stay in time order. The ring holds the slim copy from the start;
+   * the whole sample is served while it is the newest.
+   */
+  push(sample: Sample): boolean {
+    if (this.newest && sample.time <= this.newest.time) return false;
     this.history.push(withSelectedProcesses(sample, { top: this.keepTop }));
     this.newest = sample;
+    return true;
   }
 
   at(index: number): Sample | undefined {

@@ -6,6 +6,7 @@
 import type { Widgets } from 'blessed';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
+import type { UserTotal } from '../analysis/user-totals.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
@@ -47,6 +48,8 @@ export interface FrameInput {
   /** The inspected process's history, when the inspector is open. */
   inspected: readonly ProcessPoint[] | null;
   eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
+  /** Per-user totals at a sample (live: computed from the whole sample when it arrived). */
+  usersOf: (s: Sample) => readonly UserTotal[];
 }
 
 /** What the last frame drew, for the reducer (selection refers to these). */
@@ -163,7 +166,7 @@ export class DashboardView {
 
     const users = this.users;
     users?.frame.guard(() => {
-      const [header, ...rest] = userLines(sample, users.frame.innerWidth);
+      const [header, ...rest] = userLines(sample && f.usersOf(sample), users.frame.innerWidth);
       users.update({ title: `Users${cursorNote}`, ...(header !== undefined ? { header } : {}), lines: rest, selected: null, focused: false });
     });
     const events = this.events;

@@ -2,7 +2,7 @@
  * State → what each widget draws. Pure functions of samples, spikes and the view
  * state, so the dashboard's content is tested without a screen.
  */
-import { userTotals } from '../analysis/user-totals.js';
+import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
 import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
@@ -255,12 +255,12 @@ export function sparkLines(samples: readonly Sample[], width: number): string[] 
 
 // ── users, events ────────────────────────────────────────────────────────────
 
-/** CPU and memory per user at the sample, busiest first, with a header line. */
-export function userLines(sample: Sample | undefined, width: number): string[] {
-  if (!sample) return [];
+/** CPU and memory per user (analysis' userTotals, busiest first), with a header line. */
+export function userLines(totals: readonly UserTotal[] | undefined, width: number): string[] {
+  if (!totals) return [];
   const row = (user: string, cpu: string, rss: string, n: string): string =>
     fit(`${fit(user, 10).padEnd(10)} ${cpu.padStart(6)} ${rss.padStart(6)} ${n.padStart(5)}`, width);
-  return [row('USER', 'CPU%', 'RSS', 'PROCS'), ...userTotals(sample.processes).map((u) => row(u.user, u.cpu.toFixed(1), formatBytes(u.rss), String(u.processes)))];
+  return [row('USER', 'CPU%', 'RSS', 'PROCS'), ...totals.map((u) => row(u.user, u.cpu.toFixed(1), formatBytes(u.rss), String(u.processes)))];
 }
 
 /**
