@@ -130,6 +130,7 @@ describe('FastWatch on the real /proc', () => {
       expect(bursts).toBeGreaterThanOrEqual(1);
     } finally {
       w.close();
+      reader.close();
     }
     expect(w.running).toBe(false);
   });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { HWM_FAULT_THRESHOLD, ProcReader } from '../src/collect/proc-reader.js';
+import { spawn } from 'node:child_process';
+import { HWM_FAULT_THRESHOLD, ProcReader, fdBudget } from '../src/collect/proc-reader.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
 const PASSWD = path.join(FIXTURES, 'passwd');
@@ -73,6 +74,9 @@ describe('ProcReader on fixture trees', () => {
     expect(sys.disks.map((d) => d.name)).toEqual(['sda', 'nvme0n1', 'mmcblk0']);
     // No /proc/self in a fixture tree: the page size falls back to 4096.
     expect(reader.pageSize).toBe(4096);
+    // Not procfs: files are re-opened each time, as a test replacing them expects.
+    reader.scanProcesses({ peaks: true, primed: false });
+    expect(reader.openFds).toBe(0);
   });
 
   test('a kernel without /proc/pressure gives null, not an error', () => {
@@ -159,6 +163,7 @@ describe('ProcReader on the real /proc', () => {
   test('finds this process with its command line, user and a plausible RSS; detects the page size', () => {
     const reader = new ProcReader();
     const me = reader.scanProcesses({ peaks: true, primed: false }).get(process.pid);
+    reader.close();
     expect(me?.ident.cmd).toContain('node');
     expect(me?.ident.uid).toBe(os.userInfo().uid);
     expect(me?.ident.user).toBe(os.userInfo().username);
@@ -167,4 +172,53 @@ describe('ProcReader on the real /proc', () => {
     expect(me?.rss).toBeLessThan(rss * 2);
     expect([4096, 16384, 65536]).toContain(reader.pageSize);
   });
+});
+
+test('fd budget: a quarter of the soft limit, capped', () => {
+  const limits = (soft: string): string => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 524288               files\n`;
+  expect(fdBudget(limits('1024'))).toBe(256);
+  expect(fdBudget(limits('20000'))).toBe(5000);
+  expect(fdBudget(limits('unlimited'))).toBe(16384);
+  expect(fdBudget(null)).toBe(256);
+});
+
+/** The /proc/<pid>/stat files this process holds open. */
+function openStatFds(): string[] {
+  const out: string[] = [];
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (/^\/proc\/\d+\/stat$/.test(target)) out.push(target);
+    } catch {
+      // the fd readdir itself used, already closed
+    }
+  }
+  return out;
+}
+
+test('real /proc: stat fds are kept between scans, closed when a process goes and on close()', async () => {
+  const reader = new ProcReader();
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const mine = `/proc/${child.pid}/stat`;
+  try {
+    await new Promise((r) => child.once('spawn', r));
+    const first = reader.scanProcesses({ peaks: true, primed: false });
+    expect(first.has(child.pid as number)).toBe(true);
+    expect(openStatFds()).toContain(mine);
+    expect(reader.openFds).toBe(openStatFds().length);
+    const again = reader.scanProcesses({ peaks: true, primed: true });
+    // Read through the kept fd: the same process.
+    expect(again.get(child.pid as number)?.startTicks).toBe(first.get(child.pid as number)?.startTicks);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const after = reader.scanProcesses({ peaks: true, primed: true });
+    expect(after.has(child.pid as number)).toBe(false);
+    expect(openStatFds()).not.toContain(mine);
+    expect(reader.openFds).toBe(openStatFds().length);
+  } finally {
+    child.kill('SIGKILL');
+    reader.close();
+  }
+  expect(reader.openFds).toBe(0);
+  expect(openStatFds()).toEqual([]);
 });

@@ -94,6 +94,7 @@ export class LinuxCollector implements Collector {
 
   close(): void {
     this.fast?.close();
+    this.reader.close();
   }
 
   private snapshot(primed: boolean): RawSnapshot {

@@ -30,6 +30,8 @@ export interface ProcReaderOptions {
 interface Tracked {
   startTicks: number;
   statPath: string;
+  /** A kept-open fd on its stat (-1: none), so each tick is one pread instead of open/read/close. */
+  fd: number;
   ident: ProcIdentity;
   /** comm bytes and their decoded string: re-decoded (and cmdline re-read) only when comm changes, i.e. on exec. */
   commBytes: Buffer;
@@ -77,6 +79,9 @@ export class ProcReader {
   private readonly tracked = new Map<number, Tracked>();
   private users: Map<number, string> | null = null;
   private generation = 0;
+  private keptFds = 0;
+  /** 0 off procfs: a fixture file replaced under a kept fd would keep showing the old content. */
+  private maxKeptFds: number;
   /** Present pressure files; one that fails is dropped so a kernel without PSI costs nothing per tick. */
   private readonly pressurePaths: Map<(typeof PRESSURE)[number], string>;
 
@@ -84,6 +89,7 @@ export class ProcReader {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
     this.pageSize = this.detectPageSize();
+    this.maxKeptFds = isProcfs(this.root) ? fdBudget(this.file.text(`${this.root}/self/limits`)) : 0;
     this.pressurePaths = new Map(PRESSURE.map((r) => [r, `${this.root}/pressure/${r}`]));
   }
 
@@ -151,8 +157,19 @@ export class ProcReader {
       const pid = Number(entry);
       let t = this.tracked.get(pid);
       const statPath = t?.statPath ?? `${this.root}/${entry}/stat`;
-      const n = this.file.read(statPath);
-      if (n < 0 || !parsePidStat(buf(), n, s)) continue;
+      // A kept fd fails (ESRCH) once its process is gone; the path may then name a new one.
+      let n = t && t.fd >= 0 ? this.file.readAt(t.fd) : -1;
+      let fd = -1;
+      if (n < 0) {
+        if (t) this.dropFd(t);
+        fd = this.keptFds < this.maxKeptFds ? this.file.open(statPath) : -1;
+        n = fd >= 0 ? this.file.readAt(fd) : this.file.read(statPath);
+        if (fd >= 0) this.keptFds++;
+      }
+      if (n < 0 || !parsePidStat(buf(), n, s)) {
+        this.closeFd(fd);
+        continue;
+      }
       const kernelThread = (s.flags & PF_KTHREAD) !== 0 || pid === 2 || s.ppid === 2;
       let rssPeak: number | undefined;
       // The numbers are in `s` now; only comm still lives in the buffer, which the
@@ -160,10 +177,15 @@ export class ProcReader {
       if (!t || t.startTicks !== s.startTicks) {
         const commBytes = Buffer.from(buf().subarray(s.commStart, s.commEnd));
         const ident = this.readIdentity(entry, kernelThread);
-        if (!ident) continue;
+        if (!ident) {
+          this.closeFd(fd);
+          continue;
+        }
+        if (t) this.dropFd(t);
         t = {
           startTicks: s.startTicks,
           statPath,
+          fd,
           ident: ident.ident,
           commBytes,
           name: commBytes.toString('utf8'),
@@ -174,6 +196,7 @@ export class ProcReader {
         this.tracked.set(pid, t);
         if (opts.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
       } else {
+        if (fd >= 0) t.fd = fd;
         if (buf().compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0) this.onExec(t, entry);
         if (opts.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
           rssPeak = this.checkHwm(t, entry, s.faults);
@@ -198,8 +221,35 @@ export class ProcReader {
         rssPeak,
       });
     }
-    for (const [pid, t] of this.tracked) if (t.seen !== gen) this.tracked.delete(pid);
+    for (const [pid, t] of this.tracked) {
+      if (t.seen === gen) continue;
+      this.dropFd(t);
+      this.tracked.delete(pid);
+    }
     return out;
+  }
+
+  /** Closes every kept fd; the reader still works afterwards, through paths. */
+  close(): void {
+    for (const t of this.tracked.values()) this.dropFd(t);
+    this.maxKeptFds = 0;
+  }
+
+  /** How many stat fds are kept open. */
+  get openFds(): number {
+    return this.keptFds;
+  }
+
+  private dropFd(t: Tracked): void {
+    this.closeFd(t.fd);
+    t.fd = -1;
+  }
+
+  /** Closes an fd this reader kept (-1: nothing to do). */
+  private closeFd(fd: number): void {
+    if (fd < 0) return;
+    fs.closeSync(fd);
+    this.keptFds--;
   }
 
   /** cmdline and uid (+ VmHWM from the same status read); null when the process vanished meanwhile. */
@@ -291,4 +341,27 @@ export class ProcReader {
     }
     return 4096;
   }
+}
+
+/** statfs magic of procfs. */
+const PROC_SUPER_MAGIC = 0x9fa0;
+
+function isProcfs(root: string): boolean {
+  try {
+    return fs.statfsSync(root).type === PROC_SUPER_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How many stat fds to keep open: a quarter of the soft "Max open files"
+ * (Node raises it to the hard limit at startup, often 524288), at most 16384,
+ * so the rest of the program never runs short. Processes past the budget are
+ * read through their paths.
+ */
+export function fdBudget(limits: string | null): number {
+  const m = /^Max open files\s+(\S+)/m.exec(limits ?? '');
+  const soft = m?.[1] === 'unlimited' ? Infinity : Number(m?.[1]);
+  return Number.isNaN(soft) ? 256 : Math.min(16384, Math.floor(soft / 4));
 }
