@@ -193,6 +193,19 @@ describe('dashboard, live', () => {
     expect(s).not.toMatch(/failed/);
     expect(s).toMatch(/postgres/);
   });
+
+  it('skips a sample it cannot take and goes on with the next', async () => {
+    const good = scenario(10);
+    source = new ScriptedSource(good);
+    const t = open(80, 24, { source });
+    await t.waitFor((s) => s.includes('postgres'));
+    const last = good[9] as Sample;
+    source.push({ ...last, time: last.time + 1000, processes: null } as unknown as Sample);
+    await t.waitFor((s) => /bad sample skipped/.test(s));
+    source.push({ ...last, time: last.time + 2000, cpu: { ...last.cpu, total: { ...last.cpu.total, busy: 66 }, busyMax: 66 } });
+    const s = await t.waitFor((x) => /CPU 66\.0%/.test(x));
+    expect(s).toMatch(/postgres/);
+  });
 });
 
 describe('dashboard, replay cursor', () => {

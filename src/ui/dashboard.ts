@@ -87,6 +87,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     if (!e) eventMemo.set(cur, (e = processEvents(prev, cur)));
     return e;
   };
+  // Computed once per opening (and per new sample live): a replay's whole recording is read for it.
   const usersOf = (s: Sample): readonly UserTotal[] => facts?.usersAt(s.time) ?? userTotals(s.processes);
   let inspected: { key: string; length: number; last: number; points: ProcessPoint[] } | null = null;
   const inspectedPoints = (): ProcessPoint[] | null => {
@@ -126,10 +127,16 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       usersOf,
     });
   };
+  // Panels contain their own failures; this catches the rest (status bar, overlays,
+  // blessed itself), which must not escape a timer and end the process.
   const frame = (): void => {
     if (destroyed) return;
-    update();
-    screen.render();
+    try {
+      update();
+      screen.render();
+    } catch (err) {
+      note = `drawing failed: ${errorMessage(err)}`;
+    }
   };
   const scheduler = new RenderScheduler(frame, FRAME_INTERVAL_MS);
 
@@ -169,7 +176,11 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   function dispatch(action: Action): void {
     if (destroyed) return;
-    state = reduce(state, action, context());
+    try {
+      state = reduce(state, action, context());
+    } catch (err) {
+      state = { ...state, play: 0, message: `that key failed: ${errorMessage(err)}` };
+    }
     syncPlayTimer();
     scheduler.request();
   }
@@ -207,7 +218,13 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     try {
       for await (const sample of source.samples()) {
         if (destroyed) break;
-        ingest(sample);
+        try {
+          ingest(sample);
+        } catch (err) {
+          // A malformed sample is skipped; the next one may be fine.
+          note = `bad sample skipped: ${errorMessage(err)}`;
+          scheduler.request();
+        }
       }
       if (!destroyed) note = `${source.label}: no more samples`;
     } catch (err) {
@@ -215,6 +232,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     }
     scheduler.request();
   };
+  /** One live sample into the history, the detector and the caller's hook; throws only if the history refuses it. */
   const ingest = (sample: Sample): void => {
     const tl = history as LiveTimeline;
     if (!tl.push(sample)) return;

@@ -31,6 +31,8 @@ export class ListPanel {
   private readonly body: Widgets.BoxElement;
   private offset = 0;
   private lastContent = '';
+  /** 1 while a header line sits above the scrolled lines. */
+  private headerRows = 0;
 
   constructor(
     screen: Widgets.Screen,
@@ -55,8 +57,6 @@ export class ListPanel {
       });
     }
   }
-
-  private headerRows = 0;
 
   /** Lines that fit below the header. */
   get visibleLines(): number {
