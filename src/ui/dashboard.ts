@@ -120,7 +120,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       spikes: spikes(),
       state,
       top: opts.top,
-      extraStatus: [callerStatus(), note].filter(Boolean).join(' │ '),
+      extraStatus: [...new Set([callerStatus(), note])].filter(Boolean).join(' │ '),
       label: replay ? 'replay' : (opts.source?.label ?? 'tmon'),
       inspected: inspectedPoints(),
       eventsOf,
