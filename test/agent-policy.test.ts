@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SampleHistory } from '../src/core/timeline.js';
-import { MessageRate, effectiveInterval, indexAfter, timeRange } from '../src/transport/agent-policy.js';
-import { makeSample } from './helpers/make-sample.js';
+import { MessageRate, effectiveInterval, indexAfter, indexFrom, timeRange, type TimeIndex } from '../src/transport/agent-policy.js';
+
+function timeIndex(times: number[]): TimeIndex {
+  return { length: times.length, timeAt: (i) => times[i] };
+}
 
 describe('effectiveInterval', () => {
   it('is the agent’s own rate without requests', () => {
@@ -26,9 +28,8 @@ describe('MessageRate', () => {
   });
 });
 
-describe('timeRange and indexAfter', () => {
-  const h = new SampleHistory(10);
-  for (const t of [10, 20, 30, 40]) h.push(makeSample({ time: t }));
+describe('timeRange, indexFrom and indexAfter', () => {
+  const h = timeIndex([10, 20, 30, 40]);
 
   it('finds the samples with from ≤ time ≤ to', () => {
     expect(timeRange(h, 15, 35)).toEqual([1, 3]);
@@ -36,7 +37,7 @@ describe('timeRange and indexAfter', () => {
     expect(timeRange(h, 0, Number.MAX_SAFE_INTEGER)).toEqual([0, 4]);
     expect(timeRange(h, 0, 5)).toEqual([0, 0]);
     expect(timeRange(h, 41, 50)).toEqual([4, 4]);
-    expect(timeRange(new SampleHistory(2), 0, 100)).toEqual([0, 0]);
+    expect(timeRange(timeIndex([]), 0, 100)).toEqual([0, 0]);
   });
 
   it('finds the first sample after a time', () => {
@@ -44,6 +45,10 @@ describe('timeRange and indexAfter', () => {
     expect(indexAfter(h, 20)).toBe(2);
     expect(indexAfter(h, 25)).toBe(2);
     expect(indexAfter(h, 40)).toBe(4);
-    expect(indexAfter(new SampleHistory(2), 5)).toBe(0);
+    expect(indexAfter(timeIndex([]), 5)).toBe(0);
+    expect(indexFrom(h, 20)).toBe(1);
+    expect(indexFrom(h, 21)).toBe(2);
+    expect(indexFrom(h, -Infinity)).toBe(0);
+    expect(indexFrom(h, 41)).toBe(4);
   });
 });

@@ -2,10 +2,10 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { UserError } from '../src/core/errors.js';
-import { SampleHistory } from '../src/core/timeline.js';
 import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
+import { WireHistory } from '../src/transport/wire-history.js';
 import type { LinkState } from '../src/transport/link-state.js';
 import { RemoteSource, type RemoteSourceOptions } from '../src/transport/remote-source.js';
 import { tmonVersion } from '../src/version.js';
@@ -112,7 +112,7 @@ describe('resume', () => {
 
   it('after an agent restart: what the new agent holds, no duplicates, and a clear message meanwhile', async () => {
     const source = new ScriptedSource();
-    const history = new SampleHistory(100);
+    const history = new WireHistory(100);
     const first = await startAgent({ source, history, listen: { host: '127.0.0.1', port: 0 } });
     const port = first.address.port;
     const v = viewer(`127.0.0.1:${port}`, { backoff: { initialMs: 200, maxMs: 400 } });

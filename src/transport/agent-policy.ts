@@ -28,26 +28,39 @@ export class MessageRate {
   }
 }
 
-/** Indices [start, end) of the samples with from ≤ time ≤ to in a time-ordered timeline. */
-export function timeRange(
-  timeline: { readonly length: number; at(i: number): { time: number } | undefined; indexAtTime(t: number): number },
-  from: number,
-  to: number,
-): [number, number] {
-  if (timeline.length === 0 || from > to) return [0, 0];
-  let start = timeline.indexAtTime(from);
-  if ((timeline.at(start)?.time ?? Infinity) < from) start++;
-  let end = timeline.indexAtTime(to);
-  if ((timeline.at(end)?.time ?? Infinity) <= to) end++;
-  return [start, Math.max(start, end)];
+/** Sample times in time order, by index: what range lookups need from a history. */
+export interface TimeIndex {
+  readonly length: number;
+  timeAt(index: number): number | undefined;
+}
+
+/** Index of the first sample taken at or after `time` (length when none is). */
+export function indexFrom(h: TimeIndex, time: number): number {
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((h.timeAt(mid) ?? Infinity) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the first sample taken after `time` (length when none is). */
-export function indexAfter(
-  timeline: { readonly length: number; at(i: number): { time: number } | undefined; indexAtTime(t: number): number },
-  time: number,
-): number {
-  if (timeline.length === 0) return 0;
-  const i = timeline.indexAtTime(time);
-  return (timeline.at(i)?.time ?? Infinity) <= time ? i + 1 : i;
+export function indexAfter(h: TimeIndex, time: number): number {
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((h.timeAt(mid) ?? Infinity) <= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Indices [start, end) of the samples with from ≤ time ≤ to. */
+export function timeRange(h: TimeIndex, from: number, to: number): [number, number] {
+  if (from > to) return [0, 0];
+  const start = indexFrom(h, from);
+  return [start, Math.max(start, indexAfter(h, to))];
 }

@@ -6,8 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
-import { SampleHistory } from '../core/timeline.js';
-import { CloseCode, PROTOCOL_VERSION, encodeSample, type HelloMessage } from '../protocol/wire-messages.js';
+import { CloseCode, PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
 import { DEFAULT_WIRE_TOP, toWireSample } from '../protocol/wire-sample.js';
 import { tmonVersion } from '../version.js';
 import { effectiveInterval } from './agent-policy.js';
@@ -20,6 +19,7 @@ import {
   tokenChecker,
 } from './request-guard.js';
 import { ViewerLink, type LinkContext } from './viewer-link.js';
+import { WireHistory } from './wire-history.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
 export interface AgentSource extends SampleSource {
@@ -37,7 +37,7 @@ export interface AgentOptions {
   /** Samples kept for backfill (default 3600: one hour at 1 s). Ignored when `history` is given. */
   historyCapacity?: number;
   /** A history to keep samples in, e.g. one that outlives this agent or was filled from a recording. */
-  history?: SampleHistory;
+  history?: WireHistory;
   /** Processes per sample on the wire: the top N by CPU and by RSS plus spike evidence (default 15). */
   top?: number;
   maxViewers?: number;
@@ -58,6 +58,8 @@ export interface AgentStats {
   /** Unsent bytes queued for each viewer: bounded by maxBufferedBytes plus one frame. */
   bufferedBytes: number[];
   historySamples: number;
+  /** Memory the history's samples take, deflated. */
+  historyBytes: number;
   intervalMs: number;
 }
 
@@ -144,14 +146,13 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? ((): void => {});
   checkSecurity(opts, log);
   const cfg = withDefaults(opts);
-  const history = opts.history ?? new SampleHistory(cfg.historyCapacity);
+  const history = opts.history ?? new WireHistory(cfg.historyCapacity);
   const source = opts.source;
   const baseIntervalMs = source.intervalMs;
   const startedAt = Date.now();
   const links = new Set<ViewerLink>();
   const checkToken = opts.token !== undefined ? tokenChecker(opts.token) : undefined;
   const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
-  let newest: { sample: Sample; json: string } | undefined;
   let newestDroppedTime = -Infinity;
   let closing = false;
 
@@ -166,7 +167,6 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const context: LinkContext = {
     history,
-    encode: (sample) => (newest?.sample === sample ? newest.json : encodeSample(sample)),
     newestDroppedTime: () => newestDroppedTime,
     maxBufferedBytes: cfg.maxBufferedBytes,
     maxMessagesPerSec: cfg.maxMessagesPerSec,
@@ -187,7 +187,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       type: 'hello',
       protocolVersion: PROTOCOL_VERSION,
       agentVersion: tmonVersion(),
-      host: history.last()?.host ?? null,
+      host: history.host ?? null,
       intervalMs: source.intervalMs,
       baseIntervalMs,
       limits: {
@@ -198,20 +198,19 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         maxMessagesPerSec: cfg.maxMessagesPerSec,
         heartbeatMs: cfg.heartbeatMs,
       },
-      history: { count: history.length, oldest: history.at(0)?.time ?? null, newest: history.last()?.time ?? null },
+      history: { count: history.length, oldest: history.timeAt(0) ?? null, newest: history.timeAt(history.length - 1) ?? null },
     };
   }
 
   function onSample(raw: Sample): void {
     const sample = toWireSample(raw, cfg.top);
-    const last = history.last();
-    if (last && sample.time <= last.time) {
-      log(`sample at ${sample.time} is not newer than the last one (${last.time}): dropped`);
+    const lastTime = history.timeAt(history.length - 1);
+    if (lastTime !== undefined && sample.time <= lastTime) {
+      log(`sample at ${sample.time} is not newer than the last one (${lastTime}): dropped`);
       return;
     }
-    const dropped = history.push(sample);
-    if (dropped) newestDroppedTime = dropped.time;
-    newest = { sample, json: encodeSample(sample) };
+    const { droppedTime } = history.push(sample);
+    if (droppedTime !== undefined) newestDroppedTime = droppedTime;
     for (const link of links) link.pushLive();
   }
 
@@ -311,6 +310,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       viewers: links.size,
       bufferedBytes: [...links].map((l) => l.bufferedAmount),
       historySamples: history.length,
+      historyBytes: history.storedBytes,
       intervalMs: source.intervalMs,
     }),
     async close(): Promise<void> {

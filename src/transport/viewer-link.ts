@@ -1,7 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
-import type { Sample } from '../core/sample.js';
-import type { SampleHistory } from '../core/timeline.js';
 import { WireError, decodeViewerMessage } from '../protocol/wire-decode.js';
 import {
   CloseCode,
@@ -12,6 +10,7 @@ import {
   type HistoryRequest,
 } from '../protocol/wire-messages.js';
 import { MessageRate, indexAfter, timeRange } from './agent-policy.js';
+import type { WireHistory } from './wire-history.js';
 
 /** A history reply is cut into chunks of about this much JSON, each sent once the previous one is written. */
 const HISTORY_CHUNK_CHARS = 256 * 1024;
@@ -22,9 +21,7 @@ const CLOSE_GRACE_MS = 2000;
 
 /** What a link needs from its agent. */
 export interface LinkContext {
-  readonly history: SampleHistory;
-  /** One sample's JSON; the agent caches the newest so a broadcast encodes once. */
-  encode(sample: Sample): string;
+  readonly history: WireHistory;
   /** Time of the newest sample pushed out of history: a viewer whose cursor is older has missed samples. */
   newestDroppedTime(): number;
   readonly maxBufferedBytes: number;
@@ -73,7 +70,7 @@ export class ViewerLink {
     readonly name: string,
     private readonly ctx: LinkContext,
   ) {
-    this.liveCursor = ctx.history.last()?.time ?? -Infinity;
+    this.liveCursor = ctx.history.timeAt(ctx.history.length - 1) ?? -Infinity;
     this.rate = new MessageRate(ctx.maxMessagesPerSec);
     // Without an 'error' listener ws throws on an oversized or invalid frame and takes the process down.
     ws.on('error', (err) => ctx.log(`viewer ${name}: ${errorMessage(err)}`));
@@ -106,10 +103,11 @@ export class ViewerLink {
         this.behind = true;
         return;
       }
-      const sample = history.at(i);
-      if (!sample) break;
-      this.ws.send(sampleMessageFromEncoded(this.ctx.encode(sample)));
-      this.liveCursor = sample.time;
+      const time = history.timeAt(i);
+      const json = history.jsonAt(i);
+      if (time === undefined || json === undefined) break;
+      this.ws.send(sampleMessageFromEncoded(json));
+      this.liveCursor = time;
     }
     if (this.behind) this.ctx.log(`viewer ${this.name} caught up`);
     this.behind = false;
@@ -177,12 +175,12 @@ export class ViewerLink {
       let chars = 0;
       let lastTime = -Infinity;
       for (; i < end && chars < HISTORY_CHUNK_CHARS; i++) {
-        const sample = history.at(i);
-        if (!sample) break;
-        const encoded = this.ctx.encode(sample);
-        parts.push(encoded);
-        chars += encoded.length;
-        lastTime = sample.time;
+        const time = history.timeAt(i);
+        const json = history.jsonAt(i);
+        if (time === undefined || json === undefined) break;
+        parts.push(json);
+        chars += json.length;
+        lastTime = time;
       }
       const done = i >= end;
       await this.write(historyMessageFromEncoded(req.id, parts, done));
