@@ -46,11 +46,19 @@ export interface DashboardOptions {
   status?: () => string;
   /** Called for each live sample (recording). */
   onSample?: (s: Sample) => void;
+  /**
+   * Esc with no overlay or prompt open ends the dashboard with 'back' (a host
+   * opened from the multi-host overview returns to it); q and Ctrl-C still quit.
+   */
+  backOnEscape?: boolean;
 }
 
+/** How the dashboard ended: the person quit (or it was destroyed), or went back (backOnEscape). */
+export type DashboardExit = 'quit' | 'back';
+
 export interface Dashboard {
-  /** Resolves when the person quits (or the dashboard is destroyed). */
-  readonly done: Promise<void>;
+  /** Resolves when the person quits or goes back (or the dashboard is destroyed). */
+  readonly done: Promise<DashboardExit>;
   /** Restores the terminal; idempotent; safe from signal handlers. */
   destroy(): void;
 }
@@ -73,8 +81,8 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   let state: UiState = initialState(replay ? { cursor: initialCursor(replay.timeline, replay.spikes) } : null);
   let note = replay && replay.timeline.length === 0 ? 'no samples' : '';
   let destroyed = false;
-  let resolveDone: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let resolveDone: (exit: DashboardExit) => void = () => undefined;
+  const done = new Promise<DashboardExit>((resolve) => (resolveDone = resolve));
 
   // Live: starts, exits and per-user totals are taken from each whole sample as it
   // arrives (the history keeps only the top processes). Replay: from the timeline,
@@ -189,6 +197,10 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     const k: KeyPress = { full: key?.full ?? ch ?? '', ch };
     // blessed reports Enter twice ('return', then 'enter'); 'enter' is the one.
     if (k.full === 'return') return;
+    if (opts.backOnEscape === true && k.full === 'escape' && state.overlay === null) {
+      end('back');
+      return;
+    }
     const result = keyAction(k, state);
     if (!result) return;
     if (result.type === 'quit') {
@@ -203,6 +215,10 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   screen.program.prependListener('resize', update);
 
   function destroy(): void {
+    end('quit');
+  }
+
+  function end(exit: DashboardExit): void {
     if (destroyed) return;
     destroyed = true;
     scheduler.stop();
@@ -210,7 +226,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     try {
       screen.destroy();
     } finally {
-      resolveDone();
+      resolveDone(exit);
     }
   }
 
