@@ -11,9 +11,41 @@ import fs from 'node:fs';
  */
 export class ProcFile {
   buf: Buffer;
+  /** fds kept open on files read every tick (/proc/stat, /proc/meminfo …), by path. */
+  private readonly kept = new Map<string, number>();
 
-  constructor(initialSize = 16 * 1024) {
+  /**
+   * `keep`: files read through readKept() stay open between reads. Only for
+   * procfs, where a read at offset 0 regenerates the content; a regular file
+   * replaced under a kept fd would keep showing its old content.
+   */
+  constructor(
+    private readonly keep = false,
+    initialSize = 16 * 1024,
+  ) {
     this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Like read(), for a file read again and again: one pread per call instead of open/read/close. */
+  readKept(path: string): number {
+    if (!this.keep) return this.read(path);
+    let fd = this.kept.get(path);
+    if (fd !== undefined) {
+      const n = this.readAt(fd);
+      if (n >= 0) return n;
+      fs.closeSync(fd);
+      this.kept.delete(path);
+    }
+    fd = this.open(path);
+    if (fd < 0) return -1;
+    this.kept.set(path, fd);
+    return this.readAt(fd);
+  }
+
+  /** Closes the kept fds; reads still work afterwards, through open/read/close. */
+  close(): void {
+    for (const fd of this.kept.values()) fs.closeSync(fd);
+    this.kept.clear();
   }
 
   /**
@@ -60,8 +92,8 @@ export class ProcFile {
   }
 
   /** The file as text, or null when it could not be read. For per-tick system files, not per-process ones. */
-  text(path: string): string | null {
-    const n = this.read(path);
+  text(path: string, kept = false): string | null {
+    const n = kept ? this.readKept(path) : this.read(path);
     return n < 0 ? null : this.buf.toString('utf8', 0, n);
   }
 

@@ -74,7 +74,7 @@ export class ProcReader {
   /** How many status reads the VmHWM check made (benchmarks show it stays small). */
   hwmReads = 0;
   private readonly passwdPath: string;
-  private readonly file = new ProcFile();
+  private readonly file: ProcFile;
   private readonly scratch = emptyPidStat();
   private readonly tracked = new Map<number, Tracked>();
   private users: Map<number, string> | null = null;
@@ -88,19 +88,21 @@ export class ProcReader {
   constructor(opts: ProcReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
+    const procfs = isProcfs(this.root);
+    this.file = new ProcFile(procfs);
     this.pageSize = this.detectPageSize();
-    this.maxKeptFds = isProcfs(this.root) ? fdBudget(this.file.text(`${this.root}/self/limits`)) : 0;
+    this.maxKeptFds = procfs ? fdBudget(this.file.text(`${this.root}/self/limits`)) : 0;
     this.pressurePaths = new Map(PRESSURE.map((r) => [r, `${this.root}/pressure/${r}`]));
   }
 
   /** /proc/stat, or null when the root is not a procfs. */
   readStat(): RawSystemStat | null {
-    const n = this.file.read(`${this.root}/stat`);
+    const n = this.file.readKept(`${this.root}/stat`);
     return n < 0 ? null : parseSystemStat(this.file.buf, n);
   }
 
   readMeminfo(): RawMemInfo | null {
-    const text = this.file.text(`${this.root}/meminfo`);
+    const text = this.file.text(`${this.root}/meminfo`, true);
     return text === null ? null : parseMeminfo(text);
   }
 
@@ -109,7 +111,7 @@ export class ProcReader {
     const stat = this.readStat();
     const mem = this.readMeminfo();
     if (!stat || !mem) throw new Error(`cannot read ${this.root}/stat and ${this.root}/meminfo`);
-    const loadText = this.file.text(`${this.root}/loadavg`);
+    const loadText = this.file.text(`${this.root}/loadavg`, true);
     return {
       stat,
       mem,
@@ -122,10 +124,10 @@ export class ProcReader {
 
   /** The fast watch's two cheap reads, parsed without allocating. False when either failed. */
   probe(out: FastProbe): boolean {
-    let n = this.file.read(`${this.root}/meminfo`);
+    let n = this.file.readKept(`${this.root}/meminfo`);
     if (n < 0) return false;
     out.memUsed = parseMemUsed(this.file.buf, n);
-    n = this.file.read(`${this.root}/stat`);
+    n = this.file.readKept(`${this.root}/stat`);
     if (n < 0) return false;
     const ticks = { busy: 0, total: 0 };
     if (!parseCpuTotalTicks(this.file.buf, n, ticks)) return false;
@@ -233,9 +235,10 @@ export class ProcReader {
   close(): void {
     for (const t of this.tracked.values()) this.dropFd(t);
     this.maxKeptFds = 0;
+    this.file.close();
   }
 
-  /** How many stat fds are kept open. */
+  /** How many per-process stat fds are kept open. */
   get openFds(): number {
     return this.keptFds;
   }
@@ -303,19 +306,19 @@ export class ProcReader {
   private readPressure(resource: (typeof PRESSURE)[number]): number | null {
     const path = this.pressurePaths.get(resource);
     if (path === undefined) return null;
-    const text = this.file.text(path);
+    const text = this.file.text(path, true);
     const value = text === null ? null : parsePressureSome(text);
     if (value === null) this.pressurePaths.delete(resource);
     return value;
   }
 
   private readNet(): RawNetCounters[] {
-    const text = this.file.text(`${this.root}/net/dev`);
+    const text = this.file.text(`${this.root}/net/dev`, true);
     return text === null ? [] : parseNetDev(text);
   }
 
   private readDisks(): RawDiskCounters[] {
-    const text = this.file.text(`${this.root}/diskstats`);
+    const text = this.file.text(`${this.root}/diskstats`, true);
     return text === null ? [] : parseDiskstats(text);
   }
 
