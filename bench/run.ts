@@ -7,6 +7,7 @@ const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   collector: () => import('./collector.js'),
   store: () => import('./store.js'),
   dashboard: () => import('./dashboard.js'),
+  agent: () => import('./agent.js'),
 };
 
 async function main(): Promise<void> {

@@ -331,7 +331,7 @@ describe('a misbehaving client never harms the agent or the other viewers', () =
       maxBuffered = Math.max(maxBuffered, ...agent.stats().bufferedBytes);
     }
     expect(maxBuffered).toBeGreaterThan(MAX_BUFFERED / 2);
-    // The bound plus one frame in flight: a sample (~100 KB) or a history chunk (~256 KB).
+    // The bound plus one frame in flight: a sample (~100 KB) or a history chunk (~64 KB).
     expect(maxBuffered).toBeLessThan(MAX_BUFFERED + 512 * 1024);
     await waitFor('the heartbeat to drop the silent client', () => agent.viewers() === 1, 20_000);
     await stillServing();

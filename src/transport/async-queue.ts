@@ -32,9 +32,13 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   private next(): Promise<IteratorResult<T>> {
     if (this.head < this.items.length) {
-      const value = this.items[this.head++] as T;
-      // Compact now and then so a long session does not keep consumed slots.
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
+      const value = this.items[this.head] as T;
+      // Let go of what was handed out: a consumed sample must not stay reachable from here.
+      this.items[this.head++] = undefined as T;
+      if (this.head === this.items.length) {
+        this.items.length = 0;
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items.splice(0, this.head);
         this.head = 0;
       }

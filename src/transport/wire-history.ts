@@ -17,9 +17,9 @@ interface Entry {
 /**
  * The agent's backfill history: the newest `capacity` wire samples, each kept
  * as deflated JSON. Measured (300-process machine, 23 processes on the wire):
- * 7.3 KB of JSON is ~20 KB as live objects but ~0.6 KB deflated against a
- * recent sample as dictionary, so an hour costs ~2 MB instead of ~75 MB; a
- * sample costs ~80 µs to store and ~20 µs to read back. Replies are sent as
+ * 7.3 KB of JSON is ~9.6 KB of heap as live objects but ~0.6 KB deflated
+ * against a recent sample as dictionary, so an hour costs ~2 MB instead of
+ * ~34 MB; a sample costs ~80 µs to store and ~20 µs to read back. Replies are sent as
  * the stored JSON, never re-encoded. Implements Timeline, so it can be browsed
  * like any other history.
  */
