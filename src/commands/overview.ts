@@ -1,0 +1,115 @@
+/**
+ * `tmon connect a:7654 b:7654 …`: the overview of several agents, and each
+ * host's full dashboard on Enter. One screen exists at a time: the overview's
+ * is destroyed when a host is opened, and made again when Esc goes back. The
+ * hosts' feeds outlive both, so nothing received meanwhile is lost.
+ */
+import { RemoteSource, type RemoteSourceOptions } from '../transport/remote-source.js';
+import { startDashboard, type DashboardExit } from '../ui/dashboard.js';
+import { startOverview } from '../ui/overview.js';
+import type { TerminalIO } from '../ui/screen.js';
+import { HostFeed } from './host-feed.js';
+import { linkStatus } from './link-status.js';
+import { colorEnabled, type SamplingSettings } from './shared-options.js';
+import { guardTerminal } from './terminal-guard.js';
+
+export async function runOverview(targets: string[], settings: SamplingSettings, remote: RemoteSourceOptions, askInterval: boolean): Promise<number> {
+  const feeds = openFeeds(targets, remote, settings);
+  const session = startOverviewSession({
+    io: { input: process.stdin, output: process.stdout as TerminalIO['output'] },
+    feeds,
+    settings,
+    color: colorEnabled(process.env),
+    ...(askInterval ? { watchIntervalMs: settings.intervalMs } : {}),
+  });
+  const unguard = guardTerminal(() => session.destroy());
+  try {
+    await session.done;
+  } finally {
+    session.destroy();
+    unguard();
+    await Promise.all(feeds.map((f) => f.close()));
+  }
+  return 0;
+}
+
+/** A feed per target; a target that does not parse closes the ones already connecting before its error goes up. */
+function openFeeds(targets: readonly string[], remote: RemoteSourceOptions, settings: SamplingSettings): HostFeed[] {
+  const feeds: HostFeed[] = [];
+  try {
+    for (const t of targets) feeds.push(new HostFeed(new RemoteSource(t, remote), { thresholds: settings.thresholds }));
+  } catch (err) {
+    for (const f of feeds) void f.close();
+    throw err;
+  }
+  return feeds;
+}
+
+export interface OverviewSessionOptions {
+  io: TerminalIO;
+  feeds: readonly HostFeed[];
+  settings: SamplingSettings;
+  color: boolean;
+  /** Ask the opened host's agent to sample this fast while its dashboard is open (connect --interval). */
+  watchIntervalMs?: number;
+}
+
+export interface OverviewSession {
+  /** Resolves when the person quits, from the overview or from a host's dashboard. */
+  readonly done: Promise<void>;
+  /** Restores the terminal, whichever screen is up; idempotent; safe from signal handlers. */
+  destroy(): void;
+}
+
+/** The overview and the host dashboards it opens, in turn on one terminal, until the person quits. */
+export function startOverviewSession(opts: OverviewSessionOptions): OverviewSession {
+  let current: { destroy(): void } | undefined;
+  let destroyed = false;
+
+  /** One host's dashboard over the feed's lent samples; how it ended. */
+  const showHost = async (feed: HostFeed): Promise<DashboardExit> => {
+    const source = feed.lend();
+    if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(opts.watchIntervalMs);
+    const dashboard = startDashboard({
+      io: opts.io,
+      source,
+      top: opts.settings.top,
+      thresholds: opts.settings.thresholds,
+      color: opts.color,
+      backOnEscape: true,
+      status: () => [linkStatus(feed), 'Esc all hosts'].filter(Boolean).join('  '),
+    });
+    current = dashboard;
+    try {
+      return await dashboard.done;
+    } finally {
+      // The agent returns to its own rate once nobody looks closely.
+      if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(null);
+      await source.close();
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    let selected = 0;
+    while (!destroyed) {
+      const overview = startOverview({ io: opts.io, hosts: opts.feeds, color: opts.color, selected });
+      current = overview;
+      const exit = await overview.done;
+      if (destroyed || exit.kind === 'quit') return;
+      selected = exit.index;
+      const feed = opts.feeds[exit.index];
+      if (!feed || (await showHost(feed)) === 'quit') return;
+    }
+  };
+
+  const destroy = (): void => {
+    destroyed = true;
+    current?.destroy();
+  };
+  // Whatever fails, the terminal is given back before the error goes up.
+  const done = run().catch((err: unknown) => {
+    destroy();
+    throw err;
+  });
+  return { done, destroy };
+}

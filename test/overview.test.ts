@@ -1,0 +1,195 @@
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../src/core/sample.js';
+import { HostFeed } from '../src/commands/host-feed.js';
+import { startOverviewSession, type OverviewSession } from '../src/commands/overview.js';
+import type { SamplingSettings } from '../src/commands/shared-options.js';
+import { startAgent, type RunningAgent } from '../src/transport/agent-server.js';
+import { RemoteSource } from '../src/transport/remote-source.js';
+import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
+import { scenario } from './fixtures/ui/scenario.js';
+
+/**
+ * The overview of three real agents on 127.0.0.1 — one live, one unreachable,
+ * one refusing the viewer's token — on a real blessed screen whose bytes a
+ * terminal emulator parses; assertions are on the text a person would see.
+ */
+const SETTINGS: SamplingSettings = { intervalMs: 1000, top: 15, thresholds: {} };
+const SAMPLES = scenario(102);
+
+let live: { agent: RunningAgent; source: ScriptedSource };
+let guarded: RunningAgent;
+let deadPort: number;
+let labels: { live: string; dead: string; guarded: string };
+let feeds: HostFeed[] = [];
+let term: HeadlessTerminal | undefined;
+let session: OverviewSession | undefined;
+
+beforeEach(async () => {
+  const source = new ScriptedSource();
+  live = { agent: await startAgent({ source, listen: { host: '127.0.0.1', port: 0 } }), source };
+  // The live host has 100 samples and two spikes before the viewer connects (the scenario's last is 31 % CPU).
+  for (const s of SAMPLES.slice(0, 100)) source.push(s);
+  await waitFor('the agent to hold the samples', () => live.agent.stats().historySamples === 100);
+  guarded = await startAgent({ source: new ScriptedSource(), listen: { host: '127.0.0.1', port: 0 }, token: 'right-token' });
+  deadPort = await freePort();
+  labels = { live: `127.0.0.1:${live.agent.address.port}`, dead: `127.0.0.1:${deadPort}`, guarded: `127.0.0.1:${guarded.address.port}` };
+});
+
+afterEach(async () => {
+  session?.destroy();
+  await Promise.all(feeds.map((f) => f.close()));
+  term?.dispose();
+  await live.agent.close();
+  await guarded.close();
+  feeds = [];
+  session = term = undefined;
+});
+
+/** The session on a headless terminal, the viewer holding the wrong token for the guarded agent. */
+function open(cols: number, rows: number, color = true): HeadlessTerminal {
+  feeds = [labels.live, labels.dead, labels.guarded].map(
+    (target) => new HostFeed(new RemoteSource(target, { token: 'wrong-token', backoff: { initialMs: 100, maxMs: 400 } }), { thresholds: SETTINGS.thresholds }),
+  );
+  term = new HeadlessTerminal(cols, rows);
+  session = startOverviewSession({ io: term.io, feeds, settings: SETTINGS, color });
+  return term;
+}
+
+/** All three hosts in their final states, as a person reads them. */
+const settled = (s: string): boolean =>
+  s.includes(labels.live) && /CPU\s+31\.0%/.test(s) && /unreachable: cannot reach/.test(s) && /auth failed: authentication failed/.test(s);
+
+const onOverview = (s: string): boolean => s.includes('tmon overview') && s.includes(labels.dead) && s.includes(labels.guarded);
+
+/** The screen row holding `text`; -1 when absent. */
+const rowOf = (screen: string, text: string): number => screen.split('\n').findIndex((l) => l.includes(text));
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('overview of three hosts', () => {
+  it.each([
+    [80, 24],
+    [200, 50],
+  ])('at %ix%i: live, unreachable and auth failed; Enter opens the live host, Esc returns, q ends', async (cols, rows) => {
+    const t = open(cols, rows);
+    let s = await t.waitFor(settled);
+    expect(s).toContain(`${labels.live} · testhost`);
+    expect(s).toMatch(/MEM\s+2\.0G\/8\.0G/);
+    expect(s).toMatch(/last spike \d\d:\d\d:\d\d CPU 97% \S+\s+burn\[5151\]/);
+    expect(s).toMatch(/connection refused \(is/);
+    expect(s).toMatch(/\(check/);
+    expect(s).toMatch(/3 hosts: 1 live, 1 auth failed, 1 unreachable/);
+    // The first host is selected.
+    expect(s).toContain(`▶ ${labels.live}`);
+    if (cols >= 200) {
+      // Side by side on a wide terminal.
+      expect(rowOf(s, labels.live)).toBe(rowOf(s, labels.guarded));
+    } else {
+      expect(rowOf(s, labels.live)).toBeLessThan(rowOf(s, labels.dead));
+      expect(rowOf(s, labels.dead)).toBeLessThan(rowOf(s, labels.guarded));
+    }
+
+    // Enter: the live host's dashboard, its graphs and spike log filled from what the overview held.
+    await t.keys(KEY.enter);
+    s = await t.waitFor((x) => /Processes by CPU/.test(x) && /Spikes \(2\)/.test(x));
+    expect(s).toMatch(/alloc\[4242\]/);
+    expect(s).toMatch(/Esc all hosts/);
+    expect(s).not.toContain('tmon overview');
+
+    // Esc: back to the overview, the boxes as they were.
+    await t.keys(KEY.escape);
+    s = await t.waitFor((x) => onOverview(x) && settled(x));
+    expect(s).toContain(`▶ ${labels.live}`);
+
+    // A sample arriving on the overview shows there, and in the dashboard opened again.
+    live.source.push(SAMPLES[100] as Sample);
+    await t.waitFor((x) => /CPU\s+3[0-9]\.0%/.test(x) && !/CPU\s+31\.0%/.test(x));
+    const busy = (SAMPLES[100] as Sample).cpu.total.busy.toFixed(1);
+    await t.keys(KEY.enter);
+    s = await t.waitFor((x) => new RegExp(`CPU ${busy}%`).test(x) && /Spikes \(2\)/.test(x));
+
+    await t.keys('q');
+    await session?.done;
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+  });
+
+  it('moves the selection with Tab, arrows and a click, and opens the host selected', async () => {
+    const t = open(200, 50);
+    await t.waitFor(settled);
+    await t.keys(KEY.tab);
+    await t.waitFor((x) => x.includes(`▶ ${labels.dead}`) && !x.includes(`▶ ${labels.live}`));
+    await t.keys(KEY.right);
+    await t.waitFor((x) => x.includes(`▶ ${labels.guarded}`));
+    await t.keys(KEY.left, KEY.left);
+    await t.waitFor((x) => x.includes(`▶ ${labels.live}`));
+
+    // A click inside the third box (SGR mouse report, 1-based column;row): press and release.
+    const s = await t.text();
+    const row = rowOf(s, labels.guarded) + 3;
+    const col = (s.split('\n')[rowOf(s, labels.guarded)] ?? '').indexOf(labels.guarded) + 3;
+    await t.keys(`\x1b[<0;${col};${row}M`, `\x1b[<0;${col};${row}m`);
+    await t.waitFor((x) => x.includes(`▶ ${labels.guarded}`) && !x.includes(`▶ ${labels.live}`));
+
+    // Its dashboard says why it is empty; Esc returns with the same host selected.
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /waiting for the first sample/.test(x) && /auth-failed: authentication failed for/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => onOverview(x) && x.includes(`▶ ${labels.guarded}`));
+    await t.keys(KEY.ctrlC);
+    await session?.done;
+  });
+
+  it('Esc closes an overlay in the host dashboard first; q there quits the whole session', async () => {
+    const t = open(80, 24);
+    await t.waitFor(settled);
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Processes by CPU/.test(x));
+    await t.keys('?');
+    await t.waitFor((x) => /Help/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => !/Help/.test(x) && /Processes by CPU/.test(x));
+    await t.keys('q');
+    await session?.done;
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+  });
+
+  it('reflows when the terminal is resized', async () => {
+    const t = open(80, 24);
+    let s = await t.waitFor(settled);
+    expect(rowOf(s, labels.live)).toBeLessThan(rowOf(s, labels.guarded));
+    t.resize(200, 50);
+    s = await t.waitFor((x) => rowOf(x, labels.live) >= 0 && rowOf(x, labels.live) === rowOf(x, labels.guarded));
+    expect(s).toMatch(/CPU\s+31\.0%/);
+  });
+
+  it('writes no color with NO_COLOR, on the overview and in a host dashboard', async () => {
+    const t = open(100, 30, false);
+    await t.waitFor(settled);
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Spikes \(2\)/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor(onOverview);
+    expect(hasColorSgr(t.rawSince(0))).toBe(false);
+  });
+
+  it('destroy() (a signal) restores the terminal from a host dashboard and ends the session', async () => {
+    const t = open(80, 24);
+    await t.waitFor(settled);
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Processes by CPU/.test(x));
+    session?.destroy();
+    await session?.done;
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+  });
+});
