@@ -2,7 +2,6 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import type { Sample } from '../core/sample.js';
 import { parseCommandArgs, bytesOption, durationOption, numberOption } from '../cli-args.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
-import { SampleHistory } from '../core/timeline.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
@@ -125,7 +124,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       token,
       allowNoAuth: values['no-auth'] === true,
       tls,
-      history: new SampleHistory(Math.max(1, Math.round(historyMs / settings.intervalMs))),
+      historyCapacity: Math.max(1, Math.round(historyMs / settings.intervalMs)),
       top: settings.top,
       maxViewers,
       log,
@@ -134,11 +133,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     await live.close();
     throw err;
   }
-  const host = agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host;
-  log(
-    `listening on ${tls ? 'wss' : 'ws'}://${host}:${agent.address.port} ` +
-      `(${token ? 'token required' : 'no token'}, every ${settings.intervalMs} ms${typeof storeDir === 'string' ? `, recording to ${storeDir}` : ''})`,
-  );
+  if (typeof storeDir === 'string') log(`recording to ${storeDir} (retain ${values['retain'] ?? '7d'}, at most ${values['max-size'] ?? '1GB'})`);
   await new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });
