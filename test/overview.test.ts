@@ -61,7 +61,7 @@ function open(cols: number, rows: number, color = true): HeadlessTerminal {
 const settled = (s: string): boolean =>
   s.includes(labels.live) && /CPU\s+31\.0%/.test(s) && /unreachable: cannot reach/.test(s) && /auth failed: authentication failed/.test(s);
 
-const onOverview = (s: string): boolean => s.includes('tmon overview') && s.includes(labels.dead) && s.includes(labels.guarded);
+const onOverview = (s: string): boolean => s.includes('3 hosts: ') && s.includes(labels.dead) && s.includes(labels.guarded);
 
 /** The screen row holding `text`; -1 when absent. */
 const rowOf = (screen: string, text: string): number => screen.split('\n').findIndex((l) => l.includes(text));
@@ -102,7 +102,7 @@ describe('overview of three hosts', () => {
     s = await t.waitFor((x) => /Processes by CPU/.test(x) && /Spikes \(2\)/.test(x));
     expect(s).toMatch(/alloc\[4242\]/);
     expect(s).toMatch(/Esc all hosts/);
-    expect(s).not.toContain('tmon overview');
+    expect(s).not.toContain('3 hosts: ');
 
     // Esc: back to the overview, the boxes as they were.
     await t.keys(KEY.escape);

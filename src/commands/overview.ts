@@ -77,7 +77,8 @@ export function startOverviewSession(opts: OverviewSessionOptions): OverviewSess
       thresholds: opts.settings.thresholds,
       color: opts.color,
       backOnEscape: true,
-      status: () => [linkStatus(feed), 'Esc all hosts'].filter(Boolean).join('  '),
+      // The way back first: a long link error is cut at the right edge.
+      status: () => ['Esc all hosts', linkStatus(feed)].filter(Boolean).join('  '),
     });
     current = dashboard;
     try {
