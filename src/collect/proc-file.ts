@@ -82,9 +82,12 @@ export class ProcFile {
       for (;;) {
         if (len === this.buf.length) this.grow();
         // /proc/<pid>/stat fits in the first read, which is what makes it one consistent snapshot.
-        const n = fs.readSync(fd, this.buf, len, this.buf.length - len, len);
-        if (n === 0) return len;
+        const room = this.buf.length - len;
+        const n = fs.readSync(fd, this.buf, len, room, len);
         len += n;
+        // A read that did not fill the room reached the end: skipping the read that
+        // would return 0 halves the syscalls per file.
+        if (n < room) return len;
       }
     } catch {
       return -1;
