@@ -70,8 +70,8 @@ export function recentSamples(tl: Timeline, n: number): Sample[] {
   return tl.slice(Math.max(0, tl.length - n), tl.length);
 }
 
-/** Where the sparklines start, so CPU and memory line up. */
-const FIGURE_WIDTH = 16;
+/** Room for the widest figure, `23.5G/23.5G`, so the CPU and memory sparklines start in the same column. */
+const FIGURE_WIDTH = 11;
 
 /**
  * The box of one host, `width` x `height` inside its border: the link (its
@@ -87,7 +87,8 @@ export function hostBox(h: HostView, width: number, height: number): HostBox {
 
   const link = linkLine(h, newest);
   const [first = '', ...errorRest] = wrapWords(link, width);
-  const figures = newest ? [cpuLine(h.recent, width), memoryLine(h.recent, width)] : h.state === 'live' || h.state === 'connecting' ? ['waiting for the first sample…'] : [];
+  const waiting = h.state === 'live' || h.state === 'connecting';
+  const figures = newest ? [cpuLine(h.recent, width), memoryLine(h.recent, width)] : waiting ? ['waiting for the first sample…'] : [];
   const spikes = spikeLines(h.spikes, newest, width);
   if (spikes.length === 0 && newest) spikes.push({ text: 'no spikes so far', tone: null });
 
@@ -104,7 +105,8 @@ export function hostBox(h: HostView, width: number, height: number): HostBox {
 function linkLine(h: HostView, newest: Sample | undefined): string {
   const word = LINK_WORDS[h.state];
   if (h.state === 'live' && newest) {
-    return `${word} · up ${formatDuration(newest.uptime * 1000)} · ${newest.host.cpuCount} CPUs · every ${formatDuration(newest.intervalMs)}`;
+    const cpus = newest.host.cpuCount;
+    return `${word} · up ${formatDuration(newest.uptime * 1000)} · ${cpus} CPU${cpus === 1 ? '' : 's'} · every ${formatDuration(newest.intervalMs)}`;
   }
   if (h.state === 'connecting') return 'connecting…';
   return h.lastError ? `${word}: ${h.lastError}` : word;
@@ -112,14 +114,14 @@ function linkLine(h: HostView, newest: Sample | undefined): string {
 
 function cpuLine(recent: readonly Sample[], width: number): string {
   const s = recent[recent.length - 1] as Sample;
-  const head = `CPU ${formatPercent(s.cpu.total.busy).padStart(FIGURE_WIDTH - 5)} `;
+  const head = `CPU ${formatPercent(s.cpu.total.busy).padStart(FIGURE_WIDTH)} `;
   // busyMax: the true peak inside each interval, as the dashboard's CPU graph draws it.
   return head + percentSparkline(recent.map((x) => x.cpu.busyMax), width - head.length);
 }
 
 function memoryLine(recent: readonly Sample[], width: number): string {
   const s = recent[recent.length - 1] as Sample;
-  const head = `MEM ${`${formatBytes(s.memory.used)}/${formatBytes(s.memory.total)}`.padStart(FIGURE_WIDTH - 5)} `;
+  const head = `MEM ${`${formatBytes(s.memory.used)}/${formatBytes(s.memory.total)}`.padStart(FIGURE_WIDTH)} `;
   return head + percentSparkline(recent.map((x) => (x.memory.total > 0 ? (x.memory.usedMax / x.memory.total) * 100 : 0)), width - head.length);
 }
 
