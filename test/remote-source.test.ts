@@ -201,6 +201,44 @@ describe('failures the person sees', () => {
     expect(v.state).toBe('version-mismatch');
   });
 
+  it('a port that accepts but never answers', async () => {
+    // Reads the upgrade request and never answers.
+    const server = net.createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as net.AddressInfo).port;
+    const v = viewer(`127.0.0.1:${port}`, { connectTimeoutMs: 300 });
+    expect((await rejection(v.ready())).message).toBe(
+      `cannot reach 127.0.0.1:${port}: no answer in time (check the address, the port and any firewall)`,
+    );
+  });
+
+  it('an agent that goes silent after hello is dropped by the heartbeat watchdog', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    const hello = {
+      type: 'hello',
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: tmonVersion(),
+      host: null,
+      intervalMs: 1000,
+      baseIntervalMs: 1000,
+      limits: { minIntervalMs: 200, maxIntervalMs: 1000, maxPayloadBytes: 65536, historySamples: 10, maxMessagesPerSec: 20, heartbeatMs: 200 },
+      history: { count: 0, oldest: null, newest: null },
+    };
+    let connections = 0;
+    // Sends hello, then nothing: no samples, no pings, like a host that froze.
+    wss.on('connection', (ws) => {
+      connections++;
+      ws.send(JSON.stringify(hello));
+    });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const v = viewer(`127.0.0.1:${(wss.address() as net.AddressInfo).port}`);
+    await v.ready();
+    await waitFor('the watchdog to give up on the link', () => v.lastError?.endsWith('nothing heard for 0.5 s') === true);
+    await waitFor('a reconnect', () => connections >= 2);
+  });
+
   it('an agent that sends garbage is dropped and retried, never crashing the viewer', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));

@@ -69,6 +69,10 @@ function versionMessage(label: string, agentProtocol: unknown, agentVersion: str
   );
 }
 
+function seconds(ms: number): string {
+  return ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+}
+
 /** Turns how a link ended into one line for the person and whether to try again. */
 export function describeFailure(target: { label: string; host: string; tls: boolean }, failure: LinkFailure, wasLive: boolean): LinkVerdict {
   const { label, host, tls } = target;
@@ -104,7 +108,7 @@ export function describeFailure(target: { label: string; host: string; tls: bool
     case 'protocol':
       return { message: `${label} sent an invalid message (${failure.message})`, retry: true };
     case 'silent':
-      return { message: `lost connection to ${label}: nothing heard for ${Math.round(failure.ms / 1000)} s`, retry: true };
+      return { message: `lost connection to ${label}: nothing heard for ${seconds(failure.ms)} s`, retry: true };
   }
 }
 
