@@ -19,6 +19,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** A frame larger than the agent's maxPayloadBytes. */
   tooLarge: 1009,
+  /** A bug on the side that closes: logged there, the other side may reconnect. */
+  internalError: 1011,
   /** Not JSON, not an object, a binary frame, or a field of the wrong type. */
   malformed: 4000,
   unknownType: 4001,

@@ -218,7 +218,12 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     try {
       for await (const raw of source.samples()) {
         if (closing) break;
-        onSample(raw);
+        try {
+          onSample(raw);
+        } catch (err) {
+          // One sample that cannot be prepared must not stop sampling for good.
+          log(`sample at ${String(raw.time)} skipped: ${errorMessage(err)}`);
+        }
       }
     } catch (err) {
       log(`sampling stopped: ${errorMessage(err)}`);

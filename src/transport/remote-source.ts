@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
-import { UserError } from '../core/errors.js';
+import { UserError, errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import { ProtocolMismatchError, WireError, decodeAgentMessage } from '../protocol/wire-decode.js';
@@ -265,7 +265,7 @@ export class RemoteSource implements SampleSource {
       } else if (err instanceof WireError) {
         this.fail(attempt, { kind: 'protocol', message: err.message }, err.code, err.message);
       } else {
-        throw err;
+        this.fail(attempt, { kind: 'protocol', message: errorMessage(err) }, CloseCode.internalError, 'internal error');
       }
       return;
     }

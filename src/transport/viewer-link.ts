@@ -149,8 +149,9 @@ export class ViewerLink {
         void this.runHistory();
       }
     } catch (err) {
-      if (!(err instanceof WireError)) throw err;
-      this.fail(err.code, err.message);
+      // Whatever a viewer sends, and even a bug here, costs that viewer its link, never the agent.
+      if (err instanceof WireError) this.fail(err.code, err.message);
+      else this.fail(CloseCode.internalError, `internal error: ${errorMessage(err)}`);
     }
   }
 
