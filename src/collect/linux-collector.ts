@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { HostFacts, Sample } from '../core/sample.js';
 import { derive } from './derive.js';
-import { FastWatch, defaultFastWatchOptions, type FastWatchOptions } from './fast-watch.js';
+import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
 import { linuxHostFacts } from './host-facts.js';
 import { IntervalSightings } from './interval-sightings.js';
@@ -15,8 +15,6 @@ export interface LinuxCollectorOptions {
   /** Default true. */
   fastWatch?: boolean;
   fastWatchHz?: number;
-  /** Overrides of the fast watch's thresholds (tests and benchmarks). */
-  fastWatchTuning?: Partial<FastWatchOptions>;
 }
 
 /**
@@ -39,8 +37,11 @@ export class LinuxCollector implements Collector {
     this.fast =
       opts.fastWatch === false
         ? null
-        : new FastWatch((out) => reader.probe(out), { ...defaultFastWatchOptions(host.memTotal, opts.fastWatchHz), ...opts.fastWatchTuning }, () =>
-            this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
+        : new FastWatch(
+            (out) => reader.probe(out),
+            defaultFastWatchOptions(host.memTotal, opts.fastWatchHz),
+            // Burst scan: stat only, no VmHWM reads; the tick folds what it saw in.
+            () => this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
           );
     // The baseline: the first sample()'s rates are measured from here.
     this.prev = this.snapshot(false);
@@ -52,6 +53,7 @@ export class LinuxCollector implements Collector {
     const stat = reader.readStat();
     const mem = reader.readMeminfo();
     if (!stat || !mem) {
+      reader.close();
       throw new UserError(`cannot read ${reader.root}/stat and ${reader.root}/meminfo: tmon needs procfs mounted there`);
     }
     const filesystems = new FilesystemWatch(`${reader.root}/mounts`);

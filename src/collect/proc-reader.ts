@@ -63,10 +63,11 @@ export const HWM_FAULT_THRESHOLD = 64;
 const PRESSURE = ['cpu', 'memory', 'io'] as const;
 
 /**
- * Linux /proc reader. Per process per scan it reads one file, /proc/<pid>/stat;
+ * Linux /proc reader. Per process per scan it reads one file, /proc/<pid>/stat,
+ * through an fd kept open between scans (one pread; open+read+close costs 2x);
  * cmdline and status only for a process it has not seen (pid + starttime, so a
  * reused PID is a new process), status again only when faults say the peak may
- * have moved. A process that vanishes mid-read is skipped.
+ * have moved. A process that vanishes mid-read is skipped. close() releases the fds.
  */
 export class ProcReader {
   readonly root: string;
