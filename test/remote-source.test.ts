@@ -60,6 +60,8 @@ describe('backfill', () => {
     const got = collect(v);
     await v.ready();
     expect(v.state).toBe('live');
+    expect(v.kind).toBe('remote');
+    expect(v.label).toBe(`127.0.0.1:${agent.address.port}`);
     expect(v.agent?.history.count).toBe(3600);
     await waitFor('the backfill', () => got.length >= 3600, 30_000);
     source.push(sampleAt(3600));
