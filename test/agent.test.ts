@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { TmuxSession } from './helpers/tmux.js';
+import WebSocket from 'ws';
 
 const TOKEN = 's3cret-token-for-tests';
 
@@ -108,6 +109,26 @@ describe('tmon agent refuses unsafe or broken settings', () => {
     const r = await runCli(['agent', ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('accepts a name given with --allow-host and still refuses other names', async () => {
+    const a = await startAgentProcess(['--allow-host', 'monitor.internal'], { TMON_TOKEN: '' });
+    const upgrade = (host: string): Promise<number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${a.port}/`, { headers: { Host: `${host}:${a.port}` } });
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => resolve(-1));
+      });
+    try {
+      expect(await upgrade('monitor.internal')).toBe(101);
+      expect(await upgrade('evil.example')).toBe(403);
+    } finally {
+      await a.stop();
+    }
   });
 
   it('names a missing token file', async () => {

@@ -20,6 +20,8 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
   --token TOKEN        viewers must send this token (also TMON_TOKEN)
   --token-file FILE    read the token from FILE (preferred: a flag shows in ps)
   --no-auth            allow a non-loopback address without a token (warns at every start)
+  --allow-host NAME    without a token, also accept viewers that reach this agent by NAME
+                       (besides IP addresses, localhost and this machine's hostname); repeatable
   --tls-cert FILE      serve wss:// with this certificate (PEM) ...
   --tls-key FILE       ... and this private key (PEM)
   --history DUR        how much to keep in memory for viewers (default 1h)
@@ -39,6 +41,7 @@ const OPTIONS = {
   token: { type: 'string' },
   'token-file': { type: 'string' },
   'no-auth': { type: 'boolean' },
+  'allow-host': { type: 'string', multiple: true },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   history: { type: 'string' },
@@ -123,6 +126,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       listen,
       token,
       allowNoAuth: values['no-auth'] === true,
+      allowedHosts: Array.isArray(values['allow-host']) ? values['allow-host'] : [],
       tls,
       historyCapacity: Math.max(1, Math.round(historyMs / settings.intervalMs)),
       top: settings.top,
