@@ -137,12 +137,15 @@ async function atOneHz(seconds: number, fastWatch: boolean): Promise<{ total: nu
   }
 }
 
-/** The same 1 Hz timer loop with nothing to do: what Node itself costs. */
-async function idleAtOneHz(seconds: number): Promise<number> {
+/** A 1 Hz loop with nothing to do, plus an empty timer at `extraHz` (0: none): what waking Node costs. */
+async function idleAtOneHz(seconds: number, extraHz = 0): Promise<number> {
+  const extra = extraHz > 0 ? setInterval(() => undefined, 1000 / extraHz) : null;
   const t = process.cpuUsage();
   const wall = performance.now();
   for (let i = 0; i < seconds; i++) await sleep(1000);
-  return (cpuMs(t) / (performance.now() - wall)) * 100;
+  const pct = (cpuMs(t) / (performance.now() - wall)) * 100;
+  if (extra) clearInterval(extra);
+  return pct;
 }
 
 /** Sync reads into one buffer vs readFileSync vs fs.promises, over every /proc/<pid>/stat. */
@@ -268,6 +271,7 @@ export async function bench(): Promise<string> {
     lines.push('', 'top -b formats and prints every process each tick; its figure includes that. Its CPU time comes from /proc/<top>/schedstat.', '');
 
     const idle = await idleAtOneHz(10);
+    const idle15 = await idleAtOneHz(10, 15);
     const off = await atOneHz(15, false);
     const on = await atOneHz(15, true);
     await spawnSleepers(Math.max(0, 300 - processCount()));
@@ -278,6 +282,7 @@ export async function bench(): Promise<string> {
     lines.push('At 1 Hz over 15 s, after a warm-up: % of one core for the whole process, and the part spent inside sample():', '');
     lines.push('| setup | whole process | inside sample() | burst scans |', '| --- | ---: | ---: | ---: |');
     lines.push(`| Node idle, same 1 s timer, no collector | ${fmt(idle, 3)} | - | - |`);
+    lines.push(`| Node idle plus an empty 15 Hz timer (the price of waking at all) | ${fmt(idle15, 3)} | - | - |`);
     lines.push(`| ${base} processes, fast watch off | ${fmt(off.total, 3)} | ${fmt(off.inside, 3)} | - |`);
     lines.push(`| ${base} processes, fast watch on (15 Hz) | ${fmt(on.total, 3)} | ${fmt(on.inside, 3)} | ${on.bursts} |`);
     lines.push(`| fast watch extra | ${fmt(on.total - off.total, 3)} | | |`);

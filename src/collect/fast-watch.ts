@@ -60,7 +60,9 @@ export function burstDue(s: BurstState, o: FastWatchOptions): boolean {
  */
 export class FastWatch {
   private timer: NodeJS.Timeout | null = null;
+  // Reused each reading: at 15 Hz the watch should leave no garbage behind.
   private readonly reading: FastProbe = { memUsed: 0, busyTicks: 0, totalTicks: 0 };
+  private readonly state: BurstState = { memUsed: 0, busy: 0, memAtScan: 0, busyAtScan: 0, msSinceScan: 0, burstsThisInterval: 0 };
   /** Ring of recent cumulative CPU ticks, for busy over `busyWindowMs`. */
   private readonly busyRing: Float64Array;
   private readonly totalRing: Float64Array;
@@ -147,19 +149,14 @@ export class FastWatch {
     // The first readings after start become the references the next jumps are measured from.
     if (Number.isNaN(this.memAtScan)) this.memAtScan = this.memUsed;
     if (Number.isNaN(this.busyAtScan)) this.busyAtScan = this.busy;
-    const t = this.now();
-    const due = burstDue(
-      {
-        memUsed: this.memUsed,
-        busy: this.busy,
-        memAtScan: this.memAtScan,
-        busyAtScan: this.busyAtScan,
-        msSinceScan: t - this.lastScanAt,
-        burstsThisInterval: this.bursts,
-      },
-      this.opts,
-    );
-    if (!due) return;
+    const st = this.state;
+    st.memUsed = this.memUsed;
+    st.busy = this.busy;
+    st.memAtScan = this.memAtScan;
+    st.busyAtScan = this.busyAtScan;
+    st.msSinceScan = this.now() - this.lastScanAt;
+    st.burstsThisInterval = this.bursts;
+    if (!burstDue(st, this.opts)) return;
     this.bursts++;
     this.burstCount++;
     this.onBurst();

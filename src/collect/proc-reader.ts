@@ -77,6 +77,7 @@ export class ProcReader {
   private readonly passwdPath: string;
   private readonly file: ProcFile;
   private readonly scratch = emptyPidStat();
+  private readonly ticks = { busy: 0, total: 0 };
   private readonly tracked = new Map<number, Tracked>();
   private users: Map<number, string> | null = null;
   private generation = 0;
@@ -130,7 +131,7 @@ export class ProcReader {
     out.memUsed = parseMemUsed(this.file.buf, n);
     n = this.file.readKept(`${this.root}/stat`);
     if (n < 0) return false;
-    const ticks = { busy: 0, total: 0 };
+    const ticks = this.ticks;
     if (!parseCpuTotalTicks(this.file.buf, n, ticks)) return false;
     out.busyTicks = ticks.busy;
     out.totalTicks = ticks.total;
