@@ -1,15 +1,22 @@
+import { cpSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { LiveSource } from '../src/collect/live-source.js';
 import { createCollector } from '../src/collect/platform.js';
 import { UserError } from '../src/core/errors.js';
-import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { ARCHIVE_MAX_SAMPLES, CloseCode, HISTORY_END, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { toWireSample } from '../src/protocol/wire-sample.js';
+import { quantiseSample } from '../src/store/quantise.js';
+import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { tmonVersion } from '../src/version.js';
 import { ScriptedSource, collect, range, sampleAt, times, waitFor } from './fixtures/transport/harness.js';
+import { STORED_CULPRITS, STRETCH, liveSample, storedDay, storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
+import { tempDir } from './fixtures/store/recording-files.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -370,5 +377,123 @@ describe('with the real collector', () => {
     expect(last?.host.hostname).toBe(hostname());
     expect(last?.processes.length).toBeGreaterThan(0);
     expect(last?.processes.length).toBeLessThan(last?.tasks.total ?? 0);
+  });
+});
+
+describe('stored history (--store)', () => {
+  let store: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    store = tempDir();
+    await writeStore(store.dir);
+  });
+  afterAll(() => store.cleanup());
+
+  /** An agent over the three stored days, holding `live` live samples in memory, and a viewer connected to it. */
+  async function storedAgent(opts: Partial<AgentOptions> = {}, live = 10): Promise<{ agent: RunningAgent; source: ScriptedSource; viewer: RemoteSource }> {
+    const source = new ScriptedSource();
+    const agent = await agentWith({ source, archive: storeArchive(store.dir), ...opts });
+    for (let i = 0; i < live; i++) source.push(liveSample(i));
+    await waitFor('the live samples', () => agent.stats().historySamples === live);
+    const viewer = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+    cleanups.push(() => viewer.close());
+    await viewer.ready();
+    return { agent, source, viewer };
+  }
+
+  const wire = (s: Parameters<typeof quantiseSample>[0]): ReturnType<typeof toWireSample> => toWireSample(quantiseSample(s));
+
+  it('says in hello what the store holds', async () => {
+    const { viewer } = await storedAgent();
+    expect(viewer.archive).toEqual({ oldest: storedTime(0, 0), newest: storedTime(2, STRETCH - 1), spikes: 3, maxSamples: ARCHIVE_MAX_SAMPLES });
+  });
+
+  it('answers an archive request for an old range with the stored samples, as the store keeps them, prepared like live ones', async () => {
+    const { viewer } = await storedAgent();
+    const got = await viewer.requestHistory(storedTime(1, 290), storedTime(1, 310), { archive: true });
+    expect(got).toEqual(storedDay(1).slice(290, 311).map(wire));
+    expect(got.find((s) => s.time === storedSpikeTime(1))?.processes.map((p) => p.name)).toContain('reindex');
+    // Without `archive` only memory answers, as it always did.
+    expect(await viewer.requestHistory(storedTime(1, 290), storedTime(1, 310))).toEqual([]);
+  });
+
+  it('answers a range across store and memory without a gap: the store up to what memory holds, then memory', async () => {
+    const { viewer } = await storedAgent();
+    const got = await viewer.requestHistory(storedTime(2, 590), HISTORY_END, { archive: true });
+    expect(times(got)).toEqual([...Array.from({ length: 10 }, (_, k) => storedTime(2, 590 + k)), ...Array.from({ length: 10 }, (_, i) => liveSample(i).time)]);
+    expect(got.at(-1)).toEqual(toWireSample(liveSample(9)));
+  });
+
+  it(`stops an archive reply at ${ARCHIVE_MAX_SAMPLES} samples, the oldest first`, async () => {
+    const live = ARCHIVE_MAX_SAMPLES - 3 * STRETCH + 50;
+    const { viewer } = await storedAgent({ historyCapacity: live }, live);
+    const got = await viewer.requestHistory(0, HISTORY_END, { archive: true });
+    expect(got).toHaveLength(ARCHIVE_MAX_SAMPLES);
+    expect(got[0]?.time).toBe(storedTime(0, 0));
+    expect(got.at(-1)?.time).toBe(liveSample(live - 51).time);
+    // A plain backfill is what memory holds, as before.
+    expect(await viewer.requestHistory(0, HISTORY_END)).toHaveLength(live);
+  });
+
+  it('answers a spikes request from the store’s index: the spikes that overlap the range, with their culprits', async () => {
+    const { viewer } = await storedAgent();
+    const all = await viewer.requestSpikes(0, HISTORY_END);
+    expect(all.archive?.spikes).toBe(3);
+    expect(all.problem).toBeUndefined();
+    expect(all.spikes.map((s) => [s.metric, s.start, s.culprits[0]?.name])).toEqual(STORED_CULPRITS.map((name, day) => ['memory', storedSpikeTime(day), name]));
+    const day1 = await viewer.requestSpikes(storedTime(1, 0), storedTime(1, STRETCH));
+    expect(day1.spikes.map((s) => s.culprits[0]?.name)).toEqual(['reindex']);
+    expect((await viewer.requestSpikes(storedTime(2, STRETCH), HISTORY_END)).spikes).toEqual([]);
+  });
+
+  it('without a store: hello says none, a spikes request gets an empty answer, an archive request what memory holds', async () => {
+    const source = new ScriptedSource();
+    const agent = await agentWith({ source });
+    for (let i = 0; i < 5; i++) source.push(liveSample(i));
+    await waitFor('the live samples', () => agent.stats().historySamples === 5);
+    const viewer = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+    cleanups.push(() => viewer.close());
+    await viewer.ready();
+    expect(viewer.archive).toBeNull();
+    expect(await viewer.requestSpikes(0, HISTORY_END)).toEqual({ spikes: [], archive: null });
+    expect(times(await viewer.requestHistory(0, HISTORY_END, { archive: true }))).toEqual(Array.from({ length: 5 }, (_, i) => liveSample(i).time));
+    expect(viewer.state).toBe('live');
+  });
+
+  it('refuses a malformed spikes request like any malformed message: error and close 4000, the agent unharmed', async () => {
+    const { agent, source, viewer } = await storedAgent();
+    const got = collect(viewer);
+    const raw = await rawViewer(agent.address.port);
+    raw.ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'spikes-request', id: 'one', from: 0, to: 1 }));
+    expect((await raw.closed).code).toBe(CloseCode.malformed);
+    expect(raw.messages.find((m) => m.type === 'error')?.message).toBe('message.id must be an integer');
+    source.push(liveSample(10));
+    await waitFor('the next live sample', () => got.some((s) => s.time === liveSample(10).time));
+  });
+
+  it('keeps streaming when the store is deleted under it; requests say why, the log says it once', async () => {
+    const copy = tempDir();
+    cleanups.push(() => copy.cleanup());
+    cpSync(store.dir, join(copy.dir, 'store'), { recursive: true });
+    const lines: string[] = [];
+    const source = new ScriptedSource();
+    // maxAgeMs 0: every request reopens the store, so the deletion is seen at once.
+    const agent = await agentWith({ source, archive: storeArchive(join(copy.dir, 'store'), 0), log: (l) => lines.push(l) });
+    source.push(liveSample(0));
+    await waitFor('a live sample', () => agent.stats().historySamples === 1);
+    const viewer = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+    cleanups.push(() => viewer.close());
+    const got = collect(viewer);
+    await viewer.ready();
+    expect((await viewer.requestSpikes(0, HISTORY_END)).spikes).toHaveLength(3);
+
+    rmSync(join(copy.dir, 'store'), { recursive: true, force: true });
+    const reply = await viewer.requestSpikes(0, HISTORY_END);
+    expect(reply.spikes).toEqual([]);
+    expect(reply.problem).toMatch(/no such file or directory/i);
+    expect(times(await viewer.requestHistory(0, HISTORY_END, { archive: true }))).toEqual([liveSample(0).time]);
+    source.push(liveSample(1));
+    await waitFor('live samples still flowing', () => got.some((s) => s.time === liveSample(1).time));
+    expect(viewer.state).toBe('live');
+    expect(lines.filter((l) => l.startsWith('stored history cannot be read')).length).toBe(1);
   });
 });

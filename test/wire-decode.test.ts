@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
-import { ProtocolMismatchError, WireError, decodeAgentMessage, decodeViewerMessage, validateSample } from '../src/protocol/wire-decode.js';
+import type { Spike } from '../src/core/spike.js';
+import { ProtocolMismatchError, WireError, decodeAgentMessage, decodeViewerMessage, validateSample, validateSpike } from '../src/protocol/wire-decode.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const sample = makeSample({
@@ -71,8 +72,50 @@ describe('validateSample', () => {
   });
 });
 
+const spike: Spike = {
+  id: 'memory@1700000000000',
+  metric: 'memory',
+  start: 1_700_000_000_000,
+  end: 1_700_000_002_000,
+  peak: 7e9,
+  peakAt: 1_700_000_001_000,
+  min: 6e9,
+  avg: 6.5e9,
+  baseline: 2e9,
+  severity: 'warning',
+  culprits: [
+    { pid: 4242, name: 'alloc', cmd: 'alloc --size 5G', user: 'alice', startTime: 1_699_999_999_000, rise: 5e9, share: 0.9, exited: true },
+    { pid: 77, name: 'node', cmd: 'node', user: 'bob', startTime: 1, rise: 5e8, share: 0.1, viaChildren: true },
+  ],
+};
+
+describe('validateSpike', () => {
+  it('accepts a whole spike, ongoing ones too, and drops unknown fields', () => {
+    expect(validateSpike(JSON.parse(JSON.stringify(spike)), 'spike')).toEqual(spike);
+    expect(validateSpike({ ...spike, end: null, extra: 1 }, 'spike')).toEqual({ ...spike, end: null });
+  });
+
+  it.each([
+    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory"'],
+    ['an unknown severity', { ...spike, severity: 'bad' }, 'spike.severity must be one of "careful", "warning", "critical"'],
+    ['a culprit without a name', { ...spike, culprits: [{ ...spike.culprits[0], name: undefined }] }, 'spike.culprits[0].name must be a string'],
+    ['a missing peak', { ...spike, peak: undefined }, 'spike.peak must be a finite number'],
+  ])('refuses %s', (_name, value, message) => {
+    const err = wireError(() => validateSpike(value, 'spike'));
+    expect(err.code).toBe(CloseCode.malformed);
+    expect(err.message).toBe(message);
+  });
+});
+
 describe('decodeViewerMessage', () => {
   const v = PROTOCOL_VERSION;
+
+  it('decodes an archive history request and a spikes request', () => {
+    expect(decodeViewerMessage(JSON.stringify({ v, type: 'history-request', id: 4, from: 10, to: 20, archive: true }))).toEqual({
+      v, type: 'history-request', id: 4, from: 10, to: 20, archive: true,
+    });
+    expect(decodeViewerMessage(JSON.stringify({ v, type: 'spikes-request', id: 5, from: 0, to: 9 }))).toEqual({ v, type: 'spikes-request', id: 5, from: 0, to: 9 });
+  });
 
   it('decodes a history request and a set-interval', () => {
     expect(decodeViewerMessage(JSON.stringify({ v, type: 'history-request', id: 3, from: 10, to: 20 }))).toEqual({
@@ -95,6 +138,9 @@ describe('decodeViewerMessage', () => {
     ['a fractional id', `{"v":${v},"type":"history-request","id":1.5,"from":1,"to":4}`, CloseCode.malformed, 'message.id must be an integer'],
     ['a string time', `{"v":${v},"type":"history-request","id":1,"from":"0","to":4}`, CloseCode.malformed, 'message.from must be a finite number'],
     ['a zero interval', `{"v":${v},"type":"set-interval","intervalMs":0}`, CloseCode.malformed, 'message.intervalMs must be above 0'],
+    ['archive that is not true or false', `{"v":${v},"type":"history-request","id":1,"from":1,"to":4,"archive":"yes"}`, CloseCode.malformed, 'message.archive must be true or false'],
+    ['a spikes request without an id', `{"v":${v},"type":"spikes-request","from":1,"to":4}`, CloseCode.malformed, 'message.id must be an integer'],
+    ['a spikes request from after to', `{"v":${v},"type":"spikes-request","id":1,"from":5,"to":4}`, CloseCode.malformed, 'message.from must be at most .to'],
   ])('refuses %s', (_name, text, code, message) => {
     const err = wireError(() => decodeViewerMessage(text));
     expect(err.code).toBe(code);
@@ -120,14 +166,31 @@ describe('decodeAgentMessage', () => {
   };
 
   it('decodes hello, sample, history, interval and error', () => {
-    expect(decodeAgentMessage(JSON.stringify(hello))).toEqual(hello);
-    expect(decodeAgentMessage(JSON.stringify({ ...hello, host: null }))).toEqual({ ...hello, host: null });
+    // An agent from before stored history sends no `archive`: read as keeping none.
+    expect(decodeAgentMessage(JSON.stringify(hello))).toEqual({ ...hello, archive: null });
+    expect(decodeAgentMessage(JSON.stringify({ ...hello, host: null, archive: null }))).toEqual({ ...hello, host: null, archive: null });
     expect(decodeAgentMessage(JSON.stringify({ type: 'sample', sample }))).toEqual({ type: 'sample', sample });
     expect(decodeAgentMessage(JSON.stringify({ type: 'history', id: 1, samples: [sample], done: true }))).toEqual({
       type: 'history', id: 1, samples: [sample], done: true,
     });
     expect(decodeAgentMessage('{"type":"interval","intervalMs":250}')).toEqual({ type: 'interval', intervalMs: 250 });
     expect(decodeAgentMessage('{"type":"error","code":4000,"message":"x"}')).toEqual({ type: 'error', code: 4000, message: 'x' });
+  });
+
+  it('decodes the store in hello and a spikes reply', () => {
+    const archive = { oldest: 1, newest: 2, spikes: 3, maxSamples: 7200 };
+    expect(decodeAgentMessage(JSON.stringify({ ...hello, archive }))).toEqual({ ...hello, archive });
+    const reply = { type: 'spikes', id: 2, spikes: [spike], archive };
+    expect(decodeAgentMessage(JSON.stringify(reply))).toEqual(reply);
+    const unreadable = { type: 'spikes', id: 3, spikes: [], archive: { ...archive, oldest: null, newest: null }, problem: 'gone' };
+    expect(decodeAgentMessage(JSON.stringify(unreadable))).toEqual(unreadable);
+    expect(decodeAgentMessage(JSON.stringify({ type: 'spikes', id: 4, spikes: [], archive: null }))).toEqual({ type: 'spikes', id: 4, spikes: [], archive: null });
+  });
+
+  it('refuses a spikes reply carrying a broken spike, or a hello with a broken store', () => {
+    const bad = wireError(() => decodeAgentMessage(JSON.stringify({ type: 'spikes', id: 1, spikes: [{ ...spike, culprits: [{ pid: 'x' }] }], archive: null })));
+    expect(bad.message).toBe('message.spikes[0].culprits[0].pid must be a finite number');
+    expect(wireError(() => decodeAgentMessage(JSON.stringify({ ...hello, archive: { oldest: 1 } }))).message).toBe('message.archive.newest must be a finite number');
   });
 
   it('names both versions when the agent speaks another protocol', () => {

@@ -8,6 +8,7 @@ import {
   historyRequest,
   sampleMessageFromEncoded,
   setIntervalRequest,
+  spikesRequest,
 } from '../src/protocol/wire-messages.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
@@ -30,5 +31,12 @@ describe('wire messages', () => {
     expect(historyRequest(1, 0, 5)).toEqual({ v: PROTOCOL_VERSION, type: 'history-request', id: 1, from: 0, to: 5 });
     expect(decodeViewerMessage(encodeMessage(historyRequest(1, 0, 5)))).toEqual(historyRequest(1, 0, 5));
     expect(decodeViewerMessage(encodeMessage(setIntervalRequest(null)))).toEqual(setIntervalRequest(null));
+    expect(decodeViewerMessage(encodeMessage(spikesRequest(2, 0, 5)))).toEqual({ v: PROTOCOL_VERSION, type: 'spikes-request', id: 2, from: 0, to: 5 });
+  });
+
+  it('marks an archive history request, and leaves a plain one exactly as it was', () => {
+    expect(encodeMessage(historyRequest(1, 0, 5, { archive: false }))).toBe(encodeMessage(historyRequest(1, 0, 5)));
+    expect(encodeMessage(historyRequest(1, 0, 5))).not.toContain('archive');
+    expect(decodeViewerMessage(encodeMessage(historyRequest(3, 0, 5, { archive: true })))).toEqual({ ...historyRequest(3, 0, 5), archive: true });
   });
 });

@@ -5,6 +5,7 @@ import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
+import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
 import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
@@ -26,7 +27,7 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
   --tls-key FILE       ... and this private key (PEM)
   --history DUR        how much to keep in memory for viewers (default 1h)
   --max-viewers N      concurrent viewers (default 16)
-  --store DIR          also record to rolling files in DIR
+  --store DIR          also record to rolling files in DIR (viewers browse them: tmon connect, H)
   --retain DUR         with --store: delete files older than this (default 7d)
   --max-size SIZE      with --store: keep the files under this total (default 1GB)
   --rotate hour|day    with --store: one file per hour or per day (default hour)
@@ -131,6 +132,8 @@ export async function runAgent(argv: string[]): Promise<number> {
       historyCapacity: Math.max(1, Math.round(historyMs / settings.intervalMs)),
       top: settings.top,
       maxViewers,
+      // Viewers browse what was recorded (tmon connect, H) through the agent.
+      ...(typeof storeDir === 'string' ? { archive: storeArchive(storeDir) } : {}),
       log,
     });
   } catch (err) {

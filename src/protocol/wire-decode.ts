@@ -1,9 +1,11 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
+import type { Culprit, Spike } from '../core/spike.js';
 import {
   CloseCode,
   PROTOCOL_VERSION,
   type AgentLimits,
   type AgentMessage,
+  type ArchiveExtent,
   type CloseCodeValue,
   type HelloMessage,
   type HistoryExtent,
@@ -63,6 +65,10 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
 
 export function literal<T extends string | number>(expected: T): Validator<T> {
   return (v, path) => (v === expected ? expected : malformed(path, JSON.stringify(expected)));
+}
+
+export function oneOf<T extends string>(...allowed: readonly T[]): Validator<T> {
+  return (v, path) => (allowed.includes(v as T) ? (v as T) : malformed(path, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`));
 }
 
 export function arrayOf<T>(inner: Validator<T>): Validator<T[]> {
@@ -150,6 +156,33 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num })),
 });
 
+const culprit = shape<Culprit>({
+  pid: num,
+  name: str,
+  cmd: str,
+  user: str,
+  startTime: num,
+  rise: num,
+  share: num,
+  exited: optional(bool),
+  viaChildren: optional(bool),
+});
+
+/** A whole Spike: stored spikes reach viewers too, so they are checked like samples. */
+export const validateSpike: Validator<Spike> = shape<Spike>({
+  id: str,
+  metric: oneOf('cpu', 'memory'),
+  start: num,
+  end: nullable(num),
+  peak: num,
+  peakAt: num,
+  min: num,
+  avg: num,
+  baseline: num,
+  severity: oneOf('careful', 'warning', 'critical'),
+  culprits: arrayOf(culprit),
+});
+
 const limits = shape<AgentLimits>({
   minIntervalMs: num,
   maxIntervalMs: num,
@@ -161,6 +194,11 @@ const limits = shape<AgentLimits>({
 
 const historyExtent = shape<HistoryExtent>({ count: num, oldest: nullable(num), newest: nullable(num) });
 
+const archiveExtent = shape<ArchiveExtent>({ oldest: nullable(num), newest: nullable(num), spikes: num, maxSamples: num });
+
+/** An agent from before stored history sends no `archive`: the same as one without a store. */
+const archiveField: Validator<ArchiveExtent | null> = (v, path) => (v === undefined ? null : nullable(archiveExtent)(v, path));
+
 const hello = shape<HelloMessage>({
   type: literal('hello'),
   protocolVersion: literal(PROTOCOL_VERSION),
@@ -170,6 +208,7 @@ const hello = shape<HelloMessage>({
   baseIntervalMs: num,
   limits,
   history: historyExtent,
+  archive: archiveField,
 });
 
 const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
@@ -177,17 +216,26 @@ const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
   sample: shape({ type: literal('sample'), sample: validateSample }),
   history: shape({ type: literal('history'), id: int, samples: arrayOf(validateSample), done: bool }),
   interval: shape({ type: literal('interval'), intervalMs: num }),
+  spikes: shape({ type: literal('spikes'), id: int, spikes: arrayOf(validateSpike), archive: archiveField, problem: optional(str) }),
   error: shape({ type: literal('error'), code: num, message: str }),
 };
 
 const positiveNumber: Validator<number> = (v, path) => (num(v, path) > 0 ? (v as number) : malformed(path, 'above 0'));
 
-const viewerMessages: Record<ViewerMessage['type'], Validator<ViewerMessage>> = {
-  'history-request': (v, path) => {
-    const req = shape({ v: num, type: literal('history-request'), id: int, from: num, to: num })(v, path);
+/** A request for a time range: from ≤ to. */
+function rangeRequest<T extends { from: number; to: number }>(check: Validator<T>): Validator<T> {
+  return (v, path) => {
+    const req = check(v, path);
     if (req.from > req.to) malformed(`${path}.from`, 'at most .to');
     return req;
-  },
+  };
+}
+
+const viewerMessages: Record<ViewerMessage['type'], Validator<ViewerMessage>> = {
+  'history-request': rangeRequest(
+    shape({ v: num, type: literal('history-request'), id: int, from: num, to: num, archive: optional(bool) }),
+  ),
+  'spikes-request': rangeRequest(shape({ v: num, type: literal('spikes-request'), id: int, from: num, to: num })),
   'set-interval': shape({ v: num, type: literal('set-interval'), intervalMs: nullable(positiveNumber) }),
 };
 

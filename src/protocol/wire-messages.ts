@@ -1,4 +1,5 @@
 import type { HostFacts, Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
 
 /**
  * The agent ⇄ viewer wire protocol: one JSON object per WebSocket text frame.
@@ -9,6 +10,16 @@ export const PROTOCOL_VERSION = 1;
 
 /** The largest `to` a viewer can ask for: "up to the newest sample", whatever the agent's clock says. */
 export const HISTORY_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The most samples one history request with `archive: true` is answered with,
+ * oldest first: 2 hours at 1 s. A viewer wanting more asks again from the last
+ * time + 1. It bounds what one request costs the agent (decoding stored groups).
+ */
+export const ARCHIVE_MAX_SAMPLES = 7200;
+
+/** The most spikes one `spikes` reply carries: the newest that match. */
+export const ARCHIVE_MAX_SPIKES = 2000;
 
 /**
  * WebSocket close codes. 4000–4999 are ours; an `error` message with the same
@@ -56,6 +67,17 @@ export interface HistoryExtent {
   newest: number | null;
 }
 
+/** What the agent's store (`tmon agent --store DIR`) holds. */
+export interface ArchiveExtent {
+  /** Times of the first and last stored sample; null while the store holds none (or cannot be read). */
+  oldest: number | null;
+  newest: number | null;
+  /** Spikes in the store's index. */
+  spikes: number;
+  /** The most samples one archive history request returns (ARCHIVE_MAX_SAMPLES). */
+  maxSamples: number;
+}
+
 export interface HelloMessage {
   type: 'hello';
   protocolVersion: number;
@@ -68,6 +90,8 @@ export interface HelloMessage {
   baseIntervalMs: number;
   limits: AgentLimits;
   history: HistoryExtent;
+  /** The agent's store, as it was when the viewer connected; null when it keeps none (or is older than stored history). */
+  archive: ArchiveExtent | null;
 }
 
 export interface SampleMessage {
@@ -96,12 +120,39 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type AgentMessage = HelloMessage | SampleMessage | HistoryMessage | IntervalMessage | ErrorMessage;
+/** Answers a spikes-request from the store's spike index. */
+export interface SpikesMessage {
+  type: 'spikes';
+  id: number;
+  /** Stored spikes overlapping the requested range, in start order (at most ARCHIVE_MAX_SPIKES, the newest). */
+  spikes: Spike[];
+  /** The store now; null when the agent keeps none. */
+  archive: ArchiveExtent | null;
+  /** Why the store could not be read, when it could not (the link stays up). */
+  problem?: string;
+}
+
+export type AgentMessage = HelloMessage | SampleMessage | HistoryMessage | IntervalMessage | SpikesMessage | ErrorMessage;
 
 /** Samples with from ≤ time ≤ to, oldest first, in one or more `history` chunks. */
 export interface HistoryRequest {
   v: number;
   type: 'history-request';
+  id: number;
+  from: number;
+  to: number;
+  /**
+   * Also from the store: what is older than the history in memory comes from the
+   * agent's recording, the rest from memory; at most ARCHIVE_MAX_SAMPLES in all.
+   * Without it (or without a store) only memory answers.
+   */
+  archive?: boolean;
+}
+
+/** The stored spikes that overlap [from, to] (start ≤ to and end ≥ from, ongoing ones included). */
+export interface SpikesRequest {
+  v: number;
+  type: 'spikes-request';
   id: number;
   from: number;
   to: number;
@@ -114,7 +165,7 @@ export interface SetIntervalRequest {
   intervalMs: number | null;
 }
 
-export type ViewerMessage = HistoryRequest | SetIntervalRequest;
+export type ViewerMessage = HistoryRequest | SpikesRequest | SetIntervalRequest;
 
 export function encodeMessage(msg: AgentMessage | ViewerMessage): string {
   return JSON.stringify(msg);
@@ -133,8 +184,13 @@ export function historyMessageFromEncoded(id: number, encodedSamples: readonly s
   return `{"type":"history","id":${JSON.stringify(id)},"done":${done},"samples":[${encodedSamples.join(',')}]}`;
 }
 
-export function historyRequest(id: number, from: number, to: number): HistoryRequest {
-  return { v: PROTOCOL_VERSION, type: 'history-request', id, from, to };
+export function historyRequest(id: number, from: number, to: number, opts: { archive?: boolean } = {}): HistoryRequest {
+  // The field only when set: a plain request stays exactly what it always was.
+  return { v: PROTOCOL_VERSION, type: 'history-request', id, from, to, ...(opts.archive === true ? { archive: true } : {}) };
+}
+
+export function spikesRequest(id: number, from: number, to: number): SpikesRequest {
+  return { v: PROTOCOL_VERSION, type: 'spikes-request', id, from, to };
 }
 
 export function setIntervalRequest(intervalMs: number | null): SetIntervalRequest {

@@ -9,6 +9,7 @@ import type { SampleSource } from '../core/source.js';
 import { CloseCode, PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
 import { DEFAULT_WIRE_TOP, toWireSample } from '../protocol/wire-sample.js';
 import { tmonVersion } from '../version.js';
+import { AgentArchive, type ArchiveOptions } from './agent-archive.js';
 import { effectiveInterval } from './agent-policy.js';
 import {
   allowedHostNames,
@@ -38,6 +39,8 @@ export interface AgentOptions {
   historyCapacity?: number;
   /** A history to keep samples in, e.g. one that outlives this agent or was filled from a recording. */
   history?: WireHistory;
+  /** The agent's recording (--store): viewers may browse it with archive history requests and spikes requests. */
+  archive?: ArchiveOptions;
   /** Processes per sample on the wire: the top N by CPU and by RSS plus spike evidence (default 15). */
   top?: number;
   maxViewers?: number;
@@ -165,8 +168,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     perMessageDeflate: { threshold: 256 },
   });
 
+  const archive = opts.archive ? new AgentArchive(opts.archive, log) : undefined;
+  // Opened before listening, so the first hello already tells what is stored.
+  await archive?.snapshot();
+
   const context: LinkContext = {
     history,
+    archive,
+    wireTop: cfg.top,
     newestDroppedTime: () => newestDroppedTime,
     maxBufferedBytes: cfg.maxBufferedBytes,
     maxMessagesPerSec: cfg.maxMessagesPerSec,
@@ -199,6 +208,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         heartbeatMs: cfg.heartbeatMs,
       },
       history: { count: history.length, oldest: history.timeAt(0) ?? null, newest: history.timeAt(history.length - 1) ?? null },
+      archive: archive ? archive.extent() : null,
     };
   }
 
@@ -332,6 +342,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await archive?.close();
       log('tmon agent stopped');
     },
   };

@@ -2,6 +2,7 @@ import { WebSocket, type RawData } from 'ws';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
+import type { Spike } from '../core/spike.js';
 import { ProtocolMismatchError, WireError, decodeAgentMessage } from '../protocol/wire-decode.js';
 import {
   CloseCode,
@@ -9,9 +10,12 @@ import {
   encodeMessage,
   historyRequest,
   setIntervalRequest,
+  spikesRequest,
   type AgentMessage,
+  type ArchiveExtent,
   type HelloMessage,
   type HistoryMessage,
+  type SpikesMessage,
   type ViewerMessage,
 } from '../protocol/wire-messages.js';
 import { AsyncQueue } from './async-queue.js';
@@ -35,14 +39,28 @@ export interface RemoteSourceOptions {
 
 export type LinkStateListener = (state: LinkState, lastError: string | undefined) => void;
 
-interface PendingHistory {
-  id: number;
-  from: number;
-  to: number;
-  samples: Sample[];
-  resolve(samples: Sample[]): void;
-  reject(err: Error): void;
+/** The agent's answer to requestSpikes. */
+export interface StoredSpikes {
+  spikes: Spike[];
+  /** The agent's store now; null when it keeps none. */
+  archive: ArchiveExtent | null;
+  /** Why the store could not be read, when it could not. */
+  problem?: string;
 }
+
+/** A request waiting for its reply: samples in chunks, or the spikes in one message. */
+type Pending =
+  | {
+      kind: 'history';
+      id: number;
+      from: number;
+      to: number;
+      archive: boolean;
+      samples: Sample[];
+      resolve(samples: Sample[]): void;
+      reject(err: Error): void;
+    }
+  | { kind: 'spikes'; id: number; from: number; to: number; resolve(reply: StoredSpikes): void; reject(err: Error): void };
 
 /** One connection attempt and what it learned before it ended. */
 interface Attempt {
@@ -53,7 +71,7 @@ interface Attempt {
   watchdog: NodeJS.Timeout | undefined;
 }
 
-/** History requests this viewer keeps in flight; the agent refuses more than 4. */
+/** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 const MAX_HISTORY_IN_FLIGHT = 2;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
@@ -80,6 +98,7 @@ export class RemoteSource implements SampleSource {
   private linkState: LinkState = 'connecting';
   private error: string | undefined;
   private helloMessage: HelloMessage | undefined;
+  private archiveExtent: ArchiveExtent | null = null;
   private agentInterval: number | undefined;
   private attempt: Attempt | undefined;
   private failedAttempts = 0;
@@ -90,8 +109,8 @@ export class RemoteSource implements SampleSource {
   private lastTime = -Infinity;
   /** While the catch-up reply streams in, live samples wait here. */
   private backfill: { id: number; samples: Sample[]; heldLive: Sample[] } | undefined;
-  private readonly inFlight = new Map<number, PendingHistory>();
-  private readonly waiting: PendingHistory[] = [];
+  private readonly inFlight = new Map<number, Pending>();
+  private readonly waiting: Pending[] = [];
   private nextId = 1;
   private wantedInterval: number | null = null;
   private readonly queue = new AsyncQueue<Sample>();
@@ -127,6 +146,11 @@ export class RemoteSource implements SampleSource {
     return this.helloMessage;
   }
 
+  /** The agent's store (--store) as last announced (hello, or a spikes reply); null when it keeps none. */
+  get archive(): ArchiveExtent | null {
+    return this.archiveExtent;
+  }
+
   /** The agent's sampling interval as last announced. */
   get intervalMs(): number | undefined {
     return this.agentInterval;
@@ -151,13 +175,26 @@ export class RemoteSource implements SampleSource {
     return this.queue;
   }
 
-  /** Samples with from ≤ time ≤ to the agent holds, oldest first. Not yielded by samples(). */
-  requestHistory(from: number, to: number): Promise<Sample[]> {
+  /**
+   * Samples with from ≤ time ≤ to the agent holds, oldest first. Not yielded by
+   * samples(). With `archive`, what is older than the agent's memory comes from
+   * its store, at most `archive.maxSamples` in all (oldest first).
+   */
+  requestHistory(from: number, to: number, opts: { archive?: boolean } = {}): Promise<Sample[]> {
+    return this.request<Sample[]>((resolve, reject) => ({ kind: 'history', id: this.nextId++, from, to, archive: opts.archive === true, samples: [], resolve, reject }));
+  }
+
+  /** The spikes in the agent's store that overlap [from, to], in start order; none when it keeps no store. */
+  requestSpikes(from: number, to: number): Promise<StoredSpikes> {
+    return this.request<StoredSpikes>((resolve, reject) => ({ kind: 'spikes', id: this.nextId++, from, to, resolve, reject }));
+  }
+
+  private request<T>(make: (resolve: (value: T) => void, reject: (err: Error) => void) => Pending): Promise<T> {
     if (this.linkState !== 'live') {
       return Promise.reject(new UserError(`not connected to ${this.label}${this.error ? `: ${this.error}` : ''}`));
     }
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, from, to, samples: [], resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push(make(resolve, reject));
       this.sendWaitingRequests();
     });
   }
@@ -287,6 +324,9 @@ export class RemoteSource implements SampleSource {
       case 'interval':
         this.agentInterval = msg.intervalMs;
         break;
+      case 'spikes':
+        this.onSpikes(msg);
+        break;
       case 'error':
         attempt.failure ??= { kind: 'agent-error', code: msg.code, message: msg.message };
         break;
@@ -296,6 +336,7 @@ export class RemoteSource implements SampleSource {
   private onHello(attempt: Attempt, hello: HelloMessage): void {
     attempt.live = true;
     this.helloMessage = hello;
+    this.archiveExtent = hello.archive;
     this.agentInterval = hello.intervalMs;
     this.failedAttempts = 0;
     this.everLive = true;
@@ -323,11 +364,20 @@ export class RemoteSource implements SampleSource {
       return;
     }
     const pending = this.inFlight.get(msg.id);
-    if (!pending) return;
+    if (pending?.kind !== 'history') return;
     for (const s of msg.samples) pending.samples.push(s);
     if (!msg.done) return;
     this.inFlight.delete(msg.id);
     pending.resolve(pending.samples);
+    this.sendWaitingRequests();
+  }
+
+  private onSpikes(msg: SpikesMessage): void {
+    this.archiveExtent = msg.archive;
+    const pending = this.inFlight.get(msg.id);
+    if (pending?.kind !== 'spikes') return;
+    this.inFlight.delete(msg.id);
+    pending.resolve({ spikes: msg.spikes, archive: msg.archive, ...(msg.problem !== undefined ? { problem: msg.problem } : {}) });
     this.sendWaitingRequests();
   }
 
@@ -346,8 +396,9 @@ export class RemoteSource implements SampleSource {
 
   private sendWaitingRequests(): void {
     while (this.inFlight.size < MAX_HISTORY_IN_FLIGHT && this.waiting.length > 0) {
-      const req = this.waiting.shift() as PendingHistory;
-      if (!this.send(historyRequest(req.id, req.from, req.to))) {
+      const req = this.waiting.shift() as Pending;
+      const msg = req.kind === 'history' ? historyRequest(req.id, req.from, req.to, { archive: req.archive }) : spikesRequest(req.id, req.from, req.to);
+      if (!this.send(msg)) {
         this.waiting.unshift(req);
         return;
       }

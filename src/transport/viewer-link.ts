@@ -1,15 +1,22 @@
 import type { RawData, WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
-import { WireError, decodeViewerMessage } from '../protocol/wire-decode.js';
+import type { Spike } from '../core/spike.js';
+import { WireError, decodeViewerMessage, validateSpike } from '../protocol/wire-decode.js';
 import {
+  ARCHIVE_MAX_SAMPLES,
+  ARCHIVE_MAX_SPIKES,
   CloseCode,
   encodeMessage,
+  encodeSample,
   historyMessageFromEncoded,
   sampleMessageFromEncoded,
   type AgentMessage,
   type HistoryRequest,
+  type SpikesRequest,
 } from '../protocol/wire-messages.js';
-import { MessageRate, indexAfter, timeRange } from './agent-policy.js';
+import { toWireSample } from '../protocol/wire-sample.js';
+import type { AgentArchive } from './agent-archive.js';
+import { MessageRate, indexAfter, indexFrom, timeRange } from './agent-policy.js';
 import type { WireHistory } from './wire-history.js';
 
 /**
@@ -18,14 +25,20 @@ import type { WireHistory } from './wire-history.js';
  * raised the agent's peak RSS by ~30 MB more than 64 KB; 16–32 KB gained nothing.
  */
 const HISTORY_CHUNK_CHARS = 64 * 1024;
-/** History requests one viewer may have queued; more is a misbehaving client. */
+/** History and spikes requests one viewer may have queued; more is a misbehaving client. */
 const MAX_PENDING_HISTORY = 4;
+/** Stored samples decoded per step: about one keyframe group. */
+const ARCHIVE_BATCH = 60;
 /** After an error+close, how long the peer gets to answer the close before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
 /** What a link needs from its agent. */
 export interface LinkContext {
   readonly history: WireHistory;
+  /** The agent's store, when it keeps one (--store). */
+  readonly archive: AgentArchive | undefined;
+  /** Processes per sample on the wire, for samples read back from the store. */
+  readonly wireTop: number;
   /** Time of the newest sample pushed out of history: a viewer whose cursor is older has missed samples. */
   newestDroppedTime(): number;
   readonly maxBufferedBytes: number;
@@ -65,7 +78,7 @@ export class ViewerLink {
   private closing = false;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly rate: MessageRate;
-  private readonly historyQueue: HistoryRequest[] = [];
+  private readonly historyQueue: (HistoryRequest | SpikesRequest)[] = [];
   private historyRunning = false;
   private readonly closedWaiters = new Set<() => void>();
 
@@ -143,6 +156,7 @@ export class ViewerLink {
         this.intervalRequest = msg.intervalMs;
         this.ctx.onIntervalRequest();
       } else if (this.historyQueue.length >= MAX_PENDING_HISTORY) {
+        // Spikes requests count as history requests here.
         this.fail(CloseCode.policy, `more than ${MAX_PENDING_HISTORY} history requests at once: wait for done`);
       } else {
         this.historyQueue.push(msg);
@@ -156,17 +170,22 @@ export class ViewerLink {
   }
 
   /**
-   * Answers queued history requests one chunk at a time, each sent only after
-   * the previous one was handed to the kernel. The range is re-resolved by
-   * time before every chunk, because the ring moves while we send.
+   * Answers queued requests in order, a history one chunk at a time, each sent
+   * only after the previous one was handed to the kernel. The range is
+   * re-resolved by time before every chunk, because the ring moves while we send.
    */
   private async runHistory(): Promise<void> {
     if (this.historyRunning) return;
     this.historyRunning = true;
     try {
       for (let req = this.historyQueue.shift(); req && !this.closing; req = this.historyQueue.shift()) {
-        await this.sendHistory(req);
+        if (req.type === 'spikes-request') await this.sendSpikes(req);
+        else if (req.archive === true && this.ctx.archive) await this.sendArchiveHistory(req, this.ctx.archive);
+        else await this.sendHistory(req);
       }
+    } catch (err) {
+      // A bug answering one request costs this viewer its link, never the agent.
+      this.fail(CloseCode.internalError, `internal error: ${errorMessage(err)}`);
     } finally {
       this.historyRunning = false;
     }
@@ -193,6 +212,86 @@ export class ViewerLink {
       [i, end] = timeRange(history, req.from, req.to);
       i = Math.max(i, indexAfter(history, lastTime));
     }
+  }
+
+  /**
+   * An archive request: what is older than the oldest sample in memory comes
+   * from the store (converted for the wire as live samples are), then memory
+   * from there on, at most ARCHIVE_MAX_SAMPLES in all, in ~64 KB chunks. The
+   * switch to memory is decided against memory's oldest sample at that moment,
+   * so the ring moving on while stored groups are decoded leaves no gap.
+   */
+  private async sendArchiveHistory(req: HistoryRequest, archive: AgentArchive): Promise<void> {
+    const history = this.ctx.history;
+    let parts: string[] = [];
+    let chars = 0;
+    let count = 0;
+    let lastTime = -Infinity;
+    const flush = async (done: boolean): Promise<void> => {
+      const frame = historyMessageFromEncoded(req.id, parts, done);
+      parts = [];
+      chars = 0;
+      await this.write(frame);
+    };
+    const add = async (json: string, time: number): Promise<void> => {
+      parts.push(json);
+      chars += json.length;
+      count++;
+      lastTime = time;
+      if (chars >= HISTORY_CHUNK_CHARS) await flush(false);
+    };
+
+    const { recording } = await archive.snapshot();
+    try {
+      stored: for (let i = recording ? recording.indexAtTime(req.from) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
+        for (const sample of recording.slice(i, i + ARCHIVE_BATCH)) {
+          if (sample.time < req.from || sample.time <= lastTime) continue;
+          if (sample.time > req.to || sample.time >= (history.timeAt(0) ?? Infinity) || count >= ARCHIVE_MAX_SAMPLES || this.closing) break stored;
+          await add(encodeSample(toWireSample(sample, this.ctx.wireTop)), sample.time);
+        }
+      }
+    } catch (err) {
+      // A store that fails mid-read still leaves memory to answer with.
+      this.ctx.log(`viewer ${this.name}: reading the store failed: ${errorMessage(err)}`);
+    }
+    for (let i = indexFrom(history, Math.max(req.from, lastTime + 1)); count < ARCHIVE_MAX_SAMPLES && !this.closing; i++) {
+      const time = history.timeAt(i);
+      if (time === undefined || time > req.to) break;
+      const json = history.jsonAt(i);
+      if (json === undefined) break;
+      await add(json, time);
+      // The ring may have moved during the write: find the next sample by time again.
+      if (parts.length === 0) i = indexAfter(history, lastTime) - 1;
+    }
+    await flush(true);
+  }
+
+  /** The store's spikes that overlap the range, checked as a viewer will check them; empty when there is no store. */
+  private async sendSpikes(req: SpikesRequest): Promise<void> {
+    const archive = this.ctx.archive;
+    if (!archive) {
+      await this.write(encodeMessage({ type: 'spikes', id: req.id, spikes: [], archive: null }));
+      return;
+    }
+    const { recording, problem } = await archive.snapshot();
+    const spikes: Spike[] = [];
+    for (const s of recording?.spikes() ?? []) {
+      if (s.start > req.to || (s.end ?? Infinity) < req.from) continue;
+      try {
+        spikes.push(validateSpike(s, 'spike'));
+      } catch {
+        // A spike record this tmon cannot vouch for is left out rather than failing the viewer's link.
+      }
+    }
+    await this.write(
+      encodeMessage({
+        type: 'spikes',
+        id: req.id,
+        spikes: spikes.slice(-ARCHIVE_MAX_SPIKES),
+        archive: archive.extent(),
+        ...(problem !== undefined ? { problem } : {}),
+      }),
+    );
   }
 
   /** Resolves once the frame is written to the socket, or the link is gone. */
