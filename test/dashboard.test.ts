@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
-import { SampleHistory } from '../src/core/timeline.js';
+import { SampleHistory, type Timeline } from '../src/core/timeline.js';
 import { formatClock } from '../src/core/units.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../src/ui/dashboard.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
+import { STORED_CULPRITS, storedSamples, storedSpikeTime } from './fixtures/transport/stored-history.js';
 
 /**
  * The real dashboard on a real blessed screen, its bytes parsed by a terminal
@@ -261,6 +262,114 @@ describe('dashboard, replay cursor', () => {
     await t.keys('p', 'p');
     // At 60x the last samples go by in well under a second, and playing stops there.
     await t.waitFor((x) => x.includes(`REPLAY ${clock(99)}`) && !/▶\d+x/.test(x));
+  });
+});
+
+describe('dashboard, replay of a window onto a longer history', () => {
+  /**
+   * Three stored days, of which the dashboard holds one window at a time: the
+   * input a remote agent's store gives it. `gate`, while set, holds each load
+   * until the test opens it.
+   */
+  function openWindowed(cols = 80, rows = 24) {
+    const all = storedSamples();
+    const spikes = detectSpikes(all);
+    const seeks: number[] = [];
+    let gate: Promise<void> | null = null;
+    let fail: string | null = null;
+    const windowAround = (time: number): Timeline => {
+      const tl = new SampleHistory(all.length);
+      for (const x of all) if (Math.abs(x.time - time) <= 120_000) tl.push(x);
+      return tl;
+    };
+    const window = {
+      first: all[0]?.time ?? 0,
+      last: all.at(-1)?.time ?? 0,
+      seek: async (time: number): Promise<Timeline | null> => {
+        seeks.push(time);
+        if (gate) await gate;
+        if (fail) throw new Error(fail);
+        const tl = windowAround(time);
+        return tl.length > 0 ? tl : null;
+      },
+    };
+    const newest = storedSpikeTime(2);
+    const t = open(cols, rows, { replay: { timeline: windowAround(newest), spikes, cursor: newest, window } });
+    return {
+      t,
+      seeks,
+      hold(): () => void {
+        let open = (): void => undefined;
+        gate = new Promise<void>((resolve) => (open = resolve));
+        return () => {
+          gate = null;
+          open();
+        };
+      },
+      failWith(message: string | null): void {
+        fail = message;
+      },
+    };
+  }
+
+  const culpritRow = (name: string): RegExp => new RegExp(`^│\\s+\\d+ alice\\s+90\\.0.*${name}`, 'm');
+
+  it('opens at the given moment; n/N to a spike outside the window load the window there, keys answering meanwhile', async () => {
+    const w = openWindowed();
+    let s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[2]));
+    const release = w.hold();
+    await w.t.keys('N');
+    await w.t.waitFor((x) => x.includes(`loading ${formatClock(storedSpikeTime(1))}…`));
+    // Still taking keys while the window loads.
+    await w.t.keys('?');
+    await w.t.waitFor((x) => /Help/.test(x));
+    await w.t.keys(KEY.escape);
+    release();
+    s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
+    expect(w.seeks).toEqual([storedSpikeTime(1)]);
+    await w.t.keys('N');
+    s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[0]));
+    // Inside the loaded window nothing is fetched.
+    await w.t.keys(KEY.left, KEY.right);
+    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`));
+    expect(w.seeks).toHaveLength(2);
+  });
+
+  it('g to a time in another window loads it; a load that fails puts the cursor back and says why', async () => {
+    const w = openWindowed(120, 30);
+    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    // A bare 04:04:57 would be that time on the cursor's day, where nothing is stored: the full date.
+    const target = new Date(storedSpikeTime(1) - 3000);
+    const day = `${target.getFullYear()}-${String(target.getMonth() + 1).padStart(2, '0')}-${String(target.getDate()).padStart(2, '0')}`;
+    await w.t.keys('g');
+    await w.t.type(`${day} ${formatClock(target.getTime())}`);
+    await w.t.keys(KEY.enter);
+    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1) - 3000)}`));
+    expect(w.seeks).toHaveLength(1);
+    // The next spike is in this window: no load.
+    await w.t.keys('n');
+    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`));
+    expect(w.seeks).toHaveLength(1);
+    w.failWith('connection lost');
+    await w.t.keys('n');
+    const s = await w.t.waitFor((x) => x.includes(`loading ${formatClock(storedSpikeTime(2))} failed: connection lost`));
+    expect(s).toContain(`REPLAY ${formatClock(storedSpikeTime(1))}`);
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
+  });
+
+  it('H says where stored history is to be had when nobody offers it', async () => {
+    const w = openWindowed();
+    await w.t.waitFor((x) => /REPLAY/.test(x));
+    await w.t.keys('H');
+    await w.t.waitFor((x) => /this is stored history/.test(x));
+    dash?.destroy();
+    w.t.dispose();
+    const live = await openLive(120, 30);
+    await live.keys('H');
+    await live.waitFor((x) => /no stored history here/.test(x));
   });
 });
 

@@ -18,6 +18,7 @@ describe('keyAction', () => {
     expect(keyAction(key('tab'), live)).toEqual({ type: 'focus' });
     expect(keyAction(key('home'), live)).toEqual({ type: 'scroll', by: 'home' });
     expect(keyAction(key('S-n'), replay)).toEqual({ type: 'spike', dir: -1 });
+    expect(keyAction(key('S-h', 'H'), live)).toEqual({ type: 'storedHistory' });
     expect(keyAction(key('x'), live)).toBeNull();
   });
 
@@ -50,6 +51,7 @@ describe('keyAction', () => {
   });
 
   it('documents every key it binds', () => {
+    expect(KEY_HELP.find(([k]) => k === 'H')?.[1]).toMatch(/stored history/);
     const documented = KEY_HELP.map(([k]) => k).join(' ');
     for (const k of ['q', 'space', 'Tab', 'PgUp', 'Home', 'Enter', 'n  N', 'g', 'p', '1', 'u  t', '?', 'c  m', 'i']) expect(documented).toContain(k);
   });

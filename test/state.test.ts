@@ -118,4 +118,32 @@ describe('view state', () => {
     expect(run(live, { type: 'help' }).overlay).toEqual({ kind: 'help' });
     expect(run(live, { type: 'help' }, { type: 'help' }).overlay).toBeNull();
   });
+
+  it('a window onto a longer history: moves past its ends land outside it, within the whole history, for the dashboard to load', () => {
+    // The timeline holds T … T+599 s of a history running from T-1 day to T+1 day.
+    const DAY = 86_400_000;
+    const wide: ViewContext = { ...ctx, extent: { first: T - DAY, last: T + DAY } };
+    const at = (cursor: number, ...actions: Action[]): UiState => actions.reduce((st, a) => reduce(st, a, wide), initialState({ cursor }));
+    expect(at(T, { type: 'step', samples: -1 }).cursor).toBe(T - 1);
+    expect(at(last, { type: 'step', samples: 1 }).cursor).toBe(last + 1);
+    expect(at(T + 1000, { type: 'step', samples: -1 }).cursor).toBe(T);
+    expect(at(T + 30_000, { type: 'stepTime', ms: -3_600_000 }).cursor).toBe(T + 30_000 - 3_600_000);
+    expect(at(last, { type: 'stepTime', ms: 60_000 }).cursor).toBe(last + 60_000);
+    expect(at(T + 30_000, { type: 'stepTime', ms: 60_000 }).cursor).toBe(T + 90_000);
+    // Not past the whole history's ends.
+    expect(at(last, { type: 'stepTime', ms: 2 * DAY }).cursor).toBe(T + DAY);
+    // g: a time outside the window is kept as typed; start and end are the whole history's.
+    const goto = (text: string): UiState => at(T, { type: 'gotoOpen' }, { type: 'gotoInput', text }, { type: 'gotoSubmit' });
+    expect(goto('start').cursor).toBe(T - DAY);
+    expect(goto('end').cursor).toBe(T + DAY);
+    expect(goto('-2h').cursor).toBe(T + DAY - 7_200_000);
+    expect(goto('03:05').cursor).toBe(T + 300_000);
+    // Without an extent nothing leaves the timeline.
+    expect(run(initialState({ cursor: T }), { type: 'step', samples: -1 }).cursor).toBe(T);
+    expect(run(initialState({ cursor: T }), { type: 'gotoOpen' }, { type: 'gotoInput', text: 'end' }, { type: 'gotoSubmit' }).cursor).toBe(last);
+  });
+
+  it('says what it is told to', () => {
+    expect(run(live, { type: 'say', text: 'no stored history here' }).message).toBe('no stored history here');
+  });
 });

@@ -14,6 +14,7 @@ import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
+import { formatClock } from '../core/units.js';
 import { initialCursor } from './cursor.js';
 import { keyAction, type KeyPress } from './keys.js';
 import { computeLayout, type Layout } from './layout.js';
@@ -27,13 +28,31 @@ import { terminalProfile } from './terminal-profile.js';
 
 export type { TerminalIO } from './screen.js';
 
+/**
+ * A replay whose timeline is a window onto a longer history that is fetched on
+ * demand (a remote agent's store). When a move targets a time outside the
+ * window (n/N to a spike, Enter on one in the log, g, PgUp/PgDn, Shift-arrows,
+ * ←/→ off an end), the dashboard asks for the window there, keeps taking keys
+ * meanwhile ("loading…" in the status bar), then swaps the timeline in.
+ */
+export interface HistoryWindow {
+  /** The whole history's first and last sample times. */
+  readonly first: number;
+  readonly last: number;
+  /** The samples around `time`; null or empty when nothing is stored there. A rejection is shown in the status bar. */
+  seek(time: number): Promise<Timeline | null>;
+}
+
 export interface DashboardOptions {
   /** Default: process.stdin / process.stdout. */
   io?: TerminalIO;
   /** Live or remote: samples are pushed into an in-memory history and spike detector. */
   source?: SampleSource;
-  /** Replay: random access; the cursor starts at the first spike (or the start). Takes precedence over `source`. */
-  replay?: { timeline: Timeline; spikes: readonly Spike[] };
+  /**
+   * Replay: random access; the cursor starts at `cursor`, else the first spike (or the start).
+   * With `window`, `timeline` is the loaded part of a longer history. Takes precedence over `source`.
+   */
+  replay?: { timeline: Timeline; spikes: readonly Spike[]; cursor?: number; window?: HistoryWindow };
   /** Rows in the process table (default 15). */
   top: number;
   /** Spike thresholds; any field, even half of a metric's (a Partial<SpikeThresholds> is one). */
@@ -51,14 +70,21 @@ export interface DashboardOptions {
    * opened from the multi-host overview returns to it); q and Ctrl-C still quit.
    */
   backOnEscape?: boolean;
+  /** `H`: the caller shows stored history (tmon connect: the agent's store). Without it, H only says there is none here. */
+  onStoredHistory?: () => void;
 }
 
-/** How the dashboard ended: the person quit (or it was destroyed), or went back (backOnEscape). */
-export type DashboardExit = 'quit' | 'back';
+/**
+ * How the dashboard ended: the person quit (or it was destroyed), went back
+ * (backOnEscape), or the caller replaced it with another screen (replace()).
+ */
+export type DashboardExit = 'quit' | 'back' | 'replaced';
 
 export interface Dashboard {
-  /** Resolves when the person quits or goes back (or the dashboard is destroyed). */
+  /** Resolves when the person quits or goes back, or the dashboard is replaced or destroyed. */
   readonly done: Promise<DashboardExit>;
+  /** Gives the terminal back for another screen to take; `done` resolves with 'replaced'. Idempotent. */
+  replace(): void;
   /** Restores the terminal; idempotent; safe from signal handlers. */
   destroy(): void;
 }
@@ -74,11 +100,12 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const replay = opts.replay;
   // Past samples keep the table's worth of processes for both sort orders (at least 15).
   const history = replay ? null : new LiveTimeline(opts.historyCapacity ?? 3600, Math.max(15, opts.top));
-  const timeline: Timeline = replay ? replay.timeline : (history as LiveTimeline);
+  // A windowed replay swaps in the window around where the cursor goes.
+  let timeline: Timeline = replay ? replay.timeline : (history as LiveTimeline);
   const detector = replay ? null : new SpikeDetector(opts.thresholds);
   const spikes = (): readonly Spike[] => (replay ? replay.spikes : (detector as SpikeDetector).spikes());
 
-  let state: UiState = initialState(replay ? { cursor: initialCursor(replay.timeline, replay.spikes) } : null);
+  let state: UiState = initialState(replay ? { cursor: replay.cursor ?? initialCursor(replay.timeline, replay.spikes) } : null);
   let note = replay && replay.timeline.length === 0 ? 'no samples' : '';
   let destroyed = false;
   let resolveDone: (exit: DashboardExit) => void = () => undefined;
@@ -163,7 +190,59 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     spikeIds: view.drawn.spikeIds,
     pageSize: view.pageSize,
     showing: { users: view.layout.users !== null, events: view.layout.events !== null },
+    ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
   });
+
+  /** The window being fetched: `seq` tells a stale answer from the current one. */
+  let loading: { seq: number; target: number } | null = null;
+  let seekSeq = 0;
+  /** Where the cursor was inside the window, to return to when loading fails. */
+  let lastInside = state.cursor;
+  const windowed = replay?.window;
+  const loadingNote = (target: number): string => `loading ${formatClock(target)}…`;
+
+  /** After each move: a cursor outside the loaded window fetches the window there. */
+  const followCursor = (): void => {
+    const cursor = state.cursor;
+    if (!windowed || cursor === null) return;
+    const first = timeline.at(0)?.time;
+    const last = timeline.at(timeline.length - 1)?.time;
+    if (first !== undefined && last !== undefined && cursor >= first && cursor <= last) {
+      lastInside = cursor;
+      if (loading) {
+        // Moved back inside before the window came: that answer is no longer wanted.
+        if (note === loadingNote(loading.target)) note = '';
+        loading = null;
+        seekSeq++;
+      }
+      return;
+    }
+    if (loading?.target === cursor) return;
+    const seq = ++seekSeq;
+    const forward = last !== undefined && cursor > last;
+    if (loading && note === loadingNote(loading.target)) note = '';
+    loading = { seq, target: cursor };
+    note = loadingNote(cursor);
+    const settle = (message: string, tl: Timeline | null): void => {
+      if (destroyed || seq !== seekSeq) return;
+      if (note === loadingNote(cursor)) note = '';
+      loading = null;
+      if (tl && tl.length > 0) {
+        timeline = tl;
+        inspected = null;
+        state = { ...state, cursor: landOn(tl, cursor, forward) };
+        lastInside = state.cursor;
+      } else {
+        state = { ...state, cursor: lastInside, play: 0, message };
+      }
+      syncPlayTimer();
+      scheduler.request();
+    };
+    windowed.seek(cursor).then(
+      (tl) => settle(`nothing stored around ${formatClock(cursor)}`, tl),
+      (err: unknown) => settle(`loading ${formatClock(cursor)} failed: ${errorMessage(err)}`, null),
+    );
+  };
 
   let playTimer: ReturnType<typeof setInterval> | undefined;
   let playClock = 0;
@@ -186,6 +265,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     if (destroyed) return;
     try {
       state = reduce(state, action, context());
+      followCursor();
     } catch (err) {
       state = { ...state, play: 0, message: `that key failed: ${errorMessage(err)}` };
     }
@@ -207,7 +287,22 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       destroy();
       return;
     }
+    if (result.type === 'storedHistory') {
+      storedHistory();
+      return;
+    }
     dispatch(result);
+  };
+  const storedHistory = (): void => {
+    if (!opts.onStoredHistory) {
+      dispatch({ type: 'say', text: replay ? 'this is stored history: Esc or q leaves it' : 'no stored history here (H is for tmon connect to an agent with --store)' });
+      return;
+    }
+    try {
+      opts.onStoredHistory();
+    } catch (err) {
+      dispatch({ type: 'say', text: `stored history failed: ${errorMessage(err)}` });
+    }
   };
   screen.on('keypress', onKey);
   // Relayout before blessed redraws at the new size (its own 'resize' handler
@@ -273,7 +368,15 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   scheduler.request();
   if (!replay && opts.source) void consume(opts.source);
-  return { done, destroy };
+  return { done, destroy, replace: () => end('replaced') };
+}
+
+/** The sample to land on after a window loaded around `time`: the next one at or after it going forward, else the one at or before. */
+function landOn(tl: Timeline, time: number, forward: boolean): number {
+  const i = tl.indexAtTime(time);
+  const at = tl.at(i)?.time;
+  if (forward && at !== undefined && at < time) return tl.at(i + 1)?.time ?? at;
+  return at ?? time;
 }
 
 function* allSamples(tl: Timeline): Iterable<Sample> {

@@ -6,7 +6,8 @@ export interface KeyPress {
   ch?: string | undefined;
 }
 
-export type KeyResult = Action | { type: 'quit' } | null;
+/** `storedHistory` is for the dashboard's caller (tmon connect opens the agent's store). */
+export type KeyResult = Action | { type: 'quit' } | { type: 'storedHistory' } | null;
 
 /**
  * Which action a key means, given what is on screen: the go-to prompt takes typing,
@@ -80,6 +81,8 @@ export function keyAction(key: KeyPress, state: UiState): KeyResult {
       return { type: 'spike', dir: -1 };
     case 'p':
       return { type: 'play' };
+    case 'S-h':
+      return { type: 'storedHistory' };
     default:
       return null;
   }
@@ -103,6 +106,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['n  N', 'next / previous spike'],
   ['g', 'go to a time: 03:12, 2026-11-22 03:12:05, -2h, start, end'],
   ['p', 'play the history: 1x → 10x → 60x → stop'],
+  ['H', 'connect: the agent\'s stored history (its --store), Esc back to live'],
   ['1', 'CPU graph: total / per core'],
   ['u  t', 'show / hide the per-user and process start/exit panels'],
   ['?  Esc', 'this help / close an overlay'],

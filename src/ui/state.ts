@@ -72,7 +72,9 @@ export type Action =
   | { type: 'gotoOpen' }
   | { type: 'gotoInput'; text: string }
   | { type: 'gotoBackspace' }
-  | { type: 'gotoSubmit' };
+  | { type: 'gotoSubmit' }
+  /** A note for the status bar, e.g. why a key did nothing. */
+  | { type: 'say'; text: string };
 
 /** What the reducer needs to know about the data being shown. */
 export interface ViewContext {
@@ -85,6 +87,12 @@ export interface ViewContext {
   pageSize: { table: number; spikes: number };
   /** Whether the optional panels are showing now (a toggle flips what is seen). */
   showing: { users: boolean; events: boolean };
+  /**
+   * The whole history's first and last sample times when `timeline` is only a
+   * window onto it (a remote agent's store). Moves may then go past the
+   * window's ends, within these; the dashboard loads the window there.
+   */
+  extent?: { first: number; last: number };
 }
 
 export function reduce(state: UiState, action: Action, ctx: ViewContext): UiState {
@@ -95,11 +103,15 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return s.mode === 'live' ? { ...s, ...paused(s, ctx), play: 0 } : { ...s, mode: 'live', cursor: null, play: 0 };
     case 'step': {
       const p = paused(s, ctx);
-      return p.cursor === null ? s : { ...s, ...p, play: 0, cursor: stepSamples(ctx.timeline, p.cursor, action.samples) };
+      if (p.cursor === null) return s;
+      const cursor = pastWindow(ctx, p.cursor, action.samples) ?? stepSamples(ctx.timeline, p.cursor, action.samples);
+      return { ...s, ...p, play: 0, cursor };
     }
     case 'stepTime': {
       const p = paused(s, ctx);
-      return p.cursor === null ? s : { ...s, ...p, play: 0, cursor: stepTime(ctx.timeline, p.cursor, action.ms) };
+      if (p.cursor === null) return s;
+      const cursor = outsideWindow(ctx, p.cursor + action.ms) ?? stepTime(ctx.timeline, p.cursor, action.ms);
+      return { ...s, ...p, play: 0, cursor };
     }
     case 'spike': {
       const p = paused(s, ctx);
@@ -146,7 +158,31 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return s.overlay?.kind === 'goto' ? { ...s, overlay: { kind: 'goto', text: s.overlay.text.slice(0, -1) } } : s;
     case 'gotoSubmit':
       return s.overlay?.kind === 'goto' ? goTo({ ...s, overlay: null }, s.overlay.text, ctx) : s;
+    case 'say':
+      return { ...s, message: action.text };
   }
+}
+
+/** `time` when it lies beyond the loaded window but inside the whole history (ctx.extent), clamped to it; else null. */
+function outsideWindow(ctx: ViewContext, time: number): number | null {
+  const ext = ctx.extent;
+  const first = ctx.timeline.at(0)?.time;
+  const last = ctx.timeline.at(ctx.timeline.length - 1)?.time;
+  if (!ext || first === undefined || last === undefined || (time >= first && time <= last)) return null;
+  const t = Math.min(ext.last, Math.max(ext.first, time));
+  return t < first || t > last ? t : null;
+}
+
+/**
+ * A sample step off either end of the window: just past that end (the
+ * dashboard then loads the window there and lands on the neighbouring sample).
+ */
+function pastWindow(ctx: ViewContext, cursor: number, samples: number): number | null {
+  const tl = ctx.timeline;
+  const i = tl.indexAtTime(cursor);
+  if (samples < 0 && i + samples < 0) return outsideWindow(ctx, (tl.at(0)?.time ?? cursor) - 1);
+  if (samples > 0 && i + samples > tl.length - 1) return outsideWindow(ctx, (tl.at(tl.length - 1)?.time ?? cursor) + 1);
+  return null;
 }
 
 /** Live → paused at the newest sample; paused and replay stay as they are. */
@@ -216,7 +252,9 @@ function goTo(s: UiState, text: string, ctx: ViewContext): UiState {
   const first = tl.at(0)?.time;
   const last = tl.at(tl.length - 1)?.time;
   if (first === undefined || last === undefined) return { ...s, message: 'no samples yet' };
-  const time = parseTimeInput(text, { cursor: s.cursor ?? last, first, last });
+  // start, end and -2h mean the whole history's, not the loaded window's.
+  const bounds = ctx.extent ?? { first, last };
+  const time = parseTimeInput(text, { cursor: s.cursor ?? last, ...bounds });
   if (time === null) return { ...s, message: `cannot read "${text}": try 03:12, 2026-11-22 03:12:05 or -2h` };
-  return { ...s, mode: s.mode === 'live' ? 'paused' : s.mode, play: 0, cursor: snapToSample(tl, time) };
+  return { ...s, mode: s.mode === 'live' ? 'paused' : s.mode, play: 0, cursor: outsideWindow(ctx, time) ?? snapToSample(tl, time) };
 }
