@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createCollector } from '../src/collect/platform.js';
+import { LiveSource } from '../src/collect/live-source.js';
+import { SpikeDetector } from '../src/analysis/spike-detector.js';
+import type { ThresholdOverrides } from '../src/analysis/thresholds.js';
+import type { Sample } from '../src/core/sample.js';
+import type { Spike } from '../src/core/spike.js';
+
+const MiB = 1024 * 1024;
+
+function memInfoKb(key: string): number {
+  const m = new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'));
+  return Number(m?.[1] ?? NaN);
+}
+
+/** Samples a real LiveSource at 1 s into a detector until `until` resolves, then a few seconds more so spikes close. */
+async function watch(thresholds: ThresholdOverrides, until: Promise<unknown>, source: LiveSource): Promise<{ spikes: readonly Spike[]; samples: Sample[] }> {
+  const detector = new SpikeDetector(thresholds);
+  const samples: Sample[] = [];
+  let finished = false;
+  void until.then(() => (finished = true));
+  let after = 0;
+  for await (const s of source.samples()) {
+    samples.push(s);
+    detector.push(s);
+    if (finished && ++after >= 4) break;
+  }
+  return { spikes: detector.spikes(), samples };
+}
+
+/**
+ * Issue 5's acceptance: brief spikes between 1-second samples, and the
+ * short-lived processes behind them, named in the spike log. Real processes,
+ * real /proc, the real collector with its fast watch, the real detector.
+ */
+describe('brief spikes and short-lived processes, end to end', () => {
+  let child: ChildProcess | undefined;
+  let source: LiveSource | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await source?.close();
+  });
+
+  it('a 500 MB spike held 200 ms every 5 s: true height within 10 % and the generator named in ≥ 9 of 10', async () => {
+    // One long-lived generator. Python frees a large object at once (munmap), so its RSS falls straight
+    // back. In the middle of each hold it reads the system's memory used itself: the spike's true top,
+    // measured at that moment. (The kernel hands freed pages back lazily, so the level between spikes
+    // creeps up a little; comparing with the true top keeps that, and other processes, out.)
+    const generator = [
+      'import json, time',
+      'def used():',
+      '    d = dict((l.split(":")[0], int(l.split()[1])) for l in open("/proc/meminfo"))',
+      '    return (d["MemTotal"] - d["MemAvailable"]) * 1024',
+      'time.sleep(3)',
+      'for i in range(10):',
+      '    b = b"\\x01" * (500 * 1024 * 1024)',
+      '    time.sleep(0.1)',
+      '    top = used()',
+      '    time.sleep(0.1)',
+      '    del b',
+      '    print(json.dumps({"at": time.time() * 1000, "used": top}), flush=True)',
+      '    time.sleep(4.8)',
+    ].join('\n');
+    const totalKb = memInfoKb('MemTotal');
+    const levelPct = ((totalKb - memInfoKb('MemAvailable')) / totalKb) * 100;
+    const risePct = ((500 * 1024) / totalKb) * 100;
+    source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
+    child = spawn('python3', ['-c', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const done = new Promise((resolve) => child?.on('exit', resolve));
+    const { spikes } = await watch(
+      { memory: { absolute: levelPct + risePct * 0.5, margin: risePct * 0.4 }, cpu: { absolute: 100, margin: 100 } },
+      done,
+      source,
+    );
+
+    const tops = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: number; used: number });
+    expect(tops).toHaveLength(10);
+    const memory = spikes.filter((s) => s.metric === 'memory');
+    const report = tops.map((top) => {
+      const s = memory.find((m) => m.start - 1000 <= top.at && top.at <= (m.end ?? Infinity) + 1000);
+      return {
+        found: s !== undefined,
+        offMb: s ? Math.round((s.peak - top.used) / MiB) : null,
+        culprit: s?.culprits[0] ? `${s.culprits[0].name}[${s.culprits[0].pid}]` : null,
+      };
+    });
+    const summary = JSON.stringify(report);
+    expect(report.filter((r) => r.found).length, summary).toBeGreaterThanOrEqual(9);
+    // The recorded peak within 10 % of the 500 MB spike from its true top.
+    expect(report.filter((r) => r.offMb !== null && Math.abs(r.offMb) <= 50).length, summary).toBeGreaterThanOrEqual(9);
+    expect(report.filter((r) => r.culprit === `python3[${child?.pid}]`).length, summary).toBeGreaterThanOrEqual(9);
+  }, 90_000);
+
+  it('a child living 300 ms at full CPU is charged to its parent, by name', async () => {
+    // The parent is a shell; each child is a 300 ms busy loop that the shell waits for (reaps).
+    const script = 'sleep 3; for i in 1 2 3; do timeout 0.3 sh -c "while :; do :; done"; sleep 3.5; done';
+    source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
+    const cores = (await createCollector({ intervalMs: 1000, fastWatch: false }).then(async (c) => {
+      const s = await c.sample();
+      c.close();
+      return s.cpu.cores.length;
+    })) || 1;
+    child = spawn('bash', ['-c', script], { stdio: 'ignore' });
+    const done = new Promise((resolve) => child?.on('exit', resolve));
+    // One busy core is 100/cores % of the machine: put the bar at 60 % of that.
+    const oneCore = 100 / cores;
+    const { spikes } = await watch({ cpu: { absolute: oneCore * 0.6, margin: oneCore * 0.5 }, memory: { absolute: 100, margin: 100 } }, done, source);
+
+    const cpu = spikes.filter((s) => s.metric === 'cpu');
+    const summary = JSON.stringify(cpu.map((s) => s.culprits.map((c) => `${c.name}[${c.pid}]${c.viaChildren ? ' via children' : ''}`)));
+    expect(cpu.length, summary).toBeGreaterThanOrEqual(2);
+    const charged = cpu.filter((s) => s.culprits.some((c) => c.pid === child?.pid && c.name === 'bash' && c.viaChildren === true));
+    expect(charged.length, summary).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
