@@ -60,3 +60,14 @@ export function bytesOption(name: string, raw: unknown, fallback: number): numbe
   if (b === null || b <= 0) throw new UsageError(`--${name} must be a size such as 500MB or 1GB, got '${String(raw)}'`);
   return b;
 }
+
+/**
+ * The one positional argument a verb takes (a file, a target); a missing or
+ * an extra one is a usage error, e.g. "name the recording: tmon replay FILE|DIR".
+ */
+export function onlyPositional(verb: string, positionals: string[], what: string, synopsis: string): string {
+  const [first, ...extra] = positionals;
+  if (first === undefined) throw new UsageError(`name ${what}: tmon ${verb} ${synopsis} (see tmon ${verb} --help)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon ${verb} --help)`);
+  return first;
+}

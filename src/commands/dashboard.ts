@@ -5,7 +5,7 @@ import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { SAMPLING_OPTIONS, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
-import { guardTerminal } from './terminal-guard.js';
+import { untilClosed } from './terminal-guard.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { peekFirst } from './peek-source.js';
 import { mainUsage } from './usage.js';
@@ -51,12 +51,9 @@ export async function watch(
     ...(recorder ? { onSample: (s) => recorder.push(s) } : {}),
     status: () => [status?.(), recorder?.status()].filter((t) => t).join('  '),
   });
-  const unguard = guardTerminal(() => dashboard.destroy());
   try {
-    await dashboard.done;
+    await untilClosed(dashboard);
   } finally {
-    dashboard.destroy();
-    unguard();
     await source.close();
     await recorder?.close();
   }

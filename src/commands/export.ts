@@ -1,4 +1,4 @@
-import { parseCommandArgs } from '../cli-args.js';
+import { parseCommandArgs, onlyPositional } from '../cli-args.js';
 import { UsageError } from '../core/errors.js';
 import { samplesToCsv } from '../store/export-format.js';
 import { parseTimeInput } from '../ui/time-input.js';
@@ -28,9 +28,7 @@ export async function runExport(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const [path, ...extra] = positionals;
-  if (path === undefined) throw new UsageError('name the recording: tmon export FILE --csv (see tmon export --help)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon export --help)`);
+  const path = onlyPositional('export', positionals, 'the recording', 'FILE --csv');
   if (values['csv'] !== true) throw new UsageError('choose a format: --csv (see tmon export --help)');
   const recording = await openForCommand(path);
   try {

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
-import { parseCommandArgs, durationOption } from '../cli-args.js';
-import { UsageError } from '../core/errors.js';
+import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
 import type { SampleSource } from '../core/source.js';
 import { formatBytes } from '../core/units.js';
 import { createCollector } from '../collect/platform.js';
@@ -34,9 +33,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('name the file to record to: tmon record FILE (see tmon record --help)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon record --help)`);
+  const file = onlyPositional('record', positionals, 'the file to record to', 'FILE');
   const settings = samplingSettings(values);
   const durationMs =
     values['duration'] === undefined ? Infinity : durationOption('duration', values['duration'], 1000, 365 * 86_400_000, 0);

@@ -1,8 +1,7 @@
-import { parseCommandArgs, numberOption } from '../cli-args.js';
-import { UsageError } from '../core/errors.js';
+import { parseCommandArgs, numberOption, onlyPositional } from '../cli-args.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { colorEnabled } from './shared-options.js';
-import { guardTerminal } from './terminal-guard.js';
+import { untilClosed } from './terminal-guard.js';
 import { requireTerminal } from './dashboard.js';
 import { openForCommand } from './open-recording.js';
 
@@ -27,9 +26,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const [path, ...extra] = positionals;
-  if (path === undefined) throw new UsageError('name the recording: tmon replay FILE|DIR (see tmon replay --help)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon replay --help)`);
+  const path = onlyPositional('replay', positionals, 'the recording', 'FILE|DIR');
   const top = numberOption('top', values['top'], 1, 500, 15);
   const recording = await openForCommand(path);
   requireTerminal();
@@ -39,12 +36,9 @@ export async function runReplay(argv: string[]): Promise<number> {
     color: colorEnabled(process.env),
     status: () => (recording.length === 0 ? 'no samples' : ''),
   });
-  const unguard = guardTerminal(() => dashboard.destroy());
   try {
-    await dashboard.done;
+    await untilClosed(dashboard);
   } finally {
-    dashboard.destroy();
-    unguard();
     await recording.close();
   }
   return 0;

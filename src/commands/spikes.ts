@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseCommandArgs, durationOption } from '../cli-args.js';
-import { UsageError } from '../core/errors.js';
+import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
 import type { Spike } from '../core/spike.js';
 import { detectSpikes } from '../analysis/spike-detector.js';
 import { spikesToJson, spikesToText } from '../store/export-format.js';
@@ -31,9 +30,7 @@ export async function runSpikes(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const [where, ...extra] = positionals;
-  if (where === undefined) throw new UsageError('name a recording or an agent: tmon spikes FILE|DIR|HOST:PORT (see tmon spikes --help)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see tmon spikes --help)`);
+  const where = onlyPositional('spikes', positionals, 'a recording or an agent', 'FILE|DIR|HOST:PORT');
   const sinceMs = values['since'] === undefined ? Infinity : durationOption('since', values['since'], 1000, 3650 * 86_400_000, 0);
   const from = Number.isFinite(sinceMs) ? Date.now() - sinceMs : -Infinity;
 

@@ -28,3 +28,17 @@ export function guardTerminal(restore: () => void): () => void {
     process.off('unhandledRejection', onCrash);
   };
 }
+
+/**
+ * Waits for a screen (dashboard, overview) to end, with the terminal guarded
+ * meanwhile; the screen is destroyed however it ends.
+ */
+export async function untilClosed<T>(screen: { readonly done: Promise<T>; destroy(): void }): Promise<T> {
+  const unguard = guardTerminal(() => screen.destroy());
+  try {
+    return await screen.done;
+  } finally {
+    screen.destroy();
+    unguard();
+  }
+}
