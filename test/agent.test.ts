@@ -54,11 +54,17 @@ describe('tmon agent and the verbs that reach it', () => {
     expect(readdirSync(join(dir, 'store')).filter((f) => f.endsWith('.tmon')).length).toBe(1);
   });
 
-  it('shows the remote dashboard through `tmon connect` in a real terminal', async () => {
+  it('shows the remote dashboard through `tmon connect` in a real terminal; H browses what --store recorded, Esc is live again', async () => {
     const tmux = new TmuxSession(120, 40);
     try {
       tmux.start(`${process.execPath} ${TMON_BIN} connect 127.0.0.1:${agent.port}`, { TMON_TOKEN: TOKEN });
       await tmux.waitFor((s) => /PID/.test(s) && /CPU/.test(s) && new RegExp(`127\\.0\\.0\\.1:${agent.port}|LIVE`).test(s));
+      await tmux.waitFor((s) => /H stored history/.test(s));
+      tmux.keys('H');
+      await tmux.waitFor((s) => /REPLAY \d\d:\d\d:\d\d/.test(s) && /Esc live/.test(s));
+      tmux.keys('Escape');
+      // tmux shows the status bar's separators as line-drawing characters.
+      await tmux.waitFor((s) => / LIVE /.test(s) && !/REPLAY/.test(s));
       tmux.keys('q');
       expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
     } finally {

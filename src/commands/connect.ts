@@ -4,13 +4,18 @@ import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { RemoteSource } from '../transport/remote-source.js';
 import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
-import { requireTerminal, watch } from './dashboard.js';
-import { linkStatus } from './link-status.js';
+import type { TerminalIO } from '../ui/dashboard.js';
+import { requireTerminal } from './dashboard.js';
+import { HostFeed } from './host-feed.js';
+import { startHostSession } from './host-session.js';
+import { colorEnabled } from './shared-options.js';
+import { guardTerminal } from './terminal-guard.js';
 
 const USAGE = `Usage: tmon connect HOST:PORT [HOST:PORT …] [options]
 
 The dashboard of remote agents (tmon agent). One host opens its dashboard;
-several open an overview (Enter opens a host, Esc returns).
+several open an overview (Enter opens a host, Esc returns). With one host,
+H browses what its agent recorded (tmon agent --store), Esc returns to live.
 
 ${REMOTE_USAGE}  --hosts FILE         read more HOST:PORT targets from FILE (one per line, # comments)
   -i, --interval DUR   ask the agent to sample this fast while you watch (within its bounds)
@@ -47,7 +52,22 @@ export async function runConnect(argv: string[]): Promise<number> {
     throw err;
   }
   if (values['interval'] !== undefined) source.setIntervalMs(settings.intervalMs);
-  await watch(source, settings, { status: () => linkStatus(source) });
+  // The feed is the source's one consumer while the live and the stored-history screens take turns.
+  const feed = new HostFeed(source, { thresholds: settings.thresholds });
+  const session = startHostSession({
+    io: { input: process.stdin, output: process.stdout as TerminalIO['output'] },
+    feed,
+    settings,
+    color: colorEnabled(process.env),
+  });
+  const unguard = guardTerminal(() => session.destroy());
+  try {
+    await session.done;
+  } finally {
+    session.destroy();
+    unguard();
+    await feed.close();
+  }
   return 0;
 }
 

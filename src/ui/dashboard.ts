@@ -70,8 +70,13 @@ export interface DashboardOptions {
    * opened from the multi-host overview returns to it); q and Ctrl-C still quit.
    */
   backOnEscape?: boolean;
-  /** `H`: the caller shows stored history (tmon connect: the agent's store). Without it, H only says there is none here. */
-  onStoredHistory?: () => void;
+  /**
+   * `H`: the caller shows stored history (tmon connect: the agent's store),
+   * typically by replace()-ing this dashboard once it is loaded. Meanwhile the
+   * status bar says "loading stored history…"; a rejection's message shows
+   * there. Without it, H only says there is none here.
+   */
+  onStoredHistory?: () => Promise<void> | void;
 }
 
 /**
@@ -293,16 +298,30 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     }
     dispatch(result);
   };
+  let historyLoading = false;
+  const HISTORY_LOADING = 'loading stored history…';
   const storedHistory = (): void => {
-    if (!opts.onStoredHistory) {
+    const open = opts.onStoredHistory;
+    if (!open) {
       dispatch({ type: 'say', text: replay ? 'this is stored history: Esc or q leaves it' : 'no stored history here (H is for tmon connect to an agent with --store)' });
       return;
     }
-    try {
-      opts.onStoredHistory();
-    } catch (err) {
-      dispatch({ type: 'say', text: `stored history failed: ${errorMessage(err)}` });
-    }
+    if (historyLoading) return;
+    historyLoading = true;
+    note = HISTORY_LOADING;
+    scheduler.request();
+    const settle = (problem: string): void => {
+      historyLoading = false;
+      if (note === HISTORY_LOADING) note = '';
+      if (problem) dispatch({ type: 'say', text: problem });
+      else scheduler.request();
+    };
+    Promise.resolve()
+      .then(open)
+      .then(
+        () => settle(''),
+        (err: unknown) => settle(errorMessage(err)),
+      );
   };
   screen.on('keypress', onKey);
   // Relayout before blessed redraws at the new size (its own 'resize' handler

@@ -1,0 +1,96 @@
+/**
+ * `tmon connect HOST:PORT`: one host's live dashboard, and on `H` its agent's
+ * stored history in the replay dashboard, Esc back to live. One screen exists
+ * at a time; the host's feed outlives both, so the live view comes back with
+ * nothing missed.
+ */
+import { startDashboard, type DashboardExit, type TerminalIO } from '../ui/dashboard.js';
+import type { HostFeed, LinkedSource } from './host-feed.js';
+import { linkStatus } from './link-status.js';
+import { openStoredHistory, type ArchiveLink, type StoredHistory } from './remote-archive.js';
+import type { SamplingSettings } from './shared-options.js';
+
+export interface HostSessionOptions {
+  io: TerminalIO;
+  feed: HostFeed<LinkedSource & ArchiveLink>;
+  settings: SamplingSettings;
+  color: boolean;
+}
+
+export interface HostSession {
+  /** Resolves when the person quits. */
+  readonly done: Promise<void>;
+  /** Restores the terminal, whichever screen is up; idempotent; safe from signal handlers. */
+  destroy(): void;
+}
+
+export function startHostSession(opts: HostSessionOptions): HostSession {
+  const { feed } = opts;
+  let current: { destroy(): void } | undefined;
+  let destroyed = false;
+
+  /** The live dashboard until the person quits, or H has loaded the stored history to show instead. */
+  const showLive = async (): Promise<{ exit: DashboardExit; stored?: StoredHistory }> => {
+    const source = feed.lend();
+    let stored: StoredHistory | undefined;
+    const dashboard = startDashboard({
+      io: opts.io,
+      source,
+      top: opts.settings.top,
+      thresholds: opts.settings.thresholds,
+      color: opts.color,
+      status: () => [feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
+      // The dashboard says "loading…" meanwhile, and shows why when this rejects.
+      onStoredHistory: async () => {
+        const oldestLive = feed.history.timeAt(0);
+        const newestLive = feed.history.timeAt(feed.history.length - 1);
+        stored = await openStoredHistory(feed.source, {
+          liveSpikes: feed.spikes(),
+          ...(oldestLive !== undefined ? { oldestLive } : {}),
+          ...(newestLive !== undefined ? { newestLive } : {}),
+        });
+        dashboard.replace();
+      },
+    });
+    current = dashboard;
+    try {
+      const exit = await dashboard.done;
+      return stored && exit === 'replaced' ? { exit, stored } : { exit };
+    } finally {
+      await source.close();
+    }
+  };
+
+  /** The stored history in the replay dashboard, until Esc (back) or quit. */
+  const showStored = async (stored: StoredHistory): Promise<DashboardExit> => {
+    const dashboard = startDashboard({
+      io: opts.io,
+      replay: { timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window },
+      top: opts.settings.top,
+      color: opts.color,
+      backOnEscape: true,
+      // The way back first: a long link error is cut at the right edge.
+      status: () => ['Esc live', `stored history of ${feed.label}`, linkStatus(feed)].filter(Boolean).join('  '),
+    });
+    current = dashboard;
+    return dashboard.done;
+  };
+
+  const run = async (): Promise<void> => {
+    while (!destroyed) {
+      const live = await showLive();
+      if (destroyed || !live.stored) return;
+      if ((await showStored(live.stored)) !== 'back') return;
+    }
+  };
+
+  const destroy = (): void => {
+    destroyed = true;
+    current?.destroy();
+  };
+  const done = run().catch((err: unknown) => {
+    destroy();
+    throw err;
+  });
+  return { done, destroy };
+}

@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HostFeed } from '../src/commands/host-feed.js';
+import { startHostSession, type HostSession } from '../src/commands/host-session.js';
+import type { SamplingSettings } from '../src/commands/shared-options.js';
+import { formatClock } from '../src/core/units.js';
+import { storeArchive } from '../src/transport/agent-archive.js';
+import { startAgent, type RunningAgent } from '../src/transport/agent-server.js';
+import { RemoteSource } from '../src/transport/remote-source.js';
+import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
+import { tempDir } from './fixtures/store/recording-files.js';
+import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
+import { STORED_CULPRITS, liveSample, storedSpikeTime, writeStore } from './fixtures/transport/stored-history.js';
+
+/**
+ * `tmon connect HOST:PORT` as a person uses it: a real agent on 127.0.0.1 with
+ * a real --store of three days, a real RemoteSource, the real dashboards on a
+ * blessed screen parsed by a terminal emulator. H opens the stored history.
+ */
+const SETTINGS: SamplingSettings = { intervalMs: 1000, top: 15, thresholds: {} };
+const LIVE = 60;
+
+let store: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  store = tempDir();
+  await writeStore(store.dir);
+});
+afterAll(() => store.cleanup());
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** An agent holding LIVE live samples (with or without the store), and the session over it on a headless terminal. */
+async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; source: ScriptedSource; session: HostSession }> {
+  const source = new ScriptedSource();
+  const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, ...(withStore ? { archive: storeArchive(store.dir) } : {}) });
+  cleanups.push(() => agent.close());
+  for (let i = 0; i < LIVE; i++) source.push(liveSample(i));
+  await waitFor('the live samples', () => agent.stats().historySamples === LIVE);
+  const remote = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+  await remote.ready();
+  const feed = new HostFeed(remote, { thresholds: SETTINGS.thresholds });
+  cleanups.push(() => feed.close());
+  const t = new HeadlessTerminal(120, 30);
+  cleanups.push(() => t.dispose());
+  const session = startHostSession({ io: t.io, feed, settings: SETTINGS, color: false });
+  cleanups.push(() => session.destroy());
+  await t.waitFor((s) => /│ LIVE │/.test(s) && s.includes(`ticker live-${LIVE - 1}`));
+  return { t, source, session };
+}
+
+const culpritRow = (name: string): RegExp => new RegExp(`^│\\s+\\d+ alice\\s+90\\.0.*${name}`, 'm');
+
+describe('tmon connect: stored history', () => {
+  it('H opens the newest stored spike; n/N reach spikes days earlier; Esc is live again, with what came meanwhile', async () => {
+    const { t, source, session } = await connect(true);
+    expect(await t.text()).toContain('H stored history');
+    await t.keys('H');
+    let s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[2]));
+    expect(s).toContain('Esc live');
+    // The spike log is the store's index: all three days.
+    for (const name of STORED_CULPRITS) expect(s).toMatch(new RegExp(`MEM 7\\.1G .*${name}\\[`));
+
+    await t.keys('N');
+    s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
+    await t.keys('N');
+    s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`) && !/loading/.test(x));
+    expect(s).toMatch(culpritRow(STORED_CULPRITS[0]));
+    // The time cursor moves inside that moment's window.
+    await t.keys(KEY.right);
+    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0) + 1000)}`));
+    await t.keys('n');
+    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+
+    // Live samples keep coming while the stored history is open; Esc shows them.
+    source.push(liveSample(LIVE));
+    await t.keys(KEY.escape);
+    s = await t.waitFor((x) => /│ LIVE │/.test(x) && x.includes(`ticker live-${LIVE}`));
+    expect(s).not.toContain('REPLAY');
+
+    await t.keys('q');
+    await session.done;
+  });
+
+  it('against an agent without --store, H says so and the live view stays', async () => {
+    const { t, source } = await connect(false);
+    expect(await t.text()).not.toContain('H stored history');
+    await t.keys('H');
+    await t.waitFor((x) => /keeps no stored history \(start its agent with --store DIR\)/.test(x));
+    source.push(liveSample(LIVE));
+    const s = await t.waitFor((x) => x.includes(`ticker live-${LIVE}`));
+    expect(s).toMatch(/│ LIVE │/);
+  });
+});
