@@ -4,12 +4,16 @@ import { WebSocketServer } from 'ws';
 import { UserError } from '../src/core/errors.js';
 import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
+import type { Sample } from '../src/core/sample.js';
+import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
 import { WireHistory } from '../src/transport/wire-history.js';
 import type { LinkState } from '../src/transport/link-state.js';
 import { RemoteSource, type RemoteSourceOptions } from '../src/transport/remote-source.js';
 import { tmonVersion } from '../src/version.js';
 import { ScriptedSource, T0, TcpProxy, collect, makeCertificate, range, sampleAt, times, waitFor } from './fixtures/transport/harness.js';
+import { storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
+import { tempDir } from './fixtures/store/recording-files.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -159,6 +163,27 @@ describe('requests', () => {
     await v.close();
     await waitFor('the agent to return to its rate', () => source.intervalMs === 1000);
     expect(await rejection(v.requestHistory(0, 1))).toBeInstanceOf(UserError);
+  });
+
+  it('asks for stored spikes and samples; each reply reaches its own request, however many are queued', async () => {
+    const store = tempDir();
+    cleanups.push(() => store.cleanup());
+    await writeStore(store.dir);
+    const source = new ScriptedSource();
+    const agent = await agentWith({ source, archive: storeArchive(store.dir) });
+    const v = viewer(`127.0.0.1:${agent.address.port}`);
+    await v.ready();
+    expect(v.archive).toMatchObject({ oldest: storedTime(0, 0), spikes: 3 });
+    const [spikes, day0, day1, day2, none] = await Promise.all([
+      v.requestSpikes(0, Number.MAX_SAFE_INTEGER),
+      ...[0, 1, 2].map((day) => v.requestHistory(storedSpikeTime(day), storedSpikeTime(day) + 1000, { archive: true })),
+      v.requestSpikes(0, 1),
+    ]);
+    expect(spikes?.spikes).toHaveLength(3);
+    expect([day0, day1, day2].map((r) => times(r as Sample[]))).toEqual([0, 1, 2].map((day) => [storedSpikeTime(day), storedSpikeTime(day) + 1000]));
+    expect(none).toMatchObject({ spikes: [], archive: { spikes: 3 } });
+    await v.close();
+    expect(await rejection(v.requestSpikes(0, 1))).toBeInstanceOf(UserError);
   });
 });
 
