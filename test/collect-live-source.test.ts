@@ -78,7 +78,29 @@ test('one consumer at a time', async () => {
   expect(() => source.samples()).not.toThrow();
 });
 
-test('a collector that fails ends the iterator with its error', async () => {
+test('a failed tick is skipped and reported; sampling goes on when the collector recovers', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-proc-'));
+  try {
+    fs.cpSync(path.join(import.meta.dirname, 'fixtures/proc/base'), root, { recursive: true });
+    const collector = await LinuxCollector.create({ procRoot: root, fastWatch: false });
+    const errors: Error[] = [];
+    const source = new LiveSource(collector, 200, { onError: (e) => errors.push(e) });
+    sources.push(source);
+    const stat = fs.readFileSync(path.join(root, 'stat'));
+    fs.rmSync(path.join(root, 'stat'));
+    const it = source.samples()[Symbol.asyncIterator]();
+    const next = it.next();
+    while (errors.length < 2) await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(path.join(root, 'stat'), stat);
+    const r = await next;
+    expect(r.done).toBe(false);
+    expect(errors[0]?.message).toMatch(/stat/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a collector that keeps failing ends the iterator with its error', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-proc-'));
   try {
     fs.cpSync(path.join(import.meta.dirname, 'fixtures/proc/base'), root, { recursive: true });

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readIndex } from '../src/store/recording-index.js';
 import { TmuxSession } from './helpers/tmux.js';
 import { TMON_BIN } from './helpers/run-cli.js';
 
@@ -47,6 +51,30 @@ describe('bin/tmon in a real terminal', () => {
     const after = await tmux.waitFor((s) => /EXIT:\d+/.test(s));
     expect(after).toMatch(/EXIT:143/);
     expect(after).not.toMatch(/PID/);
+  });
+
+  it('SIGHUP while recording (a dropped ssh session) still closes the recording with its index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tmon-pty-'));
+    const file = join(dir, 'hup.tmon');
+    try {
+      tmux = new TmuxSession(100, 30);
+      tmux.start(`${command} --record ${file} --interval 200ms`);
+      await tmux.waitFor(dashboardUp);
+      await tmux.waitFor((s) => /rec .*hup\.tmon [1-9]/.test(s));
+      const tmonPid = Number(execFileSync('pgrep', ['-P', String(tmux.panePid()), '-f', 'tmon.js'], { encoding: 'utf8' }).trim());
+      process.kill(tmonPid, 'SIGHUP');
+      expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:129/);
+      const fd = openSync(file, 'r');
+      try {
+        const index = readIndex(fd, file);
+        expect(index.source).toBe('trailer');
+        expect(index.groups.length).toBeGreaterThan(0);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('respects NO_COLOR', async () => {

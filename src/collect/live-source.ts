@@ -10,6 +10,13 @@ import { MIN_INTERVAL_MS, type Collector } from './platform.js';
  */
 export const FIRST_SAMPLE_DELAY_MS = 200;
 
+export interface LiveSourceOptions {
+  /** Told of each failed tick that sampling survives (it is skipped). */
+  onError?: (err: Error) => void;
+  /** This many failed ticks in a row end the iterator with the last error (default 5). */
+  maxConsecutiveFailures?: number;
+}
+
 /**
  * The local machine as a SampleSource: one sample per interval from a
  * Collector, for ONE consumer (fan-out happens downstream). Ticks are
@@ -29,11 +36,18 @@ export class LiveSource implements SampleSource {
   private nextAt = 0;
   private lastTickAt = 0;
 
+  private failures = 0;
+  private readonly maxFailures: number;
+  private readonly onError: (err: Error) => void;
+
   constructor(
     private readonly collector: Collector,
     intervalMs: number,
+    opts: LiveSourceOptions = {},
   ) {
     this.interval = clampInterval(intervalMs);
+    this.maxFailures = Math.max(1, opts.maxConsecutiveFailures ?? 5);
+    this.onError = opts.onError ?? (() => undefined);
   }
 
   get intervalMs(): number {
@@ -64,7 +78,17 @@ export class LiveSource implements SampleSource {
         // Drift-free: the next target is this one + interval; a consumer that made
         // us miss a whole interval restarts the grid from now instead of catching up.
         this.nextAt = now - this.nextAt >= this.interval ? now + this.interval : this.nextAt + this.interval;
-        const sample = await this.collector.sample();
+        let sample: Sample;
+        try {
+          sample = await this.collector.sample();
+          this.failures = 0;
+        } catch (err) {
+          // One bad read (a /proc file that vanished, EMFILE for a moment) costs one
+          // tick, not the session; only a collector that keeps failing ends it.
+          if (++this.failures >= this.maxFailures) throw err;
+          this.onError(err instanceof Error ? err : new Error(String(err)));
+          continue;
+        }
         if (this.closed) return;
         yield sample;
       }

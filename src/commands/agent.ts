@@ -95,7 +95,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const maxBytes = bytesOption('max-size', values['max-size'], 1024 ** 3);
 
   const collector = await createCollector({ intervalMs: settings.intervalMs });
-  const live = new LiveSource(collector, settings.intervalMs);
+  const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
   let recorder: SampleRecorder | undefined;
   let source: LiveSource = live;
   if (typeof storeDir === 'string') {
@@ -114,10 +114,18 @@ export async function runAgent(argv: string[]): Promise<number> {
       });
       return new SampleRecorder(rolling, settings.thresholds, () => storeDir);
     };
-    source = tapSource(live, (sample) => {
-      recorder ??= open(sample);
-      recorder.push(sample);
-    });
+    let told = false;
+    source = tapSource(
+      live,
+      (sample) => {
+        recorder ??= open(sample);
+        recorder.push(sample);
+      },
+      (err) => {
+        if (!told) log(`recording failed: ${errorMessage(err)}; streaming goes on`);
+        told = true;
+      },
+    );
   }
 
   let agent;

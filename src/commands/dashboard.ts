@@ -51,12 +51,10 @@ export async function watch(
     ...(recorder ? { onSample: (s) => recorder.push(s) } : {}),
     status: () => [status?.(), recorder?.status()].filter((t) => t).join('  '),
   });
-  try {
-    await untilClosed(dashboard);
-  } finally {
+  await untilClosed(dashboard, async () => {
     await source.close();
     await recorder?.close();
-  }
+  });
 }
 
 export function requireTerminal(): void {

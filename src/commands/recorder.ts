@@ -18,6 +18,7 @@ export interface RecordingSink {
  */
 export class SampleRecorder {
   private readonly detector: SpikeDetector;
+  private closed = false;
 
   constructor(
     private readonly sink: RecordingSink,
@@ -28,6 +29,7 @@ export class SampleRecorder {
   }
 
   push(sample: Sample): void {
+    if (this.closed) return;
     this.sink.append(sample);
     for (const spike of this.detector.push(sample)) {
       if (spike.end !== null) this.sink.addSpike(spike);
@@ -39,8 +41,10 @@ export class SampleRecorder {
     return this.describe();
   }
 
-  /** Spikes still open at the end are stored as they stand (end null), not lost. */
+  /** Spikes still open at the end are stored as they stand (end null), not lost. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const spike of this.detector.spikes()) if (spike.end === null) this.sink.addSpike(spike);
     await this.sink.close();
   }

@@ -36,10 +36,6 @@ export async function runReplay(argv: string[]): Promise<number> {
     color: colorEnabled(process.env),
     status: () => (recording.length === 0 ? 'no samples' : ''),
   });
-  try {
-    await untilClosed(dashboard);
-  } finally {
-    await recording.close();
-  }
+  await untilClosed(dashboard, () => recording.close());
   return 0;
 }

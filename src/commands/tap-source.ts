@@ -3,13 +3,22 @@ import type { SampleSource } from '../core/source.js';
 
 /**
  * The same source, with `onSample` called for each sample as it passes
- * (e.g. to record it). Every other property and method goes to the original
+ * (e.g. to record it); a throw from `onSample` goes to `onError`. Every other property and method goes to the original
  * object itself, so state such as an agent's interval stays in one place.
  */
-export function tapSource<S extends SampleSource>(source: S, onSample: (sample: Sample) => void): S {
+export function tapSource<S extends SampleSource>(
+  source: S,
+  onSample: (sample: Sample) => void,
+  onError: (err: unknown) => void,
+): S {
   async function* samples(): AsyncGenerator<Sample> {
     for await (const sample of source.samples()) {
-      onSample(sample);
+      // What the tap does (recording) must never stop the stream it taps.
+      try {
+        onSample(sample);
+      } catch (err) {
+        onError(err);
+      }
       yield sample;
     }
   }
