@@ -73,8 +73,9 @@ describe('openStoredHistory', () => {
     const v = await viewerOf({ archive: storeArchive(store.dir) });
     const stored = await openStoredHistory(v);
     expect(stored.cursor).toBe(storedSpikeTime(2));
-    // ±15 minutes reach the whole stored stretch of that day.
+    // ±5 minutes around the spike, five minutes into the day's ten stored.
     expect(stored.timeline.length).toBe(STRETCH);
+    expect(stored.timeline.at(0)?.time).toBe(storedTime(2, 0));
   });
 
   it('an empty store: the history is what the agent holds in memory', async () => {

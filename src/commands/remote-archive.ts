@@ -38,11 +38,17 @@ export interface StoredHistoryOptions {
   /** Times of the oldest and newest live sample: archive requests read the agent's memory too, so the history spans them. */
   oldestLive?: number;
   newestLive?: number;
-  /** Samples fetched on each side of a moment (default 15 minutes). */
+  /** Samples fetched on each side of a moment (default 5 minutes). */
   halfWindowMs?: number;
 }
 
-const DEFAULT_HALF_WINDOW_MS = 15 * 60_000;
+/**
+ * ±5 minutes: wider than any graph shows, PgUp/PgDn stay inside for a while.
+ * Measured on a store of 300-process samples: the agent spends ~0.6 s of CPU
+ * (decoding stored groups) and ~30 MB of transient memory on such a window;
+ * ±15 minutes cost ~1.3 s and ~60 MB.
+ */
+const DEFAULT_HALF_WINDOW_MS = 5 * 60_000;
 /** A window is never narrowed below this on each side. */
 const MIN_HALF_WINDOW_MS = 60_000;
 
