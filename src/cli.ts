@@ -15,6 +15,12 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // `tmon export … | head`: the reader leaving is a normal end, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`tmon: cannot write the output: ${err.message}\n`);
+    process.exit(1);
+  });
   const [first, ...rest] = argv;
   try {
     if (first === '--version' || first === '-v') {

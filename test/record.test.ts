@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +18,22 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   let childPid = 0;
 
   beforeAll(async () => {
-    const recording = runCli(['record', file, '--duration', '9s', '--interval', '500ms', ...memoryThresholdFlags(300)], {
-      timeoutMs: 30_000,
-    });
-    await new Promise((r) => setTimeout(r, 3000));
+    const recorder = spawn(
+      process.execPath,
+      [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...memoryThresholdFlags(300)],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    recorder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = new Promise<number | null>((resolve) => recorder.on('exit', resolve));
+    // Once it is recording, give the baseline two seconds before the spike.
+    while (!/recording local to/.test(stderr)) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 2000));
     const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 2000)], { stdio: 'ignore' });
     childPid = child.pid ?? 0;
-    const r = await recording;
-    expect(r.stderr).toMatch(/recording local to .*spike\.tmon/);
-    expect(r.stderr).toMatch(/recorded \d+ samples/);
-    expect(r.code).toBe(0);
+    expect(await code).toBe(0);
+    expect(stderr).toMatch(/recording local to .*spike\.tmon/);
+    expect(stderr).toMatch(/recorded \d+ samples/);
   }, 40_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +69,14 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect(peakCol).toBeGreaterThan(0);
     const peaks = lines.slice(1).map((l) => Number(l.split(',')[peakCol]));
     expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(250 * 1024 * 1024);
+  });
+
+  it('export into a pipe whose reader is gone ends quietly with exit 0', () => {
+    const out = execFileSync('bash', ['-c', `set -o pipefail; ${process.execPath} ${TMON_BIN} export ${file} --csv | true; echo "status \${PIPESTATUS[0]}"`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out.trim()).toBe('status 0');
   });
 
   it('export --from/--to narrows the rows', async () => {

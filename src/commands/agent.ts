@@ -17,7 +17,8 @@ const USAGE = `Usage: tmon agent [options]
 
 Samples this machine and streams to viewers (tmon connect) over WebSocket.
 
-  --listen HOST:PORT   where to listen (default ${DEFAULT_LISTEN}; loopback only)
+  --listen HOST:PORT   where to listen (default ${DEFAULT_LISTEN}, this machine only;
+                       another address needs a token)
   --token TOKEN        viewers must send this token (also TMON_TOKEN)
   --token-file FILE    read the token from FILE (preferred: a flag shows in ps)
   --no-auth            allow a non-loopback address without a token (warns at every start)
@@ -25,7 +26,8 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
                        (besides IP addresses, localhost and this machine's hostname); repeatable
   --tls-cert FILE      serve wss:// with this certificate (PEM) ...
   --tls-key FILE       ... and this private key (PEM)
-  --history DUR        how much to keep in memory for viewers (default 1h)
+  --history DUR        how much to keep in memory for viewers (default 1h; at most
+                       86400 samples, about 50 MB: use --store for longer)
   --max-viewers N      concurrent viewers (default 16)
   --store DIR          also record to rolling files in DIR (viewers browse them: tmon connect, H)
   --retain DUR         with --store: delete files older than this (default 7d)
@@ -35,6 +37,9 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
   -n, --top N          processes per sample sent to viewers (default 15)
   spike thresholds for the store's spike index: --cpu-threshold --cpu-margin --mem-threshold --mem-margin
 `;
+
+/** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
+const MAX_HISTORY_SAMPLES = 86_400;
 
 const OPTIONS = {
   ...SAMPLING_OPTIONS,
@@ -84,6 +89,13 @@ export async function runAgent(argv: string[]): Promise<number> {
       ? { cert: readPem('--tls-cert', certPath), key: readPem('--tls-key', keyPath) }
       : undefined;
   const historyMs = durationOption('history', values['history'], 1000, 7 * 86_400_000, 3_600_000);
+  const historySamples = Math.round(historyMs / settings.intervalMs);
+  if (historySamples > MAX_HISTORY_SAMPLES) {
+    throw new UsageError(
+      `--history ${String(values['history'])} at one sample every ${settings.intervalMs} ms is ${historySamples} samples; ` +
+        `the agent keeps at most ${MAX_HISTORY_SAMPLES} in memory: shorten it, or keep more with --store DIR`,
+    );
+  }
   const maxViewers = numberOption('max-viewers', values['max-viewers'], 1, 1000, 16);
   const storeDir = values['store'];
   if (typeof storeDir !== 'string' && ['retain', 'max-size', 'rotate'].some((k) => values[k] !== undefined)) {
@@ -137,7 +149,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       allowNoAuth: values['no-auth'] === true,
       allowedHosts: Array.isArray(values['allow-host']) ? values['allow-host'] : [],
       tls,
-      historyCapacity: Math.max(1, Math.round(historyMs / settings.intervalMs)),
+      historyCapacity: Math.max(1, historySamples),
       top: settings.top,
       maxViewers,
       // Viewers browse what was recorded (tmon connect, H) through the agent.

@@ -58,7 +58,7 @@ export async function runExport(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Respects back-pressure so a 24-hour export piped into `head` neither buffers everything nor throws EPIPE noise. */
+/** Respects back-pressure so a 24-hour export piped into `head` does not buffer everything (EPIPE is handled in cli.ts). */
 function write(text: string): Promise<void> {
   return new Promise((resolve) => {
     if (process.stdout.write(text)) resolve();

@@ -5,7 +5,7 @@ import { formatBytes } from '../core/units.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { RemoteSource } from '../transport/remote-source.js';
-import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { THRESHOLD_OPTIONS, samplingSettings } from './shared-options.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
 import { peekFirst } from './peek-source.js';
 import { openFileRecorder } from './recorder.js';
@@ -26,7 +26,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'record',
     argv,
-    { ...SAMPLING_OPTIONS, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
+    { ...THRESHOLD_OPTIONS, interval: { type: 'string', short: 'i' }, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
     true,
   );
   if (values['help'] === true) {
@@ -63,7 +63,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   let samples = 0;
   try {
     const { first, source } = await peekFirst(origin);
-    const recorder = openFileRecorder(file, { host: first.host, intervalMs: settings.intervalMs }, settings.thresholds, (msg) =>
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, settings.thresholds, (msg) =>
       process.stderr.write(`tmon: ${msg}\n`),
     );
     process.stderr.write(`tmon: recording ${origin.label} to ${file}; Ctrl-C stops\n`);

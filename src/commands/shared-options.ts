@@ -1,15 +1,20 @@
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import { durationOption, numberOption, type OptionSpec } from '../cli-args.js';
 
-/** Flags every command that samples or detects spikes understands. */
-export const SAMPLING_OPTIONS: OptionSpec = {
-  interval: { type: 'string', short: 'i' },
-  top: { type: 'string', short: 'n' },
+/** Flags of every command that finds spikes (and --help, which every command has). */
+export const THRESHOLD_OPTIONS: OptionSpec = {
   'cpu-threshold': { type: 'string' },
   'cpu-margin': { type: 'string' },
   'mem-threshold': { type: 'string' },
   'mem-margin': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+};
+
+/** Flags of the commands that sample and show a process table. */
+export const SAMPLING_OPTIONS: OptionSpec = {
+  ...THRESHOLD_OPTIONS,
+  interval: { type: 'string', short: 'i' },
+  top: { type: 'string', short: 'n' },
 };
 
 export interface SamplingSettings {
@@ -25,15 +30,19 @@ export function samplingSettings(values: Record<string, unknown>): SamplingSetti
   return {
     intervalMs: durationOption('interval', values['interval'], MIN_INTERVAL_MS, MAX_INTERVAL_MS, 1000),
     top: numberOption('top', values['top'], 1, 500, 15),
-    thresholds: {
-      cpu: {
-        absolute: optionalNumber('cpu-threshold', values['cpu-threshold'], 1, 100),
-        margin: optionalNumber('cpu-margin', values['cpu-margin'], 0, 100),
-      },
-      memory: {
-        absolute: optionalNumber('mem-threshold', values['mem-threshold'], 1, 100),
-        margin: optionalNumber('mem-margin', values['mem-margin'], 0, 100),
-      },
+    thresholds: thresholdOverrides(values),
+  };
+}
+
+export function thresholdOverrides(values: Record<string, unknown>): ThresholdOverrides {
+  return {
+    cpu: {
+      absolute: optionalNumber('cpu-threshold', values['cpu-threshold'], 1, 100),
+      margin: optionalNumber('cpu-margin', values['cpu-margin'], 0, 100),
+    },
+    memory: {
+      absolute: optionalNumber('mem-threshold', values['mem-threshold'], 1, 100),
+      margin: optionalNumber('mem-margin', values['mem-margin'], 0, 100),
     },
   };
 }

@@ -5,8 +5,9 @@ import { detectSpikes } from '../analysis/spike-detector.js';
 import { spikesToJson, spikesToText } from '../store/export-format.js';
 import { RECORDING_SUFFIX } from '../store/recording-reader.js';
 import { RemoteSource } from '../transport/remote-source.js';
+import { HISTORY_END } from '../protocol/wire-messages.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
-import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { THRESHOLD_OPTIONS, thresholdOverrides } from './shared-options.js';
 import { openForCommand } from './open-recording.js';
 
 const USAGE = `Usage: tmon spikes FILE|DIR|HOST:PORT [options]
@@ -23,7 +24,7 @@ export async function runSpikes(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'spikes',
     argv,
-    { ...SAMPLING_OPTIONS, ...REMOTE_OPTIONS, since: { type: 'string' }, json: { type: 'boolean' } },
+    { ...THRESHOLD_OPTIONS, ...REMOTE_OPTIONS, since: { type: 'string' }, json: { type: 'boolean' } },
     true,
   );
   if (values['help'] === true) {
@@ -59,8 +60,8 @@ async function fromAgent(target: string, values: Record<string, unknown>, from: 
   const source = new RemoteSource(target, remoteOptions(values));
   try {
     await source.ready();
-    const samples = await source.requestHistory(Number.isFinite(from) ? from : 0, Date.now());
-    return detectSpikes(samples, samplingSettings(values).thresholds);
+    const samples = await source.requestHistory(Number.isFinite(from) ? from : 0, HISTORY_END);
+    return detectSpikes(samples, thresholdOverrides(values));
   } finally {
     await source.close();
   }
