@@ -245,6 +245,7 @@ export class ViewerLink {
     try {
       stored: for (let i = recording ? recording.indexAtTime(req.from) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
         for (const sample of recording.slice(i, i + ARCHIVE_BATCH)) {
+          // Files of one period written twice (a host change) may overlap: the reply stays in time order.
           if (sample.time < req.from || sample.time <= lastTime) continue;
           if (sample.time > req.to || sample.time >= (history.timeAt(0) ?? Infinity) || count >= ARCHIVE_MAX_SAMPLES || this.closing) break stored;
           await add(encodeSample(toWireSample(sample, this.ctx.wireTop)), sample.time);

@@ -198,13 +198,17 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
   });
 
-  /** The window being fetched: `seq` tells a stale answer from the current one. */
-  let loading: { seq: number; target: number } | null = null;
+  /** The time whose window is being fetched; `seekSeq` tells a stale answer from the wanted one. */
+  let loadingTarget: number | null = null;
   let seekSeq = 0;
   /** Where the cursor was inside the window, to return to when loading fails. */
   let lastInside = state.cursor;
   const windowed = replay?.window;
   const loadingNote = (target: number): string => `loading ${formatClock(target)}…`;
+  const stopLoading = (): void => {
+    if (loadingTarget !== null && note === loadingNote(loadingTarget)) note = '';
+    loadingTarget = null;
+  };
 
   /** After each move: a cursor outside the loaded window fetches the window there. */
   const followCursor = (): void => {
@@ -214,24 +218,20 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     const last = timeline.at(timeline.length - 1)?.time;
     if (first !== undefined && last !== undefined && cursor >= first && cursor <= last) {
       lastInside = cursor;
-      if (loading) {
-        // Moved back inside before the window came: that answer is no longer wanted.
-        if (note === loadingNote(loading.target)) note = '';
-        loading = null;
-        seekSeq++;
-      }
+      // Moved back inside before the window came: that answer is no longer wanted.
+      if (loadingTarget !== null) seekSeq++;
+      stopLoading();
       return;
     }
-    if (loading?.target === cursor) return;
+    if (loadingTarget === cursor) return;
     const seq = ++seekSeq;
     const forward = last !== undefined && cursor > last;
-    if (loading && note === loadingNote(loading.target)) note = '';
-    loading = { seq, target: cursor };
+    stopLoading();
+    loadingTarget = cursor;
     note = loadingNote(cursor);
     const settle = (message: string, tl: Timeline | null): void => {
       if (destroyed || seq !== seekSeq) return;
-      if (note === loadingNote(cursor)) note = '';
-      loading = null;
+      stopLoading();
       if (tl && tl.length > 0) {
         timeline = tl;
         inspected = null;
