@@ -145,10 +145,12 @@ describe('graphs', () => {
   it('reads only the window from the timeline', () => {
     const h = new SampleHistory(100);
     for (let i = 0; i < 100; i++) h.push(makeSample({ time: at(3, 0, 0) + i * 1000, cpuBusy: i }));
-    const g = graphSeries(h, 99, 10, { follow: true, perCore: false });
-    expect(g.cpu[0]?.y).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
-    expect(g.memory).toHaveLength(3);
+    const g = graphSeries(h, 99, 10, { follow: true, graph: 'cpu' });
+    expect(g.series.map((s) => s.title)).toEqual(['busy (peak)']);
+    expect(g.series[0]?.y).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
     expect(g.window).toEqual({ start: 90, end: 100, cursorOffset: 9 });
+    expect(graphSeries(h, 99, 10, { follow: true, graph: 'memory' }).series).toHaveLength(3);
+    expect(graphSeries(h, 99, 10, { follow: true, graph: 'cpu-per-core' }).series.map((s) => s.title)).toEqual(['cpu0', 'cpu1']);
   });
 
   it('titles with the numbers at the cursor, shortening to fit', () => {

@@ -110,17 +110,17 @@ export class DashboardView {
     const cursorNote = follow || !sample ? '' : ` at ${formatClock(sample.time)}`;
 
     this.cpu.frame.guard(() => {
-      const g = graphSeries(tl, index, this.cpu.capacity, { follow, perCore: state.perCore });
+      const g = graphSeries(tl, index, this.cpu.capacity, { follow, graph: state.perCore ? 'cpu-per-core' : 'cpu' });
       this.cpu.update({
         title: cpuTitle(sample, state.perCore, this.cpu.frame.titleWidth),
-        series: g.cpu,
+        series: g.series,
         legend: state.perCore,
         cursorOffset: follow ? null : g.window.cursorOffset,
       });
     });
     this.memory.frame.guard(() => {
-      const g = graphSeries(tl, index, this.memory.capacity, { follow, perCore: false });
-      this.memory.update({ title: memoryTitle(sample, this.memory.frame.titleWidth), series: g.memory, legend: true, cursorOffset: follow ? null : g.window.cursorOffset });
+      const g = graphSeries(tl, index, this.memory.capacity, { follow, graph: 'memory' });
+      this.memory.update({ title: memoryTitle(sample, this.memory.frame.titleWidth), series: g.series, legend: true, cursorOffset: follow ? null : g.window.cursorOffset });
     });
     this.sparks.frame.guard(() => {
       const width = this.sparks.frame.innerWidth;

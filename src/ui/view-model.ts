@@ -181,15 +181,23 @@ export function memorySeries(samples: readonly Sample[]): Series[] {
 
 export interface GraphData {
   window: GraphWindow;
-  cpu: Series[];
-  memory: Series[];
+  series: Series[];
 }
 
-/** Both graphs' series for the window around the cursor; reads only the window's samples. */
-export function graphSeries(tl: Timeline, cursor: number, width: number, opts: { follow: boolean; perCore: boolean }): GraphData {
+/**
+ * One graph's series for the window around the cursor; reads only the window's
+ * samples, and builds only the graph asked for (each panel has its own width).
+ */
+export function graphSeries(
+  tl: Timeline,
+  cursor: number,
+  width: number,
+  opts: { follow: boolean; graph: 'cpu' | 'cpu-per-core' | 'memory' },
+): GraphData {
   const window = graphWindow(tl.length, cursor, width, opts.follow);
   const samples = tl.slice(window.start, window.end);
-  return { window, cpu: cpuSeries(samples, opts.perCore), memory: memorySeries(samples) };
+  const series = opts.graph === 'memory' ? memorySeries(samples) : cpuSeries(samples, opts.graph === 'cpu-per-core');
+  return { window, series };
 }
 
 /** The panel title at the cursor's sample: the longest variant that fits `width`. */
