@@ -9,7 +9,7 @@ import { requireTerminal } from './dashboard.js';
 import { HostFeed } from './host-feed.js';
 import { startHostSession } from './host-session.js';
 import { colorEnabled } from './shared-options.js';
-import { guardTerminal } from './terminal-guard.js';
+import { untilClosed } from './terminal-guard.js';
 
 const USAGE = `Usage: tmon connect HOST:PORT [HOST:PORT …] [options]
 
@@ -60,14 +60,7 @@ export async function runConnect(argv: string[]): Promise<number> {
     settings,
     color: colorEnabled(process.env),
   });
-  const unguard = guardTerminal(() => session.destroy());
-  try {
-    await session.done;
-  } finally {
-    session.destroy();
-    unguard();
-    await feed.close();
-  }
+  await untilClosed(session, () => feed.close());
   return 0;
 }
 
