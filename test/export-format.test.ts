@@ -67,7 +67,7 @@ describe('spikesToText', () => {
   it('prints one line per spike: time, metric, peak, rise, duration, severity, culprits with shares', () => {
     const text = spikesToText([makeSpike(T), { ...makeSpike(T, 'cpu'), end: null, culprits: [] }], { utc: true });
     expect(text).toBe(
-      '2026-11-22 03:12:05  memory  peak 5.1G (+3.3G)  3.0s  critical  stress[4242] 83%, node, "x"[12] (exited) 17%\n' +
+      '2026-11-22 03:12:05  memory  peak 5.1G (+3.3G)  3.0s  critical  stress[4242] 83%, node, "x"[12] 17% exited\n' +
         '2026-11-22 03:12:05  cpu     peak 97.5% (+85.5 pts)  ongoing  critical  no culprit found\n',
     );
   });

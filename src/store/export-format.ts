@@ -1,6 +1,7 @@
 import type { ProcessStats, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
-import { formatBytes, formatDuration, formatPercent } from '../core/units.js';
+import { formatBytes, formatPercent } from '../core/units.js';
+import { culpritText, spikeDuration } from '../core/spike-text.js';
 
 /**
  * Text for scripts and people: `tmon spikes --json` (JSON lines), `tmon
@@ -72,6 +73,8 @@ export function spikesToJson(spikes: readonly Spike[]): string {
 export interface TextOptions {
   /** Print times in UTC instead of the local time zone. */
   utc?: boolean;
+  /** The recording's sampling interval: a one-sample spike lasted less than this (default 1000). */
+  intervalMs?: number;
   /** Culprits listed per spike (default 3). */
   culprits?: number;
 }
@@ -100,11 +103,8 @@ export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): 
     .map((s) => {
       const rise = s.peak - s.baseline;
       const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${formatBytes(Math.max(0, rise))}`;
-      const duration = s.end === null ? 'ongoing' : formatDuration(s.end - s.start);
-      const culprits = s.culprits
-        .slice(0, n)
-        .map((c) => `${c.name}[${c.pid}]${c.exited ? ' (exited)' : ''}${c.viaChildren ? ' (children)' : ''} ${Math.round(c.share * 100)}%`)
-        .join(', ');
+      const duration = spikeDuration(s, opts.intervalMs ?? 1000);
+      const culprits = s.culprits.slice(0, n).map(culpritText).join(', ');
       return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${culprits || 'no culprit found'}\n`;
     })
     .join('');

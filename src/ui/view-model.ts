@@ -6,7 +6,8 @@ import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
 import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
-import type { Culprit, Severity, Spike } from '../core/spike.js';
+import type { Severity, Spike } from '../core/spike.js';
+import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
 import { formatBytes, formatClock, formatDuration, formatPercent } from '../core/units.js';
 
@@ -115,21 +116,7 @@ export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000): string 
   const metric = s.metric === 'cpu' ? 'CPU' : 'MEM';
   const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
   const culprits = s.culprits.slice(0, 3).map(culpritText).join(', ');
-  return `${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, now, intervalMs)}  ${culprits || '(no culprit found)'}`;
-}
-
-/** A spike seen in one sample lasted less than an interval: said so rather than "0.0s". */
-function spikeDuration(s: Spike, now: number | undefined, intervalMs: number): string {
-  if (s.end === null) return now === undefined ? 'ongoing' : `${formatDuration(Math.max(0, now - s.start))}+`;
-  const d = s.end - s.start;
-  return d <= 0 ? `<${formatDuration(intervalMs)}` : formatDuration(d);
-}
-
-function culpritText(c: Culprit): string {
-  let text = `${c.name}[${c.pid}] ${Math.round(c.share * 100)}%`;
-  if (c.viaChildren === true) text += ' via children';
-  if (c.exited === true) text += ' exited';
-  return text;
+  return `${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
 }
 
 // ── graphs ───────────────────────────────────────────────────────────────────

@@ -1,0 +1,21 @@
+import type { Culprit, Spike } from './spike.js';
+import { formatDuration } from './units.js';
+
+/** `alloc[4242] 92%`, with `via children` / `exited` when they apply: the same words on screen and in `tmon spikes`. */
+export function culpritText(c: Culprit): string {
+  let text = `${c.name}[${c.pid}] ${Math.round(c.share * 100)}%`;
+  if (c.viaChildren === true) text += ' via children';
+  if (c.exited === true) text += ' exited';
+  return text;
+}
+
+/**
+ * How long a spike lasted. One seen in a single sample lasted less than an
+ * interval, and says so rather than "0.0s"; an ongoing one shows its duration
+ * so far when `now` is known.
+ */
+export function spikeDuration(s: Spike, intervalMs: number, now?: number): string {
+  if (s.end === null) return now === undefined ? 'ongoing' : `${formatDuration(Math.max(0, now - s.start))}+`;
+  const d = s.end - s.start;
+  return d <= 0 ? `<${formatDuration(intervalMs)}` : formatDuration(d);
+}
