@@ -13,10 +13,6 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(digits)}${BYTE_UNITS[u]}`;
 }
 
-export function formatRate(bytesPerSec: number): string {
-  return `${formatBytes(bytesPerSec)}/s`;
-}
-
 export function formatPercent(pct: number): string {
   if (!Number.isFinite(pct)) return '-';
   return pct >= 100 ? `${Math.round(pct)}%` : `${pct.toFixed(1)}%`;
