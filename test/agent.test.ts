@@ -7,6 +7,7 @@ import { runCli, TMON_BIN } from './helpers/run-cli.js';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { TmuxSession } from './helpers/tmux.js';
 import WebSocket from 'ws';
+import { STORED_CULPRITS, writeStore } from './fixtures/transport/stored-history.js';
 
 const TOKEN = 's3cret-token-for-tests';
 
@@ -90,6 +91,27 @@ describe('tmon agent and the verbs that reach it', () => {
   it('stops cleanly on SIGTERM', async () => {
     expect(await agent.stop()).toBe(0);
     expect(agent.log()).toMatch(/stopping/);
+  });
+});
+
+describe('tmon spikes against an agent that keeps a store', () => {
+  it("lists the spikes in the agent's store, days old, with their culprits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tmon-agent-store-'));
+    await writeStore(dir);
+    const a = await startAgentProcess(['--store', dir], { TMON_TOKEN: '' });
+    try {
+      const r = await runCli(['spikes', `127.0.0.1:${a.port}`, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const culprits = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { culprits: { name: string }[] }).culprits[0]?.name);
+      for (const name of STORED_CULPRITS) expect(culprits).toContain(name);
+    } finally {
+      await a.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { spikesToJson, spikesToText } from '../store/export-format.js';
 import { RECORDING_SUFFIX } from '../store/recording-reader.js';
 import { RemoteSource } from '../transport/remote-source.js';
 import { HISTORY_END } from '../protocol/wire-messages.js';
+import { mergeSpikeLists } from './remote-archive.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
 import { THRESHOLD_OPTIONS, thresholdOverrides } from './shared-options.js';
 import { openForCommand } from './open-recording.js';
@@ -55,13 +56,20 @@ async function fromRecording(path: string): Promise<Spike[]> {
   }
 }
 
-/** An agent keeps samples, not spikes: find them in its history the way a viewer would. */
+/**
+ * An agent's spikes: those its store recorded (with --store), and those found in
+ * the samples it holds in memory the way a viewer would find them.
+ */
 async function fromAgent(target: string, values: Record<string, unknown>, from: number): Promise<Spike[]> {
   const source = new RemoteSource(target, remoteOptions(values));
   try {
     await source.ready();
-    const samples = await source.requestHistory(Number.isFinite(from) ? from : 0, HISTORY_END);
-    return detectSpikes(samples, thresholdOverrides(values));
+    const start = Number.isFinite(from) ? from : 0;
+    const inMemory = detectSpikes(await source.requestHistory(start, HISTORY_END), thresholdOverrides(values));
+    if (!source.archive) return inMemory;
+    const stored = await source.requestSpikes(start, HISTORY_END);
+    if (stored.problem) process.stderr.write(`tmon: warning: ${target}: its store could not be read: ${stored.problem}\n`);
+    return mergeSpikeLists(stored.spikes, inMemory);
   } finally {
     await source.close();
   }
