@@ -11,7 +11,7 @@ import type { TerminalIO } from '../ui/screen.js';
 import { HostFeed } from './host-feed.js';
 import { linkStatus } from './link-status.js';
 import { colorEnabled, type SamplingSettings } from './shared-options.js';
-import { guardTerminal } from './terminal-guard.js';
+import { untilClosed } from './terminal-guard.js';
 
 export async function runOverview(targets: string[], settings: SamplingSettings, remote: RemoteSourceOptions, askInterval: boolean): Promise<number> {
   const feeds = openFeeds(targets, remote, settings);
@@ -22,14 +22,9 @@ export async function runOverview(targets: string[], settings: SamplingSettings,
     color: colorEnabled(process.env),
     ...(askInterval ? { watchIntervalMs: settings.intervalMs } : {}),
   });
-  const unguard = guardTerminal(() => session.destroy());
-  try {
-    await session.done;
-  } finally {
-    session.destroy();
-    unguard();
+  await untilClosed(session, async () => {
     await Promise.all(feeds.map((f) => f.close()));
-  }
+  });
   return 0;
 }
 

@@ -158,9 +158,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
   let newestDroppedTime = -Infinity;
   let closing = false;
+  let upgrading = 0;
 
   const server = createHttpServer(opts);
   server.maxConnections = cfg.maxViewers + 64;
+  // A connection that never finishes its request must not hold one of those places for
+  // Node's default minutes: a few idle sockets could otherwise lock real viewers out.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -250,7 +255,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (checkToken && !checkToken(bearerToken(req.headers.authorization))) {
       return { status: 401, body: 'authentication failed: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer' } };
     }
-    if (links.size >= cfg.maxViewers) return { status: 503, body: `too many viewers (limit ${cfg.maxViewers}); try again later` };
+    if (links.size + upgrading >= cfg.maxViewers) return { status: 503, body: `too many viewers (limit ${cfg.maxViewers}); try again later` };
     return null;
   }
 
@@ -263,7 +268,16 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       refuseUpgrade(socket, refused);
       return;
     }
+    // Counted from here, so upgrades completing together cannot pass the viewer limit.
+    upgrading++;
+    let counted = true;
+    const settle = (): void => {
+      if (counted) upgrading--;
+      counted = false;
+    };
+    socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      settle();
       const link = new ViewerLink(ws, peer, context);
       links.add(link);
       ws.on('close', (code) => {
