@@ -8,6 +8,6 @@ export default defineConfig({
     // Tests spawn real processes that burn CPU; on a 2-core machine running
     // files in parallel would make those measurements meaningless.
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });
