@@ -1,0 +1,27 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveToken } from '../src/commands/token.js';
+
+describe('the shared token', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-token-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('comes from --token, else --token-file (trimmed), else TMON_TOKEN', () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, '  s3cret \n');
+    expect(resolveToken({ token: 'flag' }, { TMON_TOKEN: 'env' })).toBe('flag');
+    expect(resolveToken({ 'token-file': file }, { TMON_TOKEN: 'env' })).toBe('s3cret');
+    expect(resolveToken({}, { TMON_TOKEN: 'env' })).toBe('env');
+    expect(resolveToken({}, { TMON_TOKEN: '' })).toBeUndefined();
+  });
+
+  it('refuses both flags, an unreadable file and an empty one', () => {
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '\n');
+    expect(() => resolveToken({ token: 'a', 'token-file': 'b' }, {})).toThrow(/either --token or --token-file/);
+    expect(() => resolveToken({ 'token-file': join(dir, 'missing') }, {})).toThrow(/cannot read the token file/);
+    expect(() => resolveToken({ 'token-file': empty }, {})).toThrow(/is empty/);
+  });
+});
