@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
+import { openFileRecorder } from '../src/commands/recorder.js';
+import { openRecording } from '../src/store/recording-reader.js';
+import { HeadlessTerminal } from './helpers/headless-terminal.js';
+import { ScriptedSource } from './helpers/scripted-source.js';
+import { scenario } from './fixtures/ui/scenario.js';
+
+/** The spike log as a person reads it: `03:12:05 MEM 7.1G …` lines, in screen order. */
+function spikeLog(text: string): string[] {
+  return [...text.matchAll(/(\d\d:\d\d:\d\d (?:CPU|MEM) [^│┃|]*)/g)].map((m) => (m[1] ?? '').trim());
+}
+
+/**
+ * One data model for live and replay (ARCHITECTURE.md): a session recorded while
+ * it was watched shows, when replayed, the very spike log the live screen showed.
+ */
+describe('live and replay show the same spike log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-parity-'));
+  const terminals: HeadlessTerminal[] = [];
+  const dashboards: Dashboard[] = [];
+  afterEach(() => {
+    for (const d of dashboards.splice(0)) d.destroy();
+    for (const t of terminals.splice(0)) t.dispose();
+  });
+
+  it('records a live session, replays the file, and reads the same lines', async () => {
+    const samples = scenario();
+    const file = join(dir, 'session.tmon');
+    const first = samples[0];
+    if (!first) throw new Error('empty scenario');
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: 1000 }, {});
+
+    const live = new HeadlessTerminal(120, 40);
+    terminals.push(live);
+    const source = new ScriptedSource(samples);
+    const liveDash = startDashboard({ io: live.io, source, top: 10, color: false, onSample: (s) => recorder.push(s) });
+    dashboards.push(liveDash);
+    // Both spikes are in the log and closed (no "ongoing"), so the session's log is final.
+    const liveText = await live.waitFor((s) => spikeLog(s).length === 2 && !/ongoing|\+ /.test(spikeLog(s).join('\n')));
+    const liveLog = spikeLog(liveText);
+    liveDash.destroy();
+    await recorder.close();
+
+    const recording = await openRecording(file);
+    const replay = new HeadlessTerminal(120, 40);
+    terminals.push(replay);
+    const replayDash = startDashboard({ io: replay.io, replay: { timeline: recording, spikes: recording.spikes() }, top: 10, color: false });
+    dashboards.push(replayDash);
+    const replayLog = spikeLog(await replay.waitFor((s) => /REPLAY/.test(s) && spikeLog(s).length === 2));
+    await recording.close();
+
+    expect(liveLog).toHaveLength(2);
+    expect(liveLog.join('\n')).toMatch(/MEM .*alloc\[4242\]/);
+    expect(liveLog.join('\n')).toMatch(/CPU .*burn\[5151\]/);
+    expect(replayLog).toEqual(liveLog);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
