@@ -266,6 +266,12 @@ describe('dashboard, replay cursor', () => {
 });
 
 describe('dashboard, replay of a window onto a longer history', () => {
+  /** Days apart, the status bar gives the cursor's date with its time, as g reads them back: "2026-11-23 04:05:00". */
+  const stamp = (ms: number): string => {
+    const d = new Date(ms);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${formatClock(ms)}`;
+  };
+
   /**
    * Three stored days, of which the dashboard holds one window at a time: the
    * input a remote agent's store gives it. `gate`, while set, holds each load
@@ -316,8 +322,12 @@ describe('dashboard, replay of a window onto a longer history', () => {
 
   it('opens at the given moment; n/N to a spike outside the window load the window there, keys answering meanwhile', async () => {
     const w = openWindowed();
-    let s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    let s = await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(2))}`));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[2]));
+    // The spike log dates the spikes of days before the newest sample's.
+    expect(s).toMatch(new RegExp(`^│${formatClock(storedSpikeTime(2))} MEM 7\\.1G .*${STORED_CULPRITS[2]}`, 'm'));
+    expect(s).toMatch(new RegExp(`^│${stamp(storedSpikeTime(1)).slice(5)} MEM 7\\.1G .*${STORED_CULPRITS[1]}`, 'm'));
+    expect(s).toMatch(new RegExp(`^│${stamp(storedSpikeTime(0)).slice(5)} MEM 7\\.1G .*${STORED_CULPRITS[0]}`, 'm'));
     const release = w.hold();
     await w.t.keys('N');
     await w.t.waitFor((x) => x.includes(`loading ${formatClock(storedSpikeTime(1))}…`));
@@ -326,37 +336,35 @@ describe('dashboard, replay of a window onto a longer history', () => {
     await w.t.waitFor((x) => /Help/.test(x));
     await w.t.keys(KEY.escape);
     release();
-    s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+    s = await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(1))}`) && !/loading/.test(x));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
     expect(w.seeks).toEqual([storedSpikeTime(1)]);
     await w.t.keys('N');
-    s = await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`));
+    s = await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(0))}`));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[0]));
     // Inside the loaded window nothing is fetched.
     await w.t.keys(KEY.left, KEY.right);
-    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`));
+    await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(0))}`));
     expect(w.seeks).toHaveLength(2);
   });
 
   it('g to a time in another window loads it; a load that fails puts the cursor back and says why', async () => {
     const w = openWindowed(120, 30);
-    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(2))}`));
     // A bare 04:04:57 would be that time on the cursor's day, where nothing is stored: the full date.
-    const target = new Date(storedSpikeTime(1) - 3000);
-    const day = `${target.getFullYear()}-${String(target.getMonth() + 1).padStart(2, '0')}-${String(target.getDate()).padStart(2, '0')}`;
     await w.t.keys('g');
-    await w.t.type(`${day} ${formatClock(target.getTime())}`);
+    await w.t.type(stamp(storedSpikeTime(1) - 3000));
     await w.t.keys(KEY.enter);
-    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1) - 3000)}`));
+    await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(1) - 3000)}`));
     expect(w.seeks).toHaveLength(1);
     // The next spike is in this window: no load.
     await w.t.keys('n');
-    await w.t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`));
+    await w.t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(1))}`));
     expect(w.seeks).toHaveLength(1);
     w.failWith('connection lost');
     await w.t.keys('n');
     const s = await w.t.waitFor((x) => x.includes(`loading ${formatClock(storedSpikeTime(2))} failed: connection lost`));
-    expect(s).toContain(`REPLAY ${formatClock(storedSpikeTime(1))}`);
+    expect(s).toContain(`REPLAY ${stamp(storedSpikeTime(1))}`);
     expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
   });
 

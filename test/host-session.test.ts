@@ -50,6 +50,12 @@ async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; sourc
   return { t, source, session };
 }
 
+/** The store spans days, so the status bar gives the cursor's date with its time: "2026-11-23 04:05:00". */
+const stamp = (ms: number): string => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${formatClock(ms)}`;
+};
+
 const culpritRow = (name: string): RegExp => new RegExp(`^│\\s+\\d+ alice\\s+90\\.0.*${name}`, 'm');
 
 describe('tmon connect: stored history', () => {
@@ -57,23 +63,23 @@ describe('tmon connect: stored history', () => {
     const { t, source, session } = await connect(true);
     expect(await t.text()).toContain('H stored history');
     await t.keys('H');
-    let s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(2))}`));
+    let s = await t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(2))}`));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[2]));
     expect(s).toContain('Esc live');
     // The spike log is the store's index: all three days.
     for (const name of STORED_CULPRITS) expect(s).toMatch(new RegExp(`MEM 7\\.1G .*${name}\\[`));
 
     await t.keys('N');
-    s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+    s = await t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(1))}`) && !/loading/.test(x));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[1]));
     await t.keys('N');
-    s = await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0))}`) && !/loading/.test(x));
+    s = await t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(0))}`) && !/loading/.test(x));
     expect(s).toMatch(culpritRow(STORED_CULPRITS[0]));
     // The time cursor moves inside that moment's window.
     await t.keys(KEY.right);
-    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(0) + 1000)}`));
+    await t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(0) + 1000)}`));
     await t.keys('n');
-    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(storedSpikeTime(1))}`) && !/loading/.test(x));
+    await t.waitFor((x) => x.includes(`REPLAY ${stamp(storedSpikeTime(1))}`) && !/loading/.test(x));
 
     // Live samples keep coming while the stored history is open; Esc shows them.
     source.push(liveSample(LIVE));

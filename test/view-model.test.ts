@@ -7,9 +7,11 @@ import { SampleHistory } from '../src/core/timeline.js';
 import {
   cpuSeries,
   cpuTitle,
+  cursorClock,
   downsampleMax,
   eventLine,
   fit,
+  formatDay,
   graphSeries,
   graphWindow,
   inspectorSummary,
@@ -17,6 +19,7 @@ import {
   memoryTitle,
   recentEvents,
   resolveSelection,
+  sameLocalDay,
   scrollOffset,
   sparkLines,
   sparkline,
@@ -26,6 +29,7 @@ import {
   tableHeader,
   tableLine,
   tableRows,
+  timelineSpan,
   userLines,
 } from '../src/ui/view-model.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
@@ -33,6 +37,8 @@ import { makeProcess, makeSample } from './helpers/make-sample.js';
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const at = (h: number, m: number, s: number, ms = 0): number => new Date(2026, 10, 22, h, m, s, ms).getTime();
+/** Local time on another day of November 2026. */
+const on = (day: number, h: number, m: number, s: number): number => new Date(2026, 10, day, h, m, s).getTime();
 
 function culprit(name: string, pid: number, share: number, extra: Partial<Culprit> = {}): Culprit {
   return { pid, name, cmd: name, user: 'alice', startTime: 0, rise: share * 100, share, ...extra };
@@ -117,6 +123,21 @@ describe('spike log', () => {
     const s = spike({ start: at(3, 0, 0), end: null, peak: 2 * GiB });
     expect(spikeLogLine(s, at(3, 0, 3))).toBe('03:00:00 MEM 2.0G 3.0s+  (no culprit found)');
     expect(spikeLogLine(s)).toContain(' ongoing ');
+  });
+
+  it('dates a spike from another local day than the newest sample, not one from the same day', () => {
+    const old = spike({ start: on(19, 3, 12, 5), end: on(19, 3, 12, 5), peak: 7.1 * GiB, culprits: [culprit('alloc', 4242, 0.92)] });
+    const today = spike({ id: 'today', start: on(22, 0, 0, 1), peak: GiB });
+    const newest = on(22, 23, 59, 59);
+    expect(spikeLogLine(old, newest)).toBe('11-19 03:12:05 MEM 7.1G <1.0s  alloc[4242] 92%');
+    expect(spikeLogLine(today, newest)).toBe('00:00:01 MEM 1.0G <1.0s  (no culprit found)');
+    // One second before midnight is still the day before.
+    expect(spikeLogLine(spike({ start: on(21, 23, 59, 59) }), newest)).toMatch(/^11-21 23:59:59 MEM /);
+    // Without a newest sample there is no day to compare with.
+    expect(spikeLogLine(old)).toMatch(/^03:12:05 MEM /);
+    // A windowed replay compares with the whole history's newest sample, not the window's.
+    expect(spikeLogLine(today, on(22, 0, 0, 2), 1000, on(23, 1, 0, 0))).toMatch(/^11-22 00:00:01 MEM 1\.0G <1\.0s /);
+    expect(spikeLogLines([today, old], newest).map((l) => l.text.slice(0, 14))).toEqual(['00:00:01 MEM 1', '11-19 03:12:05']);
   });
 });
 
@@ -241,6 +262,21 @@ describe('status line', () => {
     const t = at(3, 12, 5);
     expect(statusLine({ ...info, mode: 'paused', cursorTime: t }, 100)).toContain('PAUSED 03:12:05 │');
     expect(statusLine({ ...info, mode: 'replay', cursorTime: t, playSpeed: 10, extra: 'night.tmon' }, 100)).toContain('REPLAY 03:12:05 ▶10x │ every 1.0s │ night.tmon');
+    // A timeline within one local day needs no date.
+    expect(statusLine({ ...info, mode: 'replay', cursorTime: t, span: { first: at(0, 0, 0), last: at(23, 59, 59) } }, 100)).toContain('REPLAY 03:12:05 │');
+  });
+
+  it('dates the cursor time when the timeline crosses a local midnight, shortening before cutting', () => {
+    const replay = { ...info, mode: 'replay' as const, cursorTime: on(19, 3, 12, 5), span: { first: on(18, 22, 0, 0), last: on(22, 1, 0, 0) } };
+    expect(statusLine(replay, 130)).toMatch(/^db1 │ up 26h00m │ REPLAY 2026-11-19 03:12:05 │ every 1\.0s +q quit/);
+    expect(statusLine({ ...replay, mode: 'paused' }, 120)).toContain('PAUSED 2026-11-19 03:12:05 │');
+    // Too narrow for all of it: the year goes, then the uptime, before the message is cut.
+    const message = 'this is stored history: Esc or q leaves it';
+    expect(statusLine({ ...replay, message }, 100)).toBe(`db1 │ up 26h00m │ REPLAY 11-19 03:12:05 │ every 1.0s │ ${message}`);
+    expect(statusLine({ ...replay, message }, 86)).toBe(`db1 │ REPLAY 11-19 03:12:05 │ every 1.0s │ ${message}`);
+    expect(statusLine({ ...replay, message }, 60)).toBe('db1 │ REPLAY 11-19 03:12:05 │ every 1.0s │ this is stored h…');
+    // Live shows no cursor time, so no date either.
+    expect(statusLine({ ...replay, mode: 'live', cursorTime: null }, 120)).toMatch(/^db1 │ up 26h00m │ LIVE │ every 1\.0s /);
   });
 });
 
@@ -285,5 +321,30 @@ describe('helpers', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('abc', 4)).toBe('abc');
     expect(fit('abc', 0)).toBe('');
+  });
+});
+
+describe('dates', () => {
+  it('names the local calendar day, and tells whether two times share one', () => {
+    expect(formatDay(on(19, 3, 12, 5))).toBe('2026-11-19');
+    expect(formatDay(new Date(2027, 0, 2, 0, 0, 0).getTime())).toBe('2027-01-02');
+    expect(sameLocalDay(on(19, 0, 0, 0), on(19, 23, 59, 59))).toBe(true);
+    expect(sameLocalDay(on(19, 23, 59, 59), on(20, 0, 0, 0))).toBe(false);
+  });
+
+  it('gives the cursor time its date only when the span crosses a local midnight', () => {
+    const t = on(19, 3, 12, 5);
+    expect(cursorClock(t)).toBe('03:12:05');
+    expect(cursorClock(t, { first: on(19, 0, 0, 0), last: on(19, 23, 0, 0) })).toBe('03:12:05');
+    expect(cursorClock(t, { first: on(18, 23, 0, 0), last: on(19, 4, 0, 0) })).toBe('2026-11-19 03:12:05');
+    expect(cursorClock(t, { first: on(18, 23, 0, 0), last: on(19, 4, 0, 0) }, true)).toBe('11-19 03:12:05');
+  });
+
+  it('takes a timeline span from its first and last samples', () => {
+    const h = new SampleHistory(10);
+    expect(timelineSpan(h)).toBeUndefined();
+    h.push(makeSample({ time: on(18, 23, 0, 0) }));
+    h.push(makeSample({ time: on(19, 1, 0, 0) }));
+    expect(timelineSpan(h)).toEqual({ first: on(18, 23, 0, 0), last: on(19, 1, 0, 0) });
   });
 });

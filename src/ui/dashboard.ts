@@ -165,6 +165,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       inspected: inspectedPoints(),
       eventsOf,
       usersOf,
+      ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
     });
   };
   // Panels contain their own failures; this catches the rest (status bar, overlays,

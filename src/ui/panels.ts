@@ -26,9 +26,11 @@ import {
   tableHeader,
   tableLine,
   tableRows,
+  timelineSpan,
   userLines,
   type SpikeLine,
   type TableRow,
+  type TimeSpan,
 } from './view-model.js';
 import { GraphPanel } from './widgets/graph-panel.js';
 import { ListPanel } from './widgets/list-panel.js';
@@ -50,6 +52,8 @@ export interface FrameInput {
   eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
   /** Per-user totals at a sample (live: computed from the whole sample when it arrived). */
   usersOf: (s: Sample) => readonly UserTotal[];
+  /** A windowed replay's whole history, whose span decides whether times need their date. */
+  extent?: TimeSpan | undefined;
 }
 
 /** What the last frame drew, for the reducer (selection refers to these). */
@@ -148,7 +152,7 @@ export class DashboardView {
     let lines: readonly SpikeLine[] = [];
     this.spikeLog.frame.guard(() => {
       const newest = tl.at(tl.length - 1);
-      lines = spikeLogLines(f.spikes, newest?.time, newest?.intervalMs);
+      lines = spikeLogLines(f.spikes, newest?.time, newest?.intervalMs, f.extent?.last ?? newest?.time);
       const ids = lines.map((l) => ({ key: l.id }));
       this.spikeLog.update({
         title: `Spikes (${lines.length})`,
@@ -182,6 +186,8 @@ export class DashboardView {
           uptime: sample?.uptime ?? 0,
           mode: state.mode,
           cursorTime: follow ? null : (sample?.time ?? null),
+          // Read only when a cursor time is shown: at(0) may have to decode a sample.
+          span: follow ? undefined : (f.extent ?? timelineSpan(tl)),
           playSpeed: state.play,
           intervalMs: sample?.intervalMs ?? 0,
           extra: f.extraStatus,

@@ -105,18 +105,21 @@ export interface SpikeLine {
  * One line per spike, newest first: time, metric, peak, duration, top culprits
  * with their share — `03:12:05 MEM 7.1G 0.8s  alloc[4242] 92%, node[77] 5%`.
  * `now` (the newest sample's time) gives an ongoing spike its duration so far.
+ * A spike on another local day than `today` (default `now`) starts with its
+ * date, `11-19 03:12:05 MEM …`: in a history of days the time alone is ambiguous.
  */
-export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs = 1000): SpikeLine[] {
+export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs = 1000, today = now): SpikeLine[] {
   return [...spikes]
     .sort((a, b) => b.start - a.start)
-    .map((s) => ({ id: s.id, severity: s.severity, text: spikeLogLine(s, now, intervalMs) }));
+    .map((s) => ({ id: s.id, severity: s.severity, text: spikeLogLine(s, now, intervalMs, today) }));
 }
 
-export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000): string {
+export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000, today = now): string {
   const metric = s.metric === 'cpu' ? 'CPU' : 'MEM';
   const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
   const culprits = s.culprits.slice(0, 3).map(culpritText).join(', ');
-  return `${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
+  const day = today === undefined || sameLocalDay(s.start, today) ? '' : `${formatDay(s.start).slice(5)} `;
+  return `${day}${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
 }
 
 // ── graphs ───────────────────────────────────────────────────────────────────
@@ -289,6 +292,18 @@ export function eventLine(e: ProcessEvent): string {
 
 export type ViewMode = 'live' | 'paused' | 'replay';
 
+/** The first and last sample times of a timeline. */
+export interface TimeSpan {
+  first: number;
+  last: number;
+}
+
+export function timelineSpan(tl: Timeline): TimeSpan | undefined {
+  const first = tl.at(0)?.time;
+  const last = tl.at(tl.length - 1)?.time;
+  return first === undefined || last === undefined ? undefined : { first, last };
+}
+
 export interface StatusInfo {
   host: string;
   /** Seconds since boot at the sample shown. */
@@ -296,6 +311,8 @@ export interface StatusInfo {
   mode: ViewMode;
   /** Time of the sample under the cursor (shown when paused or in replay). */
   cursorTime: number | null;
+  /** The whole timeline's (a windowed replay: the whole history's); crossing a local midnight, the cursor time carries its date. */
+  span?: TimeSpan | undefined;
   playSpeed: number;
   intervalMs: number;
   extra: string;
@@ -303,19 +320,31 @@ export interface StatusInfo {
 }
 
 export function statusLine(info: StatusInfo, width: number): string {
-  const mode =
+  const mode = (shortDate: boolean): string =>
     info.mode === 'live'
       ? 'LIVE'
-      : `${info.mode === 'paused' ? 'PAUSED' : 'REPLAY'}${info.cursorTime === null ? '' : ` ${formatClock(info.cursorTime)}`}${info.playSpeed ? ` ▶${info.playSpeed}x` : ''}`;
-  // Before the first sample there is no uptime or interval to tell.
-  const parts = info.intervalMs > 0 ? [info.host, `up ${formatDuration(info.uptime * 1000)}`, mode, `every ${formatDuration(info.intervalMs)}`] : [info.host, mode];
-  if (info.extra) parts.push(info.extra);
-  if (info.message) parts.push(info.message);
+      : `${info.mode === 'paused' ? 'PAUSED' : 'REPLAY'}${info.cursorTime === null ? '' : ` ${cursorClock(info.cursorTime, info.span, shortDate)}`}${info.playSpeed ? ` ▶${info.playSpeed}x` : ''}`;
+  const leftPart = (shortDate: boolean, uptime: boolean): string => {
+    // Before the first sample there is no uptime or interval to tell.
+    const known = info.intervalMs > 0;
+    return [
+      info.host,
+      uptime && known ? `up ${formatDuration(info.uptime * 1000)}` : '',
+      mode(shortDate),
+      known ? `every ${formatDuration(info.intervalMs)}` : '',
+      info.extra,
+      info.message,
+    ]
+      .filter(Boolean)
+      .join(' │ ');
+  };
+  // The most complete that fits: the year goes first, then the uptime, before the caller's text or a message is cut.
+  const variants = [leftPart(false, true), leftPart(true, true), leftPart(true, false)];
+  const left = variants.find((v) => v.length <= width) ?? (variants[2] as string);
   const hints =
     info.mode === 'live'
       ? ['q quit  space pause  ←→ step  tab focus  ? help', 'q quit  space pause  ? help', '? help']
       : [`q quit  space ${info.mode === 'replay' ? 'play' : 'live'}  ←→ step  n/N spike  g go to  p play  ? help`, `space ${info.mode === 'replay' ? 'play' : 'live'}  n/N spike  ? help`, '? help'];
-  const left = parts.join(' │ ');
   const hint = hints.find((h) => width - left.length - h.length >= 2);
   return hint === undefined ? fit(left, width) : left + ' '.repeat(width - left.length - hint.length) + hint;
 }
@@ -364,6 +393,30 @@ export function downsampleMax(points: readonly ProcessPoint[], n: number): Proce
     out.push({ time: (points[from] as ProcessPoint).time, cpu, rss });
   }
   return out;
+}
+
+// ── dates ────────────────────────────────────────────────────────────────────
+
+/** Local calendar day, "2026-11-19" (the form the g prompt reads back). */
+export function formatDay(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export function sameLocalDay(a: number, b: number): boolean {
+  return formatDay(a) === formatDay(b);
+}
+
+/**
+ * The time of day, preceded by the date when `span` crosses a local midnight (a
+ * time alone would name several moments): "2026-11-19 03:12:05", or with
+ * `shortDate` "11-19 03:12:05".
+ */
+export function cursorClock(time: number, span?: TimeSpan, shortDate = false): string {
+  if (!span || sameLocalDay(span.first, span.last)) return formatClock(time);
+  const day = formatDay(time);
+  return `${shortDate ? day.slice(5) : day} ${formatClock(time)}`;
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────
