@@ -1,13 +1,17 @@
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
+import { formatClock } from '../src/core/units.js';
 import { HostFeed } from '../src/commands/host-feed.js';
 import { startOverviewSession, type OverviewSession } from '../src/commands/overview.js';
 import type { SamplingSettings } from '../src/commands/shared-options.js';
+import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { tempDir } from './fixtures/store/recording-files.js';
 import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
+import { STORED_CULPRITS, liveSample, storedSpikeTime, writeStore } from './fixtures/transport/stored-history.js';
 import { scenario } from './fixtures/ui/scenario.js';
 
 /**
@@ -22,7 +26,7 @@ let live: { agent: RunningAgent; source: ScriptedSource };
 let guarded: RunningAgent;
 let deadPort: number;
 let labels: { live: string; dead: string; guarded: string };
-let feeds: HostFeed[] = [];
+let feeds: HostFeed<RemoteSource>[] = [];
 let term: HeadlessTerminal | undefined;
 let session: OverviewSession | undefined;
 
@@ -189,6 +193,70 @@ describe('overview of three hosts', () => {
     await t.waitFor((x) => /Processes by CPU/.test(x));
     session?.destroy();
     await session?.done;
+    await t.flush();
+    expect(t.onAlternateScreen).toBe(false);
+  });
+});
+
+describe('a host opened from the overview', () => {
+  let store: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    store = tempDir();
+    await writeStore(store.dir);
+  });
+  afterAll(() => store.cleanup());
+
+  let stored: { agent: RunningAgent; source: ScriptedSource } | undefined;
+  afterEach(async () => {
+    // The session and feeds are ended by the file's afterEach, which runs first.
+    await stored?.agent.close();
+    stored = undefined;
+  });
+
+  it('H shows its stored history; Esc returns to its live dashboard, Esc again to the overview; --interval only while open', async () => {
+    const LIVE = 60;
+    const source = new ScriptedSource();
+    stored = { agent: await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, archive: storeArchive(store.dir) }), source };
+    for (let i = 0; i < LIVE; i++) source.push(liveSample(i));
+    await waitFor('the live samples', () => stored?.agent.stats().historySamples === LIVE);
+    const label = `127.0.0.1:${stored.agent.address.port}`;
+    feeds = [label, labels.live].map((target) => new HostFeed(new RemoteSource(target, { backoff: { initialMs: 100, maxMs: 400 } })));
+    const t = (term = new HeadlessTerminal(120, 30));
+    session = startOverviewSession({ io: t.io, feeds, settings: SETTINGS, color: false, watchIntervalMs: 500 });
+    const onThisOverview = (x: string): boolean => x.includes('2 hosts: 2 live') && x.includes(`▶ ${label}`);
+    await t.waitFor(onThisOverview);
+
+    // Enter: the live dashboard, offering the stored history, with the way back first; the agent asked to sample faster.
+    await t.keys(KEY.enter);
+    let s = await t.waitFor((x) => /│ LIVE │/.test(x) && x.includes(`ticker live-${LIVE - 1}`));
+    expect(s).toMatch(/Esc all hosts {2}H stored history/);
+    await waitFor('the agent to sample faster', () => source.intervalMs === 500);
+
+    // H: the newest stored spike, days before the live samples: its date, and its culprit at the top of the table.
+    await t.keys('H');
+    const spikeAt = storedSpikeTime(2);
+    const d = new Date(spikeAt);
+    const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    s = await t.waitFor((x) => x.includes(`REPLAY ${day} ${formatClock(spikeAt)}`));
+    expect(s).toMatch(new RegExp(`^│\\s+\\d+ alice\\s+90\\.0.*${STORED_CULPRITS[2]}`, 'm'));
+    expect(s).toContain('Esc live');
+
+    // Esc: that host's live dashboard again, not the overview; what arrived meanwhile is there.
+    source.push(liveSample(LIVE));
+    await t.keys(KEY.escape);
+    s = await t.waitFor((x) => /│ LIVE │/.test(x) && x.includes(`ticker live-${LIVE}`));
+    expect(s).not.toContain('REPLAY');
+    expect(s).not.toContain('2 hosts: ');
+    expect(s).toContain('Esc all hosts');
+    expect(source.intervalMs).toBe(500);
+
+    // Esc again: the overview, the same host selected; the agent back to its own rate.
+    await t.keys(KEY.escape);
+    await t.waitFor(onThisOverview);
+    await waitFor('the agent to sample at its own rate', () => source.intervalMs === 1000);
+
+    await t.keys('q');
+    await session.done;
     await t.flush();
     expect(t.onAlternateScreen).toBe(false);
   });

@@ -15,11 +15,18 @@ export interface HostSessionOptions {
   feed: HostFeed<LinkedSource & ArchiveLink>;
   settings: SamplingSettings;
   color: boolean;
+  /** Esc on the live dashboard ends the session with 'back' (the overview opened this host). */
+  backOnEscape?: boolean;
+  /** The caller's text first in the live dashboard's status bar, e.g. "Esc all hosts". */
+  status?: () => string;
 }
 
+/** 'back': Esc on the live dashboard (backOnEscape); 'quit': the person quit, or destroy(). */
+export type HostSessionExit = 'quit' | 'back';
+
 export interface HostSession {
-  /** Resolves when the person quits. */
-  readonly done: Promise<void>;
+  /** Resolves when the person quits, or leaves the live dashboard with Esc (backOnEscape). */
+  readonly done: Promise<HostSessionExit>;
   /** Restores the terminal, whichever screen is up; idempotent; safe from signal handlers. */
   destroy(): void;
 }
@@ -39,7 +46,8 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
       top: opts.settings.top,
       thresholds: opts.settings.thresholds,
       color: opts.color,
-      status: () => [feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
+      ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
+      status: () => [opts.status?.() ?? '', feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
       // The dashboard says "loading…" meanwhile, and shows why when this rejects.
       onStoredHistory: async () => {
         const oldestLive = feed.history.timeAt(0);
@@ -76,12 +84,14 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
     return dashboard.done;
   };
 
-  const run = async (): Promise<void> => {
+  const run = async (): Promise<HostSessionExit> => {
     while (!destroyed) {
       const live = await showLive();
-      if (destroyed || !live.stored) return;
-      if ((await showStored(live.stored)) !== 'back') return;
+      if (destroyed) return 'quit';
+      if (!live.stored) return live.exit === 'back' ? 'back' : 'quit';
+      if ((await showStored(live.stored)) !== 'back') return 'quit';
     }
+    return 'quit';
   };
 
   const destroy = (): void => {

@@ -1,15 +1,16 @@
 /**
- * `tmon connect a:7654 b:7654 …`: the overview of several agents, and each
- * host's full dashboard on Enter. One screen exists at a time: the overview's
- * is destroyed when a host is opened, and made again when Esc goes back. The
+ * `tmon connect a:7654 b:7654 …`: the overview of several agents, and on Enter
+ * a host's session as `tmon connect HOST:PORT` has it (live dashboard, H for
+ * its stored history). One screen exists at a time: the overview's is
+ * destroyed when a host is opened, and made again when Esc goes back. The
  * hosts' feeds outlive both, so nothing received meanwhile is lost.
  */
 import { RemoteSource, type RemoteSourceOptions } from '../transport/remote-source.js';
-import { startDashboard, type DashboardExit } from '../ui/dashboard.js';
 import { startOverview } from '../ui/overview.js';
 import type { TerminalIO } from '../ui/screen.js';
-import { HostFeed } from './host-feed.js';
-import { linkStatus } from './link-status.js';
+import { HostFeed, type LinkedSource } from './host-feed.js';
+import { startHostSession, type HostSessionExit } from './host-session.js';
+import type { ArchiveLink } from './remote-archive.js';
 import { colorEnabled, type SamplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 
@@ -29,8 +30,8 @@ export async function runOverview(targets: string[], settings: SamplingSettings,
 }
 
 /** A feed per target; a target that does not parse closes the ones already connecting before its error goes up. */
-function openFeeds(targets: readonly string[], remote: RemoteSourceOptions, settings: SamplingSettings): HostFeed[] {
-  const feeds: HostFeed[] = [];
+function openFeeds(targets: readonly string[], remote: RemoteSourceOptions, settings: SamplingSettings): HostFeed<RemoteSource>[] {
+  const feeds: HostFeed<RemoteSource>[] = [];
   try {
     for (const t of targets) feeds.push(new HostFeed(new RemoteSource(t, remote), { thresholds: settings.thresholds }));
   } catch (err) {
@@ -42,10 +43,10 @@ function openFeeds(targets: readonly string[], remote: RemoteSourceOptions, sett
 
 export interface OverviewSessionOptions {
   io: TerminalIO;
-  feeds: readonly HostFeed[];
+  feeds: readonly HostFeed<LinkedSource & ArchiveLink>[];
   settings: SamplingSettings;
   color: boolean;
-  /** Ask the opened host's agent to sample this fast while its dashboard is open (connect --interval). */
+  /** Ask the opened host's agent to sample this fast while it is open, stored history included (connect --interval). */
   watchIntervalMs?: number;
 }
 
@@ -61,27 +62,24 @@ export function startOverviewSession(opts: OverviewSessionOptions): OverviewSess
   let current: { destroy(): void } | undefined;
   let destroyed = false;
 
-  /** One host's dashboard over the feed's lent samples; how it ended. */
-  const showHost = async (feed: HostFeed): Promise<DashboardExit> => {
-    const source = feed.lend();
+  /** One host's session (live dashboard, stored history on H) over its feed; how it ended. */
+  const showHost = async (feed: HostFeed<LinkedSource & ArchiveLink>): Promise<HostSessionExit> => {
     if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(opts.watchIntervalMs);
-    const dashboard = startDashboard({
+    const host = startHostSession({
       io: opts.io,
-      source,
-      top: opts.settings.top,
-      thresholds: opts.settings.thresholds,
+      feed,
+      settings: opts.settings,
       color: opts.color,
       backOnEscape: true,
       // The way back first: a long link error is cut at the right edge.
-      status: () => ['Esc all hosts', linkStatus(feed)].filter(Boolean).join('  '),
+      status: () => 'Esc all hosts',
     });
-    current = dashboard;
+    current = host;
     try {
-      return await dashboard.done;
+      return await host.done;
     } finally {
       // The agent returns to its own rate once nobody looks closely.
       if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(null);
-      await source.close();
     }
   };
 
