@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 import type { SampleSource } from '../src/core/source.js';
 
@@ -17,6 +18,8 @@ const ROWS = 40;
 const PROCESSES = 300;
 const MEASURED_TICKS = 60;
 const HOUR = 3600;
+/** Samples fed at 1 Hz after the hour's burst, longer than the 5 s over which V8 judges the allocation rate. */
+const SETTLE_SAMPLES = 8;
 
 export async function bench(): Promise<string> {
   const script = `const m = await import(${JSON.stringify(import.meta.url)}); process.stdout.write(JSON.stringify(await m.measureInThisProcess())); process.exit(0);`;
@@ -37,6 +40,8 @@ export async function bench(): Promise<string> {
     `| bytes written per tick, median / p90 / max | ${Math.round(r.bytesMedian)} / ${Math.round(r.bytesP90)} / ${Math.round(r.bytesMax)} B | median ≤ 2 KB |`,
     `| RSS at the first frame / with 10 minutes / with an hour (${HOUR} samples) of history, after GC | ${f(r.rssFirstFrameMb)} / ${f(r.rssTenMinutesMb)} / ${f(r.rssHourMb)} MB | ≤ 80 MB |`,
     `| JS heap in use with an hour of history | ${f(r.heapHourMb)} MB | |`,
+    `| RSS with an hour of history, after ${SETTLE_SAMPLES} more samples at 1 Hz (young generation then ${f(r.youngCommittedSettledMb)} MB) | ${f(r.rssHourSettledMb)} MB | |`,
+    `| … where the hour's RSS goes: V8 heap reserved (young generation of it) / outside the heap (buffers, native) | ${f(r.heapCommittedHourMb)} (${f(r.youngCommittedHourMb)}) / ${f(r.rssHourMb - r.heapCommittedHourMb)} MB | |`,
   ].join('\n');
 }
 
@@ -54,6 +59,19 @@ interface Measurements {
   rssTenMinutesMb: number;
   rssHourMb: number;
   heapHourMb: number;
+  heapCommittedHourMb: number;
+  youngCommittedHourMb: number;
+  rssHourSettledMb: number;
+  youngCommittedSettledMb: number;
+}
+
+const YOUNG = ['new_space', 'new_large_object_space'];
+
+/** MB V8 has reserved for the named heap spaces (all of them without names). */
+function committedMb(names?: readonly string[]): number {
+  return getHeapSpaceStatistics()
+    .filter((s) => !names || names.includes(s.space_name))
+    .reduce((a, s) => a + s.space_size, 0) / 1048576;
 }
 
 /** RSS after full collections (the bench runs with --expose-gc), in MB. */
@@ -107,6 +125,16 @@ export async function measureInThisProcess(): Promise<Measurements> {
   await sleep(200);
   const rssHourMb = settledRssMb();
   const heapHourMb = process.memoryUsage().heapUsed / 1048576;
+  const heapCommittedHourMb = committedMb();
+  const youngCommittedHourMb = committedMb(YOUNG);
+  // The burst above is not how samples arrive: what the same history costs once they come at 1 Hz.
+  for (let i = 0; i < SETTLE_SAMPLES; i++) {
+    await sleep(1000);
+    source.push(gen.next());
+  }
+  await sleep(200);
+  const rssHourSettledMb = settledRssMb();
+  const youngCommittedSettledMb = committedMb(YOUNG);
   dash.destroy();
   return {
     importMs,
@@ -122,6 +150,10 @@ export async function measureInThisProcess(): Promise<Measurements> {
     rssTenMinutesMb,
     rssHourMb,
     heapHourMb,
+    heapCommittedHourMb,
+    youngCommittedHourMb,
+    rssHourSettledMb,
+    youngCommittedSettledMb,
   };
 }
 

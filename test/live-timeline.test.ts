@@ -55,3 +55,28 @@ describe('LiveTimeline', () => {
     expect(new LiveTimeline(3, 3).at(0)).toBeUndefined();
   });
 });
+
+describe('LiveTimeline past samples', () => {
+  it('serve the same processes however often they are read, spread or serialised', () => {
+    const tl = new LiveTimeline(200, 3);
+    for (let i = 0; i < 150; i++) tl.push(sample(i));
+    const first = tl.at(0);
+    const names = first?.processes.map((p) => p.name);
+    // Reading many others pushes the first out of the unpacked cache; it unpacks again the same.
+    for (let i = 1; i < 149; i++) expect(tl.at(i)?.processes.length).toBeGreaterThan(0);
+    expect(tl.at(0)?.processes.map((p) => p.name)).toEqual(names);
+    expect({ ...first }.processes).toEqual(first?.processes);
+    expect((JSON.parse(JSON.stringify(first)) as { processes: unknown[] }).processes).toHaveLength(names?.length ?? -1);
+  });
+
+  it('keep their processes when held after leaving the history', () => {
+    const tl = new LiveTimeline(3, 3);
+    tl.push(sample(0));
+    tl.push(sample(1));
+    const held = tl.at(0);
+    const before = held?.processes.map((p) => [p.name, p.cpu]);
+    // Other processes afterwards, so the identities the held sample used are freed and reused.
+    for (let i = 2; i < 10; i++) tl.push(makeSample({ time: T + i * 1000, processes: [makeProcess({ pid: 500 + i, name: `other${i}`, cpu: 50 })] }));
+    expect(held?.processes.map((p) => [p.name, p.cpu])).toEqual(before);
+  });
+});
