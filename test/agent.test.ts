@@ -65,7 +65,7 @@ describe('tmon agent and the verbs that reach it', () => {
       await tmux.waitFor((s) => /PID/.test(s) && /CPU/.test(s) && new RegExp(`127\\.0\\.0\\.1:${agent.port}|LIVE`).test(s));
       await tmux.waitFor((s) => /H stored history/.test(s));
       tmux.keys('H');
-      await tmux.waitFor((s) => /REPLAY \d\d:\d\d:\d\d/.test(s) && /Esc live/.test(s));
+      await tmux.waitFor((s) => /REPLAY (\d{4}-\d\d-\d\d |\d\d-\d\d )?\d\d:\d\d:\d\d/.test(s) && /Esc live/.test(s));
       tmux.keys('Escape');
       // tmux shows the status bar's separators as line-drawing characters.
       await tmux.waitFor((s) => / LIVE /.test(s) && !/REPLAY/.test(s));
