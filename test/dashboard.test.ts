@@ -138,6 +138,19 @@ describe('dashboard, live', () => {
     expect(s).toMatch(/Processes by CPU/);
   });
 
+  it('keeps an open inspector up to date as live samples arrive', async () => {
+    const samples = scenario();
+    source = new ScriptedSource(samples.slice(0, 90));
+    const t = open(200, 50, { source });
+    await t.waitFor((x) => /burn\[5151\]/.test(x));
+    // The table is sorted by CPU: postgres (40 %) is the top row; Enter inspects it.
+    await t.keys(KEY.enter);
+    await t.waitFor((x) => /Process postgres\[812\]/.test(x) && x.includes(`${clock(0)}–${clock(89)} (90 samples)`));
+    for (const s of samples.slice(90, 95)) source.push(s);
+    const later = await t.waitFor((x) => x.includes(`${clock(0)}–${clock(94)} (95 samples)`));
+    expect(later).toMatch(/Process postgres\[812\]/);
+  });
+
   it('inspects a culprit from the spike log: its CPU and RSS over the session', async () => {
     const t = await openLive(200, 50);
     await t.keys(KEY.tab, KEY.down, 'i');

@@ -129,14 +129,26 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   };
   // Computed once per opening (and per new sample live): a replay's whole recording is read for it.
   const usersOf = (s: Sample): readonly UserTotal[] => facts?.usersAt(s.time) ?? userTotals(s.processes);
-  let inspected: { key: string; length: number; last: number; points: ProcessPoint[] } | null = null;
+  let inspected: { key: string; first: number; last: number; points: ProcessPoint[] } | null = null;
+  /**
+   * The inspected process's series. Read whole once per opening; after that a
+   * timeline that only moved forward (live) costs just its new samples, so an
+   * open inspector does not re-read an hour of history every second.
+   */
   const inspectedPoints = (): ProcessPoint[] | null => {
     const o = state.overlay;
     if (o?.kind !== 'inspect') return (inspected = null);
+    const first = timeline.at(0)?.time ?? 0;
     const last = timeline.at(timeline.length - 1)?.time ?? 0;
-    if (!inspected || inspected.key !== o.process.key || inspected.length !== timeline.length || inspected.last !== last) {
-      inspected = { key: o.process.key, length: timeline.length, last, points: processSeries(allSamples(timeline), o.process.key) };
+    const key = o.process.key;
+    if (inspected && inspected.key === key && first >= inspected.first && last >= inspected.last) {
+      if (last > inspected.last) {
+        const fresh = processSeries(timeline.slice(timeline.indexAtTime(inspected.last) + 1, timeline.length), key);
+        inspected = { key, first, last, points: [...inspected.points.filter((p) => p.time >= first), ...fresh] };
+      }
+      return inspected.points;
     }
+    inspected = { key, first, last, points: processSeries(allSamples(timeline), key) };
     return inspected.points;
   };
 
