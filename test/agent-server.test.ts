@@ -14,7 +14,7 @@ import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { tmonVersion } from '../src/version.js';
-import { ScriptedSource, collect, range, sampleAt, times, waitFor } from './fixtures/transport/harness.js';
+import { ScriptedSource, collect, range, sampleAt, times, waitFor, rejection } from './fixtures/transport/harness.js';
 import { STORED_CULPRITS, STRETCH, liveSample, storedDay, storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 
@@ -27,15 +27,6 @@ async function agentWith(opts: Partial<AgentOptions> & { source: AgentOptions['s
   const agent = await startAgent({ listen: { host: '127.0.0.1', port: 0 }, ...opts });
   cleanups.push(() => agent.close());
   return agent;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** The HTTP status an upgrade gets: 101 when the WebSocket opens. */

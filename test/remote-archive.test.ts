@@ -8,7 +8,7 @@ import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type AgentOptions } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { tempDir } from './fixtures/store/recording-files.js';
-import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
+import { ScriptedSource, waitFor, rejection } from './fixtures/transport/harness.js';
 import { STRETCH, STORED_CULPRITS, liveSample, storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
 
 /** The viewer's side of stored history, against a real agent with a real --store on 127.0.0.1. */
@@ -34,15 +34,6 @@ async function viewerOf(opts: Partial<AgentOptions>, live = 10): Promise<RemoteS
   cleanups.push(() => v.close());
   await v.ready();
   return v;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function spike(id: string, start: number, culprit: string): Spike {

@@ -11,7 +11,7 @@ import { WireHistory } from '../src/transport/wire-history.js';
 import type { LinkState } from '../src/transport/link-state.js';
 import { RemoteSource, type RemoteSourceOptions } from '../src/transport/remote-source.js';
 import { tmonVersion } from '../src/version.js';
-import { ScriptedSource, T0, TcpProxy, collect, makeCertificate, range, sampleAt, times, waitFor } from './fixtures/transport/harness.js';
+import { ScriptedSource, T0, TcpProxy, collect, makeCertificate, range, sampleAt, times, waitFor, rejection } from './fixtures/transport/harness.js';
 import { storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 
@@ -44,15 +44,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('backfill', () => {
