@@ -22,6 +22,7 @@ describe('command-line arguments', () => {
     expect(numberOption('top', undefined, 1, 500, 15)).toBe(15);
     expect(() => numberOption('top', '0', 1, 500, 15)).toThrow("--top must be a number from 1 to 500, got '0'");
     expect(durationOption('interval', '500ms', 200, 60_000, 1000)).toBe(500);
+    expect(durationOption('since', '1h30m', 1000, 86_400_000, 0)).toBe(5_400_000);
     expect(() => durationOption('interval', '50ms', 200, 60_000, 1000)).toThrow(/from 200ms/);
     expect(bytesOption('max-size', '1GB', 0)).toBe(1024 ** 3);
     expect(() => bytesOption('max-size', 'big', 0)).toThrow(/500MB or 1GB/);

@@ -28,7 +28,9 @@ describe('units', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('1.5')).toBe(1500);
     expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('soon')).toBeNull();
+    expect(parseDuration('1h30')).toBeNull();
     expect(parseBytes('1GB')).toBe(1024 ** 3);
     expect(parseBytes('500M')).toBe(500 * 1024 ** 2);
     expect(parseBytes('2g')).toBe(2 * 1024 ** 3);

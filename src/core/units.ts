@@ -38,14 +38,19 @@ export function formatClock(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** "1h", "30m", "7d", "90s", "500ms" → milliseconds; null when it does not parse. */
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * "1h", "30m", "7d", "500ms", "1h30m", or a bare number of seconds ("1.5") →
+ * milliseconds; null when it does not parse. Flags and the `g` prompt share it.
+ */
 export function parseDuration(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/.exec(text.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit];
-  return factor === undefined ? null : n * factor;
+  const t = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t) * 1000;
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/.test(t)) return null;
+  let total = 0;
+  for (const part of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(part[1]) * (DURATION_UNIT_MS[part[2] as string] as number);
+  return total;
 }
 
 /** "1GB", "500M", "2g", "1024" → bytes (binary multiples); null when it does not parse. */

@@ -1,3 +1,5 @@
+import { parseDuration } from '../core/units.js';
+
 /**
  * What a person types after `g` (go to a time), turned into a moment. Local time,
  * like every clock the dashboard shows.
@@ -16,16 +18,14 @@ export interface TimeContext {
   last: number;
 }
 
-const DAY_MS = 86_400_000;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
-
 /** The moment `text` names, in ms since epoch; null when it does not parse. */
 export function parseTimeInput(text: string, ctx: TimeContext): number | null {
   const t = text.trim().toLowerCase();
   if (t === 'start') return ctx.first;
   if (t === 'end' || t === 'now') return ctx.last;
   if (t.startsWith('-')) {
-    const ago = parseCompoundDuration(t.slice(1));
+    // "-2h", "-1h30m": a unit is required here, a bare "-5" says nothing of how long.
+    const ago = /[a-z]$/.test(t) ? parseDuration(t.slice(1)) : null;
     return ago === null ? null : ctx.last - ago;
   }
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[ t](.+))?$/.exec(t);
@@ -60,15 +60,6 @@ function parseTimeOfDay(text: string): [number, number, number] | null {
 }
 
 /** "2h", "1h30m", "90s", "1.5h" → ms; null unless the whole text is amounts with units. */
-function parseCompoundDuration(text: string): number | null {
-  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/.test(text)) return null;
-  let total = 0;
-  for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) {
-    total += Number(part[1]) * (UNIT_MS[part[2] as string] as number);
-  }
-  return total;
-}
-
 function validDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
   return d <= new Date(y, mo, 0).getDate();
