@@ -4,6 +4,7 @@
  * at a time; the host's feed outlives both, so the live view comes back with
  * nothing missed.
  */
+import { screenSequence } from './screen-sequence.js';
 import { startDashboard, type DashboardExit, type TerminalIO } from '../ui/dashboard.js';
 import type { HostFeed, LinkedSource } from './host-feed.js';
 import { linkStatus } from './link-status.js';
@@ -33,74 +34,59 @@ export interface HostSession {
 
 export function startHostSession(opts: HostSessionOptions): HostSession {
   const { feed } = opts;
-  let current: { destroy(): void } | undefined;
-  let destroyed = false;
+  return screenSequence(async (turns) => {
+    /** The live dashboard until the person quits, or H has loaded the stored history to show instead. */
+    const showLive = async (): Promise<{ exit: DashboardExit; stored?: StoredHistory }> => {
+      const source = feed.lend();
+      let stored: StoredHistory | undefined;
+      const dashboard = startDashboard({
+        io: opts.io,
+        source,
+        top: opts.settings.top,
+        thresholds: opts.settings.thresholds,
+        color: opts.color,
+        ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
+        status: () => [opts.status?.() ?? '', feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
+        // The dashboard says "loading…" meanwhile, and shows why when this rejects.
+        onStoredHistory: async () => {
+          const oldestLive = feed.history.timeAt(0);
+          const newestLive = feed.history.timeAt(feed.history.length - 1);
+          stored = await openStoredHistory(feed.source, {
+            liveSpikes: feed.spikes(),
+            ...(oldestLive !== undefined ? { oldestLive } : {}),
+            ...(newestLive !== undefined ? { newestLive } : {}),
+          });
+          dashboard.replace();
+        },
+      });
+      try {
+        const exit = await turns.show(dashboard);
+        return stored && exit === 'replaced' ? { exit, stored } : { exit };
+      } finally {
+        await source.close();
+      }
+    };
 
-  /** The live dashboard until the person quits, or H has loaded the stored history to show instead. */
-  const showLive = async (): Promise<{ exit: DashboardExit; stored?: StoredHistory }> => {
-    const source = feed.lend();
-    let stored: StoredHistory | undefined;
-    const dashboard = startDashboard({
-      io: opts.io,
-      source,
-      top: opts.settings.top,
-      thresholds: opts.settings.thresholds,
-      color: opts.color,
-      ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
-      status: () => [opts.status?.() ?? '', feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
-      // The dashboard says "loading…" meanwhile, and shows why when this rejects.
-      onStoredHistory: async () => {
-        const oldestLive = feed.history.timeAt(0);
-        const newestLive = feed.history.timeAt(feed.history.length - 1);
-        stored = await openStoredHistory(feed.source, {
-          liveSpikes: feed.spikes(),
-          ...(oldestLive !== undefined ? { oldestLive } : {}),
-          ...(newestLive !== undefined ? { newestLive } : {}),
-        });
-        dashboard.replace();
-      },
-    });
-    current = dashboard;
-    try {
-      const exit = await dashboard.done;
-      return stored && exit === 'replaced' ? { exit, stored } : { exit };
-    } finally {
-      await source.close();
-    }
-  };
+    /** The stored history in the replay dashboard, until Esc (back) or quit. */
+    const showStored = async (stored: StoredHistory): Promise<DashboardExit> => {
+      const dashboard = startDashboard({
+        io: opts.io,
+        replay: { timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window },
+        top: opts.settings.top,
+        color: opts.color,
+        backOnEscape: true,
+        // The way back first: a long link error is cut at the right edge.
+        status: () => ['Esc live', `stored history of ${feed.label}`, linkStatus(feed)].filter(Boolean).join('  '),
+      });
+      return turns.show(dashboard);
+    };
 
-  /** The stored history in the replay dashboard, until Esc (back) or quit. */
-  const showStored = async (stored: StoredHistory): Promise<DashboardExit> => {
-    const dashboard = startDashboard({
-      io: opts.io,
-      replay: { timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window },
-      top: opts.settings.top,
-      color: opts.color,
-      backOnEscape: true,
-      // The way back first: a long link error is cut at the right edge.
-      status: () => ['Esc live', `stored history of ${feed.label}`, linkStatus(feed)].filter(Boolean).join('  '),
-    });
-    current = dashboard;
-    return dashboard.done;
-  };
-
-  const run = async (): Promise<HostSessionExit> => {
-    while (!destroyed) {
+    while (!turns.destroyed) {
       const live = await showLive();
-      if (destroyed) return 'quit';
+      if (turns.destroyed) return 'quit';
       if (!live.stored) return live.exit === 'back' ? 'back' : 'quit';
       if ((await showStored(live.stored)) !== 'back') return 'quit';
     }
     return 'quit';
-  };
-
-  const destroy = (): void => {
-    destroyed = true;
-    current?.destroy();
-  };
-  const done = run().catch((err: unknown) => {
-    destroy();
-    throw err;
   });
-  return { done, destroy };
 }

@@ -13,6 +13,7 @@ import { startHostSession, type HostSessionExit } from './host-session.js';
 import type { ArchiveLink } from './remote-archive.js';
 import { colorEnabled, type SamplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
+import { screenSequence } from './screen-sequence.js';
 
 export async function runOverview(targets: string[], settings: SamplingSettings, remote: RemoteSourceOptions, askInterval: boolean): Promise<number> {
   const feeds = openFeeds(targets, remote, settings);
@@ -59,51 +60,34 @@ export interface OverviewSession {
 
 /** The overview and the host dashboards it opens, in turn on one terminal, until the person quits. */
 export function startOverviewSession(opts: OverviewSessionOptions): OverviewSession {
-  let current: { destroy(): void } | undefined;
-  let destroyed = false;
+  return screenSequence(async (turns) => {
+    /** One host's session (live dashboard, stored history on H) over its feed; how it ended. */
+    const showHost = async (feed: HostFeed<LinkedSource & ArchiveLink>): Promise<HostSessionExit> => {
+      if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(opts.watchIntervalMs);
+      const host = startHostSession({
+        io: opts.io,
+        feed,
+        settings: opts.settings,
+        color: opts.color,
+        backOnEscape: true,
+        // The way back first: a long link error is cut at the right edge.
+        status: () => 'Esc all hosts',
+      });
+      try {
+        return await turns.show(host);
+      } finally {
+        // The agent returns to its own rate once nobody looks closely.
+        if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(null);
+      }
+    };
 
-  /** One host's session (live dashboard, stored history on H) over its feed; how it ended. */
-  const showHost = async (feed: HostFeed<LinkedSource & ArchiveLink>): Promise<HostSessionExit> => {
-    if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(opts.watchIntervalMs);
-    const host = startHostSession({
-      io: opts.io,
-      feed,
-      settings: opts.settings,
-      color: opts.color,
-      backOnEscape: true,
-      // The way back first: a long link error is cut at the right edge.
-      status: () => 'Esc all hosts',
-    });
-    current = host;
-    try {
-      return await host.done;
-    } finally {
-      // The agent returns to its own rate once nobody looks closely.
-      if (opts.watchIntervalMs !== undefined) feed.source.setIntervalMs?.(null);
-    }
-  };
-
-  const run = async (): Promise<void> => {
     let selected = 0;
-    while (!destroyed) {
-      const overview = startOverview({ io: opts.io, hosts: opts.feeds, color: opts.color, selected });
-      current = overview;
-      const exit = await overview.done;
-      if (destroyed || exit.kind === 'quit') return;
+    while (!turns.destroyed) {
+      const exit = await turns.show(startOverview({ io: opts.io, hosts: opts.feeds, color: opts.color, selected }));
+      if (turns.destroyed || exit.kind === 'quit') return;
       selected = exit.index;
       const feed = opts.feeds[exit.index];
       if (!feed || (await showHost(feed)) === 'quit') return;
     }
-  };
-
-  const destroy = (): void => {
-    destroyed = true;
-    current?.destroy();
-  };
-  // Whatever fails, the terminal is given back before the error goes up.
-  const done = run().catch((err: unknown) => {
-    destroy();
-    throw err;
   });
-  return { done, destroy };
 }
