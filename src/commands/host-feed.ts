@@ -62,6 +62,8 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
   private closed = false;
   /** A failure of this feed itself (the source threw, a sample could not be taken); the link's own error comes first. */
   private problem: string | undefined;
+  /** The newest sample, decoded: what a caught-up lending yields. */
+  private latest: Sample | undefined;
   private readonly stopWatchingLink: () => void;
   private readonly consuming: Promise<void>;
 
@@ -132,7 +134,10 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
     let sinceTurn = 0;
     while (!lending.stopped && !this.closed) {
       const i = this.indexAfter(after);
-      const sample = i < this.history.length ? this.history.at(i) : undefined;
+      // A caught-up reader gets the newest sample as it arrived: decoding it again
+      // from the deflated history would redo, every tick, work already done.
+      const newest = this.latest !== undefined && this.history.timeAt(i) === this.latest.time;
+      const sample = newest ? this.latest : i < this.history.length ? this.history.at(i) : undefined;
       if (!sample) {
         await new Promise<void>((resolve) => {
           lending.wake = resolve;
@@ -190,6 +195,7 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
       this.problem = `spike detection failed: ${errorMessage(err)}`;
     }
     this.recent.push({ ...sample, processes: [] });
+    this.latest = sample;
     this.wakeLenders();
     this.changed();
   }
