@@ -10,7 +10,9 @@ describe('AsyncQueue', () => {
     const done = (async () => {
       for await (const n of q) got.push(n);
     })();
-    await new Promise((r) => setTimeout(r, 5));
+    // Once 1 and 2 are taken the queue is empty, so the consumer is waiting when 3 comes.
+    while (got.length < 2) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
     q.push(3);
     q.end();
     q.push(4);
