@@ -8,20 +8,11 @@ import type { ProcessStats } from './sample.js';
 export type PackedProcesses = readonly number[];
 
 /** What stays the same from one sample to the next for a process: everything but its usage figures. */
-interface Identity {
+interface Identity extends Pick<ProcessStats, 'pid' | 'ppid' | 'uid' | 'user' | 'name' | 'cmd' | 'state' | 'startTime' | 'kernelThread'> {
   id: number;
   key: string;
   /** Packed lists holding this identity; at 0 it is forgotten. */
   refs: number;
-  pid: number;
-  ppid: number;
-  uid: number;
-  user: string;
-  name: string;
-  cmd: string;
-  state: string;
-  startTime: number;
-  kernelThread: boolean;
   exited: boolean | undefined;
   hasRssPeak: boolean;
   hasChildCpu: boolean;
