@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
+import { MIN_INTERVAL_MS } from '../core/source.js';
 import { LinuxCollector } from './linux-collector.js';
 
 export interface CollectorOptions {
@@ -31,7 +32,6 @@ export interface Collector {
   close(): void;
 }
 
-export const MIN_INTERVAL_MS = 200;
 
 export async function createCollector(opts: CollectorOptions): Promise<Collector> {
   if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < MIN_INTERVAL_MS) {

@@ -4,11 +4,11 @@
  * at a time; the host's feed outlives both, so the live view comes back with
  * nothing missed.
  */
-import { screenSequence } from './screen-sequence.js';
 import { startDashboard, type DashboardExit, type TerminalIO } from '../ui/dashboard.js';
 import type { HostFeed, LinkedSource } from './host-feed.js';
 import { linkStatus } from './link-status.js';
 import { openStoredHistory, type ArchiveLink, type StoredHistory } from './remote-archive.js';
+import { screenSequence } from './screen-sequence.js';
 import type { SamplingSettings } from './shared-options.js';
 
 export interface HostSessionOptions {

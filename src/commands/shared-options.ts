@@ -1,4 +1,5 @@
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
+import { MIN_INTERVAL_MS } from '../core/source.js';
 import { durationOption, numberOption, type OptionSpec } from '../cli-args.js';
 
 /** Flags of every command that finds spikes (and --help, which every command has). */
@@ -23,7 +24,6 @@ export interface SamplingSettings {
   thresholds: ThresholdOverrides;
 }
 
-export const MIN_INTERVAL_MS = 200;
 export const MAX_INTERVAL_MS = 60_000;
 
 export function samplingSettings(values: Record<string, unknown>): SamplingSettings {

@@ -21,6 +21,7 @@ import {
 } from './request-guard.js';
 import { ViewerLink, type LinkContext } from './viewer-link.js';
 import { WireHistory } from './wire-history.js';
+import { MIN_INTERVAL_MS } from '../core/source.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
 export interface AgentSource extends SampleSource {
@@ -81,7 +82,7 @@ function withDefaults(opts: AgentOptions) {
     maxMessagesPerSec: opts.maxMessagesPerSec ?? 20,
     maxPayloadBytes: opts.maxPayloadBytes ?? 64 * 1024,
     maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024,
-    minIntervalMs: opts.minIntervalMs ?? 200,
+    minIntervalMs: opts.minIntervalMs ?? MIN_INTERVAL_MS,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
   };
 }

@@ -21,6 +21,7 @@ import {
 import { AsyncQueue } from './async-queue.js';
 import { backoffDelay, describeFailure, type LinkFailure, type LinkState } from './link-state.js';
 import { parseTarget, type RemoteTarget } from './remote-target.js';
+import { frameText } from './frame-text.js';
 
 export interface RemoteSourceOptions {
   /** Sent as `Authorization: Bearer <token>` on the upgrade. */
@@ -74,12 +75,6 @@ interface Attempt {
 /** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 const MAX_HISTORY_IN_FLIGHT = 2;
 const DEFAULT_HEARTBEAT_MS = 15_000;
-
-function frameText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
 
 /**
  * The samples of a remote `tmon agent`. On every (re)connect it asks for what

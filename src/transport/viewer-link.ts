@@ -18,6 +18,7 @@ import { toWireSample } from '../protocol/wire-sample.js';
 import type { AgentArchive } from './agent-archive.js';
 import { MessageRate, indexAfter, indexFrom, timeRange } from './agent-policy.js';
 import type { WireHistory } from './wire-history.js';
+import { frameText } from './frame-text.js';
 
 /**
  * A history reply is cut into chunks of about this much JSON, each sent once
@@ -46,12 +47,6 @@ export interface LinkContext {
   /** The viewer changed (or withdrew) its interval request. */
   onIntervalRequest(): void;
   log(line: string): void;
-}
-
-function text(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
 }
 
 /** A close reason is at most 123 bytes. */
@@ -151,7 +146,7 @@ export class ViewerLink {
       return;
     }
     try {
-      const msg = decodeViewerMessage(text(data));
+      const msg = decodeViewerMessage(frameText(data));
       if (msg.type === 'set-interval') {
         this.intervalRequest = msg.intervalMs;
         this.ctx.onIntervalRequest();
