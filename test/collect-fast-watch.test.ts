@@ -6,7 +6,8 @@ import { ProcReader, type FastProbe } from '../src/collect/proc-reader.js';
 const MB = 1024 * 1024;
 const GiB = 1024 * MB;
 
-const OPTS: FastWatchOptions = { hz: 10, memJumpBytes: 200 * MB, cpuJumpPct: 25, busyWindowMs: 200, minBurstGapMs: 250, maxBurstsPerInterval: 4 };
+/** The defaults on a large machine (a 200 MB memory jump), read 10 times a second. */
+const OPTS: FastWatchOptions = { ...defaultFastWatchOptions(64 * GiB), hz: 10 };
 
 describe('burstDue', () => {
   const calm: BurstState = { memUsed: GiB, busy: 10, memAtScan: GiB, busyAtScan: 10, msSinceScan: 1000, burstsThisInterval: 0 };
@@ -23,9 +24,16 @@ describe('burstDue', () => {
 
   test('rate-limited by time since the last scan and by count per interval', () => {
     const jump = { ...calm, memUsed: 3 * GiB };
-    expect(burstDue({ ...jump, msSinceScan: 249 }, OPTS)).toBe(false);
-    expect(burstDue({ ...jump, burstsThisInterval: 4 }, OPTS)).toBe(false);
-    expect(burstDue({ ...jump, burstsThisInterval: 3 }, OPTS)).toBe(true);
+    expect(burstDue({ ...jump, msSinceScan: 119 }, OPTS)).toBe(false);
+    expect(burstDue({ ...jump, burstsThisInterval: 6 }, OPTS)).toBe(false);
+    expect(burstDue({ ...jump, burstsThisInterval: 5 }, OPTS)).toBe(true);
+  });
+
+  test('after a burst, half the memory jump is enough to scan again nearer the top', () => {
+    const climbing = { ...calm, memUsed: GiB + 100 * MB };
+    expect(burstDue(climbing, OPTS)).toBe(false);
+    expect(burstDue({ ...climbing, burstsThisInterval: 1 }, OPTS)).toBe(true);
+    expect(burstDue({ ...climbing, memUsed: GiB + 99 * MB, burstsThisInterval: 1 }, OPTS)).toBe(false);
   });
 
   test('no reading yet (NaN) never triggers', () => {

@@ -29,8 +29,8 @@ export function defaultFastWatchOptions(memTotal: number, hz = DEFAULT_FAST_HZ):
     memJumpBytes: Math.min(memTotal * 0.05, 200 * MB),
     cpuJumpPct: 25,
     busyWindowMs: 200,
-    minBurstGapMs: 250,
-    maxBurstsPerInterval: 4,
+    minBurstGapMs: 120,
+    maxBurstsPerInterval: 6,
   };
 }
 
@@ -45,10 +45,16 @@ export interface BurstState {
   burstsThisInterval: number;
 }
 
-/** Pure burst decision: a jump past either threshold, within the rate limit. NaN readings never trigger. */
+/**
+ * Pure burst decision: a jump past either threshold, within the rate limit. NaN
+ * readings never trigger. Once a burst has fired in this interval, half the
+ * memory jump is enough for another: the first scan often lands early on the
+ * way up, and the culprit is only at its full size at the top.
+ */
 export function burstDue(s: BurstState, o: FastWatchOptions): boolean {
   if (s.msSinceScan < o.minBurstGapMs || s.burstsThisInterval >= o.maxBurstsPerInterval) return false;
-  return s.memUsed - s.memAtScan >= o.memJumpBytes || s.busy - s.busyAtScan >= o.cpuJumpPct;
+  const memJump = s.burstsThisInterval > 0 ? o.memJumpBytes / 2 : o.memJumpBytes;
+  return s.memUsed - s.memAtScan >= memJump || s.busy - s.busyAtScan >= o.cpuJumpPct;
 }
 
 /**
