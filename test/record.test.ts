@@ -70,7 +70,8 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     const peakCol = header.findIndex((h) => /mem.*peak|peak.*mem/i.test(h));
     expect(peakCol).toBeGreaterThan(0);
     const peaks = lines.slice(1).map((l) => Number(l.split(',')[peakCol]));
-    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(250 * 1024 * 1024);
+    // Two thirds of the 300 MB: the kernel may still be handing back pages other processes freed.
+    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(200 * 1024 * 1024);
   });
 
   it('export into a pipe whose reader is gone ends quietly with exit 0', () => {
