@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attribute, SpikeAttribution } from '../src/analysis/attribution.js';
 import type { ProcessStats } from '../src/core/sample.js';
 import type { Culprit } from '../src/core/spike.js';
-import { makeProcess, makeSample } from './helpers/make-sample.js';
+import { makeProcess, makeSample, TEST_HOST } from './helpers/make-sample.js';
 
 const MiB = 1024 * 1024;
 const T0 = Date.UTC(2026, 10, 22, 3, 12, 0);
@@ -19,7 +19,7 @@ describe('attribute: cpu', () => {
     ]);
     const during = [
       at(1, [
-        makeProcess({ pid: 10, name: 'steady', cpu: 25 }),
+        makeProcess({ pid: 10, name: 'steady', cpu: 30 }),
         makeProcess({ pid: 11, name: 'hog', cpu: 150 }),
         makeProcess({ pid: 12, name: 'calmer', cpu: 10 }),
       ]),
@@ -34,10 +34,10 @@ describe('attribute: cpu', () => {
     expect(culprits.map((c) => [c.name, c.rise])).toEqual([
       ['hog', 145],
       ['newcomer', 40],
-      ['steady', 5],
+      ['steady', 10],
     ]);
     expect(shareSum(culprits)).toBeCloseTo(1, 10);
-    expect(culprits[0]?.share).toBeCloseTo(145 / 190, 10);
+    expect(culprits[0]?.share).toBeCloseTo(145 / 195, 10);
     expect(culprits.every((c) => c.exited === undefined && c.viaChildren === undefined)).toBe(true);
   });
 
@@ -121,6 +121,47 @@ describe('attribute: cpu', () => {
   it('counts from zero when there is no sample before the spike', () => {
     const culprits = attribute('cpu', undefined, [at(0, [makeProcess({ pid: 10, name: 'first', cpu: 70 })])]);
     expect(culprits[0]).toMatchObject({ name: 'first', rise: 70 });
+  });
+});
+
+describe('attribute: what is left out', () => {
+  it('drops culprits whose share is negligible', () => {
+    const before = at(0, [makeProcess({ pid: 1, name: 'big', cpu: 0 }), makeProcess({ pid: 2, name: 'tiny', cpu: 0 })]);
+    const culprits = attribute('cpu', before, [at(1, [makeProcess({ pid: 1, name: 'big', cpu: 190 }), makeProcess({ pid: 2, name: 'tiny', cpu: 3 })])]);
+    expect(culprits.map((c) => c.name)).toEqual(['big']);
+  });
+
+  it('names tmon itself only past a higher bar, and marks it', () => {
+    const host = { ...TEST_HOST, monitorPid: 50 };
+    const withHost = (i: number, ps: ProcessStats[]) => ({ ...at(i, ps), host });
+    const redraw = attribute('cpu', withHost(0, [makeProcess({ pid: 50, name: 'node', cpu: 1 })]), [
+      withHost(1, [makeProcess({ pid: 50, name: 'node', cpu: 15 }), makeProcess({ pid: 60, name: 'burn', cpu: 100 })]),
+    ]);
+    expect(redraw.map((c) => c.name)).toEqual(['burn']);
+    const busy = attribute('cpu', withHost(0, [makeProcess({ pid: 50, name: 'node', cpu: 1 })]), [withHost(1, [makeProcess({ pid: 50, name: 'node', cpu: 90 })])]);
+    expect(busy).toEqual([expect.objectContaining({ pid: 50, monitor: true })]);
+  });
+
+  it('over the wire, a process missing from a later selection is not called exited; one marked exited is', () => {
+    const sel = (i: number, ps: ProcessStats[]) => ({ ...at(i, ps), omitted: { count: 100, maxCpu: 2, maxRss: 30 * 1024 * 1024 } });
+    const culprits = attribute('cpu', sel(0, []), [
+      sel(1, [makeProcess({ pid: 5, name: 'quiet-now', cpu: 80 }), makeProcess({ pid: 6, name: 'gone', cpu: 60 })]),
+      sel(2, [makeProcess({ pid: 6, name: 'gone', cpu: 0, exited: true })]),
+    ]);
+    const byName = new Map(culprits.map((c) => [c.name, c]));
+    expect(byName.get('quiet-now')?.exited).toBeUndefined();
+    expect(byName.get('gone')?.exited).toBe(true);
+  });
+
+  it('over the wire, a running process missing from the baseline selection rises from the most a left-out process used', () => {
+    const before = { ...at(0, []), omitted: { count: 100, maxCpu: 4, maxRss: 30 * 1024 * 1024 } };
+    const old = makeProcess({ pid: 7, name: 'db', rss: 430 * 1024 * 1024, startTime: T0 - 3_600_000 });
+    const fresh = makeProcess({ pid: 8, name: 'new', rss: 100 * 1024 * 1024, startTime: T0 + 500 });
+    const culprits = attribute('memory', before, [at(1, [old, fresh])]);
+    expect(culprits.map((c) => [c.name, c.rise])).toEqual([
+      ['db', 400 * 1024 * 1024],
+      ['new', 100 * 1024 * 1024],
+    ]);
   });
 });
 

@@ -85,17 +85,20 @@ describe('brief spikes and short-lived processes, end to end', () => {
     const memory = spikes.filter((s) => s.metric === 'memory');
     const report = tops.map((top) => {
       const s = memory.find((m) => m.start - 1000 <= top.at && top.at <= (m.end ?? Infinity) + 1000);
+      const ours = s?.culprits.find((c) => c.pid === child?.pid);
       return {
         found: s !== undefined,
-        offMb: s ? Math.round((s.peak - top.used) / MiB) : null,
-        culprit: s?.culprits[0] ? `${s.culprits[0].name}[${s.culprits[0].pid}]` : null,
+        // Short of the true top (a missed peak); other processes can only push the peak higher.
+        shortMb: s ? Math.round((top.used - s.peak) / MiB) : null,
+        named: ours !== undefined && ours.name === 'python3' && ours.rise >= 400 * MiB,
       };
     });
-    const summary = JSON.stringify(report);
+    const summary = JSON.stringify({ report, spikes: memory.map((m) => m.culprits.map((c) => `${c.name}[${c.pid}]`)) });
     expect(report.filter((r) => r.found).length, summary).toBeGreaterThanOrEqual(9);
-    // The recorded peak within 10 % of the 500 MB spike from its true top.
-    expect(report.filter((r) => r.offMb !== null && Math.abs(r.offMb) <= 50).length, summary).toBeGreaterThanOrEqual(9);
-    expect(report.filter((r) => r.culprit === `python3[${child?.pid}]`).length, summary).toBeGreaterThanOrEqual(9);
+    // The recorded peak not below the true top by more than 10 % of the 500 MB spike.
+    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
+    // The generator among the culprits with (nearly) its whole allocation as its rise.
+    expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(9);
   }, 90_000);
 
   it('a child living 300 ms at full CPU is charged to its parent, by name', async () => {

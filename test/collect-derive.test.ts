@@ -159,6 +159,19 @@ describe('derive', () => {
     expect(s.processes[1]?.rssPeak).toBe(520 * 1024 * 1024);
   });
 
+  test('a process of the previous tick gone now is sent once more, marked exited, with its last RSS and no CPU', () => {
+    const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10, utime: 100 }), proc({ pid: 11, utime: 5, rss: 300 * 1024 * 1024 })) });
+    const cur = snap({ mono: 1000, processes: byPid(proc({ pid: 10, utime: 150 })) });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.processes.map((p) => [p.pid, p.exited, Math.round(p.cpu), p.rss])).toEqual([
+      [10, undefined, 50, 100 * 1024 * 1024],
+      [11, true, 0, 300 * 1024 * 1024],
+    ]);
+    // Seen leaving by a burst scan already: listed once.
+    const seen = derive(prev, snap({ mono: 1000, processes: byPid(proc({ pid: 10, utime: 150 })), exited: [proc({ pid: 11, utime: 9 })] }), TEST_HOST);
+    expect(seen.processes.filter((p) => p.pid === 11)).toHaveLength(1);
+  });
+
   test('rssPeak shows only when above the RSS at the tick', () => {
     const cur = snap({
       mono: 1000,

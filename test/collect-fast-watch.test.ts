@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FastWatch, burstDue, defaultFastWatchOptions, type BurstState, type FastWatchOptions } from '../src/collect/fast-watch.js';
 import { ProcReader, type FastProbe } from '../src/collect/proc-reader.js';
 
@@ -63,8 +63,8 @@ function scripted(readings: { mem: number; busyTicks: number; totalTicks: number
 }
 
 describe('FastWatch with scripted readings', () => {
-  test('keeps the interval min/max of memory and of CPU busy over sliding windows; takeWindow resets', () => {
-    // 10 Hz, busy window 200 ms = 2 readings apart. Each reading adds 20 ticks (2 cores x 100 ms).
+  test('keeps the interval min/max of memory and of CPU busy, one window per reading; takeWindow resets', () => {
+    // 10 Hz: each reading adds 20 ticks (2 cores x 100 ms).
     const ticks = [0, 2, 4, 24, 44, 46, 48]; // busy ticks: idle, idle, then 2 readings at 100 %, then idle again
     const mem = [1, 1, 3, 2, 1, 1, 1].map((g) => g * GiB);
     const { probe, clock } = scripted(ticks.map((b, k) => ({ mem: mem[k] as number, busyTicks: b, totalTicks: k * 20 })));
@@ -76,7 +76,7 @@ describe('FastWatch with scripted readings', () => {
     const win = w.takeWindow();
     expect(win?.usedMin).toBe(GiB);
     expect(win?.usedMax).toBe(3 * GiB);
-    // Sliding 200 ms windows: (4-0)/40=10 %, (24-2)/40=55 %, (44-4)/40=100 %, (46-24)/40=55 %, (48-44)/40=10 %.
+    // One window per reading: 10 %, 10 %, 100 %, 100 %, 10 %, 10 %.
     expect(win?.busyMin).toBeCloseTo(10);
     expect(win?.busyMax).toBeCloseTo(100);
     expect(w.takeWindow()).toBeNull();
@@ -111,6 +111,69 @@ describe('FastWatch with scripted readings', () => {
     clock.now += 300;
     w.poll();
     expect(bursts).toBe(3);
+  });
+});
+
+/**
+ * A 2-core machine in fake time: every core busy during [from, from + ms), idle
+ * otherwise (plus `background` of one core), with /proc/stat's 10 ms ticks, truncated
+ * separately for busy and idle as the kernel does.
+ */
+function burstMachine(from: number, ms: number, background = 0) {
+  return (out: FastProbe): boolean => {
+    const t = Date.now();
+    const burst = 2 * Math.max(0, Math.min(t, from + ms) - from);
+    const busy = burst + background * Math.max(0, t - Math.max(0, Math.min(t, from + ms) - from));
+    out.memUsed = GiB;
+    out.busyTicks = Math.floor(busy / 10);
+    out.totalTicks = out.busyTicks + Math.floor((2 * t - busy) / 10);
+    return true;
+  };
+}
+
+describe('FastWatch: brief CPU bursts read at their height', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** busyMax of the interval holding one burst of `ms` at full load on both cores, starting `offset` ms into the reading cycle. */
+  function peakOf(offset: number, ms: number, background = 0): { peak: number; watch: FastWatch } {
+    vi.useFakeTimers({ now: 0 });
+    const watch = new FastWatch(burstMachine(1000 + offset, ms, background), { ...defaultFastWatchOptions(64 * GiB), memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, () => Date.now());
+    watch.start();
+    vi.advanceTimersByTime(900);
+    watch.takeWindow();
+    vi.advanceTimersByTime(800);
+    const peak = watch.takeWindow()?.busyMax ?? NaN;
+    watch.close();
+    return { peak, watch };
+  }
+
+  test('a 100 ms burst on every core reads within 10 points of 100 %, wherever it falls between readings', () => {
+    const peaks: number[] = [];
+    for (let offset = 0; offset < 67; offset += 3) peaks.push(peakOf(offset, 100).peak);
+    expect(Math.min(...peaks), JSON.stringify(peaks)).toBeGreaterThanOrEqual(90);
+  });
+
+  test('a 150 ms burst reads 100 % and a 50 ms one at least half', () => {
+    for (let offset = 0; offset < 67; offset += 7) {
+      expect(peakOf(offset, 150).peak).toBeGreaterThanOrEqual(90);
+      expect(peakOf(offset, 50).peak).toBeGreaterThanOrEqual(45);
+    }
+  });
+
+  test('at rest the peak stays near the real level, and follow-up readings stay few', () => {
+    vi.useFakeTimers({ now: 0 });
+    let reads = 0;
+    const machine = burstMachine(Infinity, 0, 0.1);
+    const watch = new FastWatch((out) => (reads++, machine(out)), defaultFastWatchOptions(64 * GiB), () => undefined, () => Date.now());
+    watch.start();
+    vi.advanceTimersByTime(10_000);
+    const w = watch.takeWindow();
+    watch.close();
+    // 10 % of one core is 5 % of the machine; 10 ms ticks make single windows read up to ~15 %.
+    expect(w?.busyMax ?? NaN).toBeLessThan(20);
+    expect(reads).toBeLessThan(10 * 15 + 5);
   });
 });
 

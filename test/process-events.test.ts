@@ -22,6 +22,12 @@ describe('processEvents', () => {
     ]);
   });
 
+  it('from a selection (omitted set), a process left out is not an exit; one marked exited is', () => {
+    const prev = makeSample({ time: T0, processes: [longRunning, leaving] });
+    const cur = { ...makeSample({ time: T0 + 1000, processes: [{ ...leaving, exited: true }] }), omitted: { count: 1, maxCpu: 0, maxRss: 0 } };
+    expect(processEvents(prev, cur).map((e) => [e.kind, e.name])).toEqual([['exit', 'make']]);
+  });
+
   it('reports nothing when the set of processes did not change', () => {
     const prev = makeSample({ time: T0, processes: [longRunning, leaving] });
     const cur = makeSample({ time: T0 + 1000, processes: [leaving, { ...longRunning, cpu: 50 }] });

@@ -32,4 +32,14 @@ describe('process selection for the wire and summaries', () => {
     expect(slim.memory).toBe(s.memory);
     expect(s.processes).toHaveLength(20);
   });
+
+  it('says what it left out, so a missing process reads as "not sent" with a known ceiling', () => {
+    const s = makeSample({ time: 1000, processes: idle });
+    const slim = withSelectedProcesses(s, { top: 2 });
+    // idle2..idle17 left out: the largest of them has 18 MiB.
+    expect(slim.omitted).toEqual({ count: 16, maxCpu: 0.1, maxRss: 18 * MiB });
+    expect(s.omitted).toBeUndefined();
+    // Selecting again from a selection keeps the first summary in.
+    expect(withSelectedProcesses(slim, { top: 1 }).omitted).toMatchObject({ count: 18, maxRss: 19 * MiB });
+  });
 });

@@ -64,10 +64,10 @@ describe('SpikeDetector: what is a spike', () => {
   it('needs both the absolute threshold and the margin', () => {
     // 70 → 85: above 80 but only 15 points over the baseline (margin 20).
     expect(detectSpikes([...series(0, 30, () => ({ cpu: 70 })), s(30, { cpu: 85 })])).toEqual([]);
-    // 10 → 60: 50 points over the baseline but below 80.
-    expect(detectSpikes([...quiet(0, 30), s(30, { cpu: 60 })])).toEqual([]);
-    // Lower thresholds make the same 10 → 60 a spike.
-    expect(detectSpikes([...quiet(0, 30), s(30, { cpu: 60 })], { cpu: { absolute: 50 } })).toHaveLength(1);
+    // 10 → 55: 45 points over the baseline but below 80, and short of a sudden rise (50).
+    expect(detectSpikes([...quiet(0, 30), s(30, { cpu: 55 })])).toEqual([]);
+    // Lower thresholds make the same 10 → 55 a spike.
+    expect(detectSpikes([...quiet(0, 30), s(30, { cpu: 55 })], { cpu: { absolute: 50 } })).toHaveLength(1);
   });
 
   it('catches a one-sample memory spike through usedMax though used at the tick is low', () => {
@@ -100,9 +100,51 @@ describe('SpikeDetector: what is a spike', () => {
     expect(spikes[0]).toMatchObject({ start: sec(170), baseline: 5 * GiB });
   });
 
-  it('can start on the very first sample, measured from its own tick level', () => {
-    const spikes = detectSpikes([s(0, { mem: 2 * GiB, usedMax: 7 * GiB }), ...quiet(1, 5)]);
-    expect(spikes[0]).toMatchObject({ start: sec(0), baseline: 2 * GiB });
+  it('needs a few samples of baseline first: a peak at start-up is not yet "above the usual"', () => {
+    expect(detectSpikes([s(0, { mem: 2 * GiB, usedMax: 7 * GiB }), ...quiet(1, 5)])).toEqual([]);
+    const spikes = detectSpikes([...quiet(0, 3), s(3, { mem: 2 * GiB, usedMax: 7 * GiB }), ...quiet(4, 5)]);
+    expect(spikes[0]).toMatchObject({ start: sec(3), baseline: 2 * GiB });
+  });
+});
+
+describe('SpikeDetector: sudden rises on a machine with headroom (severity notice)', () => {
+  const MB = 1024 * 1024;
+  // TEST_HOST has 8 GiB: 1 point is 82 MB, and the rise must also be half the baseline and 64 MB.
+  const roomy = (i: number, used: number, usedMax = used) => s(i, { mem: used, usedMax });
+
+  it('logs a 400 MB transient at 2 % used, with its culprit, below every absolute threshold', () => {
+    const alloc = makeProcess({ pid: 77, name: 'alloc', rss: 410 * MB });
+    const samples = [...series(0, 60, (i) => ({ mem: 160 * MB + (i % 3) * MB })), s(60, { mem: 170 * MB, usedMax: 570 * MB, processes: [alloc] }), ...series(61, 10, () => ({ mem: 160 * MB }))];
+    const [spike, ...rest] = detectSpikes(samples);
+    expect(rest).toEqual([]);
+    expect(spike).toMatchObject({ metric: 'memory', severity: 'notice', peak: 570 * MB });
+    expect(spike?.culprits[0]).toMatchObject({ pid: 77, name: 'alloc' });
+  });
+
+  it('stays quiet at rest, through a steady load, and while a cache or a leak grows slowly', () => {
+    const idle = series(0, 600, (i) => ({ cpu: 2 + (i % 4), mem: 500 * MB + ((i * 7919) % 40) * MB }));
+    const build = series(0, 600, (i) => ({ cpu: 55 + ((i * 31) % 45), busyMax: 100, mem: 3 * GiB + ((i * 7919) % 300) * MB }));
+    const leak = series(0, 600, (i) => ({ mem: 500 * MB + i * 2 * MB }));
+    expect(detectSpikes(idle)).toEqual([]);
+    expect(detectSpikes(build)).toEqual([]);
+    expect(detectSpikes(leak)).toEqual([]);
+  });
+
+  it('needs the rise to be large against the baseline, and at least 64 MB', () => {
+    // 3 GiB in use: +400 MB is 5 points but only 13 % of the baseline.
+    expect(detectSpikes([...series(0, 60, () => ({ mem: 3 * GiB })), roomy(60, 3 * GiB, 3 * GiB + 400 * MB)])).toEqual([]);
+    // 40 MB in use: +90 MB is more than a point and twice the baseline: a spike; +60 MB is under 64 MB.
+    expect(detectSpikes([...series(0, 60, () => ({ mem: 40 * MB })), roomy(60, 40 * MB, 130 * MB)])).toHaveLength(1);
+    expect(detectSpikes([...series(0, 60, () => ({ mem: 40 * MB })), roomy(60, 40 * MB, 100 * MB)])).toEqual([]);
+  });
+
+  it('CPU: a rise of 50 points from a low level; --cpu-rise 0 and --mem-rise 0 turn the rule off', () => {
+    const cpu = [...quiet(0, 30), s(30, { cpu: 10, busyMax: 65 })];
+    expect(detectSpikes(cpu)).toMatchObject([{ metric: 'cpu', severity: 'notice' }]);
+    expect(detectSpikes(cpu, { cpu: { rise: 0 } })).toEqual([]);
+    const mem = [...series(0, 60, () => ({ mem: 160 * MB })), roomy(60, 160 * MB, 600 * MB)];
+    expect(detectSpikes(mem)).toHaveLength(1);
+    expect(detectSpikes(mem, { memory: { rise: 0 } })).toEqual([]);
   });
 });
 
@@ -132,8 +174,8 @@ describe('SpikeDetector: merging and closing', () => {
 
   it('keeps consecutive samples above in one spike even when the interval is longer than the gap', () => {
     const slow = (i: number, cpu: number) => makeSample({ time: T0 + i * 10_000, cpuBusy: cpu, intervalMs: 10_000 });
-    const spikes = detectSpikes([slow(0, 10), slow(1, 10), slow(2, 95), slow(3, 95), slow(4, 95), slow(5, 10), slow(6, 10)]);
-    expect(spikes.map((x) => [x.start, x.end])).toEqual([[T0 + 20_000, T0 + 40_000]]);
+    const spikes = detectSpikes([slow(0, 10), slow(1, 10), slow(2, 10), slow(3, 95), slow(4, 95), slow(5, 95), slow(6, 10), slow(7, 10)]);
+    expect(spikes.map((x) => [x.start, x.end])).toEqual([[T0 + 30_000, T0 + 50_000]]);
   });
 
   it('treats samples above right after a merged repeat as a continuation, whatever the pause', () => {

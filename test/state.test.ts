@@ -115,6 +115,8 @@ describe('view state', () => {
     expect(run(live, { type: 'toggleUsers' }).toggles).toEqual({ users: true, events: null });
     expect(run(live, { type: 'toggleEvents' }).toggles).toEqual({ users: null, events: false });
     expect(run(live, { type: 'perCore' }).perCore).toBe(true);
+    expect(live.memZoom).toBe(true);
+    expect(run(live, { type: 'memZoom' }).memZoom).toBe(false);
     expect(run(live, { type: 'help' }).overlay).toEqual({ kind: 'help' });
     expect(run(live, { type: 'help' }, { type: 'help' }).overlay).toBeNull();
   });

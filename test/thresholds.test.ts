@@ -6,8 +6,8 @@ const GiB = 1024 ** 3;
 describe('resolveThresholds', () => {
   it('fills every default', () => {
     expect(resolveThresholds()).toEqual({
-      cpu: { absolute: 80, margin: 20 },
-      memory: { absolute: 80, margin: 10 },
+      cpu: { absolute: 80, margin: 20, rise: 50 },
+      memory: { absolute: 80, margin: 10, rise: 1 },
       baselineMs: 60_000,
       minDurationMs: 0,
       mergeGapMs: 2_500,
@@ -16,8 +16,8 @@ describe('resolveThresholds', () => {
 
   it('overrides one half of a metric and keeps the other', () => {
     const t = resolveThresholds({ cpu: { absolute: 50 }, memory: { margin: 3, absolute: undefined }, mergeGapMs: 0 });
-    expect(t.cpu).toEqual({ absolute: 50, margin: 20 });
-    expect(t.memory).toEqual({ absolute: 80, margin: 3 });
+    expect(t.cpu).toEqual({ absolute: 50, margin: 20, rise: 50 });
+    expect(t.memory).toEqual({ absolute: 80, margin: 3, rise: 1 });
     expect(t.mergeGapMs).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processEvents } from '../src/analysis/process-events.js';
+import { resolveThresholds } from '../src/analysis/thresholds.js';
 import { userTotals } from '../src/analysis/user-totals.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
@@ -25,6 +26,8 @@ import {
   sparkline,
   spikeLogLine,
   spikeLogLines,
+  spikeRuleText,
+  zoomedMaxY,
   statusLine,
   tableHeader,
   tableLine,
@@ -172,6 +175,31 @@ describe('graphs', () => {
     expect(g.window).toEqual({ start: 90, end: 100, cursorOffset: 9 });
     expect(graphSeries(h, 99, 10, { follow: true, graph: 'memory' }).series).toHaveLength(3);
     expect(graphSeries(h, 99, 10, { follow: true, graph: 'cpu-per-core' }).series.map((s) => s.title)).toEqual(['cpu0', 'cpu1']);
+  });
+
+  it('zoomed, the memory graph shows used only, up to a round top above its highest peak, and says where its axis ends', () => {
+    const h = new SampleHistory(100);
+    // 24 GiB at 2 % used, one 500 MB transient.
+    const roomy = (i: number, used: number): Sample => {
+      const s = makeSample({ time: at(3, 0, 0) + i * 1000, memUsed: used });
+      return { ...s, memory: { ...s.memory, total: 24 * GiB, used, usedMax: used } };
+    };
+    for (let i = 0; i < 60; i++) h.push(roomy(i, i === 30 ? 1 * GiB : 0.5 * GiB));
+    const g = graphSeries(h, 59, 60, { follow: true, graph: 'memory', zoom: true });
+    expect(g.series.map((s) => s.title)).toEqual(['used (peak)']);
+    // Highest peak 4.17 % of the total: the axis ends at 5 %, so the spike fills most of the height.
+    expect(g.maxY).toBe(5);
+    expect(memoryTitle(h.at(59), Infinity, g.maxY)).toBe('Memory 512M/24.0G peak 512M cached 1.0G swap 0B axis 0–1.2G (z)');
+    expect(graphSeries(h, 59, 60, { follow: true, graph: 'memory' }).maxY).toBe(100);
+    expect(zoomedMaxY([{ title: 'x', x: [], y: [70] }])).toBe(100);
+    expect(zoomedMaxY([{ title: 'x', x: [], y: [0.3] }])).toBe(0.5);
+    expect(zoomedMaxY([{ title: 'x', x: [], y: [12] }])).toBe(20);
+  });
+
+  it('the empty spike log says in one line what counts as a spike', () => {
+    const text = spikeRuleText(resolveThresholds(), 24 * GiB);
+    expect(text).toBe('no spikes yet · a spike is CPU ≥80% (+20) or MEM ≥80% of 24.0G (+10) over the last minute, or a sudden CPU +50 pts / MEM +246M');
+    expect(spikeRuleText(resolveThresholds({ cpu: { rise: 0 }, memory: { rise: 0 } }), 0)).not.toContain('sudden');
   });
 
   it('titles with the numbers at the cursor, shortening to fit', () => {

@@ -13,6 +13,14 @@ export interface AttributionOptions {
    * when their CPU rose at least this much — kswapd at 60 % during a memory squeeze is news.
    */
   minKernelCpuRise?: number;
+  /**
+   * tmon's own process (the host's monitorPid) is named only past these: drawing a
+   * resized screen costs a burst of CPU that is tmon's, not the spike's cause.
+   */
+  minMonitorCpuRise?: number;
+  minMonitorRssRise?: number;
+  /** Culprits whose share of the summed rise is below this are noise and dropped (0–1). */
+  minShare?: number;
 }
 
 const DEFAULTS: Required<AttributionOptions> = {
@@ -20,7 +28,13 @@ const DEFAULTS: Required<AttributionOptions> = {
   minCpuRise: 1,
   minRssRise: 1024 * 1024,
   minKernelCpuRise: 10,
+  minMonitorCpuRise: 25,
+  minMonitorRssRise: 64 * 1024 * 1024,
+  minShare: 0.03,
 };
+
+/** startTime comes from btime, whole seconds: a process can read up to ~1 s older than it is. */
+const START_TIME_SLACK_MS = 2000;
 
 /** Past this many tracked candidates the weakest are dropped, so a long spike stays bounded. */
 const MAX_TRACKED = 512;
@@ -43,15 +57,21 @@ interface Candidate {
  *
  * Processes are matched by processKey (pid + start time), so a reused PID is a new
  * process with baseline 0, as is any process that appeared during the spike.
- * Over the wire a sample carries only a selection of processes: one missing from the
- * baseline sample then also counts from 0, and one that left the selection reads as
- * exited. The selection keeps every process with spike evidence, which limits this.
+ * Over the wire a sample carries only a selection of processes (`omitted` says so):
+ * one missing from the baseline sample that was already running counts from the most
+ * a left-out process used, and only a process the source marked exited is exited.
  */
 export class SpikeAttribution {
   private readonly opts: Required<AttributionOptions>;
   private readonly baseline = new Map<string, ProcessStats>();
+  /** The baseline sample's time and what it left out (a selection), to bound a missing process's level. */
+  private readonly beforeTime: number;
+  private readonly omitted: { cpu: number; rss: number } | null;
+  private monitorPid: number | undefined;
   private readonly candidates = new Map<string, Candidate>();
   private lastTime = -Infinity;
+  /** Whether the newest sample carried every process, so that missing from it means gone. */
+  private lastComplete = true;
 
   constructor(
     readonly metric: SpikeMetric,
@@ -64,10 +84,16 @@ export class SpikeAttribution {
       minCpuRise: opts.minCpuRise ?? DEFAULTS.minCpuRise,
       minRssRise: opts.minRssRise ?? DEFAULTS.minRssRise,
       minKernelCpuRise: opts.minKernelCpuRise ?? DEFAULTS.minKernelCpuRise,
+      minMonitorCpuRise: opts.minMonitorCpuRise ?? DEFAULTS.minMonitorCpuRise,
+      minMonitorRssRise: opts.minMonitorRssRise ?? DEFAULTS.minMonitorRssRise,
+      minShare: opts.minShare ?? DEFAULTS.minShare,
     };
     for (const p of before?.processes ?? []) {
       if (p.exited !== true) this.baseline.set(processKey(p), p);
     }
+    this.beforeTime = before?.time ?? -Infinity;
+    this.omitted = before?.omitted ? { cpu: before.omitted.maxCpu, rss: before.omitted.maxRss } : null;
+    this.monitorPid = before?.host.monitorPid;
   }
 
   /** Processes currently tracked as possible culprits (bounded). */
@@ -78,38 +104,37 @@ export class SpikeAttribution {
   /** Take in one sample of the spike (time order). */
   add(sample: Sample): void {
     this.lastTime = sample.time;
+    this.lastComplete = sample.omitted === undefined;
+    this.monitorPid = sample.host.monitorPid ?? this.monitorPid;
     for (const p of sample.processes) {
       const key = processKey(p);
       const base = this.baseline.get(key);
       if (this.metric === 'cpu') {
-        this.track(key, p, false, base?.cpu ?? 0, p.cpu, sample.time);
+        this.track(key, p, false, base?.cpu ?? this.unknownBase(p, 'cpu'), p.cpu, sample.time);
         // Called even without childCpu so a tracked parent is still seen as alive.
         this.track(`${key}+children`, p, true, base?.childCpu ?? 0, p.childCpu ?? 0, sample.time);
       } else {
-        this.track(key, p, false, base?.rss ?? 0, peakRss(p, base), sample.time);
+        this.track(key, p, false, base?.rss ?? this.unknownBase(p, 'rss'), peakRss(p, base), sample.time);
       }
     }
     if (this.candidates.size > MAX_TRACKED) this.prune();
   }
 
-  /** The top culprits so far, biggest rise first, shares summing to 1. */
+  /**
+   * The top culprits so far, biggest rise first, each with its share of the top's
+   * summed rise; shares below minShare are dropped as noise.
+   */
   culprits(): Culprit[] {
     const o = this.opts;
     const kept: { c: Candidate; rise: number }[] = [];
     for (const c of this.candidates.values()) {
       const rise = c.peak - c.base;
-      const floor =
-        this.metric === 'memory'
-          ? o.minRssRise
-          : c.proc.kernelThread
-            ? Math.max(o.minCpuRise, o.minKernelCpuRise)
-            : o.minCpuRise;
-      if (rise > 0 && rise >= floor) kept.push({ c, rise });
+      if (rise > 0 && rise >= this.floor(c.proc)) kept.push({ c, rise });
     }
     kept.sort((a, b) => b.rise - a.rise || a.c.proc.pid - b.c.proc.pid);
     const top = kept.slice(0, o.max);
     const total = top.reduce((s, k) => s + k.rise, 0);
-    return top.map(({ c, rise }) => {
+    return top.filter(({ rise }) => rise / total >= o.minShare).map(({ c, rise }) => {
       const culprit: Culprit = {
         pid: c.proc.pid,
         name: c.proc.name,
@@ -119,10 +144,31 @@ export class SpikeAttribution {
         rise,
         share: rise / total,
       };
-      if (c.exitedFlag || c.lastSeen < this.lastTime) culprit.exited = true;
+      // A selection (omitted set) tells exits with `exited`: missing from it may just be "not sent".
+      if (c.exitedFlag || (this.lastComplete && c.lastSeen < this.lastTime)) culprit.exited = true;
       if (c.viaChildren) culprit.viaChildren = true;
+      if (c.proc.pid === this.monitorPid) culprit.monitor = true;
       return culprit;
     });
+  }
+
+  /** The smallest rise that names a process: kernel threads and tmon itself need more. */
+  private floor(p: ProcessStats): number {
+    const o = this.opts;
+    const monitor = p.pid === this.monitorPid;
+    if (this.metric === 'memory') return monitor ? Math.max(o.minRssRise, o.minMonitorRssRise) : o.minRssRise;
+    if (monitor) return Math.max(o.minCpuRise, o.minMonitorCpuRise);
+    return p.kernelThread ? Math.max(o.minCpuRise, o.minKernelCpuRise) : o.minCpuRise;
+  }
+
+  /**
+   * The level before the spike of a process the baseline sample does not carry: 0 if
+   * it started since (or the sample carried every process), else at most the most
+   * any left-out process used. That bound understates the rise rather than inventing one.
+   */
+  private unknownBase(p: ProcessStats, field: 'cpu' | 'rss'): number {
+    if (!this.omitted || p.startTime >= this.beforeTime - START_TIME_SLACK_MS) return 0;
+    return this.omitted[field];
   }
 
   private track(id: string, p: ProcessStats, viaChildren: boolean, base: number, value: number, time: number): void {

@@ -26,7 +26,8 @@ const START_TIME_SLACK_MS = 1000;
  * Without prev there is nothing to compare: no events. Samples from an agent carry
  * only a selection of processes; births and deaths are then only of processes in
  * the selection. A process that enters the selection but started long before prev is
- * not reported as born; one that leaves the selection does read as an exit.
+ * not reported as born; one that leaves the selection is not an exit (`omitted` tells
+ * a selection; the collector sends processes that left marked exited).
  */
 export function processEvents(prev: Sample | undefined, cur: Sample): ProcessEvent[] {
   if (!prev) return [];
@@ -49,8 +50,11 @@ export function processEvents(prev: Sample | undefined, cur: Sample): ProcessEve
       events.push(event(cur.time, 'exit', p, key));
     }
   }
-  for (const [key, p] of before) {
-    if (!seen.has(key)) events.push(event(cur.time, 'exit', p, key));
+  // A selection (omitted set) tells exits with `exited`; missing from it is only "not sent".
+  if (!cur.omitted) {
+    for (const [key, p] of before) {
+      if (!seen.has(key)) events.push(event(cur.time, 'exit', p, key));
+    }
   }
   return events.sort((a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'start' ? -1 : 1) || a.pid - b.pid);
 }

@@ -2,14 +2,20 @@ import type { Sample } from '../core/sample.js';
 import type { Spike, SpikeMetric } from '../core/spike.js';
 import { SpikeAttribution, type AttributionOptions } from './attribution.js';
 import { BaselineWindow } from './baseline-window.js';
-import { percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
+import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
 
 /** The collector's fastest interval; the baseline window is sized for it and holds fewer seconds if samples come faster. */
 const FASTEST_INTERVAL_MS = 200;
+/**
+ * Samples the baseline needs before anything is called a spike: "above the usual
+ * level" means nothing before the usual level is known (a monitor started in the
+ * middle of a build would call its first peak a spike).
+ */
+const MIN_BASELINE_SAMPLES = 3;
 
 /** One metric of one sample: its level at the tick and its extremes inside the interval. */
 interface Reading {
-  /** What the baseline is made of: total busy % over the interval, or memory used at the tick. */
+  /** Total busy % over the interval, or memory used at the tick: what a spike's avg is made of. */
   level: number;
   /** The true peak inside the interval (fast watch), never below the level. */
   high: number;
@@ -94,15 +100,17 @@ class MetricSpikes {
         addTo(open.pending, r);
       }
     }
-    // The median costs a sort of the window, so it is taken only when the absolute threshold is passed.
-    if (!open && this.pastAbsolute(r)) {
+    // The median costs a sort of the window, so it is taken only when the peak could be a spike.
+    if (!open && this.window.size >= MIN_BASELINE_SAMPLES && (this.pastAbsolute(r) || this.couldRise(r))) {
       const baseline = this.window.median() ?? r.level;
       if (this.isAbove(r, baseline)) {
         open = this.start(sample, prev, r, baseline);
         if (this.shouldReport(open)) out.push(this.snapshot(open));
       }
     }
-    this.window.push(sample.time, r.level);
+    // The baseline is the usual *peak*: a steady build peaks at 100 % every second while
+    // averaging 70 %, and its peaks are its normal, not a spike each.
+    this.window.push(sample.time, r.high);
     return out;
   }
 
@@ -110,9 +118,16 @@ class MetricSpikes {
     return percentOf(this.metric, r.high, r.memTotal) >= this.t[this.metric].absolute;
   }
 
+  /** Cheap precheck of the sudden-rise rule: a peak below `rise` percent cannot be that far above any baseline. */
+  private couldRise(r: Reading): boolean {
+    const rise = this.t[this.metric].rise;
+    return rise > 0 && percentOf(this.metric, r.high, r.memTotal) >= rise;
+  }
+
   private isAbove(r: Reading, baseline: number): boolean {
     const rise = percentOf(this.metric, r.high - baseline, r.memTotal);
-    return this.pastAbsolute(r) && rise >= this.t[this.metric].margin;
+    if (this.pastAbsolute(r) && rise >= this.t[this.metric].margin) return true;
+    return isSuddenRise(this.metric, r.high, baseline, this.t, r.memTotal);
   }
 
   private start(sample: Sample, prev: Sample | undefined, r: Reading, baseline: number): OpenSpike {
@@ -196,7 +211,8 @@ function addTo(t: Tally, r: Reading): void {
  *
  * A spike is a metric's true peak inside an interval (busyMax, usedMax) at or above
  * the absolute threshold AND at least `margin` points above the recent baseline (the
- * median level of the last baselineMs). While a spike is open its baseline is frozen,
+ * median of the peaks of the last baselineMs) — or, whatever the absolute level, a sudden
+ * rise far above that baseline (severity `notice`, see isSuddenRise). While a spike is open its baseline is frozen,
  * so a long spike cannot raise the bar it is measured against. A spike ends at its
  * last sample above; it is closed (end set, never changed again) once mergeGapMs has
  * passed without a repeat, so until then end stays null. A repeat within the gap

@@ -1,11 +1,22 @@
 import type { Severity, SpikeMetric } from '../core/spike.js';
 
 export interface MetricThreshold {
-  /** Percent the peak must reach: busy % of all cores for cpu, % of RAM used for memory. */
+  /** Percent the peak must reach: busy % of all cores for cpu, % of RAM (or the cgroup limit) for memory. */
   absolute: number;
   /** Percent points the peak must rise above the recent baseline. */
   margin: number;
+  /**
+   * The sudden-rise rule, whatever the absolute level: a peak this many percent points
+   * above the baseline that is also at least RISE_FACTOR times the baseline (and, for
+   * memory, MIN_MEMORY_RISE_BYTES) is a spike of severity `notice`. 0 turns it off.
+   */
+  rise: number;
 }
+
+/** A sudden rise must also be this large against the baseline itself: half again what the machine normally uses. */
+export const RISE_FACTOR = 0.5;
+/** …and for memory at least this many bytes, so a nearly empty container does not log every small allocation. */
+export const MIN_MEMORY_RISE_BYTES = 64 * 1024 * 1024;
 
 export interface SpikeThresholds {
   cpu: MetricThreshold;
@@ -28,10 +39,14 @@ export type ThresholdOverrides = Partial<Omit<SpikeThresholds, 'cpu' | 'memory'>
  * mergeGapMs is 2.5 s, not longer: issue 5's generator spikes every 5 s and each
  * one must stay its own entry in the log; 2.5 s merges a single quiet sample at
  * 1 Hz (flapping) but never two.
+ *
+ * Sudden rises: memory from 1 point of RAM (240 MB on 24 GB, where 400 MB transients
+ * at 2 % used must be logged); CPU from 50 points, so on a small machine one busy
+ * core (an ordinary job) is not a spike and a steady build cannot make one.
  */
 export const DEFAULT_THRESHOLDS: SpikeThresholds = Object.freeze({
-  cpu: Object.freeze({ absolute: 80, margin: 20 }),
-  memory: Object.freeze({ absolute: 80, margin: 10 }),
+  cpu: Object.freeze({ absolute: 80, margin: 20, rise: 50 }),
+  memory: Object.freeze({ absolute: 80, margin: 10, rise: 1 }),
   baselineMs: 60_000,
   minDurationMs: 0,
   mergeGapMs: 2_500,
@@ -49,6 +64,7 @@ export function resolveThresholds(overrides: ThresholdOverrides = {}): SpikeThre
   for (const metric of ['cpu', 'memory'] as const) {
     check(`${metric}.absolute`, t[metric].absolute, 0, 100);
     check(`${metric}.margin`, t[metric].margin, 0, 100);
+    check(`${metric}.rise`, t[metric].rise, 0, 100);
   }
   check('baselineMs', t.baselineMs, 1, Number.MAX_SAFE_INTEGER);
   check('minDurationMs', t.minDurationMs, 0, Number.MAX_SAFE_INTEGER);
@@ -57,8 +73,22 @@ export function resolveThresholds(overrides: ThresholdOverrides = {}): SpikeThre
 }
 
 /**
+ * Whether a peak is a sudden rise (the `notice` rule): `rise` points above the
+ * baseline, at least RISE_FACTOR × the baseline, and for memory MIN_MEMORY_RISE_BYTES.
+ * Values in the metric's unit (busy %, bytes).
+ */
+export function isSuddenRise(metric: SpikeMetric, peak: number, baseline: number, thresholds: SpikeThresholds, memTotal: number): boolean {
+  const t = thresholds[metric];
+  if (t.rise <= 0) return false;
+  const rise = peak - baseline;
+  if (percentOf(metric, rise, memTotal) < t.rise || rise < RISE_FACTOR * Math.max(0, baseline)) return false;
+  return metric === 'cpu' || rise >= MIN_MEMORY_RISE_BYTES;
+}
+
+/**
  * How bad a peak is, glances-style, scaled to the room left above the threshold t
  * so the levels stay ordered for any t:
+ *   notice   below t (a sudden rise, see isSuddenRise)
  *   careful  below t + ½(100 − t)
  *   warning  from  t + ½(100 − t)   (90 % at the default 80)
  *   critical from  t + ¾(100 − t)   (95 % at the default 80)
@@ -70,7 +100,7 @@ export function severityOf(metric: SpikeMetric, peak: number, thresholds: SpikeT
   const room = 100 - t;
   if (pct >= t + 0.75 * room) return 'critical';
   if (pct >= t + 0.5 * room) return 'warning';
-  return 'careful';
+  return pct >= t ? 'careful' : 'notice';
 }
 
 /** A metric value as the percent the thresholds speak in. */

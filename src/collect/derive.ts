@@ -91,6 +91,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     countState(tasks, p.state);
   }
   for (const p of cur.exited) processes.push(toStats(p, true));
+  for (const p of vanished(prev, cur)) processes.push(toStats(p, true));
 
   const net: NetInterfaceStats[] = cur.net.map((n) => {
     const before = prev?.net.find((x) => x.name === n.name);
@@ -142,6 +143,23 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     filesystems: cur.filesystems,
     disks,
   };
+}
+
+/**
+ * Processes of the previous tick that are gone now and that no burst scan saw
+ * leave: sent once more, marked exited, so every reader (a viewer getting only a
+ * selection included) learns of an exit from the sample itself, never from absence.
+ */
+function vanished(prev: RawSnapshot | null, cur: RawSnapshot): RawProcess[] {
+  if (!prev) return [];
+  const out: RawProcess[] = [];
+  for (const p of prev.processes.values()) {
+    const now = cur.processes.get(p.pid);
+    if (now && now.startTicks === p.startTicks) continue;
+    if (cur.exited.some((e) => e.pid === p.pid && e.startTicks === p.startTicks)) continue;
+    out.push(p);
+  }
+  return out;
 }
 
 function countState(t: TaskCounts, state: string): void {

@@ -9,11 +9,23 @@ export interface FastWatchOptions {
   /** Total CPU busy rising this many percent points since the last process scan triggers a burst scan. */
   cpuJumpPct: number;
   /**
-   * CPU busy is measured over sliding windows this long. /proc/stat counts in
-   * 10 ms ticks: one 66 ms reading on 2 cores holds ~13 ticks (7.7 % steps),
-   * noise that would fake a peak every second; 200 ms holds 40.
+   * CPU busy is measured from one reading to the next, over at least this long.
+   * /proc/stat counts in 10 ms ticks, but idle time is kept to the nanosecond: a
+   * window wholly inside a burst that loads every core reads 100 % exactly, while a
+   * window that is only partly inside reads the part (a 200 ms window turned a
+   * 150 ms burst into 77 %).
    */
-  busyWindowMs: number;
+  minBusyWindowMs: number;
+  /**
+   * A window whose busy rose this many points over the window before starts
+   * follow-up readings `followUpMs` apart until one more window is complete: the
+   * burst just began, and that window lies inside it if it lasts ≥ 100 ms
+   * (the rising window ends < 1/hz after the start; the next is minBusyWindowMs long).
+   */
+  followUpRisePct: number;
+  followUpMs: number;
+  /** Follow-ups started per interval at most, so a machine that flickers costs little more. */
+  maxFollowUpsPerInterval: number;
   /** Burst scans are at least this far apart, and from the tick's scan. */
   minBurstGapMs: number;
   maxBurstsPerInterval: number;
@@ -28,7 +40,10 @@ export function defaultFastWatchOptions(memTotal: number, hz = DEFAULT_FAST_HZ):
     hz: Math.min(50, Math.max(1, hz)),
     memJumpBytes: Math.min(memTotal * 0.05, 200 * MB),
     cpuJumpPct: 25,
-    busyWindowMs: 200,
+    minBusyWindowMs: 30,
+    followUpRisePct: 20,
+    followUpMs: 10,
+    maxFollowUpsPerInterval: 8,
     minBurstGapMs: 120,
     maxBurstsPerInterval: 6,
   };
@@ -59,6 +74,7 @@ export function burstDue(s: BurstState, o: FastWatchOptions): boolean {
 
 /**
  * Reads /proc/meminfo and /proc/stat many times a second (each read ~12 µs,
+ * and a few readings 10 ms apart right after CPU busy jumps,
  * parsed without allocating), keeps the lowest and highest memory used and CPU
  * busy of the current interval, and asks for a process scan when either jumps,
  * so a spike's culprit is seen while the spike is on. /proc/pressure is not
@@ -69,11 +85,15 @@ export class FastWatch {
   // Reused each reading: at 15 Hz the watch should leave no garbage behind.
   private readonly reading: FastProbe = { memUsed: 0, busyTicks: 0, totalTicks: 0 };
   private readonly state: BurstState = { memUsed: 0, busy: 0, memAtScan: 0, busyAtScan: 0, msSinceScan: 0, burstsThisInterval: 0 };
-  /** Ring of recent cumulative CPU ticks, for busy over `busyWindowMs`. */
-  private readonly busyRing: Float64Array;
-  private readonly totalRing: Float64Array;
-  private ringCount = 0;
-  private ringNext = 0;
+  /** Cumulative CPU ticks and time at the start of the current busy window (NaN: none yet). */
+  private anchorBusy = NaN;
+  private anchorTotal = NaN;
+  private anchorAt = NaN;
+  /** Busy of the last completed window, for the follow-up trigger. */
+  private lastWindowBusy = NaN;
+  private followUp: NodeJS.Timeout | null = null;
+  private following = false;
+  private followUpsThisInterval = 0;
   private usedMin = Infinity;
   private usedMax = -Infinity;
   private busyMin = Infinity;
@@ -92,9 +112,6 @@ export class FastWatch {
     private readonly onBurst: () => void,
     private readonly now: () => number = () => performance.now(),
   ) {
-    const span = Math.max(1, Math.round((opts.busyWindowMs * opts.hz) / 1000));
-    this.busyRing = new Float64Array(span + 1);
-    this.totalRing = new Float64Array(span + 1);
     this.lastScanAt = now();
   }
 
@@ -131,13 +148,16 @@ export class FastWatch {
     this.usedMin = this.busyMin = Infinity;
     this.usedMax = this.busyMax = -Infinity;
     this.bursts = 0;
+    this.followUpsThisInterval = 0;
     this.markScan();
     return w;
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.followUp) clearTimeout(this.followUp);
     this.timer = null;
+    this.followUp = null;
   }
 
   /** Takes one reading now (the timer calls this; so can a caller that wants a reading at a known moment). */
@@ -147,10 +167,16 @@ export class FastWatch {
     this.memUsed = r.memUsed;
     if (r.memUsed < this.usedMin) this.usedMin = r.memUsed;
     if (r.memUsed > this.usedMax) this.usedMax = r.memUsed;
-    this.pushTicks(r.busyTicks, r.totalTicks);
-    if (Number.isFinite(this.busy)) {
+    const at = this.now();
+    if (this.measureBusy(r.busyTicks, r.totalTicks, at)) {
       if (this.busy < this.busyMin) this.busyMin = this.busy;
       if (this.busy > this.busyMax) this.busyMax = this.busy;
+    }
+    if (this.following && this.timer && !this.followUp) {
+      this.followUp = setTimeout(() => {
+        this.followUp = null;
+        this.poll();
+      }, this.opts.followUpMs).unref();
     }
     // The first readings after start become the references the next jumps are measured from.
     if (Number.isNaN(this.memAtScan)) this.memAtScan = this.memUsed;
@@ -160,7 +186,7 @@ export class FastWatch {
     st.busy = this.busy;
     st.memAtScan = this.memAtScan;
     st.busyAtScan = this.busyAtScan;
-    st.msSinceScan = this.now() - this.lastScanAt;
+    st.msSinceScan = at - this.lastScanAt;
     st.burstsThisInterval = this.bursts;
     if (!burstDue(st, this.opts)) return;
     this.bursts++;
@@ -169,18 +195,38 @@ export class FastWatch {
     this.markScan();
   }
 
-  private pushTicks(busy: number, total: number): void {
-    const size = this.busyRing.length;
-    this.busyRing[this.ringNext] = busy;
-    this.totalRing[this.ringNext] = total;
-    const oldest = this.ringCount === size ? (this.ringNext + 1) % size : 0;
-    this.ringNext = (this.ringNext + 1) % size;
-    if (this.ringCount < size) this.ringCount++;
-    if (this.ringCount < size) return;
-    const dTotal = total - (this.totalRing[oldest] as number);
-    const dBusy = busy - (this.busyRing[oldest] as number);
+  /**
+   * Closes the busy window when it is long enough: sets `busy`, starts or ends
+   * follow-ups, and starts the next window here. True when a new value was measured.
+   */
+  private measureBusy(busy: number, total: number, at: number): boolean {
+    if (Number.isNaN(this.anchorAt)) {
+      this.setAnchor(busy, total, at);
+      return false;
+    }
+    if (at - this.anchorAt < this.opts.minBusyWindowMs) return false;
+    const dTotal = total - this.anchorTotal;
+    const dBusy = busy - this.anchorBusy;
+    this.setAnchor(busy, total, at);
     // A counter going backwards (CPU hot-unplug) or no tick yet: no new busy value.
-    if (dTotal > 0 && dBusy >= 0) this.busy = (dBusy / dTotal) * 100;
+    if (!(dTotal > 0 && dBusy >= 0)) return false;
+    const value = (dBusy / dTotal) * 100;
+    const rose = value - this.lastWindowBusy >= this.opts.followUpRisePct;
+    this.lastWindowBusy = value;
+    this.busy = value;
+    if (this.following) {
+      this.following = false;
+    } else if (rose && this.followUpsThisInterval < this.opts.maxFollowUpsPerInterval) {
+      this.following = true;
+      this.followUpsThisInterval++;
+    }
+    return true;
+  }
+
+  private setAnchor(busy: number, total: number, at: number): void {
+    this.anchorBusy = busy;
+    this.anchorTotal = total;
+    this.anchorAt = at;
   }
 
   private markScan(): void {

@@ -45,6 +45,7 @@ export function linuxHostFacts(procRoot: string, cores: number, memTotal: number
     cpuCount: cores > 0 ? cores : os.availableParallelism(),
     memTotal,
     bootTime: btime * 1000,
+    monitorPid: process.pid,
   };
 }
 
@@ -60,5 +61,6 @@ export function nodeHostFacts(now = Date.now()): HostFacts {
     cpuCount: cpus.length || os.availableParallelism(),
     memTotal: os.totalmem(),
     bootTime: Math.round(now - os.uptime() * 1000),
+    monitorPid: process.pid,
   };
 }

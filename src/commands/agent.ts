@@ -35,7 +35,7 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
   --rotate hour|day    with --store: one file per hour or per day (default hour)
   -i, --interval DUR   sampling interval (default 1s; viewers may ask for faster, down to 200ms)
   -n, --top N          processes per sample sent to viewers (default 15)
-  spike thresholds for the store's spike index: --cpu-threshold --cpu-margin --mem-threshold --mem-margin
+  spike thresholds for the store's spike index: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise
 `;
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */

@@ -20,7 +20,7 @@ H browses what its agent recorded (tmon agent --store), Esc returns to live.
 ${REMOTE_USAGE}  --hosts FILE         read more HOST:PORT targets from FILE (one per line, # comments)
   -i, --interval DUR   ask the agent to sample this fast while you watch (within its bounds)
   -n, --top N          processes in the table (default 15)
-  spike thresholds: --cpu-threshold --cpu-margin --mem-threshold --mem-margin (see tmon --help)
+  spike thresholds: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise (see tmon --help)
 `;
 
 export async function runConnect(argv: string[]): Promise<number> {

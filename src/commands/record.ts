@@ -19,7 +19,7 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.
   --from HOST:PORT     record from an agent (its history first) instead of this machine
   --duration DUR       stop after this long (e.g. 1h, 30m)
   -i, --interval DUR   sampling interval here (default 1s)
-${REMOTE_USAGE}  spike thresholds: --cpu-threshold --cpu-margin --mem-threshold --mem-margin (see tmon --help)
+${REMOTE_USAGE}  spike thresholds: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise (see tmon --help)
 `;
 
 export async function runRecord(argv: string[]): Promise<number> {

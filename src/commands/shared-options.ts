@@ -8,6 +8,8 @@ export const THRESHOLD_OPTIONS: OptionSpec = {
   'cpu-margin': { type: 'string' },
   'mem-threshold': { type: 'string' },
   'mem-margin': { type: 'string' },
+  'cpu-rise': { type: 'string' },
+  'mem-rise': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -39,10 +41,12 @@ export function thresholdOverrides(values: Record<string, unknown>): ThresholdOv
     cpu: {
       absolute: optionalNumber('cpu-threshold', values['cpu-threshold'], 1, 100),
       margin: optionalNumber('cpu-margin', values['cpu-margin'], 0, 100),
+      rise: optionalNumber('cpu-rise', values['cpu-rise'], 0, 100),
     },
     memory: {
       absolute: optionalNumber('mem-threshold', values['mem-threshold'], 1, 100),
       margin: optionalNumber('mem-margin', values['mem-margin'], 0, 100),
+      rise: optionalNumber('mem-rise', values['mem-rise'], 0, 100),
     },
   };
 }

@@ -18,7 +18,7 @@ the history an agent holds.
 
   --since DUR          only spikes that started in the last DUR (e.g. 6h, 2d)
   --json               one JSON object per line per spike, for scripts
-${REMOTE_USAGE}  spike thresholds (agent history only): --cpu-threshold --cpu-margin --mem-threshold --mem-margin
+${REMOTE_USAGE}  spike thresholds (agent history only): --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise
 `;
 
 export async function runSpikes(argv: string[]): Promise<number> {

@@ -22,6 +22,8 @@ Dashboard options:
       --cpu-margin P     CPU rise above the recent baseline, points (default 20)
       --mem-threshold P  memory spike threshold, % of RAM used (default 80)
       --mem-margin P     memory rise above the recent baseline, points (default 10)
+      --cpu-rise P       a sudden CPU rise of P points is a spike at any level (default 50, 0 off)
+      --mem-rise P       a sudden memory rise of P points is a spike at any level (default 1, 0 off)
   -h, --help             this help
   -v, --version          print the version
 `;

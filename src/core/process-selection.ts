@@ -1,4 +1,4 @@
-import type { ProcessStats, Sample } from './sample.js';
+import type { OmittedProcesses, ProcessStats, Sample } from './sample.js';
 
 export interface SelectionOptions {
   /** How many of the busiest by CPU and, separately, by RSS to keep. */
@@ -38,7 +38,19 @@ export function selectProcesses(processes: readonly ProcessStats[], opts: Select
   return byCpu.filter((p) => keep.has(p));
 }
 
-/** The same sample carrying only the selected processes. */
+/**
+ * The same sample carrying only the selected processes, with what was left out
+ * summed up in `omitted` (merged with an earlier selection's, if any).
+ */
 export function withSelectedProcesses(sample: Sample, opts: SelectionOptions): Sample {
-  return { ...sample, processes: selectProcesses(sample.processes, opts) };
+  const processes = selectProcesses(sample.processes, opts);
+  const kept = new Set(processes);
+  const omitted: OmittedProcesses = sample.omitted ? { ...sample.omitted } : { count: 0, maxCpu: 0, maxRss: 0 };
+  for (const p of sample.processes) {
+    if (kept.has(p)) continue;
+    omitted.count++;
+    omitted.maxCpu = Math.max(omitted.maxCpu, p.cpu);
+    omitted.maxRss = Math.max(omitted.maxRss, p.rss);
+  }
+  return { ...sample, processes, omitted };
 }

@@ -19,6 +19,8 @@ export interface HostFacts {
   memTotal: number;
   /** When the machine booted, ms since epoch. */
   bootTime: number;
+  /** The pid of the tmon process that took the samples, so its own CPU and memory are told apart. */
+  monitorPid?: number;
 }
 
 /** Shares of CPU time in percent. For the total they are of all cores together (0–100). */
@@ -113,8 +115,19 @@ export interface ProcessStats {
    * reaped by this process (cutime + cstime): how short-lived processes are seen.
    */
   childCpu?: number;
-  /** Seen by a burst scan inside the interval but gone at the tick. */
+  /**
+   * Gone at the tick: seen by a burst scan inside the interval, or present in the
+   * previous sample (then with its last RSS and no CPU of its own for this interval).
+   */
   exited?: boolean;
+}
+
+export interface OmittedProcesses {
+  count: number;
+  /** Highest CPU (percent of one core) among the processes left out. */
+  maxCpu: number;
+  /** Highest RSS (bytes) among the processes left out. */
+  maxRss: number;
 }
 
 export interface NetInterfaceStats {
@@ -153,6 +166,12 @@ export interface Sample {
   tasks: TaskCounts;
   /** The processes the source carries: all of them from the local collector, a selection over the wire. */
   processes: ProcessStats[];
+  /**
+   * Set when `processes` is a selection: how many were left out and the most any of
+   * them used, so a process missing here is known to be "not sent", never "gone",
+   * and its level is known to be at most these. Gone processes are sent with `exited`.
+   */
+  omitted?: OmittedProcesses;
   net: NetInterfaceStats[];
   filesystems: FilesystemStats[];
   disks: DiskIoStats[];

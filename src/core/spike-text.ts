@@ -1,11 +1,12 @@
 import type { Culprit, Spike } from './spike.js';
 import { formatDuration } from './units.js';
 
-/** `alloc[4242] 92%`, with `via children` / `exited` when they apply: the same words on screen and in `tmon spikes`. */
+/** `alloc[4242] 92%`, with `via children` / `exited` / `(tmon itself)` when they apply: the same words on screen and in `tmon spikes`. */
 export function culpritText(c: Culprit): string {
   let text = `${c.name}[${c.pid}] ${Math.round(c.share * 100)}%`;
   if (c.viaChildren === true) text += ' via children';
   if (c.exited === true) text += ' exited';
+  if (c.monitor === true) text += ' (tmon itself)';
   return text;
 }
 

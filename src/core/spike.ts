@@ -1,7 +1,10 @@
 export type SpikeMetric = 'cpu' | 'memory';
 
-/** Glances' three levels: how far above the absolute threshold the peak went. */
-export type Severity = 'careful' | 'warning' | 'critical';
+/**
+ * `notice`: a sudden rise far above what the machine usually uses, below the absolute
+ * threshold. Then glances' three levels: how far above the absolute threshold the peak went.
+ */
+export type Severity = 'notice' | 'careful' | 'warning' | 'critical';
 
 export interface Culprit {
   pid: number;
@@ -17,6 +20,8 @@ export interface Culprit {
   exited?: boolean;
   /** Set when the rise is CPU of reaped children, charged to this parent. */
   viaChildren?: boolean;
+  /** This is the tmon process that took the samples. */
+  monitor?: boolean;
 }
 
 export interface Spike {

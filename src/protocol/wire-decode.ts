@@ -104,6 +104,7 @@ const hostFacts = shape<HostFacts>({
   cpuCount: num,
   memTotal: num,
   bootTime: num,
+  monitorPid: optional(num),
 });
 
 const cpuShare = shape<CpuShare>({ user: num, system: num, iowait: num, steal: num, idle: num, busy: num });
@@ -151,6 +152,7 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
   tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
   processes: arrayOf(processStats),
+  omitted: optional(shape({ count: num, maxCpu: num, maxRss: num })),
   net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num })),
   filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num })),
   disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num })),
@@ -166,6 +168,7 @@ const culprit = shape<Culprit>({
   share: num,
   exited: optional(bool),
   viaChildren: optional(bool),
+  monitor: optional(bool),
 });
 
 /** A whole Spike: stored spikes reach viewers too, so they are checked like samples. */
@@ -179,7 +182,7 @@ export const validateSpike: Validator<Spike> = shape<Spike>({
   min: num,
   avg: num,
   baseline: num,
-  severity: oneOf('careful', 'warning', 'critical'),
+  severity: oneOf('notice', 'careful', 'warning', 'critical'),
   culprits: arrayOf(culprit),
 });
 

@@ -33,6 +33,8 @@ export interface SpikeRecord {
     rise: number;
     exited?: true;
     viaChildren?: true;
+    /** The tmon process that took the samples. */
+    monitor?: true;
   }[];
 }
 
@@ -61,6 +63,7 @@ export function spikeRecord(s: Spike): SpikeRecord {
       rise: c.rise,
       ...(c.exited ? { exited: true as const } : {}),
       ...(c.viaChildren ? { viaChildren: true as const } : {}),
+      ...(c.monitor ? { monitor: true as const } : {}),
     })),
   };
 }

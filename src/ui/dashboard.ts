@@ -8,7 +8,7 @@ import { processEvents, type ProcessEvent } from '../analysis/process-events.js'
 import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
 import { SpikeDetector } from '../analysis/spike-detector.js';
 import { userTotals, type UserTotal } from '../analysis/user-totals.js';
-import type { ThresholdOverrides } from '../analysis/thresholds.js';
+import { resolveThresholds, type ThresholdOverrides } from '../analysis/thresholds.js';
 import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
@@ -108,6 +108,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   // A windowed replay swaps in the window around where the cursor goes.
   let timeline: Timeline = replay ? replay.timeline : (history as LiveTimeline);
   const detector = replay ? null : new SpikeDetector(opts.thresholds);
+  const thresholds = detector?.thresholds ?? resolveThresholds(opts.thresholds);
   const spikes = (): readonly Spike[] => (replay ? replay.spikes : (detector as SpikeDetector).spikes());
 
   let state: UiState = initialState(replay ? { cursor: replay.cursor ?? initialCursor(replay.timeline, replay.spikes) } : null);
@@ -177,6 +178,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       inspected: inspectedPoints(),
       eventsOf,
       usersOf,
+      thresholds,
       ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
     });
   };

@@ -61,6 +61,8 @@ export function keyAction(key: KeyPress, state: UiState): KeyResult {
       return { type: 'sort', key: 'mem' };
     case '1':
       return { type: 'perCore' };
+    case 'z':
+      return { type: 'memZoom' };
     case 'u':
       return { type: 'toggleUsers' };
     case 't':
@@ -108,6 +110,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['p', 'play the history: 1x → 10x → 60x → stop'],
   ['H', 'connect: the agent\'s stored history (its --store), Esc back to live'],
   ['1', 'CPU graph: total / per core'],
+  ['z', 'memory graph: zoomed to its peaks / 0–100 % of the total'],
   ['u  t', 'show / hide the per-user and process start/exit panels'],
   ['?  Esc', 'this help / close an overlay'],
 ];

@@ -149,6 +149,7 @@ function sameHost(a: HostFacts, b: HostFacts): boolean {
       a.cpuModel === b.cpuModel &&
       a.cpuCount === b.cpuCount &&
       a.memTotal === b.memTotal &&
-      a.bootTime === b.bootTime)
+      a.bootTime === b.bootTime &&
+      a.monitorPid === b.monitorPid)
   );
 }

@@ -6,6 +6,7 @@
 import type { Widgets } from 'blessed';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
+import type { SpikeThresholds } from '../analysis/thresholds.js';
 import type { UserTotal } from '../analysis/user-totals.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
@@ -22,6 +23,7 @@ import {
   resolveSelection,
   spikeLogLines,
   sparkLines,
+  spikeRuleText,
   statusLine,
   tableHeader,
   tableLine,
@@ -52,6 +54,8 @@ export interface FrameInput {
   eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
   /** Per-user totals at a sample (live: computed from the whole sample when it arrived). */
   usersOf: (s: Sample) => readonly UserTotal[];
+  /** What counts as a spike, said in the empty spike log. */
+  thresholds: SpikeThresholds;
   /** A windowed replay's whole history, whose span decides whether times need their date. */
   extent?: TimeSpan | undefined;
 }
@@ -123,8 +127,14 @@ export class DashboardView {
       });
     });
     this.memory.frame.guard(() => {
-      const g = graphSeries(tl, index, this.memory.capacity, { follow, graph: 'memory' });
-      this.memory.update({ title: memoryTitle(sample, this.memory.frame.titleWidth), series: g.series, legend: true, cursorOffset: follow ? null : g.window.cursorOffset });
+      const g = graphSeries(tl, index, this.memory.capacity, { follow, graph: 'memory', zoom: state.memZoom });
+      this.memory.update({
+        title: memoryTitle(sample, this.memory.frame.titleWidth, g.maxY),
+        series: g.series,
+        legend: g.series.length > 1,
+        cursorOffset: follow ? null : g.window.cursorOffset,
+        maxY: g.maxY,
+      });
     });
     this.sparks.frame.guard(() => {
       const width = this.sparks.frame.innerWidth;
@@ -163,7 +173,7 @@ export class DashboardView {
           const sev = lines[i]?.severity;
           return sev === 'critical' ? 'critical' : sev === 'warning' ? 'warning' : null;
         },
-        empty: 'no spikes so far',
+        empty: spikeRuleText(f.thresholds, sample?.memory.total ?? 0),
       });
     });
     this.drawn = { rows, spikeIds: lines.map((l) => l.id) };

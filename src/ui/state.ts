@@ -26,6 +26,8 @@ export interface UiState {
   table: { index: number; key: string | null };
   spikes: { index: number; id: string | null };
   perCore: boolean;
+  /** Memory graph scaled to what the window uses (a spike's shape) rather than 0–100 % of the total. */
+  memZoom: boolean;
   toggles: PanelToggles;
   overlay: Overlay | null;
   /** A one-off note in the status bar (e.g. a time that did not parse); cleared by the next key. */
@@ -42,6 +44,7 @@ export function initialState(replay: { cursor: number | null } | null): UiState 
     table: { index: 0, key: null },
     spikes: { index: 0, id: null },
     perCore: false,
+    memZoom: true,
     toggles: { users: null, events: null },
     overlay: null,
     message: '',
@@ -63,6 +66,7 @@ export type Action =
   | { type: 'scroll'; by: ScrollMove; panel?: FocusPanel }
   | { type: 'select'; panel: FocusPanel; index: number }
   | { type: 'perCore' }
+  | { type: 'memZoom' }
   | { type: 'toggleUsers' }
   | { type: 'toggleEvents' }
   | { type: 'help' }
@@ -138,6 +142,8 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return scroll({ ...s, focus: action.panel }, action.panel, { to: action.index }, ctx);
     case 'perCore':
       return { ...s, perCore: !s.perCore };
+    case 'memZoom':
+      return { ...s, memZoom: !s.memZoom };
     case 'toggleUsers':
       return { ...s, toggles: { ...s.toggles, users: !ctx.showing.users } };
     case 'toggleEvents':

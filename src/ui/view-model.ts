@@ -2,6 +2,7 @@
  * State → what each widget draws. Pure functions of samples, spikes and the view
  * state, so the dashboard's content is tested without a screen.
  */
+import { MIN_MEMORY_RISE_BYTES, type SpikeThresholds } from '../analysis/thresholds.js';
 import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
@@ -114,6 +115,21 @@ export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs
     .map((s) => ({ id: s.id, severity: s.severity, text: spikeLogLine(s, now, intervalMs, today) }));
 }
 
+/**
+ * What the empty spike log says counts as a spike, in one line: the absolute
+ * thresholds (with their margin over the last minute's level) and the sudden rises.
+ */
+export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
+  const of = memTotal > 0 ? ` of ${formatBytes(memTotal)}` : '';
+  const sudden: string[] = [];
+  if (t.cpu.rise > 0) sudden.push(`CPU +${t.cpu.rise} pts`);
+  if (t.memory.rise > 0) {
+    sudden.push(memTotal > 0 ? `MEM +${formatBytes(Math.max((memTotal * t.memory.rise) / 100, MIN_MEMORY_RISE_BYTES))}` : `MEM +${t.memory.rise}%`);
+  }
+  const rule = `CPU ≥${t.cpu.absolute}% (+${t.cpu.margin}) or MEM ≥${t.memory.absolute}%${of} (+${t.memory.margin})`;
+  return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}`;
+}
+
 export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000, today = now): string {
   const metric = s.metric === 'cpu' ? 'CPU' : 'MEM';
   const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
@@ -159,11 +175,14 @@ export function cpuSeries(samples: readonly Sample[], perCore: boolean): Series[
 }
 
 /** used (its peak inside the interval) and cached as % of RAM, swap as % of swap. */
-export function memorySeries(samples: readonly Sample[]): Series[] {
+export function memorySeries(samples: readonly Sample[], zoom = false): Series[] {
   const x = samples.map((s) => formatClock(s.time));
   const pct = (v: number, total: number): number => (total > 0 ? finite((v / total) * 100) : 0);
+  const used = { title: 'used (peak)', x, y: samples.map((s) => pct(s.memory.usedMax, s.memory.total)) };
+  // Zoomed, cached and swap (other scales) would only run off the top.
+  if (zoom) return [used];
   return [
-    { title: 'used (peak)', x, y: samples.map((s) => pct(s.memory.usedMax, s.memory.total)) },
+    used,
     { title: 'cached', x, y: samples.map((s) => pct(s.memory.cached, s.memory.total)) },
     { title: 'swap', x, y: samples.map((s) => pct(s.memory.swapUsed, s.memory.swapTotal)) },
   ];
@@ -172,6 +191,23 @@ export function memorySeries(samples: readonly Sample[]): Series[] {
 export interface GraphData {
   window: GraphWindow;
   series: Series[];
+  /** Top of the y axis, percent. */
+  maxY: number;
+}
+
+/**
+ * The memory graph's top when zoomed: the window's highest used peak plus a fifth,
+ * rounded up to 1, 2 or 5 × 10ⁿ percent, so a 400 MB spike on a roomy machine has a
+ * shape instead of a flat line at the bottom. Past 50 % the full scale is as good.
+ */
+export function zoomedMaxY(series: readonly Series[]): number {
+  let max = 0;
+  for (const s of series) for (const v of s.y) if (v > max) max = v;
+  const want = Math.max(0.1, max * 1.2);
+  if (want > 50) return 100;
+  const step = 10 ** Math.floor(Math.log10(want));
+  const nice = [1, 2, 5, 10].map((m) => m * step).find((v) => v >= want - 1e-9) ?? 100;
+  return Math.min(100, nice);
 }
 
 /**
@@ -182,12 +218,14 @@ export function graphSeries(
   tl: Timeline,
   cursor: number,
   width: number,
-  opts: { follow: boolean; graph: 'cpu' | 'cpu-per-core' | 'memory' },
+  opts: { follow: boolean; graph: 'cpu' | 'cpu-per-core' | 'memory'; zoom?: boolean },
 ): GraphData {
   const window = graphWindow(tl.length, cursor, width, opts.follow);
   const samples = tl.slice(window.start, window.end);
-  const series = opts.graph === 'memory' ? memorySeries(samples) : cpuSeries(samples, opts.graph === 'cpu-per-core');
-  return { window, series };
+  if (opts.graph !== 'memory') return { window, series: cpuSeries(samples, opts.graph === 'cpu-per-core'), maxY: 100 };
+  const zoom = opts.zoom === true;
+  const series = memorySeries(samples, zoom);
+  return { window, series, maxY: zoom ? zoomedMaxY(series) : 100 };
 }
 
 /** The panel title at the cursor's sample: the longest variant that fits `width`. */
@@ -198,13 +236,16 @@ export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infini
   return longestFitting([`CPU ${now}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'], width);
 }
 
-export function memoryTitle(s: Sample | undefined, width = Infinity): string {
+/** `maxY` below 100: the graph is zoomed, and the title says how far its axis reaches. */
+export function memoryTitle(s: Sample | undefined, width = Infinity, maxY = 100): string {
   if (!s) return 'Memory';
   const m = s.memory;
   const used = `${formatBytes(m.used)}/${formatBytes(m.total)}`;
+  const axis = maxY < 100 ? ` axis 0–${formatBytes((m.total * maxY) / 100)} (z)` : '';
   return longestFitting(
     [
-      `Memory ${used} peak ${formatBytes(m.usedMax)} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}`,
+      `Memory ${used} peak ${formatBytes(m.usedMax)} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}${axis}`,
+      `Memory ${used} peak ${formatBytes(m.usedMax)}${axis}`,
       `Memory ${used} peak ${formatBytes(m.usedMax)}`,
       `Mem ${used} pk ${formatBytes(m.usedMax)}`,
       `Mem ${used}`,

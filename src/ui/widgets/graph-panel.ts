@@ -19,6 +19,8 @@ export interface GraphUpdate {
   legend: boolean;
   /** Sample index of the time cursor inside the series, marked under the axis; null when following live. */
   cursorOffset: number | null;
+  /** A new top for the y axis (a zoomed graph); the one given at construction otherwise. */
+  maxY?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export class GraphPanel {
       this.chart.show();
       // The legend is a bordered box of one line per series in the top right corner.
       this.chart.options.showLegend = u.legend && this.frame.innerWidth >= 40 && this.frame.innerHeight >= u.series.length + 4;
+      if (u.maxY !== undefined) this.chart.options.maxY = u.maxY;
       this.chart.setData(u.series.map((s, i) => ({ ...s, style: { line: seriesColor(i) } })));
       this.placeMarker(u.cursorOffset, n);
     });
