@@ -5,29 +5,14 @@
  * 200 ms and 1 s memory spikes are caught. Every process it starts is killed
  * at the end, whatever happens.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { ProcFile } from '../src/collect/proc-file.js';
 import type { Sample } from '../src/core/sample.js';
+import { fmt, killAll, median, sleep, started, withChildrenKilled } from './support.js';
 
 const MB = 1024 * 1024;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Process groups and processes to kill on the way out. */
-const started = new Set<ChildProcess>();
-
-function killAll(): void {
-  for (const c of started) {
-    try {
-      // Detached children lead their own group: kill the whole group (the sleeps under bash).
-      process.kill(-(c.pid as number), 'SIGKILL');
-    } catch {
-      c.kill('SIGKILL');
-    }
-  }
-  started.clear();
-}
 
 function processCount(): number {
   return fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39).length;
@@ -46,12 +31,6 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
-}
-
-const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 /** Collector CPU per sample: median and mean of `n` samples taken 200 ms apart (after a warm-up). */
 async function collectorPerSample(n: number): Promise<{ median: number; mean: number; processes: number; hwmReadsPerTick: number }> {
@@ -239,14 +218,7 @@ async function spikes(holdMs: number, n: number): Promise<SpikeResult> {
 }
 
 export async function bench(): Promise<string> {
-  const onSignal = (): void => {
-    killAll();
-    process.exit(130);
-  };
-  process.once('exit', killAll);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  return withChildrenKilled(async () => {
     const lines: string[] = [];
     const base = processCount();
 
@@ -306,10 +278,5 @@ export async function bench(): Promise<string> {
         '"Peak seen" compares with the tick before the spike, so other processes’ memory moves it too.',
     );
     return lines.join('\n');
-  } finally {
-    killAll();
-    process.removeListener('exit', killAll);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  });
 }

@@ -5,6 +5,7 @@
  */
 const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   collector: () => import('./collector.js'),
+  attribution: () => import('./attribution.js'),
   store: () => import('./store.js'),
   dashboard: () => import('./dashboard.js'),
   agent: () => import('./agent.js'),

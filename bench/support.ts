@@ -1,0 +1,48 @@
+/** What every benchmark area needs: children killed on the way out, and figures printed alike. */
+import type { ChildProcess } from 'node:child_process';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
+}
+
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** Children (or the groups they lead, when detached) to kill whatever happens. */
+export const started = new Set<ChildProcess>();
+
+export function killAll(): void {
+  for (const c of started) {
+    try {
+      // Detached children lead their own group: kill the whole group (the sleeps under bash).
+      process.kill(-(c.pid as number), 'SIGKILL');
+    } catch {
+      c.kill('SIGKILL');
+    }
+  }
+  started.clear();
+}
+
+/**
+ * Runs `body` with every started child killed at its end, on exit and on Ctrl-C,
+ * so an interrupted benchmark leaves nothing burning.
+ */
+export async function withChildrenKilled<T>(body: () => Promise<T>): Promise<T> {
+  const onSignal = (): void => {
+    killAll();
+    process.exit(130);
+  };
+  process.once('exit', killAll);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await body();
+  } finally {
+    killAll();
+    process.removeListener('exit', killAll);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
