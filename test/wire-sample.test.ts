@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SpikeAttribution } from '../src/analysis/attribution.js';
+import { validateSample } from '../src/protocol/wire-decode.js';
 import { roundForWire, toWireSample } from '../src/protocol/wire-sample.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
@@ -29,6 +31,24 @@ describe('toWireSample', () => {
     expect(wire.cpu.total.user).toBe(23.33);
     expect(wire.memory.used).toBe(sample.memory.used);
     for (const p of wire.processes) expect(Math.round(p.memPercent * 100)).toBeCloseTo(p.memPercent * 100, 6);
+  });
+
+  it('says what it left out, and that survives the wire: a viewer tells "not sent" from "exited"', () => {
+    const busy = makeProcess({ pid: 1, name: 'burn', cpu: 150, rss: 1 });
+    const calm = { ...busy, cpu: 0.2 };
+    const host = { ...sample.host, monitorPid: 4242 };
+    const travel = (s: typeof sample) => validateSample(JSON.parse(JSON.stringify(toWireSample({ ...s, host }, 3))), 'sample');
+    const during = travel(makeSample({ time: 2000, processes: [...processes, busy] }));
+    // Calm again: it falls out of the selection, still alive.
+    const after = travel(makeSample({ time: 3000, processes: [...processes, calm] }));
+    expect(after.processes.map((p) => p.pid)).not.toContain(1);
+    expect(after.omitted).toMatchObject({ count: expect.any(Number) as number, maxRss: expect.any(Number) as number });
+    expect(after.host.monitorPid).toBe(4242);
+    const a = new SpikeAttribution('cpu', travel(makeSample({ time: 1000, processes })));
+    a.add(during);
+    a.add(after);
+    expect(a.culprits()[0]).toMatchObject({ pid: 1, name: 'burn' });
+    expect(a.culprits()[0]?.exited).toBeUndefined();
   });
 
   it('does not touch its input and shares the host facts', () => {
