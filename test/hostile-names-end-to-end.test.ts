@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../src/collect/platform.js';
 import { LiveSource } from '../src/collect/live-source.js';
 import type { Sample } from '../src/core/sample.js';
+import { Codec, FrameType, encodeFrame, endPayload } from '../src/store/record-format.js';
 import { openRecording } from '../src/store/recording-reader.js';
 import { RecordingWriter } from '../src/store/recording-writer.js';
 import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
@@ -13,6 +15,8 @@ import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
 import { FORGED_ROW, FORMULA_COMM, HOSTILE_ARGS, HOSTILE_COMM, HOSTILE_COMM_SHOWN, startHostileProcess, type HostileProcess } from './helpers/hostile-process.js';
 import { memoryThresholdFlags } from './helpers/memory-level.js';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
+import { makeSample } from './helpers/make-sample.js';
+import { framesOf, stripTrailer, writeRecording } from './fixtures/store/recording-files.js';
 
 /**
  * Real processes with hostile names — a comm that retitles and clears the
@@ -167,6 +171,39 @@ describe('the dashboard showing a process with a hostile name', () => {
     expect(raw).not.toContain('\u202e');
     expect(titles.filter((x) => x.includes('PWN'))).toEqual([]);
   }, 60_000);
+});
+
+describe('warnings and errors quoting files', () => {
+  it("prints a recording's stored warnings and a hostile file name with ?", async () => {
+    const store = join(dir, 'store');
+    mkdirSync(store);
+    // A recording whose index carries a warning written by whoever made the file.
+    const file = join(store, 'a.tmon');
+    await writeRecording(file, [makeSample({ time: Date.UTC(2026, 10, 22, 3) })]);
+    const index = framesOf(file).find((f) => f.type === FrameType.INDEX);
+    const stored = JSON.parse(inflateRawSync(index?.payload ?? Buffer.alloc(0)).toString('utf8')) as Record<string, unknown>;
+    stripTrailer(file);
+    const indexAt = statSync(file).size;
+    const warnings = ['damaged \x1b]0;PWN\x07\x1b[2J\nforged line \u202egnp.exe'];
+    appendFileSync(file, encodeFrame(FrameType.INDEX, Codec.DEFLATE, deflateRawSync(Buffer.from(JSON.stringify({ ...stored, warnings })))));
+    appendFileSync(file, encodeFrame(FrameType.END, Codec.STORED, endPayload(indexAt)));
+    // A file that is no recording, named to retitle the terminal of whoever lists the store.
+    writeFileSync(join(store, '\x1b]0;PWN\x07.tmon'), 'not a recording');
+
+    const r = await runCli(['spikes', store]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('damaged ?]0;PWN??[2J?forged line ?gnp.exe');
+    expect(r.stderr).toContain('?]0;PWN?.tmon');
+    const lines = r.stderr.split('\n');
+    expect(lines.pop()).toBe('');
+    for (const line of lines) expect(line).toMatch(/^tmon: warning: /);
+    for (const line of lines) expect(line).not.toMatch(RAW_UNSAFE);
+
+    const missing = await runCli(['export', join(dir, '\x1b]0;PWN\x07\u202e.tmon'), '--csv']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('?]0;PWN??.tmon');
+    expect(missing.stderr.slice(0, -1)).not.toMatch(RAW_UNSAFE);
+  });
 });
 
 function escapeRe(s: string): string {
