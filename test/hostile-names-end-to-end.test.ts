@@ -16,6 +16,11 @@ import { FORGED_ROW, FORMULA_COMM, HOSTILE_ARGS, HOSTILE_COMM, HOSTILE_COMM_SHOW
 import { memoryThresholdFlags } from './helpers/memory-level.js';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
 import { makeSample } from './helpers/make-sample.js';
+import { ScriptedSource } from './fixtures/transport/harness.js';
+import { startAgent } from '../src/transport/agent-server.js';
+import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
 import { framesOf, stripTrailer, writeRecording } from './fixtures/store/recording-files.js';
 
 /**
@@ -203,6 +208,43 @@ describe('warnings and errors quoting files', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('?]0;PWN??.tmon');
     expect(missing.stderr.slice(0, -1)).not.toMatch(RAW_UNSAFE);
+  });
+});
+
+describe('warnings and errors quoting agents', () => {
+  const WORDS = 'disk \x1b]0;PWN\x07\x1b[2J\ngone \u202egnp.exe';
+  const SHOWN = 'disk ?]0;PWN??[2J?gone ?gnp.exe';
+
+  it("tmon spikes HOST:PORT prints why an agent's store could not be read with ?", async () => {
+    const agent = await startAgent({
+      source: new ScriptedSource(),
+      listen: { host: '127.0.0.1', port: 0 },
+      archive: { open: () => Promise.reject(new Error(WORDS)) },
+      log: () => undefined,
+    });
+    try {
+      const r = await runCli(['spikes', `127.0.0.1:${agent.address.port}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(SHOWN);
+      expect(r.stderr.slice(0, -1)).not.toMatch(RAW_UNSAFE);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("an agent's version in a mismatch error prints with ?", async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (ws) => ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION + 1, agentVersion: WORDS })));
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    try {
+      const r = await runCli(['spikes', `127.0.0.1:${(wss.address() as AddressInfo).port}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`runs tmon ${SHOWN} speaking protocol`);
+      expect(r.stderr.slice(0, -1)).not.toMatch(RAW_UNSAFE);
+    } finally {
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
   });
 });
 
