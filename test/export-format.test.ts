@@ -117,7 +117,7 @@ describe('samplesToCsv', () => {
   });
 
   it('writes a process name a spreadsheet would run as a formula as text, and control characters as ?', () => {
-    for (const [name, cell] of [
+    const cases: [string, string][] = [
       ["=cmd|' /C calc'", "'=cmd|' /C calc'[1]"],
       ['+1+1', "'+1+1[1]"],
       ['-2+3', "'-2+3[1]"],
@@ -125,7 +125,8 @@ describe('samplesToCsv', () => {
       ['\t=1', "'?=1[1]"],
       ['\x1b]0;PWN\x07', '?]0;PWN?[1]'],
       ['a\nb\u202e', 'a?b?[1]'],
-    ]) {
+    ];
+    for (const [name, cell] of cases) {
       const s = makeSample({ time: T, processes: [makeProcess({ pid: 1, name, cpu: 5, rss: 1 })] });
       const row = [...samplesToCsv([s], { header: false })].join('');
       expect(parseCsv(row)[0]?.[10], name).toBe(cell);
