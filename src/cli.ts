@@ -1,4 +1,5 @@
 import { UserError } from './core/errors.js';
+import { sanitize } from './core/sanitize.js';
 import { tmonVersion } from './version.js';
 import { mainUsage } from './commands/usage.js';
 
@@ -18,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   // `tmon export … | head`: the reader leaving is a normal end, not a crash.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`tmon: cannot write the output: ${err.message}\n`);
+    process.stderr.write(`tmon: cannot write the output: ${sanitize(err.message)}\n`);
     process.exit(1);
   });
   const [first, ...rest] = argv;
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     return await runDashboard(argv);
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`tmon: ${err.message}\n`);
+      // Messages quote what the person typed, file names, file content and agents' words.
+      process.stderr.write(`tmon: ${sanitize(err.message, 2000)}\n`);
       return err.exitCode;
     }
     throw err;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,37 @@ describe('tmon agent refuses unsafe or broken settings', () => {
     try {
       expect(await upgrade('monitor.internal')).toBe(101);
       expect(await upgrade('evil.example')).toBe(403);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it('logs what a peer chose — a Host header, a message type — with control and bidi characters as ?', async () => {
+    const a = await startAgentProcess([], { TMON_TOKEN: '' });
+    try {
+      // Node's HTTP parser refuses C0 controls in a header but passes bytes 0x80–0xff through as
+      // Latin-1: 0x9b is the C1 control CSI, which some terminals act on like ESC [.
+      const host = Buffer.concat([Buffer.from('evil'), Buffer.from([0x9b]), Buffer.from('2J.example')]);
+      await new Promise<void>((resolve) => {
+        const socket = connect(a.port, '127.0.0.1', () =>
+          socket.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\nHost: '), host, Buffer.from('\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')])),
+        );
+        socket.on('data', () => socket.end());
+        socket.on('close', () => resolve());
+      });
+      await new Promise<void>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${a.port}/`);
+        ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: '\u202egnp.exe\u009b2J\u001b]0;PWN\u0007' })));
+        ws.on('close', () => resolve());
+        ws.on('error', () => resolve());
+      });
+      const deadline = Date.now() + 5000;
+      while (!/unknown message type/.test(a.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const lines = a.log().split('\n');
+      expect(lines.find((l) => /refused viewer/.test(l))).toMatch(/Host 'evil\?2j\.example' is not allowed/);
+      expect(lines.find((l) => /unknown message type/.test(l))).toContain('?gnp.exe?2J');
+      // eslint-disable-next-line no-control-regex -- the point: no control or bidi character in any line
+      for (const line of lines) expect(line).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
     } finally {
       await a.stop();
     }

@@ -438,3 +438,55 @@ async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void>
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('dashboard, hostile text from processes, agents and files', () => {
+  const NAME = '\x1b]0;PWN\x07\x1b[2J';
+  const SHOWN = '?]0;PWN??[2J';
+  /** The scenario with alloc named to retitle and clear the terminal and forge a row, alice's name and the host's carrying bidi and C1 controls. */
+  function hostileScenario(): Sample[] {
+    return scenario().map((s) => ({
+      ...s,
+      host: { ...s.host, hostname: 'db1\x1b]0;PWN\x07\u202e' },
+      processes: s.processes.map((p) => ({
+        ...p,
+        ...(p.pid === 4242 ? { name: NAME, cmd: 'alloc\n  31337 root     99.9 FORGED' } : {}),
+        ...(p.user === 'alice' ? { user: 'ali\u202ece\x9b' } : {}),
+      })),
+    }));
+  }
+
+  it('shows them with ? on their own lines in the table, spike log, users, starts and status bar, and never acts on the terminal', async () => {
+    const samples = hostileScenario();
+    const timeline = new SampleHistory(1000);
+    for (const s of samples) timeline.push(s);
+    const t = open(250, 70, { replay: { timeline, spikes: detectSpikes(samples) } });
+    const titles: string[] = [];
+    t.term.onTitleChange((title) => titles.push(title));
+    const s = await t.waitFor((x) => /REPLAY/.test(x) && x.includes(`${SHOWN}[4242]`));
+    const lines = s.split('\n');
+    // Table: the alloc row holds its name and its whole command line; no forged row of its own.
+    expect(lines.find((l) => /\b4242 /.test(l))).toMatch(new RegExp(`4242 ali\\?ce\\?.*${escapeRe(SHOWN)}  alloc\\?  31337 root`));
+    expect(lines.filter((l) => l.includes('31337')).every((l) => l.includes('alloc?'))).toBe(true);
+    // Spike log, starts and exits, users, status bar.
+    expect(s).toMatch(new RegExp(`MEM 7\\.1G \\S+\\s+${escapeRe(SHOWN)}\\[4242\\] \\d+%`));
+    expect(s).toContain(`+ ${SHOWN}[4242] ali?ce?`);
+    expect(s).toMatch(/ali\?ce\?\s+\d/);
+    expect(s).toMatch(/db1\?\]0;PWN\?\? │ up/);
+    const raw = t.rawSince(0);
+    for (const ch of ['\x07', '\u202e', '\x9b', '\x1b]0;']) expect(raw).not.toContain(ch);
+    expect(titles).toEqual([]);
+  });
+
+  it("shows a peer's error message in the status bar with ?", async () => {
+    source = new ScriptedSource(scenario());
+    const t = open(120, 30, { source, onStoredHistory: () => Promise.reject(new Error('store \x1b]0;PWN\x07gone\n\u202eok')) });
+    await t.waitFor((x) => /LIVE/.test(x));
+    await t.keys('H');
+    await t.waitFor((x) => x.includes('store ?]0;PWN?gone??ok'));
+    expect(t.rawSince(0)).not.toContain('\x07');
+  });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

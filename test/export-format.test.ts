@@ -112,7 +112,45 @@ describe('samplesToCsv', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField(' padded')).toBe('" padded"');
-    const s = makeSample({ time: T, processes: [makeProcess({ pid: 1, name: 'x,"y"\nz', cpu: 5 })] });
-    expect(parseCsv([...samplesToCsv([s])].join(''))[1]?.[10]).toBe('x,"y"\nz[1]');
+    const s = makeSample({ time: T, processes: [makeProcess({ pid: 1, name: 'x,"y" z', cpu: 5 })] });
+    expect(parseCsv([...samplesToCsv([s])].join(''))[1]?.[10]).toBe('x,"y" z[1]');
+  });
+
+  it('writes a process name a spreadsheet would run as a formula as text, and control characters as ?', () => {
+    const cases: [string, string][] = [
+      ["=cmd|' /C calc'", "'=cmd|' /C calc'[1]"],
+      ['+1+1', "'+1+1[1]"],
+      ['-2+3', "'-2+3[1]"],
+      ['@SUM(A1)', "'@SUM(A1)[1]"],
+      ['\t=1', "'?=1[1]"],
+      ['\x1b]0;PWN\x07', '?]0;PWN?[1]'],
+      ['a\nb\u202e', 'a?b?[1]'],
+    ];
+    for (const [name, cell] of cases) {
+      const s = makeSample({ time: T, processes: [makeProcess({ pid: 1, name, cpu: 5, rss: 1 })] });
+      const row = [...samplesToCsv([s], { header: false })].join('');
+      expect(parseCsv(row)[0]?.[10], name).toBe(cell);
+      expect(parseCsv(row)[0]?.[12], name).toBe(cell);
+      expect(row.slice(0, -2), name).not.toMatch(UNSAFE);
+    }
+  });
+});
+
+// eslint-disable-next-line no-control-regex -- finding raw control and bidi characters is the point
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+const HOSTILE_CULPRIT = { pid: 66, name: '\x1b]0;PWN\x07\x1b[2J', cmd: 'x\n  31337 root FORGED \u202egnp.exe\x9b', user: 'ev\u2066il', startTime: 1, rise: 1e9, share: 0.5 };
+
+describe('hostile names in spikes output', () => {
+  it('text: one line per spike, control characters as ?', () => {
+    const text = spikesToText([{ ...makeSpike(T), culprits: [HOSTILE_CULPRIT] }], { utc: true });
+    expect(text).toBe('2026-11-22 03:12:05  memory  peak 5.1G (+3.3G)  3.0s  critical  ?]0;PWN??[2J[66] 50%\n');
+  });
+
+  it('JSON: control, C1 and bidi characters escaped as \\uXXXX, the exact strings kept', () => {
+    const line = spikesToJson([{ ...makeSpike(T), culprits: [HOSTILE_CULPRIT] }]);
+    expect(line.slice(0, -1)).not.toMatch(UNSAFE);
+    expect(line).toContain('\\u202egnp.exe\\u009b');
+    expect(line).toContain('ev\\u2066il');
+    expect(JSON.parse(line).culprits[0]).toMatchObject({ name: HOSTILE_CULPRIT.name, command: HOSTILE_CULPRIT.cmd, user: HOSTILE_CULPRIT.user });
   });
 });

@@ -196,6 +196,19 @@ describe('overview of three hosts', () => {
     await t.flush();
     expect(t.onAlternateScreen).toBe(false);
   });
+
+  it("shows an agent's host name with ? for its control and bidi characters, the terminal untouched", async () => {
+    const t = open(200, 50);
+    await t.waitFor(settled);
+    const titles: string[] = [];
+    t.term.onTitleChange((title) => titles.push(title));
+    const next = SAMPLES[100] as Sample;
+    live.source.push({ ...next, host: { ...next.host, hostname: 'db1\x1b]0;PWN\x07\u202e\x9b2J' } });
+    await t.waitFor((x) => x.includes(`${labels.live} · db1?]0;PWN???2J`));
+    const raw = t.rawSince(0);
+    for (const ch of ['\x07', '\u202e', '\x9b']) expect(raw).not.toContain(ch);
+    expect(titles).toEqual([]);
+  });
 });
 
 describe('a host opened from the overview', () => {

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import type { Sample } from '../core/sample.js';
 import { parseCommandArgs, bytesOption, durationOption, numberOption } from '../cli-args.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
+import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
@@ -58,8 +59,12 @@ const OPTIONS = {
   rotate: { type: 'string' },
 } as const;
 
+/** Longest log line: peers choose what some lines quote (a Host header, a message type). */
+const MAX_LOG_LINE = 2000;
+
+/** One line per event; sanitised, since lines quote host names, peers' strings and errors. */
 function log(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} tmon agent: ${line}\n`);
+  process.stderr.write(`${new Date().toISOString()} tmon agent: ${sanitize(line, MAX_LOG_LINE)}\n`);
 }
 
 function readPem(flag: string, path: string): Buffer {

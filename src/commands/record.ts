@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
 import type { SampleSource } from '../core/source.js';
 import { formatBytes } from '../core/units.js';
+import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { RemoteSource } from '../transport/remote-source.js';
@@ -64,15 +65,15 @@ export async function runRecord(argv: string[]): Promise<number> {
   try {
     const { first, source } = await peekFirst(origin);
     const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, settings.thresholds, (msg) =>
-      process.stderr.write(`tmon: ${msg}\n`),
+      process.stderr.write(`tmon: ${sanitize(msg)}\n`),
     );
-    process.stderr.write(`tmon: recording ${origin.label} to ${file}; Ctrl-C stops\n`);
+    process.stderr.write(`tmon: ${sanitize(`recording ${origin.label} to ${file}`)}; Ctrl-C stops\n`);
     for await (const sample of source.samples()) {
       recorder.push(sample);
       samples++;
     }
     await recorder.close();
-    process.stderr.write(`tmon: recorded ${samples} samples to ${file} (${formatBytes(statSync(file).size)})\n`);
+    process.stderr.write(`tmon: recorded ${samples} samples to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
   } finally {
     if (timer) clearTimeout(timer);
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sanitize } from '../core/sanitize.js';
 import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
 import type { Spike } from '../core/spike.js';
 import { detectSpikes } from '../analysis/spike-detector.js';
@@ -68,7 +69,8 @@ async function fromAgent(target: string, values: Record<string, unknown>, from: 
     const inMemory = detectSpikes(await source.requestHistory(start, HISTORY_END), thresholdOverrides(values));
     if (!source.archive) return inMemory;
     const stored = await source.requestSpikes(start, HISTORY_END);
-    if (stored.problem) process.stderr.write(`tmon: warning: ${target}: its store could not be read: ${stored.problem}\n`);
+    // The agent says what the problem is: its words are sanitised like any peer's.
+    if (stored.problem) process.stderr.write(`tmon: warning: ${sanitize(`${target}: its store could not be read: ${stored.problem}`, 2000)}\n`);
     return mergeSpikeLists(stored.spikes, inMemory);
   } finally {
     await source.close();

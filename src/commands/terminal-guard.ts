@@ -1,4 +1,5 @@
 import { errorMessage } from '../core/errors.js';
+import { sanitize } from '../core/sanitize.js';
 
 /** How long cleanup (closing a recording) may take after a signal before the process exits anyway. */
 const CLEANUP_GRACE_MS = 3000;
@@ -23,8 +24,8 @@ export function guardTerminal(restore: () => void, cleanup: () => Promise<void> 
   const onSignal = (signal: NodeJS.Signals): void => finish(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
   const onCrash = (err: unknown): void => {
     restore();
-    process.stderr.write(`tmon: crashed: ${errorMessage(err)}\n`);
-    if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`tmon: crashed: ${sanitize(errorMessage(err))}\n`);
+    if (err instanceof Error && err.stack) process.stderr.write(`${err.stack.split('\n').map((l) => sanitize(l)).join('\n')}\n`);
     finish(1);
   };
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];

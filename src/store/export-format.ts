@@ -2,11 +2,13 @@ import type { ProcessStats, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { formatBytes, formatPercent } from '../core/units.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
+import { csvText, sanitize, terminalJson } from '../core/sanitize.js';
 
 /**
  * Text for scripts and people: `tmon spikes --json` (JSON lines), `tmon
  * spikes` (one human line per spike) and `tmon export --csv`. Pure: strings
- * in, strings out.
+ * in, strings out. Names and command lines come from any local user: each
+ * output is sanitised here (core/sanitize.ts), recordings keep them raw.
  */
 
 /** One line of `tmon spikes --json`. Times are ISO 8601 UTC; `peak` and `baseline` are in `unit`. */
@@ -68,9 +70,12 @@ export function spikeRecord(s: Spike): SpikeRecord {
   };
 }
 
-/** JSON lines: one object per spike, each on its own line (`jq` reads it as a stream; a script can read line by line). */
+/**
+ * JSON lines: one object per spike, each on its own line (`jq` reads it as a stream; a script can read line by line).
+ * Names keep their exact text, with control and bidi characters as `\uXXXX` escapes.
+ */
 export function spikesToJson(spikes: readonly Spike[]): string {
-  return spikes.map((s) => `${JSON.stringify(spikeRecord(s))}\n`).join('');
+  return spikes.map((s) => `${terminalJson(JSON.stringify(spikeRecord(s)))}\n`).join('');
 }
 
 export interface TextOptions {
@@ -108,7 +113,7 @@ export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): 
       const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${formatBytes(Math.max(0, rise))}`;
       const duration = spikeDuration(s, opts.intervalMs ?? 1000);
       const culprits = s.culprits.slice(0, n).map(culpritText).join(', ');
-      return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${culprits || 'no culprit found'}\n`;
+      return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${sanitize(culprits) || 'no culprit found'}\n`;
     })
     .join('');
 }
@@ -166,9 +171,9 @@ export function csvRow(s: Sample): string {
     fixed(s.load.one, 2),
     whole(wire.reduce((sum, n) => sum + n.rxBytesPerSec, 0)),
     whole(wire.reduce((sum, n) => sum + n.txBytesPerSec, 0)),
-    topCpu ? `${topCpu.name}[${topCpu.pid}]` : '',
+    topCpu ? csvText(`${topCpu.name}[${topCpu.pid}]`) : '',
     topCpu ? fixed(topCpu.cpu, 1) : '',
-    topMem ? `${topMem.name}[${topMem.pid}]` : '',
+    topMem ? csvText(`${topMem.name}[${topMem.pid}]`) : '',
     topMem ? whole(topMem.rss) : '',
   ];
   return `${cells.map(csvField).join(',')}\r\n`;

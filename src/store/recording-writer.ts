@@ -2,6 +2,7 @@ import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
+import { sanitize } from '../core/sanitize.js';
 import { tmonVersion } from '../version.js';
 import { Codec, FrameType, encodeFrame, encodeHeader, endPayload, samplePayload, type RecordingHeader } from './record-format.js';
 import { SampleEncoder } from './sample-codec.js';
@@ -71,7 +72,7 @@ export class RecordingWriter {
     this.encoder = new SampleEncoder(state.host);
     this.keyframeEvery = Math.max(1, Math.floor(opts.keyframeEvery ?? DEFAULT_KEYFRAME_EVERY));
     this.write = opts.write ?? writeSync;
-    this.onError = opts.onError ?? ((err) => process.stderr.write(`tmon: recording to ${path} failed: ${err.message}\n`));
+    this.onError = opts.onError ?? ((err) => process.stderr.write(`tmon: ${sanitize(`recording to ${path} failed: ${err.message}`)}\n`));
     this.onResume = opts.onResume;
   }
 

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
+import { sanitize } from '../core/sanitize.js';
 import { RecordingWriter, type WriteFn } from './recording-writer.js';
 import { periodFileName, planDeletions, type RotateEvery } from './retention.js';
 
@@ -50,7 +51,7 @@ export class RollingRecorder {
     } catch (err) {
       throw new UserError(`cannot create the store directory ${opts.dir}: ${errorMessage(err)}`);
     }
-    this.onError = opts.onError ?? ((err) => process.stderr.write(`tmon: recording to ${opts.dir} failed: ${err.message}\n`));
+    this.onError = opts.onError ?? ((err) => process.stderr.write(`tmon: ${sanitize(`recording to ${opts.dir} failed: ${err.message}`)}\n`));
   }
 
   /** The path of the file being written, if one is open. */

@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
+import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
 import { fit, scrollOffset } from '../view-model.js';
 import { PanelFrame } from './panel-frame.js';
@@ -23,8 +24,10 @@ const TONE_TAG: Record<Exclude<LineTone, null>, string> = { critical: 'red-fg', 
 
 /**
  * Lines in a panel with an optional header and a selected line kept in view.
- * Content is escaped (process names may hold `{`), selection drawn with inverse
- * video so it shows without color too. Wheel and clicks are reported to the caller.
+ * Content is sanitised (a process name may hold ESC or a newline: shown as `?`,
+ * so it can neither act on the terminal nor forge a line) and escaped (it may
+ * hold `{`), selection drawn with inverse video so it shows without color too.
+ * Wheel and clicks are reported to the caller.
  */
 export class ListPanel {
   readonly frame: PanelFrame;
@@ -72,11 +75,12 @@ export class ListPanel {
       const selected = u.selected ?? 0;
       this.offset = scrollOffset(this.offset, selected, visible, u.lines.length);
       const out: string[] = [];
-      if (u.header !== undefined) out.push(`{bold}${blessed.escape(fit(u.header, width).padEnd(width))}{/bold}`);
-      if (u.lines.length === 0 && u.empty) out.push(blessed.escape(fit(u.empty, width)));
+      const shown = (line: string): string => blessed.escape(fit(sanitize(line), width).padEnd(width));
+      if (u.header !== undefined) out.push(`{bold}${shown(u.header)}{/bold}`);
+      if (u.lines.length === 0 && u.empty) out.push(shown(u.empty));
       const end = Math.min(u.lines.length, this.offset + visible);
       for (let i = this.offset; i < end; i++) {
-        let text = blessed.escape(fit(u.lines[i] ?? '', width).padEnd(width));
+        let text = shown(u.lines[i] ?? '');
         const tone = u.tone?.(i) ?? null;
         if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
         if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;

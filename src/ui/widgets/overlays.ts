@@ -3,6 +3,7 @@ import type { Widgets } from 'blessed';
 import type { LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
 import type { ProcessPoint } from '../../analysis/process-series.js';
 import { errorMessage } from '../../core/errors.js';
+import { sanitize } from '../../core/sanitize.js';
 import { formatClock } from '../../core/units.js';
 import { KEY_HELP } from '../keys.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
@@ -15,7 +16,7 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
     left: 'center',
     width,
     height,
-    label: ` ${label} `,
+    label: ` ${sanitize(label)} `,
     border: { type: 'line' },
     tags: false,
     style: color ? { border: { fg: 'yellow' }, label: { bold: true } } : { label: { bold: true } },
@@ -43,7 +44,7 @@ export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxE
 }
 
 export function gotoPromptText(text: string, width: number): string {
-  return fit(`go to time: ${text}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
+  return fit(`go to time: ${sanitize(text)}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
 }
 
 /**
@@ -83,14 +84,14 @@ export class Inspector {
   update(points: readonly ProcessPoint[]): void {
     try {
       const width = (this.summary.width as number) - 1;
-      this.summary.setContent(inspectorSummary(this.process, points).map((l) => fit(l, width)).join('\n'));
+      this.summary.setContent(inspectorSummary(this.process, points).map((l) => fit(sanitize(l), width)).join('\n'));
       if (points.length === 0) return;
       const shown = downsampleMax(points, Math.max(2, (this.cpu.width as number) * 2 - 14));
       const x = shown.map((p) => formatClock(p.time));
       this.cpu.setData([{ title: 'cpu', x, y: shown.map((p) => p.cpu), style: { line: 'green' } }]);
       this.rss.setData([{ title: 'rss', x, y: shown.map((p) => p.rss / 1048576), style: { line: 'yellow' } }]);
     } catch (err) {
-      this.summary.setContent(`panel inspector failed: ${errorMessage(err)}`);
+      this.summary.setContent(sanitize(`panel inspector failed: ${errorMessage(err)}`));
     }
   }
 

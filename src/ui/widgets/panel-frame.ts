@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { errorMessage } from '../../core/errors.js';
+import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
 import { fit } from '../view-model.js';
 
@@ -53,8 +54,9 @@ export class PanelFrame {
     return Math.max(0, this.innerWidth - 4 - (this.focused ? 2 : 0));
   }
 
+  /** Titles carry host names from agents and the like: sanitised. */
   setTitle(title: string): void {
-    const text = ` ${this.focused ? '▶ ' : ''}${fit(title, this.titleWidth)} `;
+    const text = ` ${this.focused ? '▶ ' : ''}${fit(sanitize(title), this.titleWidth)} `;
     if (text === this.title) return;
     this.title = text;
     this.box.setLabel(text);
@@ -102,7 +104,7 @@ export class PanelFrame {
 
   private fail(err: unknown): void {
     this.failed = true;
-    this.error.setContent(`panel ${this.name} failed: ${errorMessage(err)}`);
+    this.error.setContent(sanitize(`panel ${this.name} failed: ${errorMessage(err)}`));
     this.error.show();
   }
 

@@ -1,8 +1,9 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
+import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
 
-/** The bottom line: host, uptime, mode, interval, caller's note, key hints. */
+/** The bottom line: host, uptime, mode, interval, caller's note, key hints; sanitised (host names and messages come from agents and files). */
 export class StatusBar {
   private readonly box: Widgets.BoxElement;
   private last = '';
@@ -17,7 +18,7 @@ export class StatusBar {
   }
 
   update(text: string): void {
-    const line = text.padEnd(this.width);
+    const line = sanitize(text).padEnd(this.width);
     if (line === this.last) return;
     this.last = line;
     this.box.setContent(line);
