@@ -5,7 +5,7 @@ import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
 import { linuxHostFacts } from './host-facts.js';
 import { IntervalSightings } from './interval-sightings.js';
-import type { Collector } from './platform.js';
+import type { Collector } from './collector.js';
 import { ProcReader } from './proc-reader.js';
 import type { RawSnapshot } from './raw.js';
 

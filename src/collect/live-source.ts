@@ -1,7 +1,7 @@
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
-import type { Collector } from './platform.js';
+import type { Collector } from './collector.js';
 
 /**
  * How soon the first sample comes: the collector took its baseline when it

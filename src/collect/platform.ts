@@ -4,8 +4,8 @@
  * startup never pays for it).
  */
 import { UsageError } from '../core/errors.js';
-import type { Sample } from '../core/sample.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
+import type { Collector } from './collector.js';
 import { LinuxCollector } from './linux-collector.js';
 
 export interface CollectorOptions {
@@ -23,15 +23,6 @@ export interface CollectorOptions {
   /** Linux: readings per second of the fast watch. Default 15. */
   fastWatchHz?: number;
 }
-
-/** A source of Samples; each sample()'s rates cover the time since the previous call (or since creation). */
-export interface Collector {
-  /** Asynchronous because systeminformation is; the Linux collector resolves at once. */
-  sample(): Promise<Sample>;
-  /** Stops background work (fast watch timer). Idempotent. */
-  close(): void;
-}
-
 
 export async function createCollector(opts: CollectorOptions): Promise<Collector> {
   if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < MIN_INTERVAL_MS) {

@@ -3,7 +3,7 @@ import type { Systeminformation } from 'systeminformation';
 import { SAMPLE_VERSION, type CpuShare, type FilesystemStats, type HostFacts, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
 import { FILESYSTEM_REFRESH_MS } from './filesystems.js';
 import { nodeHostFacts } from './host-facts.js';
-import type { Collector } from './platform.js';
+import type { Collector } from './collector.js';
 
 type Si = typeof import('systeminformation');
 
