@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { attribute } from '../src/analysis/attribution.js';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { UserError } from '../src/core/errors.js';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
@@ -14,7 +15,16 @@ const PASSWD = path.join(FIXTURES, 'passwd');
 const children: ChildProcess[] = [];
 const collectors: LinuxCollector[] = [];
 const tmpDirs: string[] = [];
+/** Detached children, each leading a process group that is killed whole. */
+const groups: ChildProcess[] = [];
 afterEach(() => {
+  for (const g of groups.splice(0)) {
+    try {
+      process.kill(-(g.pid as number), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const c of collectors.splice(0)) c.close();
   for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -63,8 +73,9 @@ describe('LinuxCollector on fixture trees', () => {
     expect(s.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, 2, 3, 100, 101, 103]);
     expect(find(s, 100)).toMatchObject({ name: 'bash', cmd: 'bash -l', user: 'alice' });
     expect(find(s, 101)).toMatchObject({ name: 'a) b (c', cpu: 0, user: '4242' });
-    expect(find(s, 1)?.cpu).toBeGreaterThan(0);
-    expect(find(s, 1)?.childCpu).toBeGreaterThan(0);
+    // The fixture's counters rose by seconds within ~20 ms: capped at what 2 cores have, children included.
+    expect(find(s, 1)?.cpu).toBe(200);
+    expect(find(s, 1)?.childCpu).toBeUndefined();
     expect(find(s, 2)?.kernelThread).toBe(true);
     expect(s.tasks).toMatchObject({ total: 6, running: 1, zombie: 1, idle: 1, sleeping: 3 });
     const eth0 = s.net.find((n) => n.name === 'eth0');
@@ -135,6 +146,48 @@ describe('LinuxCollector on the real /proc', () => {
     // At least 100 ms of the child's CPU is charged to the parent, whatever the interval was.
     expect(((p?.childCpu ?? 0) * s.intervalMs) / 100).toBeGreaterThanOrEqual(100);
   });
+
+  test('a shell with two busy children and many short ones: each charged once, none above the machine', async () => {
+    const cores = os.cpus().length;
+    const c = await collector();
+    await sleep(100);
+    const samples = [await c.sample()];
+    // 1 s of CPU each (whatever the wall time on a busy machine) and 30 short children tmon mostly never sees;
+    // the shell outlives their reaping so its child time is read.
+    const busy = `const t = process.cpuUsage(); while (process.cpuUsage(t).user + process.cpuUsage(t).system < 1e6) {}`;
+    const script = `node -e '${busy}' & node -e '${busy}' & for i in $(seq 30); do head -c 300000 /dev/urandom > /dev/null; sleep 0.03; done; wait; sleep 0.5`;
+    const shell = spawn('bash', ['-c', script], { detached: true, stdio: 'ignore' });
+    groups.push(shell);
+    const exited = new Promise((r) => shell.once('exit', r));
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      await sleep(200);
+      samples.push(await c.sample());
+    }
+    await sleep(200);
+    samples.push(await c.sample());
+
+    const bashPid = shell.pid as number;
+    const cpuMs = (s: Sample, p: ProcessStats | undefined, children: boolean): number =>
+      ((children ? (p?.childCpu ?? 0) : (p?.cpu ?? 0)) * s.intervalMs) / 100;
+    const busyPids = new Set(samples.flatMap((s) => s.processes.filter((p) => p.ppid === bashPid && p.name === 'node').map((p) => p.pid)));
+    const seenMs = [...busyPids].map((pid) => samples.reduce((sum, s) => sum + cpuMs(s, find(s, pid), false), 0));
+    const chargedToShellMs = samples.reduce((sum, s) => sum + cpuMs(s, find(s, bashPid), true), 0);
+    const summary = JSON.stringify({ seenMs, chargedToShellMs, intervals: samples.map((s) => s.intervalMs) });
+    // Both busy children are named themselves, each with most of its second of CPU.
+    expect(busyPids.size, summary).toBe(2);
+    for (const ms of seenMs) expect(ms, summary).toBeGreaterThan(500);
+    // The shell gets what tmon did not see (the short children, the busy ones' last moments), not their lifetimes again.
+    expect(chargedToShellMs, summary).toBeLessThan(0.5 * (seenMs[0] ?? 0) + 0.5 * (seenMs[1] ?? 0));
+    for (const s of samples) {
+      for (const p of s.processes) expect(p.cpu + (p.childCpu ?? 0), `${p.name}[${p.pid}]`).toBeLessThanOrEqual(cores * 100 + 0.01);
+    }
+    // One culprit per process, and the children among them.
+    const culprits = attribute('cpu', samples[0], samples.slice(1), { max: 1000 });
+    expect(new Set(culprits.map((x) => x.pid)).size).toBe(culprits.length);
+    for (const pid of busyPids) expect(culprits.some((x) => x.pid === pid && x.share > 0)).toBe(true);
+  }, 60_000);
 
   test('fast watch: 500 MB spikes held 200 ms, sampled at 1 s, show their height and their short-lived process', async () => {
     const c = await collector({ fastWatchHz: 15 });
