@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { attribute } from '../src/analysis/attribution.js';
+import { userTotals } from '../src/analysis/user-totals.js';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { UserError } from '../src/core/errors.js';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
@@ -188,6 +189,62 @@ describe('LinuxCollector on the real /proc', () => {
     expect(new Set(culprits.map((x) => x.pid)).size).toBe(culprits.length);
     for (const pid of busyPids) expect(culprits.some((x) => x.pid === pid && x.share > 0)).toBe(true);
   }, 60_000);
+
+  test('identity follows the process: a setproctitle-style retitle, an exec of the same binary, a setuid', async () => {
+    // Each child burns a little CPU every 100 ms: the busy ones are those whose identity matters most.
+    const burn = 'setInterval(() => { const t = Date.now(); while (Date.now() - t < 5) {} }, 100);';
+    // Rewrites its argv area in place through /proc/self/mem, as postgres and nginx do: no exec, comm unchanged.
+    const retitler = await node(
+      `const fs = require('node:fs'); ${burn}
+       process.stdin.once('data', () => {
+         const f = fs.readFileSync('/proc/self/stat', 'utf8').slice(0, 4096);
+         const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+         const start = Number(rest[45]), end = Number(rest[46]);
+         const title = Buffer.alloc(end - start);
+         title.write('tmon-retitled: worker idle');
+         const fd = fs.openSync('/proc/self/mem', 'r+');
+         fs.writeSync(fd, title, 0, title.length, start);
+         fs.closeSync(fd);
+         console.log('changed');
+       });
+       console.log('ready');`,
+    );
+    const setuid = await node(`${burn} process.stdin.once('data', () => { process.setuid(65534); console.log('changed'); }); console.log('ready');`);
+    const shell = spawn('bash', ['-c', 'read x; exec bash -c "while :; do sleep 0.1; done" second-life'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    children.push(shell);
+
+    const c = await collector({ fastWatch: false });
+    await sleep(300);
+    let s = await c.sample();
+    expect(find(s, retitler.pid as number)?.cmd).toContain('process.stdin');
+    expect(find(s, setuid.pid as number)?.user).toBe('root');
+    expect(find(s, shell.pid as number)?.cmd).toContain('read x');
+
+    const changed = (child: ChildProcess): Promise<unknown> => new Promise((r) => child.stdout?.on('data', (d: Buffer) => d.toString().includes('changed') && r(undefined)));
+    const done = [changed(retitler), changed(setuid)];
+    for (const child of [retitler, setuid, shell]) child.stdin?.write('go\n');
+    await Promise.all(done);
+    // A busy process is re-read within 2 s; a few ticks more for a loaded machine.
+    const deadline = Date.now() + 8000;
+    const ok = (x: Sample): boolean =>
+      find(x, retitler.pid as number)?.cmd === 'tmon-retitled: worker idle' &&
+      find(x, setuid.pid as number)?.user === 'nobody' &&
+      (find(x, shell.pid as number)?.cmd.includes('second-life') ?? false);
+    do {
+      await sleep(250);
+      s = await c.sample();
+    } while (!ok(s) && Date.now() < deadline);
+    const summary = JSON.stringify([retitler, setuid, shell].map((ch) => find(s, ch.pid as number)).map((p) => p && { name: p.name, cmd: p.cmd.slice(0, 60), user: p.user }));
+    expect(find(s, retitler.pid as number)?.cmd, summary).toBe('tmon-retitled: worker idle');
+    expect(find(s, retitler.pid as number)?.name, summary).toBe('node');
+    expect(find(s, setuid.pid as number), summary).toMatchObject({ uid: 65534, user: 'nobody' });
+    expect(find(s, shell.pid as number), summary).toMatchObject({ name: 'bash' });
+    expect(find(s, shell.pid as number)?.cmd, summary).toContain('second-life');
+    // Its CPU is nobody's now, not root's.
+    const nobody = userTotals(s.processes).find((u) => u.uid === 65534);
+    expect(nobody?.processes).toBeGreaterThanOrEqual(1);
+    expect(nobody?.cpu).toBeGreaterThanOrEqual(find(s, setuid.pid as number)?.cpu ?? 0);
+  }, 30_000);
 
   test('fast watch: 500 MB spikes held 200 ms, sampled at 1 s, show their height and their short-lived process', async () => {
     const c = await collector({ fastWatchHz: 15 });
