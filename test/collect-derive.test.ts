@@ -237,14 +237,14 @@ describe('derive', () => {
       mono: 500,
       net: [
         { name: 'eth0', rxBytes: 1000, txBytes: 500 },
-        { name: 'wg0', rxBytes: 1e6, txBytes: 1e6 },
+        { name: 'wg0', rxBytes: 1e6, txBytes: 1e6, virtual: true },
       ],
       disks: [{ name: 'vda', sectorsRead: 2, sectorsWritten: 4 }],
     });
     const s = derive(prev, cur, TEST_HOST);
     expect(s.net).toEqual([
       { name: 'eth0', rxBytesPerSec: 2000, txBytesPerSec: 1000 },
-      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0 },
+      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0, virtual: true },
     ]);
     expect(s.disks).toEqual([{ device: 'vda', readBytesPerSec: 2048, writeBytesPerSec: 4096 }]);
     expect(s.uptime).toBe(1000.5);

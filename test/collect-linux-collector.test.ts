@@ -7,6 +7,7 @@ import { attribute } from '../src/analysis/attribution.js';
 import { userTotals } from '../src/analysis/user-totals.js';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { UserError } from '../src/core/errors.js';
+import { netTotals } from '../src/core/net-totals.js';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 
 const MB = 1024 * 1024;
@@ -90,6 +91,28 @@ describe('LinuxCollector on fixture trees', () => {
     // /dev/sda1 is mounted on / and bind-mounted on /etc/hosts: once, as /. "/mnt/my disk" does not exist here.
     expect(s.filesystems.map((f) => [f.mount, f.device, f.fsType])).toEqual([['/', '/dev/sda1', 'ext4']]);
     expect(s.filesystems[0]?.sizeBytes).toBeGreaterThan(0);
+  });
+
+  test('a container host: 10 MB through eth0, docker0 and a veth counts 10 MB in the total, each interface still listed', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-proc-'));
+    const sys = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-sys-'));
+    tmpDirs.push(root, sys);
+    fs.cpSync(path.join(FIXTURES, 'base'), root, { recursive: true });
+    fs.mkdirSync(path.join(sys, 'class/net/eth0/device'), { recursive: true });
+    const netDev = (bytes: number): string =>
+      ['Inter-|', ' face |', ...['lo', 'eth0', 'docker0', 'veth1a2b'].map((n) => `${n}: ${bytes} 1 0 0 0 0 0 0 ${bytes / 10} 1 0 0 0 0 0 0`)].join('\n');
+    fs.writeFileSync(path.join(root, 'net/dev'), netDev(0));
+    const c = await collector({ procRoot: root, passwdPath: PASSWD, sysRoot: sys, fastWatch: false });
+    fs.writeFileSync(path.join(root, 'net/dev'), netDev(10 * MB));
+    const s = await c.sample();
+    expect(s.net.map((n) => [n.name, n.virtual ?? false])).toEqual([
+      ['eth0', false],
+      ['docker0', true],
+      ['veth1a2b', true],
+    ]);
+    const total = netTotals(s.net);
+    const perInterface = (s.net[0]?.rxBytesPerSec ?? 0) || 1;
+    expect(total.rxBytesPerSec / perInterface).toBeCloseTo(1, 5);
   });
 
   test('a root without procfs is a UserError', async () => {

@@ -79,6 +79,31 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.openFds).toBe(0);
   });
 
+  test('network interfaces without a device in sysfs (bridge, veth, tun) are virtual; the answer follows the name', () => {
+    const root = copyTree('base');
+    fs.writeFileSync(
+      path.join(root, 'net/dev'),
+      ['Inter-|', ' face |'].concat(['lo', 'eth0', 'docker0', 'veth9f1', 'wlan0'].map((n) => `${n}: 100 1 0 0 0 0 0 0 200 1 0 0 0 0 0 0`)).join('\n'),
+    );
+    const sys = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-sys-'));
+    tmpDirs.push(sys);
+    for (const n of ['eth0', 'wlan0']) fs.mkdirSync(path.join(sys, 'class/net', n, 'device'), { recursive: true });
+    for (const n of ['docker0', 'veth9f1']) fs.mkdirSync(path.join(sys, 'class/net', n), { recursive: true });
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD, sysRoot: sys });
+    expect(reader.readSystem().net.map((n) => [n.name, n.virtual === true])).toEqual([
+      ['eth0', false],
+      ['docker0', true],
+      ['veth9f1', true],
+      ['wlan0', false],
+    ]);
+    // wlan0 goes away and the name comes back as a virtual device: looked up again.
+    fs.writeFileSync(path.join(root, 'net/dev'), 'Inter-|\n face |\n  eth0: 1 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0');
+    reader.readSystem();
+    fs.rmSync(path.join(sys, 'class/net/wlan0/device'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'net/dev'), 'Inter-|\n face |\n wlan0: 1 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0');
+    expect(reader.readSystem().net).toEqual([{ name: 'wlan0', rxBytes: 1, txBytes: 2, virtual: true }]);
+  });
+
   test('a kernel without /proc/pressure gives null, not an error', () => {
     const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'no-pressure'), passwdPath: PASSWD });
     expect(reader.readSystem().pressure).toEqual({ cpu: null, memory: null, io: null });
@@ -243,6 +268,13 @@ describe('ProcReader on the real /proc', () => {
     expect(me?.rss).toBeGreaterThan(rss * 0.5);
     expect(me?.rss).toBeLessThan(rss * 2);
     expect([4096, 16384, 65536]).toContain(reader.pageSize);
+  });
+
+  test('every interface of this machine is virtual exactly when /sys/class/net/<name>/device is missing', () => {
+    const reader = new ProcReader();
+    const net = reader.readSystem().net;
+    reader.close();
+    for (const n of net) expect(n.virtual === true, n.name).toBe(!fs.existsSync(`/sys/class/net/${n.name}/device`));
   });
 });
 

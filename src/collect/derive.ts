@@ -81,11 +81,13 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
 
   const net: NetInterfaceStats[] = cur.net.map((n) => {
     const before = prev?.net.find((x) => x.name === n.name);
-    return {
+    const stats: NetInterfaceStats = {
       name: n.name,
       rxBytesPerSec: before ? delta(n.rxBytes, before.rxBytes) * perSec : 0,
       txBytesPerSec: before ? delta(n.txBytes, before.txBytes) * perSec : 0,
     };
+    if (n.virtual === true) stats.virtual = true;
+    return stats;
   });
   const disks: DiskIoStats[] = cur.disks.map((d) => {
     const before = prev?.disks.find((x) => x.name === d.name);

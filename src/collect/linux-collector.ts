@@ -13,6 +13,7 @@ import type { RawSnapshot } from './raw.js';
 export interface LinuxCollectorOptions {
   procRoot?: string;
   passwdPath?: string;
+  sysRoot?: string;
   /** Default true. */
   fastWatch?: boolean;
   fastWatchHz?: number;

@@ -24,6 +24,8 @@ export interface ProcReaderOptions {
   procRoot?: string;
   /** Default '/etc/passwd'. */
   passwdPath?: string;
+  /** Where sysfs is mounted (tells physical network interfaces from virtual ones); tests point it at a fixture tree. Default '/sys'. */
+  sysRoot?: string;
 }
 
 /** What the reader remembers about a process between scans. */
@@ -104,6 +106,9 @@ export class ProcReader {
   /** How many status reads the VmHWM check made (benchmarks show it stays small). */
   hwmReads = 0;
   private readonly passwdPath: string;
+  private readonly sysRoot: string;
+  /** Interface name → virtual, looked up in sysfs once per name while it stays. */
+  private readonly virtualNet = new Map<string, boolean>();
   private readonly file: ProcFile;
   private readonly scratch = emptyPidStat();
   private readonly ticks = { busy: 0, total: 0 };
@@ -124,6 +129,7 @@ export class ProcReader {
   constructor(opts: ProcReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
+    this.sysRoot = opts.sysRoot ?? '/sys';
     const procfs = isProcfs(this.root);
     this.file = new ProcFile(procfs);
     this.pageSize = this.detectPageSize();
@@ -404,7 +410,23 @@ export class ProcReader {
 
   private readNet(): RawNetCounters[] {
     const text = this.file.text(`${this.root}/net/dev`, true);
-    return text === null ? [] : parseNetDev(text);
+    if (text === null) return [];
+    const net = parseNetDev(text);
+    for (const n of net) {
+      let virtual = this.virtualNet.get(n.name);
+      if (virtual === undefined) {
+        // A physical interface has a device behind it; veth, bridges, tunnels and docker0 have none.
+        virtual = !fs.existsSync(`${this.sysRoot}/class/net/${n.name}/device`);
+        this.virtualNet.set(n.name, virtual);
+      }
+      if (virtual) n.virtual = true;
+    }
+    // Forget interfaces that went away: a name may come back as another kind of device.
+    if (this.virtualNet.size > net.length) {
+      const present = new Set(net.map((n) => n.name));
+      for (const name of this.virtualNet.keys()) if (!present.has(name)) this.virtualNet.delete(name);
+    }
+    return net;
   }
 
   private readDisks(): RawDiskCounters[] {

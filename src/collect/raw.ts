@@ -77,6 +77,8 @@ export interface RawNetCounters {
   name: string;
   rxBytes: number;
   txBytes: number;
+  /** No backing device in sysfs: a veth, bridge, tunnel… whose bytes a physical interface also carries. */
+  virtual?: boolean;
 }
 
 export interface RawDiskCounters {
