@@ -207,6 +207,15 @@ describe('LinuxCollector on the real /proc', () => {
     for (const s of samples) {
       for (const p of s.processes) expect(p.cpu + (p.childCpu ?? 0), `${p.name}[${p.pid}]`).toBeLessThanOrEqual(cores * 100 + 0.01);
     }
+    // What processes and their unseen children are charged adds up to the system's busy share, not more (less
+    // only where processes are out of sight: another pid namespace, hidepid). Over the run, as tick rounding
+    // moves a few points from one 200 ms interval to the next.
+    const excess = samples.slice(1).map((s) => ({
+      points: s.processes.reduce((sum, p) => sum + p.cpu + (p.childCpu ?? 0), 0) / cores - s.cpu.total.busy,
+      ms: s.intervalMs,
+    }));
+    const meanExcess = excess.reduce((sum, e) => sum + e.points * e.ms, 0) / excess.reduce((sum, e) => sum + e.ms, 0);
+    expect(meanExcess, JSON.stringify(excess.map((e) => Math.round(e.points)))).toBeLessThan(4);
     // One culprit per process, and the children among them.
     const culprits = attribute('cpu', samples[0], samples.slice(1), { max: 1000 });
     expect(new Set(culprits.map((x) => x.pid)).size).toBe(culprits.length);
