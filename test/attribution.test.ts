@@ -56,13 +56,25 @@ describe('attribute: cpu', () => {
     ]);
   });
 
-  it('lists the parent twice when both it and its children rose', () => {
+  it('names a process once when both it and its children rose: one rise, marked via children', () => {
     const make = (cpu: number, childCpu: number) => makeProcess({ pid: 300, name: 'make', cpu, childCpu });
     const culprits = attribute('cpu', at(0, [make(0, 10)]), [at(1, [make(30, 70)])]);
-    expect(culprits.map((c) => [c.name, c.rise, c.viaChildren ?? false])).toEqual([
-      ['make', 60, true],
-      ['make', 30, false],
+    expect(culprits.map((c) => [c.name, c.rise, c.viaChildren ?? false])).toEqual([['make', 90, true]]);
+  });
+
+  it('an exited process with reaped children is one culprit, not two with the same pid', () => {
+    const py = makeProcess({ pid: 2889, name: 'python3', cpu: 39, childCpu: 4, exited: true });
+    const culprits = attribute('cpu', at(0, []), [at(1, [py, makeProcess({ pid: 7, name: 'other', cpu: 20 })])]);
+    expect(culprits.map((c) => [c.pid, c.rise, c.viaChildren ?? false, c.exited ?? false])).toEqual([
+      [2889, 43, true, true],
+      [7, 20, false, false],
     ]);
+    expect(new Set(culprits.map((c) => c.pid)).size).toBe(culprits.length);
+  });
+
+  it('children CPU below the noise floor does not mark a culprit as via children', () => {
+    const p = makeProcess({ pid: 5, name: 'worker', cpu: 80, childCpu: 0.5 });
+    expect(attribute('cpu', at(0, []), [at(1, [p])])[0]?.viaChildren).toBeUndefined();
   });
 
   it('marks processes flagged exited by a burst scan, and those gone by the last sample', () => {

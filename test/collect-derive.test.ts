@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { noChildTicks, reapedChildTicks } from '../src/collect/child-cpu.js';
 import { derive } from '../src/collect/derive.js';
 import type { RawCpuTimes, RawProcess, RawSnapshot } from '../src/collect/raw.js';
 import { TEST_HOST } from './helpers/make-sample.js';
@@ -39,6 +40,7 @@ function snap(s: Partial<RawSnapshot> & { mono: number; processes?: Map<number, 
     pressure: { cpu: null, memory: null, io: null },
     processes: new Map(),
     exited: [],
+    childTicks: noChildTicks(),
     net: [],
     disks: [],
     filesystems: [],
@@ -54,6 +56,7 @@ describe('derive', () => {
     const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10, utime: 100, stime: 50, cutime: 5 })) });
     // 2 s later: +150 ticks own (1.5 s → 75 %), +60 ticks of reaped children (0.6 s → 30 %).
     const cur = snap({ mono: 2000, processes: byPid(proc({ pid: 10, utime: 200, stime: 100, cutime: 45, cstime: 20 })) });
+    cur.childTicks = reapedChildTicks(prev, cur);
     const s = derive(prev, cur, TEST_HOST);
     expect(s.intervalMs).toBe(2000);
     const p = s.processes[0];
@@ -62,6 +65,45 @@ describe('derive', () => {
     expect(p).toMatchObject({ pid: 10, name: 'p10', cmd: '/bin/p10', user: 'alice', uid: 1000, startTime: (BTIME + 1) * 1000 });
     expect(p?.memPercent).toBeCloseTo((100 / 8192) * 100);
     expect(p?.exited).toBeUndefined();
+  });
+
+  test('reaped children: seen ones on themselves only, the parent charged the unseen rest; the sum matches system busy', () => {
+    // 2 cores, 1 s. A shell ran two busy children of 1.5 s each, seen at the previous tick (140 ticks each so far),
+    // reaped now after 10 more ticks each, plus 30 ticks of 30 ms children tmon never saw; its own CPU is 2 ticks.
+    const child = (pid: number, utime: number) => proc({ pid, ppid: 100, utime, startTicks: 99_950 });
+    const prev = snap({
+      mono: 0,
+      stat: { total: cpu(1000, 1000), cores: [cpu(500, 500), cpu(500, 500)], coreIds: [0, 1], btime: BTIME },
+      processes: byPid(proc({ pid: 100, name: 'bash', utime: 50 }), child(101, 140), child(102, 140)),
+    });
+    const cur = snap({
+      mono: 1000,
+      // Busy +52 of 200 ticks: 26 % of the machine.
+      stat: { total: cpu(1052, 1148), cores: [cpu(526, 574), cpu(526, 574)], coreIds: [0, 1], btime: BTIME },
+      processes: byPid(proc({ pid: 100, name: 'bash', utime: 52, cutime: 150 + 150 + 30 })),
+    });
+    cur.childTicks = reapedChildTicks(prev, cur);
+    const s = derive(prev, cur, TEST_HOST);
+    const bash = s.processes.find((p) => p.pid === 100);
+    expect(bash?.cpu).toBeCloseTo(2);
+    // The last 20 ticks of the seen children and the 30 of the unseen ones: not their 300 ticks of lifetime.
+    expect(bash?.childCpu).toBeCloseTo(50);
+    const charged = s.processes.reduce((sum, p) => sum + p.cpu + (p.childCpu ?? 0), 0);
+    expect(Math.abs(charged / 2 - s.cpu.total.busy)).toBeLessThan(3);
+  });
+
+  test('no process shows more CPU than the machine has, its children included', () => {
+    // A process first seen 1.5 s after its start (btime rounding), with 3 s of CPU on a 2-core machine.
+    const prev = snap({ mono: 0 });
+    const cur = snap({ mono: 1000, processes: byPid(proc({ pid: 10, utime: 250, stime: 50, cutime: 900, startTicks: 99_950 })) });
+    cur.childTicks = reapedChildTicks(prev, cur);
+    const p = derive(prev, cur, TEST_HOST).processes[0];
+    expect(p?.cpu).toBe(200);
+    expect(p?.childCpu).toBeUndefined();
+    const q = snap({ mono: 1000, processes: byPid(proc({ pid: 10, utime: 30, cutime: 900, startTicks: 99_950 })) });
+    q.childTicks = reapedChildTicks(prev, q);
+    const r = derive(prev, q, TEST_HOST).processes[0];
+    expect((r?.cpu ?? 0) + (r?.childCpu ?? 0)).toBeCloseTo(200);
   });
 
   test('the first sample has no rates', () => {
@@ -95,6 +137,7 @@ describe('derive', () => {
       net: [{ name: 'eth0', rxBytes: 10, txBytes: 1124 }],
       disks: [{ name: 'sda', sectorsRead: 10, sectorsWritten: 1002 }],
     });
+    cur.childTicks = reapedChildTicks(prev, cur);
     const s = derive(prev, cur, TEST_HOST);
     expect(s.processes[0]?.cpu).toBe(0);
     expect(s.processes[0]?.childCpu).toBeUndefined();
@@ -207,14 +250,14 @@ describe('derive', () => {
       mono: 500,
       net: [
         { name: 'eth0', rxBytes: 1000, txBytes: 500 },
-        { name: 'wg0', rxBytes: 1e6, txBytes: 1e6 },
+        { name: 'wg0', rxBytes: 1e6, txBytes: 1e6, virtual: true },
       ],
       disks: [{ name: 'vda', sectorsRead: 2, sectorsWritten: 4 }],
     });
     const s = derive(prev, cur, TEST_HOST);
     expect(s.net).toEqual([
       { name: 'eth0', rxBytesPerSec: 2000, txBytesPerSec: 1000 },
-      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0 },
+      { name: 'wg0', rxBytesPerSec: 0, txBytesPerSec: 0, virtual: true },
     ]);
     expect(s.disks).toEqual([{ device: 'vda', readBytesPerSec: 2048, writeBytesPerSec: 4096 }]);
     expect(s.uptime).toBe(1000.5);

@@ -30,8 +30,8 @@ function stat(pid: number, comm: string, rest: string): string {
 }
 
 // Fields 3.. of a real line: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-// utime stime cutime cstime prio nice threads itreal starttime vsize rss rsslim …
-const REST = 'S 1 77 77 0 -1 4194560 1200 50 3 0 250 120 40 7 20 0 5 0 31309 3133440 380 18446744073709551615 1 1 0 0 0';
+// utime stime cutime cstime prio nice threads itreal starttime vsize rss rsslim startcode endcode startstack …
+const REST = 'S 1 77 77 0 -1 4194560 1200 50 3 0 250 120 40 7 20 0 5 0 31309 3133440 380 18446744073709551615 1 1 140724603453440 0 0';
 
 describe('parsePidStat', () => {
   test.each(['node', '(sd-pam)', 'a) b (c', 'x)', ') )', 'with space'])('reads the fields after comm %j', (comm) => {
@@ -39,7 +39,7 @@ describe('parsePidStat', () => {
     const s = emptyPidStat();
     expect(parsePidStat(buf, n, s)).toBe(true);
     expect(buf.toString('utf8', s.commStart, s.commEnd)).toBe(comm);
-    expect(s).toMatchObject({ pid: 4256, state: 'S', ppid: 1, flags: 4194560, faults: 1203, utime: 250, stime: 120, cutime: 40, cstime: 7, threads: 5, startTicks: 31309, rssPages: 380 });
+    expect(s).toMatchObject({ pid: 4256, state: 'S', ppid: 1, flags: 4194560, faults: 1203, utime: 250, stime: 120, cutime: 40, cstime: 7, threads: 5, startTicks: 31309, rssPages: 380, startStack: 140724603453440 });
   });
 
   test('a truncated line is rejected, not misread from stale bytes', () => {
@@ -56,6 +56,8 @@ describe('parsePidStat', () => {
     const s = emptyPidStat();
     expect(parsePidStat(buf, n, s)).toBe(true);
     expect(s).toMatchObject({ state: 'R', utime: 1, stime: 2, cutime: 3, cstime: 4, threads: 3, startTicks: 99, rssPages: 42, faults: 12 });
+    // A line that ends before start_stack: 0, no exec signal.
+    expect(s.startStack).toBe(0);
   });
 });
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { HWM_FAULT_THRESHOLD, ProcReader, fdBudget } from '../src/collect/proc-reader.js';
+import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
 const PASSWD = path.join(FIXTURES, 'passwd');
@@ -79,6 +79,31 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.openFds).toBe(0);
   });
 
+  test('network interfaces without a device in sysfs (bridge, veth, tun) are virtual; the answer follows the name', () => {
+    const root = copyTree('base');
+    fs.writeFileSync(
+      path.join(root, 'net/dev'),
+      ['Inter-|', ' face |'].concat(['lo', 'eth0', 'docker0', 'veth9f1', 'wlan0'].map((n) => `${n}: 100 1 0 0 0 0 0 0 200 1 0 0 0 0 0 0`)).join('\n'),
+    );
+    const sys = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-sys-'));
+    tmpDirs.push(sys);
+    for (const n of ['eth0', 'wlan0']) fs.mkdirSync(path.join(sys, 'class/net', n, 'device'), { recursive: true });
+    for (const n of ['docker0', 'veth9f1']) fs.mkdirSync(path.join(sys, 'class/net', n), { recursive: true });
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD, sysRoot: sys });
+    expect(reader.readSystem().net.map((n) => [n.name, n.virtual === true])).toEqual([
+      ['eth0', false],
+      ['docker0', true],
+      ['veth9f1', true],
+      ['wlan0', false],
+    ]);
+    // wlan0 goes away and the name comes back as a virtual device: looked up again.
+    fs.writeFileSync(path.join(root, 'net/dev'), 'Inter-|\n face |\n  eth0: 1 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0');
+    reader.readSystem();
+    fs.rmSync(path.join(sys, 'class/net/wlan0/device'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'net/dev'), 'Inter-|\n face |\n wlan0: 1 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0');
+    expect(reader.readSystem().net).toEqual([{ name: 'wlan0', rxBytes: 1, txBytes: 2, virtual: true }]);
+  });
+
   test('a kernel without /proc/pressure gives null, not an error', () => {
     const reader = new ProcReader({ procRoot: path.join(FIXTURES, 'no-pressure'), passwdPath: PASSWD });
     expect(reader.readSystem().pressure).toEqual({ cpu: null, memory: null, io: null });
@@ -106,6 +131,78 @@ describe('ProcReader on fixture trees', () => {
     fs.writeFileSync(path.join(root, '1/cmdline'), '/usr/bin/newprog\0--x\0');
     const after = reader.scanProcesses({ peaks: true, primed: true });
     expect(after.get(1)).toMatchObject({ name: 'newprog', ident: { cmd: '/usr/bin/newprog --x', user: 'root' } });
+  });
+
+  test('an exec of the same binary (same comm, new start_stack) re-reads the command line at once, even in a burst scan', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    editStat(path.join(root, '100/stat'), { 28: 140_737_000_000_000 });
+    reader.scanProcesses({ peaks: true, primed: false, now: 0 });
+    fs.writeFileSync(path.join(root, '100/cmdline'), '(sd-pam)\0--other\0');
+    expect(reader.scanProcesses({ peaks: false, primed: true, now: 10 }).get(100)?.ident.cmd).toBe('(sd-pam)');
+    editStat(path.join(root, '100/stat'), { 28: 140_737_111_111_111 });
+    expect(reader.scanProcesses({ peaks: false, primed: true, now: 20 }).get(100)).toMatchObject({ name: '(sd-pam)', ident: { cmd: '(sd-pam) --other' } });
+  });
+
+  test('a retitled or setuid process that uses CPU is re-read after ACTIVE_IDENTITY_MS; an idle one within IDLE_IDENTITY_MS', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    const first = reader.scanProcesses({ peaks: true, primed: false, now: 0 });
+    // setproctitle rewrites argv in place (no exec, comm unchanged); setuid changes status only.
+    fs.writeFileSync(path.join(root, '100/cmdline'), 'postgres: alice db SELECT\0');
+    const status = path.join(root, '100/status');
+    fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/Uid:.*\n/, 'Uid:\t0\t0\t0\t0\n'));
+    fs.writeFileSync(path.join(root, '1/cmdline'), '/sbin/init retitled\0');
+    const busy = (utime: number): void => editStat(path.join(root, '100/stat'), { 14: utime });
+
+    busy(10);
+    const early = reader.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS - 1 });
+    expect(early.get(100)?.ident).toBe(first.get(100)?.ident);
+    busy(20);
+    const later = reader.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS + 1 });
+    expect(later.get(100)?.ident).toEqual({ cmd: 'postgres: alice db SELECT', uid: 0, user: 'root' });
+    // pid 1 is idle: still the old title, until its idle period is over.
+    expect(later.get(1)?.ident.cmd).toBe('/sbin/init splash');
+    // A process that did not change keeps sharing its identity object.
+    expect(later.get(101)?.ident).toBe(first.get(101)?.ident);
+    const idle = reader.scanProcesses({ peaks: true, primed: true, now: IDLE_IDENTITY_MS + 1 });
+    expect(idle.get(1)?.ident.cmd).toBe('/sbin/init retitled');
+  });
+
+  test('identity re-reads per tick are bounded; the rest wait for the next tick', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    reader.scanProcesses({ peaks: true, primed: false, now: 0 });
+    const before = reader.identityReads;
+    reader.scanProcesses({ peaks: true, primed: true, now: 10 * IDLE_IDENTITY_MS });
+    // 4 user processes are due (kernel threads have nothing to re-read): within the budget of 16.
+    expect(identityBudget(4)).toBe(16);
+    expect(reader.identityReads - before).toBe(4);
+    expect(identityBudget(1000)).toBe(62);
+    // Burst scans never spend it.
+    reader.scanProcesses({ peaks: false, primed: true, now: 20 * IDLE_IDENTITY_MS });
+    expect(reader.identityReads - before).toBe(4);
+  });
+
+  test('a zombie keeps the command line it had', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    reader.scanProcesses({ peaks: true, primed: false, now: 0 });
+    fs.writeFileSync(path.join(root, '101/cmdline'), '');
+    editStat(path.join(root, '101/stat'), { 28: 1 });
+    expect(reader.scanProcesses({ peaks: true, primed: true, now: 5 }).get(101)?.ident.cmd).toBe('/opt/weird/a) b (c --flag');
+  });
+
+  test('/etc/passwd is re-read when it changes: a new user gets its name', () => {
+    const root = copyTree('base');
+    const passwd = path.join(root, 'passwd');
+    fs.copyFileSync(PASSWD, passwd);
+    const reader = new ProcReader({ procRoot: root, passwdPath: passwd });
+    expect(reader.scanProcesses({ peaks: true, primed: false, now: 0 }).get(101)?.ident.user).toBe('4242');
+    fs.appendFileSync(passwd, 'newbie:x:4242:4242::/home/newbie:/bin/sh\n');
+    const after = reader.scanProcesses({ peaks: true, primed: true, now: 5 });
+    expect(after.get(101)?.ident).toMatchObject({ uid: 4242, user: 'newbie' });
+    expect(after.get(100)?.ident.user).toBe('alice');
   });
 
   test('VmHWM is read only after enough page faults, and reported only when it rose', () => {
@@ -171,6 +268,13 @@ describe('ProcReader on the real /proc', () => {
     expect(me?.rss).toBeGreaterThan(rss * 0.5);
     expect(me?.rss).toBeLessThan(rss * 2);
     expect([4096, 16384, 65536]).toContain(reader.pageSize);
+  });
+
+  test('every interface of this machine is virtual exactly when /sys/class/net/<name>/device is missing', () => {
+    const reader = new ProcReader();
+    const net = reader.readSystem().net;
+    reader.close();
+    for (const n of net) expect(n.virtual === true, n.name).toBe(!fs.existsSync(`/sys/class/net/${n.name}/device`));
   });
 });
 

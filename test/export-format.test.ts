@@ -80,7 +80,8 @@ describe('samplesToCsv', () => {
       makeProcess({ pid: 9, name: 'db', cpu: 55.55, rss: 900 * 1024 * 1024 }),
     ];
     const s = makeSample({ time: T, cpuBusy: 42.26, memUsed: 3e9, processes: procs });
-    s.net.push({ name: 'lo', rxBytesPerSec: 1e9, txBytesPerSec: 1e9 }, { name: 'eth1', rxBytesPerSec: 10.4, txBytesPerSec: 20 });
+    // Loopback and a bridge repeating eth0's traffic are not network totals.
+    s.net.push({ name: 'lo', rxBytesPerSec: 1e9, txBytesPerSec: 1e9 }, { name: 'eth1', rxBytesPerSec: 10.4, txBytesPerSec: 20 }, { name: 'br0', rxBytesPerSec: 1000, txBytesPerSec: 500, virtual: true });
     s.memory.usedMax = 3.5e9;
     s.cpu.busyMax = 88;
     const rows = parseCsv([...samplesToCsv([s, makeSample({ time: T + 1000 })])].join(''));

@@ -26,6 +26,26 @@ describe('sample codec', () => {
     decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(samples[i] as Sample)));
   });
 
+  it('carries the virtual flag of net interfaces, also when only the flags change', () => {
+    const withNet = (time: number, net: Sample['net']): Sample => ({ ...makeSample({ time }), net });
+    const samples = [
+      withNet(1e12, [{ name: 'eth0', rxBytesPerSec: 5, txBytesPerSec: 6 }]),
+      withNet(1e12 + 1000, [
+        { name: 'eth0', rxBytesPerSec: 5, txBytesPerSec: 6 },
+        { name: 'docker0', rxBytesPerSec: 7, txBytesPerSec: 8, virtual: true },
+      ]),
+      withNet(1e12 + 2000, [
+        { name: 'eth0', rxBytesPerSec: 5, txBytesPerSec: 6 },
+        { name: 'docker0', rxBytesPerSec: 7, txBytesPerSec: 8 },
+      ]),
+      withNet(1e12 + 3000, [{ name: 'veth0', rxBytesPerSec: 1, txBytesPerSec: 2, virtual: true }]),
+    ];
+    const { decoded } = roundTrip(samples, 3);
+    expect(decoded.map((d) => d.net)).toStrictEqual(samples.map((s) => quantiseSample(s).net));
+    expect(decoded[1]?.net[1]?.virtual).toBe(true);
+    expect(decoded[2]?.net[1]).not.toHaveProperty('virtual');
+  });
+
   it('holds only what changed in a delta: an idle process table costs almost nothing', () => {
     const procs = Array.from({ length: 500 }, (_, i) => makeProcess({ pid: 1000 + i, name: `sleeper`, cmd: 'sleep 1000' }));
     const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000, processes: procs }));

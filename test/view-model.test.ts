@@ -227,6 +227,8 @@ describe('sparklines', () => {
       net: [
         { name: 'eth0', rxBytesPerSec: 1024, txBytesPerSec: 0 },
         { name: 'eth1', rxBytesPerSec: 1024, txBytesPerSec: 512 },
+        // The same bytes again over a bridge: not counted.
+        { name: 'br0', rxBytesPerSec: 1024, txBytesPerSec: 512, virtual: true },
       ],
       disks: [
         { device: 'sda', readBytesPerSec: 3 * MiB, writeBytesPerSec: 0 },

@@ -40,6 +40,12 @@ describe('validateSample', () => {
     expect(out).not.toBe(json);
   });
 
+  it("keeps a net interface's virtual flag, and refuses one that is not a boolean", () => {
+    const out = validateSample(tampered(['net'], [{ name: 'veth1', rxBytesPerSec: 1, txBytesPerSec: 2, virtual: true }, { name: 'eth0', rxBytesPerSec: 3, txBytesPerSec: 4 }]), 'sample');
+    expect(out.net).toEqual([{ name: 'veth1', rxBytesPerSec: 1, txBytesPerSec: 2, virtual: true }, { name: 'eth0', rxBytesPerSec: 3, txBytesPerSec: 4 }]);
+    expect(wireError(() => validateSample(tampered(['net', 0, 'virtual'], 'yes'), 'sample')).message).toBe('sample.net[0].virtual must be true or false');
+  });
+
   it('drops fields it does not know', () => {
     expect(validateSample(tampered(['extra'], 1), 'sample')).not.toHaveProperty('extra');
     expect(validateSample(tampered(['processes', 0, 'evil'], 'x'), 'sample').processes[0]).not.toHaveProperty('evil');

@@ -43,9 +43,11 @@ const TRACKED_AFTER_PRUNE = 256;
 interface Candidate {
   /** The newest stats seen, for the name, command and user shown. */
   proc: ProcessStats;
-  viaChildren: boolean;
   base: number;
   peak: number;
+  /** CPU: the reaped children's part of the baseline and of the peak. */
+  baseChildren: number;
+  peakChildren: number;
   lastSeen: number;
   exitedFlag: boolean;
 }
@@ -108,13 +110,14 @@ export class SpikeAttribution {
     this.monitorPid = sample.host.monitorPid ?? this.monitorPid;
     for (const p of sample.processes) {
       const key = processKey(p);
-      const base = this.baseline.get(key);
+      const known = this.baseline.get(key);
       if (this.metric === 'cpu') {
-        this.track(key, p, false, base?.cpu ?? this.unknownBase(p, 'cpu'), p.cpu, sample.time);
-        // Called even without childCpu so a tracked parent is still seen as alive.
-        this.track(`${key}+children`, p, true, base?.childCpu ?? 0, p.childCpu ?? 0, sample.time);
+        // One culprit per process: its own CPU and that of reaped children it alone can answer for.
+        const children = p.childCpu ?? 0;
+        const base = known ? (known.cpu + (known.childCpu ?? 0)) : this.unknownBase(p, 'cpu');
+        this.track(key, p, base, p.cpu + children, known?.childCpu ?? 0, children, sample.time);
       } else {
-        this.track(key, p, false, base?.rss ?? this.unknownBase(p, 'rss'), peakRss(p, base), sample.time);
+        this.track(key, p, known?.rss ?? this.unknownBase(p, 'rss'), peakRss(p, known), 0, 0, sample.time);
       }
     }
     if (this.candidates.size > MAX_TRACKED) this.prune();
@@ -146,7 +149,8 @@ export class SpikeAttribution {
       };
       // A selection (omitted set) tells exits with `exited`: missing from it may just be "not sent".
       if (c.exitedFlag || (this.lastComplete && c.lastSeen < this.lastTime)) culprit.exited = true;
-      if (c.viaChildren) culprit.viaChildren = true;
+      // Part of the share came from reaped children (at least the noise floor of it).
+      if (c.peakChildren - c.baseChildren >= o.minCpuRise) culprit.viaChildren = true;
       if (c.proc.pid === this.monitorPid) culprit.monitor = true;
       return culprit;
     });
@@ -171,16 +175,19 @@ export class SpikeAttribution {
     return this.omitted[field];
   }
 
-  private track(id: string, p: ProcessStats, viaChildren: boolean, base: number, value: number, time: number): void {
+  private track(id: string, p: ProcessStats, base: number, value: number, baseChildren: number, children: number, time: number): void {
     const c = this.candidates.get(id);
     if (c) {
       c.proc = p;
-      c.peak = Math.max(c.peak, value);
+      if (value > c.peak) {
+        c.peak = value;
+        c.peakChildren = children;
+      }
       c.lastSeen = time;
       c.exitedFlag ||= p.exited === true;
     } else if (value > base) {
       // Only a rise can make a culprit; not tracking the rest keeps the map small.
-      this.candidates.set(id, { proc: p, viaChildren, base, peak: value, lastSeen: time, exitedFlag: p.exited === true });
+      this.candidates.set(id, { proc: p, base, peak: value, baseChildren, peakChildren: children, lastSeen: time, exitedFlag: p.exited === true });
     }
   }
 
@@ -193,8 +200,9 @@ export class SpikeAttribution {
 /**
  * The processes whose CPU (metric 'cpu') or RSS (metric 'memory') rose most from
  * `before` (the sample just before the spike) to their highest level in `during`.
- * For CPU, reaped children's CPU (childCpu) is charged to the parent as a separate
- * culprit with viaChildren. For memory a process's level is max(rss, rssPeak).
+ * For CPU a process's level is its own CPU plus childCpu (reaped children tmon did
+ * not see itself), one culprit per process, marked viaChildren when part of its
+ * rise came from those children. For memory a process's level is max(rss, rssPeak).
  */
 export function attribute(
   metric: SpikeMetric,

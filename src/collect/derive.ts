@@ -1,16 +1,10 @@
 import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
+import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
 
 /** diskstats counts 512-byte sectors whatever the device's real sector size. */
 const SECTOR_BYTES = 512;
 const MS_PER_TICK = 1000 / CLK_TCK;
-/** btime has whole-second resolution, so a start time can read up to ~1 s early. */
-const START_TIME_SLACK_MS = 2000;
-
-/** A counter's increase; a counter that went backwards (wrap, reset, reboot of a device) counts as no increase. */
-function delta(cur: number, prev: number): number {
-  return cur > prev ? cur - prev : 0;
-}
 
 const IDLE: CpuShare = { user: 0, system: 0, iowait: 0, steal: 0, idle: 100, busy: 0 };
 
@@ -49,20 +43,13 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
 
   /** Percent of one core that `ticks` of CPU time are over the interval. */
   const pctOfCore = (ticks: number): number => (dtMs > 0 ? ((ticks * MS_PER_TICK) / dtMs) * 100 : 0);
+  // No process uses more than the machine has: tick rounding and a start time read early could say so.
+  const capacity = Math.max(1, cur.stat.cores.length) * 100;
 
   const toStats = (p: RawProcess, exited: boolean): ProcessStats => {
-    const startTime = bootMs + p.startTicks * MS_PER_TICK;
-    const before = prev?.processes.get(p.pid);
-    let cpuTicks = 0;
-    let childTicks = 0;
-    if (before && before.startTicks === p.startTicks) {
-      cpuTicks = delta(p.utime + p.stime, before.utime + before.stime);
-      childTicks = delta(p.cutime + p.cstime, before.cutime + before.cstime);
-    } else if (prev && startTime >= prev.time - START_TIME_SLACK_MS) {
-      // Started inside the interval: all the time it has used falls in it.
-      cpuTicks = p.utime + p.stime;
-      childTicks = p.cutime + p.cstime;
-    }
+    const startTime = startTimeOf(p, cur.stat.btime);
+    const cpu = Math.min(capacity, pctOfCore(intervalTicks(prev, p, cur.stat.btime).own));
+    const childCpu = Math.min(capacity - cpu, pctOfCore(cur.childTicks.unseen.get(p) ?? 0));
     const s: ProcessStats = {
       pid: p.pid,
       ppid: p.ppid,
@@ -72,14 +59,14 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
       cmd: p.ident.cmd,
       state: p.state,
       startTime,
-      cpu: pctOfCore(cpuTicks),
+      cpu,
       rss: p.rss,
       memPercent: m.total > 0 ? (p.rss / m.total) * 100 : 0,
       threads: p.threads,
       kernelThread: p.kernelThread,
     };
     if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
-    if (childTicks > 0) s.childCpu = pctOfCore(childTicks);
+    if (childCpu > 0) s.childCpu = childCpu;
     if (exited) s.exited = true;
     return s;
   };
@@ -95,11 +82,13 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
 
   const net: NetInterfaceStats[] = cur.net.map((n) => {
     const before = prev?.net.find((x) => x.name === n.name);
-    return {
+    const stats: NetInterfaceStats = {
       name: n.name,
       rxBytesPerSec: before ? delta(n.rxBytes, before.rxBytes) * perSec : 0,
       txBytesPerSec: before ? delta(n.txBytes, before.txBytes) * perSec : 0,
     };
+    if (n.virtual === true) stats.virtual = true;
+    return stats;
   });
   const disks: DiskIoStats[] = cur.disks.map((d) => {
     const before = prev?.disks.find((x) => x.name === d.name);

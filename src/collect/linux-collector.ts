@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
 import type { HostFacts, Sample } from '../core/sample.js';
+import { noChildTicks, reapedChildTicks } from './child-cpu.js';
 import { derive } from './derive.js';
 import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
@@ -12,6 +13,7 @@ import type { RawSnapshot } from './raw.js';
 export interface LinuxCollectorOptions {
   procRoot?: string;
   passwdPath?: string;
+  sysRoot?: string;
   /** Default true. */
   fastWatch?: boolean;
   fastWatchHz?: number;
@@ -44,7 +46,7 @@ export class LinuxCollector implements Collector {
             () => this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
           );
     // The baseline: the first sample()'s rates are measured from here.
-    this.prev = this.snapshot(false);
+    this.prev = this.snapshot(null);
     this.fast?.start();
   }
 
@@ -88,7 +90,7 @@ export class LinuxCollector implements Collector {
 
   /** The synchronous core of sample(): the whole tick runs without yielding. */
   sampleNow(): Sample {
-    const cur = this.snapshot(true);
+    const cur = this.snapshot(this.prev);
     const sample = derive(this.prev, cur, this.host);
     this.prev = cur;
     return sample;
@@ -99,7 +101,9 @@ export class LinuxCollector implements Collector {
     this.reader.close();
   }
 
-  private snapshot(primed: boolean): RawSnapshot {
+  /** A raw snapshot; `prev` (null for the baseline) is what its child CPU is split against. */
+  private snapshot(prev: RawSnapshot | null): RawSnapshot {
+    const primed = prev !== null;
     const time = Date.now();
     const mono = performance.now();
     const system = this.reader.readSystem();
@@ -107,6 +111,8 @@ export class LinuxCollector implements Collector {
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);
-    return { time, mono, ...system, processes, exited, filesystems: this.filesystems.current, window };
+    const cur: RawSnapshot = { time, mono, ...system, processes, exited, childTicks: noChildTicks(), filesystems: this.filesystems.current, window };
+    cur.childTicks = reapedChildTicks(prev, cur);
+    return cur;
   }
 }

@@ -68,10 +68,16 @@ export interface PidStat {
   threads: number;
   startTicks: number;
   rssPages: number;
+  /**
+   * Address of the stack's start (field 28): set anew, at a random place (ASLR), by
+   * every exec, so it tells an exec of the same binary. 0 where the reader may not
+   * ptrace the process (another user's, without root), for kernel threads and zombies.
+   */
+  startStack: number;
 }
 
 export function emptyPidStat(): PidStat {
-  return { pid: 0, commStart: 0, commEnd: 0, state: '', ppid: 0, flags: 0, faults: 0, utime: 0, stime: 0, cutime: 0, cstime: 0, threads: 0, startTicks: 0, rssPages: 0 };
+  return { pid: 0, commStart: 0, commEnd: 0, state: '', ppid: 0, flags: 0, faults: 0, utime: 0, stime: 0, cutime: 0, cstime: 0, threads: 0, startTicks: 0, rssPages: 0, startStack: 0 };
 }
 
 /** PF_KTHREAD in the flags field (9) of /proc/<pid>/stat. */
@@ -110,6 +116,9 @@ export function parsePidStat(buf: Buffer, len: number, out: PidStat): boolean {
   out.startTicks = readInt(buf, len, c); // 22
   skipFields(buf, len, c, 1); // vsize
   out.rssPages = readInt(buf, len, c); // 24
+  skipFields(buf, len, c, 3); // rsslim startcode endcode
+  // Missing on a truncated line: no exec signal, identity refreshes still run on their cadence.
+  out.startStack = readInt(buf, len, c) || 0; // 28
   out.faults = minflt + majflt;
   return Number.isFinite(out.rssPages) && Number.isFinite(out.startTicks) && Number.isFinite(out.pid);
 }

@@ -24,6 +24,8 @@ export interface ProcReaderOptions {
   procRoot?: string;
   /** Default '/etc/passwd'. */
   passwdPath?: string;
+  /** Where sysfs is mounted (tells physical network interfaces from virtual ones); tests point it at a fixture tree. Default '/sys'. */
+  sysRoot?: string;
 }
 
 /** What the reader remembers about a process between scans. */
@@ -33,9 +35,16 @@ interface Tracked {
   /** A kept-open fd on its stat (-1: none), so each tick is one pread instead of open/read/close. */
   fd: number;
   ident: ProcIdentity;
-  /** comm bytes and their decoded string: re-decoded (and cmdline re-read) only when comm changes, i.e. on exec. */
+  /** comm bytes and their decoded string: re-decoded only when comm changes (an exec, prctl, a thread rename). */
   commBytes: Buffer;
   name: string;
+  /** start_stack at the last identity read: a new value means an exec, even of the same binary. */
+  startStack: number;
+  /** performance.now() of the last identity read, and utime+stime at the last scan (to tell a busy process). */
+  identAt: number;
+  cpuTicks: number;
+  /** The passwd generation its user name was resolved with. */
+  usersGen: number;
   /** VmHWM (kB) and the fault count when status was last read. */
   hwmKb: number;
   faultsAtHwm: number;
@@ -63,11 +72,33 @@ export const HWM_FAULT_THRESHOLD = 64;
 const PRESSURE = ['cpu', 'memory', 'io'] as const;
 
 /**
+ * How stale a command line or uid may get without an exec to tell (setproctitle
+ * rewrites argv in place, setuid changes status only): a process that used CPU
+ * since the last scan, the kind shown and blamed, is re-read after 2 s; an idle
+ * one after 15 to 30 s. Each re-read is one cmdline and one status read.
+ */
+export const ACTIVE_IDENTITY_MS = 2000;
+export const IDLE_IDENTITY_MS = 30_000;
+
+/** 15 to 30 s by pid, so idle processes first seen together are not re-read together. */
+function idlePeriod(pid: number): number {
+  return IDLE_IDENTITY_MS - (pid % 16) * (IDLE_IDENTITY_MS / 32);
+}
+
+/** Identity re-reads per tick at most: a machine full of busy processes spreads them over a few ticks. */
+export function identityBudget(processes: number): number {
+  return Math.max(16, processes >> 4);
+}
+
+/**
  * Linux /proc reader. Per process per scan it reads one file, /proc/<pid>/stat,
  * through an fd kept open between scans (one pread; open+read+close costs 2x);
- * cmdline and status only for a process it has not seen (pid + starttime, so a
- * reused PID is a new process), status again only when faults say the peak may
- * have moved. A process that vanishes mid-read is skipped. close() releases the fds.
+ * cmdline and status for a process it has not seen (pid + starttime, so a
+ * reused PID is a new process), again at once after an exec (comm or start_stack
+ * changed) and otherwise on a bounded cadence (ACTIVE/IDLE_IDENTITY_MS, a budget
+ * per tick); status also when faults say the peak may have moved. /etc/passwd is
+ * re-read when it changes. A process that vanishes mid-read is skipped. close()
+ * releases the fds.
  */
 export class ProcReader {
   readonly root: string;
@@ -75,11 +106,19 @@ export class ProcReader {
   /** How many status reads the VmHWM check made (benchmarks show it stays small). */
   hwmReads = 0;
   private readonly passwdPath: string;
+  private readonly sysRoot: string;
+  /** Interface name → virtual, looked up in sysfs once per name while it stays. */
+  private readonly virtualNet = new Map<string, boolean>();
   private readonly file: ProcFile;
   private readonly scratch = emptyPidStat();
   private readonly ticks = { busy: 0, total: 0 };
   private readonly tracked = new Map<number, Tracked>();
-  private users: Map<number, string> | null = null;
+  private users = new Map<number, string>();
+  /** /etc/passwd as last read (mtime, size, inode) and a generation bumped when it changes. */
+  private passwdStamp = '';
+  private usersGen = 0;
+  /** How many identity re-reads the cadence made (benchmarks report it). */
+  identityReads = 0;
   private generation = 0;
   private keptFds = 0;
   /** 0 off procfs: a fixture file replaced under a kept fd would keep showing the old content. */
@@ -90,6 +129,7 @@ export class ProcReader {
   constructor(opts: ProcReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
+    this.sysRoot = opts.sysRoot ?? '/sys';
     const procfs = isProcfs(this.root);
     this.file = new ProcFile(procfs);
     this.pageSize = this.detectPageSize();
@@ -144,7 +184,7 @@ export class ProcReader {
    * whether a previous scan exists: only then is a new process's whole
    * lifetime, and so its VmHWM, inside the interval.
    */
-  scanProcesses(opts: { peaks: boolean; primed: boolean }): Map<number, RawProcess> {
+  scanProcesses(opts: { peaks: boolean; primed: boolean; now?: number }): Map<number, RawProcess> {
     const gen = ++this.generation;
     const out = new Map<number, RawProcess>();
     const buf = (): Buffer => this.file.buf;
@@ -155,6 +195,10 @@ export class ProcReader {
     } catch {
       return out;
     }
+    // Ticks (not burst scans, which must stay cheap) also catch up on stale identities.
+    const now = opts.now ?? performance.now();
+    let budget = opts.peaks ? identityBudget(this.tracked.size) : 0;
+    if (opts.peaks || this.usersGen === 0) this.refreshUsers();
     for (const entry of names) {
       const first = entry.charCodeAt(0);
       if (first < 0x30 || first > 0x39) continue;
@@ -193,6 +237,10 @@ export class ProcReader {
           ident: ident.ident,
           commBytes,
           name: commBytes.toString('utf8'),
+          startStack: s.startStack,
+          identAt: now,
+          cpuTicks: s.utime + s.stime,
+          usersGen: this.usersGen,
           hwmKb: ident.hwmKb,
           faultsAtHwm: s.faults,
           seen: gen,
@@ -201,10 +249,25 @@ export class ProcReader {
         if (opts.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
       } else {
         if (fd >= 0) t.fd = fd;
-        if (buf().compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0) this.onExec(t, entry);
-        if (opts.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
+        const commChanged = buf().compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0;
+        if (commChanged) {
+          t.commBytes = Buffer.from(buf().subarray(s.commStart, s.commEnd));
+          t.name = t.commBytes.toString('utf8');
+        }
+        const cpuTicks = s.utime + s.stime;
+        const busy = cpuTicks !== t.cpuTicks;
+        t.cpuTicks = cpuTicks;
+        // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
+        const exec = commChanged || s.startStack !== t.startStack;
+        const due = budget > 0 && now - t.identAt >= (busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid));
+        if (!kernelThread && (exec || due)) {
+          if (!exec) budget--;
+          t.startStack = s.startStack;
+          rssPeak = this.refreshIdentity(t, entry, now, opts.peaks, s.faults);
+        } else if (opts.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
           rssPeak = this.checkHwm(t, entry, s.faults);
         }
+        if (t.usersGen !== this.usersGen) this.renameUser(t);
       }
       t.seen = gen;
       out.set(pid, {
@@ -271,13 +334,22 @@ export class ProcReader {
     return { ident: { cmd, uid, user: this.userName(uid) }, hwmKb: Number.isFinite(hwmKb) ? hwmKb : 0 };
   }
 
-  /** comm changed under the same pid and starttime: the process exec'd, so its command line is new too. */
-  private onExec(t: Tracked, entry: string): void {
-    const s = this.scratch;
-    t.commBytes = Buffer.from(this.file.buf.subarray(s.commStart, s.commEnd));
-    t.name = t.commBytes.toString('utf8');
-    const n = this.file.read(`${this.root}/${entry}/cmdline`);
-    if (n >= 0) t.ident = { ...t.ident, cmd: parseCmdline(this.file.buf, n) };
+  /**
+   * Re-reads cmdline and status (uid, and VmHWM from the same read). A new
+   * identity object only when something changed, so snapshots keep sharing it.
+   * Returns VmHWM in bytes when it rose and `peaks` asks for it.
+   */
+  private refreshIdentity(t: Tracked, entry: string, now: number, peaks: boolean, faults: number): number | undefined {
+    this.identityReads++;
+    const fresh = this.readIdentity(entry, false);
+    if (!fresh) return undefined;
+    const { uid, user } = fresh.ident;
+    // An exiting process or a zombie has no command line left: keep the one it had.
+    const cmd = fresh.ident.cmd === '' ? t.ident.cmd : fresh.ident.cmd;
+    if (cmd !== t.ident.cmd || uid !== t.ident.uid || user !== t.ident.user) t.ident = { cmd, uid, user };
+    t.identAt = now;
+    t.usersGen = this.usersGen;
+    return peaks ? this.noteHwm(t, fresh.hwmKb, faults) : undefined;
   }
 
   /** Reads VmHWM; returns it in bytes when it rose since the last read (a peak between scans). */
@@ -285,23 +357,45 @@ export class ProcReader {
     this.hwmReads++;
     const n = this.file.read(`${this.root}/${entry}/status`);
     if (n < 0) return undefined;
-    const hwmKb = parseStatusHwmKb(this.file.buf, n);
+    return this.noteHwm(t, parseStatusHwmKb(this.file.buf, n), faults);
+  }
+
+  private noteHwm(t: Tracked, hwmKb: number, faults: number): number | undefined {
     t.faultsAtHwm = faults;
-    if (!Number.isFinite(hwmKb)) return undefined;
+    if (!Number.isFinite(hwmKb) || hwmKb <= 0) return undefined;
     const rose = hwmKb > t.hwmKb;
     // A lower value means someone reset it via clear_refs; take it as the new reference.
     t.hwmKb = hwmKb;
     return rose ? hwmKb * 1024 : undefined;
   }
 
-  private userName(uid: number): string {
-    if (!this.users) {
-      try {
-        this.users = parsePasswd(fs.readFileSync(this.passwdPath, 'utf8'));
-      } catch {
-        this.users = new Map();
-      }
+  /** Re-reads /etc/passwd when its mtime, size or inode changed (one stat per tick), so a new user gets its name. */
+  private refreshUsers(): void {
+    let stamp: string;
+    try {
+      const st = fs.statSync(this.passwdPath);
+      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      stamp = 'none';
     }
+    if (stamp === this.passwdStamp) return;
+    this.passwdStamp = stamp;
+    try {
+      this.users = parsePasswd(fs.readFileSync(this.passwdPath, 'utf8'));
+    } catch {
+      this.users = new Map();
+    }
+    this.usersGen++;
+  }
+
+  /** The user name again after /etc/passwd changed (a user added or renamed). */
+  private renameUser(t: Tracked): void {
+    t.usersGen = this.usersGen;
+    const user = this.userName(t.ident.uid);
+    if (user !== t.ident.user) t.ident = { ...t.ident, user };
+  }
+
+  private userName(uid: number): string {
     return this.users.get(uid) ?? String(uid);
   }
 
@@ -316,7 +410,23 @@ export class ProcReader {
 
   private readNet(): RawNetCounters[] {
     const text = this.file.text(`${this.root}/net/dev`, true);
-    return text === null ? [] : parseNetDev(text);
+    if (text === null) return [];
+    const net = parseNetDev(text);
+    for (const n of net) {
+      let virtual = this.virtualNet.get(n.name);
+      if (virtual === undefined) {
+        // A physical interface has a device behind it; veth, bridges, tunnels and docker0 have none.
+        virtual = !fs.existsSync(`${this.sysRoot}/class/net/${n.name}/device`);
+        this.virtualNet.set(n.name, virtual);
+      }
+      if (virtual) n.virtual = true;
+    }
+    // Forget interfaces that went away: a name may come back as another kind of device.
+    if (this.virtualNet.size > net.length) {
+      const present = new Set(net.map((n) => n.name));
+      for (const name of this.virtualNet.keys()) if (!present.has(name)) this.virtualNet.delete(name);
+    }
+    return net;
   }
 
   private readDisks(): RawDiskCounters[] {

@@ -3,6 +3,7 @@
  * of these into a Sample; nothing here is a rate.
  */
 import type { FilesystemStats } from '../core/sample.js';
+import type { ChildTicks } from './child-cpu.js';
 
 /** USER_HZ: the unit of every time in /proc/stat and /proc/<pid>/stat. 100 on every mainstream Linux arch. */
 export const CLK_TCK = 100;
@@ -76,6 +77,8 @@ export interface RawNetCounters {
   name: string;
   rxBytes: number;
   txBytes: number;
+  /** No backing device in sysfs: a veth, bridge, tunnel… whose bytes a physical interface also carries. */
+  virtual?: boolean;
 }
 
 export interface RawDiskCounters {
@@ -106,6 +109,8 @@ export interface RawSnapshot {
   processes: Map<number, RawProcess>;
   /** Seen by a burst scan since the previous tick but gone at this one. */
   exited: RawProcess[];
+  /** Reaped children's CPU split from what tmon saw of them (reapedChildTicks against the previous snapshot). */
+  childTicks: ChildTicks;
   net: RawNetCounters[];
   disks: RawDiskCounters[];
   /** Refreshed every ~10 s, not per tick. */

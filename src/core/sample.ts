@@ -134,6 +134,8 @@ export interface NetInterfaceStats {
   name: string;
   rxBytesPerSec: number;
   txBytesPerSec: number;
+  /** True for a virtual device (veth, bridge, tun…: no /sys/class/net/<name>/device); totals skip it (core/net-totals.ts). */
+  virtual?: boolean;
 }
 
 export interface FilesystemStats {

@@ -153,7 +153,7 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
   processes: arrayOf(processStats),
   omitted: optional(shape({ count: num, maxCpu: num, maxRss: num })),
-  net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num })),
+  net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) })),
   filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num })),
   disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num })),
 });

@@ -1,3 +1,4 @@
+import { netTotals } from '../core/net-totals.js';
 import type { ProcessStats, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { formatBytes, formatPercent } from '../core/units.js';
@@ -156,8 +157,7 @@ function whole(v: number): string {
 }
 
 export function csvRow(s: Sample): string {
-  // Loopback traffic never leaves the machine: not "network" on a spreadsheet of the host.
-  const wire = s.net.filter((n) => n.name !== 'lo');
+  const net = netTotals(s.net);
   const topCpu = top(s.processes, (p) => p.cpu);
   const topMem = top(s.processes, (p) => p.rss);
   const cells = [
@@ -169,8 +169,8 @@ export function csvRow(s: Sample): string {
     whole(s.memory.total),
     whole(s.memory.swapUsed),
     fixed(s.load.one, 2),
-    whole(wire.reduce((sum, n) => sum + n.rxBytesPerSec, 0)),
-    whole(wire.reduce((sum, n) => sum + n.txBytesPerSec, 0)),
+    whole(net.rxBytesPerSec),
+    whole(net.txBytesPerSec),
     topCpu ? csvText(`${topCpu.name}[${topCpu.pid}]`) : '',
     topCpu ? fixed(topCpu.cpu, 1) : '',
     topMem ? csvText(`${topMem.name}[${topMem.pid}]`) : '',

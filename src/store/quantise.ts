@@ -144,7 +144,12 @@ export function quantiseSample(s: Sample): Sample {
       idle: quantise(Q.exact, s.tasks.idle),
     },
     processes: s.processes.map(quantiseProcess).sort(compareProcesses),
-    net: s.net.map((n) => ({ name: n.name, rxBytesPerSec: quantise(Q.rate, n.rxBytesPerSec), txBytesPerSec: quantise(Q.rate, n.txBytesPerSec) })),
+    net: s.net.map((n) => ({
+      name: n.name,
+      rxBytesPerSec: quantise(Q.rate, n.rxBytesPerSec),
+      txBytesPerSec: quantise(Q.rate, n.txBytesPerSec),
+      ...(n.virtual === true ? { virtual: true } : {}),
+    })),
     filesystems: s.filesystems.map((f) => ({
       mount: f.mount,
       device: f.device,

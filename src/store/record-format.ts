@@ -3,7 +3,8 @@ import type { HostFacts } from '../core/sample.js';
 import { UserError } from '../core/errors.js';
 
 /**
- * The tmon recording file format, version 1. Append-only; little-endian.
+ * The tmon recording file format, version 2 (2: a sample body may mark virtual net
+ * interfaces, see sample-codec.ts; version 1 files read the same). Append-only; little-endian.
  *
  * Header
  *   "TMONREC\0"            8 bytes magic
@@ -42,9 +43,9 @@ import { UserError } from '../core/errors.js';
 
 export const MAGIC = Buffer.from('TMONREC\0', 'latin1');
 /** The format this tmon writes. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 /** The newest format this tmon reads. */
-export const READABLE_FORMAT_VERSION = 1;
+export const READABLE_FORMAT_VERSION = 2;
 
 export const SYNC = Buffer.from([0xd7, 0x4d]);
 export const FRAME_HEADER_BYTES = 12;

@@ -1,4 +1,4 @@
-import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
+import { SAMPLE_VERSION, type CpuShare, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
 
@@ -12,9 +12,10 @@ import { Q, compareProcesses } from './quantise.js';
  *
  * Body layout (all integers are varints, `int` zigzag, strings references
  * into the group's string table: 0 + literal for a new one, id + 1 after):
- *   flags             bit0 host facts follow (JSON), bit1 shape follows
+ *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces
  *   [host JSON]
- *   [shape]           cores, net names, filesystem (mount, device, type), disk names
+ *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
+ *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
  *   system vector     int differences from the previous sample's vector (keyframe: from 0)
  *   processes         keyframe: count + full records, sorted by pid
  *                     delta: exits (slot gaps), arrivals (full records), changes (slot gap, field mask, values)
@@ -63,6 +64,7 @@ const R = { kernelThread: 1, rssPeak: 2, childCpu: 4, exitedPresent: 8, exited: 
 
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
+const HAS_VIRTUAL_NET = 4;
 
 function procState(p: ProcessStats): ProcState {
   return {
@@ -115,6 +117,8 @@ function compareStates(a: ProcState, b: ProcState): number {
 interface Shape {
   cores: number;
   net: string[];
+  /** Indices into `net` of the virtual interfaces (usually none). */
+  virtualNet: number[];
   filesystems: [string, string, string][];
   disks: string[];
 }
@@ -123,6 +127,7 @@ function shapeOf(s: Sample): Shape {
   return {
     cores: s.cpu.cores.length,
     net: s.net.map((n) => n.name),
+    virtualNet: s.net.flatMap((n, i) => (n.virtual === true ? [i] : [])),
     filesystems: s.filesystems.map((f) => [f.mount, f.device, f.fsType]),
     disks: s.disks.map((d) => d.device),
   };
@@ -194,7 +199,11 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
   };
   const pressure = { cpu: nullable(), memory: nullable(), io: nullable() };
   const tasks = { total: next(), running: next(), sleeping: next(), blocked: next(), stopped: next(), zombie: next(), idle: next() };
-  const net = shape.net.map((name) => ({ name, rxBytesPerSec: Q.rate.decode(next()), txBytesPerSec: Q.rate.decode(next()) }));
+  const net = shape.net.map((name, i): NetInterfaceStats => {
+    const n: NetInterfaceStats = { name, rxBytesPerSec: Q.rate.decode(next()), txBytesPerSec: Q.rate.decode(next()) };
+    if (shape.virtualNet.includes(i)) n.virtual = true;
+    return n;
+  });
   const filesystems = shape.filesystems.map(([mount, device, fsType]) => ({
     mount,
     device,
@@ -278,7 +287,9 @@ export class SampleEncoder {
     const hostJson = JSON.stringify(sample.host);
     const shape = shapeOf(sample);
     const shapeJson = JSON.stringify(shape);
-    const flags = (hostJson !== this.hostJson ? HAS_HOST : 0) | (keyframe || shapeJson !== this.prevShape ? HAS_SHAPE : 0);
+    const withShape = keyframe || shapeJson !== this.prevShape;
+    const flags =
+      (hostJson !== this.hostJson ? HAS_HOST : 0) | (withShape ? HAS_SHAPE : 0) | (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0);
     w.uint(flags);
     if (flags & HAS_HOST) {
       w.string(hostJson);
@@ -315,6 +326,9 @@ export class SampleEncoder {
     for (const f of shape.filesystems) for (const s of f) this.strings.write(w, s);
     w.uint(shape.disks.length);
     for (const d of shape.disks) this.strings.write(w, d);
+    if (shape.virtualNet.length === 0) return;
+    w.uint(shape.virtualNet.length);
+    for (const i of shape.virtualNet) w.uint(i);
   }
 
   /** Arrivals in pid order; pid and start time as gaps from the record before. */
@@ -465,7 +479,7 @@ export class SampleDecoder {
     if (flags & HAS_HOST) this.host = JSON.parse(r.string()) as HostFacts;
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
-      this.shape = this.readShape(r);
+      this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0);
       prev = [];
     }
     const shape = this.shape as Shape;
@@ -489,7 +503,7 @@ export class SampleDecoder {
     this.order = [];
   }
 
-  private readShape(r: ByteReader): Shape {
+  private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
     const cores = r.uint();
     const net = Array.from({ length: r.uint() }, () => this.strings.read(r));
     const filesystems = Array.from({ length: r.uint() }, (): [string, string, string] => [
@@ -498,7 +512,17 @@ export class SampleDecoder {
       this.strings.read(r),
     ]);
     const disks = Array.from({ length: r.uint() }, () => this.strings.read(r));
-    return { cores, net, filesystems, disks };
+    const virtualNet: number[] = [];
+    if (withVirtualNet) {
+      const count = r.uint();
+      if (count > net.length) throw new RangeError('more virtual interfaces than interfaces');
+      for (let k = 0; k < count; k++) {
+        const i = r.uint();
+        if (i >= net.length) throw new RangeError('virtual interface index out of range');
+        virtualNet.push(i);
+      }
+    }
+    return { cores, net, virtualNet, filesystems, disks };
   }
 
   private readRecords(r: ByteReader): boolean {

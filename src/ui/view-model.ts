@@ -6,6 +6,7 @@ import { MIN_MEMORY_RISE_BYTES, type SpikeThresholds } from '../analysis/thresho
 import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessPoint } from '../analysis/process-series.js';
+import { netTotals } from '../core/net-totals.js';
 import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
@@ -273,7 +274,7 @@ export function sparkline(values: readonly number[], width: number): string {
 }
 
 /**
- * Load, network (all interfaces summed) and disk (all devices summed): one line
+ * Load, network (netTotals: physical interfaces) and disk (all devices summed): one line
  * each, label, the value under the cursor, and its recent history. `samples` end
  * at the cursor.
  */
@@ -281,8 +282,8 @@ export function sparkLines(samples: readonly Sample[], width: number): string[] 
   const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + finite(f(x)), 0);
   const metrics: { label: string; values: number[]; format: (v: number) => string }[] = [
     { label: 'load', values: samples.map((s) => s.load.one), format: (v) => v.toFixed(2) },
-    { label: 'rx', values: samples.map((s) => sum(s.net, (n) => n.rxBytesPerSec)), format: formatBytes },
-    { label: 'tx', values: samples.map((s) => sum(s.net, (n) => n.txBytesPerSec)), format: formatBytes },
+    { label: 'rx', values: samples.map((s) => netTotals(s.net).rxBytesPerSec), format: formatBytes },
+    { label: 'tx', values: samples.map((s) => netTotals(s.net).txBytesPerSec), format: formatBytes },
     { label: 'read', values: samples.map((s) => sum(s.disks, (d) => d.readBytesPerSec)), format: formatBytes },
     { label: 'write', values: samples.map((s) => sum(s.disks, (d) => d.writeBytesPerSec)), format: formatBytes },
   ];
