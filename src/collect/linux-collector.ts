@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
 import type { HostFacts, Sample } from '../core/sample.js';
+import { CgroupMemory, VmstatOomKills } from './cgroup-memory.js';
 import { derive } from './derive.js';
 import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
@@ -15,6 +16,10 @@ export interface LinuxCollectorOptions {
   /** Default true. */
   fastWatch?: boolean;
   fastWatchHz?: number;
+  /** Where cgroupfs is mounted. Default '/sys/fs/cgroup'. */
+  cgroupRoot?: string;
+  /** The memory cgroup to watch instead of tmon's own (--cgroup). */
+  cgroup?: string;
 }
 
 /**
@@ -28,18 +33,29 @@ export class LinuxCollector implements Collector {
   private readonly sightings = new IntervalSightings();
   private readonly fast: FastWatch | null;
 
+  private readonly vmstat: VmstatOomKills;
+
   private constructor(
     private readonly reader: ProcReader,
     private readonly filesystems: FilesystemWatch,
     readonly host: HostFacts,
+    private readonly cgroup: CgroupMemory | null,
     opts: LinuxCollectorOptions,
   ) {
+    this.vmstat = new VmstatOomKills(reader.root);
+    const limit = cgroup?.read(host.memTotal)?.limit ?? host.memTotal;
     this.fast =
       opts.fastWatch === false
         ? null
         : new FastWatch(
-            (out) => reader.probe(out),
-            defaultFastWatchOptions(host.memTotal, opts.fastWatchHz),
+            // Under a cgroup limit the watch follows the cgroup's usage, so its peaks are caught too.
+            (out) => {
+              if (!reader.probe(out)) return false;
+              const used = cgroup?.probeUsed() ?? NaN;
+              if (!Number.isNaN(used)) out.memUsed = used;
+              return true;
+            },
+            defaultFastWatchOptions(limit, opts.fastWatchHz),
             // Burst scan: stat only, no VmHWM reads; the tick folds what it saw in.
             () => this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
           );
@@ -60,7 +76,14 @@ export class LinuxCollector implements Collector {
     // Waits for statfs at most a moment: a hung network mount must not delay the dashboard.
     await filesystems.refresh(performance.now());
     const host = linuxHostFacts(reader.root, stat.cores.length, mem.total, stat.btime);
-    return new LinuxCollector(reader, filesystems, host, opts);
+    let cgroup: CgroupMemory | null;
+    try {
+      cgroup = CgroupMemory.open({ cgroupRoot: opts.cgroupRoot, procRoot: reader.root, cgroup: opts.cgroup });
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
+    return new LinuxCollector(reader, filesystems, host, cgroup, opts);
   }
 
   /** VmHWM reads for the peak check since start (benchmarks report it). */
@@ -97,6 +120,8 @@ export class LinuxCollector implements Collector {
   close(): void {
     this.fast?.close();
     this.reader.close();
+    this.cgroup?.close();
+    this.vmstat.close();
   }
 
   private snapshot(primed: boolean): RawSnapshot {
@@ -107,6 +132,8 @@ export class LinuxCollector implements Collector {
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);
-    return { time, mono, ...system, processes, exited, filesystems: this.filesystems.current, window };
+    const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
+    const oomKills = this.vmstat.read();
+    return { time, mono, ...system, processes, exited, filesystems: this.filesystems.current, window, cgroup, oomKills };
   }
 }

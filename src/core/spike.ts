@@ -1,5 +1,12 @@
 export type SpikeMetric = 'cpu' | 'memory';
 
+/**
+ * One-sample events logged with the spikes (analysis/memory-events.ts): `oom` an
+ * OOM kill, its culprit the process that vanished with its last RSS as `rise`;
+ * `limit` the memory cgroup hit its limit.
+ */
+export type EventMetric = 'oom' | 'limit';
+
 /** Glances' three levels: how far above the absolute threshold the peak went. */
 export type Severity = 'careful' | 'warning' | 'critical';
 
@@ -22,12 +29,12 @@ export interface Culprit {
 export interface Spike {
   /** Stable within a session: `${metric}@${start}`. */
   id: string;
-  metric: SpikeMetric;
+  metric: SpikeMetric | EventMetric;
   /** ms since epoch of the first sample above the threshold. */
   start: number;
   /** ms since epoch of the last sample above the threshold; null while it is still going on. */
   end: number | null;
-  /** Highest value: busy % for cpu, used bytes for memory. */
+  /** Highest value: busy % for cpu, used bytes for memory and the events. */
   peak: number;
   peakAt: number;
   min: number;
