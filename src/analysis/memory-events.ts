@@ -1,0 +1,137 @@
+import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
+import type { Culprit, Spike } from '../core/spike.js';
+import { SpikeAttribution, type AttributionOptions } from './attribution.js';
+
+/**
+ * The processes that vanished between `prev` and `cur`, largest last RSS first:
+ * alive in `prev` and not in `cur`, or in `cur` only as exited (seen by a burst
+ * scan, gone at the tick). Each process once, with the higher RSS of its two records.
+ */
+export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] {
+  const alive = new Set<string>();
+  const gone = new Map<string, ProcessStats>();
+  for (const p of cur.processes) {
+    if (p.exited === true) gone.set(processKey(p), p);
+    else alive.add(processKey(p));
+  }
+  for (const p of prev?.processes ?? []) {
+    const key = processKey(p);
+    if (p.exited === true || alive.has(key)) continue;
+    const seen = gone.get(key);
+    if (!seen || seen.rss < p.rss) gone.set(key, p);
+  }
+  return [...gone.values()].sort((a, b) => b.rss - a.rss || a.pid - b.pid);
+}
+
+function culpritOf(p: ProcessStats, rise: number, share: number): Culprit {
+  return { pid: p.pid, name: p.name, cmd: p.cmd, user: p.user, startTime: p.startTime, rise, share, exited: true };
+}
+
+/**
+ * An OOM kill in `cur`'s interval as a spike-log entry: its culprits are the
+ * largest processes that vanished in that interval (as many as there were
+ * kills), each with its last RSS as `rise`. Null when the sample counts no kill.
+ */
+export function oomEvent(prev: Sample | undefined, cur: Sample): Spike | null {
+  const kills = cur.memory.oomKills ?? 0;
+  if (kills <= 0) return null;
+  const victims = vanished(prev, cur).slice(0, kills);
+  const total = victims.reduce((sum, p) => sum + p.rss, 0);
+  const m = cur.memory;
+  return {
+    id: `oom@${cur.time}`,
+    metric: 'oom',
+    start: cur.time,
+    end: cur.time,
+    peak: Math.max(m.used, m.usedMax),
+    peakAt: cur.time,
+    min: Math.min(m.used, m.usedMin),
+    avg: m.used,
+    baseline: prev?.memory.used ?? m.used,
+    severity: 'critical',
+    culprits: victims.map((p) => culpritOf(p, p.rss, total > 0 ? p.rss / total : 1 / victims.length)),
+  };
+}
+
+interface OpenLimit {
+  start: number;
+  lastHit: number;
+  baseline: number;
+  peak: number;
+  peakAt: number;
+  min: number;
+  sum: number;
+  count: number;
+  attribution: SpikeAttribution;
+}
+
+/**
+ * OOM kills and cgroup limit hits (Sample.memory.oomKills, limitHits) as entries of
+ * the spike log, so recordings, viewers and `tmon spikes` find them from the samples
+ * as the live session did. A kill is one entry per sample; limit hits in samples less
+ * than `mergeGapMs` apart are one entry, open (end null) until that gap passes, its
+ * culprits the processes whose memory rose most, as for a memory spike.
+ */
+export class MemoryEvents {
+  private open: OpenLimit | null = null;
+
+  constructor(
+    private readonly mergeGapMs: number,
+    private readonly attribution: AttributionOptions = {},
+  ) {}
+
+  /** The events this sample opened, updated or closed. */
+  step(cur: Sample, prev: Sample | undefined): Spike[] {
+    const out: Spike[] = [];
+    const hit = (cur.memory.limitHits ?? 0) > 0;
+    const open = this.open;
+    // Closed at its last hit once the gap has passed without a repeat.
+    if (open && cur.time - open.lastHit >= this.mergeGapMs) {
+      out.push(this.snapshot(open, open.lastHit));
+      this.open = null;
+    }
+    if (hit) {
+      const m = cur.memory;
+      const o = (this.open ??= {
+        start: cur.time,
+        lastHit: cur.time,
+        baseline: prev?.memory.used ?? m.used,
+        peak: -Infinity,
+        peakAt: cur.time,
+        min: Infinity,
+        sum: 0,
+        count: 0,
+        attribution: new SpikeAttribution('memory', prev, this.attribution),
+      });
+      o.lastHit = cur.time;
+      if (m.usedMax > o.peak) {
+        o.peak = m.usedMax;
+        o.peakAt = cur.time;
+      }
+      o.min = Math.min(o.min, m.usedMin);
+      o.sum += m.used;
+      o.count++;
+      o.attribution.add(cur);
+      out.push(this.snapshot(o, null));
+    }
+    const kill = oomEvent(prev, cur);
+    if (kill) out.push(kill);
+    return out;
+  }
+
+  private snapshot(o: OpenLimit, end: number | null): Spike {
+    return {
+      id: `limit@${o.start}`,
+      metric: 'limit',
+      start: o.start,
+      end,
+      peak: o.peak,
+      peakAt: o.peakAt,
+      min: o.min,
+      avg: o.sum / o.count,
+      baseline: o.baseline,
+      severity: 'warning',
+      culprits: o.attribution.culprits(),
+    };
+  }
+}
