@@ -4,19 +4,20 @@ import { SpikeAttribution, type AttributionOptions } from './attribution.js';
 
 /**
  * The processes that vanished between `prev` and `cur`, largest last RSS first:
- * alive in `prev` and not in `cur`, or in `cur` only as exited (seen by a burst
- * scan, gone at the tick). Each process once, with the higher RSS of its two records.
+ * alive in `prev` and not in `cur`, a zombie in `cur` (killed, not yet reaped:
+ * its RSS is 0 by then), or in `cur` only as exited (seen by a burst scan, gone
+ * at the tick). Each process once, with the higher RSS of its two records.
  */
 export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] {
   const alive = new Set<string>();
   const gone = new Map<string, ProcessStats>();
   for (const p of cur.processes) {
     if (p.exited === true) gone.set(processKey(p), p);
-    else alive.add(processKey(p));
+    else if (p.state !== 'Z') alive.add(processKey(p));
   }
   for (const p of prev?.processes ?? []) {
     const key = processKey(p);
-    if (p.exited === true || alive.has(key)) continue;
+    if (p.exited === true || p.state === 'Z' || alive.has(key)) continue;
     const seen = gone.get(key);
     if (!seen || seen.rss < p.rss) gone.set(key, p);
   }
@@ -27,16 +28,17 @@ function culpritOf(p: ProcessStats, rise: number, share: number): Culprit {
   return { pid: p.pid, name: p.name, cmd: p.cmd, user: p.user, startTime: p.startTime, rise, share, exited: true };
 }
 
+function withShares(victims: ProcessStats[]): Culprit[] {
+  const total = victims.reduce((sum, p) => sum + p.rss, 0);
+  return victims.map((p) => culpritOf(p, p.rss, total > 0 ? p.rss / total : 1 / victims.length));
+}
+
 /**
  * An OOM kill in `cur`'s interval as a spike-log entry: its culprits are the
- * largest processes that vanished in that interval (as many as there were
- * kills), each with its last RSS as `rise`. Null when the sample counts no kill.
+ * victims, the largest processes that vanished in that interval (as many as
+ * there were kills), each with its last RSS as `rise`.
  */
-export function oomEvent(prev: Sample | undefined, cur: Sample): Spike | null {
-  const kills = cur.memory.oomKills ?? 0;
-  if (kills <= 0) return null;
-  const victims = vanished(prev, cur).slice(0, kills);
-  const total = victims.reduce((sum, p) => sum + p.rss, 0);
+function oomEvent(prev: Sample | undefined, cur: Sample, victims: ProcessStats[]): Spike {
   const m = cur.memory;
   return {
     id: `oom@${cur.time}`,
@@ -49,7 +51,7 @@ export function oomEvent(prev: Sample | undefined, cur: Sample): Spike | null {
     avg: m.used,
     baseline: prev?.memory.used ?? m.used,
     severity: 'critical',
-    culprits: victims.map((p) => culpritOf(p, p.rss, total > 0 ? p.rss / total : 1 / victims.length)),
+    culprits: withShares(victims),
   };
 }
 
@@ -74,6 +76,8 @@ interface OpenLimit {
  */
 export class MemoryEvents {
   private open: OpenLimit | null = null;
+  /** A kill whose victim was still exiting at its sample: the next sample's vanished complete it. */
+  private unnamed: { event: Spike; victims: ProcessStats[]; missing: number } | null = null;
 
   constructor(
     private readonly mergeGapMs: number,
@@ -114,8 +118,28 @@ export class MemoryEvents {
       o.attribution.add(cur);
       out.push(this.snapshot(o, null));
     }
-    const kill = oomEvent(prev, cur);
-    if (kill) out.push(kill);
+    const kills = cur.memory.oomKills ?? 0;
+    if (kills === 0 && !this.unnamed) return out;
+    let gone = vanished(prev, cur);
+    const late = this.unnamed;
+    this.unnamed = null;
+    if (late) {
+      const known = new Set(late.victims.map(processKey));
+      const more = gone.filter((p) => !known.has(processKey(p))).slice(0, late.missing);
+      gone = gone.filter((p) => !more.includes(p));
+      // Closed now, named or not: a kill is never held open longer.
+      out.push({ ...late.event, end: late.event.start, culprits: withShares([...late.victims, ...more]) });
+    }
+    if (kills > 0) {
+      const victims = gone.slice(0, kills);
+      const event = oomEvent(prev, cur, victims);
+      if (victims.length < kills) {
+        // Its victim may still have been exiting at this sample's scan: open until the next one.
+        event.end = null;
+        this.unnamed = { event, victims, missing: kills - victims.length };
+      }
+      out.push(event);
+    }
     return out;
   }
 

@@ -128,12 +128,13 @@ export class LinuxCollector implements Collector {
     const time = Date.now();
     const mono = performance.now();
     const system = this.reader.readSystem();
+    // Before the process scan: a kill counted now has had its victim gone by the scan.
+    const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
+    const oomKills = this.vmstat.read();
     const processes = this.reader.scanProcesses({ peaks: primed, primed });
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);
-    const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
-    const oomKills = this.vmstat.read();
     return { time, mono, ...system, processes, exited, filesystems: this.filesystems.current, window, cgroup, oomKills };
   }
 }
