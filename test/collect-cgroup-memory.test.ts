@@ -157,6 +157,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
       'sys/memory/process_api/job/memory.memsw.limit_in_bytes': `${96 * MB}\n`,
       'sys/memory/process_api/job/memory.memsw.usage_in_bytes': `${62 * MB}\n`,
       'sys/memory/process_api/job/memory.failcnt': '12\n',
+      'sys/memory/process_api/job/memory.memsw.failcnt': '5\n',
       'sys/memory/process_api/job/memory.oom_control': 'oom_kill_disable 0\nunder_oom 1\noom_kill 3\n',
     });
     const r = open(root);
@@ -169,7 +170,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
       file: 8 * MB,
       swapLimit: 32 * MB,
       swapUsage: 2 * MB,
-      limitHits: 12,
+      limitHits: 17,
       underOom: true,
       oomKills: 3,
     });

@@ -4,20 +4,23 @@ import { SpikeAttribution, type AttributionOptions } from './attribution.js';
 
 /**
  * The processes that vanished between `prev` and `cur`, largest last RSS first:
- * alive in `prev` and not in `cur`, a zombie in `cur` (killed, not yet reaped:
- * its RSS is 0 by then), or in `cur` only as exited (seen by a burst scan, gone
- * at the tick). Each process once, with the higher RSS of its two records.
+ * alive in `prev` and not in `cur`; a zombie in `cur`, or one whose RSS fell
+ * from some to none (a killed process drops its memory while it exits, before
+ * it is a zombie); or in `cur` only as exited (seen by a burst scan, gone at the
+ * tick). Each process once, with the higher RSS of its two records.
  */
 export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] {
-  const alive = new Set<string>();
+  const alive = new Map<string, ProcessStats>();
   const gone = new Map<string, ProcessStats>();
   for (const p of cur.processes) {
     if (p.exited === true) gone.set(processKey(p), p);
-    else if (p.state !== 'Z') alive.add(processKey(p));
+    else if (p.state !== 'Z') alive.set(processKey(p), p);
   }
   for (const p of prev?.processes ?? []) {
     const key = processKey(p);
-    if (p.exited === true || p.state === 'Z' || alive.has(key)) continue;
+    if (p.exited === true || p.state === 'Z') continue;
+    const now = alive.get(key);
+    if (now && !(now.rss === 0 && p.rss > 0)) continue;
     const seen = gone.get(key);
     if (!seen || seen.rss < p.rss) gone.set(key, p);
   }
@@ -76,6 +79,8 @@ interface OpenLimit {
  */
 export class MemoryEvents {
   private open: OpenLimit | null = null;
+  /** The sample before `prev`: a victim may have vanished just before its kill was counted. */
+  private before: Sample | undefined;
   /** A kill whose victim was still exiting at its sample: the next sample's vanished complete it. */
   private unnamed: { event: Spike; victims: ProcessStats[]; missing: number } | null = null;
 
@@ -118,6 +123,8 @@ export class MemoryEvents {
       o.attribution.add(cur);
       out.push(this.snapshot(o, null));
     }
+    const before = this.before;
+    this.before = prev;
     const kills = cur.memory.oomKills ?? 0;
     if (kills === 0 && !this.unnamed) return out;
     let gone = vanished(prev, cur);
@@ -132,6 +139,13 @@ export class MemoryEvents {
     }
     if (kills > 0) {
       const victims = gone.slice(0, kills);
+      if (victims.length < kills && prev) {
+        // The counters are read before the process scan, yet a kill between the two is counted a sample late.
+        const named = new Set(victims.map(processKey));
+        const alive = new Set(cur.processes.filter((p) => p.exited !== true && p.state !== 'Z').map(processKey));
+        const earlier = vanished(before, prev).filter((p) => !named.has(processKey(p)) && !alive.has(processKey(p)));
+        victims.push(...earlier.slice(0, kills - victims.length));
+      }
       const event = oomEvent(prev, cur, victims);
       if (victims.length < kills) {
         // Its victim may still have been exiting at this sample's scan: open until the next one.

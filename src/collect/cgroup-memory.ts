@@ -243,7 +243,8 @@ export class CgroupMemory {
     out.swapLimit = Number.isFinite(memsw) ? Math.max(0, memsw - out.limit) : Infinity;
     const memswUsage = parseLimit(this.text(`${dir}/memory.memsw.usage_in_bytes`));
     out.swapUsage = Number.isFinite(memswUsage) ? Math.max(0, memswUsage - out.usage) : null;
-    out.limitHits = orZero(Number(this.text(`${dir}/memory.failcnt`)?.trim()));
+    // With swap accounted, memory+swap is charged first: at equal limits it is memsw that fails.
+    out.limitHits = this.count(`${dir}/memory.failcnt`) + this.count(`${dir}/memory.memsw.failcnt`);
     const control = this.text(`${dir}/memory.oom_control`) ?? '';
     out.underOom = keyedValue(control, 'under_oom') === 1;
     // v1 counts a kill only in the victim's own cgroup, not up the tree: add the watched one's.
@@ -254,6 +255,11 @@ export class CgroupMemory {
 
   private text(path: string): string | null {
     return this.file.text(path, true);
+  }
+
+  /** A file holding one counter; 0 when absent. */
+  private count(path: string): number {
+    return orZero(Number(this.text(path)?.trim() ?? NaN));
   }
 }
 

@@ -1,0 +1,129 @@
+/**
+ * A real memory cgroup, made by the test: a collector pointed at it (--cgroup)
+ * takes its limit as the memory total, and a child that outgrows it is killed
+ * by the kernel and named, with its last RSS, by an OOM event in the spike log.
+ * Skipped, saying why, where cgroupfs is not writable.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, test } from 'vitest';
+import { SpikeDetector } from '../src/analysis/spike-detector.js';
+import { LinuxCollector } from '../src/collect/linux-collector.js';
+import type { ProcessStats, Sample } from '../src/core/sample.js';
+import type { Spike } from '../src/core/spike.js';
+import { makeV1Cgroup, makeV2Cgroup, type TestCgroup } from './helpers/cgroup.js';
+
+const MB = 1024 * 1024;
+const LIMIT = 64 * MB;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A node child that says `ready`, then on `go` allocates and touches 8 MB every
+ * 40 ms up to 200 MB: slow enough for the collector to see it grow.
+ */
+function allocator(): Promise<ChildProcess> {
+  const script = `
+    const held = [];
+    process.stdin.once('data', () => {
+      const t = setInterval(() => {
+        held.push(Buffer.alloc(8 * 1024 * 1024, 1));
+        if (held.length === 25) clearInterval(t);
+      }, 40);
+    });
+    setInterval(() => held.length, 1000);
+    process.stdout.write('ready\\n');`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`allocator exited early (${code})`)));
+  });
+}
+
+async function collector(opts: Parameters<typeof LinuxCollector.create>[0]): Promise<LinuxCollector> {
+  const c = await LinuxCollector.create(opts);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+/** The child's last record with memory: once killed it drops its RSS to 0 while it exits. */
+const lastSeen = (samples: Sample[], pid: number): ProcessStats | undefined =>
+  samples.flatMap((s) => s.processes.filter((p) => p.pid === pid && p.rss > 0)).at(-1);
+
+describe.each([
+  ['v1', makeV1Cgroup],
+  ['v2', makeV2Cgroup],
+] as const)('a real cgroup %s limited to 64 MB', (_version, make) => {
+  test('the collector watching it reports the limit as the total; the child killed in it is the OOM event’s culprit with its last RSS', async (ctx) => {
+    const cg: TestCgroup | string = make(LIMIT);
+    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${cg}`);
+    const made = cg as TestCgroup;
+    cleanups.push(() => made.remove());
+    const child = await allocator();
+    const pid = child.pid as number;
+    made.add(pid);
+    const exited = new Promise((r) => child.once('exit', r));
+
+    // One collector watches the cgroup (--cgroup); the other this machine as tmon would by default.
+    const watched = await collector({ cgroup: made.path });
+    const machine = await collector({});
+    const detectors = [new SpikeDetector(), new SpikeDetector()];
+    const seen: Sample[][] = [[], []];
+    const tick = (): void => {
+      [watched, machine].forEach((c, i) => {
+        const s = c.sampleNow();
+        seen[i]?.push(s);
+        detectors[i]?.push(s);
+      });
+    };
+    tick();
+    const first = seen[0]?.[0] as Sample;
+    expect(first.memory.limit).toBe(LIMIT);
+    expect(first.memory.total).toBe(LIMIT);
+    expect(first.host.memTotal).toBeGreaterThan(LIMIT);
+    expect(first.memory.used).toBeLessThan(LIMIT);
+
+    child.stdin?.write('go\n');
+    let gone = false;
+    void exited.then(() => (gone = true));
+    const deadline = Date.now() + 20_000;
+    while (!gone && Date.now() < deadline) {
+      await sleep(250);
+      tick();
+    }
+    expect(gone, 'the kernel killed the child that outgrew the limit').toBe(true);
+    expect(child.signalCode).toBe('SIGKILL');
+    await sleep(300);
+    tick();
+    await sleep(300);
+    tick();
+
+    const oomOf = (d: SpikeDetector | undefined): Spike | undefined =>
+      d?.spikes().find((s) => s.metric === 'oom' && s.culprits.some((c) => c.pid === pid));
+    for (const [i, scope] of ['the cgroup', 'the machine'].entries()) {
+      // The machine view counts kills from /proc/vmstat only when tmon's own cgroup has no limit.
+      if (i === 1 && seen[1]?.[0]?.memory.limit !== undefined) continue;
+      const event = oomOf(detectors[i]);
+      expect(event, `an OOM event in ${scope}'s log names the child`).toBeDefined();
+      const culprit = event?.culprits.find((c) => c.pid === pid);
+      const last = lastSeen(seen[i] as Sample[], pid);
+      expect(culprit?.exited).toBe(true);
+      expect(culprit?.rise, 'its last RSS as the collector saw it').toBe(last?.rss);
+      expect(culprit?.rise).toBeGreaterThan(0);
+      expect(event?.end).not.toBeNull();
+    }
+    // In the cgroup's view the child's allocation filled the limit: a limit hit is logged too.
+    expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
+    expect(Math.max(...(seen[0] as Sample[]).map((s) => s.memory.usedMax))).toBeGreaterThan(LIMIT * 0.5);
+  }, 40_000);
+});
