@@ -5,12 +5,16 @@
  * Skipped, saying why, where cgroupfs is not writable.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SpikeDetector } from '../src/analysis/spike-detector.js';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 import type { Spike } from '../src/core/spike.js';
 import { makeV1Cgroup, makeV2Cgroup, type TestCgroup } from './helpers/cgroup.js';
+import { TMON_BIN, runCli } from './helpers/run-cli.js';
 
 const MB = 1024 * 1024;
 const LIMIT = 64 * MB;
@@ -126,4 +130,55 @@ describe.each([
     expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
     expect(Math.max(...(seen[0] as Sample[]).map((s) => s.memory.usedMax))).toBeGreaterThan(LIMIT * 0.5);
   }, 40_000);
+});
+
+describe('tmon record --cgroup, then tmon spikes', () => {
+  test('the OOM kill is in the recording and printed by tmon spikes with the child and its last RSS', async (ctx) => {
+    const v1 = makeV1Cgroup(LIMIT);
+    const cg = typeof v1 === 'string' ? makeV2Cgroup(LIMIT) : v1;
+    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${String(v1)}; ${cg}`);
+    const made = cg as TestCgroup;
+    cleanups.push(() => made.remove());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-cgroup-record-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'oom.tmon');
+    const child = await allocator();
+    const pid = child.pid as number;
+    made.add(pid);
+
+    const recorder = spawn(process.execPath, [TMON_BIN, 'record', file, '--cgroup', made.path, '--duration', '6s', '--interval', '250ms'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    cleanups.push(() => void recorder.kill('SIGKILL'));
+    let stderr = '';
+    recorder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const recorded = new Promise<number | null>((resolve) => recorder.on('exit', resolve));
+    const deadline = Date.now() + 10_000;
+    while (!/recording local to/.test(stderr) && Date.now() < deadline) await sleep(50);
+    await sleep(1000);
+    child.stdin?.write('go\n');
+    expect(await recorded, stderr).toBe(0);
+    expect(child.signalCode).toBe('SIGKILL');
+
+    const r = await runCli(['spikes', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^\\S+ \\S+  oom .* critical  node\\[${pid}\\] last RSS \\d`, 'm'));
+    const json = await runCli(['spikes', file, '--json']);
+    const oom = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { metric: string; culprits: { pid: number }[] })
+      .find((s) => s.metric === 'oom');
+    expect(oom?.culprits.map((c) => c.pid)).toContain(pid);
+  }, 40_000);
+
+  test.each([
+    ['record', path.join(os.tmpdir(), `tmon-none-${process.pid}.tmon`), '--duration', '1s'],
+    ['agent', '--listen', '127.0.0.1:0'],
+  ])('tmon %s with a --cgroup that is not there: a one-line error', async (...args) => {
+    const r = await runCli([...args, '--cgroup', '/tmon-no-such-cgroup']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--cgroup \/tmon-no-such-cgroup: no memory cgroup there/);
+  });
 });
