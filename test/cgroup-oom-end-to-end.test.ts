@@ -112,19 +112,32 @@ describe.each([
     await sleep(300);
     tick();
 
-    const oomOf = (d: SpikeDetector | undefined): Spike | undefined =>
-      d?.spikes().find((s) => s.metric === 'oom' && s.culprits.some((c) => c.pid === pid));
-    for (const [i, scope] of ['the cgroup', 'the machine'].entries()) {
-      // The machine view counts kills from /proc/vmstat only when tmon's own cgroup has no limit.
-      if (i === 1 && seen[1]?.[0]?.memory.limit !== undefined) continue;
-      const event = oomOf(detectors[i]);
-      expect(event, `an OOM event in ${scope}'s log names the child`).toBeDefined();
+    const oomEvents = (i: number): Spike[] => detectors[i]?.spikes().filter((x) => x.metric === 'oom') ?? [];
+    /** What a collector saw, should a check fail: per sample its kills and the child's state and RSS, and the events. */
+    const trace = (i: number): string =>
+      JSON.stringify({
+        samples: (seen[i] as Sample[]).map((x) => [x.memory.oomKills ?? 0, x.processes.filter((p) => p.pid === pid).map((p) => `${p.state}${p.exited === true ? 'x' : ''}:${p.rss}`)]),
+        events: oomEvents(i).map((x) => [x.id, x.end, x.culprits.map((c) => [c.pid, c.rise])]),
+      });
+    const checkNamed = (i: number, event: Spike | undefined): void => {
       const culprit = event?.culprits.find((c) => c.pid === pid);
-      const last = lastSeen(seen[i] as Sample[], pid);
       expect(culprit?.exited).toBe(true);
-      expect(culprit?.rise, 'its last RSS as the collector saw it').toBe(last?.rss);
+      expect(culprit?.rise, `its last RSS as the collector saw it: ${trace(i)}`).toBe(lastSeen(seen[i] as Sample[], pid)?.rss);
       expect(culprit?.rise).toBeGreaterThan(0);
       expect(event?.end).not.toBeNull();
+    };
+    // The cgroup holds only the child: its view must name it.
+    const inCgroup = oomEvents(0).find((e) => e.culprits.some((c) => c.pid === pid));
+    expect(inCgroup, `an OOM event in the cgroup's log names the child ${pid}: ${trace(0)}`).toBeDefined();
+    checkNamed(0, inCgroup);
+    // The machine view counts /proc/vmstat's kills when tmon's own cgroup has no limit. On a shared
+    // machine another, larger process may vanish in the same interval; by design the largest is named.
+    if (seen[1]?.[0]?.memory.limit === undefined) {
+      expect(oomEvents(1).length, `an OOM event in the machine's log: ${trace(1)}`).toBeGreaterThan(0);
+      const named = oomEvents(1).find((e) => e.culprits.some((c) => c.pid === pid));
+      const lastRss = lastSeen(seen[1] as Sample[], pid)?.rss ?? 0;
+      if (named) checkNamed(1, named);
+      else expect(oomEvents(1).some((e) => e.culprits.some((c) => c.rise >= lastRss)), `a larger process named instead: ${trace(1)}`).toBe(true);
     }
     // In the cgroup's view the child's allocation filled the limit: a limit hit is logged too.
     expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);

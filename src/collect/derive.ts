@@ -92,6 +92,15 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     countState(tasks, p.state);
   }
   for (const p of cur.exited) processes.push(toStats(p, true));
+  // An OOM kill's victim is among the processes gone since prev: listed as exited, it reaches
+  // viewers and recordings (which carry exited ones) even when it was not among the top N.
+  if (prev && (memory.oomKills ?? 0) > 0) {
+    for (const p of prev.processes.values()) {
+      const now = cur.processes.get(p.pid);
+      const gone = !now || now.startTicks !== p.startTicks;
+      if (gone && !cur.exited.some((e) => e.pid === p.pid && e.startTicks === p.startTicks)) processes.push(toStats(p, true));
+    }
+  }
 
   const net: NetInterfaceStats[] = cur.net.map((n) => {
     const before = prev?.net.find((x) => x.name === n.name);
