@@ -87,6 +87,10 @@ describe('limit hits', () => {
     expect(last?.culprits[0]).toMatchObject({ pid: 42, rise: 51 * MB });
     expect(got.slice(0, -1).every((e) => e.end === null)).toBe(true);
   });
+
+  test('hits while the working set is well below the limit (file cache being reclaimed) are not logged', () => {
+    expect(run([sample(0, [shell]), sample(1, [shell], { used: 30 * MB, usedMax: 40 * MB, limitHits: 500 })])).toEqual([]);
+  });
 });
 
 describe('through the SpikeDetector', () => {

@@ -58,6 +58,13 @@ function oomEvent(prev: Sample | undefined, cur: Sample, victims: ProcessStats[]
   };
 }
 
+/**
+ * A limit hit counts when the working set came this close to the limit: a cgroup
+ * whose file cache fills it up to the limit hits it all day, and reclaiming that
+ * cache is routine.
+ */
+const NEAR_LIMIT = 0.9;
+
 interface OpenLimit {
   start: number;
   lastHit: number;
@@ -73,8 +80,8 @@ interface OpenLimit {
 /**
  * OOM kills and cgroup limit hits (Sample.memory.oomKills, limitHits) as entries of
  * the spike log, so recordings, viewers and `tmon spikes` find them from the samples
- * as the live session did. A kill is one entry per sample; limit hits in samples less
- * than `mergeGapMs` apart are one entry, open (end null) until that gap passes, its
+ * as the live session did. A kill is one entry per sample; limit hits (with the working
+ * set near the limit) in samples less than `mergeGapMs` apart are one entry, open (end null) until that gap passes, its
  * culprits the processes whose memory rose most, as for a memory spike.
  */
 export class MemoryEvents {
@@ -92,7 +99,8 @@ export class MemoryEvents {
   /** The events this sample opened, updated or closed. */
   step(cur: Sample, prev: Sample | undefined): Spike[] {
     const out: Spike[] = [];
-    const hit = (cur.memory.limitHits ?? 0) > 0;
+    const m = cur.memory;
+    const hit = (m.limitHits ?? 0) > 0 && Math.max(m.used, m.usedMax) >= NEAR_LIMIT * m.total;
     const open = this.open;
     // Closed at its last hit once the gap has passed without a repeat.
     if (open && cur.time - open.lastHit >= this.mergeGapMs) {
@@ -100,7 +108,6 @@ export class MemoryEvents {
       this.open = null;
     }
     if (hit) {
-      const m = cur.memory;
       const o = (this.open ??= {
         start: cur.time,
         lastHit: cur.time,
