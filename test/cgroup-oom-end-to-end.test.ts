@@ -140,7 +140,7 @@ describe.each([
       else expect(oomEvents(1).some((e) => e.culprits.some((c) => c.rise >= lastRss)), `a larger process named instead: ${trace(1)}`).toBe(true);
     }
     // In the cgroup's view the child's allocation filled the limit: a limit hit is logged too.
-    expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
+    if (!made.hitsUncounted) expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
     expect(Math.max(...(seen[0] as Sample[]).map((s) => s.memory.usedMax))).toBeGreaterThan(LIMIT * 0.5);
   }, 40_000);
 });

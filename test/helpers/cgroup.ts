@@ -7,6 +7,8 @@ export interface TestCgroup {
   dir: string;
   /** Its path as /proc/PID/cgroup names it (what --cgroup takes). */
   path: string;
+  /** v1 with memory+swap limited too: this kernel (6.18) then counts no failcnt, so limit hits go unseen. */
+  hitsUncounted: boolean;
   /** Moves a process in. */
   add(pid: number): void;
   remove(): Promise<void>;
@@ -46,11 +48,12 @@ export function makeV1Cgroup(limitBytes: number): TestCgroup | string {
   if (!fs.existsSync(`${mount}/memory.limit_in_bytes`)) return `no cgroup v1 memory hierarchy at ${mount}`;
   const name = `tmon-test-${process.pid}-${++counter}`;
   const dir = `${mount}/${name}`;
+  const memswLimited = hasSwap() && fs.existsSync(`${mount}/memory.memsw.limit_in_bytes`);
   try {
     fs.mkdirSync(dir);
     write(`${dir}/memory.limit_in_bytes`, String(limitBytes));
     // Only where there is swap to fall back on: with memory+swap limited too, this kernel (6.18) counts no failcnt at all.
-    if (hasSwap() && fs.existsSync(`${dir}/memory.memsw.limit_in_bytes`)) write(`${dir}/memory.memsw.limit_in_bytes`, String(limitBytes));
+    if (memswLimited) write(`${dir}/memory.memsw.limit_in_bytes`, String(limitBytes));
   } catch (err) {
     try {
       fs.rmdirSync(dir);
@@ -63,6 +66,7 @@ export function makeV1Cgroup(limitBytes: number): TestCgroup | string {
     version: 1,
     dir,
     path: `/${name}`,
+    hitsUncounted: memswLimited,
     add: (pid) => write(`${dir}/cgroup.procs`, String(pid)),
     remove: () => rmdirSoon(dir),
   };
@@ -98,6 +102,7 @@ export function makeV2Cgroup(limitBytes: number): TestCgroup | string {
     version: 2,
     dir,
     path: `/${name}`,
+    hitsUncounted: false,
     add: (pid) => write(`${dir}/cgroup.procs`, String(pid)),
     remove: () => rmdirSoon(dir),
   };
