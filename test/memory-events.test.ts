@@ -42,6 +42,8 @@ describe('vanished', () => {
     ]);
     // Present in both as alive: not vanished.
     expect(vanished(prev, sample(1, [shell, alloc, small]))).toEqual([]);
+    // Killed and exiting: its memory is gone before it is a zombie. Named with the RSS it had.
+    expect(vanished(prev, sample(1, [shell, { ...alloc, state: 'R', rss: 0 }, small])).map((p) => [p.pid, p.rss])).toEqual([[42, 61 * MB]]);
   });
 });
 
@@ -59,6 +61,11 @@ describe('OOM kills', () => {
     const two = run([sample(0, [shell, alloc, small]), sample(1, [shell], { oomKills: 2 })]);
     expect(two[0]?.culprits.map((c) => c.pid)).toEqual([42, 43]);
     expect(run([sample(0, [shell, alloc, small]), sample(1, [shell])])).toEqual([]);
+  });
+
+  test('a victim gone by the sample before its kill was counted is still named', () => {
+    const got = run([sample(0, [shell, alloc]), sample(1, [shell]), sample(2, [shell], { oomKills: 1 })]);
+    expect(got.map((e) => [e.id, e.end, e.culprits.map((c) => [c.pid, c.rise])])).toEqual([[`oom@${T0 + 2000}`, T0 + 2000, [[42, 61 * MB]]]]);
   });
 
   test('a victim still exiting at the kill sample is named by the next one, and only then is the event closed', () => {
