@@ -263,3 +263,20 @@ describe('derive', () => {
     expect(s.uptime).toBe(1000.5);
   });
 });
+
+describe('derive: OOM kills', () => {
+  test('in a sample counting a kill, the victim is among the processes gone since the previous one, exited with its last RSS', () => {
+    const victim = proc({ pid: 20, rss: 900 * 1024 * 1024 });
+    const prev = snap({ mono: 0, processes: byPid(proc({ pid: 10 }), victim), oomKills: 3 });
+    const killed = derive(prev, snap({ mono: 1000, processes: byPid(proc({ pid: 10 })), oomKills: 4 }), TEST_HOST);
+    expect(killed.memory.oomKills).toBe(1);
+    expect(killed.processes.filter((p) => p.exited === true).map((p) => [p.pid, p.rss])).toEqual([[20, 900 * 1024 * 1024]]);
+    // Without a kill counted, a process that ended is listed as exited too (every exit is), and no kill is counted.
+    const ended = derive(prev, snap({ mono: 1000, processes: byPid(proc({ pid: 10 })), oomKills: 3 }), TEST_HOST);
+    expect(ended.processes.map((p) => [p.pid, p.exited])).toEqual([
+      [10, undefined],
+      [20, true],
+    ]);
+    expect(ended.memory.oomKills ?? 0).toBe(0);
+  });
+});

@@ -353,3 +353,29 @@ describe('LinuxCollector on the real /proc', () => {
     expect(c.burstScans).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
+
+describe('LinuxCollector under a cgroup memory limit (fixture cgroupfs, real /proc)', () => {
+  test('the limit is the total and process percentages are of it; the fast watch catches a peak of the cgroup usage between ticks', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-cgroupfs-'));
+    tmpDirs.push(root);
+    fs.writeFileSync(path.join(root, 'cgroup.controllers'), 'cpu io memory pids\n');
+    const dir = path.join(root, 'app.slice');
+    fs.mkdirSync(dir);
+    const set = (file: string, value: string): void => fs.writeFileSync(path.join(dir, file), value);
+    set('memory.max', `${512 * MB}\n`);
+    set('memory.current', `${100 * MB}\n`);
+    set('memory.stat', `file ${20 * MB}\ninactive_file ${10 * MB}\n`);
+    const c = await collector({ cgroupRoot: root, cgroup: '/app.slice', fastWatchHz: 20 });
+    c.sampleNow();
+    set('memory.current', `${400 * MB}\n`);
+    await sleep(500);
+    set('memory.current', `${100 * MB}\n`);
+    await sleep(300);
+    const s = c.sampleNow();
+    expect(s.memory).toMatchObject({ total: 512 * MB, limit: 512 * MB, used: 90 * MB, cached: 20 * MB });
+    expect(s.memory.usedMax).toBe(390 * MB);
+    expect(s.host.memTotal).toBeGreaterThan(512 * MB);
+    const self = find(s, process.pid);
+    expect(self?.memPercent).toBeCloseTo(((self?.rss ?? 0) / (512 * MB)) * 100);
+  });
+});

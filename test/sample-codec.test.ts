@@ -46,6 +46,23 @@ describe('sample codec', () => {
     expect(decoded[2]?.net[1]).not.toHaveProperty('virtual');
   });
 
+  it('carries the memory cgroup fields where set, also when they come and go inside a group', () => {
+    const samples = [0, 1, 2, 3, 4].map((i) => makeSample({ time: 1e12 + i * 1000 }));
+    const limited = (s: Sample, extra: Partial<Sample['memory']>): Sample => ({ ...s, memory: { ...s.memory, total: 64 << 20, ...extra } });
+    samples[0] = limited(samples[0] as Sample, { limit: 64 << 20 });
+    samples[1] = limited(samples[1] as Sample, { limit: 64 << 20, oomKills: 1, limitHits: 40 });
+    samples[3] = limited(samples[3] as Sample, { limit: 32 << 20, limitHits: 2 });
+    const { decoded } = roundTrip(samples, 60);
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(samples[i] as Sample)));
+    expect(decoded.map((d) => [d.memory.limit, d.memory.oomKills, d.memory.limitHits])).toEqual([
+      [64 << 20, undefined, undefined],
+      [64 << 20, 1, 40],
+      [undefined, undefined, undefined],
+      [32 << 20, undefined, 2],
+      [undefined, undefined, undefined],
+    ]);
+  });
+
   it('holds only what changed in a delta: an idle process table costs almost nothing', () => {
     const procs = Array.from({ length: 500 }, (_, i) => makeProcess({ pid: 1000 + i, name: `sleeper`, cmd: 'sleep 1000' }));
     const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000, processes: procs }));

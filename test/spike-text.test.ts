@@ -14,6 +14,11 @@ describe('spike text shared by the screen and `tmon spikes`', () => {
     expect(culpritText(culprit({ exited: true, share: 0.004 }))).toBe('alloc[4242] 0% exited');
   });
 
+  it('names an OOM kill’s victim with its last RSS', () => {
+    expect(culpritText(culprit({ exited: true, rise: 61 * 1024 * 1024, share: 1 }), 'oom')).toBe('alloc[4242] last RSS 61.0M');
+    expect(culpritText(culprit({}), 'limit')).toBe('alloc[4242] 92%');
+  });
+
   it('says a one-sample spike lasted less than an interval, and how long an ongoing one has run', () => {
     expect(spikeDuration(spike(1000, 1000), 1000)).toBe('<1.0s');
     expect(spikeDuration(spike(1000, 13_000), 1000)).toBe('12s');

@@ -122,6 +122,13 @@ describe('spike log', () => {
     expect(lines[1]?.text).toBe('03:12:05 MEM 1.0G <1.0s  (no culprit found)');
   });
 
+  it('writes OOM kills and limit hits as such', () => {
+    const kill = spike({ id: 'oom@1', metric: 'oom', start: at(3, 12, 5), end: at(3, 12, 5), peak: 64 * 1024 ** 2, culprits: [culprit('alloc', 4242, 1, { rise: 61 * 1024 ** 2, exited: true })] });
+    expect(spikeLogLine(kill)).toBe('03:12:05 OOM kill 64.0M <1.0s  alloc[4242] last RSS 61.0M');
+    const hit = spike({ id: 'limit@1', metric: 'limit', start: at(3, 12, 4), end: null, peak: 63 * 1024 ** 2, culprits: [culprit('alloc', 4242, 1)] });
+    expect(spikeLogLine(hit, at(3, 12, 5))).toBe('03:12:04 MEM limit hit 63.0M 1.0s+  alloc[4242] 100%');
+  });
+
   it('gives an ongoing spike its duration so far', () => {
     const s = spike({ start: at(3, 0, 0), end: null, peak: 2 * GiB });
     expect(spikeLogLine(s, at(3, 0, 3))).toBe('03:00:00 MEM 2.0G 3.0s+  (no culprit found)');
@@ -208,6 +215,10 @@ describe('graphs', () => {
     expect(cpuTitle(s, true, 20)).toBe('CPU per core (2)');
     expect(memoryTitle(s)).toBe('Memory 2.0G/8.0G peak 2.0G cached 1.0G swap 0B');
     expect(memoryTitle(s, 24)).toBe('Mem 2.0G/8.0G pk 2.0G');
+    // Under a cgroup limit the total is the limit, and the title says so.
+    const limited = { ...s, memory: { ...s.memory, used: 412 * 1024 ** 2, usedMax: 430 * 1024 ** 2, total: 512 * 1024 ** 2, limit: 512 * 1024 ** 2 } };
+    expect(memoryTitle(limited)).toBe('Memory 412M/512M limit peak 430M cached 1.0G swap 0B');
+    expect(memoryTitle(limited, 20)).toBe('Mem 412M/512M limit');
     expect(cpuTitle(undefined, false)).toBe('CPU');
   });
 });

@@ -46,6 +46,13 @@ describe('validateSample', () => {
     expect(wireError(() => validateSample(tampered(['net', 0, 'virtual'], 'yes'), 'sample')).message).toBe('sample.net[0].virtual must be true or false');
   });
 
+  it('carries the memory cgroup fields: limit, OOM kills, limit hits', () => {
+    const limited = { ...sample, memory: { ...sample.memory, total: 512e6, limit: 512e6, oomKills: 1, limitHits: 3 } };
+    expect(validateSample(JSON.parse(JSON.stringify(limited)), 'sample')).toEqual(limited);
+    const err = wireError(() => validateSample(tampered(['memory', 'limit'], '512M'), 'sample'));
+    expect(err.message).toBe('sample.memory.limit must be a finite number');
+  });
+
   it('drops fields it does not know', () => {
     expect(validateSample(tampered(['extra'], 1), 'sample')).not.toHaveProperty('extra');
     expect(validateSample(tampered(['processes', 0, 'evil'], 'x'), 'sample').processes[0]).not.toHaveProperty('evil');
@@ -96,13 +103,17 @@ const spike: Spike = {
 };
 
 describe('validateSpike', () => {
+  it('accepts the OOM kill and limit hit events', () => {
+    for (const metric of ['oom', 'limit'] as const) expect(validateSpike({ ...spike, metric }, 'spike').metric).toBe(metric);
+  });
+
   it('accepts a whole spike, ongoing ones too, and drops unknown fields', () => {
     expect(validateSpike(JSON.parse(JSON.stringify(spike)), 'spike')).toEqual(spike);
     expect(validateSpike({ ...spike, end: null, extra: 1 }, 'spike')).toEqual({ ...spike, end: null });
   });
 
   it.each([
-    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory"'],
+    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory", "oom", "limit"'],
     ['an unknown severity', { ...spike, severity: 'bad' }, 'spike.severity must be one of "notice", "careful", "warning", "critical"'],
     ['a culprit without a name', { ...spike, culprits: [{ ...spike.culprits[0], name: undefined }] }, 'spike.culprits[0].name must be a string'],
     ['a missing peak', { ...spike, peak: undefined }, 'spike.peak must be a finite number'],

@@ -2,6 +2,7 @@ import type { Sample } from '../core/sample.js';
 import type { Spike, SpikeMetric } from '../core/spike.js';
 import { SpikeAttribution, type AttributionOptions } from './attribution.js';
 import { BaselineWindow } from './baseline-window.js';
+import { MemoryEvents } from './memory-events.js';
 import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
 
 /** The collector's fastest interval; the baseline window is sized for it and holds fewer seconds if samples come faster. */
@@ -228,6 +229,8 @@ export class SpikeDetector {
   private readonly metrics: MetricSpikes[];
   private readonly all: Spike[] = [];
   private prev: Sample | undefined;
+  /** OOM kills and cgroup limit hits, logged with the spikes. */
+  private readonly memoryEvents: MemoryEvents;
 
   constructor(thresholds?: ThresholdOverrides, attribution: AttributionOptions = {}) {
     this.thresholds = resolveThresholds(thresholds);
@@ -235,6 +238,7 @@ export class SpikeDetector {
       new MetricSpikes('cpu', this.thresholds, attribution),
       new MetricSpikes('memory', this.thresholds, attribution),
     ];
+    this.memoryEvents = new MemoryEvents(this.thresholds.mergeGapMs, attribution);
   }
 
   /**
@@ -250,6 +254,10 @@ export class SpikeDetector {
         this.record(spike);
         changed.push(spike);
       }
+    }
+    for (const event of this.memoryEvents.step(sample, this.prev)) {
+      this.record(event);
+      changed.push(event);
     }
     this.prev = sample;
     return changed;

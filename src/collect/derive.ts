@@ -1,6 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
 import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
+import { deriveMemory } from './derive-memory.js';
 
 /** diskstats counts 512-byte sectors whatever the device's real sector size. */
 const SECTOR_BYTES = 512;
@@ -37,8 +38,8 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     return cpuShare(j >= 0 ? prev?.stat.cores[j] : undefined, core);
   });
 
-  const m = cur.mem;
-  const used = m.total - m.available;
+  // RAM, or the cgroup's limit when one applies: process percentages are of the same total.
+  const memory = deriveMemory(prev, cur);
   const w = cur.window;
 
   /** Percent of one core that `ticks` of CPU time are over the interval. */
@@ -61,7 +62,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
       startTime,
       cpu,
       rss: p.rss,
-      memPercent: m.total > 0 ? (p.rss / m.total) * 100 : 0,
+      memPercent: memory.total > 0 ? (p.rss / memory.total) * 100 : 0,
       threads: p.threads,
       kernelThread: p.kernelThread,
     };
@@ -113,18 +114,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
       busyMax: w ? Math.max(w.busyMax, total.busy) : total.busy,
     },
     load: cur.load,
-    memory: {
-      total: m.total,
-      used,
-      available: m.available,
-      free: m.free,
-      cached: m.cached,
-      buffers: m.buffers,
-      swapTotal: m.swapTotal,
-      swapUsed: Math.max(0, m.swapTotal - m.swapFree),
-      usedMin: w ? Math.min(w.usedMin, used) : used,
-      usedMax: w ? Math.max(w.usedMax, used) : used,
-    },
+    memory,
     pressure: cur.pressure,
     tasks,
     processes,

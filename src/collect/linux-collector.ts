@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { HostFacts, Sample } from '../core/sample.js';
 import { noChildTicks, reapedChildTicks } from './child-cpu.js';
+import { CgroupMemory, VmstatOomKills } from './cgroup-memory.js';
 import { derive } from './derive.js';
 import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
@@ -17,6 +18,10 @@ export interface LinuxCollectorOptions {
   /** Default true. */
   fastWatch?: boolean;
   fastWatchHz?: number;
+  /** Where cgroupfs is mounted. Default '/sys/fs/cgroup'. */
+  cgroupRoot?: string;
+  /** The memory cgroup to watch instead of tmon's own (--cgroup). */
+  cgroup?: string;
 }
 
 /**
@@ -30,18 +35,29 @@ export class LinuxCollector implements Collector {
   private readonly sightings = new IntervalSightings();
   private readonly fast: FastWatch | null;
 
+  private readonly vmstat: VmstatOomKills;
+
   private constructor(
     private readonly reader: ProcReader,
     private readonly filesystems: FilesystemWatch,
     readonly host: HostFacts,
+    private readonly cgroup: CgroupMemory | null,
     opts: LinuxCollectorOptions,
   ) {
+    this.vmstat = new VmstatOomKills(reader.root);
+    const limit = cgroup?.read(host.memTotal)?.limit ?? host.memTotal;
     this.fast =
       opts.fastWatch === false
         ? null
         : new FastWatch(
-            (out) => reader.probe(out),
-            defaultFastWatchOptions(host.memTotal, opts.fastWatchHz),
+            // Under a cgroup limit the watch follows the cgroup's usage, so its peaks are caught too.
+            (out) => {
+              if (!reader.probe(out)) return false;
+              const used = cgroup?.probeUsed() ?? NaN;
+              if (!Number.isNaN(used)) out.memUsed = used;
+              return true;
+            },
+            defaultFastWatchOptions(limit, opts.fastWatchHz),
             // Burst scan: stat only, no VmHWM reads; the tick folds what it saw in.
             () => this.sightings.note(reader.scanProcesses({ peaks: false, primed: true })),
           );
@@ -62,7 +78,14 @@ export class LinuxCollector implements Collector {
     // Waits for statfs at most a moment: a hung network mount must not delay the dashboard.
     await filesystems.refresh(performance.now());
     const host = linuxHostFacts(reader.root, stat.cores.length, mem.total, stat.btime);
-    return new LinuxCollector(reader, filesystems, host, opts);
+    let cgroup: CgroupMemory | null;
+    try {
+      cgroup = CgroupMemory.open({ cgroupRoot: opts.cgroupRoot, procRoot: reader.root, cgroup: opts.cgroup });
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
+    return new LinuxCollector(reader, filesystems, host, cgroup, opts);
   }
 
   /** VmHWM reads for the peak check since start (benchmarks report it). */
@@ -99,6 +122,8 @@ export class LinuxCollector implements Collector {
   close(): void {
     this.fast?.close();
     this.reader.close();
+    this.cgroup?.close();
+    this.vmstat.close();
   }
 
   /** A raw snapshot; `prev` (null for the baseline) is what its child CPU is split against. */
@@ -107,11 +132,14 @@ export class LinuxCollector implements Collector {
     const time = Date.now();
     const mono = performance.now();
     const system = this.reader.readSystem();
+    // Before the process scan: a kill counted now has had its victim gone by the scan.
+    const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
+    const oomKills = this.vmstat.read();
     const processes = this.reader.scanProcesses({ peaks: primed, primed });
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);
-    const cur: RawSnapshot = { time, mono, ...system, processes, exited, childTicks: noChildTicks(), filesystems: this.filesystems.current, window };
+    const cur: RawSnapshot = { time, mono, ...system, processes, exited, childTicks: noChildTicks(), filesystems: this.filesystems.current, window, cgroup, oomKills };
     cur.childTicks = reapedChildTicks(prev, cur);
     return cur;
   }

@@ -22,6 +22,10 @@ export interface CollectorOptions {
   fastWatch?: boolean;
   /** Linux: readings per second of the fast watch. Default 15. */
   fastWatchHz?: number;
+  /** Linux: the memory cgroup to watch instead of tmon's own; its limit is the memory total. */
+  cgroup?: string;
+  /** Linux: where cgroupfs is mounted. Default '/sys/fs/cgroup'. */
+  cgroupRoot?: string;
 }
 
 export async function createCollector(opts: CollectorOptions): Promise<Collector> {
@@ -34,6 +38,8 @@ export async function createCollector(opts: CollectorOptions): Promise<Collector
       passwdPath: opts.passwdPath,
       fastWatch: opts.fastWatch,
       fastWatchHz: opts.fastWatchHz,
+      cgroup: opts.cgroup,
+      cgroupRoot: opts.cgroupRoot,
     });
   }
   const { SiCollector } = await import('./si-collector.js');

@@ -96,6 +96,27 @@ export interface FastWindow {
   busyMax: number;
 }
 
+/** The memory cgroup whose limit applies (collect/cgroup-memory.ts), in bytes; counters are cumulative. */
+export interface RawCgroupMemory {
+  /** The directory of the level carrying the limit: counters are compared only while it stays the same. */
+  level: string;
+  limit: number;
+  usage: number;
+  /** Page cache the kernel reclaims first: usage less this is the working set. */
+  inactiveFile: number;
+  /** All page cache charged to the cgroup. */
+  file: number;
+  /** Infinity when none. */
+  swapLimit: number;
+  /** Null when the kernel does not account swap per cgroup. */
+  swapUsage: number | null;
+  /** v2 memory.events max + oom, v1 failcnt. */
+  limitHits: number;
+  /** v1: the cgroup is stuck at its limit with the OOM killer disabled. */
+  underOom: boolean;
+  oomKills: number;
+}
+
 export interface RawSnapshot {
   /** ms since epoch. */
   time: number;
@@ -117,4 +138,8 @@ export interface RawSnapshot {
   filesystems: FilesystemStats[];
   /** Null when no fast watch ran. */
   window: FastWindow | null;
+  /** The memory cgroup, when one has a limit below RAM. */
+  cgroup?: RawCgroupMemory | null;
+  /** /proc/vmstat oom_kill (the machine's OOM kills since boot); null when unreadable. */
+  oomKills?: number | null;
 }

@@ -8,7 +8,7 @@ import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
-import { SAMPLING_OPTIONS, samplingSettings } from './shared-options.js';
+import { COLLECTOR_OPTIONS, SAMPLING_OPTIONS, cgroupOption, samplingSettings } from './shared-options.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
 import { resolveToken } from './token.js';
 import { tapSource } from './tap-source.js';
@@ -36,6 +36,8 @@ Samples this machine and streams to viewers (tmon connect) over WebSocket.
   --rotate hour|day    with --store: one file per hour or per day (default hour)
   -i, --interval DUR   sampling interval (default 1s; viewers may ask for faster, down to 200ms)
   -n, --top N          processes per sample sent to viewers (default 15)
+  --cgroup PATH        watch this memory cgroup (as /proc/PID/cgroup names it) instead of
+                       the agent's own: its limit is the memory total
   spike thresholds for the store's spike index: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise
 `;
 
@@ -44,6 +46,7 @@ const MAX_HISTORY_SAMPLES = 86_400;
 
 const OPTIONS = {
   ...SAMPLING_OPTIONS,
+  ...COLLECTOR_OPTIONS,
   listen: { type: 'string' },
   token: { type: 'string' },
   'token-file': { type: 'string' },
@@ -111,7 +114,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const retainMs = durationOption('retain', values['retain'], 60_000, 3650 * 86_400_000, 7 * 86_400_000);
   const maxBytes = bytesOption('max-size', values['max-size'], 1024 ** 3);
 
-  const collector = await createCollector({ intervalMs: settings.intervalMs });
+  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
   let recorder: SampleRecorder | undefined;
   let source: LiveSource = live;

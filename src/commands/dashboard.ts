@@ -4,21 +4,21 @@ import type { SampleSource } from '../core/source.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startDashboard } from '../ui/dashboard.js';
-import { SAMPLING_OPTIONS, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
+import { COLLECTOR_OPTIONS, SAMPLING_OPTIONS, cgroupOption, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { peekFirst } from './peek-source.js';
 import { mainUsage } from './usage.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('tmon', argv, { ...SAMPLING_OPTIONS, record: { type: 'string' } }, false);
+  const { values } = parseCommandArgs('tmon', argv, { ...SAMPLING_OPTIONS, ...COLLECTOR_OPTIONS, record: { type: 'string' } }, false);
   if (values['help'] === true) {
     process.stdout.write(mainUsage());
     return 0;
   }
   const settings = samplingSettings(values);
   requireTerminal();
-  const collector = await createCollector({ intervalMs: settings.intervalMs });
+  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs);
   const recordPath = values['record'];
   if (typeof recordPath !== 'string') {

@@ -6,7 +6,7 @@ import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { RemoteSource } from '../transport/remote-source.js';
-import { THRESHOLD_OPTIONS, samplingSettings } from './shared-options.js';
+import { COLLECTOR_OPTIONS, THRESHOLD_OPTIONS, cgroupOption, samplingSettings } from './shared-options.js';
 import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
 import { peekFirst } from './peek-source.js';
 import { openFileRecorder } from './recorder.js';
@@ -20,6 +20,7 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.
   --from HOST:PORT     record from an agent (its history first) instead of this machine
   --duration DUR       stop after this long (e.g. 1h, 30m)
   -i, --interval DUR   sampling interval here (default 1s)
+  --cgroup PATH        watch this memory cgroup instead of tmon's own (see tmon --help)
 ${REMOTE_USAGE}  spike thresholds: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise (see tmon --help)
 `;
 
@@ -27,7 +28,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'record',
     argv,
-    { ...THRESHOLD_OPTIONS, interval: { type: 'string', short: 'i' }, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
+    { ...THRESHOLD_OPTIONS, ...COLLECTOR_OPTIONS, interval: { type: 'string', short: 'i' }, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
     true,
   );
   if (values['help'] === true) {
@@ -51,7 +52,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     }
     origin = remote;
   } else {
-    origin = new LiveSource(await createCollector({ intervalMs: settings.intervalMs }), settings.intervalMs);
+    origin = new LiveSource(await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) }), settings.intervalMs);
   }
 
   let stop = (): void => undefined;

@@ -20,6 +20,17 @@ export const SAMPLING_OPTIONS: OptionSpec = {
   top: { type: 'string', short: 'n' },
 };
 
+/** Flags of the commands that sample this machine. */
+export const COLLECTOR_OPTIONS: OptionSpec = {
+  cgroup: { type: 'string' },
+};
+
+/** The --cgroup PATH to watch instead of tmon's own memory cgroup (checked when the collector opens it). */
+export function cgroupOption(values: Record<string, unknown>): { cgroup?: string } {
+  const raw = values['cgroup'];
+  return typeof raw === 'string' ? { cgroup: raw } : {};
+}
+
 export interface SamplingSettings {
   intervalMs: number;
   top: number;

@@ -60,6 +60,16 @@ export interface MemoryStats {
   /** Lowest and highest `used` seen inside the interval (fast watch); equal to used without one. */
   usedMin: number;
   usedMax: number;
+  /**
+   * Bytes: set when a cgroup memory limit below RAM applies (a container, a systemd
+   * slice), since that limit is what the OOM killer enforces. Then `total` equals it
+   * and the other figures are the cgroup's (collect/cgroup-memory.ts).
+   */
+  limit?: number;
+  /** OOM kills inside the interval: the cgroup's with a limit, the machine's without. Absent when none. */
+  oomKills?: number;
+  /** Times the limited cgroup hit its limit inside the interval. Absent when none. */
+  limitHits?: number;
 }
 
 export interface LoadAverage {

@@ -1,8 +1,12 @@
 import type { Culprit, Spike } from './spike.js';
-import { formatDuration } from './units.js';
+import { formatBytes, formatDuration } from './units.js';
 
-/** `alloc[4242] 92%`, with `via children` / `exited` / `(tmon itself)` when they apply: the same words on screen and in `tmon spikes`. */
-export function culpritText(c: Culprit): string {
+/**
+ * `alloc[4242] 92%`, with `via children` / `exited` / `(tmon itself)` when they apply; an OOM kill's
+ * `alloc[4242] last RSS 61M`: the same words on screen and in `tmon spikes`.
+ */
+export function culpritText(c: Culprit, metric?: Spike['metric']): string {
+  if (metric === 'oom') return `${c.name}[${c.pid}] last RSS ${formatBytes(c.rise)}`;
   let text = `${c.name}[${c.pid}] ${Math.round(c.share * 100)}%`;
   if (c.viaChildren === true) text += ' via children';
   if (c.exited === true) text += ' exited';

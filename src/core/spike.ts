@@ -1,6 +1,13 @@
 export type SpikeMetric = 'cpu' | 'memory';
 
 /**
+ * One-sample events logged with the spikes (analysis/memory-events.ts): `oom` an
+ * OOM kill, its culprit the process that vanished with its last RSS as `rise`;
+ * `limit` the memory cgroup hit its limit.
+ */
+export type EventMetric = 'oom' | 'limit';
+
+/**
  * `notice`: a sudden rise far above what the machine usually uses, below the absolute
  * threshold. Then glances' three levels: how far above the absolute threshold the peak went.
  */
@@ -27,12 +34,12 @@ export interface Culprit {
 export interface Spike {
   /** Stable within a session: `${metric}@${start}`. */
   id: string;
-  metric: SpikeMetric;
+  metric: SpikeMetric | EventMetric;
   /** ms since epoch of the first sample above the threshold. */
   start: number;
   /** ms since epoch of the last sample above the threshold; null while it is still going on. */
   end: number | null;
-  /** Highest value: busy % for cpu, used bytes for memory. */
+  /** Highest value: busy % for cpu, used bytes for memory and the events. */
   peak: number;
   peakAt: number;
   min: number;

@@ -148,6 +148,9 @@ export const validateSample: Validator<Sample> = shape<Sample>({
     swapUsed: num,
     usedMin: num,
     usedMax: num,
+    limit: optional(num),
+    oomKills: optional(num),
+    limitHits: optional(num),
   }),
   pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
   tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
@@ -174,7 +177,7 @@ const culprit = shape<Culprit>({
 /** A whole Spike: stored spikes reach viewers too, so they are checked like samples. */
 export const validateSpike: Validator<Spike> = shape<Spike>({
   id: str,
-  metric: oneOf('cpu', 'memory'),
+  metric: oneOf('cpu', 'memory', 'oom', 'limit'),
   start: num,
   end: nullable(num),
   peak: num,

@@ -113,7 +113,7 @@ export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): 
       const rise = s.peak - s.baseline;
       const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${formatBytes(Math.max(0, rise))}`;
       const duration = spikeDuration(s, opts.intervalMs ?? 1000);
-      const culprits = s.culprits.slice(0, n).map(culpritText).join(', ');
+      const culprits = s.culprits.slice(0, n).map((c) => culpritText(c, s.metric)).join(', ');
       return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${sanitize(culprits) || 'no culprit found'}\n`;
     })
     .join('');

@@ -128,6 +128,9 @@ export function quantiseSample(s: Sample): Sample {
       swapUsed: quantise(Q.kib, m.swapUsed),
       usedMin: quantise(Q.kib, m.usedMin),
       usedMax: quantise(Q.kib, m.usedMax),
+      ...(m.limit === undefined ? {} : { limit: quantise(Q.kib, m.limit) }),
+      ...(m.oomKills === undefined ? {} : { oomKills: m.oomKills }),
+      ...(m.limitHits === undefined ? {} : { limitHits: m.limitHits }),
     },
     pressure: {
       cpu: quantiseNullable(Q.percent, s.pressure.cpu),

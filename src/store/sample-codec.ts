@@ -12,7 +12,8 @@ import { Q, compareProcesses } from './quantise.js';
  *
  * Body layout (all integers are varints, `int` zigzag, strings references
  * into the group's string table: 0 + literal for a new one, id + 1 after):
- *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces
+ *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
+ *                     bit3 the memory cgroup fields follow the system vector (format 2 on)
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
@@ -65,6 +66,8 @@ const R = { kernelThread: 1, rssPeak: 2, childCpu: 4, exitedPresent: 8, exited: 
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
 const HAS_VIRTUAL_NET = 4;
+/** The memory cgroup fields follow the system vector (MEM_EXTRA_FIELDS more integers). */
+const HAS_MEM_EXTRA = 8;
 
 function procState(p: ProcessStats): ProcState {
   return {
@@ -154,6 +157,23 @@ function systemVector(s: Sample): number[] {
   for (const f of s.filesystems) v.push(Q.bytes.encode(f.sizeBytes), Q.bytes.encode(f.usedBytes));
   for (const d of s.disks) v.push(Q.rate.encode(d.readBytesPerSec), Q.rate.encode(d.writeBytesPerSec));
   return v;
+}
+
+const MEM_EXTRA_FIELDS = 3;
+
+/** The optional memory fields (cgroup limit, OOM kills, limit hits) as stored integers, or null when none is set. */
+function memExtraVector(m: Sample['memory']): number[] | null {
+  if (m.limit === undefined && m.oomKills === undefined && m.limitHits === undefined) return null;
+  return [optionalOut(m.limit === undefined ? undefined : Q.kib.encode(m.limit)), optionalOut(m.oomKills), optionalOut(m.limitHits)];
+}
+
+function setMemExtra(m: Sample['memory'], v: number[]): void {
+  const limit = optionalIn(v[0] as number);
+  const oomKills = optionalIn(v[1] as number);
+  const limitHits = optionalIn(v[2] as number);
+  if (limit !== undefined) m.limit = Q.kib.decode(limit);
+  if (oomKills !== undefined) m.oomKills = oomKills;
+  if (limitHits !== undefined) m.limitHits = limitHits;
 }
 
 function vectorLength(shape: Shape): number {
@@ -288,8 +308,12 @@ export class SampleEncoder {
     const shape = shapeOf(sample);
     const shapeJson = JSON.stringify(shape);
     const withShape = keyframe || shapeJson !== this.prevShape;
+    const memExtra = memExtraVector(sample.memory);
     const flags =
-      (hostJson !== this.hostJson ? HAS_HOST : 0) | (withShape ? HAS_SHAPE : 0) | (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0);
+      (hostJson !== this.hostJson ? HAS_HOST : 0) |
+      (withShape ? HAS_SHAPE : 0) |
+      (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0) |
+      (memExtra ? HAS_MEM_EXTRA : 0);
     w.uint(flags);
     if (flags & HAS_HOST) {
       w.string(hostJson);
@@ -301,7 +325,7 @@ export class SampleEncoder {
       this.prevShape = shapeJson;
       prev = [];
     }
-    const vector = systemVector(sample);
+    const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
     if (keyframe) this.writeKeyProcesses(w, sample.processes);
@@ -483,7 +507,8 @@ export class SampleDecoder {
       prev = [];
     }
     const shape = this.shape as Shape;
-    const n = vectorLength(shape);
+    const base = vectorLength(shape);
+    const n = base + (flags & HAS_MEM_EXTRA ? MEM_EXTRA_FIELDS : 0);
     const vector = new Array<number>(n);
     for (let i = 0; i < n; i++) vector[i] = r.int() + (prev[i] ?? 0);
     this.prevVector = vector;
@@ -491,7 +516,9 @@ export class SampleDecoder {
     else this.readDelta(r);
     if (!r.done) throw new RangeError('trailing bytes after the sample');
     const processes = this.order.map((slot) => (this.slots[slot] as { obj: ProcessStats }).obj);
-    return { version: SAMPLE_VERSION, time, host: this.host, ...fromVector(vector, shape), processes };
+    const system = fromVector(vector, shape);
+    if (n > base) setMemExtra(system.memory, vector.slice(base));
+    return { version: SAMPLE_VERSION, time, host: this.host, ...system, processes };
   }
 
   private reset(): void {

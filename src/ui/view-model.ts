@@ -131,10 +131,12 @@ export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
   return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}`;
 }
 
+const METRIC_LABEL: Record<Spike['metric'], string> = { cpu: 'CPU', memory: 'MEM', oom: 'OOM kill', limit: 'MEM limit hit' };
+
 export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000, today = now): string {
-  const metric = s.metric === 'cpu' ? 'CPU' : 'MEM';
+  const metric = METRIC_LABEL[s.metric];
   const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
-  const culprits = s.culprits.slice(0, 3).map(culpritText).join(', ');
+  const culprits = s.culprits.slice(0, 3).map((c) => culpritText(c, s.metric)).join(', ');
   const day = today === undefined || sameLocalDay(s.start, today) ? '' : `${formatDay(s.start).slice(5)} `;
   return `${day}${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
 }
@@ -241,7 +243,8 @@ export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infini
 export function memoryTitle(s: Sample | undefined, width = Infinity, maxY = 100): string {
   if (!s) return 'Memory';
   const m = s.memory;
-  const used = `${formatBytes(m.used)}/${formatBytes(m.total)}`;
+  // Under a cgroup limit the total is that limit, and says so.
+  const used = `${formatBytes(m.used)}/${formatBytes(m.total)}${m.limit === undefined ? '' : ' limit'}`;
   const axis = maxY < 100 ? ` axis 0–${formatBytes((m.total * maxY) / 100)} (z)` : '';
   return longestFitting(
     [
