@@ -1,13 +1,65 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * End-to-end tests: real child processes that burn CPU or allocate memory, real
+ * agents, terminals and timers. They run one file at a time, after the unit tests,
+ * because on a 2-core machine files in parallel would make their measurements
+ * meaningless. Everything else is a unit test and runs in parallel first.
+ */
+const END_TO_END = [
+  'test/agent-server.test.ts',
+  'test/agent.test.ts',
+  'test/brief-spikes-end-to-end.test.ts',
+  'test/cgroup-oom-end-to-end.test.ts',
+  'test/collect-fast-watch.test.ts',
+  'test/collect-filesystems.test.ts',
+  'test/collect-linux-collector.test.ts',
+  'test/collect-live-source.test.ts',
+  'test/collect-platform.test.ts',
+  'test/collect-proc-reader.test.ts',
+  'test/dashboard.test.ts',
+  'test/group-decode.test.ts',
+  'test/host-feed.test.ts',
+  'test/host-session.test.ts',
+  'test/hostile-names-end-to-end.test.ts',
+  'test/live-replay-parity.test.ts',
+  'test/overview.test.ts',
+  'test/package.test.ts',
+  'test/record.test.ts',
+  'test/recording-writer.test.ts',
+  'test/remote-archive.test.ts',
+  'test/remote-source.test.ts',
+  'test/screen.test.ts',
+  'test/spike-end-to-end.test.ts',
+  'test/tap-source.test.ts',
+  'test/terminal-profile.test.ts',
+  'test/tmon-pty.test.ts',
+];
+
+const shared = { testTimeout: 20_000, hookTimeout: 20_000 };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-    // Tests spawn real processes that burn CPU; on a 2-core machine running
-    // files in parallel would make those measurements meaningless.
-    fileParallelism: false,
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: END_TO_END,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'end-to-end',
+          include: END_TO_END,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -6,27 +6,7 @@
  * last stretch of the seen ones after their last sighting. Pure.
  */
 import { intervalTicks } from './interval-ticks.js';
-import type { RawProcess, RawSnapshot } from './raw.js';
-
-/** Lifetime CPU of seen children not yet found in their parent's cutime+cstime, by parent pid. */
-export interface ChildCredit {
-  /** The parent's start, so a reused PID does not inherit it. */
-  startTicks: number;
-  ticks: number;
-}
-export type ChildCarry = Map<number, ChildCredit>;
-
-export interface ChildTicks {
-  /** Per process of the snapshot (alive or exited): clock ticks of CPU of reaped children tmon did not see. */
-  unseen: Map<RawProcess, number>;
-  /**
-   * Credit of children that vanished in this interval but are not in their parent's
-   * counters yet: a scan can read the parent just before the reap and miss the child
-   * just after. Kept one interval, then dropped (a parent that ignores SIGCHLD never
-   * gets its children's time).
-   */
-  carry: ChildCarry;
-}
+import type { ChildCarry, ChildTicks, RawProcess, RawSnapshot } from './raw.js';
 
 export function noChildTicks(): ChildTicks {
   return { unseen: new Map(), carry: new Map() };

@@ -3,7 +3,6 @@
  * of these into a Sample; nothing here is a rate.
  */
 import type { FilesystemStats } from '../core/sample.js';
-import type { ChildTicks } from './child-cpu.js';
 
 /** USER_HZ: the unit of every time in /proc/stat and /proc/<pid>/stat. 100 on every mainstream Linux arch. */
 export const CLK_TCK = 100;
@@ -142,4 +141,24 @@ export interface RawSnapshot {
   cgroup?: RawCgroupMemory | null;
   /** /proc/vmstat oom_kill (the machine's OOM kills since boot); null when unreadable. */
   oomKills?: number | null;
+}
+
+/** Lifetime CPU of seen children not yet found in their parent's cutime+cstime, by parent pid. */
+export interface ChildCredit {
+  /** The parent's start, so a reused PID does not inherit it. */
+  startTicks: number;
+  ticks: number;
+}
+export type ChildCarry = Map<number, ChildCredit>;
+
+export interface ChildTicks {
+  /** Per process of the snapshot (alive or exited): clock ticks of CPU of reaped children tmon did not see. */
+  unseen: Map<RawProcess, number>;
+  /**
+   * Credit of children that vanished in this interval but are not in their parent's
+   * counters yet: a scan can read the parent just before the reap and miss the child
+   * just after. Kept one interval, then dropped (a parent that ignores SIGCHLD never
+   * gets its children's time).
+   */
+  carry: ChildCarry;
 }
