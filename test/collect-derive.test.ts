@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { reapedChildTicks } from '../src/collect/child-cpu.js';
 import { derive } from '../src/collect/derive.js';
-import type { RawSnapshot } from '../src/collect/raw.js';
-import { BTIME, T0, byPid, cpuTimes, rawProcess, rawSnapshot } from './helpers/raw-snapshot.js';
+import { BTIME, byPid, cpuTimes, rawProcess, rawSnapshot } from './helpers/raw-snapshot.js';
 import { TEST_HOST } from './helpers/make-sample.js';
 
 const GiB = 1024 ** 3;
