@@ -245,13 +245,15 @@ export function memoryTitle(s: Sample | undefined, width = Infinity, maxY = 100)
   const m = s.memory;
   // Under a cgroup limit the total is that limit, and says so.
   const used = `${formatBytes(m.used)}/${formatBytes(m.total)}${m.limit === undefined ? '' : ' limit'}`;
-  const axis = maxY < 100 ? ` axis 0–${formatBytes((m.total * maxY) / 100)} (z)` : '';
+  // Zoomed, where the axis ends matters more than cached and swap: it survives longer as the title shrinks.
+  const top = maxY < 100 ? formatBytes((m.total * maxY) / 100) : null;
+  const pk = formatBytes(m.usedMax);
   return longestFitting(
     [
-      `Memory ${used} peak ${formatBytes(m.usedMax)} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}${axis}`,
-      `Memory ${used} peak ${formatBytes(m.usedMax)}${axis}`,
-      `Memory ${used} peak ${formatBytes(m.usedMax)}`,
-      `Mem ${used} pk ${formatBytes(m.usedMax)}`,
+      `Memory ${used} peak ${pk} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}${top ? ` axis 0–${top} (z)` : ''}`,
+      ...(top ? [`Memory ${used} peak ${pk} axis 0–${top} (z)`, `Mem ${used} pk ${pk} axis 0–${top}`, `Mem ${used} axis 0–${top}`] : []),
+      `Memory ${used} peak ${pk}`,
+      `Mem ${used} pk ${pk}`,
       `Mem ${used}`,
       'Memory',
     ],
