@@ -17,6 +17,7 @@ const END_TO_END = [
   'test/collect-live-source.test.ts',
   'test/collect-platform.test.ts',
   'test/collect-proc-reader.test.ts',
+  'test/collect-si-collector.test.ts',
   'test/dashboard.test.ts',
   'test/group-decode.test.ts',
   'test/host-feed.test.ts',
