@@ -1,13 +1,14 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { UserError, errorMessage } from '../core/errors.js';
-import type { RecordingHeader } from './record-format.js';
+import { unknownHeader, type RecordingHeader } from './record-format.js';
 import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './recording-index.js';
 import { decodeGroup } from './group-decode.js';
 import { LruCache } from './lru-cache.js';
+import { openRegularFile } from './safe-open.js';
 
 /**
  * A recording file or a directory of rolling files, read as one Timeline.
@@ -41,6 +42,8 @@ interface Segment {
   label: string;
   index: RecordingIndex;
   header: RecordingHeader;
+  /** Reopened for each group the same way it was first opened. */
+  followLink: boolean;
 }
 
 /** A group with its place in the whole recording. */
@@ -69,14 +72,18 @@ export async function openRecording(pathOrDir: string, opts: OpenOptions = {}): 
   const segments: Segment[] = [];
   const warnings: string[] = [];
   if (!isDir) {
-    segments.push(openSegment(pathOrDir, pathOrDir));
+    segments.push(openSegment(pathOrDir, pathOrDir, true));
   } else {
-    const names = readdirSync(pathOrDir)
-      .filter((n) => n.endsWith(RECORDING_SUFFIX))
-      .sort();
+    let names: string[];
+    try {
+      names = readdirSync(pathOrDir).filter((n) => n.endsWith(RECORDING_SUFFIX)).sort();
+    } catch (err) {
+      throw new UserError(`cannot read ${pathOrDir}: ${errorMessage(err)}`);
+    }
+    // One bad file costs that file: a FIFO, a directory, a link out of the store or a crafted file is skipped with one line.
     for (const name of names) {
       try {
-        segments.push(openSegment(join(pathOrDir, name), name));
+        segments.push(openSegment(join(pathOrDir, name), name, false));
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         warnings.push(`${err.message}: skipped`);
@@ -94,32 +101,22 @@ function startOf(s: Segment): number {
   return s.index.groups[0]?.firstTime ?? s.header.created;
 }
 
-function openSegment(path: string, label: string): Segment {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${label}: no such file`);
-    throw new UserError(`cannot read ${label}: ${errorMessage(err)}`);
-  }
+/**
+ * Opens and indexes one file: a regular file only, a link followed only when
+ * the person named it. Every failure is a UserError of one line naming it.
+ */
+function openSegment(path: string, label: string, followLink: boolean): Segment {
+  const { fd } = openRegularFile(path, label, { followLink });
   try {
     const index = readIndex(fd, label);
-    const header = index.header ?? placeholderHeader();
-    return { path, label, index, header };
+    return { path, label, index, header: index.header ?? unknownHeader(), followLink };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    // An I/O error, or a case the checks above missed: still one line, never a stack.
+    throw new UserError(`${label} could not be read: ${errorMessage(err)}`);
   } finally {
     closeSync(fd);
   }
-}
-
-/** For a file cut off inside its header: nothing in it is known. */
-function placeholderHeader(): RecordingHeader {
-  return {
-    tmon: 'unknown',
-    host: { hostname: 'unknown', os: '', kernel: '', arch: '', cpuModel: '', cpuCount: 0, memTotal: 0, bootTime: 0 },
-    intervalMs: 0,
-    created: 0,
-  };
 }
 
 class RecordingTimeline implements Recording {
@@ -219,23 +216,26 @@ class RecordingTimeline implements Recording {
     const cached = this.cache.get(g);
     if (cached) return cached;
     const group = this.groups[g] as PlacedGroup;
-    const decoded = decodeGroup(readRange(group.segment.path, group.offset, group.end), group.offset, group.segment.header.host);
-    if (decoded.problem || decoded.samples.length < group.count) {
-      const lost = group.count - decoded.samples.length;
+    const decoded = decodeGroup(readRange(group.segment, group.offset, group.end), group.offset, group.segment.header.host);
+    // Never more samples than the index placed here: the timeline's positions come from it.
+    const samples = decoded.samples.slice(0, group.count);
+    if (decoded.problem || samples.length < group.count) {
+      const lost = group.count - samples.length;
       this.allWarnings.push(
         `${group.segment.label}: ${decoded.problem ?? 'group shorter than its index'}; ${lost} samples from ${new Date(group.firstTime).toISOString()} unreadable`,
       );
     }
-    this.cache.set(g, decoded.samples);
-    return decoded.samples;
+    this.cache.set(g, samples);
+    return samples;
   }
 }
 
-function readRange(path: string, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(end - start);
+function readRange(segment: Segment, start: number, end: number): Buffer {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    const file = openRegularFile(segment.path, segment.label, { followLink: segment.followLink });
+    fd = file.fd;
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(end, file.size) - start));
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, start + got);
@@ -244,10 +244,9 @@ function readRange(path: string, start: number, end: number): Buffer {
     }
     return buf.subarray(0, got);
   } catch {
-    // A file deleted by retention while being replayed reads as a damaged group, with a warning.
+    // A file deleted (or replaced by something that is not a file) while being replayed reads as a damaged group, with a warning.
     return Buffer.alloc(0);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
-
