@@ -24,6 +24,8 @@ export interface Recording extends Timeline {
   readonly files: readonly string[];
   /** Everything skipped (damaged frames, torn tails, foreign files in a directory), one line each. Grows as damage is found while decoding. */
   readonly warnings: readonly string[];
+  /** Of the warnings, those for whole files of a directory that were skipped (not a recording, a FIFO, a link…), one line each. */
+  readonly skipped: readonly string[];
   /** Spikes stored in the recording, in start order. Read from the index: nothing is decoded. */
   spikes(): Spike[];
   close(): Promise<void>;
@@ -123,6 +125,7 @@ class RecordingTimeline implements Recording {
   readonly header: RecordingHeader;
   readonly files: readonly string[];
   readonly length: number;
+  readonly skipped: readonly string[];
   private readonly groups: PlacedGroup[] = [];
   private readonly cache: LruCache<number, Sample[]>;
   private readonly allWarnings: string[];
@@ -131,6 +134,7 @@ class RecordingTimeline implements Recording {
   constructor(segments: Segment[], warnings: string[], cacheGroups: number) {
     this.header = (segments.find((s) => s.index.header) ?? segments[0] as Segment).header;
     this.files = segments.map((s) => s.path);
+    this.skipped = warnings;
     this.allWarnings = [...warnings, ...segments.flatMap((s) => s.index.warnings)];
     this.allSpikes = mergeSpikes(segments.flatMap((s) => s.index.spikes));
     let first = 0;

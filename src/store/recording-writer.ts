@@ -250,6 +250,7 @@ function openForWriting(path: string): number {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new UserError(`${path} is a symbolic link, not written through: choose another file to record to`);
+    if (code === 'EISDIR') throw new UserError(`${path} is a directory: choose another file to record to`);
     if (code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
     try {
       // O_EXCL: a link created meanwhile (or a dangling one) is never followed.
