@@ -180,4 +180,13 @@ describe('the verbs that read recordings, given hostile files (issue 9, items 4 
       expect(r.stderr.trim()).toBe(`tmon: ${fifo} is not a tmon recording (not a regular file)`);
     }
   });
+
+  it('`replay` of a file with nothing readable says so after its warnings instead of showing an empty screen', async () => {
+    const bombFile = join(store, 'bomb.tmon');
+    const r = await runCli(['replay', bombFile]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe(`tmon: ${bombFile} holds no readable samples`);
+    expect(lines.slice(0, -1).join('\n')).toMatch(/^tmon: warning: .*bomb\.tmon: undecodable sample at offset \d+ \(inflates to more than \d+ bytes\)/);
+  });
 });
