@@ -20,6 +20,7 @@ import {
   oddIndexes,
   specialFiles,
   validHeader,
+  wideGroups,
   withHeaderCrc,
 } from './fixtures/store/crafted-files.js';
 import { TEST_HOST } from './helpers/make-sample.js';
@@ -146,6 +147,18 @@ describe('crafted recordings', () => {
     if (!outcome.ok) return;
     expect(outcome.samples).toBe(0);
     expect(outcome.rec.warnings.join('\n')).toMatch(/inflates to more than \d+ bytes/);
+  });
+
+  it('groups of 100,000 processes each: the cache keeps fewer of them instead of growing with its group count', async () => {
+    const path = fileWith('wide.tmon', wideGroups(6, 100_000));
+    const rssStart = process.memoryUsage().rss;
+    const rec = await openRecording(path);
+    let samples = 0;
+    for (let i = 0; i < rec.length; i += 60) samples += rec.slice(i, i + 60).length;
+    expect(samples).toBe(6 * 60);
+    expect(rec.at(0)?.processes).toHaveLength(100_000);
+    expect(process.memoryUsage().rss - rssStart).toBeLessThan(300 * 1024 * 1024);
+    await rec.close();
   });
 
   it('a 16 MB maze of false frame starts is searched in linear time', async () => {

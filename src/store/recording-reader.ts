@@ -48,6 +48,13 @@ interface Segment {
   followLink: boolean;
 }
 
+/**
+ * Process entries (a process in a sample) the decoded-group cache holds: on a
+ * host of 10,000 processes, or a crafted file, fewer groups are kept rather
+ * than memory growing with the cache's group count.
+ */
+const MAX_CACHED_PROCESS_ENTRIES = 2_000_000;
+
 /** A group with its place in the whole recording. */
 interface PlacedGroup extends GroupEntry {
   segment: Segment;
@@ -145,7 +152,7 @@ class RecordingTimeline implements Recording {
       }
     }
     this.length = first;
-    this.cache = new LruCache(cacheGroups);
+    this.cache = new LruCache(cacheGroups, { maxWeight: MAX_CACHED_PROCESS_ENTRIES, weigh: (samples) => samples.reduce((n, s) => n + 1 + s.processes.length, 0) });
   }
 
   get warnings(): readonly string[] {
