@@ -99,7 +99,8 @@ export async function openRecording(pathOrDir: string, opts: OpenOptions = {}): 
       }
     }
     if (segments.length === 0) {
-      throw new UserError(`${pathOrDir} holds no tmon recordings (*${RECORDING_SUFFIX} files)${warnings.length ? `: ${warnings.join('; ')}` : ''}`);
+      const shown = warnings.slice(0, 3).join('; ') + (warnings.length > 3 ? `; and ${warnings.length - 3} more` : '');
+      throw new UserError(`${pathOrDir} holds no tmon recordings (*${RECORDING_SUFFIX} files)${warnings.length ? `: ${shown}` : ''}`);
     }
     segments.sort((a, b) => startOf(a) - startOf(b));
   }
