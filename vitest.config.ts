@@ -27,6 +27,7 @@ const END_TO_END = [
   'test/overview.test.ts',
   'test/package.test.ts',
   'test/record.test.ts',
+  'test/recording-fuzz.test.ts',
   'test/recording-writer.test.ts',
   'test/remote-archive.test.ts',
   'test/remote-source.test.ts',

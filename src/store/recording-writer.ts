@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
@@ -102,6 +102,7 @@ export class RecordingWriter {
       } catch (err) {
         throw err instanceof UserError ? new UserError(`${err.message}; choose another file to record to`) : err;
       }
+      if (index.damagedHeader) throw new UserError(`${path} has a damaged header: choose another file to record to`);
       if (index.header) {
         const theirs = index.header.host.hostname;
         if (theirs !== h.host.hostname) {
@@ -237,17 +238,41 @@ function writeFully(write: WriteFn, fd: number, buf: Buffer, position: number): 
   }
 }
 
+/**
+ * Opens a regular file for reading and writing, creating it if it does not
+ * exist, without following a symbolic link: a link (even a dangling one) is
+ * refused, so a store never writes outside itself; a FIFO never blocks.
+ */
 function openForWriting(path: string): number {
+  const { O_RDWR, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
+  let fd: number;
   try {
-    return openSync(path, 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
-  }
-  try {
-    return openSync(path, 'w+');
+    fd = openSync(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
-    throw new UserError(`cannot create ${path}: ${errorMessage(err)}`);
+    if (code === 'ELOOP') throw new UserError(`${path} is a symbolic link, not written through: choose another file to record to`);
+    if (code === 'EISDIR') throw new UserError(`${path} is a directory: choose another file to record to`);
+    if (code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+    try {
+      // O_EXCL: a link created meanwhile (or a dangling one) is never followed.
+      fd = openSync(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+    } catch (createErr) {
+      const createCode = (createErr as NodeJS.ErrnoException).code;
+      if (createCode === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
+      if (createCode === 'EEXIST') throw new UserError(`${path} appeared while being created: choose another file to record to`);
+      throw new UserError(`cannot create ${path}: ${errorMessage(createErr)}`);
+    }
   }
+  let regular: boolean;
+  try {
+    regular = fstatSync(fd).isFile();
+  } catch (err) {
+    closeSync(fd);
+    throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+  }
+  if (!regular) {
+    closeSync(fd);
+    throw new UserError(`${path} is not a regular file: choose another file to record to`);
+  }
+  return fd;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
@@ -114,7 +114,7 @@ export class RollingRecorder {
     try {
       const files = readdirSync(this.opts.dir).flatMap((name) => {
         try {
-          const st = statSync(join(this.opts.dir, name));
+          const st = lstatSync(join(this.opts.dir, name));
           return st.isFile() ? [{ name, bytes: st.size }] : [];
         } catch {
           return [];
