@@ -3,7 +3,7 @@ import { startDashboard } from '../ui/dashboard.js';
 import { colorEnabled } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { requireTerminal } from './dashboard.js';
-import { openForCommand } from './open-recording.js';
+import { openForCommand, tellWarnings } from './open-recording.js';
 import { UserError } from '../core/errors.js';
 import type { Recording } from '../store/recording-reader.js';
 
@@ -46,7 +46,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   const recording = await openForCommand(path);
   const told = recording.warnings.length;
   if (!someSampleReads(recording) && recording.warnings.length > 0) {
-    for (const warning of recording.warnings.slice(told)) process.stderr.write(`tmon: warning: ${warning}\n`);
+    tellWarnings(recording.warnings.slice(told));
     await recording.close();
     // The warnings above say why; a dashboard would only show an empty screen over them.
     throw new UserError(`${path} holds no readable samples`);
