@@ -9,6 +9,17 @@ import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
 import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
 
+/**
+ * The file named cannot take this recording (another host's, damaged, a link, a
+ * directory…): the caller may pick another name. The message says which and why.
+ */
+export class FileTakenError extends UserError {
+  constructor(what: string) {
+    super(`${what}: choose another file to record to`);
+    this.name = 'FileTakenError';
+  }
+}
+
 /** Like fs.writeSync(fd, buf, offset, length, position): returns the bytes written, throws on failure. */
 export type WriteFn = (fd: number, buf: Buffer, offset: number, length: number, position: number) => number;
 
@@ -100,13 +111,13 @@ export class RecordingWriter {
       try {
         index = readIndex(fd, path);
       } catch (err) {
-        throw err instanceof UserError ? new UserError(`${err.message}; choose another file to record to`) : err;
+        throw err instanceof UserError ? new FileTakenError(err.message) : err;
       }
-      if (index.damagedHeader) throw new UserError(`${path} has a damaged header: choose another file to record to`);
+      if (index.damagedHeader) throw new FileTakenError(`${path} has a damaged header`);
       if (index.header) {
         const theirs = index.header.host.hostname;
         if (theirs !== h.host.hostname) {
-          throw new UserError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}: choose another file to record to`);
+          throw new FileTakenError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}`);
         }
         ftruncateSync(fd, index.dataEnd);
         return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, warnings: index.warnings, host: index.header.host };
@@ -250,8 +261,8 @@ function openForWriting(path: string): number {
     fd = openSync(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new UserError(`${path} is a symbolic link, not written through: choose another file to record to`);
-    if (code === 'EISDIR') throw new UserError(`${path} is a directory: choose another file to record to`);
+    if (code === 'ELOOP') throw new FileTakenError(`${path} is a symbolic link, not written through`);
+    if (code === 'EISDIR') throw new FileTakenError(`${path} is a directory`);
     if (code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
     try {
       // O_EXCL: a link created meanwhile (or a dangling one) is never followed.
@@ -259,7 +270,7 @@ function openForWriting(path: string): number {
     } catch (createErr) {
       const createCode = (createErr as NodeJS.ErrnoException).code;
       if (createCode === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
-      if (createCode === 'EEXIST') throw new UserError(`${path} appeared while being created: choose another file to record to`);
+      if (createCode === 'EEXIST') throw new FileTakenError(`${path} appeared while being created`);
       throw new UserError(`cannot create ${path}: ${errorMessage(createErr)}`);
     }
   }
@@ -272,7 +283,7 @@ function openForWriting(path: string): number {
   }
   if (!regular) {
     closeSync(fd);
-    throw new UserError(`${path} is not a regular file: choose another file to record to`);
+    throw new FileTakenError(`${path} is not a regular file`);
   }
   return fd;
 }
