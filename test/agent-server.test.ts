@@ -488,3 +488,97 @@ describe('stored history (--store)', () => {
     expect(lines.filter((l) => l.startsWith('stored history cannot be read')).length).toBe(1);
   });
 });
+
+describe('hostile viewers (issue 9): each is dropped or held to its budget, the honest viewer keeps its rate', () => {
+  const TOKEN = 'hostile-test-token';
+  const MAX_BUFFERED = 256 * 1024;
+
+  /** An agent with a token and an honest viewer receiving samples pushed every 100 ms while `attack` runs. */
+  async function underAttack(
+    opts: Partial<AgentOptions>,
+    attack: (port: number, agent: RunningAgent) => Promise<void>,
+  ): Promise<{ agent: RunningAgent; honestLate: number; pushed: number; maxBuffered: number }> {
+    const source = new ScriptedSource(100);
+    const agent = await agentWith({ source, token: TOKEN, maxBufferedBytes: MAX_BUFFERED, ...opts });
+    const honest = new RemoteSource(`127.0.0.1:${agent.address.port}`, { token: TOKEN });
+    cleanups.push(() => honest.close());
+    const got = collect(honest);
+    await honest.ready();
+    let pushed = 0;
+    let honestLate = 0;
+    let maxBuffered = 0;
+    let attacking = true;
+    const feeding = (async () => {
+      while (attacking) {
+        source.push(sampleAt(pushed++));
+        await new Promise((r) => setTimeout(r, 100));
+        // A sample not there 1.5 s after it was pushed is late: the agent let the attack stall it.
+        if (pushed > 15 && got.length < pushed - 15) honestLate++;
+        maxBuffered = Math.max(maxBuffered, ...agent.stats().bufferedBytes);
+      }
+    })();
+    try {
+      await attack(agent.address.port, agent);
+    } finally {
+      attacking = false;
+      await feeding;
+    }
+    await waitFor('the honest viewer to have every sample', () => got.length === pushed);
+    expect(times(got)).toEqual(range(0, pushed - 1));
+    expect(honest.state).toBe('live');
+    return { agent, honestLate, pushed, maxBuffered };
+  }
+
+  /** A ws client that never reads what the agent sends. */
+  async function deafViewer(port: number): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Authorization: `Bearer ${TOKEN}` }, perMessageDeflate: false, autoPong: false });
+    ws.on('error', () => {});
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', () => reject(new Error('refused')));
+    });
+    ws.pause();
+    return { ws, closed };
+  }
+
+  /** Sends pings as fast as the socket takes them (kept under 1 MB queued here) until closed or `ms` pass. */
+  async function pingFlood(ws: WebSocket, ms: number, perSec = Infinity): Promise<number> {
+    const payload = Buffer.alloc(125, 0x70);
+    const end = Date.now() + ms;
+    let sent = 0;
+    while (Date.now() < end && ws.readyState === WebSocket.OPEN) {
+      const batch = Number.isFinite(perSec) ? 1 : 200;
+      if (ws.bufferedAmount < 1024 * 1024) for (let i = 0; i < batch; i++, sent++) ws.ping(payload);
+      // Answers the heartbeat it never read with unsolicited pongs, as the attacker did.
+      ws.pong(payload);
+      await new Promise((r) => setTimeout(r, Number.isFinite(perSec) ? 1000 / perSec : 1));
+    }
+    return sent;
+  }
+
+  it('a ping flood that never reads is dropped at the message rate; its unsent bytes stay bounded', async () => {
+    const r = await underAttack({ maxMessagesPerSec: 20 }, async (port, agent) => {
+      const deaf = await deafViewer(port);
+      await waitFor('two viewers', () => agent.viewers() === 2);
+      const started = Date.now();
+      void pingFlood(deaf.ws, 8000);
+      await waitFor('the flooder to be dropped', () => agent.viewers() === 1, 6000);
+      expect(Date.now() - started).toBeLessThan(5000);
+      deaf.ws.terminate();
+    });
+    expect(r.maxBuffered).toBeLessThan(MAX_BUFFERED + 64 * 1024);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('pings under the rate from a viewer that never reads: pongs stop at the buffer bound, the heartbeat drops it', async () => {
+    const r = await underAttack({ maxMessagesPerSec: 20, heartbeatMs: 1000, maxBufferedBytes: 4096 }, async (port, agent) => {
+      const deaf = await deafViewer(port);
+      await waitFor('two viewers', () => agent.viewers() === 2);
+      void pingFlood(deaf.ws, 8000, 8);
+      await waitFor('the deaf viewer to be dropped', () => agent.viewers() === 1, 6000);
+      deaf.ws.terminate();
+    });
+    expect(r.honestLate).toBe(0);
+  });
+});

@@ -172,6 +172,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     clientTracking: false,
     maxPayload: cfg.maxPayloadBytes,
     perMessageDeflate: { threshold: 256 },
+    // ws would answer every ping, queueing pongs nobody reads; ViewerLink answers within the viewer's budget.
+    autoPong: false,
   });
 
   const archive = opts.archive ? new AgentArchive(opts.archive, log) : undefined;
@@ -279,7 +281,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       settle();
-      const link = new ViewerLink(ws, peer, context);
+      const link = new ViewerLink(ws, socket, peer, context);
       links.add(link);
       ws.on('close', (code) => {
         links.delete(link);
@@ -322,13 +324,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const heartbeat = setInterval(() => {
     for (const link of links) {
-      if (!link.alive) {
-        log(`viewer ${link.name} did not answer the heartbeat: dropped`);
-        link.ws.terminate();
-        continue;
-      }
-      link.alive = false;
-      link.ws.ping();
+      const dropped = link.heartbeat();
+      if (dropped) log(`viewer ${link.name} ${dropped}: dropped`);
     }
   }, cfg.heartbeatMs);
   void pump();

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
 import type { Spike } from '../core/spike.js';
@@ -19,6 +21,7 @@ import type { AgentArchive } from './agent-archive.js';
 import { MessageRate, indexAfter, indexFrom, timeRange } from './agent-policy.js';
 import type { WireHistory } from './wire-history.js';
 import { frameText } from './frame-text.js';
+import { FrameCounter } from './frame-counter.js';
 
 /**
  * A history reply is cut into chunks of about this much JSON, each sent once
@@ -32,6 +35,8 @@ const MAX_PENDING_HISTORY = 4;
 const ARCHIVE_BATCH = 60;
 /** After an error+close, how long the peer gets to answer the close before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
+/** Bytes of a pong frame besides its payload (header of a server frame). */
+const PONG_OVERHEAD = 2;
 
 /** What a link needs from its agent. */
 export interface LinkContext {
@@ -65,8 +70,10 @@ function closeReason(message: string): string {
 export class ViewerLink {
   /** The interval this viewer asked for, or null. */
   intervalRequest: number | null = null;
-  /** Cleared on each heartbeat ping, set by the pong. */
-  alive = true;
+  /** The payload of the heartbeat ping not answered yet: only the matching pong proves the viewer reads. */
+  private pingNonce: Buffer | undefined;
+  /** Whether the send buffer was over its bound at the last heartbeat. */
+  private overAtLastBeat = false;
   /** Time of the last live sample sent. */
   private liveCursor: number;
   private behind = false;
@@ -77,20 +84,60 @@ export class ViewerLink {
   private historyRunning = false;
   private readonly closedWaiters = new Set<() => void>();
 
+  /**
+   * `socket` is the connection under `ws` (created with autoPong off): every
+   * frame read from it counts toward the message rate, pings and continuation
+   * frames included, before ws parses it.
+   */
   constructor(
     readonly ws: WebSocket,
+    socket: Duplex,
     readonly name: string,
     private readonly ctx: LinkContext,
   ) {
     this.liveCursor = ctx.history.timeAt(ctx.history.length - 1) ?? -Infinity;
     this.rate = new MessageRate(ctx.maxMessagesPerSec);
+    const frames = new FrameCounter();
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (!this.closing && !this.rate.admit(Date.now(), frames.push(chunk))) {
+        this.fail(CloseCode.rateLimited, `more than ${this.ctx.maxMessagesPerSec} messages per second`);
+        // Whatever else it sends is not read: a flood costs the agent nothing more.
+        ws.pause();
+      }
+    });
     // Without an 'error' listener ws throws on an oversized or invalid frame and takes the process down.
     ws.on('error', (err) => ctx.log(`viewer ${name}: ${errorMessage(err)}`));
-    ws.on('pong', () => {
-      this.alive = true;
+    ws.on('ping', (data) => this.onPing(data));
+    ws.on('pong', (data) => {
+      if (this.pingNonce?.equals(data)) this.pingNonce = undefined;
     });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onClosed());
+  }
+
+  /**
+   * Called every heartbeatMs. Drops a viewer that did not answer the last ping
+   * or whose send buffer stayed over its bound for a whole heartbeat (it does
+   * not read); otherwise pings it with a fresh nonce. Returns why it was dropped.
+   */
+  heartbeat(): string | null {
+    if (this.closing) return null;
+    const over = this.ws.bufferedAmount > this.ctx.maxBufferedBytes;
+    const why =
+      this.pingNonce !== undefined
+        ? 'did not answer the heartbeat'
+        : over && this.overAtLastBeat
+          ? `has not read for a heartbeat (${this.ws.bufferedAmount} bytes unsent)`
+          : null;
+    this.overAtLastBeat = over;
+    if (why) {
+      this.closing = true;
+      this.ws.terminate();
+      return why;
+    }
+    this.pingNonce = randomBytes(8);
+    this.ws.ping(this.pingNonce);
+    return null;
   }
 
   get bufferedAmount(): number {
@@ -135,12 +182,14 @@ export class ViewerLink {
     this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
   }
 
+  /** Pongs are answered only while the send buffer has room: a viewer that pings and never reads gets nothing queued. */
+  private onPing(data: Buffer): void {
+    if (this.closing) return;
+    if (this.ws.bufferedAmount + data.length + PONG_OVERHEAD <= this.ctx.maxBufferedBytes) this.ws.pong(data);
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
-    if (!this.rate.admit(Date.now())) {
-      this.fail(CloseCode.rateLimited, `more than ${this.ctx.maxMessagesPerSec} messages per second`);
-      return;
-    }
     if (isBinary) {
       this.fail(CloseCode.malformed, 'binary frames are not part of the protocol: send JSON text');
       return;
