@@ -581,4 +581,70 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
     });
     expect(r.honestLate).toBe(0);
   });
+
+  /** Holds `count` sockets open to the agent, idle or with half an upgrade request, reopening each as soon as it is closed. */
+  function lockOut(port: number, count: number): { closedAfterMs: number[]; stop(): void } {
+    const closedAfterMs: number[] = [];
+    const sockets = new Set<net.Socket>();
+    let stopped = false;
+    const open = (k: number): void => {
+      if (stopped) return;
+      const openedAt = Date.now();
+      const s = net.connect(port, '127.0.0.1', () => {
+        if (k % 2 === 1) s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n`);
+      });
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        sockets.delete(s);
+        closedAfterMs.push(Date.now() - openedAt);
+        setTimeout(() => open(k), 10);
+      });
+    };
+    for (let k = 0; k < count; k++) open(k);
+    return {
+      closedAfterMs,
+      stop: () => {
+        stopped = true;
+        for (const s of sockets) s.destroy();
+      },
+    };
+  }
+
+  it('79 idle or half-sent sockets cannot lock an authenticated viewer out: each is cut at the deadline, viewers still get in', async () => {
+    // Attacker and viewer share 127.0.0.1 here, so the per-address cap is raised to let the attacker hold all 79.
+    const agent = await agentWith({ source: new ScriptedSource(), token: TOKEN, maxViewers: 2, pending: { deadlineMs: 1000, maxPerAddress: 200 } });
+    const port = agent.address.port;
+    const attack = lockOut(port, 79);
+    cleanups.push(() => attack.stop());
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 2; i++) {
+      expect((await upgradeStatus(port, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+      await waitFor('the viewer to be gone', () => agent.viewers() === 0);
+    }
+    await waitFor('every attacking socket to be cut once', () => attack.closedAfterMs.length >= 79, 10_000);
+    attack.stop();
+    // Cut by the agent's own timer at about 1 s, not by Node's 30 s sweep.
+    expect(Math.max(...attack.closedAfterMs.slice(0, 79))).toBeLessThan(4000);
+    expect(Math.min(...attack.closedAfterMs.slice(0, 79))).toBeGreaterThanOrEqual(900);
+  });
+
+  it('one address holds at most maxPerAddress unfinished connections; more are closed at once', async () => {
+    const lines: string[] = [];
+    const agent = await agentWith({ source: new ScriptedSource(), token: TOKEN, pending: { deadlineMs: 3000, maxPerAddress: 8 }, log: (l) => lines.push(l) });
+    const closedAfter: number[] = [];
+    const sockets = Array.from({ length: 20 }, () => {
+      const s = net.connect(agent.address.port, '127.0.0.1');
+      const openedAt = Date.now();
+      s.on('error', () => {});
+      s.on('close', () => closedAfter.push(Date.now() - openedAt));
+      return s;
+    });
+    cleanups.push(() => sockets.forEach((s) => s.destroy()));
+    await waitFor('the 12 beyond the cap to be closed', () => closedAfter.length === 12, 2500);
+    expect(closedAfter.every((ms) => ms < 2500)).toBe(true);
+    expect(lines.some((l) => /refused a connection from 127\.0\.0\.1: it already has 8 unfinished/.test(l))).toBe(true);
+    await waitFor('the 8 to be cut at the deadline', () => closedAfter.length === 20, 6000);
+  });
 });
+

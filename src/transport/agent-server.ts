@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -20,6 +21,7 @@ import {
   tokenChecker,
 } from './request-guard.js';
 import { ViewerLink, type LinkContext } from './viewer-link.js';
+import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
 
@@ -52,6 +54,8 @@ export interface AgentOptions {
   maxBufferedBytes?: number;
   minIntervalMs?: number;
   heartbeatMs?: number;
+  /** Connections that are not viewers yet: deadline from accept to upgrade, and how many one address / all may hold. */
+  pending?: Partial<PendingLimits>;
   /** Host header names accepted besides IP literals, localhost and this machine's hostname (checked without a token). */
   allowedHosts?: string[];
   log?: (line: string) => void;
@@ -84,6 +88,7 @@ function withDefaults(opts: AgentOptions) {
     maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024,
     minIntervalMs: opts.minIntervalMs ?? MIN_INTERVAL_MS,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
+    pending: { deadlineMs: 5000, maxPerAddress: 16, maxTotal: 256, ...opts.pending },
   };
 }
 
@@ -162,11 +167,18 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   let upgrading = 0;
 
   const server = createHttpServer(opts);
-  server.maxConnections = cfg.maxViewers + 64;
-  // A connection that never finishes its request must not hold one of those places for
-  // Node's default minutes: a few idle sockets could otherwise lock real viewers out.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  // No server.maxConnections: viewers are limited by --max-viewers at the upgrade, the rest here,
+  // so sockets that never finish a request cannot take the places real viewers need.
+  const pending = new PendingConnections(cfg.pending, (address, why) => {
+    log(
+      why === 'deadline'
+        ? `closed a connection from ${address}: no WebSocket upgrade within ${cfg.pending.deadlineMs} ms`
+        : why === 'per-address'
+          ? `refused a connection from ${address}: it already has ${cfg.pending.maxPerAddress} unfinished`
+          : `refused a connection from ${address}: ${cfg.pending.maxTotal} unfinished connections in all`,
+    );
+  });
+  server.on('connection', (socket: Socket) => pending.add(socket));
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -271,6 +283,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       refuseUpgrade(socket, refused);
       return;
     }
+    // A refused one keeps its deadline until its answer is out; an accepted one is a viewer now.
+    pending.settle(req.socket);
     // Counted from here, so upgrades completing together cannot pass the viewer limit.
     upgrading++;
     let counted = true;
