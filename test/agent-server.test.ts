@@ -7,6 +7,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { LiveSource } from '../src/collect/live-source.js';
 import { createCollector } from '../src/collect/platform.js';
 import { UserError } from '../src/core/errors.js';
+import type { Sample } from '../src/core/sample.js';
 import { ARCHIVE_MAX_SAMPLES, CloseCode, HISTORY_END, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
 import { quantiseSample } from '../src/store/quantise.js';
@@ -497,23 +498,29 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
   async function underAttack(
     opts: Partial<AgentOptions>,
     attack: (port: number, agent: RunningAgent) => Promise<void>,
+    fill = 0,
+    sampleFor: (i: number, extra?: { processes?: number }) => Sample = sampleAt,
   ): Promise<{ agent: RunningAgent; honestLate: number; pushed: number; maxBuffered: number }> {
     const source = new ScriptedSource(100);
     const agent = await agentWith({ source, token: TOKEN, maxBufferedBytes: MAX_BUFFERED, ...opts });
+    let pushed = 0;
+    // History to ask for: samples of 60 processes, ~15 KB of JSON each.
+    for (; pushed < fill; pushed++) source.push(sampleFor(pushed, { processes: 60 }));
+    await waitFor('the history to fill', () => agent.stats().historySamples === fill);
     const honest = new RemoteSource(`127.0.0.1:${agent.address.port}`, { token: TOKEN });
     cleanups.push(() => honest.close());
     const got = collect(honest);
     await honest.ready();
-    let pushed = 0;
+    await waitFor('the honest viewer’s backfill', () => got.length === fill);
     let honestLate = 0;
     let maxBuffered = 0;
     let attacking = true;
     const feeding = (async () => {
       while (attacking) {
-        source.push(sampleAt(pushed++));
+        source.push(sampleFor(pushed++));
         await new Promise((r) => setTimeout(r, 100));
         // A sample not there 1.5 s after it was pushed is late: the agent let the attack stall it.
-        if (pushed > 15 && got.length < pushed - 15) honestLate++;
+        if (pushed > fill + 15 && got.length < pushed - 15) honestLate++;
         maxBuffered = Math.max(maxBuffered, ...agent.stats().bufferedBytes);
       }
     })();
@@ -524,7 +531,7 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
       await feeding;
     }
     await waitFor('the honest viewer to have every sample', () => got.length === pushed);
-    expect(times(got)).toEqual(range(0, pushed - 1));
+    expect(times(got)).toEqual(Array.from({ length: pushed }, (_, i) => sampleFor(i).time));
     expect(honest.state).toBe('live');
     return { agent, honestLate, pushed, maxBuffered };
   }
@@ -645,6 +652,96 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
     expect(closedAfter.every((ms) => ms < 2500)).toBe(true);
     expect(lines.some((l) => /refused a connection from 127\.0\.0\.1: it already has 8 unfinished/.test(l))).toBe(true);
     await waitFor('the 8 to be cut at the deadline', () => closedAfter.length === 20, 6000);
+  });
+
+  /** A ws client with the token that reads everything and asks again as soon as a request is done, `inFlight` at a time. */
+  async function requestLoop(port: number, ms: number, request: (id: number) => object, inFlight = 4): Promise<{ received: number; replies: number }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    ws.on('error', () => {});
+    let received = 0;
+    let replies = 0;
+    let id = 0;
+    const ask = (): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ v: PROTOCOL_VERSION, ...request(id++) }));
+    };
+    ws.on('message', (data: Buffer) => {
+      received += data.length;
+      const msg = JSON.parse(data.toString()) as { type: string; done?: boolean };
+      if ((msg.type === 'history' && msg.done) || msg.type === 'spikes') {
+        replies++;
+        ask();
+      }
+    });
+    await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+    for (let i = 0; i < inFlight; i++) ask();
+    await new Promise((r) => setTimeout(r, ms));
+    ws.terminate();
+    return { received, replies };
+  }
+
+  it('a history-request loop is paced to the byte budget; sampling and the honest viewer keep their rate', async () => {
+    const budget = { bytesBurst: 8 * 1024 * 1024, bytesPerSec: 1024 * 1024 };
+    let loop = { received: 0, replies: 0 };
+    const r = await underAttack(
+      { budget, historyCapacity: 2000 },
+      async (port) => {
+        loop = await requestLoop(port, 3000, (id) => ({ type: 'history-request', id, from: 0, to: HISTORY_END }));
+      },
+      300,
+    );
+    // At most the burst plus 3 s of refill, plus one chunk in flight when the time ran out.
+    expect(loop.received).toBeLessThan(budget.bytesBurst + 3 * budget.bytesPerSec + 256 * 1024);
+    expect(loop.received).toBeGreaterThan(budget.bytesBurst / 4);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('an archive-request loop is held to its work budget; the honest viewer keeps its rate', async () => {
+    const store = tempDir();
+    cleanups.push(() => store.cleanup());
+    await writeStore(store.dir);
+    const budget = { workMsBurst: 100, workMsPerSec: 100 };
+    let costs: { workMs: number }[] = [];
+    const r = await underAttack({ budget, archive: storeArchive(store.dir) }, async (port, agent) => {
+      const started = Date.now();
+      const loop = requestLoop(port, 3000, (id) => ({ type: 'history-request', id, from: 0, to: HISTORY_END, archive: true }));
+      await new Promise((r) => setTimeout(r, 2900));
+      costs = agent.stats().costs;
+      await loop;
+      const elapsed = (Date.now() - started) / 1000;
+      // The burst, the refill so far, and one batch (a keyframe group decoded and sent) begun just before.
+      expect(Math.max(...costs.map((c) => c.workMs))).toBeLessThan(budget.workMsBurst + elapsed * budget.workMsPerSec + 250);
+    }, 0, liveSample);
+    expect(Math.max(...costs.map((c) => c.workMs))).toBeGreaterThan(budget.workMsBurst / 2);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('a message that never ends (zero-length continuation frames) counts toward the rate: closed with 4003', async () => {
+    await underAttack({ maxMessagesPerSec: 20 }, async (port, agent) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      let answer = Buffer.alloc(0);
+      socket.on('data', (d: Buffer) => (answer = Buffer.concat([answer, d]).subarray(0, 4096)));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
+      );
+      await waitFor('the upgrade', () => answer.toString('latin1').startsWith('HTTP/1.1 101'));
+      const mask = [0x80, 0, 0, 0, 0];
+      socket.write(Buffer.from([0x01, ...mask]));
+      const continuation = Buffer.from(Array.from({ length: 1000 }, () => [0x00, ...mask]).flat());
+      const started = Date.now();
+      let gone = false;
+      void closed.then(() => (gone = true));
+      while (!gone && Date.now() - started < 8000) {
+        if (socket.writableLength < 1024 * 1024) socket.write(continuation);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(gone).toBe(true);
+      const closeAt = answer.indexOf(Buffer.from([0x88]));
+      expect(answer.readUInt16BE(closeAt + 2)).toBe(CloseCode.rateLimited);
+      await waitFor('the agent to hold only the honest viewer', () => agent.viewers() === 1);
+    });
   });
 });
 

@@ -20,7 +20,7 @@ import {
   originRefusal,
   tokenChecker,
 } from './request-guard.js';
-import { ViewerLink, type LinkContext } from './viewer-link.js';
+import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget } from './viewer-link.js';
 import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
@@ -50,6 +50,8 @@ export interface AgentOptions {
   maxMessagesPerSec?: number;
   /** Largest frame a viewer may send (ws closes with 1009 beyond it). */
   maxPayloadBytes?: number;
+  /** What one viewer's history, archive and spikes requests may cost (see RequestBudget). */
+  budget?: Partial<RequestBudget>;
   /** A viewer whose unsent data exceeds this is skipped until it drains. */
   maxBufferedBytes?: number;
   minIntervalMs?: number;
@@ -66,6 +68,8 @@ export interface AgentStats {
   /** Unsent bytes queued for each viewer: bounded by maxBufferedBytes plus one frame. */
   bufferedBytes: number[];
   historySamples: number;
+  /** What each viewer's requests have cost so far. */
+  costs: LinkCost[];
   /** Memory the history's samples take, deflated. */
   historyBytes: number;
   intervalMs: number;
@@ -199,6 +203,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     newestDroppedTime: () => newestDroppedTime,
     maxBufferedBytes: cfg.maxBufferedBytes,
     maxMessagesPerSec: cfg.maxMessagesPerSec,
+    budget: { ...DEFAULT_REQUEST_BUDGET, ...opts.budget },
     onIntervalRequest: () => applyInterval(),
     log,
   };
@@ -350,6 +355,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     stats: () => ({
       viewers: links.size,
       bufferedBytes: [...links].map((l) => l.bufferedAmount),
+      costs: [...links].map((l) => ({ ...l.cost })),
       historySamples: history.length,
       historyBytes: history.storedBytes,
       intervalMs: source.intervalMs,

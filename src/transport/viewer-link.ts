@@ -22,6 +22,7 @@ import { MessageRate, indexAfter, indexFrom, timeRange } from './agent-policy.js
 import type { WireHistory } from './wire-history.js';
 import { frameText } from './frame-text.js';
 import { FrameCounter } from './frame-counter.js';
+import { TokenBucket } from './token-bucket.js';
 
 /**
  * A history reply is cut into chunks of about this much JSON, each sent once
@@ -38,6 +39,36 @@ const CLOSE_GRACE_MS = 2000;
 /** Bytes of a pong frame besides its payload (header of a server frame). */
 const PONG_OVERHEAD = 2;
 
+/**
+ * What one viewer's requests may cost the agent: JSON bytes served for history,
+ * archive and spikes requests, and milliseconds of work reading the store.
+ * Each is a token bucket: the burst is served at once, then the refill rate
+ * paces the replies (they slow down; the link stays up). Live samples are not
+ * counted.
+ */
+export interface RequestBudget {
+  bytesBurst: number;
+  bytesPerSec: number;
+  workMsBurst: number;
+  workMsPerSec: number;
+}
+
+/**
+ * An hour's backfill (~18 MB of JSON at 1 s) goes at once; beyond that 4 MB/s
+ * (~7 % of a core deflating). Reading the store: 3 s of work at once (five
+ * ±5-minute windows), then 100 ms per second.
+ */
+export const DEFAULT_REQUEST_BUDGET: RequestBudget = { bytesBurst: 64 * 1024 * 1024, bytesPerSec: 4 * 1024 * 1024, workMsBurst: 3000, workMsPerSec: 100 };
+
+/** What a link's requests have cost so far. */
+export interface LinkCost {
+  bytesServed: number;
+  workMs: number;
+}
+
+/** Longest single sleep while paced, so a closed link stops waiting soon. */
+const PACE_STEP_MS = 250;
+
 /** What a link needs from its agent. */
 export interface LinkContext {
   readonly history: WireHistory;
@@ -49,6 +80,7 @@ export interface LinkContext {
   newestDroppedTime(): number;
   readonly maxBufferedBytes: number;
   readonly maxMessagesPerSec: number;
+  readonly budget: RequestBudget;
   /** The viewer changed (or withdrew) its interval request. */
   onIntervalRequest(): void;
   log(line: string): void;
@@ -83,6 +115,10 @@ export class ViewerLink {
   private readonly historyQueue: (HistoryRequest | SpikesRequest)[] = [];
   private historyRunning = false;
   private readonly closedWaiters = new Set<() => void>();
+  private readonly bytes: TokenBucket;
+  private readonly work: TokenBucket;
+  private pacedTold = false;
+  readonly cost: LinkCost = { bytesServed: 0, workMs: 0 };
 
   /**
    * `socket` is the connection under `ws` (created with autoPong off): every
@@ -97,6 +133,8 @@ export class ViewerLink {
   ) {
     this.liveCursor = ctx.history.timeAt(ctx.history.length - 1) ?? -Infinity;
     this.rate = new MessageRate(ctx.maxMessagesPerSec);
+    this.bytes = new TokenBucket(ctx.budget.bytesBurst, ctx.budget.bytesPerSec, Date.now());
+    this.work = new TokenBucket(ctx.budget.workMsBurst, ctx.budget.workMsPerSec, Date.now());
     const frames = new FrameCounter();
     socket.prependListener('data', (chunk: Buffer) => {
       if (!this.closing && !this.rate.admit(Date.now(), frames.push(chunk))) {
@@ -287,12 +325,12 @@ export class ViewerLink {
 
     const { recording } = await archive.snapshot();
     try {
-      stored: for (let i = recording ? recording.indexAtTime(req.from) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
-        for (const sample of recording.slice(i, i + ARCHIVE_BATCH)) {
+      stored: for (let i = recording ? await this.working(() => recording.indexAtTime(req.from)) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
+        for (const sample of await this.working(() => recording.slice(i, i + ARCHIVE_BATCH))) {
           // Files of one period written twice (a host change) may overlap: the reply stays in time order.
           if (sample.time < req.from || sample.time <= lastTime) continue;
           if (sample.time > req.to || sample.time >= (history.timeAt(0) ?? Infinity) || count >= ARCHIVE_MAX_SAMPLES || this.closing) break stored;
-          await add(encodeSample(toWireSample(sample, this.ctx.wireTop)), sample.time);
+          await add(await this.working(() => encodeSample(toWireSample(sample, this.ctx.wireTop))), sample.time);
         }
       }
     } catch (err) {
@@ -320,7 +358,7 @@ export class ViewerLink {
     }
     const { recording, problem } = await archive.snapshot();
     const spikes: Spike[] = [];
-    for (const s of recording?.spikes() ?? []) {
+    for (const s of await this.working(() => recording?.spikes() ?? [])) {
       if (s.start > req.to || (s.end ?? Infinity) < req.from) continue;
       try {
         spikes.push(validateSpike(s, 'spike'));
@@ -339,9 +377,34 @@ export class ViewerLink {
     );
   }
 
-  /** Resolves once the frame is written to the socket, or the link is gone. */
-  private write(frame: string): Promise<void> {
-    if (this.closing) return Promise.resolve();
+  /** Runs `fn` once the work budget allows, and charges the time it took. */
+  private async working<T>(fn: () => T): Promise<T> {
+    await this.pace(this.work);
+    const started = performance.now();
+    try {
+      return fn();
+    } finally {
+      const ms = performance.now() - started;
+      this.work.take(ms, Date.now());
+      this.cost.workMs += ms;
+    }
+  }
+
+  /** Waits until the bucket is no longer overdrawn, or the link is gone. */
+  private async pace(bucket: TokenBucket): Promise<void> {
+    for (let wait = bucket.waitMs(Date.now()); wait > 0 && !this.closing; wait = bucket.waitMs(Date.now())) {
+      if (!this.pacedTold) this.ctx.log(`viewer ${this.name} asks for more than its budget: its requests are answered more slowly`);
+      this.pacedTold = true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, PACE_STEP_MS)));
+    }
+  }
+
+  /** Resolves once the frame is written to the socket (after the byte budget allows it), or the link is gone. */
+  private async write(frame: string): Promise<void> {
+    await this.pace(this.bytes);
+    if (this.closing) return;
+    this.bytes.take(frame.length, Date.now());
+    this.cost.bytesServed += frame.length;
     return new Promise((resolve) => {
       this.closedWaiters.add(resolve);
       this.ws.send(frame, () => {
