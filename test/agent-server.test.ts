@@ -743,5 +743,25 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
       await waitFor('the agent to hold only the honest viewer', () => agent.viewers() === 1);
     });
   });
+
+  it('floods of refusals and reconnects log a few lines and a summary, not a line each', async () => {
+    const lines: string[] = [];
+    const agent = await startAgent({ source: new ScriptedSource(), listen: { host: '127.0.0.1', port: 0 }, token: TOKEN, log: (l) => lines.push(l) });
+    const port = agent.address.port;
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(Array.from({ length: 30 }, () => upgradeStatus(port, { Authorization: 'Bearer wrong' })));
+    }
+    for (let i = 0; i < 40; i++) {
+      expect((await upgradeStatus(port, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+    }
+    await waitFor('the viewers to be gone', () => agent.viewers() === 0);
+    await agent.close();
+    const count = (re: RegExp): number => lines.filter((l) => re.test(l)).length;
+    expect(count(/^refused viewer 127\.0\.0\.1:\d+: 401/)).toBe(5);
+    expect(lines.some((l) => /^refused viewer: … and 295 more in the last \d+ s$/.test(l))).toBe(true);
+    expect(count(/^viewer 127\.0\.0\.1:\d+ connected/)).toBe(5);
+    expect(lines.some((l) => /^viewer connected: … and 35 more in the last \d+ s$/.test(l))).toBe(true);
+    expect(lines.length).toBeLessThan(30);
+  });
 });
 

@@ -24,6 +24,7 @@ import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, ty
 import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
+import { LogLimiter } from '../core/log-limiter.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
 export interface AgentSource extends SampleSource {
@@ -158,6 +159,11 @@ function createHttpServer(opts: AgentOptions): http.Server {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? ((): void => {});
   checkSecurity(opts, log);
+  // Events a peer can repeat at will (connects, refusals, misbehaviour) are rate-limited per kind.
+  const limiter = new LogLimiter();
+  const note = (kind: string, line: string): void => {
+    for (const l of limiter.line(kind, line, Date.now())) log(l);
+  };
   const cfg = withDefaults(opts);
   const history = opts.history ?? new WireHistory(cfg.historyCapacity);
   const source = opts.source;
@@ -174,7 +180,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   // No server.maxConnections: viewers are limited by --max-viewers at the upgrade, the rest here,
   // so sockets that never finish a request cannot take the places real viewers need.
   const pending = new PendingConnections(cfg.pending, (address, why) => {
-    log(
+    note(
+      'unfinished connection',
       why === 'deadline'
         ? `closed a connection from ${address}: no WebSocket upgrade within ${cfg.pending.deadlineMs} ms`
         : why === 'per-address'
@@ -205,7 +212,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     maxMessagesPerSec: cfg.maxMessagesPerSec,
     budget: { ...DEFAULT_REQUEST_BUDGET, ...opts.budget },
     onIntervalRequest: () => applyInterval(),
-    log,
+    log: (line) => note('viewer', line),
   };
 
   function applyInterval(): void {
@@ -284,7 +291,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     const refused = closing ? { status: 503, body: 'agent shutting down' } : refusal(req);
     if (refused) {
-      log(`refused viewer ${peer}: ${refused.status} ${refused.body}`);
+      note('refused viewer', `refused viewer ${peer}: ${refused.status} ${refused.body}`);
       refuseUpgrade(socket, refused);
       return;
     }
@@ -304,11 +311,11 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       links.add(link);
       ws.on('close', (code) => {
         links.delete(link);
-        log(`viewer ${peer} left (${code}); ${links.size} viewer(s)`);
+        note('viewer left', `viewer ${peer} left (${code}); ${links.size} viewer(s)`);
         if (link.intervalRequest !== null) applyInterval();
       });
       link.send(hello());
-      log(`viewer ${peer} connected; ${links.size} viewer(s)`);
+      note('viewer connected', `viewer ${peer} connected; ${links.size} viewer(s)`);
     });
   });
 
@@ -344,9 +351,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const heartbeat = setInterval(() => {
     for (const link of links) {
       const dropped = link.heartbeat();
-      if (dropped) log(`viewer ${link.name} ${dropped}: dropped`);
+      if (dropped) note('viewer', `viewer ${link.name} ${dropped}: dropped`);
     }
   }, cfg.heartbeatMs);
+  // A flood that stopped is still summarised.
+  const summaries = setInterval(() => {
+    for (const l of limiter.flush(Date.now())) log(l);
+  }, 1000);
+  summaries.unref();
   void pump();
 
   return {
@@ -364,6 +376,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       if (closing) return;
       closing = true;
       clearInterval(heartbeat);
+      clearInterval(summaries);
       const gone = [...links].map((link) => new Promise<void>((resolve) => link.ws.once('close', () => resolve())));
       for (const link of links) link.ws.close(CloseCode.goingAway, 'agent shutting down');
       const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
@@ -375,6 +388,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         server.closeAllConnections();
       });
       await archive?.close();
+      for (const l of limiter.flush(Date.now(), true)) log(l);
       log('tmon agent stopped');
     },
   };
