@@ -1,4 +1,5 @@
 import { cpSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,9 @@ describe('starting', () => {
       );
     }
     expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: ' ' }))).message).toMatch(/token is empty/);
+    expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: 'two words' }))).message).toMatch(
+      /^the token has a space or a character an HTTP header cannot carry/,
+    );
   });
 
   it('starts without a token when told to, with a warning', async () => {
@@ -112,6 +116,27 @@ describe('HTTP', () => {
     expect(body).toMatchObject({ status: 'ok', version: tmonVersion(), protocolVersion: PROTOCOL_VERSION, viewers: 0 });
     expect(typeof body['uptime']).toBe('number');
     expect((await fetch(`http://127.0.0.1:${agent.address.port}/`)).status).toBe(426);
+  });
+
+  it('answers /healthz only for an allowed Host, like the upgrade (DNS rebinding)', async () => {
+    for (const token of [undefined, 'tok']) {
+      const agent = await agentWith({ source: new ScriptedSource(), ...(token ? { token } : {}) });
+      const port = agent.address.port;
+      const get = (headers: Record<string, string>): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path: '/healthz', headers }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+        });
+      const evil = await get({ Host: `rebind.evil.example:${port}` });
+      expect(evil.status).toBe(403);
+      expect(evil.body).not.toMatch(/uptime|version/);
+      expect((await get({ Host: `127.0.0.1:${port}`, Origin: 'http://rebind.evil.example' })).status).toBe(403);
+      expect((await get({ Host: `localhost:${port}` })).status).toBe(200);
+    }
   });
 });
 
@@ -762,6 +787,27 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
     expect(count(/^viewer 127\.0\.0\.1:\d+ connected/)).toBe(5);
     expect(lines.some((l) => /^viewer connected: … and 35 more in the last \d+ s$/.test(l))).toBe(true);
     expect(lines.length).toBeLessThan(30);
+  });
+
+  it('4 outstanding history requests are answered; a 5th at once is refused with 4008, as README says', async () => {
+    await underAttack(
+      {},
+      async (port) => {
+        const send = async (n: number): Promise<RawViewer> => {
+          const v = await rawViewer(port, { perMessageDeflate: false, headers: { Authorization: `Bearer ${TOKEN}` } });
+          for (let id = 0; id < n; id++) v.ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'history-request', id, from: 0, to: HISTORY_END }));
+          return v;
+        };
+        const four = await send(4);
+        await waitFor('four replies', () => four.messages.filter((m) => m.type === 'history' && (m as { done?: boolean }).done).length === 4, 20_000);
+        expect(four.ws.readyState).toBe(WebSocket.OPEN);
+        four.ws.close();
+        const five = await send(5);
+        expect((await five.closed).code).toBe(CloseCode.policy);
+        expect(five.messages.find((m) => m.type === 'error')?.message).toBe('more than 4 history requests at once: wait for done');
+      },
+      300,
+    );
   });
 });
 

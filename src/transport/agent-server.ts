@@ -19,6 +19,7 @@ import {
   isLoopbackHost,
   originRefusal,
   tokenChecker,
+  tokenProblem,
 } from './request-guard.js';
 import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget } from './viewer-link.js';
 import { PendingConnections, type PendingLimits } from './pending-connections.js';
@@ -127,9 +128,8 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Us
 /** Settings that decide whether the agent may start at all; throws UserError when it may not. */
 function checkSecurity(opts: AgentOptions, log: (line: string) => void): void {
   const { host, port } = opts.listen;
-  if (opts.token !== undefined && opts.token.trim() === '') {
-    throw new UserError('the token is empty: give a non-empty --token, TMON_TOKEN or --token-file');
-  }
+  const problem = opts.token !== undefined ? tokenProblem(opts.token) : null;
+  if (problem) throw new UserError(problem);
   if (opts.token === undefined && !isLoopbackHost(host)) {
     if (!opts.allowNoAuth) {
       throw new UserError(
@@ -321,6 +321,12 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    // No token guards /healthz: the Host and Origin checks keep a DNS-rebinding page from reading it.
+    const refused = originRefusal(req.headers.origin, req.headers.host) ?? hostRefusal(req.headers.host, hostNames);
+    if (refused) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(`${refused}\n`);
+      return;
+    }
     if (req.method === 'GET' && path === '/healthz') {
       const body = JSON.stringify({
         status: 'ok',

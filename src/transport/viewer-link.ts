@@ -30,7 +30,7 @@ import { TokenBucket } from './token-bucket.js';
  * raised the agent's peak RSS by ~30 MB more than 64 KB; 16–32 KB gained nothing.
  */
 const HISTORY_CHUNK_CHARS = 64 * 1024;
-/** History and spikes requests one viewer may have queued; more is a misbehaving client. */
+/** History and spikes requests one viewer may have outstanding (the one being answered included); more is a misbehaving client. */
 const MAX_PENDING_HISTORY = 4;
 /** Stored samples decoded per step: about one keyframe group. */
 const ARCHIVE_BATCH = 60;
@@ -237,7 +237,7 @@ export class ViewerLink {
       if (msg.type === 'set-interval') {
         this.intervalRequest = msg.intervalMs;
         this.ctx.onIntervalRequest();
-      } else if (this.historyQueue.length >= MAX_PENDING_HISTORY) {
+      } else if (this.historyQueue.length + (this.historyRunning ? 1 : 0) >= MAX_PENDING_HISTORY) {
         // Spikes requests count as history requests here.
         this.fail(CloseCode.policy, `more than ${MAX_PENDING_HISTORY} history requests at once: wait for done`);
       } else {
