@@ -232,7 +232,8 @@ describe('failures the person sees', () => {
   });
 
   it('an agent that goes silent after hello is dropped by the heartbeat watchdog', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    // A host that froze answers no ping either.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
     cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
     const hello = {
       type: 'hello',
@@ -253,8 +254,29 @@ describe('failures the person sees', () => {
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const v = viewer(`127.0.0.1:${(wss.address() as net.AddressInfo).port}`);
     await v.ready();
-    await waitFor('the watchdog to give up on the link', () => v.lastError?.endsWith('nothing heard for 0.5 s') === true);
+    await waitFor('the watchdog to give up on the link', () => v.lastError?.endsWith('nothing heard for 0.2 s') === true);
     await waitFor('a reconnect', () => connections >= 2);
+  });
+
+  it('a link that dies without a FIN (kill -9 behind a firewall) shows within one heartbeat, then reconnects', async () => {
+    const source = new ScriptedSource();
+    const heartbeatMs = 1500;
+    const agent = await agentWith({ source, heartbeatMs });
+    const proxy = await TcpProxy.start(agent.address.port);
+    cleanups.push(() => proxy.close());
+    const v = viewer(`127.0.0.1:${proxy.port}`);
+    const got = collect(v);
+    await v.ready();
+    await pushAll(source, agent, 0, 4);
+    await waitFor('the samples', () => got.length === 5);
+    proxy.freeze();
+    const frozenAt = Date.now();
+    await waitFor('the link to show down', () => v.state !== 'live', 10_000);
+    expect(Date.now() - frozenAt).toBeLessThan(heartbeatMs);
+    expect(v.lastError).toMatch(/^lost connection to 127\.0\.0\.1:\d+: nothing heard for 1\.0 s$/);
+    await waitFor('the link back', () => v.state === 'live', 10_000);
+    await pushAll(source, agent, 5, 6);
+    await waitFor('samples again', () => got.length === 7);
   });
 
   it('an agent that sends garbage is dropped and retried, never crashing the viewer', async () => {

@@ -22,6 +22,7 @@ import { AsyncQueue } from './async-queue.js';
 import { backoffDelay, describeFailure, type LinkFailure, type LinkState } from './link-state.js';
 import { parseTarget, type RemoteTarget } from './remote-target.js';
 import { frameText } from './frame-text.js';
+import { LinkWatch } from './link-watch.js';
 
 export interface RemoteSourceOptions {
   /** Sent as `Authorization: Bearer <token>` on the upgrade. */
@@ -68,7 +69,7 @@ interface Attempt {
   ws: WebSocket;
   failure: LinkFailure | undefined;
   live: boolean;
-  lastHeard: number;
+  watch: LinkWatch;
   watchdog: NodeJS.Timeout | undefined;
 }
 
@@ -234,7 +235,7 @@ export class RemoteSource implements SampleSource {
       maxPayload: this.opts.maxPayloadBytes ?? 16 * 1024 * 1024,
       perMessageDeflate: true,
     });
-    const attempt: Attempt = { ws, failure: undefined, live: false, lastHeard: Date.now(), watchdog: undefined };
+    const attempt: Attempt = { ws, failure: undefined, live: false, watch: new LinkWatch(DEFAULT_HEARTBEAT_MS, Date.now()), watchdog: undefined };
     this.attempt = attempt;
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -253,11 +254,10 @@ export class RemoteSource implements SampleSource {
       attempt.failure ??= { kind: 'socket', code: err.code, message: err.message };
     });
     ws.on('open', () => this.watch(attempt, DEFAULT_HEARTBEAT_MS));
-    ws.on('ping', () => {
-      attempt.lastHeard = Date.now();
-    });
+    ws.on('ping', () => attempt.watch.heard(Date.now()));
+    ws.on('pong', () => attempt.watch.heard(Date.now()));
     ws.on('message', (data, isBinary) => {
-      attempt.lastHeard = Date.now();
+      attempt.watch.heard(Date.now());
       this.onFrame(attempt, data, isBinary);
     });
     ws.on('close', (code, reason) => {
@@ -266,16 +266,20 @@ export class RemoteSource implements SampleSource {
     });
   }
 
-  /** Drops a link that has gone silent: the agent pings every heartbeatMs. */
+  /** Pings a quiet agent and drops a link that stays silent (see LinkWatch), timed by the agent's heartbeat. */
   private watch(attempt: Attempt, heartbeatMs: number): void {
     clearInterval(attempt.watchdog);
-    const limit = heartbeatMs * 2.5;
+    const watch = new LinkWatch(heartbeatMs, Date.now());
+    attempt.watch = watch;
     attempt.watchdog = setInterval(() => {
-      if (Date.now() - attempt.lastHeard > limit) {
-        attempt.failure ??= { kind: 'silent', ms: limit };
+      const now = Date.now();
+      const todo = watch.tick(now);
+      if (todo === 'ping' && attempt.ws.readyState === WebSocket.OPEN) attempt.ws.ping();
+      if (todo === 'dead') {
+        attempt.failure ??= { kind: 'silent', ms: watch.deadAfterMs };
         attempt.ws.terminate();
       }
-    }, heartbeatMs / 2);
+    }, watch.tickMs);
   }
 
   private fail(attempt: Attempt, failure: LinkFailure, code: number, reason: string): void {
