@@ -60,10 +60,13 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
           dashboard.replace();
         },
       });
+      // A link going down brings no sample: redraw so the status bar says so at once.
+      const stopWatching = feed.onChange(() => dashboard.refresh());
       try {
         const exit = await turns.show(dashboard);
         return stored && exit === 'replaced' ? { exit, stored } : { exit };
       } finally {
+        stopWatching();
         await source.close();
       }
     };
@@ -79,7 +82,12 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         // The way back and the link state first; a long link error is cut at the right edge.
         status: () => ['Esc live', linkStatus(feed), `stored history of ${feed.label}`].filter(Boolean).join('  '),
       });
-      return turns.show(dashboard);
+      const stopWatching = feed.onChange(() => dashboard.refresh());
+      try {
+        return await turns.show(dashboard);
+      } finally {
+        stopWatching();
+      }
     };
 
     while (!turns.destroyed) {
