@@ -76,6 +76,8 @@ interface Attempt {
 /** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 const MAX_HISTORY_IN_FLIGHT = 2;
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Live samples held while the catch-up streams in (an hour at 1 s); an agent whose catch-up never ends is dropped. */
+const MAX_HELD_LIVE = 3600;
 
 /**
  * The samples of a remote `tmon agent`. On every (re)connect it asks for what
@@ -104,7 +106,7 @@ export class RemoteSource implements SampleSource {
   /** Time of the newest sample yielded: the dedupe and resume point. */
   private lastTime = -Infinity;
   /** While the catch-up reply streams in, live samples wait here. */
-  private backfill: { id: number; samples: Sample[]; heldLive: Sample[] } | undefined;
+  private backfill: { id: number; heldLive: Sample[] } | undefined;
   private readonly inFlight = new Map<number, Pending>();
   private readonly waiting: Pending[] = [];
   private nextId = 1;
@@ -314,8 +316,9 @@ export class RemoteSource implements SampleSource {
         this.onHello(attempt, msg);
         break;
       case 'sample':
-        if (this.backfill) this.backfill.heldLive.push(msg.sample);
-        else this.emit(msg.sample);
+        if (!this.backfill) this.emit(msg.sample);
+        else if (this.backfill.heldLive.length < MAX_HELD_LIVE) this.backfill.heldLive.push(msg.sample);
+        else this.fail(attempt, { kind: 'protocol', message: 'the catch-up never ended' }, CloseCode.policy, 'the catch-up never ended');
         break;
       case 'history':
         this.onHistory(msg);
@@ -341,7 +344,7 @@ export class RemoteSource implements SampleSource {
     this.everLive = true;
     this.watch(attempt, hello.limits.heartbeatMs);
     const id = this.nextId++;
-    this.backfill = { id, samples: [], heldLive: [] };
+    this.backfill = { id, heldLive: [] };
     // Times are integer ms, so +1 asks for exactly what came after the newest sample we have.
     const from = this.lastTime === -Infinity ? 0 : this.lastTime + 1;
     this.send(historyRequest(id, from, HISTORY_END));
@@ -355,10 +358,10 @@ export class RemoteSource implements SampleSource {
   private onHistory(msg: HistoryMessage): void {
     const backfill = this.backfill;
     if (backfill && msg.id === backfill.id) {
-      for (const s of msg.samples) backfill.samples.push(s);
+      // Yielded as they come (all older than the live samples held meanwhile): the viewer keeps no second copy.
+      for (const s of msg.samples) this.emit(s);
       if (!msg.done) return;
       this.backfill = undefined;
-      for (const s of backfill.samples) this.emit(s);
       for (const s of backfill.heldLive) this.emit(s);
       return;
     }
