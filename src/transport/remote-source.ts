@@ -35,6 +35,8 @@ export interface RemoteSourceOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long one connection attempt may take (default 10 s). */
   connectTimeoutMs?: number;
+  /** The most samples one requestHistory reply may bring before the link is dropped (default 86,400: no agent holds more in memory). */
+  maxReplySamples?: number;
   /** Largest frame accepted from the agent (default 16 MiB; history comes in ~256 KB chunks). */
   maxPayloadBytes?: number;
 }
@@ -76,6 +78,8 @@ interface Attempt {
 /** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 const MAX_HISTORY_IN_FLIGHT = 2;
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** The most samples one requested history reply may bring: no agent holds more in memory (--history's bound). */
+const MAX_REPLY_SAMPLES = 86_400;
 /** Live samples held while the catch-up streams in (an hour at 1 s); an agent whose catch-up never ends is dropped. */
 const MAX_HELD_LIVE = 3600;
 
@@ -321,7 +325,7 @@ export class RemoteSource implements SampleSource {
         else this.fail(attempt, { kind: 'protocol', message: 'the catch-up never ended' }, CloseCode.policy, 'the catch-up never ended');
         break;
       case 'history':
-        this.onHistory(msg);
+        this.onHistory(attempt, msg);
         break;
       case 'interval':
         this.agentInterval = msg.intervalMs;
@@ -355,7 +359,7 @@ export class RemoteSource implements SampleSource {
     this.settleFirst = undefined;
   }
 
-  private onHistory(msg: HistoryMessage): void {
+  private onHistory(attempt: Attempt, msg: HistoryMessage): void {
     const backfill = this.backfill;
     if (backfill && msg.id === backfill.id) {
       // Yielded as they come (all older than the live samples held meanwhile): the viewer keeps no second copy.
@@ -367,6 +371,11 @@ export class RemoteSource implements SampleSource {
     }
     const pending = this.inFlight.get(msg.id);
     if (pending?.kind !== 'history') return;
+    const max = this.opts.maxReplySamples ?? MAX_REPLY_SAMPLES;
+    if (pending.samples.length + msg.samples.length > max) {
+      this.fail(attempt, { kind: 'protocol', message: `a history reply of more than ${max} samples` }, CloseCode.policy, 'history reply too long');
+      return;
+    }
     for (const s of msg.samples) pending.samples.push(s);
     if (!msg.done) return;
     this.inFlight.delete(msg.id);
