@@ -809,5 +809,19 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
       300,
     );
   });
+
+  it('reconnecting does not refill the budget: it belongs to the address for a while after its viewers left', async () => {
+    const source = new ScriptedSource();
+    const budget = { bytesBurst: 2 * 1024 * 1024, bytesPerSec: 128 * 1024 };
+    const agent = await agentWith({ source, token: TOKEN, budget });
+    for (let i = 0; i < 300; i++) source.push(sampleAt(i, { processes: 60 }));
+    await waitFor('the history', () => agent.stats().historySamples === 300);
+    const ask = (id: number): object => ({ type: 'history-request', id, from: 0, to: HISTORY_END });
+    const first = await requestLoop(agent.address.port, 1500, ask);
+    expect(first.received).toBeGreaterThan(budget.bytesBurst / 2);
+    const again = await requestLoop(agent.address.port, 1500, ask);
+    // 1.5 s of refill and a chunk, not another burst.
+    expect(again.received).toBeLessThan(budget.bytesPerSec * 3 + 128 * 1024);
+  });
 });
 

@@ -21,7 +21,8 @@ import {
   tokenChecker,
   tokenProblem,
 } from './request-guard.js';
-import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget } from './viewer-link.js';
+import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget, type RequestBuckets } from './viewer-link.js';
+import { TokenBucket } from './token-bucket.js';
 import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
@@ -97,6 +98,9 @@ function withDefaults(opts: AgentOptions) {
     pending: { deadlineMs: 5000, maxPerAddress: 16, maxTotal: 256, ...opts.pending },
   };
 }
+
+/** How long an address's request budget outlives its last viewer: longer than either bucket takes to refill. */
+const BUDGET_MEMORY_MS = 60_000;
 
 interface Refusal {
   status: number;
@@ -210,10 +214,25 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     newestDroppedTime: () => newestDroppedTime,
     maxBufferedBytes: cfg.maxBufferedBytes,
     maxMessagesPerSec: cfg.maxMessagesPerSec,
-    budget: { ...DEFAULT_REQUEST_BUDGET, ...opts.budget },
     onIntervalRequest: () => applyInterval(),
     log: (line) => note('viewer', line),
   };
+
+  // Request budgets per source address, kept a while after its last viewer left: reconnecting does not refill them.
+  const budget: RequestBudget = { ...DEFAULT_REQUEST_BUDGET, ...opts.budget };
+  const budgets = new Map<string, RequestBuckets & { links: number; idleSince: number }>();
+  function bucketsFor(address: string): RequestBuckets & { links: number; idleSince: number } {
+    let b = budgets.get(address);
+    if (!b) {
+      const now = Date.now();
+      b = { bytes: new TokenBucket(budget.bytesBurst, budget.bytesPerSec, now), work: new TokenBucket(budget.workMsBurst, budget.workMsPerSec, now), links: 0, idleSince: now };
+      budgets.set(address, b);
+    }
+    return b;
+  }
+  function forgetIdleBudgets(now: number): void {
+    for (const [address, b] of budgets) if (b.links === 0 && now - b.idleSince > BUDGET_MEMORY_MS) budgets.delete(address);
+  }
 
   function applyInterval(): void {
     const ms = effectiveInterval(baseIntervalMs, [...links].map((l) => l.intervalRequest), cfg.minIntervalMs);
@@ -307,10 +326,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       settle();
-      const link = new ViewerLink(ws, socket, peer, context);
+      const buckets = bucketsFor(req.socket.remoteAddress ?? '?');
+      buckets.links++;
+      const link = new ViewerLink(ws, socket, peer, context, buckets);
       links.add(link);
       ws.on('close', (code) => {
         links.delete(link);
+        buckets.links--;
+        buckets.idleSince = Date.now();
         note('viewer left', `viewer ${peer} left (${code}); ${links.size} viewer(s)`);
         if (link.intervalRequest !== null) applyInterval();
       });
@@ -355,6 +378,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${baseIntervalMs} ms, history ${history.capacity} samples)`);
 
   const heartbeat = setInterval(() => {
+    forgetIdleBudgets(Date.now());
     for (const link of links) {
       const dropped = link.heartbeat();
       if (dropped) note('viewer', `viewer ${link.name} ${dropped}: dropped`);

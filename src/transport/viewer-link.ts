@@ -40,7 +40,7 @@ const CLOSE_GRACE_MS = 2000;
 const PONG_OVERHEAD = 2;
 
 /**
- * What one viewer's requests may cost the agent: JSON bytes served for history,
+ * What one address's viewers' requests may cost the agent: JSON bytes served for history,
  * archive and spikes requests, and milliseconds of work reading the store.
  * Each is a token bucket: the burst is served at once, then the refill rate
  * paces the replies (they slow down; the link stays up). Live samples are not
@@ -59,6 +59,12 @@ export interface RequestBudget {
  * ±5-minute windows), then 100 ms per second.
  */
 export const DEFAULT_REQUEST_BUDGET: RequestBudget = { bytesBurst: 64 * 1024 * 1024, bytesPerSec: 4 * 1024 * 1024, workMsBurst: 3000, workMsPerSec: 100 };
+
+/** The buckets a link spends from: shared by the links of one address, so reconnecting does not refill them. */
+export interface RequestBuckets {
+  readonly bytes: TokenBucket;
+  readonly work: TokenBucket;
+}
 
 /** What a link's requests have cost so far. */
 export interface LinkCost {
@@ -80,7 +86,6 @@ export interface LinkContext {
   newestDroppedTime(): number;
   readonly maxBufferedBytes: number;
   readonly maxMessagesPerSec: number;
-  readonly budget: RequestBudget;
   /** The viewer changed (or withdrew) its interval request. */
   onIntervalRequest(): void;
   log(line: string): void;
@@ -130,11 +135,12 @@ export class ViewerLink {
     socket: Duplex,
     readonly name: string,
     private readonly ctx: LinkContext,
+    buckets: RequestBuckets,
   ) {
     this.liveCursor = ctx.history.timeAt(ctx.history.length - 1) ?? -Infinity;
     this.rate = new MessageRate(ctx.maxMessagesPerSec);
-    this.bytes = new TokenBucket(ctx.budget.bytesBurst, ctx.budget.bytesPerSec, Date.now());
-    this.work = new TokenBucket(ctx.budget.workMsBurst, ctx.budget.workMsPerSec, Date.now());
+    this.bytes = buckets.bytes;
+    this.work = buckets.work;
     const frames = new FrameCounter();
     socket.prependListener('data', (chunk: Buffer) => {
       if (!this.closing && !this.rate.admit(Date.now(), frames.push(chunk))) {
