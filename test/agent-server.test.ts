@@ -230,7 +230,8 @@ describe('a misbehaving client never harms the agent or the other viewers', () =
       maxPayloadBytes: 4096,
       maxMessagesPerSec: 20,
       maxBufferedBytes: MAX_BUFFERED,
-      heartbeatMs: 2000,
+      // Long enough that the never-reading client fills its buffer before the heartbeat drops it, even on a busy machine.
+      heartbeatMs: 4000,
       historyCapacity: 1000,
     });
     watcher = new RemoteSource(`127.0.0.1:${agent.address.port}`);
