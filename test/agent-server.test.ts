@@ -783,11 +783,21 @@ describe('hostile viewers (issue 9): each is dropped or held to its budget, the 
     await waitFor('the viewers to be gone', () => agent.viewers() === 0);
     await agent.close();
     const count = (re: RegExp): number => lines.filter((l) => re.test(l)).length;
-    expect(count(/^refused viewer 127\.0\.0\.1:\d+: 401/)).toBe(5);
-    expect(lines.some((l) => /^refused viewer: … and 295 more in the last \d+ s$/.test(l))).toBe(true);
-    expect(count(/^viewer 127\.0\.0\.1:\d+ connected/)).toBe(5);
-    expect(lines.some((l) => /^viewer connected: … and 35 more in the last \d+ s$/.test(l))).toBe(true);
-    expect(lines.length).toBeLessThan(30);
+    /** Lines printed plus lines summarised: every event is accounted for, few are printed. */
+    const accounted = (line: RegExp, kind: string): { printed: number; total: number } => {
+      const printed = count(line);
+      const more = lines.map((l) => new RegExp(`^${kind}: … and (\\d+) more in the last \\d+ s$`).exec(l)).reduce((n, m) => n + (m ? Number(m[1]) : 0), 0);
+      return { printed, total: printed + more };
+    };
+    const refused = accounted(/^refused viewer 127\.0\.0\.1:\d+: 401/, 'refused viewer');
+    expect(refused.total).toBe(300);
+    // 5 per 10 s window; the flood takes a second or two, two windows at most on a slow machine.
+    expect(refused.printed).toBeGreaterThanOrEqual(5);
+    expect(refused.printed).toBeLessThanOrEqual(10);
+    const connected = accounted(/^viewer 127\.0\.0\.1:\d+ connected/, 'viewer connected');
+    expect(connected.total).toBe(40);
+    expect(connected.printed).toBeLessThanOrEqual(10);
+    expect(lines.length).toBeLessThan(40);
   });
 
   it('4 outstanding history requests are answered; a 5th at once is refused with 4008, as README says', async () => {
