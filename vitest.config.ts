@@ -33,6 +33,7 @@ const END_TO_END = [
   'test/remote-source.test.ts',
   'test/screen.test.ts',
   'test/spike-end-to-end.test.ts',
+  'test/spikes.test.ts',
   'test/tap-source.test.ts',
   'test/terminal-profile.test.ts',
   'test/tmon-pty.test.ts',

@@ -92,6 +92,8 @@ export interface Dashboard {
   replace(): void;
   /** Restores the terminal; idempotent; safe from signal handlers. */
   destroy(): void;
+  /** Draws again soon: the caller's status text changed (a remote link went down) without a sample arriving. */
+  refresh(): void;
 }
 
 /** At most this many frames per second, whatever arrives. */
@@ -402,7 +404,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   scheduler.request();
   if (!replay && opts.source) void consume(opts.source);
-  return { done, destroy, replace: () => end('replaced') };
+  return { done, destroy, replace: () => end('replaced'), refresh: () => scheduler.request() };
 }
 
 /** The sample to land on after a window loaded around `time`: the next one at or after it going forward, else the one at or before. */
