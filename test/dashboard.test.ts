@@ -82,6 +82,26 @@ describe('dashboard, live', () => {
     }
   });
 
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i draws CPU flat at 100 as a line along the top of the plot', async (cols, rows) => {
+    const full = scenario(40).map((s) => ({ ...s, cpu: { ...s.cpu, total: { ...s.cpu.total, busy: 100 }, busyMin: 100, busyMax: 100 } }));
+    source = new ScriptedSource(full);
+    const t = open(cols, rows, { source });
+    const fed = source;
+    await t.waitFor((x) => /CPU 100/.test(x) && fed.delivered === full.length);
+    // The frame after the last sample.
+    await new Promise((r) => setTimeout(r, 300));
+    const s = await t.text();
+    const lines = s.split('\n');
+    // The row under the CPU panel's top border is the plot's 100 % row: 40 samples, two to a cell (⠉), up to the right edge.
+    const title = rowOf(s, /CPU 100/);
+    const plotRow = (lines[title + 1] ?? '').split('│')[1] ?? '';
+    expect(plotRow).toMatch(/^100 +⠉{20}$/);
+  });
+
   it('sorts the table by memory with m and by CPU with c', async () => {
     const t = await openLive(80, 24);
     const postgres = /^│\s+812 postgres/;

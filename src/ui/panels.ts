@@ -118,7 +118,7 @@ export class DashboardView {
     const cursorNote = follow || !sample ? '' : ` at ${formatClock(sample.time)}`;
 
     this.cpu.frame.guard(() => {
-      const g = graphSeries(tl, index, this.cpu.capacity, { follow, graph: state.perCore ? 'cpu-per-core' : 'cpu' });
+      const g = graphSeries(tl, index, this.cpu.capacity(state.perCore), { follow, graph: state.perCore ? 'cpu-per-core' : 'cpu' });
       this.cpu.update({
         title: cpuTitle(sample, state.perCore, this.cpu.frame.titleWidth),
         series: g.series,
@@ -127,7 +127,7 @@ export class DashboardView {
       });
     });
     this.memory.frame.guard(() => {
-      const g = graphSeries(tl, index, this.memory.capacity, { follow, graph: 'memory', zoom: state.memZoom });
+      const g = graphSeries(tl, index, this.memory.capacity(!state.memZoom), { follow, graph: 'memory', zoom: state.memZoom });
       this.memory.update({
         title: memoryTitle(sample, this.memory.frame.titleWidth, g.maxY),
         series: g.series,
