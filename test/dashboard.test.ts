@@ -57,6 +57,7 @@ const clock = (i: number): string => formatClock(T0 + i * 1000);
 describe('dashboard, live', () => {
   it.each([
     [80, 24],
+    [120, 40],
     [200, 50],
     [250, 70],
   ])('at %ix%i shows every panel, the table and the spike culprits', async (cols, rows) => {
