@@ -5,6 +5,7 @@
  */
 import type { Widgets } from 'blessed';
 import { formatClock } from '../core/units.js';
+import { keyHelp } from './keys.js';
 import type { Layout } from './layout.js';
 import type { Drawn, FrameInput, PanelDef, PanelEvents, PanelInput, PanelWidget } from './panels/panel.js';
 import type { FocusPanel } from './state.js';
@@ -26,9 +27,9 @@ export class DashboardView {
     readonly layout: Layout,
     private readonly color: boolean,
     events: PanelEvents,
-    panels: readonly PanelDef[],
+    private readonly defs: readonly PanelDef[],
   ) {
-    for (const def of panels) {
+    for (const def of defs) {
       const rect = layout.rects[def.id];
       if (rect) this.panels.push({ def, widget: def.create(screen, rect, color, events) });
     }
@@ -91,7 +92,7 @@ export class DashboardView {
     }
     if (!want || !kind) return;
     if (!this.overlay) {
-      if (want.kind === 'help') this.overlay = { kind, box: helpOverlay(this.screen, this.color) };
+      if (want.kind === 'help') this.overlay = { kind, box: helpOverlay(this.screen, this.color, keyHelp(this.defs)) };
       else if (want.kind === 'goto') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
       else {
         const inspector = new Inspector(this.screen, want.process, this.color);

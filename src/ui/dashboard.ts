@@ -20,7 +20,7 @@ import { keyAction, type KeyPress } from './keys.js';
 import { computeLayout, type Layout } from './layout.js';
 import { LiveTimeline } from './live-timeline.js';
 import { DashboardView } from './dashboard-view.js';
-import { shownPanels } from './panels/panel.js';
+import { shownPanels, type PanelDef } from './panels/panel.js';
 import { PANELS } from './panels/registry.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { SampleFacts } from './sample-facts.js';
@@ -79,6 +79,8 @@ export interface DashboardOptions {
    * there. Without it, H only says there is none here.
    */
   onStoredHistory?: () => Promise<void> | void;
+  /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
+  panels?: readonly PanelDef[];
 }
 
 /**
@@ -159,12 +161,13 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     scroll: (panel: 'table' | 'spikes', dir: 1 | -1) => dispatch({ type: 'scroll', by: dir, panel }),
     select: (panel: 'table' | 'spikes', index: number) => dispatch({ type: 'select', panel, index }),
   };
+  const panels = opts.panels ?? PANELS;
   const layoutFor = (): Layout => {
     const cols = screen.width as number;
     const rows = screen.height as number;
-    return computeLayout(cols, rows, shownPanels(PANELS, state.toggles, cols, rows));
+    return computeLayout(cols, rows, shownPanels(panels, state.toggles, cols, rows));
   };
-  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents, PANELS);
+  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents, panels);
 
   /** Brings the widgets up to date with the data and the state (layout included); draws nothing yet. */
   const update = (): void => {
@@ -172,7 +175,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     const relayout = layoutFor();
     if (!sameLayout(relayout, view.layout)) {
       view.destroy();
-      view = new DashboardView(screen, relayout, opts.color, panelEvents, PANELS);
+      view = new DashboardView(screen, relayout, opts.color, panelEvents, panels);
     }
     view.draw({
       timeline,
@@ -307,7 +310,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       end('back');
       return;
     }
-    const result = keyAction(k, state);
+    const result = keyAction(k, state, panels);
     if (!result) return;
     if (result.type === 'quit') {
       destroy();

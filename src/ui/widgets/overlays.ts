@@ -4,7 +4,6 @@ import type { ProcessPoint } from '../../analysis/process-series.js';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
 import { formatClock } from '../../core/units.js';
-import { KEY_HELP } from '../keys.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
 import { BrailleChart, niceMax } from './braille-chart.js';
 
@@ -25,10 +24,10 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
   return box;
 }
 
-/** `?`: every key and what it does. */
-export function helpOverlay(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+/** `?`: every key and what it does (keys.ts `keyHelp`). */
+export function helpOverlay(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]): Widgets.BoxElement {
   const width = Math.min((screen.width as number) - 2, 96);
-  const lines = KEY_HELP.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+  const lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
   const box = overlayBox(screen, 'Help — ? or Esc closes', width, Math.min((screen.height as number) - 1, lines.length + 2), color);
   box.setContent(lines.join('\n'));
   return box;
