@@ -93,3 +93,22 @@ describe('GraphPanel on a real screen', () => {
     screen.destroy();
   });
 });
+
+describe('the time row', () => {
+  it('shows the oldest and newest time, the oldest only where it does not run into the newest', () => {
+    const x = Array.from({ length: 100 }, (_, i) => `03:${String(Math.floor(i / 60) + 10).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`);
+    const wide = chartLines({ series: [{ title: 'a', x, y: flat(1, 100) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, false);
+    expect(wide.at(-1)).toMatch(/03:10:00 +03:11:39$/);
+    // 20 values fill the last 10 cells: the oldest time would start 2 cells before the newest.
+    const few = chartLines({ series: [{ title: 'a', x: x.slice(0, 20), y: flat(1, 20) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, false);
+    expect(few.at(-1)).toMatch(/^ +03:10:19$/);
+    expect(few.at(-1)).not.toContain('03:10:00');
+  });
+
+  it('marks the cursor’s sample with ▲ under its column', () => {
+    const lines = chartLines({ series: [{ title: 'a', x: [], y: flat(50, 40) }], maxY: 100, legend: false, cursorOffset: 0 }, 30, 5, false);
+    const g = chartGeometry(30, 5, 100, false);
+    // 40 values, two per cell, right-aligned: the first sits 20 cells from the plot's right edge.
+    expect([...(lines.at(-1) ?? '')].indexOf('▲')).toBe(g.labelWidth + g.plotWidth - 20);
+  });
+});

@@ -182,12 +182,13 @@ function timeRow(d: ChartData, g: ChartGeometry): string {
   const put = (text: string, at: number): void => {
     for (let i = 0; i < text.length; i++) if (at + i >= 0 && at + i < row.length) row[at + i] = text[i] as string;
   };
-  const first = xs[Math.max(0, n - g.plotWidth * 2)] ?? '';
+  const oldest = Math.max(0, n - g.plotWidth * 2);
+  const first = xs[oldest] ?? '';
   const last = xs[n - 1] ?? '';
-  if (n > 0 && g.plotWidth >= first.length + last.length + 2) {
-    put(first, Math.floor(pixelColumn(Math.max(0, n - g.plotWidth * 2), n, g.plotWidth * 2) / 2));
-    put(last, g.plotWidth - last.length);
-  }
+  const firstAt = Math.floor(pixelColumn(oldest, n, g.plotWidth * 2) / 2);
+  if (n > 0 && last.length <= g.plotWidth) put(last, g.plotWidth - last.length);
+  // The oldest time too, where it does not run into the newest.
+  if (n > 1 && firstAt + first.length + 2 <= g.plotWidth - last.length) put(first, firstAt);
   const marked = d.cursorOffset !== null && n > 0 ? Math.floor(pixelColumn(d.cursorOffset, n, g.plotWidth * 2) / 2) : -1;
   if (marked >= 0 && marked < row.length) row[marked] = '▲';
   return ' '.repeat(g.labelWidth) + row.join('');
