@@ -63,7 +63,7 @@ interface RawViewer {
 async function rawViewer(port: number, opts: ClientOptions = {}): Promise<RawViewer> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, opts);
   const messages: RawViewer['messages'] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RawViewer['messages'][number]));
+  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as RawViewer['messages'][number]));
   ws.on('error', () => {});
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),

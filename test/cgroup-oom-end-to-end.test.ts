@@ -151,7 +151,7 @@ describe('tmon record --cgroup, then tmon spikes', () => {
   test('the OOM kill is in the recording and printed by tmon spikes with the child and its last RSS', async (ctx) => {
     const v1 = makeV1Cgroup(LIMIT);
     const cg = typeof v1 === 'string' ? makeV2Cgroup(LIMIT) : v1;
-    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${String(v1)}; ${cg}`);
+    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${typeof v1 === 'string' ? v1 : 'v1'}; ${cg}`);
     const made = cg as TestCgroup;
     cleanups.push(() => made.remove());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-cgroup-record-'));

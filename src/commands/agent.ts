@@ -161,7 +161,10 @@ export async function runAgent(argv: string[]): Promise<number> {
     await live.close();
     throw err;
   }
-  if (typeof storeDir === 'string') log(`recording to ${storeDir} (retain ${values['retain'] ?? '7d'}, at most ${values['max-size'] ?? '1GB'})`);
+  if (typeof storeDir === 'string') {
+    const flag = (name: string, fallback: string): string => (typeof values[name] === 'string' ? values[name] : fallback);
+    log(`recording to ${storeDir} (retain ${flag('retain', '7d')}, at most ${flag('max-size', '1GB')})`);
+  }
   await new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });

@@ -290,7 +290,7 @@ function parseObject(text: string): Record<string, unknown> {
 /** Short and printable, for echoing a client's value inside an error message. */
 function quote(v: unknown): string {
   if (v === undefined) return '(none)';
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
   return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 }
 
