@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { processEvents } from '../src/analysis/process-events.js';
 import { resolveThresholds } from '../src/analysis/thresholds.js';
 import { userTotals } from '../src/analysis/user-totals.js';
+import { formatDay } from '../src/core/units.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/timeline.js';
@@ -12,7 +13,6 @@ import {
   downsampleMax,
   eventLine,
   fit,
-  formatDay,
   graphSeries,
   graphWindow,
   inspectorSummary,

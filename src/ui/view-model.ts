@@ -11,7 +11,7 @@ import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
-import { formatBytes, formatClock, formatDuration, formatPercent } from '../core/units.js';
+import { formatBytes, formatClock, formatDay, formatDuration, formatPercent } from '../core/units.js';
 
 export type SortKey = 'cpu' | 'mem';
 
@@ -443,13 +443,6 @@ export function downsampleMax(points: readonly ProcessPoint[], n: number): Proce
 }
 
 // ── dates ────────────────────────────────────────────────────────────────────
-
-/** Local calendar day, "2026-11-19" (the form the g prompt reads back). */
-export function formatDay(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 
 export function sameLocalDay(a: number, b: number): boolean {
   return formatDay(a) === formatDay(b);
