@@ -1,5 +1,6 @@
 import type { Sample } from './sample.js';
 import { RingBuffer } from './ring-buffer.js';
+import { lastAtOrBefore } from './binary-search.js';
 
 /**
  * Random access to samples in time order. Live history (a ring buffer) and a
@@ -57,13 +58,6 @@ export class SampleHistory implements Timeline {
 /** Binary search shared by every Timeline: samples are in time order. */
 export function indexAtTime(t: Pick<Timeline, 'length' | 'at'>, time: number): number {
   if (t.length === 0) return -1;
-  let lo = 0;
-  let hi = t.length - 1;
-  if ((t.at(0)?.time ?? 0) > time) return 0;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((t.at(mid)?.time ?? 0) <= time) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  // Before the first sample: the first.
+  return Math.max(0, lastAtOrBefore(t.length, (i) => t.at(i)?.time ?? 0, time));
 }

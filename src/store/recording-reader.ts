@@ -9,6 +9,7 @@ import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './
 import { decodeGroup } from './group-decode.js';
 import { LruCache } from './lru-cache.js';
 import { openRegularFile } from './safe-open.js';
+import { lastAtOrBefore } from '../core/binary-search.js';
 
 /**
  * A recording file or a directory of rolling files, read as one Timeline.
@@ -190,14 +191,8 @@ class RecordingTimeline implements Recording {
   /** Searches the group table by time first, so only one group is decoded. */
   indexAtTime(time: number): number {
     if (this.length === 0) return -1;
-    let lo = 0;
-    let hi = this.groups.length - 1;
     if ((this.groups[0] as PlacedGroup).firstTime > time) return 0;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.groups[mid] as PlacedGroup).firstTime <= time) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(this.groups.length, (g) => (this.groups[g] as PlacedGroup).firstTime, time);
     const group = this.groups[lo] as PlacedGroup;
     const samples = this.samplesOf(lo);
     let best = group.first;
@@ -214,14 +209,7 @@ class RecordingTimeline implements Recording {
   }
 
   private groupOf(index: number): number {
-    let lo = 0;
-    let hi = this.groups.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.groups[mid] as PlacedGroup).first <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return Math.max(0, lastAtOrBefore(this.groups.length, (g) => (this.groups[g] as PlacedGroup).first, index));
   }
 
   private samplesOf(g: number): Sample[] {

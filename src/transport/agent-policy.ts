@@ -3,6 +3,8 @@
  * asks for it. Requests are clamped to [minMs, base]; a request slower than
  * the agent's own rate changes nothing, so one viewer cannot slow others down.
  */
+import { firstFrom } from '../core/binary-search.js';
+
 export function effectiveInterval(baseMs: number, requests: Iterable<number | null>, minMs: number): number {
   let ms = baseMs;
   for (const r of requests) {
@@ -36,26 +38,12 @@ export interface TimeIndex {
 
 /** Index of the first sample taken at or after `time` (length when none is). */
 export function indexFrom(h: TimeIndex, time: number): number {
-  let lo = 0;
-  let hi = h.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((h.timeAt(mid) ?? Infinity) < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstFrom(h.length, (i) => h.timeAt(i) ?? Infinity, time);
 }
 
 /** Index of the first sample taken after `time` (length when none is). */
 export function indexAfter(h: TimeIndex, time: number): number {
-  let lo = 0;
-  let hi = h.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((h.timeAt(mid) ?? Infinity) <= time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstFrom(h.length, (i) => h.timeAt(i) ?? Infinity, time, true);
 }
 
 /** Indices [start, end) of the samples with from ≤ time ≤ to. */

@@ -3,6 +3,7 @@ import type { HostFacts, Sample } from '../core/sample.js';
 import { RingBuffer } from '../core/ring-buffer.js';
 import type { Timeline } from '../core/timeline.js';
 import { encodeSample } from '../protocol/wire-messages.js';
+import { lastAtOrBefore } from '../core/binary-search.js';
 
 /** How often the compression dictionary is refreshed from the newest sample, so it follows the process list. */
 const DICTIONARY_EVERY = 300;
@@ -108,14 +109,6 @@ export class WireHistory implements Timeline {
 
   indexAtTime(time: number): number {
     if (this.length === 0) return -1;
-    let lo = 0;
-    let hi = this.length - 1;
-    if ((this.timeAt(0) ?? 0) > time) return 0;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.timeAt(mid) ?? 0) <= time) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return Math.max(0, lastAtOrBefore(this.length, (i) => this.timeAt(i) ?? 0, time));
   }
 }
