@@ -97,6 +97,21 @@ describe('FastWatch with scripted readings', () => {
     expect(w.burstsTotal).toBe(2);
   });
 
+  test('after a scan at a high, a fall and a new rise of the jump triggers: another process spiking right after the first', () => {
+    // 1 GiB, a scan at the first process's 1.5 GiB top, back to 1 GiB, then the second process's 1.5 GiB.
+    const mem = [1, 1.5, 1.5, 1.0, 1.0, 1.5, 1.5].map((g) => g * GiB);
+    const { probe, clock } = scripted(mem.map((m, k) => ({ mem: m, busyTicks: 0, totalTicks: k * 20 })));
+    const bursts: number[] = [];
+    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now), () => clock.now);
+    clock.now = 1000;
+    for (let k = 0; k < mem.length; k++) {
+      w.poll();
+      clock.now += 200;
+    }
+    // Measured from the scan's level alone, the second rise (1.0 → 1.5 GiB after a scan at 1.5) would count for nothing.
+    expect(bursts).toEqual([1200, 2000]);
+  });
+
   test('at most maxBurstsPerInterval per interval; takeWindow starts a new interval', () => {
     const mem = Array.from({ length: 20 }, (_, k) => k * GiB);
     const { probe, clock } = scripted(mem.map((m) => ({ mem: m, busyTicks: 0, totalTicks: 0 })));

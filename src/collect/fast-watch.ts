@@ -53,7 +53,10 @@ export function defaultFastWatchOptions(memTotal: number, hz = DEFAULT_FAST_HZ):
 export interface BurstState {
   memUsed: number;
   busy: number;
-  /** Readings at the last process scan (tick or burst). */
+  /**
+   * The reference a jump is measured from: the readings at the last process scan, or
+   * the lowest since if they fell (memory freed after a scan: the next rise counts from there).
+   */
   memAtScan: number;
   busyAtScan: number;
   msSinceScan: number;
@@ -179,8 +182,8 @@ export class FastWatch {
       }, this.opts.followUpMs).unref();
     }
     // The first readings after start become the references the next jumps are measured from.
-    if (Number.isNaN(this.memAtScan)) this.memAtScan = this.memUsed;
-    if (Number.isNaN(this.busyAtScan)) this.busyAtScan = this.busy;
+    if (Number.isNaN(this.memAtScan) || this.memUsed < this.memAtScan) this.memAtScan = this.memUsed;
+    if (Number.isNaN(this.busyAtScan) || this.busy < this.busyAtScan) this.busyAtScan = this.busy;
     const st = this.state;
     st.memUsed = this.memUsed;
     st.busy = this.busy;
