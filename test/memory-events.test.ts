@@ -68,6 +68,13 @@ describe('OOM kills', () => {
     expect(got.map((e) => [e.id, e.end, e.culprits.map((c) => [c.pid, c.rise])])).toEqual([[`oom@${T0 + 2000}`, T0 + 2000, [[42, 61 * MB]]]]);
   });
 
+  test('a victim that gave its memory back while exiting is named with the RSS it was killed at', () => {
+    // 61 MB, then 0 while dying (still running), then gone (sent once more as exited, RSS 0) as the kill is counted.
+    const dying = { ...alloc, rss: 0 };
+    const events = run([sample(0, [shell, alloc]), sample(1, [shell, dying]), sample(2, [shell, { ...dying, exited: true }], { oomKills: 1 })]);
+    expect(events.find((e) => e.metric === 'oom')?.culprits).toEqual([expect.objectContaining({ pid: 42, rise: 61 * MB, exited: true })]);
+  });
+
   test('a victim still exiting at the kill sample is named by the next one, and only then is the event closed', () => {
     const got = run([sample(0, [shell, alloc]), sample(1, [shell, alloc], { oomKills: 1 }), sample(2, [shell])]);
     expect(got.map((e) => [e.id, e.end, e.culprits.map((c) => c.pid)])).toEqual([

@@ -27,6 +27,17 @@ export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] 
   return [...gone.values()].sort((a, b) => b.rss - a.rss || a.pid - b.pid);
 }
 
+/**
+ * A victim that had already given back its memory while exiting (RSS 0 in the sample
+ * before it vanished) with the RSS it had one sample earlier: the size it was killed at.
+ */
+function withLastRss(p: ProcessStats, before: Sample | undefined): ProcessStats {
+  if (p.rss > 0 || !before) return p;
+  const key = processKey(p);
+  const earlier = before.processes.find((q) => q.rss > 0 && processKey(q) === key);
+  return earlier ? { ...p, rss: earlier.rss } : p;
+}
+
 function culpritOf(p: ProcessStats, rise: number, share: number): Culprit {
   return { pid: p.pid, name: p.name, cmd: p.cmd, user: p.user, startTime: p.startTime, rise, share, exited: true };
 }
@@ -134,7 +145,9 @@ export class MemoryEvents {
     this.before = prev;
     const kills = cur.memory.oomKills ?? 0;
     if (kills === 0 && !this.unnamed) return out;
-    let gone = vanished(prev, cur);
+    let gone = vanished(prev, cur)
+      .map((p) => withLastRss(p, before))
+      .sort((a, b) => b.rss - a.rss || a.pid - b.pid);
     const late = this.unnamed;
     this.unnamed = null;
     if (late) {
