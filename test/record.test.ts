@@ -103,7 +103,7 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
       // `n` steps through the spikes (other processes on a shared machine may have made their own) to the
       // child's: named in the spike's line, or, sorted by memory (`m`), in the table at that moment.
       tmux.keys('m');
-      const culprit = new RegExp(`node\\[${childPid}\\]|^\\W*${childPid} `, 'm');
+      const culprit = new RegExp(`node\\[${childPid}\\]|\\s${childPid}\\s`);
       for (let i = 0; i < 12 && !culprit.test(tmux.screen()); i++) {
         tmux.keys('n');
         await new Promise((r) => setTimeout(r, 300));
