@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, QUIET_EVERY, QUIET_GAP_TICKS, QUIET_TICKS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
+import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, UNMOVED_IDENTITY_MS, QUIET_EVERY, QUIET_GAP_TICKS, QUIET_TICKS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
 const PASSWD = path.join(FIXTURES, 'passwd');
@@ -144,7 +144,7 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.scanProcesses({ peaks: false, primed: true, now: 20 }).get(100)).toMatchObject({ name: '(sd-pam)', ident: { cmd: '(sd-pam) --other' } });
   });
 
-  test('a retitled or setuid process that uses CPU is re-read after ACTIVE_IDENTITY_MS; an idle one within IDLE_IDENTITY_MS', () => {
+  test('a retitled or setuid process that uses CPU is re-read after ACTIVE_IDENTITY_MS; an idle one within IDLE_IDENTITY_MS; one that never ran within UNMOVED_IDENTITY_MS', () => {
     const root = copyTree('base');
     const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
     const first = reader.scanProcesses({ peaks: true, primed: false, now: 0 });
@@ -153,9 +153,12 @@ describe('ProcReader on fixture trees', () => {
     const status = path.join(root, '100/status');
     fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/Uid:.*\n/, 'Uid:\t0\t0\t0\t0\n'));
     fs.writeFileSync(path.join(root, '1/cmdline'), '/sbin/init retitled\0');
+    fs.writeFileSync(path.join(root, '101/cmdline'), '/opt/weird/retitled\0');
     const busy = (utime: number): void => editStat(path.join(root, '100/stat'), { 14: utime });
 
     busy(10);
+    // pid 1 ran a little (it retitled itself) and is idle from then on.
+    editStat(path.join(root, '1/stat'), { 14: 501 });
     const early = reader.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS - 1 });
     expect(early.get(100)?.ident).toBe(first.get(100)?.ident);
     busy(20);
@@ -167,6 +170,10 @@ describe('ProcReader on fixture trees', () => {
     expect(later.get(101)?.ident).toBe(first.get(101)?.ident);
     const idle = reader.scanProcesses({ peaks: true, primed: true, now: IDLE_IDENTITY_MS + 1 });
     expect(idle.get(1)?.ident.cmd).toBe('/sbin/init retitled');
+    // pid 101 never used a tick since it was read: it waits longer.
+    expect(idle.get(101)?.ident.cmd).toBe('/opt/weird/a) b (c --flag');
+    const unmoved = reader.scanProcesses({ peaks: true, primed: true, now: UNMOVED_IDENTITY_MS + 1 });
+    expect(unmoved.get(101)?.ident.cmd).toBe('/opt/weird/retitled');
   });
 
   test('identity re-reads per tick are bounded; the rest wait for the next tick', () => {

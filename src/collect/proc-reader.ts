@@ -43,6 +43,8 @@ interface Tracked {
   /** performance.now() of the last identity read, and utime+stime at the last scan (to tell a busy process). */
   identAt: number;
   cpuTicks: number;
+  /** utime+stime at the last identity read: unchanged, the process has hardly run since. */
+  cpuAtIdent: number;
   /** The passwd generation its user name was resolved with. */
   usersGen: number;
   /** VmHWM (kB) and the fault count when status was last read. */
@@ -117,10 +119,13 @@ const PRESSURE = ['cpu', 'memory', 'io'] as const;
  * How stale a command line or uid may get without an exec to tell (setproctitle
  * rewrites argv in place, setuid changes status only): a process that used CPU
  * since the last scan, the kind shown and blamed, is re-read after 2 s; an idle
- * one after 15 to 30 s. Each re-read is one cmdline and one status read.
+ * one after 15 to 30 s; one that has not used a tick of CPU since its last
+ * re-read (it could hardly have retitled itself) after 60 to 120 s. Each re-read
+ * is one cmdline and one status read.
  */
 export const ACTIVE_IDENTITY_MS = 2000;
 export const IDLE_IDENTITY_MS = 30_000;
+export const UNMOVED_IDENTITY_MS = 120_000;
 
 /**
  * Quiet processes (unchanged for QUIET_TICKS tick scans) are read at one tick
@@ -138,8 +143,8 @@ export const QUIET_EVERY = 4;
 export const QUIET_GAP_TICKS = 3;
 
 /** 15 to 30 s by pid, so idle processes first seen together are not re-read together. */
-function idlePeriod(pid: number): number {
-  return IDLE_IDENTITY_MS - (pid % 16) * (IDLE_IDENTITY_MS / 32);
+function idlePeriod(pid: number, longest = IDLE_IDENTITY_MS): number {
+  return longest - (pid % 16) * (longest / 32);
 }
 
 /** Identity re-reads per tick at most: a machine full of busy processes spreads them over a few ticks. */
@@ -359,6 +364,7 @@ export class ProcReader {
         startStack: s.startStack,
         identAt: pass.now,
         cpuTicks: s.utime + s.stime,
+        cpuAtIdent: s.utime + s.stime,
         usersGen: this.usersGen,
         hwmKb: ident.hwmKb,
         faultsAtHwm: s.faults,
@@ -383,7 +389,8 @@ export class ProcReader {
       t.cpuTicks = cpuTicks;
       // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
       const exec = commChanged || s.startStack !== t.startStack;
-      const due = pass.budget > 0 && pass.now - t.identAt >= (busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid));
+      const period = busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid, cpuTicks === t.cpuAtIdent ? UNMOVED_IDENTITY_MS : IDLE_IDENTITY_MS);
+      const due = pass.budget > 0 && pass.now - t.identAt >= period;
       if (!kernelThread && (exec || due)) {
         if (!exec) pass.budget--;
         t.startStack = s.startStack;
@@ -519,6 +526,7 @@ export class ProcReader {
     const cmd = fresh.ident.cmd === '' ? t.ident.cmd : fresh.ident.cmd;
     if (cmd !== t.ident.cmd || uid !== t.ident.uid || user !== t.ident.user) t.ident = { cmd, uid, user };
     t.identAt = now;
+    t.cpuAtIdent = t.cpuTicks;
     t.usersGen = this.usersGen;
     return peaks ? this.noteHwm(t, fresh.hwmKb, faults) : undefined;
   }
