@@ -14,6 +14,8 @@ const LAYERS = {
   transport: ['core', 'protocol', 'store'],
   ui: ['core', 'analysis'],
 };
+/** What tsconfig.json covers: the files the type-aware rules can read types for. */
+const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'];
 const ALL = ['core', 'collect', 'analysis', 'protocol', 'store', 'transport', 'ui', 'commands'];
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
   const forbidden = ALL.filter((l) => l !== layer && !allowed.includes(l));
@@ -39,6 +41,23 @@ export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Type-aware rules: floating promises, awaits of non-promises, unsafe any, needless assertions.
+  ...tseslint.configs.recommendedTypeCheckedOnly.map((c) => ({ ...c, files: TYPED })),
+  {
+    files: TYPED,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // An async close() that has nothing to await still keeps its interface's promise: not a defect.
+    rules: {
+      '@typescript-eslint/require-await': 'off',
+      // It reads the index types without noUncheckedIndexedAccess and calls needed assertions needless.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
+    // expect.any() and friends are typed any by vitest itself.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
     rules: {

@@ -33,11 +33,16 @@ export function parseCommandArgs(
   }
 }
 
+/** A flag's value as typed, for an error message (parseArgs gives strings, booleans or lists). */
+function shown(raw: unknown): string {
+  return typeof raw === 'string' ? raw : JSON.stringify(raw);
+}
+
 export function numberOption(name: string, raw: unknown, min: number, max: number, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${String(raw)}'`);
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${shown(raw)}'`);
   }
   return n;
 }
@@ -48,7 +53,7 @@ export function durationOption(name: string, raw: unknown, minMs: number, maxMs:
   const ms = typeof raw === 'string' ? parseDuration(raw) : null;
   if (ms === null || ms < minMs || ms > maxMs) {
     throw new UsageError(
-      `--${name} must be a duration from ${minMs}ms to ${maxMs / 1000}s (e.g. 1s, 500ms), got '${String(raw)}'`,
+      `--${name} must be a duration from ${minMs}ms to ${maxMs / 1000}s (e.g. 1s, 500ms), got '${shown(raw)}'`,
     );
   }
   return ms;
@@ -57,7 +62,7 @@ export function durationOption(name: string, raw: unknown, minMs: number, maxMs:
 export function bytesOption(name: string, raw: unknown, fallback: number): number {
   if (raw === undefined) return fallback;
   const b = typeof raw === 'string' ? parseBytes(raw) : null;
-  if (b === null || b <= 0) throw new UsageError(`--${name} must be a size such as 500MB or 1GB, got '${String(raw)}'`);
+  if (b === null || b <= 0) throw new UsageError(`--${name} must be a size such as 500MB or 1GB, got '${shown(raw)}'`);
   return b;
 }
 

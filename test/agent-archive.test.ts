@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ARCHIVE_MAX_SAMPLES } from '../src/protocol/wire-messages.js';
 import { AgentArchive, storeArchive, type ArchiveOptions } from '../src/transport/agent-archive.js';
 import { tempDir } from './fixtures/store/recording-files.js';
+import { bomb, specialFiles } from './fixtures/store/crafted-files.js';
 import { STRETCH, storedDay, storedTime, writeStore } from './fixtures/transport/stored-history.js';
 
 /** AgentArchive over real --store directories written by the rolling recorder. */
@@ -87,5 +88,25 @@ describe('AgentArchive', () => {
     await writeStore(store, storedDay(2));
     expect((await archive.snapshot()).recording?.length).toBe(STRETCH);
     expect(log).toEqual([expect.stringMatching(/^stored history cannot be read: ENOENT.*; viewers get what memory holds$/), 'stored history readable again']);
+  });
+
+  it('bad files in the store cost only themselves: the rest is served, each bad file logged once however often the store reopens', async () => {
+    await writeStore(store, storedDay(0));
+    specialFiles(store);
+    writeFileSync(join(store, 'bomb.tmon'), bomb(1, 5));
+    const log: string[] = [];
+    const archive = archiveOf(storeArchive(store, 0), log);
+    for (let i = 0; i < 3; i++) {
+      const snap = await archive.snapshot();
+      expect(snap.problem).toBeUndefined();
+      // The bomb's five samples are placed (indexing inflates nothing) but read as damage.
+      expect(snap.recording?.length).toBe(STRETCH + 5);
+      expect(snap.recording?.slice(0, STRETCH + 5)).toHaveLength(STRETCH);
+    }
+    expect(log).toEqual([
+      'stored history: dangling.tmon is a symbolic link: not followed: skipped',
+      'stored history: directory.tmon is not a tmon recording (a directory): skipped',
+      'stored history: fifo.tmon is not a tmon recording (not a regular file): skipped',
+    ]);
   });
 });

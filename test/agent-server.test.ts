@@ -1,4 +1,5 @@
 import { cpSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { LiveSource } from '../src/collect/live-source.js';
 import { createCollector } from '../src/collect/platform.js';
 import { UserError } from '../src/core/errors.js';
+import type { Sample } from '../src/core/sample.js';
 import { ARCHIVE_MAX_SAMPLES, CloseCode, HISTORY_END, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
 import { quantiseSample } from '../src/store/quantise.js';
@@ -61,7 +63,7 @@ interface RawViewer {
 async function rawViewer(port: number, opts: ClientOptions = {}): Promise<RawViewer> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, opts);
   const messages: RawViewer['messages'] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as RawViewer['messages'][number]));
+  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString()) as RawViewer['messages'][number]));
   ws.on('error', () => {});
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -86,6 +88,9 @@ describe('starting', () => {
       );
     }
     expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: ' ' }))).message).toMatch(/token is empty/);
+    expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: 'two words' }))).message).toMatch(
+      /^the token has a space or a character an HTTP header cannot carry/,
+    );
   });
 
   it('starts without a token when told to, with a warning', async () => {
@@ -111,6 +116,27 @@ describe('HTTP', () => {
     expect(body).toMatchObject({ status: 'ok', version: tmonVersion(), protocolVersion: PROTOCOL_VERSION, viewers: 0 });
     expect(typeof body['uptime']).toBe('number');
     expect((await fetch(`http://127.0.0.1:${agent.address.port}/`)).status).toBe(426);
+  });
+
+  it('answers /healthz only for an allowed Host, like the upgrade (DNS rebinding)', async () => {
+    for (const token of [undefined, 'tok']) {
+      const agent = await agentWith({ source: new ScriptedSource(), ...(token ? { token } : {}) });
+      const port = agent.address.port;
+      const get = (headers: Record<string, string>): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path: '/healthz', headers }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+        });
+      const evil = await get({ Host: `rebind.evil.example:${port}` });
+      expect(evil.status).toBe(403);
+      expect(evil.body).not.toMatch(/uptime|version/);
+      expect((await get({ Host: `127.0.0.1:${port}`, Origin: 'http://rebind.evil.example' })).status).toBe(403);
+      expect((await get({ Host: `localhost:${port}` })).status).toBe(200);
+    }
   });
 });
 
@@ -204,7 +230,8 @@ describe('a misbehaving client never harms the agent or the other viewers', () =
       maxPayloadBytes: 4096,
       maxMessagesPerSec: 20,
       maxBufferedBytes: MAX_BUFFERED,
-      heartbeatMs: 2000,
+      // Long enough that the never-reading client fills its buffer before the heartbeat drops it, even on a busy machine.
+      heartbeatMs: 4000,
       historyCapacity: 1000,
     });
     watcher = new RemoteSource(`127.0.0.1:${agent.address.port}`);
@@ -488,3 +515,324 @@ describe('stored history (--store)', () => {
     expect(lines.filter((l) => l.startsWith('stored history cannot be read')).length).toBe(1);
   });
 });
+
+describe('hostile viewers (issue 9): each is dropped or held to its budget, the honest viewer keeps its rate', () => {
+  const TOKEN = 'hostile-test-token';
+  const MAX_BUFFERED = 256 * 1024;
+
+  /** An agent with a token and an honest viewer receiving samples pushed every 100 ms while `attack` runs. */
+  async function underAttack(
+    opts: Partial<AgentOptions>,
+    attack: (port: number, agent: RunningAgent) => Promise<void>,
+    fill = 0,
+    sampleFor: (i: number, extra?: { processes?: number }) => Sample = sampleAt,
+  ): Promise<{ agent: RunningAgent; honestLate: number; pushed: number; maxBuffered: number }> {
+    const source = new ScriptedSource(100);
+    const agent = await agentWith({ source, token: TOKEN, maxBufferedBytes: MAX_BUFFERED, ...opts });
+    let pushed = 0;
+    // History to ask for: samples of 60 processes, ~15 KB of JSON each.
+    for (; pushed < fill; pushed++) source.push(sampleFor(pushed, { processes: 60 }));
+    await waitFor('the history to fill', () => agent.stats().historySamples === fill);
+    const honest = new RemoteSource(`127.0.0.1:${agent.address.port}`, { token: TOKEN });
+    cleanups.push(() => honest.close());
+    const got = collect(honest);
+    await honest.ready();
+    await waitFor('the honest viewer’s backfill', () => got.length === fill);
+    let honestLate = 0;
+    let maxBuffered = 0;
+    let attacking = true;
+    const feeding = (async () => {
+      while (attacking) {
+        source.push(sampleFor(pushed++));
+        await new Promise((r) => setTimeout(r, 100));
+        // A sample not there 1.5 s after it was pushed is late: the agent let the attack stall it.
+        if (pushed > fill + 15 && got.length < pushed - 15) honestLate++;
+        maxBuffered = Math.max(maxBuffered, ...agent.stats().bufferedBytes);
+      }
+    })();
+    try {
+      await attack(agent.address.port, agent);
+    } finally {
+      attacking = false;
+      await feeding;
+    }
+    await waitFor('the honest viewer to have every sample', () => got.length === pushed);
+    expect(times(got)).toEqual(Array.from({ length: pushed }, (_, i) => sampleFor(i).time));
+    expect(honest.state).toBe('live');
+    return { agent, honestLate, pushed, maxBuffered };
+  }
+
+  /** A ws client that never reads what the agent sends. */
+  async function deafViewer(port: number): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Authorization: `Bearer ${TOKEN}` }, perMessageDeflate: false, autoPong: false });
+    ws.on('error', () => {});
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', () => reject(new Error('refused')));
+    });
+    ws.pause();
+    return { ws, closed };
+  }
+
+  /** Sends pings as fast as the socket takes them (kept under 1 MB queued here) until closed or `ms` pass. */
+  async function pingFlood(ws: WebSocket, ms: number, perSec = Infinity): Promise<number> {
+    const payload = Buffer.alloc(125, 0x70);
+    const end = Date.now() + ms;
+    let sent = 0;
+    while (Date.now() < end && ws.readyState === WebSocket.OPEN) {
+      const batch = Number.isFinite(perSec) ? 1 : 200;
+      if (ws.bufferedAmount < 1024 * 1024) for (let i = 0; i < batch; i++, sent++) ws.ping(payload);
+      // Answers the heartbeat it never read with unsolicited pongs, as the attacker did.
+      ws.pong(payload);
+      await new Promise((r) => setTimeout(r, Number.isFinite(perSec) ? 1000 / perSec : 1));
+    }
+    return sent;
+  }
+
+  it('a ping flood that never reads is dropped at the message rate; its unsent bytes stay bounded', async () => {
+    const r = await underAttack({ maxMessagesPerSec: 20 }, async (port, agent) => {
+      const deaf = await deafViewer(port);
+      await waitFor('two viewers', () => agent.viewers() === 2);
+      const started = Date.now();
+      void pingFlood(deaf.ws, 8000);
+      await waitFor('the flooder to be dropped', () => agent.viewers() === 1, 6000);
+      expect(Date.now() - started).toBeLessThan(5000);
+      deaf.ws.terminate();
+    });
+    expect(r.maxBuffered).toBeLessThan(MAX_BUFFERED + 64 * 1024);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('pings under the rate from a viewer that never reads: pongs stop at the buffer bound, the heartbeat drops it', async () => {
+    const r = await underAttack({ maxMessagesPerSec: 20, heartbeatMs: 1000, maxBufferedBytes: 4096 }, async (port, agent) => {
+      const deaf = await deafViewer(port);
+      await waitFor('two viewers', () => agent.viewers() === 2);
+      void pingFlood(deaf.ws, 8000, 8);
+      await waitFor('the deaf viewer to be dropped', () => agent.viewers() === 1, 6000);
+      deaf.ws.terminate();
+    });
+    expect(r.honestLate).toBe(0);
+  });
+
+  /** Holds `count` sockets open to the agent, idle or with half an upgrade request, reopening each as soon as it is closed. */
+  function lockOut(port: number, count: number): { closedAfterMs: number[]; stop(): void } {
+    const closedAfterMs: number[] = [];
+    const sockets = new Set<net.Socket>();
+    let stopped = false;
+    const open = (k: number): void => {
+      if (stopped) return;
+      const openedAt = Date.now();
+      const s = net.connect(port, '127.0.0.1', () => {
+        if (k % 2 === 1) s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n`);
+      });
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        sockets.delete(s);
+        closedAfterMs.push(Date.now() - openedAt);
+        setTimeout(() => open(k), 10);
+      });
+    };
+    for (let k = 0; k < count; k++) open(k);
+    return {
+      closedAfterMs,
+      stop: () => {
+        stopped = true;
+        for (const s of sockets) s.destroy();
+      },
+    };
+  }
+
+  it('79 idle or half-sent sockets cannot lock an authenticated viewer out: each is cut at the deadline, viewers still get in', async () => {
+    // Attacker and viewer share 127.0.0.1 here, so the per-address cap is raised to let the attacker hold all 79.
+    const agent = await agentWith({ source: new ScriptedSource(), token: TOKEN, maxViewers: 2, pending: { deadlineMs: 1000, maxPerAddress: 200 } });
+    const port = agent.address.port;
+    const attack = lockOut(port, 79);
+    cleanups.push(() => attack.stop());
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 2; i++) {
+      expect((await upgradeStatus(port, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+      await waitFor('the viewer to be gone', () => agent.viewers() === 0);
+    }
+    await waitFor('every attacking socket to be cut once', () => attack.closedAfterMs.length >= 79, 10_000);
+    attack.stop();
+    // Cut by the agent's own timer at about 1 s, not by Node's 30 s sweep.
+    expect(Math.max(...attack.closedAfterMs.slice(0, 79))).toBeLessThan(4000);
+    expect(Math.min(...attack.closedAfterMs.slice(0, 79))).toBeGreaterThanOrEqual(900);
+  });
+
+  it('one address holds at most maxPerAddress unfinished connections; more are closed at once', async () => {
+    const lines: string[] = [];
+    const agent = await agentWith({ source: new ScriptedSource(), token: TOKEN, pending: { deadlineMs: 3000, maxPerAddress: 8 }, log: (l) => lines.push(l) });
+    const closedAfter: number[] = [];
+    const sockets = Array.from({ length: 20 }, () => {
+      const s = net.connect(agent.address.port, '127.0.0.1');
+      const openedAt = Date.now();
+      s.on('error', () => {});
+      s.on('close', () => closedAfter.push(Date.now() - openedAt));
+      return s;
+    });
+    cleanups.push(() => sockets.forEach((s) => s.destroy()));
+    await waitFor('the 12 beyond the cap to be closed', () => closedAfter.length === 12, 2500);
+    expect(closedAfter.every((ms) => ms < 2500)).toBe(true);
+    expect(lines.some((l) => /refused a connection from 127\.0\.0\.1: it already has 8 unfinished/.test(l))).toBe(true);
+    await waitFor('the 8 to be cut at the deadline', () => closedAfter.length === 20, 6000);
+  });
+
+  /** A ws client with the token that reads everything and asks again as soon as a request is done, `inFlight` at a time. */
+  async function requestLoop(port: number, ms: number, request: (id: number) => object, inFlight = 4): Promise<{ received: number; replies: number }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    ws.on('error', () => {});
+    let received = 0;
+    let replies = 0;
+    let id = 0;
+    const ask = (): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ v: PROTOCOL_VERSION, ...request(id++) }));
+    };
+    ws.on('message', (data: Buffer) => {
+      received += data.length;
+      const msg = JSON.parse(data.toString()) as { type: string; done?: boolean };
+      if ((msg.type === 'history' && msg.done) || msg.type === 'spikes') {
+        replies++;
+        ask();
+      }
+    });
+    await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+    for (let i = 0; i < inFlight; i++) ask();
+    await new Promise((r) => setTimeout(r, ms));
+    ws.terminate();
+    return { received, replies };
+  }
+
+  it('a history-request loop is paced to the byte budget; sampling and the honest viewer keep their rate', async () => {
+    const budget = { bytesBurst: 8 * 1024 * 1024, bytesPerSec: 1024 * 1024 };
+    let loop = { received: 0, replies: 0 };
+    const r = await underAttack(
+      { budget, historyCapacity: 2000 },
+      async (port) => {
+        loop = await requestLoop(port, 3000, (id) => ({ type: 'history-request', id, from: 0, to: HISTORY_END }));
+      },
+      300,
+    );
+    // At most the burst plus 3 s of refill, plus one chunk in flight when the time ran out.
+    expect(loop.received).toBeLessThan(budget.bytesBurst + 3 * budget.bytesPerSec + 256 * 1024);
+    expect(loop.received).toBeGreaterThan(budget.bytesBurst / 4);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('an archive-request loop is held to its work budget; the honest viewer keeps its rate', async () => {
+    const store = tempDir();
+    cleanups.push(() => store.cleanup());
+    await writeStore(store.dir);
+    const budget = { workMsBurst: 100, workMsPerSec: 100 };
+    let costs: { workMs: number }[] = [];
+    const r = await underAttack({ budget, archive: storeArchive(store.dir) }, async (port, agent) => {
+      const started = Date.now();
+      const loop = requestLoop(port, 3000, (id) => ({ type: 'history-request', id, from: 0, to: HISTORY_END, archive: true }));
+      await new Promise((r) => setTimeout(r, 2900));
+      costs = agent.stats().costs;
+      await loop;
+      const elapsed = (Date.now() - started) / 1000;
+      // The burst, the refill so far, and one batch (a keyframe group decoded and sent) begun just before.
+      expect(Math.max(...costs.map((c) => c.workMs))).toBeLessThan(budget.workMsBurst + elapsed * budget.workMsPerSec + 250);
+    }, 0, liveSample);
+    expect(Math.max(...costs.map((c) => c.workMs))).toBeGreaterThan(budget.workMsBurst / 2);
+    expect(r.honestLate).toBe(0);
+  });
+
+  it('a message that never ends (zero-length continuation frames) counts toward the rate: closed with 4003', async () => {
+    await underAttack({ maxMessagesPerSec: 20 }, async (port, agent) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      let answer = Buffer.alloc(0);
+      socket.on('data', (d: Buffer) => (answer = Buffer.concat([answer, d]).subarray(0, 4096)));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
+      );
+      await waitFor('the upgrade', () => answer.toString('latin1').startsWith('HTTP/1.1 101'));
+      const mask = [0x80, 0, 0, 0, 0];
+      socket.write(Buffer.from([0x01, ...mask]));
+      const continuation = Buffer.from(Array.from({ length: 1000 }, () => [0x00, ...mask]).flat());
+      const started = Date.now();
+      let gone = false;
+      void closed.then(() => (gone = true));
+      while (!gone && Date.now() - started < 8000) {
+        if (socket.writableLength < 1024 * 1024) socket.write(continuation);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(gone).toBe(true);
+      const closeAt = answer.indexOf(Buffer.from([0x88]));
+      expect(answer.readUInt16BE(closeAt + 2)).toBe(CloseCode.rateLimited);
+      await waitFor('the agent to hold only the honest viewer', () => agent.viewers() === 1);
+    });
+  });
+
+  it('floods of refusals and reconnects log a few lines and a summary, not a line each', async () => {
+    const lines: string[] = [];
+    const agent = await startAgent({ source: new ScriptedSource(), listen: { host: '127.0.0.1', port: 0 }, token: TOKEN, log: (l) => lines.push(l) });
+    const port = agent.address.port;
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(Array.from({ length: 30 }, () => upgradeStatus(port, { Authorization: 'Bearer wrong' })));
+    }
+    for (let i = 0; i < 40; i++) {
+      expect((await upgradeStatus(port, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+    }
+    await waitFor('the viewers to be gone', () => agent.viewers() === 0);
+    await agent.close();
+    const count = (re: RegExp): number => lines.filter((l) => re.test(l)).length;
+    /** Lines printed plus lines summarised: every event is accounted for, few are printed. */
+    const accounted = (line: RegExp, kind: string): { printed: number; total: number } => {
+      const printed = count(line);
+      const more = lines.map((l) => new RegExp(`^${kind}: … and (\\d+) more in the last \\d+ s$`).exec(l)).reduce((n, m) => n + (m ? Number(m[1]) : 0), 0);
+      return { printed, total: printed + more };
+    };
+    const refused = accounted(/^refused viewer 127\.0\.0\.1:\d+: 401/, 'refused viewer');
+    expect(refused.total).toBe(300);
+    // 5 per 10 s window; the flood takes a second or two, two windows at most on a slow machine.
+    expect(refused.printed).toBeGreaterThanOrEqual(5);
+    expect(refused.printed).toBeLessThanOrEqual(10);
+    const connected = accounted(/^viewer 127\.0\.0\.1:\d+ connected/, 'viewer connected');
+    expect(connected.total).toBe(40);
+    expect(connected.printed).toBeLessThanOrEqual(10);
+    expect(lines.length).toBeLessThan(40);
+  });
+
+  it('4 outstanding history requests are answered; a 5th at once is refused with 4008, as README says', async () => {
+    await underAttack(
+      {},
+      async (port) => {
+        const send = async (n: number): Promise<RawViewer> => {
+          const v = await rawViewer(port, { perMessageDeflate: false, headers: { Authorization: `Bearer ${TOKEN}` } });
+          for (let id = 0; id < n; id++) v.ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'history-request', id, from: 0, to: HISTORY_END }));
+          return v;
+        };
+        const four = await send(4);
+        await waitFor('four replies', () => four.messages.filter((m) => m.type === 'history' && (m as { done?: boolean }).done).length === 4, 20_000);
+        expect(four.ws.readyState).toBe(WebSocket.OPEN);
+        four.ws.close();
+        const five = await send(5);
+        expect((await five.closed).code).toBe(CloseCode.policy);
+        expect(five.messages.find((m) => m.type === 'error')?.message).toBe('more than 4 history requests at once: wait for done');
+      },
+      300,
+    );
+  });
+
+  it('reconnecting does not refill the budget: it belongs to the address for a while after its viewers left', async () => {
+    const source = new ScriptedSource();
+    const budget = { bytesBurst: 2 * 1024 * 1024, bytesPerSec: 128 * 1024 };
+    const agent = await agentWith({ source, token: TOKEN, budget });
+    for (let i = 0; i < 300; i++) source.push(sampleAt(i, { processes: 60 }));
+    await waitFor('the history', () => agent.stats().historySamples === 300);
+    const ask = (id: number): object => ({ type: 'history-request', id, from: 0, to: HISTORY_END });
+    const first = await requestLoop(agent.address.port, 1500, ask);
+    expect(first.received).toBeGreaterThan(budget.bytesBurst / 2);
+    const again = await requestLoop(agent.address.port, 1500, ask);
+    // 1.5 s of refill and a chunk, not another burst.
+    expect(again.received).toBeLessThan(budget.bytesPerSec * 3 + 128 * 1024);
+  });
+});
+

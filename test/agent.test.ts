@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
@@ -9,6 +9,8 @@ import { startAgentProcess } from './helpers/agent-process.js';
 import { TmuxSession } from './helpers/tmux.js';
 import WebSocket from 'ws';
 import { STORED_CULPRITS, writeStore } from './fixtures/transport/stored-history.js';
+import { bomb, maze, specialFiles } from './fixtures/store/crafted-files.js';
+import { periodFileName } from '../src/store/retention.js';
 
 const TOKEN = 's3cret-token-for-tests';
 
@@ -112,6 +114,55 @@ describe('tmon spikes against an agent that keeps a store', () => {
     } finally {
       await a.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an agent whose --store holds hostile files (issue 9, item 4)', () => {
+  it('starts quickly, samples, answers /healthz and serves its good files; one log line per bad file; writes nothing outside the store', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tmon-agent-hostile-'));
+    const dir = join(root, 'store');
+    mkdirSync(dir);
+    try {
+      await writeStore(dir);
+      // The names the recorder will reach for this hour (and the next, should the test cross it).
+      const now = Date.now();
+      for (const t of [now, now + 3_600_000]) {
+        specialFiles(dir, { link: periodFileName(t, 'hour'), fifo: periodFileName(t, 'hour', 2), directory: periodFileName(t, 'hour', 3) });
+      }
+      writeFileSync(join(dir, 'bomb.tmon'), bomb());
+      writeFileSync(join(dir, 'maze.tmon'), maze(4 * 1024 * 1024));
+      const started = Date.now();
+      const a = await startAgentProcess(['--store', dir, '--retain', '3650d', '--interval', '500ms'], { TMON_TOKEN: '' });
+      try {
+        const health = await new Promise<string>((resolve, reject) => {
+          get(`http://127.0.0.1:${a.port}/healthz`, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(text));
+          }).on('error', reject);
+        });
+        expect(JSON.parse(health)).toMatchObject({ version: expect.any(String) });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        // Sampling goes on: the recorder writes this hour's samples under the first name that is a regular file of its own.
+        const recorded = (): string[] => readdirSync(dir).filter((f) => /^tmon-\d{4}-\d\d-\d\dT\d\d-4\.tmon$/.test(f));
+        const deadline = Date.now() + 10_000;
+        while (recorded().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(recorded().length).toBeGreaterThanOrEqual(1);
+        expect(readdirSync(root).filter((f) => f.startsWith('outside-'))).toEqual([]);
+        const r = await runCli(['spikes', `127.0.0.1:${a.port}`, '--json']);
+        expect(r.code).toBe(0);
+        const culprits = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { culprits: { name: string }[] }).culprits[0]?.name);
+        for (const name of STORED_CULPRITS) expect(culprits).toContain(name);
+        const log = a.log();
+        expect(log.match(/stored history: tmon-[^ ]*T\d\d-2\.tmon is not a tmon recording \(not a regular file\): skipped/g)?.length).toBeGreaterThanOrEqual(1);
+        expect(log).toMatch(/stored history: tmon-[^ ]*T\d\d\.tmon is a symbolic link: not followed: skipped/);
+        expect(log).not.toMatch(/stored history cannot be read/);
+      } finally {
+        expect(await a.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createCollector } from '../src/collect/platform.js';
 import { LiveSource } from '../src/collect/live-source.js';
+import { attribute } from '../src/analysis/attribution.js';
 import { SpikeDetector } from '../src/analysis/spike-detector.js';
 import type { ThresholdOverrides } from '../src/analysis/thresholds.js';
 import type { Sample } from '../src/core/sample.js';
@@ -99,30 +100,40 @@ describe('brief spikes and short-lived processes, end to end', () => {
     expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
     // The generator among the culprits with (nearly) its whole allocation as its rise.
     expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(9);
-  }, 90_000);
+  }, 180_000);
 
-  it('a child living 300 ms at full CPU is named: itself when a scan saw it, else its parent shell via children', async () => {
-    // The parent is a shell; each child is a 300 ms busy loop that the shell waits for (reaps).
-    const script = 'sleep 3; for i in 1 2 3; do timeout 0.3 sh -c "while :; do :; done"; sleep 3.5; done';
+  it('a short-lived child that burns 300 ms of CPU is named: itself when a scan saw it, else its parent shell via children', async () => {
+    // 300 ms of CPU each, however long that takes on a busy machine; the shell waits for (reaps) each and
+    // prints its pid and when it ran.
+    const burn = 'import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass';
+    const script = `sleep 3; for i in 1 2 3; do python3 -c '${burn}' & p=$!; s=$(date +%s%3N); wait $p; echo "$p $s $(date +%s%3N)"; sleep 2.5; done`;
     source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
-    const cores = (await createCollector({ intervalMs: 1000, fastWatch: false }).then(async (c) => {
-      const s = await c.sample();
-      c.close();
-      return s.cpu.cores.length;
-    })) || 1;
-    child = spawn('bash', ['-c', script], { stdio: 'ignore' });
+    child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise((resolve) => child?.on('exit', resolve));
-    // One busy core is 100/cores % of the machine: put the bar at 60 % of that.
-    const oneCore = 100 / cores;
-    const { spikes } = await watch({ cpu: { absolute: oneCore * 0.6, margin: oneCore * 0.5 }, memory: { absolute: 100, margin: 100 } }, done, source);
+    const { samples } = await watch({}, done, source);
 
-    const cpu = spikes.filter((s) => s.metric === 'cpu');
-    const summary = JSON.stringify(cpu.map((s) => s.culprits.map((c) => `${c.name}[${c.pid}]${c.viaChildren ? ' via children' : ''}`)));
-    expect(cpu.length, summary).toBeGreaterThanOrEqual(2);
-    // Named itself when a burst scan saw it (sh, or timeout, its parent), else charged to the shell via children.
-    const charged = cpu.filter((s) =>
-      s.culprits.some((c) => (c.pid === child?.pid && c.name === 'bash' && c.viaChildren === true) || ((c.name === 'sh' || c.name === 'timeout') && c.exited === true)),
-    );
-    expect(charged.length, summary).toBeGreaterThanOrEqual(2);
+    const shell = child.pid as number;
+    const runs = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').map(Number) as [number, number, number]);
+    expect(runs).toHaveLength(3);
+    // Judged by attribution over the samples around each child, not by the machine's CPU making a spike:
+    // on a busy machine that may already be at 100 %, and other processes may rise more.
+    const report = runs.map(([pid, start, end]) => {
+      const before = samples.filter((x) => x.time < start).at(-1);
+      const during = samples.filter((x) => x.time >= start && x.time - x.intervalMs <= end + 1000);
+      const culprits = attribute('cpu', before, during, { max: 1000, minShare: 0 });
+      const named = culprits.find((c) => c.pid === pid || (c.pid === shell && c.viaChildren === true));
+      return { pid, named: named ? `${named.name}[${named.pid}]${named.viaChildren ? ' via children' : ''} +${Math.round(named.rise)}` : null, rise: named?.rise ?? 0 };
+    });
+    const summary = JSON.stringify(report);
+    for (const r of report) {
+      expect(r.named, summary).not.toBeNull();
+      // Its 300 ms, spread over however many 1 s intervals it took: a few points of one core at least.
+      expect(r.rise, summary).toBeGreaterThanOrEqual(5);
+    }
   }, 60_000);
 });

@@ -139,8 +139,10 @@ describe.each([
       if (named) checkNamed(1, named);
       else expect(oomEvents(1).some((e) => e.culprits.some((c) => c.rise >= lastRss)), `a larger process named instead: ${trace(1)}`).toBe(true);
     }
-    // In the cgroup's view the child's allocation filled the limit: a limit hit is logged too.
-    if (!made.hitsUncounted) expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
+    // In the cgroup's view the child's allocation filled the limit: where a sample saw both the kernel's
+    // hits and the working set near the limit (a starved sampler on a busy machine may see neither), it is logged.
+    const sawHit = (seen[0] as Sample[]).some((s) => (s.memory.limitHits ?? 0) > 0 && s.memory.usedMax >= 0.9 * s.memory.total);
+    if (!made.hitsUncounted && sawHit) expect(detectors[0]?.spikes().some((s) => s.metric === 'limit')).toBe(true);
     expect(Math.max(...(seen[0] as Sample[]).map((s) => s.memory.usedMax))).toBeGreaterThan(LIMIT * 0.5);
   }, 40_000);
 });
@@ -149,7 +151,7 @@ describe('tmon record --cgroup, then tmon spikes', () => {
   test('the OOM kill is in the recording and printed by tmon spikes with the child and its last RSS', async (ctx) => {
     const v1 = makeV1Cgroup(LIMIT);
     const cg = typeof v1 === 'string' ? makeV2Cgroup(LIMIT) : v1;
-    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${String(v1)}; ${cg}`);
+    if (typeof cg === 'string') ctx.skip(`cannot make a test cgroup: ${typeof v1 === 'string' ? v1 : 'v1'}; ${cg}`);
     const made = cg as TestCgroup;
     cleanups.push(() => made.remove());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-cgroup-record-'));

@@ -1,48 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { noChildTicks, reapedChildTicks, splitChildTicks } from '../src/collect/child-cpu.js';
 import type { RawProcess, RawSnapshot } from '../src/collect/raw.js';
+import { byPid, rawProcess, rawSnapshot } from './helpers/raw-snapshot.js';
 
-const BTIME = 1_700_000_000;
-const T0 = (BTIME + 1000) * 1000; // 1000 s after boot
 /** Clock ticks after boot of T0 + ms. */
 const ticksAt = (ms: number): number => 100_000 + ms / 10;
 
-function proc(p: Partial<RawProcess> & { pid: number }): RawProcess {
-  return {
-    ppid: 1,
-    name: `p${p.pid}`,
-    state: 'S',
-    kernelThread: false,
-    utime: 0,
-    stime: 0,
-    cutime: 0,
-    cstime: 0,
-    threads: 1,
-    startTicks: 100,
-    rss: 0,
-    faults: 0,
-    ident: { cmd: '', uid: 0, user: 'root' },
-    ...p,
-  };
-}
+const proc = (p: Partial<RawProcess> & { pid: number }): RawProcess => rawProcess({ rss: 0, ident: { cmd: '', uid: 0, user: 'root' }, ...p });
 
 function snap(mono: number, processes: RawProcess[], exited: RawProcess[] = []): RawSnapshot {
-  const zero = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 };
-  return {
-    time: T0 + mono,
-    mono,
-    stat: { total: zero, cores: [zero, zero], coreIds: [0, 1], btime: BTIME },
-    mem: { total: 1, free: 1, available: 1, buffers: 0, cached: 0, swapTotal: 0, swapFree: 0 },
-    load: { one: 0, five: 0, fifteen: 0 },
-    pressure: { cpu: null, memory: null, io: null },
-    processes: new Map(processes.map((p) => [p.pid, p])),
-    exited,
-    childTicks: noChildTicks(),
-    net: [],
-    disks: [],
-    filesystems: [],
-    window: null,
-  };
+  return rawSnapshot({ mono, processes: byPid(...processes), exited });
 }
 
 /** `cur` with its child ticks settled against `prev`, as the collector does. */

@@ -1,28 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import { noChildTicks } from '../src/collect/child-cpu.js';
 import { deriveMemory } from '../src/collect/derive-memory.js';
 import type { RawCgroupMemory, RawSnapshot } from '../src/collect/raw.js';
+import { cpuTimes, rawSnapshot } from './helpers/raw-snapshot.js';
 
 const MB = 1024 * 1024;
 const GiB = 1024 * MB;
 
 function snap(s: Partial<RawSnapshot> = {}): RawSnapshot {
-  return {
-    time: 0,
+  return rawSnapshot({
     mono: 0,
-    stat: { total: { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 }, cores: [], coreIds: [], btime: 0 },
+    time: 0,
+    stat: { total: cpuTimes(0, 0), cores: [], coreIds: [], btime: 0 },
     mem: { total: 8 * GiB, free: 4 * GiB, available: 6 * GiB, buffers: 10 * MB, cached: GiB, swapTotal: GiB, swapFree: GiB / 2 },
     load: { one: 0, five: 0, fifteen: 0 },
-    pressure: { cpu: null, memory: null, io: null },
-    processes: new Map(),
-    exited: [],
-    childTicks: noChildTicks(),
-    net: [],
-    disks: [],
-    filesystems: [],
-    window: null,
     ...s,
-  };
+  });
 }
 
 function cgroup(c: Partial<RawCgroupMemory> = {}): RawCgroupMemory {

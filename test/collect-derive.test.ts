@@ -1,55 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { noChildTicks, reapedChildTicks } from '../src/collect/child-cpu.js';
+import { reapedChildTicks } from '../src/collect/child-cpu.js';
 import { derive } from '../src/collect/derive.js';
-import type { RawCpuTimes, RawProcess, RawSnapshot } from '../src/collect/raw.js';
+import { BTIME, byPid, cpuTimes, rawProcess, rawSnapshot } from './helpers/raw-snapshot.js';
 import { TEST_HOST } from './helpers/make-sample.js';
 
-const BTIME = 1_700_000_000;
-const T0 = (BTIME + 1000) * 1000; // 1000 s after boot
 const GiB = 1024 ** 3;
-
-function cpu(busy: number, idle: number, extra: Partial<RawCpuTimes> = {}): RawCpuTimes {
-  return { user: busy, nice: 0, system: 0, idle, iowait: 0, irq: 0, softirq: 0, steal: 0, ...extra };
-}
-
-function proc(p: Partial<RawProcess> & { pid: number }): RawProcess {
-  return {
-    ppid: 1,
-    name: `p${p.pid}`,
-    state: 'S',
-    kernelThread: false,
-    utime: 0,
-    stime: 0,
-    cutime: 0,
-    cstime: 0,
-    threads: 1,
-    startTicks: 100, // 1 s after boot
-    rss: 100 * 1024 * 1024,
-    faults: 0,
-    ident: { cmd: `/bin/p${p.pid}`, uid: 1000, user: 'alice' },
-    ...p,
-  };
-}
-
-function snap(s: Partial<RawSnapshot> & { mono: number; processes?: Map<number, RawProcess> }): RawSnapshot {
-  return {
-    time: T0 + s.mono,
-    stat: { total: cpu(0, 0), cores: [cpu(0, 0), cpu(0, 0)], coreIds: [0, 1], btime: BTIME },
-    mem: { total: 8 * GiB, free: 4 * GiB, available: 6 * GiB, buffers: 0, cached: GiB, swapTotal: GiB, swapFree: GiB / 2 },
-    load: { one: 1, five: 1, fifteen: 1 },
-    pressure: { cpu: null, memory: null, io: null },
-    processes: new Map(),
-    exited: [],
-    childTicks: noChildTicks(),
-    net: [],
-    disks: [],
-    filesystems: [],
-    window: null,
-    ...s,
-  };
-}
-
-const byPid = (...ps: RawProcess[]): Map<number, RawProcess> => new Map(ps.map((p) => [p.pid, p]));
+const cpu = cpuTimes;
+const proc = rawProcess;
+const snap = rawSnapshot;
 
 describe('derive', () => {
   test('process CPU is percent of one core over the interval; children CPU likewise', () => {

@@ -4,6 +4,7 @@ import { SiCollector } from '../src/collect/si-collector.js';
 import { SAMPLE_VERSION } from '../src/core/sample.js';
 
 // systeminformation works on Linux too, so the fallback used on macOS and Windows is exercised here for real.
+// It spawns ps and a cat per process on every sample: slow on a busy machine with many processes.
 test('produces a complete Sample of this machine through systeminformation', async () => {
   const c = await SiCollector.create();
   try {
@@ -33,4 +34,4 @@ test('produces a complete Sample of this machine through systeminformation', asy
   } finally {
     c.close();
   }
-});
+}, 90_000);

@@ -4,6 +4,9 @@ import type { Sample } from '../src/core/sample.js';
 import { SampleHistory, type Timeline } from '../src/core/timeline.js';
 import { formatClock } from '../src/core/units.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../src/ui/dashboard.js';
+import { definePanel } from '../src/ui/panels/panel.js';
+import { PANELS } from '../src/ui/panels/registry.js';
+import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
@@ -57,6 +60,7 @@ const clock = (i: number): string => formatClock(T0 + i * 1000);
 describe('dashboard, live', () => {
   it.each([
     [80, 24],
+    [120, 40],
     [200, 50],
     [250, 70],
   ])('at %ix%i shows every panel, the table and the spike culprits', async (cols, rows) => {
@@ -80,6 +84,26 @@ describe('dashboard, live', () => {
       expect(s).toMatch(/Process starts and exits/);
       expect(s).toMatch(/- burn\[5151\] bob/);
     }
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i draws CPU flat at 100 as a line along the top of the plot', async (cols, rows) => {
+    const full = scenario(40).map((s) => ({ ...s, cpu: { ...s.cpu, total: { ...s.cpu.total, busy: 100 }, busyMin: 100, busyMax: 100 } }));
+    source = new ScriptedSource(full);
+    const t = open(cols, rows, { source });
+    const fed = source;
+    await t.waitFor((x) => /CPU 100/.test(x) && fed.delivered === full.length);
+    // The frame after the last sample.
+    await new Promise((r) => setTimeout(r, 300));
+    const s = await t.text();
+    const lines = s.split('\n');
+    // The row under the CPU panel's top border is the plot's 100 % row: 40 samples, two to a cell (⠉), up to the right edge.
+    const title = rowOf(s, /CPU 100/);
+    const plotRow = (lines[title + 1] ?? '').split('│')[1] ?? '';
+    expect(plotRow).toMatch(/^100 +⠉{20}$/);
   });
 
   it('sorts the table by memory with m and by CPU with c', async () => {
@@ -219,6 +243,51 @@ describe('dashboard, live', () => {
     source.push({ ...last, time: last.time + 2000, cpu: { ...last.cpu, total: { ...last.cpu.total, busy: 66 }, busyMax: 66 } });
     const s = await t.waitFor((x) => /CPU 66\.0%/.test(x));
     expect(s).toMatch(/postgres/);
+  });
+});
+
+describe('dashboard, panels as plug-ins', () => {
+  // A panel is its definition alone: layout, drawing, its key and its help line follow from it.
+  const demo = definePanel({
+    id: 'demo',
+    title: 'Demo',
+    hints: { region: 'side', weight: 1, minWidth: 20, minHeight: 4 },
+    toggle: { key: 'x', help: 'show / hide the demo panel', shownFrom: { cols: 0, rows: 0 } },
+    create: (screen, rect, color) => new ListPanel(screen, 'Demo', rect, color),
+    draw(w, f) {
+      w.update({ title: `Demo${f.cursorNote}`, lines: [`demo samples ${f.timeline.length}`], selected: null, focused: false });
+    },
+  });
+  const broken = definePanel({
+    id: 'broken',
+    title: 'Broken',
+    hints: { region: 'main', weight: 1, minWidth: 40, minHeight: 4 },
+    create: (screen, rect, color) => new ListPanel(screen, 'Broken', rect, color),
+    draw() {
+      throw new Error('no data here');
+    },
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i lays out, draws, toggles and documents a panel given only its definition', async (cols, rows) => {
+    const t = await openLive(cols, rows, { panels: [...PANELS, demo] });
+    await t.waitFor((s) => /demo samples 100/.test(s) && /Processes by CPU/.test(s));
+    await t.keys('x');
+    await t.waitFor((s) => !/demo samples/.test(s));
+    await t.keys('?');
+    const s = await t.waitFor((x) => /Help/.test(x));
+    expect(s).toMatch(/x\s+show \/ hide the demo panel/);
+  });
+
+  it('shows a failing panel’s error in its own frame while the others draw', async () => {
+    const t = await openLive(120, 40, { panels: [...PANELS, broken] });
+    const s = await t.waitFor((x) => /panel Broken failed: no data here/.test(x));
+    expect(s).toMatch(/Processes by CPU/);
+    expect(s).toMatch(/burn\[5151\]/);
+    expect(s).toMatch(/CPU \d/);
   });
 });
 

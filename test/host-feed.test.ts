@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { MAX_CMD_CHARS, MAX_WIRE_PROCESSES } from '../src/protocol/wire-decode.js';
+import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { tmonVersion } from '../src/version.js';
 import type { Sample } from '../src/core/sample.js';
 import { HostFeed } from '../src/commands/host-feed.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
@@ -143,3 +148,37 @@ describe('HostFeed', () => {
     await waitFor('the agent to see the viewer leave', () => agent.viewers() === 0);
   });
 });
+
+describe('a hostile agent', () => {
+  it('sending 4000-process samples with 2 KB commands: the viewer keeps them cut, and its history within its byte bound', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const base = SAMPLES[0] as Sample;
+    const processes = Array.from({ length: 4000 }, (_, k) => ({ ...base.processes[0], pid: k + 1, cmd: `${k} ${randomBytes(1024).toString('hex')}` }));
+    const SENT = 12;
+    wss.on('connection', (ws) => {
+      ws.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, agentVersion: tmonVersion(), host: base.host, intervalMs: 200, baseIntervalMs: 200,
+        limits: { minIntervalMs: 200, maxIntervalMs: 200, maxPayloadBytes: 65536, historySamples: 10, maxMessagesPerSec: 20, heartbeatMs: 15000 },
+        history: { count: 0, oldest: null, newest: null }, archive: null }));
+      ws.on('message', (data: Buffer) => {
+        const req = JSON.parse(data.toString()) as { type: string; id: number };
+        if (req.type !== 'history-request') return;
+        ws.send(JSON.stringify({ type: 'history', id: req.id, samples: [], done: true }));
+        for (let i = 0; i < SENT; i++) ws.send(JSON.stringify({ type: 'sample', sample: { ...base, time: T0 + i * 200, processes } }));
+      });
+    });
+    const remote = new RemoteSource(`127.0.0.1:${(wss.address() as { port: number }).port}`);
+    const MAX_BYTES = 2 * 1024 * 1024;
+    const feed = new HostFeed(remote, { maxHistoryBytes: MAX_BYTES });
+    cleanups.push(() => feed.close());
+    await waitFor('the samples', () => feed.history.timeAt(feed.history.length - 1) === T0 + (SENT - 1) * 200, 60_000);
+    const newest = feed.history.last() as Sample;
+    expect(newest.processes.length).toBeLessThanOrEqual(MAX_WIRE_PROCESSES);
+    expect(Math.max(...newest.processes.map((p) => p.cmd.length))).toBeLessThanOrEqual(MAX_CMD_CHARS);
+    // Random commands do not deflate: ~1.2 MB a sample, so the bound keeps only the newest few.
+    expect(feed.history.storedBytes).toBeLessThanOrEqual(MAX_BYTES);
+    expect(feed.history.length).toBeLessThan(SENT);
+  }, 90_000);
+});
+

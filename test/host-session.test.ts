@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 /** An agent holding LIVE live samples (with or without the store), and the session over it on a headless terminal. */
-async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; source: ScriptedSource; session: HostSession }> {
+async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; source: ScriptedSource; session: HostSession; agent: RunningAgent }> {
   const source = new ScriptedSource();
   const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, ...(withStore ? { archive: storeArchive(store.dir) } : {}) });
   cleanups.push(() => agent.close());
@@ -47,7 +47,7 @@ async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; sourc
   const session = startHostSession({ io: t.io, feed, settings: SETTINGS, color: false });
   cleanups.push(() => session.destroy());
   await t.waitFor((s) => /│ LIVE │/.test(s) && s.includes(`ticker live-${LIVE - 1}`));
-  return { t, source, session };
+  return { t, source, session, agent };
 }
 
 /** The store spans days, so the status bar gives the cursor's date with its time: "2026-11-23 04:05:00". */
@@ -101,3 +101,14 @@ describe('tmon connect: stored history', () => {
     expect(s).toMatch(/│ LIVE │/);
   });
 });
+
+describe('tmon connect: the link', () => {
+  it('a link that goes down shows in the status bar at once, with no sample or key to redraw it', async () => {
+    const { t, agent } = await connect(true);
+    await agent.close();
+    const s = await t.waitFor((x) => /reconnecting: lost connection to 127\.0\.0\.1:\d+/.test(x), 5000);
+    // First after the mode, before any other text of the caller.
+    expect(s).toMatch(/│ every 1\.0s │ reconnecting: lost connection to 127\.0\.0\.1:\d+: the agent stopped {2}H stored history/);
+  });
+});
+

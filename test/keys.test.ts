@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KEY_HELP, keyAction } from '../src/ui/keys.js';
+import { readFileSync } from 'node:fs';
+import { KEY_HELP, keyAction, keyTableMarkdown, panelBindings } from '../src/ui/keys.js';
+import { PANELS } from '../src/ui/panels/registry.js';
 import { initialState, type UiState } from '../src/ui/state.js';
 
 const live = initialState(null);
@@ -50,9 +52,43 @@ describe('keyAction', () => {
     expect(keyAction(key('space'), inspect)).toBeNull();
   });
 
-  it('documents every key it binds', () => {
-    expect(KEY_HELP.find(([k]) => k === 'H')?.[1]).toMatch(/stored history/);
-    const documented = KEY_HELP.map(([k]) => k).join(' ');
-    for (const k of ['q', 'space', 'Tab', 'PgUp', 'Home', 'Enter', 'n  N', 'g', 'p', '1', 'u  t', '?', 'c  m', 'i']) expect(documented).toContain(k);
+  it('takes the panels’ keys from the registry: their own keys and the show/hide toggles', () => {
+    expect(keyAction(key('1'), live)).toEqual({ type: 'perCore' });
+    expect(keyAction(key('z'), live)).toEqual({ type: 'memZoom' });
+    expect(keyAction(key('u'), live)).toEqual({ type: 'toggle', panel: 'users' });
+    expect(keyAction(key('t'), live)).toEqual({ type: 'toggle', panel: 'events' });
+    // Without the registry those keys mean nothing.
+    expect(keyAction(key('c'), live, [])).toBeNull();
+  });
+
+  it('binds no key twice: a panel key neither clashes with the dashboard’s keys nor with another panel’s', () => {
+    const seen = new Set<string>();
+    for (const p of PANELS) {
+      const keys = [...(p.keys ?? []).flatMap((k) => k.bind.map((b) => b.key)), ...(p.toggle ? [p.toggle.key] : [])];
+      for (const k of keys) {
+        expect(seen.has(k), `${k} bound twice`).toBe(false);
+        seen.add(k);
+        expect(keyAction(key(k), live, []), `${k} is also a dashboard key`).toBeNull();
+      }
+    }
+    expect([...panelBindings(PANELS).keys()].sort()).toEqual([...seen].sort());
+  });
+
+  it('documents every panel key in the help, and the dashboard’s own', () => {
+    const help = new Map(KEY_HELP);
+    for (const p of PANELS) {
+      for (const k of p.keys ?? []) expect(help.get(k.label)).toBe(k.help);
+      if (p.toggle) expect(help.get(p.toggle.key)).toBe(p.toggle.help);
+    }
+    expect(help.get('H')).toMatch(/stored history/);
+    expect(KEY_HELP.at(-1)?.[0]).toBe('?  Esc');
+  });
+
+  it('the README’s key table is the help table (regenerate it with `npm run readme:keys` after a build)', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('| keys | what they do |');
+    expect(start, 'README has no key table').toBeGreaterThanOrEqual(0);
+    const end = readme.indexOf('\n\n', start);
+    expect(readme.slice(start, end === -1 ? undefined : end)).toBe(keyTableMarkdown());
   });
 });

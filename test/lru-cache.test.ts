@@ -17,4 +17,20 @@ describe('LruCache', () => {
   it('rejects a capacity below one', () => {
     expect(() => new LruCache(0)).toThrow(RangeError);
   });
+
+  it('with a weight limit, evicts the oldest until the rest fits, but always keeps the newest', () => {
+    const c = new LruCache<number, number[]>(10, { maxWeight: 5, weigh: (v) => v.length });
+    c.set(1, [1, 1]);
+    c.set(2, [2, 2]);
+    expect(c.size).toBe(2);
+    c.set(3, [3, 3]);
+    expect(c.get(1)).toBeUndefined();
+    expect(c.get(2)).toEqual([2, 2]);
+    c.set(4, [4, 4, 4, 4, 4, 4, 4]);
+    expect(c.size).toBe(1);
+    expect(c.get(4)).toHaveLength(7);
+    c.set(4, [4]);
+    c.set(5, [5, 5]);
+    expect(c.size).toBe(2);
+  });
 });

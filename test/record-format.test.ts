@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/core/errors.js';
 import {
@@ -34,20 +35,33 @@ describe('header', () => {
     expect(() => parseHeader(Buffer.from('hello world, this is text'), 'notes.txt')).toThrow('notes.txt is not a tmon recording');
   });
 
-  it('names both versions for a newer format', () => {
+  it('names both versions for a newer format, only when the header checksum holds', () => {
     const bytes = encodeHeader(header);
     bytes.writeUInt16LE(READABLE_FORMAT_VERSION + 1, 8);
+    expect(parseHeader(bytes, 'flipped.tmon')).toEqual({ kind: 'damaged', offset: 8 });
+    bytes.writeUInt32LE(crc32(bytes.subarray(8, bytes.length - 4)), bytes.length - 4);
     expect(() => parseHeader(bytes, 'new.tmon')).toThrow(
       `new.tmon was written by a newer tmon (format ${READABLE_FORMAT_VERSION + 1}, this tmon reads up to ${READABLE_FORMAT_VERSION}): upgrade tmon`,
     );
   });
 
-  it('reports a header cut short as incomplete and a damaged one as an error', () => {
+  it('takes a magic with a flipped bit or a header that is not valid as damage, not as a foreign file', () => {
+    const flipped = encodeHeader(header);
+    flipped[3] = (flipped[3] as number) ^ 0x04;
+    expect(parseHeader(flipped, 'x')).toEqual({ kind: 'damaged', offset: 0 });
+    const json = Buffer.from(JSON.stringify({ ...header, created: 'yesterday' }));
+    const crafted = Buffer.concat([MAGIC, Buffer.from([1, 0]), Buffer.alloc(4), json, Buffer.alloc(4)]);
+    crafted.writeUInt32LE(json.length, 10);
+    crafted.writeUInt32LE(crc32(crafted.subarray(8, 14 + json.length)), 14 + json.length);
+    expect(parseHeader(crafted, 'x')).toEqual({ kind: 'damaged', offset: 14 });
+  });
+
+  it('reports a header cut short as incomplete and a damaged one as damaged', () => {
     const bytes = encodeHeader(header);
     expect(parseHeader(bytes.subarray(0, 5), 'x')).toEqual({ kind: 'incomplete' });
     expect(parseHeader(bytes.subarray(0, bytes.length - 1), 'x')).toEqual({ kind: 'incomplete' });
     bytes[20] = (bytes[20] as number) ^ 0xff;
-    expect(() => parseHeader(bytes, 'x')).toThrow(/damaged header/);
+    expect(parseHeader(bytes, 'x')).toEqual({ kind: 'damaged', offset: 8 });
   });
 });
 

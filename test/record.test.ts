@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
 import { ALLOCATE_SCRIPT, memoryThresholdFlags } from './helpers/memory-level.js';
 import { TmuxSession } from './helpers/tmux.js';
+import { writeRecording } from './fixtures/store/recording-files.js';
+import { variedSamples } from './fixtures/store/varied-samples.js';
+import { bomb, specialFiles } from './fixtures/store/crafted-files.js';
 
 /**
  * `tmon record` on this machine while a real child makes a memory spike; then
@@ -92,16 +95,18 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect(rows.length).toBeGreaterThan(1);
   });
 
-  it('replay opens on the spike and shows the culprit', async () => {
+  it('replay opens on the spike and shows the culprit', { timeout: 60_000 }, async () => {
     const tmux = new TmuxSession(120, 40);
     try {
       tmux.start(`${process.execPath} ${TMON_BIN} replay ${file}`);
       await tmux.waitFor((s) => /REPLAY/i.test(s) && /Spikes \(\d+\)/.test(s));
-      // `n` steps through the spikes (another process may have made one of its own) to the child's.
-      const culprit = new RegExp(`node\\[${childPid}\\]`);
-      for (let i = 0; i < 5 && !culprit.test(tmux.screen()); i++) {
+      // `n` steps through the spikes (other processes on a shared machine may have made their own) to the
+      // child's: named in the spike's line, or, sorted by memory (`m`), in the table at that moment.
+      tmux.keys('m');
+      const culprit = new RegExp(`node\\[${childPid}\\]|^\\W*${childPid} `, 'm');
+      for (let i = 0; i < 12 && !culprit.test(tmux.screen()); i++) {
         tmux.keys('n');
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 300));
       }
       expect(await tmux.waitFor((s) => culprit.test(s))).toMatch(/REPLAY/i);
       tmux.keys('q');
@@ -142,5 +147,49 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect((await runCli(['record'])).code).toBe(2);
     expect((await runCli(['export', file])).stderr).toMatch(/--csv/);
     expect((await runCli(['record', file, '--duration', 'soon'])).code).toBe(2);
+  });
+});
+
+describe('the verbs that read recordings, given hostile files (issue 9, items 4 and 8)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-hostile-'));
+  const store = join(dir, 'store');
+  const SAMPLES = variedSamples(40, { seed: 3 });
+
+  beforeAll(async () => {
+    mkdirSync(store);
+    await writeRecording(join(store, 'tmon-a.tmon'), SAMPLES.slice(0, 20));
+    await writeRecording(join(store, 'tmon-b.tmon'), SAMPLES.slice(20));
+    specialFiles(store);
+    writeFileSync(join(store, 'bomb.tmon'), bomb(1, 5));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('`export DIR --csv` exports the store as one timeline, one warning per bad file', async () => {
+    const r = await runCli(['export', store, '--csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\r\n')).toHaveLength(1 + SAMPLES.length);
+    const warnings = r.stderr.trim().split('\n');
+    for (const name of ['fifo.tmon', 'directory.tmon', 'dangling.tmon']) {
+      expect(warnings.filter((w) => w.includes(name))).toHaveLength(1);
+    }
+    expect(r.stderr).not.toMatch(/EISDIR|Error|at /);
+  });
+
+  it('a FIFO named *.tmon: spikes, export and replay say so in one line at once, never wait for a writer', async () => {
+    const fifo = join(store, 'fifo.tmon');
+    for (const args of [['spikes', fifo], ['export', fifo, '--csv'], ['replay', fifo]]) {
+      const r = await runCli(args, { timeoutMs: 10_000 });
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
+      expect(r.stderr.trim()).toBe(`tmon: ${fifo} is not a tmon recording (not a regular file)`);
+    }
+  });
+
+  it('`replay` of a file with nothing readable says so after its warnings instead of showing an empty screen', async () => {
+    const bombFile = join(store, 'bomb.tmon');
+    const r = await runCli(['replay', bombFile]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe(`tmon: ${bombFile} holds no readable samples`);
+    expect(lines.slice(0, -1).join('\n')).toMatch(/^tmon: warning: .*bomb\.tmon: undecodable sample at offset \d+ \(inflates to more than \d+ bytes\)/);
   });
 });

@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/core/errors.js';
 import { openRecording } from '../src/store/recording-reader.js';
@@ -150,6 +151,8 @@ describe('openRecording: bad files', () => {
     const path = await recorded();
     const bytes = readFileSync(path);
     bytes.writeUInt16LE(READABLE_FORMAT_VERSION + 4, 8);
+    const headerEnd = 14 + bytes.readUInt32LE(10);
+    bytes.writeUInt32LE(crc32(bytes.subarray(8, headerEnd)), headerEnd);
     writeFileSync(path, bytes);
     const err = await openRecording(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);

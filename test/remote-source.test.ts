@@ -232,7 +232,8 @@ describe('failures the person sees', () => {
   });
 
   it('an agent that goes silent after hello is dropped by the heartbeat watchdog', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    // A host that froze answers no ping either.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
     cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
     const hello = {
       type: 'hello',
@@ -253,8 +254,69 @@ describe('failures the person sees', () => {
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const v = viewer(`127.0.0.1:${(wss.address() as net.AddressInfo).port}`);
     await v.ready();
-    await waitFor('the watchdog to give up on the link', () => v.lastError?.endsWith('nothing heard for 0.5 s') === true);
+    await waitFor('the watchdog to give up on the link', () => v.lastError?.endsWith('nothing heard for 0.2 s') === true);
     await waitFor('a reconnect', () => connections >= 2);
+  });
+
+  it('a link that dies without a FIN (kill -9 behind a firewall) shows within one heartbeat, then reconnects', async () => {
+    const source = new ScriptedSource();
+    const heartbeatMs = 1500;
+    const agent = await agentWith({ source, heartbeatMs });
+    const proxy = await TcpProxy.start(agent.address.port);
+    cleanups.push(() => proxy.close());
+    const v = viewer(`127.0.0.1:${proxy.port}`);
+    const got = collect(v);
+    await v.ready();
+    await pushAll(source, agent, 0, 4);
+    await waitFor('the samples', () => got.length === 5);
+    proxy.freeze();
+    const frozenAt = Date.now();
+    await waitFor('the link to show down', () => v.state !== 'live', 10_000);
+    expect(Date.now() - frozenAt).toBeLessThan(heartbeatMs);
+    expect(v.lastError).toMatch(/^lost connection to 127\.0\.0\.1:\d+: nothing heard for 1\.0 s$/);
+    await waitFor('the link back', () => v.state === 'live', 10_000);
+    await pushAll(source, agent, 5, 6);
+    await waitFor('samples again', () => got.length === 7);
+  });
+
+  it('an agent whose replies never end is dropped, not kept: a catch-up held open, a requested history beyond the bound', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    const hello = {
+      type: 'hello', protocolVersion: PROTOCOL_VERSION, agentVersion: tmonVersion(), host: null, intervalMs: 1000, baseIntervalMs: 1000,
+      limits: { minIntervalMs: 200, maxIntervalMs: 1000, maxPayloadBytes: 65536, historySamples: 10, maxMessagesPerSec: 20, heartbeatMs: 15000 },
+      history: { count: 0, oldest: null, newest: null },
+    };
+    let connections = 0;
+    wss.on('connection', (ws) => {
+      const first = ++connections === 1;
+      let requests = 0;
+      ws.send(JSON.stringify(hello));
+      ws.on('message', (data: Buffer) => {
+        const req = JSON.parse(data.toString()) as { type: string; id: number };
+        if (req.type !== 'history-request') return;
+        const chunk = (from: number, done: boolean): string =>
+          JSON.stringify({ type: 'history', id: req.id, done, samples: Array.from({ length: 100 }, (_, k) => toWireSample(sampleAt(from + k, { processes: 1 }))) });
+        const catchUp = ++requests === 1;
+        if (catchUp && first) {
+          // The catch-up never says done; live samples keep coming.
+          for (let i = 0; i < 3700; i++) ws.send(JSON.stringify({ type: 'sample', sample: toWireSample(sampleAt(10_000 + i, { processes: 1 })) }));
+        } else if (catchUp) {
+          ws.send(JSON.stringify({ type: 'history', id: req.id, samples: [], done: true }));
+        } else {
+          for (let c = 0; c < 20; c++) ws.send(chunk(c * 100, false));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const v = viewer(`127.0.0.1:${(wss.address() as net.AddressInfo).port}`, { maxReplySamples: 1000 });
+    collect(v);
+    await v.ready();
+    await waitFor('the endless catch-up to be dropped', () => v.lastError?.includes('the catch-up never ended') === true);
+    await waitFor('the link back', () => v.state === 'live' && connections === 2);
+    const err = await rejection(v.requestHistory(0, 1e15));
+    expect(err.message).toMatch(/lost the connection to .* while fetching history/);
+    expect(v.lastError).toMatch(/a history reply of more than 1000 samples/);
   });
 
   it('an agent that sends garbage is dropped and retried, never crashing the viewer', async () => {

@@ -29,7 +29,7 @@ const ctx: ViewContext = {
   rows,
   spikeIds: ['cpu@b', 'cpu@a'],
   pageSize: { table: 5, spikes: 3 },
-  showing: { users: false, events: true },
+  showing: new Set(['cpu', 'events']),
 };
 
 function run(state: UiState, ...actions: Action[]): UiState {
@@ -112,8 +112,8 @@ describe('view state', () => {
   });
 
   it('toggles panels from what is showing, the per-core graph and the help', () => {
-    expect(run(live, { type: 'toggleUsers' }).toggles).toEqual({ users: true, events: null });
-    expect(run(live, { type: 'toggleEvents' }).toggles).toEqual({ users: null, events: false });
+    expect(run(live, { type: 'toggle', panel: 'users' }).toggles).toEqual({ users: true });
+    expect(run(live, { type: 'toggle', panel: 'events' }).toggles).toEqual({ events: false });
     expect(run(live, { type: 'perCore' }).perCore).toBe(true);
     expect(live.memZoom).toBe(true);
     expect(run(live, { type: 'memZoom' }).memZoom).toBe(false);

@@ -24,4 +24,23 @@ describe('the shared token', () => {
     expect(() => resolveToken({ 'token-file': join(dir, 'missing') }, {})).toThrow(/cannot read the token file/);
     expect(() => resolveToken({ 'token-file': empty }, {})).toThrow(/is empty/);
   });
+
+  it('refuses a token that can never match, at start: a space, a control or a non-ASCII character', () => {
+    const spaced = join(dir, 'spaced');
+    writeFileSync(spaced, 'two words\n');
+    const why = /^the token has a space or a character an HTTP header cannot carry/;
+    expect(() => resolveToken({ token: 'two words' }, {})).toThrow(why);
+    expect(() => resolveToken({ 'token-file': spaced }, {})).toThrow(why);
+    expect(() => resolveToken({}, { TMON_TOKEN: 'tab\there' })).toThrow(why);
+    expect(() => resolveToken({ token: 'pässword' }, {})).toThrow(why);
+    expect(resolveToken({ token: 'Ab9-._~+/=!' }, {})).toBe('Ab9-._~+/=!');
+  });
+
+  it('says in one line why the token file cannot be read: missing, a directory, or far too large', () => {
+    const missing = join(dir, 'nonexistent');
+    expect(() => resolveToken({ 'token-file': missing }, {})).toThrow(new RegExp(`^cannot read the token file ${missing}: no such file$`));
+    expect(() => resolveToken({ 'token-file': dir }, {})).toThrow(/: it is a directory$/);
+    expect(() => resolveToken({ 'token-file': '/dev/zero' }, {})).toThrow(/^cannot read the token file \/dev\/zero: larger than 4096 bytes/);
+  });
 });
+

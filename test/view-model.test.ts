@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { processEvents } from '../src/analysis/process-events.js';
 import { resolveThresholds } from '../src/analysis/thresholds.js';
 import { userTotals } from '../src/analysis/user-totals.js';
+import { formatDay } from '../src/core/units.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/timeline.js';
@@ -12,7 +13,6 @@ import {
   downsampleMax,
   eventLine,
   fit,
-  formatDay,
   graphSeries,
   graphWindow,
   inspectorSummary,
@@ -197,6 +197,8 @@ describe('graphs', () => {
     // Highest peak 4.17 % of the total: the axis ends at 5 %, so the spike fills most of the height.
     expect(g.maxY).toBe(5);
     expect(memoryTitle(h.at(59), Infinity, g.maxY)).toBe('Memory 512M/24.0G peak 512M cached 1.0G swap 0B axis 0–1.2G (z)');
+    // A narrower title keeps the axis before it drops cached and swap's company.
+    expect(memoryTitle(h.at(59), 40, g.maxY)).toBe('Mem 512M/24.0G pk 512M axis 0–1.2G');
     expect(graphSeries(h, 59, 60, { follow: true, graph: 'memory' }).maxY).toBe(100);
     expect(zoomedMaxY([{ title: 'x', x: [], y: [70] }])).toBe(100);
     expect(zoomedMaxY([{ title: 'x', x: [], y: [0.3] }])).toBe(0.5);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import type { Spike } from '../src/core/spike.js';
-import { ProtocolMismatchError, WireError, decodeAgentMessage, decodeViewerMessage, validateSample, validateSpike } from '../src/protocol/wire-decode.js';
+import {
+  MAX_CMD_CHARS,
+  MAX_STRING_CHARS,
+  MAX_WIRE_PROCESSES,
+  ProtocolMismatchError,
+  WireError,
+  decodeAgentMessage,
+  decodeViewerMessage,
+  validateSample,
+  validateSpike,
+} from '../src/protocol/wire-decode.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const sample = makeSample({
@@ -228,3 +238,25 @@ describe('decodeAgentMessage', () => {
     expect(wireError(() => decodeAgentMessage('{"type":"exec"}')).code).toBe(CloseCode.unknownType);
   });
 });
+
+describe('what a viewer keeps of a hostile agent’s sample', () => {
+  it(`cuts processes to ${MAX_WIRE_PROCESSES}, command lines to ${MAX_CMD_CHARS} characters, other strings to ${MAX_STRING_CHARS}`, () => {
+    const processes = Array.from({ length: 4000 }, (_, k) => makeProcess({ pid: k + 1, name: 'n'.repeat(5000), cmd: `c${k} ${'x'.repeat(2048)}`, user: 'u'.repeat(300) }));
+    const huge = makeSample({ time: 1_700_000_000_000, processes });
+    const kept = validateSample(JSON.parse(JSON.stringify({ ...huge, host: { ...huge.host, hostname: 'h'.repeat(10_000) } })), 'sample');
+    expect(kept.processes).toHaveLength(MAX_WIRE_PROCESSES);
+    expect(kept.processes[0]?.pid).toBe(1);
+    expect(kept.processes[0]?.cmd).toHaveLength(MAX_CMD_CHARS);
+    expect(kept.processes[0]?.cmd.startsWith('c0 xxx')).toBe(true);
+    expect(kept.processes[0]?.name).toHaveLength(MAX_STRING_CHARS);
+    expect(kept.processes[0]?.user).toHaveLength(MAX_STRING_CHARS);
+    expect(kept.host.hostname).toHaveLength(MAX_STRING_CHARS);
+  });
+
+  it('never cuts a character in half', () => {
+    const cmd = `${'x'.repeat(MAX_CMD_CHARS - 1)}😀tail`;
+    const kept = validateSample(JSON.parse(JSON.stringify(makeSample({ time: 1, processes: [makeProcess({ pid: 1, name: 'a', cmd })] }))), 'sample');
+    expect(kept.processes[0]?.cmd).toBe('x'.repeat(MAX_CMD_CHARS - 1));
+  });
+});
+

@@ -1,7 +1,8 @@
-import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
+import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
 import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
 import { deriveMemory } from './derive-memory.js';
+import { countState, noTasks } from './task-counts.js';
 
 /** diskstats counts 512-byte sectors whatever the device's real sector size. */
 const SECTOR_BYTES = 512;
@@ -73,7 +74,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
   };
 
   const processes: ProcessStats[] = [];
-  const tasks: TaskCounts = { total: 0, running: 0, sleeping: 0, blocked: 0, stopped: 0, zombie: 0, idle: 0 };
+  const tasks = noTasks();
   for (const p of cur.processes.values()) {
     processes.push(toStats(p, false));
     countState(tasks, p.state);
@@ -139,29 +140,4 @@ function vanished(prev: RawSnapshot | null, cur: RawSnapshot): RawProcess[] {
     out.push(p);
   }
   return out;
-}
-
-function countState(t: TaskCounts, state: string): void {
-  t.total++;
-  switch (state) {
-    case 'R':
-      t.running++;
-      break;
-    case 'D':
-      t.blocked++;
-      break;
-    case 'T':
-    case 't':
-      t.stopped++;
-      break;
-    case 'Z':
-      t.zombie++;
-      break;
-    case 'I':
-      t.idle++;
-      break;
-    default:
-      // S, and the rare W/P/K/X: sleeping is what they mean to a reader of the table.
-      t.sleeping++;
-  }
 }

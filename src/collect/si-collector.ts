@@ -4,6 +4,7 @@ import { SAMPLE_VERSION, type CpuShare, type FilesystemStats, type HostFacts, ty
 import { FILESYSTEM_REFRESH_MS } from './filesystems.js';
 import { nodeHostFacts } from './host-facts.js';
 import type { Collector } from './collector.js';
+import { countState, noTasks } from './task-counts.js';
 
 type Si = typeof import('systeminformation');
 
@@ -142,13 +143,7 @@ function toProcess(p: Systeminformation.ProcessesProcessData, memTotal: number):
 }
 
 function countTasks(processes: readonly ProcessStats[]): TaskCounts {
-  const t: TaskCounts = { total: processes.length, running: 0, sleeping: 0, blocked: 0, stopped: 0, zombie: 0, idle: 0 };
-  for (const p of processes) {
-    if (p.state === 'R') t.running++;
-    else if (p.state === 'D') t.blocked++;
-    else if (p.state === 'T') t.stopped++;
-    else if (p.state === 'Z') t.zombie++;
-    else t.sleeping++;
-  }
+  const t = noTasks();
+  for (const p of processes) countState(t, p.state);
   return t;
 }

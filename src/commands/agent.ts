@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Sample } from '../core/sample.js';
 import { parseCommandArgs, bytesOption, durationOption, numberOption } from '../cli-args.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
@@ -11,6 +11,7 @@ import { RollingRecorder } from '../store/rolling-recorder.js';
 import { COLLECTOR_OPTIONS, SAMPLING_OPTIONS, cgroupOption, samplingSettings } from './shared-options.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
 import { resolveToken } from './token.js';
+import { readSmallFile } from './small-file.js';
 import { tapSource } from './tap-source.js';
 import { SampleRecorder } from './recorder.js';
 
@@ -70,14 +71,6 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} tmon agent: ${sanitize(line, MAX_LOG_LINE)}\n`);
 }
 
-function readPem(flag: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new UserError(`cannot read ${flag} ${path}: ${errorMessage(err)}`);
-  }
-}
-
 export async function runAgent(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('agent', argv, OPTIONS, false);
   if (values['help'] === true) {
@@ -94,7 +87,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
   const tls =
     typeof certPath === 'string' && typeof keyPath === 'string'
-      ? { cert: readPem('--tls-cert', certPath), key: readPem('--tls-key', keyPath) }
+      ? { cert: readSmallFile(certPath, `--tls-cert ${certPath}`), key: readSmallFile(keyPath, `--tls-key ${keyPath}`) }
       : undefined;
   const historyMs = durationOption('history', values['history'], 1000, 7 * 86_400_000, 3_600_000);
   const historySamples = Math.round(historyMs / settings.intervalMs);
@@ -168,7 +161,10 @@ export async function runAgent(argv: string[]): Promise<number> {
     await live.close();
     throw err;
   }
-  if (typeof storeDir === 'string') log(`recording to ${storeDir} (retain ${values['retain'] ?? '7d'}, at most ${values['max-size'] ?? '1GB'})`);
+  if (typeof storeDir === 'string') {
+    const flag = (name: string, fallback: string): string => (typeof values[name] === 'string' ? values[name] : fallback);
+    log(`recording to ${storeDir} (retain ${flag('retain', '7d')}, at most ${flag('max-size', '1GB')})`);
+  }
   await new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });

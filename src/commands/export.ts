@@ -7,7 +7,8 @@ import { openForCommand } from './open-recording.js';
 const USAGE = `Usage: tmon export FILE|DIR --csv [--from T] [--to T]
 
 Writes one CSV row per sample to standard output: time, CPU, memory, swap,
-load, network, and the top CPU and top memory process.
+load, network, and the top CPU and top memory process. A directory (an
+agent's --store) is exported as one timeline.
 
   --csv                CSV output (the only format so far)
   --from T, --to T     a time range: 03:12, "2026-11-22 03:12:05", start, end, or
@@ -28,7 +29,7 @@ export async function runExport(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const path = onlyPositional('export', positionals, 'the recording', 'FILE --csv');
+  const path = onlyPositional('export', positionals, 'the recording', 'FILE|DIR --csv');
   if (values['csv'] !== true) throw new UsageError('choose a format: --csv (see tmon export --help)');
   const recording = await openForCommand(path);
   try {

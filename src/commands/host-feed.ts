@@ -23,6 +23,8 @@ export interface LinkedSource extends SampleSource {
 export interface HostFeedOptions {
   /** Samples kept (default 3600, as the dashboard keeps): what a host's dashboard opens with. */
   historyCapacity?: number;
+  /** The most the history may take, deflated (default MAX_HOST_HISTORY_BYTES); the oldest samples go first. */
+  maxHistoryBytes?: number;
   thresholds?: ThresholdOverrides;
 }
 
@@ -34,6 +36,12 @@ interface Lending {
 
 /** Enough for the sparklines of the widest box a terminal can give one host. */
 const RECENT_SAMPLES = 300;
+/**
+ * The most one host's history may take, deflated: an hour at 1 s of an honest
+ * agent is ~2 MB (~70 MB with --top 500); a hostile one sending huge samples
+ * loses its oldest instead of exhausting the viewer.
+ */
+const MAX_HOST_HISTORY_BYTES = 64 * 1024 * 1024;
 /** A backfill arrives as thousands of samples at once: let keys and frames through after this many. */
 const BATCH = 256;
 
@@ -72,7 +80,7 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
     opts: HostFeedOptions = {},
   ) {
     this.label = source.label;
-    this.history = new WireHistory(opts.historyCapacity ?? 3600);
+    this.history = new WireHistory(opts.historyCapacity ?? 3600, opts.maxHistoryBytes ?? MAX_HOST_HISTORY_BYTES);
     this.detector = new SpikeDetector(opts.thresholds);
     this.stopWatchingLink = source.onState(() => this.changed());
     this.consuming = this.consume();

@@ -46,7 +46,8 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         thresholds: opts.settings.thresholds,
         color: opts.color,
         ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
-        status: () => [opts.status?.() ?? '', feed.source.archive ? 'H stored history' : '', linkStatus(feed)].filter(Boolean).join('  '),
+        // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word.
+        status: () => [linkStatus(feed), opts.status?.() ?? '', feed.source.archive ? 'H stored history' : ''].filter(Boolean).join('  '),
         // The dashboard says "loading…" meanwhile, and shows why when this rejects.
         onStoredHistory: async () => {
           const oldestLive = feed.history.timeAt(0);
@@ -59,10 +60,13 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
           dashboard.replace();
         },
       });
+      // A link going down brings no sample: redraw so the status bar says so at once.
+      const stopWatching = feed.onChange(() => dashboard.refresh());
       try {
         const exit = await turns.show(dashboard);
         return stored && exit === 'replaced' ? { exit, stored } : { exit };
       } finally {
+        stopWatching();
         await source.close();
       }
     };
@@ -75,10 +79,15 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         top: opts.settings.top,
         color: opts.color,
         backOnEscape: true,
-        // The way back first: a long link error is cut at the right edge.
-        status: () => ['Esc live', `stored history of ${feed.label}`, linkStatus(feed)].filter(Boolean).join('  '),
+        // The way back and the link state first; a long link error is cut at the right edge.
+        status: () => ['Esc live', linkStatus(feed), `stored history of ${feed.label}`].filter(Boolean).join('  '),
       });
-      return turns.show(dashboard);
+      const stopWatching = feed.onChange(() => dashboard.refresh());
+      try {
+        return await turns.show(dashboard);
+      } finally {
+        stopWatching();
+      }
     };
 
     while (!turns.destroyed) {

@@ -7,6 +7,11 @@ import { openRecording, type Recording } from '../store/recording-reader.js';
  */
 export async function openForCommand(path: string): Promise<Recording> {
   const recording = await openRecording(path);
-  for (const warning of recording.warnings) process.stderr.write(`tmon: warning: ${sanitize(warning, 1000)}\n`);
+  tellWarnings(recording.warnings);
   return recording;
+}
+
+/** One stderr line per warning, sanitised. */
+export function tellWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`tmon: warning: ${sanitize(warning, 1000)}\n`);
 }

@@ -9,6 +9,7 @@ import type { Spike } from '../core/spike.js';
 import { SampleHistory, type Timeline } from '../core/timeline.js';
 import { formatClock } from '../core/units.js';
 import { HISTORY_END, type ArchiveExtent } from '../protocol/wire-messages.js';
+import { mergeSpikes } from '../store/recording-index.js';
 import type { StoredSpikes } from '../transport/remote-source.js';
 import type { HistoryWindow } from '../ui/dashboard.js';
 
@@ -103,10 +104,7 @@ export async function loadWindow(link: Pick<ArchiveLink, 'requestHistory'>, time
 
 /** One spike per id, the stored version first (the agent saw every process), in start order. */
 export function mergeSpikeLists(stored: readonly Spike[], live: readonly Spike[]): Spike[] {
-  const byId = new Map<string, Spike>();
-  for (const s of live) byId.set(s.id, s);
-  for (const s of stored) byId.set(s.id, s);
-  return [...byId.values()].sort((a, b) => a.start - b.start);
+  return mergeSpikes([...live, ...stored]);
 }
 
 function noStore(label: string): UserError {

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { UserError, errorMessage } from '../core/errors.js';
+import { X509Certificate } from 'node:crypto';
+import { UserError } from '../core/errors.js';
 import type { OptionSpec } from '../cli-args.js';
 import type { RemoteSourceOptions } from '../transport/remote-source.js';
 import { resolveToken } from './token.js';
+import { readSmallFile } from './small-file.js';
 
 /** How a viewer reaches agents: shared by connect, record --from and spikes HOST:PORT. */
 export const REMOTE_OPTIONS: OptionSpec = {
@@ -25,11 +26,21 @@ export function remoteOptions(values: Record<string, unknown>): RemoteSourceOpti
   if (values['tls'] === true) opts.tls = true;
   const ca = values['ca'];
   if (typeof ca === 'string') {
-    try {
-      opts.ca = readFileSync(ca);
-    } catch (err) {
-      throw new UserError(`cannot read --ca ${ca}: ${errorMessage(err)}`);
-    }
+    opts.ca = readCertificates(ca);
   }
   return opts;
+}
+
+/** The PEM certificates of --ca FILE; a file without one is refused here, not reported later as an untrusted agent. */
+function readCertificates(path: string): Buffer {
+  const pem = readSmallFile(path, `--ca ${path}`);
+  const first = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/.exec(pem.toString('latin1'));
+  let valid = false;
+  try {
+    valid = first !== null && new X509Certificate(first[0]).raw.length > 0;
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new UserError(`no certificate in ${path}: --ca needs the agent's certificate or its CA in PEM (-----BEGIN CERTIFICATE-----)`);
+  return pem;
 }

@@ -3,7 +3,22 @@ import { startDashboard } from '../ui/dashboard.js';
 import { colorEnabled } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { requireTerminal } from './dashboard.js';
-import { openForCommand } from './open-recording.js';
+import { openForCommand, tellWarnings } from './open-recording.js';
+import { UserError } from '../core/errors.js';
+import type { Recording } from '../store/recording-reader.js';
+
+/** Places looked at for a readable sample: a few groups decoded, not the whole file. */
+const PROBES = 8;
+
+/** Whether a damaged recording has anything to show, judged from a few samples spread over it. */
+function someSampleReads(recording: Recording): boolean {
+  const n = recording.length;
+  const probes = Math.min(PROBES, n);
+  for (let p = 0; p < probes; p++) {
+    if (recording.at(Math.floor((p * (n - 1)) / Math.max(1, probes - 1))) !== undefined) return true;
+  }
+  return false;
+}
 
 const USAGE = `Usage: tmon replay FILE|DIR [options]
 
@@ -29,6 +44,13 @@ export async function runReplay(argv: string[]): Promise<number> {
   const path = onlyPositional('replay', positionals, 'the recording', 'FILE|DIR');
   const top = numberOption('top', values['top'], 1, 500, 15);
   const recording = await openForCommand(path);
+  const told = recording.warnings.length;
+  if (!someSampleReads(recording) && recording.warnings.length > 0) {
+    tellWarnings(recording.warnings.slice(told));
+    await recording.close();
+    // The warnings above say why; a dashboard would only show an empty screen over them.
+    throw new UserError(`${path} holds no readable samples`);
+  }
   requireTerminal();
   const dashboard = startDashboard({
     replay: { timeline: recording, spikes: recording.spikes() },

@@ -43,8 +43,9 @@ export async function runSpikes(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** A path that exists, or names a file or directory by its shape; anything else is an agent's HOST:PORT. */
-function looksLikePath(where: string): boolean {
+/** A ws:// or wss:// URL is an agent; so is anything that is not a path that exists or names a file or directory by its shape. */
+export function looksLikePath(where: string): boolean {
+  if (/^wss?:\/\//i.test(where)) return false;
   return existsSync(where) || where.includes('/') || where.endsWith(RECORDING_SUFFIX) || !/:\d+$|^wss?:/.test(where);
 }
 

@@ -1,11 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { UsageError, UserError, errorMessage } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { tokenProblem } from '../transport/request-guard.js';
+import { readSmallFile } from './small-file.js';
+
+/** The longest token file read: a token is a line, not a file's worth. */
+const MAX_TOKEN_FILE_BYTES = 4096;
 
 /**
  * The shared secret from --token, --token-file or TMON_TOKEN (in that order).
  * A file is preferred in production: a flag shows in `ps` to every user.
  */
 export function resolveToken(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  const token = tokenFrom(values, env);
+  // Refused here, at start, rather than failing every connection later.
+  const problem = token !== undefined ? tokenProblem(token) : null;
+  if (problem) throw new UserError(problem);
+  return token;
+}
+
+function tokenFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
   const flag = values['token'];
   const file = values['token-file'];
   if (typeof flag === 'string' && typeof file === 'string') {
@@ -13,13 +25,7 @@ export function resolveToken(values: Record<string, unknown>, env: NodeJS.Proces
   }
   if (typeof flag === 'string') return flag;
   if (typeof file === 'string') {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UserError(`cannot read the token file ${file}: ${errorMessage(err)}`);
-    }
-    const token = text.trim();
+    const token = readSmallFile(file, `the token file ${file}`, MAX_TOKEN_FILE_BYTES).toString('utf8').trim();
     if (token === '') throw new UserError(`the token file ${file} is empty: put the token on its first line`);
     return token;
   }

@@ -29,6 +29,16 @@ export class RingBuffer<T> {
     return dropped;
   }
 
+  /** Removes and returns the oldest item. */
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    return item;
+  }
+
   /** i = 0 is the oldest; negative i counts from the newest (-1). */
   at(i: number): T | undefined {
     const idx = i < 0 ? this.count + i : i;

@@ -31,11 +31,25 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
-/** Local wall-clock time of day, "03:12:05". */
-export function formatClock(ms: number): string {
+/** Two digits, "03": every date and time tmon writes pads its fields so. */
+export function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Wall-clock time of day, "03:12:05": local, or UTC. */
+export function formatClock(ms: number, utc = false): string {
   const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return utc
+    ? `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+    : `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** Calendar day, "2026-11-19" (the form the g prompt reads back): local, or UTC. */
+export function formatDay(ms: number, utc = false): string {
+  const d = new Date(ms);
+  return utc
+    ? `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`
+    : `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
 }
 
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

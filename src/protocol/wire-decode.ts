@@ -1,6 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
 import {
+  ARCHIVE_MAX_SPIKES,
   CloseCode,
   PROTOCOL_VERSION,
   type AgentLimits,
@@ -51,7 +52,30 @@ export const num: Validator<number> = (v, path) =>
 
 export const int: Validator<number> = (v, path) => (Number.isSafeInteger(v) ? (v as number) : malformed(path, 'an integer'));
 
-export const str: Validator<string> = (v, path) => (typeof v === 'string' ? v : malformed(path, 'a string'));
+/**
+ * What a viewer keeps of one sample, whatever an agent sends: at most this many
+ * processes (the top 500 by CPU and by RSS, --top's bound, plus spike evidence),
+ * command lines of at most MAX_CMD_CHARS and other strings of at most
+ * MAX_STRING_CHARS. Beyond, lists and strings are cut, not refused: a long
+ * command line is no attack.
+ */
+export const MAX_WIRE_PROCESSES = 1200;
+export const MAX_CMD_CHARS = 1024;
+export const MAX_STRING_CHARS = 256;
+/** Per-sample lists other than processes: cores, interfaces, filesystems, disks; and culprits per spike. */
+const MAX_LIST_ITEMS = 512;
+
+function cut(s: string, max: number): string {
+  // No half of a surrogate pair at the cut.
+  return s.length <= max ? s : s.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
+}
+
+/** A string of at most `max` characters, longer ones cut. */
+export function text(max: number): Validator<string> {
+  return (v, path) => (typeof v === 'string' ? cut(v, max) : malformed(path, 'a string'));
+}
+
+export const str: Validator<string> = text(MAX_STRING_CHARS);
 
 export const bool: Validator<boolean> = (v, path) => (typeof v === 'boolean' ? v : malformed(path, 'true or false'));
 
@@ -71,10 +95,11 @@ export function oneOf<T extends string>(...allowed: readonly T[]): Validator<T> 
   return (v, path) => (allowed.includes(v as T) ? (v as T) : malformed(path, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`));
 }
 
-export function arrayOf<T>(inner: Validator<T>): Validator<T[]> {
+/** An array of at most `max` items (the first ones; the rest are dropped unchecked). */
+export function arrayOf<T>(inner: Validator<T>, max = Infinity): Validator<T[]> {
   return (v, path) => {
     if (!Array.isArray(v)) return malformed(path, 'an array');
-    return v.map((item, i) => inner(item, `${path}[${i}]`));
+    return (v.length > max ? v.slice(0, max) : v).map((item, i) => inner(item, `${path}[${i}]`));
   };
 }
 
@@ -115,7 +140,7 @@ const processStats = shape<ProcessStats>({
   uid: num,
   user: str,
   name: str,
-  cmd: str,
+  cmd: text(MAX_CMD_CHARS),
   state: str,
   startTime: num,
   cpu: num,
@@ -135,7 +160,7 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   intervalMs: num,
   host: hostFacts,
   uptime: num,
-  cpu: shape({ total: cpuShare, cores: arrayOf(cpuShare), busyMin: num, busyMax: num }),
+  cpu: shape({ total: cpuShare, cores: arrayOf(cpuShare, MAX_LIST_ITEMS), busyMin: num, busyMax: num }),
   load: shape({ one: num, five: num, fifteen: num }),
   memory: shape({
     total: num,
@@ -154,17 +179,17 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   }),
   pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
   tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
-  processes: arrayOf(processStats),
+  processes: arrayOf(processStats, MAX_WIRE_PROCESSES),
   omitted: optional(shape({ count: num, maxCpu: num, maxRss: num })),
-  net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) })),
-  filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num })),
-  disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num })),
+  net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) }), MAX_LIST_ITEMS),
+  filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num }), MAX_LIST_ITEMS),
+  disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num }), MAX_LIST_ITEMS),
 });
 
 const culprit = shape<Culprit>({
   pid: num,
   name: str,
-  cmd: str,
+  cmd: text(MAX_CMD_CHARS),
   user: str,
   startTime: num,
   rise: num,
@@ -186,7 +211,7 @@ export const validateSpike: Validator<Spike> = shape<Spike>({
   avg: num,
   baseline: num,
   severity: oneOf('notice', 'careful', 'warning', 'critical'),
-  culprits: arrayOf(culprit),
+  culprits: arrayOf(culprit, MAX_LIST_ITEMS),
 });
 
 const limits = shape<AgentLimits>({
@@ -222,8 +247,14 @@ const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
   sample: shape({ type: literal('sample'), sample: validateSample }),
   history: shape({ type: literal('history'), id: int, samples: arrayOf(validateSample), done: bool }),
   interval: shape({ type: literal('interval'), intervalMs: num }),
-  spikes: shape({ type: literal('spikes'), id: int, spikes: arrayOf(validateSpike), archive: archiveField, problem: optional(str) }),
-  error: shape({ type: literal('error'), code: num, message: str }),
+  spikes: shape({
+    type: literal('spikes'),
+    id: int,
+    spikes: arrayOf(validateSpike, ARCHIVE_MAX_SPIKES),
+    archive: archiveField,
+    problem: optional(text(MAX_CMD_CHARS)),
+  }),
+  error: shape({ type: literal('error'), code: num, message: text(MAX_CMD_CHARS) }),
 };
 
 const positiveNumber: Validator<number> = (v, path) => (num(v, path) > 0 ? (v as number) : malformed(path, 'above 0'));
@@ -259,7 +290,7 @@ function parseObject(text: string): Record<string, unknown> {
 /** Short and printable, for echoing a client's value inside an error message. */
 function quote(v: unknown): string {
   if (v === undefined) return '(none)';
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
   return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 }
 

@@ -1,7 +1,7 @@
 import { netTotals } from '../core/net-totals.js';
 import type { ProcessStats, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
-import { formatBytes, formatPercent } from '../core/units.js';
+import { formatBytes, formatClock, formatDay, formatPercent } from '../core/units.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import { csvText, sanitize, terminalJson } from '../core/sanitize.js';
 
@@ -89,12 +89,7 @@ export interface TextOptions {
 }
 
 function clock(ms: number, utc: boolean): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const [y, mo, da, h, mi, s] = utc
-    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
-  return `${y}-${p(mo)}-${p(da)} ${p(h)}:${p(mi)}:${p(s)}`;
+  return `${formatDay(ms, utc)} ${formatClock(ms, utc)}`;
 }
 
 function metricValue(s: Spike, v: number): string {

@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { Codec } from './record-format.js';
+import { Codec, MAX_SAMPLE_BODY } from './record-format.js';
 
 /** deflate's window: a preset dictionary longer than this is not used. */
 const WINDOW_BYTES = 32 * 1024;
@@ -37,13 +37,22 @@ export class GroupDecompressor {
     this.window = Buffer.alloc(0);
   }
 
-  /** Throws on data that does not inflate (damage the checksum missed, or a broken chain). */
-  decompress(codec: number, data: Buffer): Buffer {
+  /**
+   * Throws RangeError on data that does not inflate (damage the checksum
+   * missed, a broken chain) or would inflate past `maxBytes` (a bomb).
+   */
+  decompress(codec: number, data: Buffer, maxBytes = MAX_SAMPLE_BODY): Buffer {
     let raw: Buffer;
     if (codec === Codec.STORED) raw = data;
     else if (codec === Codec.DEFLATE) {
-      raw = this.window.length > 0 ? inflateRawSync(data, { dictionary: this.window }) : inflateRawSync(data);
+      try {
+        raw = inflateRawSync(data, this.window.length > 0 ? { dictionary: this.window, maxOutputLength: maxBytes } : { maxOutputLength: maxBytes });
+      } catch (err) {
+        const tooLarge = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+        throw new RangeError(tooLarge ? `inflates to more than ${maxBytes} bytes` : 'does not inflate');
+      }
     } else throw new RangeError(`unknown codec ${codec}`);
+    if (raw.length > maxBytes) throw new RangeError(`more than ${maxBytes} bytes`);
     this.window = slideWindow(this.window, raw);
     return raw;
   }

@@ -39,6 +39,10 @@ import { UserError } from '../core/errors.js';
  * frame checks out. The DELTAs after a damaged frame cannot be applied, so
  * the rest of that group is skipped too (at most one group: 60 samples by
  * default) and reading resumes at the next KEY. Every skip adds a warning.
+ * A damaged header (its checksum fails, or its magic has a flipped bit)
+ * costs only the host facts it held: the frames after it are found the same
+ * way. Every size and count read from a file is bounded by what the file can
+ * hold, and the search for frames by a budget linear in its size.
  */
 
 export const MAGIC = Buffer.from('TMONREC\0', 'latin1');
@@ -51,11 +55,36 @@ export const SYNC = Buffer.from([0xd7, 0x4d]);
 export const FRAME_HEADER_BYTES = 12;
 /** Larger frames are taken as damage: a sample of 100,000 processes is well under this. */
 export const MAX_FRAME_PAYLOAD = 64 * 1024 * 1024;
+/** An inflated sample body larger than this is a bomb: 100,000 processes take about 10 MB. */
+export const MAX_SAMPLE_BODY = 16 * 1024 * 1024;
+/** The inflated bodies of one keyframe group together: a group of bombs stops here. */
+export const MAX_GROUP_BODIES = 64 * 1024 * 1024;
+/** A spike is a few KB of JSON (its culprits): a larger SPIKE frame is damage. */
+export const MAX_SPIKE_PAYLOAD = 1024 * 1024;
 
 export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
 export const Codec = { STORED: 0, DEFLATE: 1 } as const;
+
+/** The smallest KEY or DELTA frame (header, time, a one-byte body): counts read from a file are bounded by its size over this. */
+export const MIN_SAMPLE_FRAME_BYTES = FRAME_HEADER_BYTES + 8 + 1;
+/** The smallest SPIKE frame a stored spike can be (its JSON is longer than this). */
+export const MIN_SPIKE_FRAME_BYTES = FRAME_HEADER_BYTES + 100;
+
+/** The largest payload a frame of this type may have; unknown types (skipped by readers) get the general limit. */
+function maxPayload(type: number): number {
+  if (type === FrameType.SPIKE) return MAX_SPIKE_PAYLOAD;
+  if (type === FrameType.END) return 8;
+  return MAX_FRAME_PAYLOAD;
+}
+
+/** Whether the 12 bytes at `at` can start a frame this tmon writes: a cheap test before any checksum. */
+export function plausibleFrameHead(buf: Buffer, at: number): boolean {
+  const type = buf[at + 2] as number;
+  const codec = buf[at + 3] as number;
+  return type >= FrameType.KEY && type <= FrameType.END && codec <= Codec.DEFLATE && buf.readUInt32LE(at + 4) <= maxPayload(type);
+}
 
 export interface RecordingHeader {
   /** tmon version that created the file. */
@@ -80,37 +109,90 @@ export function encodeHeader(h: RecordingHeader): Buffer {
 export type HeaderParse =
   /** The file is shorter than a header but starts like one (created, then cut off). */
   | { kind: 'incomplete' }
-  | { kind: 'ok'; header: RecordingHeader; version: number; end: number };
+  | { kind: 'ok'; header: RecordingHeader; version: number; end: number }
+  /** Starts like a recording, but its header does not check out: frames may still be intact after it. */
+  | { kind: 'damaged'; offset: number };
+
+/** Host facts are a few hundred bytes: a longer header is damage. */
+export const MAX_HEADER_JSON = 64 * 1024;
+/** Magic bytes that may differ for a file still to be taken as a (damaged) recording. */
+const MAGIC_TOLERANCE = 2;
+/** Strings in a header (host facts, tmon version) longer than this are damage. */
+const MAX_HEADER_STRING = 1024;
+/** Times read from a file must be dates: 0 … the largest a Date holds. */
+export const MAX_TIME = 8.64e15;
+
+export function validTime(t: number): boolean {
+  return Number.isFinite(t) && t >= 0 && t <= MAX_TIME;
+}
 
 /**
  * Reads the header from the first bytes of a file. Throws UserError naming
- * `label` for a file that is not a recording or is from a newer format.
+ * `label` for a file that is not a recording, or one from a newer format (only
+ * when its checksum holds: a flipped bit is damage, not a newer tmon).
  */
 export function parseHeader(bytes: Buffer, label: string): HeaderParse {
   const n = Math.min(bytes.length, MAGIC.length);
-  if (!bytes.subarray(0, n).equals(MAGIC.subarray(0, n))) throw new UserError(`${label} is not a tmon recording`);
+  let differing = 0;
+  for (let i = 0; i < n; i++) if (bytes[i] !== MAGIC[i]) differing++;
+  if (differing > (bytes.length >= MAGIC.length ? MAGIC_TOLERANCE : 0)) throw new UserError(`${label} is not a tmon recording`);
+  if (differing > 0) return { kind: 'damaged', offset: 0 };
   if (bytes.length < 14) return { kind: 'incomplete' };
   const version = bytes.readUInt16LE(8);
+  const len = bytes.readUInt32LE(10);
+  if (len > MAX_HEADER_JSON) return { kind: 'damaged', offset: 8 };
+  const end = 14 + len + 4;
+  if (bytes.length < end) return { kind: 'incomplete' };
+  if (crc32(bytes.subarray(8, 14 + len)) !== bytes.readUInt32LE(14 + len)) return { kind: 'damaged', offset: 8 };
   if (version > READABLE_FORMAT_VERSION) {
     throw new UserError(
       `${label} was written by a newer tmon (format ${version}, this tmon reads up to ${READABLE_FORMAT_VERSION}): upgrade tmon`,
     );
   }
   if (version < 1) throw new UserError(`${label} is not a tmon recording (format version ${version})`);
-  const len = bytes.readUInt32LE(10);
-  const end = 14 + len + 4;
-  if (len > MAX_FRAME_PAYLOAD) throw new UserError(`${label} is not a tmon recording (damaged header)`);
-  if (bytes.length < end) return { kind: 'incomplete' };
-  if (crc32(bytes.subarray(8, 14 + len)) !== bytes.readUInt32LE(14 + len)) {
-    throw new UserError(`${label} has a damaged header (checksum mismatch): it cannot be read`);
-  }
-  let header: RecordingHeader;
+  const header = validHeader(bytes.toString('utf8', 14, 14 + len));
+  return header ? { kind: 'ok', header, version, end } : { kind: 'damaged', offset: 14 };
+}
+
+/** The header JSON, checked field by field; undefined when anything is off. */
+function validHeader(json: string): RecordingHeader | undefined {
+  let x: unknown;
   try {
-    header = JSON.parse(bytes.toString('utf8', 14, 14 + len)) as RecordingHeader;
+    x = JSON.parse(json);
   } catch {
-    throw new UserError(`${label} has a damaged header (not JSON): it cannot be read`);
+    return undefined;
   }
-  return { kind: 'ok', header, version, end };
+  if (typeof x !== 'object' || x === null) return undefined;
+  const h = x as Partial<RecordingHeader>;
+  const host = validHostFacts(h.host);
+  if (!host || !shortString(h.tmon) || typeof h.intervalMs !== 'number' || !validTime(h.intervalMs) || typeof h.created !== 'number' || !validTime(h.created)) {
+    return undefined;
+  }
+  return { tmon: h.tmon, host, intervalMs: h.intervalMs, created: h.created };
+}
+
+function shortString(s: unknown): s is string {
+  return typeof s === 'string' && s.length <= MAX_HEADER_STRING;
+}
+
+/** Host facts read from a file (its header, or a sample that carries them), or undefined when any field is off. */
+export function validHostFacts(x: unknown): HostFacts | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const h = x as Record<string, unknown>;
+  const { hostname, os, kernel, arch, cpuModel, cpuCount, memTotal, bootTime } = h;
+  if (!shortString(hostname) || !shortString(os) || !shortString(kernel) || !shortString(arch) || !shortString(cpuModel)) return undefined;
+  if (![cpuCount, memTotal, bootTime].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) return undefined;
+  return { hostname, os, kernel, arch, cpuModel, cpuCount: cpuCount as number, memTotal: memTotal as number, bootTime: bootTime as number };
+}
+
+/** What a file whose header is damaged is read with: nothing of its host is known. */
+export function unknownHeader(): RecordingHeader {
+  return {
+    tmon: 'unknown',
+    host: { hostname: 'unknown', os: '', kernel: '', arch: '', cpuModel: '', cpuCount: 0, memTotal: 0, bootTime: 0 },
+    intervalMs: 0,
+    created: 0,
+  };
 }
 
 export function encodeFrame(type: FrameTypeCode, codec: number, payload: Buffer): Buffer {
@@ -157,7 +239,7 @@ export function parseFrame(buf: Buffer, at: number, base = 0): FrameParse {
   }
   if (buf[at] !== SYNC[0] || buf[at + 1] !== SYNC[1]) return { kind: 'bad' };
   const len = buf.readUInt32LE(at + 4);
-  if (len > MAX_FRAME_PAYLOAD) return { kind: 'bad' };
+  if (len > maxPayload(buf[at + 2] as number)) return { kind: 'bad' };
   if (buf.length - at < FRAME_HEADER_BYTES + len) return { kind: 'short', need: FRAME_HEADER_BYTES + len };
   if (frameCrc(buf, at, len) !== buf.readUInt32LE(at + 8)) return { kind: 'bad' };
   const payload = buf.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + len);
@@ -175,8 +257,9 @@ export function samplePayload(time: number, body: Buffer): Buffer {
   return out;
 }
 
+/** The sample time of a KEY/DELTA payload; NaN when the payload is too short to hold one. */
 export function sampleTime(payload: Buffer): number {
-  return payload.readDoubleLE(0);
+  return payload.length >= 8 ? payload.readDoubleLE(0) : NaN;
 }
 
 export const END_FRAME_BYTES = FRAME_HEADER_BYTES + 8;
@@ -187,6 +270,7 @@ export function endPayload(indexOffset: number): Buffer {
   return out;
 }
 
+/** The INDEX offset an END frame points to; -1 when its payload is not 8 bytes. */
 export function endIndexOffset(payload: Buffer): number {
-  return Number(payload.readBigUInt64LE(0));
+  return payload.length === 8 ? Number(payload.readBigUInt64LE(0)) : -1;
 }

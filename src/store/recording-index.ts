@@ -1,18 +1,26 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Spike } from '../core/spike.js';
+import { UserError } from '../core/errors.js';
+import { validateSpike } from '../protocol/wire-decode.js';
 import {
   END_FRAME_BYTES,
   FRAME_HEADER_BYTES,
   FrameType,
-  MAX_FRAME_PAYLOAD,
+  MAX_HEADER_JSON,
+  MAX_SPIKE_PAYLOAD,
+  MIN_SAMPLE_FRAME_BYTES,
+  MIN_SPIKE_FRAME_BYTES,
   SYNC,
   endIndexOffset,
   parseFrame,
   parseHeader,
+  plausibleFrameHead,
   sampleTime,
+  validTime,
   type RecordingHeader,
 } from './record-format.js';
+import { openRegularFile } from './safe-open.js';
 
 /** One keyframe group: a KEY frame and the DELTA frames after it, in [offset, end). */
 export interface GroupEntry {
@@ -25,7 +33,10 @@ export interface GroupEntry {
 
 /** What a file holds, found without decoding any sample. */
 export interface RecordingIndex {
+  /** Undefined for a file cut off inside its header, or whose header is damaged. */
   header: RecordingHeader | undefined;
+  /** Set when the header is damaged (not merely cut off): a writer must not start the file over. */
+  damagedHeader: boolean;
   groups: GroupEntry[];
   spikes: Spike[];
   warnings: string[];
@@ -36,16 +47,29 @@ export interface RecordingIndex {
 }
 
 const READ_CHUNK = 4 * 1024 * 1024;
+/** Bytes read and checksummed while indexing one file, beyond a few times its size: the bound on a "maze" of false frame starts. */
+const WORK_ALLOWANCE = 16 * 1024 * 1024;
+const WORK_PER_FILE_BYTE = 4;
+/** Warnings carried in an index trailer: more, or longer, are damage or a crafted file. */
+const MAX_CARRIED_WARNINGS = 100;
+const MAX_WARNING_LENGTH = 1000;
 
-/** Sequential and random reads of a file through one reusable window. */
+/** Sequential and random reads of a file through one reusable window, counting the work spent on it. */
 export class FileWindow {
   private buf: Buffer = Buffer.alloc(0);
   private base = 0;
+  /** Bytes read and checksummed so far. */
+  work = 0;
 
   constructor(
     private readonly fd: number,
     readonly size: number,
   ) {}
+
+  /** Whether indexing has spent what a file of this size may cost. */
+  get exhausted(): boolean {
+    return this.work > WORK_PER_FILE_BYTE * this.size + WORK_ALLOWANCE;
+  }
 
   /**
    * Bytes from `offset`: at least `min` of them unless the file ends first.
@@ -62,6 +86,7 @@ export class FileWindow {
         if (n === 0) break;
         got += n;
       }
+      this.work += got;
       this.buf = buf.subarray(0, got);
       this.base = offset;
     }
@@ -69,15 +94,21 @@ export class FileWindow {
   }
 }
 
-function isSpike(x: unknown): x is Spike {
-  const s = x as Spike;
-  return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.start === 'number' && Array.isArray(s.culprits);
+/** A spike read from a file, checked field by field and bounded in size; undefined when anything is off. */
+export function validSpike(x: unknown): Spike | undefined {
+  try {
+    const spike = validateSpike(x, 'spike');
+    const valid =
+      validTime(spike.start) && validTime(spike.peakAt) && (spike.end === null || validTime(spike.end)) && spike.id.length <= 200;
+    return valid && JSON.stringify(spike).length <= MAX_SPIKE_PAYLOAD ? spike : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseSpikePayload(payload: Buffer): Spike | undefined {
   try {
-    const s: unknown = JSON.parse(payload.toString('utf8'));
-    return isSpike(s) ? s : undefined;
+    return validSpike(JSON.parse(payload.toString('utf8')));
   } catch {
     return undefined;
   }
@@ -108,25 +139,69 @@ export function encodeIndex(groups: GroupEntry[], spikes: Spike[], warnings: str
   return deflateRawSync(Buffer.from(JSON.stringify(stored), 'utf8'));
 }
 
-function decodeIndex(payload: Buffer): StoredIndex | undefined {
+type Checked = Pick<RecordingIndex, 'groups' | 'spikes' | 'warnings'>;
+
+/**
+ * The INDEX payload, checked against the file it came from: groups in order,
+ * inside [framesStart, indexAt), not overlapping, each no more samples than
+ * its bytes can hold; spikes no more than the file's bytes can hold, each
+ * valid. Inflated with a limit: the JSON is at most a few times the file.
+ */
+function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Checked | undefined {
+  const bytes = indexAt - framesStart;
+  let x: unknown;
   try {
-    const x = JSON.parse(inflateRawSync(payload).toString('utf8')) as StoredIndex;
-    return x.v === 1 && Array.isArray(x.groups) && Array.isArray(x.spikes) ? x : undefined;
+    const maxOutputLength = 4 * (bytes + payload.length) + 1024 * 1024;
+    x = JSON.parse(inflateRawSync(payload, { maxOutputLength }).toString('utf8'));
   } catch {
     return undefined;
   }
+  if (typeof x !== 'object' || x === null) return undefined;
+  const stored = x as Partial<Record<keyof StoredIndex, unknown>>;
+  if (stored.v !== 1 || !Array.isArray(stored.groups) || !Array.isArray(stored.spikes) || !Array.isArray(stored.warnings)) return undefined;
+  if (stored.groups.length > bytes / MIN_SAMPLE_FRAME_BYTES || stored.spikes.length > bytes / MIN_SPIKE_FRAME_BYTES) return undefined;
+  const groups: GroupEntry[] = [];
+  let prevEnd = framesStart;
+  for (const entry of stored.groups as unknown[]) {
+    const g = groupEntry(entry);
+    if (!g || g.offset < prevEnd || g.end > indexAt || g.end - g.offset < g.count * MIN_SAMPLE_FRAME_BYTES) return undefined;
+    groups.push(g);
+    prevEnd = g.end;
+  }
+  const spikes: Spike[] = [];
+  for (const raw of stored.spikes as unknown[]) {
+    const spike = validSpike(raw);
+    if (!spike) return undefined;
+    spikes.push(spike);
+  }
+  const warnings = (stored.warnings as unknown[])
+    .slice(0, MAX_CARRIED_WARNINGS)
+    .map((w) => (typeof w === 'string' ? w.slice(0, MAX_WARNING_LENGTH) : 'an unreadable warning'));
+  return { groups, spikes, warnings };
+}
+
+function groupEntry(x: unknown): GroupEntry | undefined {
+  if (!Array.isArray(x) || x.length !== 5) return undefined;
+  const [offset, end, firstTime, lastTime, count] = x as unknown[];
+  const ints = [offset, end, count].every((v) => Number.isSafeInteger(v));
+  const times = [firstTime, lastTime].every((v) => typeof v === 'number' && validTime(v));
+  if (!ints || !times || (count as number) < 1 || (end as number) <= (offset as number)) return undefined;
+  return { offset: offset as number, end: end as number, firstTime: firstTime as number, lastTime: lastTime as number, count: count as number };
 }
 
 /**
- * The index of an open file: from its trailer when it was closed cleanly,
- * otherwise by scanning every frame's header and checksum (no inflating).
- * Throws UserError (naming `label`) for a foreign or newer-format file.
+ * The index of an open file: from its trailer when it was closed cleanly
+ * (checked against the file), otherwise by scanning every frame's header and
+ * checksum (no inflating), within a budget linear in the file's size. Throws
+ * UserError (naming `label`, one line) for a foreign or newer-format file, or
+ * one whose header is damaged with no frame recoverable after it.
  */
 export function readIndex(fd: number, label: string): RecordingIndex {
   const size = fstatSync(fd).size;
   const win = new FileWindow(fd, size);
   const empty = (warnings: string[] = []): RecordingIndex => ({
     header: undefined,
+    damagedHeader: false,
     groups: [],
     spikes: [],
     warnings,
@@ -136,37 +211,43 @@ export function readIndex(fd: number, label: string): RecordingIndex {
   if (size === 0) return empty();
   const head = win.at(0, 14);
   const declared = head.buf.length - head.at >= 14 ? head.buf.readUInt32LE(head.at + 10) : 0;
-  const headerBytes = Math.min(size, 18 + Math.min(declared, MAX_FRAME_PAYLOAD));
+  const headerBytes = Math.min(size, 18 + Math.min(declared, MAX_HEADER_JSON));
   const all = win.at(0, headerBytes);
   const parsed = parseHeader(all.buf.subarray(all.at, all.at + headerBytes), label);
-  if (parsed.kind === 'incomplete') return empty([`${label}: the header is incomplete (the recorder stopped while creating the file)`]);
-  return fromTrailer(win, parsed.header, parsed.end) ?? scanFrames(win, parsed.header, parsed.end, label);
+  if (parsed.kind === 'ok') {
+    const trailer = fromTrailer(win, parsed.header, parsed.end);
+    if (trailer !== 'invalid' && trailer !== 'none') return trailer;
+    const scan = scanFrames(win, parsed.header, parsed.end, label);
+    if (trailer === 'invalid') scan.warnings.unshift(`${label}: its index does not match the file; read frame by frame instead`);
+    return scan;
+  }
+  // A length field with a flipped bit reads as a header longer than the file: frames after it tell damage from a torn header.
+  const damagedAt = parsed.kind === 'damaged' ? parsed.offset : size > 14 && resync(win, 14) !== undefined ? 10 : undefined;
+  if (damagedAt === undefined) return empty([`${label}: the header is incomplete (the recorder stopped while creating the file)`]);
+  const first = resync(win, Math.min(size, 8));
+  const scan = first === undefined ? undefined : scanFrames(win, undefined, first, label);
+  if (!scan || (scan.groups.length === 0 && scan.spikes.length === 0)) throw new UserError(`${label} is damaged at offset ${damagedAt}: no samples in it could be read`);
+  scan.warnings.unshift(`${label} is damaged at offset ${damagedAt} (its header): host facts unknown, the samples after it were recovered`);
+  return { ...scan, damagedHeader: true };
 }
 
-function fromTrailer(win: FileWindow, header: RecordingHeader, framesStart: number): RecordingIndex | undefined {
-  if (win.size < framesStart + END_FRAME_BYTES) return undefined;
+function fromTrailer(win: FileWindow, header: RecordingHeader, framesStart: number): RecordingIndex | 'none' | 'invalid' {
+  if (win.size < framesStart + END_FRAME_BYTES) return 'none';
   const endAt = win.size - END_FRAME_BYTES;
   const tail = win.at(endAt, END_FRAME_BYTES);
   const end = parseFrame(tail.buf.subarray(tail.at, tail.at + END_FRAME_BYTES), 0, endAt);
-  if (end.kind !== 'frame' || end.frame.type !== FrameType.END) return undefined;
+  if (end.kind !== 'frame' || end.frame.type !== FrameType.END) return 'none';
   const indexAt = endIndexOffset(end.frame.payload);
-  if (indexAt < framesStart || indexAt >= endAt) return undefined;
+  if (indexAt < framesStart || indexAt >= endAt) return 'invalid';
   const head = win.at(indexAt, FRAME_HEADER_BYTES);
   const len = head.buf.length - head.at >= FRAME_HEADER_BYTES ? head.buf.readUInt32LE(head.at + 4) : 0;
-  if (indexAt + FRAME_HEADER_BYTES + len !== endAt) return undefined;
+  if (indexAt + FRAME_HEADER_BYTES + len !== endAt) return 'invalid';
   const bytes = win.at(indexAt, FRAME_HEADER_BYTES + len);
   const frame = parseFrame(bytes.buf.subarray(bytes.at, bytes.at + FRAME_HEADER_BYTES + len), 0, indexAt);
-  if (frame.kind !== 'frame' || frame.frame.type !== FrameType.INDEX) return undefined;
-  const stored = decodeIndex(frame.frame.payload);
-  if (!stored) return undefined;
-  return {
-    header,
-    groups: stored.groups.map(([offset, end, firstTime, lastTime, count]) => ({ offset, end, firstTime, lastTime, count })),
-    spikes: stored.spikes,
-    warnings: stored.warnings,
-    dataEnd: indexAt,
-    source: 'trailer',
-  };
+  if (frame.kind !== 'frame' || frame.frame.type !== FrameType.INDEX) return 'invalid';
+  const checked = decodeIndex(frame.frame.payload, framesStart, indexAt);
+  if (!checked) return 'invalid';
+  return { header, damagedHeader: false, ...checked, dataEnd: indexAt, source: 'trailer' };
 }
 
 /** Damage found while scanning, reported once the samples it cost are known. */
@@ -176,7 +257,7 @@ interface Damage {
   lostSamples: number;
 }
 
-function scanFrames(win: FileWindow, header: RecordingHeader, framesStart: number, label: string): RecordingIndex {
+function scanFrames(win: FileWindow, header: RecordingHeader | undefined, framesStart: number, label: string): RecordingIndex {
   const groups: GroupEntry[] = [];
   const spikes: Spike[] = [];
   const warnings: string[] = [];
@@ -190,39 +271,54 @@ function scanFrames(win: FileWindow, header: RecordingHeader, framesStart: numbe
     warnings.push(`${label}: ${damage.bytes} damaged bytes at offset ${damage.offset} skipped${lost}`);
     damage = undefined;
   };
+  const damaged = (from: number, to: number): void => {
+    if (damage) damage.bytes += to - from;
+    else damage = { offset: from, bytes: to - from, lostSamples: 0 };
+    group = undefined;
+  };
   let pos = framesStart;
   while (pos < win.size) {
+    if (win.exhausted) {
+      reportDamage();
+      warnings.push(`${label} is damaged at offset ${pos}: the last ${win.size - pos} bytes were not searched for samples (too many false frame starts)`);
+      break;
+    }
     const parse = frameAt(win, pos);
     if (parse.kind !== 'frame') {
       const next = resync(win, pos + 1);
       if (next === undefined) {
         reportDamage();
+        if (win.exhausted) continue;
         warnings.push(
           `${label}: ${win.size - pos} bytes at offset ${pos} are an incomplete frame, skipped (the recorder stopped mid-write)`,
         );
         break;
       }
-      if (damage) damage.bytes += next - pos;
-      else damage = { offset: pos, bytes: next - pos, lostSamples: 0 };
-      group = undefined;
+      damaged(pos, next);
       pos = next;
       continue;
     }
     const f = parse.frame;
-    if (f.type === FrameType.KEY) {
-      reportDamage();
+    if (f.type === FrameType.KEY || f.type === FrameType.DELTA) {
       const t = sampleTime(f.payload);
-      group = { offset: f.offset, end: f.end, firstTime: t, lastTime: t, count: 1 };
-      groups.push(group);
-      dataEnd = f.end;
-    } else if (f.type === FrameType.DELTA) {
-      if (group) {
-        group.end = f.end;
-        group.lastTime = sampleTime(f.payload);
-        group.count++;
-      } else if (damage) damage.lostSamples++;
-      else warnings.push(`${label}: a sample at offset ${f.offset} has no keyframe before it, skipped`);
-      dataEnd = f.end;
+      if (!validTime(t) || f.payload.length <= 8) {
+        // Checksummed yet not a sample: crafted, or written by something else.
+        damaged(f.offset, f.end);
+        if (damage) damage.lostSamples++;
+      } else if (f.type === FrameType.KEY) {
+        reportDamage();
+        group = { offset: f.offset, end: f.end, firstTime: t, lastTime: t, count: 1 };
+        groups.push(group);
+        dataEnd = f.end;
+      } else {
+        if (group) {
+          group.end = f.end;
+          group.lastTime = t;
+          group.count++;
+        } else if (damage) damage.lostSamples++;
+        else warnings.push(`${label}: a sample at offset ${f.offset} has no keyframe before it, skipped`);
+        dataEnd = f.end;
+      }
     } else if (f.type === FrameType.SPIKE) {
       const spike = parseSpikePayload(f.payload);
       if (spike) spikes.push(spike);
@@ -232,7 +328,7 @@ function scanFrames(win: FileWindow, header: RecordingHeader, framesStart: numbe
     pos = f.end;
   }
   reportDamage();
-  return { header, groups, spikes: mergeSpikes(spikes), warnings, dataEnd, source: 'scan' };
+  return { header, damagedHeader: false, groups, spikes: mergeSpikes(spikes), warnings, dataEnd, source: 'scan' };
 }
 
 function frameAt(win: FileWindow, pos: number): ReturnType<typeof parseFrame> {
@@ -242,13 +338,18 @@ function frameAt(win: FileWindow, pos: number): ReturnType<typeof parseFrame> {
     view = win.at(pos, parse.need);
     parse = parseFrame(view.buf, view.at, pos - view.at);
   }
+  // Checksums are the work a maze of false frame starts multiplies: count them.
+  const avail = view.buf.length - view.at;
+  if (parse.kind !== 'short' && avail >= FRAME_HEADER_BYTES && view.buf[view.at] === SYNC[0] && view.buf[view.at + 1] === SYNC[1]) {
+    win.work += FRAME_HEADER_BYTES + Math.min(view.buf.readUInt32LE(view.at + 4), avail);
+  }
   return parse;
 }
 
-/** The offset of the next intact frame at or after `from`, if any. */
+/** The offset of the next intact frame at or after `from`, if any (undefined too when the budget runs out). */
 function resync(win: FileWindow, from: number): number | undefined {
   let pos = from;
-  while (pos < win.size - 1) {
+  while (pos < win.size - 1 && !win.exhausted) {
     const view = win.at(pos, FRAME_HEADER_BYTES);
     const hit = view.buf.indexOf(SYNC, view.at);
     if (hit < 0) {
@@ -257,15 +358,18 @@ function resync(win: FileWindow, from: number): number | undefined {
       continue;
     }
     const candidate = pos + (hit - view.at);
-    if (frameAt(win, candidate).kind === 'frame') return candidate;
+    if (candidate + FRAME_HEADER_BYTES <= win.size) {
+      const head = win.at(candidate, FRAME_HEADER_BYTES);
+      if (plausibleFrameHead(head.buf, head.at) && frameAt(win, candidate).kind === 'frame') return candidate;
+    }
     pos = candidate + 1;
   }
   return undefined;
 }
 
-/** Opens, indexes and closes a file. */
+/** Opens (a regular file only), indexes and closes a file. */
 export function readIndexOfFile(path: string, label = path): RecordingIndex {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularFile(path, label, { followLink: true });
   try {
     return readIndex(fd, label);
   } finally {

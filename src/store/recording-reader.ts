@@ -1,13 +1,14 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { UserError, errorMessage } from '../core/errors.js';
-import type { RecordingHeader } from './record-format.js';
+import { unknownHeader, type RecordingHeader } from './record-format.js';
 import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './recording-index.js';
 import { decodeGroup } from './group-decode.js';
 import { LruCache } from './lru-cache.js';
+import { openRegularFile } from './safe-open.js';
 
 /**
  * A recording file or a directory of rolling files, read as one Timeline.
@@ -23,6 +24,8 @@ export interface Recording extends Timeline {
   readonly files: readonly string[];
   /** Everything skipped (damaged frames, torn tails, foreign files in a directory), one line each. Grows as damage is found while decoding. */
   readonly warnings: readonly string[];
+  /** Of the warnings, those for whole files of a directory that were skipped (not a recording, a FIFO, a link…), one line each. */
+  readonly skipped: readonly string[];
   /** Spikes stored in the recording, in start order. Read from the index: nothing is decoded. */
   spikes(): Spike[];
   close(): Promise<void>;
@@ -41,7 +44,16 @@ interface Segment {
   label: string;
   index: RecordingIndex;
   header: RecordingHeader;
+  /** Reopened for each group the same way it was first opened. */
+  followLink: boolean;
 }
+
+/**
+ * Process entries (a process in a sample) the decoded-group cache holds: on a
+ * host of 10,000 processes, or a crafted file, fewer groups are kept rather
+ * than memory growing with the cache's group count.
+ */
+const MAX_CACHED_PROCESS_ENTRIES = 2_000_000;
 
 /** A group with its place in the whole recording. */
 interface PlacedGroup extends GroupEntry {
@@ -69,21 +81,26 @@ export async function openRecording(pathOrDir: string, opts: OpenOptions = {}): 
   const segments: Segment[] = [];
   const warnings: string[] = [];
   if (!isDir) {
-    segments.push(openSegment(pathOrDir, pathOrDir));
+    segments.push(openSegment(pathOrDir, pathOrDir, true));
   } else {
-    const names = readdirSync(pathOrDir)
-      .filter((n) => n.endsWith(RECORDING_SUFFIX))
-      .sort();
+    let names: string[];
+    try {
+      names = readdirSync(pathOrDir).filter((n) => n.endsWith(RECORDING_SUFFIX)).sort();
+    } catch (err) {
+      throw new UserError(`cannot read ${pathOrDir}: ${errorMessage(err)}`);
+    }
+    // One bad file costs that file: a FIFO, a directory, a link out of the store or a crafted file is skipped with one line.
     for (const name of names) {
       try {
-        segments.push(openSegment(join(pathOrDir, name), name));
+        segments.push(openSegment(join(pathOrDir, name), name, false));
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         warnings.push(`${err.message}: skipped`);
       }
     }
     if (segments.length === 0) {
-      throw new UserError(`${pathOrDir} holds no tmon recordings (*${RECORDING_SUFFIX} files)${warnings.length ? `: ${warnings.join('; ')}` : ''}`);
+      const shown = warnings.slice(0, 3).join('; ') + (warnings.length > 3 ? `; and ${warnings.length - 3} more` : '');
+      throw new UserError(`${pathOrDir} holds no tmon recordings (*${RECORDING_SUFFIX} files)${warnings.length ? `: ${shown}` : ''}`);
     }
     segments.sort((a, b) => startOf(a) - startOf(b));
   }
@@ -94,38 +111,29 @@ function startOf(s: Segment): number {
   return s.index.groups[0]?.firstTime ?? s.header.created;
 }
 
-function openSegment(path: string, label: string): Segment {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${label}: no such file`);
-    throw new UserError(`cannot read ${label}: ${errorMessage(err)}`);
-  }
+/**
+ * Opens and indexes one file: a regular file only, a link followed only when
+ * the person named it. Every failure is a UserError of one line naming it.
+ */
+function openSegment(path: string, label: string, followLink: boolean): Segment {
+  const { fd } = openRegularFile(path, label, { followLink });
   try {
     const index = readIndex(fd, label);
-    const header = index.header ?? placeholderHeader();
-    return { path, label, index, header };
+    return { path, label, index, header: index.header ?? unknownHeader(), followLink };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    // An I/O error, or a case the checks above missed: still one line, never a stack.
+    throw new UserError(`${label} could not be read: ${errorMessage(err)}`);
   } finally {
     closeSync(fd);
   }
-}
-
-/** For a file cut off inside its header: nothing in it is known. */
-function placeholderHeader(): RecordingHeader {
-  return {
-    tmon: 'unknown',
-    host: { hostname: 'unknown', os: '', kernel: '', arch: '', cpuModel: '', cpuCount: 0, memTotal: 0, bootTime: 0 },
-    intervalMs: 0,
-    created: 0,
-  };
 }
 
 class RecordingTimeline implements Recording {
   readonly header: RecordingHeader;
   readonly files: readonly string[];
   readonly length: number;
+  readonly skipped: readonly string[];
   private readonly groups: PlacedGroup[] = [];
   private readonly cache: LruCache<number, Sample[]>;
   private readonly allWarnings: string[];
@@ -134,6 +142,7 @@ class RecordingTimeline implements Recording {
   constructor(segments: Segment[], warnings: string[], cacheGroups: number) {
     this.header = (segments.find((s) => s.index.header) ?? segments[0] as Segment).header;
     this.files = segments.map((s) => s.path);
+    this.skipped = warnings;
     this.allWarnings = [...warnings, ...segments.flatMap((s) => s.index.warnings)];
     this.allSpikes = mergeSpikes(segments.flatMap((s) => s.index.spikes));
     let first = 0;
@@ -144,7 +153,7 @@ class RecordingTimeline implements Recording {
       }
     }
     this.length = first;
-    this.cache = new LruCache(cacheGroups);
+    this.cache = new LruCache(cacheGroups, { maxWeight: MAX_CACHED_PROCESS_ENTRIES, weigh: (samples) => samples.reduce((n, s) => n + 1 + s.processes.length, 0) });
   }
 
   get warnings(): readonly string[] {
@@ -219,23 +228,26 @@ class RecordingTimeline implements Recording {
     const cached = this.cache.get(g);
     if (cached) return cached;
     const group = this.groups[g] as PlacedGroup;
-    const decoded = decodeGroup(readRange(group.segment.path, group.offset, group.end), group.offset, group.segment.header.host);
-    if (decoded.problem || decoded.samples.length < group.count) {
-      const lost = group.count - decoded.samples.length;
+    const decoded = decodeGroup(readRange(group.segment, group.offset, group.end), group.offset, group.segment.header.host);
+    // Never more samples than the index placed here: the timeline's positions come from it.
+    const samples = decoded.samples.slice(0, group.count);
+    if (decoded.problem || samples.length < group.count) {
+      const lost = group.count - samples.length;
       this.allWarnings.push(
         `${group.segment.label}: ${decoded.problem ?? 'group shorter than its index'}; ${lost} samples from ${new Date(group.firstTime).toISOString()} unreadable`,
       );
     }
-    this.cache.set(g, decoded.samples);
-    return decoded.samples;
+    this.cache.set(g, samples);
+    return samples;
   }
 }
 
-function readRange(path: string, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(end - start);
+function readRange(segment: Segment, start: number, end: number): Buffer {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    const file = openRegularFile(segment.path, segment.label, { followLink: segment.followLink });
+    fd = file.fd;
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(end, file.size) - start));
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, start + got);
@@ -244,10 +256,9 @@ function readRange(path: string, start: number, end: number): Buffer {
     }
     return buf.subarray(0, got);
   } catch {
-    // A file deleted by retention while being replayed reads as a damaged group, with a warning.
+    // A file deleted (or replaced by something that is not a file) while being replayed reads as a damaged group, with a warning.
     return Buffer.alloc(0);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
-

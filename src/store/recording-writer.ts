@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
@@ -8,6 +8,17 @@ import { Codec, FrameType, encodeFrame, encodeHeader, endPayload, samplePayload,
 import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
 import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
+
+/**
+ * The file named cannot take this recording (another host's, damaged, a link, a
+ * directory…): the caller may pick another name. The message says which and why.
+ */
+export class FileTakenError extends UserError {
+  constructor(what: string) {
+    super(`${what}: choose another file to record to`);
+    this.name = 'FileTakenError';
+  }
+}
 
 /** Like fs.writeSync(fd, buf, offset, length, position): returns the bytes written, throws on failure. */
 export type WriteFn = (fd: number, buf: Buffer, offset: number, length: number, position: number) => number;
@@ -100,12 +111,13 @@ export class RecordingWriter {
       try {
         index = readIndex(fd, path);
       } catch (err) {
-        throw err instanceof UserError ? new UserError(`${err.message}; choose another file to record to`) : err;
+        throw err instanceof UserError ? new FileTakenError(err.message) : err;
       }
+      if (index.damagedHeader) throw new FileTakenError(`${path} has a damaged header`);
       if (index.header) {
         const theirs = index.header.host.hostname;
         if (theirs !== h.host.hostname) {
-          throw new UserError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}: choose another file to record to`);
+          throw new FileTakenError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}`);
         }
         ftruncateSync(fd, index.dataEnd);
         return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, warnings: index.warnings, host: index.header.host };
@@ -237,17 +249,41 @@ function writeFully(write: WriteFn, fd: number, buf: Buffer, position: number): 
   }
 }
 
+/**
+ * Opens a regular file for reading and writing, creating it if it does not
+ * exist, without following a symbolic link: a link (even a dangling one) is
+ * refused, so a store never writes outside itself; a FIFO never blocks.
+ */
 function openForWriting(path: string): number {
+  const { O_RDWR, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
+  let fd: number;
   try {
-    return openSync(path, 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
-  }
-  try {
-    return openSync(path, 'w+');
+    fd = openSync(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
-    throw new UserError(`cannot create ${path}: ${errorMessage(err)}`);
+    if (code === 'ELOOP') throw new FileTakenError(`${path} is a symbolic link, not written through`);
+    if (code === 'EISDIR') throw new FileTakenError(`${path} is a directory`);
+    if (code !== 'ENOENT') throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+    try {
+      // O_EXCL: a link created meanwhile (or a dangling one) is never followed.
+      fd = openSync(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+    } catch (createErr) {
+      const createCode = (createErr as NodeJS.ErrnoException).code;
+      if (createCode === 'ENOENT') throw new UserError(`cannot create ${path}: its directory does not exist`);
+      if (createCode === 'EEXIST') throw new FileTakenError(`${path} appeared while being created`);
+      throw new UserError(`cannot create ${path}: ${errorMessage(createErr)}`);
+    }
   }
+  let regular: boolean;
+  try {
+    regular = fstatSync(fd).isFile();
+  } catch (err) {
+    closeSync(fd);
+    throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
+  }
+  if (!regular) {
+    closeSync(fd);
+    throw new FileTakenError(`${path} is not a regular file`);
+  }
+  return fd;
 }

@@ -2,6 +2,7 @@
  * Rolling files for `tmon agent --store DIR`: one file per UTC hour or day,
  * named after its period, and the pure plan of which to delete.
  */
+import { formatDay, pad2 } from '../core/units.js';
 
 export type RotateEvery = 'hour' | 'day';
 
@@ -10,15 +11,10 @@ const DAY = 86_400_000;
 
 const NAME = /^tmon-(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}))?(?:-(\d+))?\.tmon$/;
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
 /** `tmon-2026-11-22T03.tmon` (hour) or `tmon-2026-11-22.tmon` (day); `-2`, `-3`… when a name is taken by another host's file. */
 export function periodFileName(time: number, rotate: RotateEvery, attempt = 1): string {
-  const d = new Date(time);
-  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const period = rotate === 'hour' ? `${day}T${pad(d.getUTCHours())}` : day;
+  const day = formatDay(time, true);
+  const period = rotate === 'hour' ? `${day}T${pad2(new Date(time).getUTCHours())}` : day;
   return `tmon-${period}${attempt > 1 ? `-${attempt}` : ''}.tmon`;
 }
 

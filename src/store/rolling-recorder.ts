@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
-import { RecordingWriter, type WriteFn } from './recording-writer.js';
+import { FileTakenError, RecordingWriter, type WriteFn } from './recording-writer.js';
 import { periodFileName, planDeletions, type RotateEvery } from './retention.js';
 
 export interface RollingOptions {
@@ -100,7 +100,7 @@ export class RollingRecorder {
         return;
       } catch (err) {
         // The name is taken by a file this host cannot continue (another host's, or not a recording): try the next.
-        if (err instanceof UserError && /choose another file/.test(err.message)) continue;
+        if (err instanceof FileTakenError) continue;
         this.fail(err instanceof Error ? err : new Error(String(err)));
         return;
       }
@@ -114,7 +114,7 @@ export class RollingRecorder {
     try {
       const files = readdirSync(this.opts.dir).flatMap((name) => {
         try {
-          const st = statSync(join(this.opts.dir, name));
+          const st = lstatSync(join(this.opts.dir, name));
           return st.isFile() ? [{ name, bytes: st.size }] : [];
         } catch {
           return [];

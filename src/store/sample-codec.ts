@@ -1,6 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
+import { validHostFacts } from './record-format.js';
 
 /**
  * Samples ↔ bytes inside one keyframe group. The first sample of a group is a
@@ -481,6 +482,26 @@ function changeMask(a: ProcState, b: ProcState): number {
   return m;
 }
 
+/** The fewest bytes a full process record takes (13 one-byte fields). */
+const MIN_RECORD_BYTES = 13;
+/** Processes one group may introduce: 100,000 running at once, plus those arriving in its minute. */
+const MAX_PROCESS_SLOTS = 200_000;
+/** Process records (arrivals and changes) one group may decode into objects: bounds a group's memory whatever its bodies say. */
+const MAX_GROUP_RECORDS = 1_000_000;
+
+/** Host facts carried by a sample (a host renamed while recording), checked like the header's. */
+function hostIn(json: string): HostFacts {
+  let x: unknown;
+  try {
+    x = JSON.parse(json);
+  } catch {
+    throw new RangeError('host facts are not JSON');
+  }
+  const host = validHostFacts(x);
+  if (!host) throw new RangeError('host facts are malformed');
+  return host;
+}
+
 /** Decodes the samples of one group in the order they were encoded. Throws RangeError on a malformed body. */
 export class SampleDecoder {
   private strings = new StringTableReader();
@@ -490,9 +511,16 @@ export class SampleDecoder {
   /** Decoded process per slot; the object is reused while the process does not change. */
   private slots: ({ state: ProcState; obj: ProcessStats } | undefined)[] = [];
   private order: number[] = [];
+  /** Process objects made since the keyframe. */
+  private records = 0;
 
   constructor(private readonly headerHost: HostFacts) {
     this.host = headerHost;
+  }
+
+  private addRecords(n: number): void {
+    this.records += n;
+    if (this.records > MAX_GROUP_RECORDS) throw new RangeError(`more than ${MAX_GROUP_RECORDS} process records in one group`);
   }
 
   decode(body: Buffer, time: number, keyframe: boolean): Sample {
@@ -500,7 +528,7 @@ export class SampleDecoder {
     else if (!this.shape) throw new RangeError('delta sample without a keyframe before it');
     const r = new ByteReader(body);
     const flags = r.uint();
-    if (flags & HAS_HOST) this.host = JSON.parse(r.string()) as HostFacts;
+    if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
       this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0);
@@ -528,17 +556,19 @@ export class SampleDecoder {
     this.host = this.headerHost;
     this.slots = [];
     this.order = [];
+    this.records = 0;
   }
 
   private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
-    const cores = r.uint();
-    const net = Array.from({ length: r.uint() }, () => this.strings.read(r));
-    const filesystems = Array.from({ length: r.uint() }, (): [string, string, string] => [
+    // Each core takes six numbers of the system vector, each string reference at least a byte.
+    const cores = r.count(6);
+    const net = Array.from({ length: r.count() }, () => this.strings.read(r));
+    const filesystems = Array.from({ length: r.count(3) }, (): [string, string, string] => [
       this.strings.read(r),
       this.strings.read(r),
       this.strings.read(r),
     ]);
-    const disks = Array.from({ length: r.uint() }, () => this.strings.read(r));
+    const disks = Array.from({ length: r.count() }, () => this.strings.read(r));
     const virtualNet: number[] = [];
     if (withVirtualNet) {
       const count = r.uint();
@@ -553,7 +583,9 @@ export class SampleDecoder {
   }
 
   private readRecords(r: ByteReader): boolean {
-    const count = r.uint();
+    const count = r.count(MIN_RECORD_BYTES);
+    if (this.slots.length + count > MAX_PROCESS_SLOTS) throw new RangeError(`more than ${MAX_PROCESS_SLOTS} processes in one group`);
+    this.addRecords(count);
     let pid = 0;
     let startTime = 0;
     for (let i = 0; i < count; i++) {
@@ -591,7 +623,7 @@ export class SampleDecoder {
   }
 
   private readDelta(r: ByteReader): void {
-    const goneCount = r.uint();
+    const goneCount = r.count();
     const gone = new Set<number>();
     let slot = -1;
     for (let i = 0; i < goneCount; i++) {
@@ -604,7 +636,8 @@ export class SampleDecoder {
     if (this.readRecords(r)) {
       this.order.sort((a, b) => compareProcesses((this.slots[a] as { obj: ProcessStats }).obj, (this.slots[b] as { obj: ProcessStats }).obj));
     }
-    const changes = r.uint();
+    const changes = r.count(2);
+    this.addRecords(changes);
     slot = -1;
     for (let i = 0; i < changes; i++) {
       slot += r.uint() + 1;

@@ -6,6 +6,8 @@
  */
 
 const TWO_POW_7 = 128;
+/** Process names and command lines are cut at 4 KiB by the collector: a longer string read back is damage. */
+export const MAX_STRING_BYTES = 64 * 1024;
 
 export class ByteWriter {
   private buf: Buffer;
@@ -83,8 +85,17 @@ export class ByteReader {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
-  string(): string {
+  /** A count of items that take at least `minBytesEach` bytes each: never more than the rest of the buffer can hold. */
+  count(minBytesEach = 1): number {
+    const n = this.uint();
+    if (n * minBytesEach > this.buf.length - this.pos) throw new RangeError(`count ${n} larger than the frame holds`);
+    return n;
+  }
+
+  /** A string of at most `maxBytes` bytes (anything longer is damage). */
+  string(maxBytes = MAX_STRING_BYTES): string {
     const len = this.uint();
+    if (len > maxBytes) throw new RangeError(`string of ${len} bytes, longer than ${maxBytes}`);
     if (this.pos + len > this.buf.length) throw new RangeError('string runs past the end of the frame');
     const s = this.buf.toString('utf8', this.pos, this.pos + len);
     this.pos += len;

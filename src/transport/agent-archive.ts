@@ -41,6 +41,8 @@ export interface ArchiveSnapshot {
 }
 
 const EMPTY: Omit<ArchiveExtent, 'spikes'> = { oldest: null, newest: null, maxSamples: ARCHIVE_MAX_SAMPLES };
+/** Skipped files remembered as logged; past this many the memory starts over (a store of thousands of bad files). */
+const MAX_LOGGED_SKIPS = 1000;
 /** Samples looked at from each end for the extent: a damaged first group should not hide the rest. */
 const EDGE_SAMPLES = 120;
 
@@ -58,6 +60,8 @@ export class AgentArchive {
   private reopening: Promise<void> | undefined;
   private closed = false;
   private readonly maxAgeMs: number;
+  /** Files of the store already logged as skipped: each bad file gets one line, not one a minute. */
+  private readonly loggedSkips = new Set<string>();
 
   constructor(
     private readonly opts: ArchiveOptions,
@@ -103,6 +107,7 @@ export class AgentArchive {
     try {
       const recording = await this.opts.open();
       this.current = { recording, extent: recording ? extentOf(recording) : { ...EMPTY, spikes: 0 } };
+      for (const line of recording?.skipped ?? []) this.logSkip(line);
       if (this.problem !== undefined) this.log('stored history readable again');
       this.problem = undefined;
     } catch (err) {
@@ -116,6 +121,13 @@ export class AgentArchive {
     }
     if (previous?.recording && previous.recording !== this.current?.recording) await previous.recording.close();
     if (this.closed) await this.current?.recording?.close();
+  }
+
+  private logSkip(line: string): void {
+    if (this.loggedSkips.has(line)) return;
+    if (this.loggedSkips.size >= MAX_LOGGED_SKIPS) this.loggedSkips.clear();
+    this.loggedSkips.add(line);
+    this.log(`stored history: ${line}`);
   }
 }
 

@@ -11,19 +11,19 @@ export function effectiveInterval(baseMs: number, requests: Iterable<number | nu
   return ms;
 }
 
-/** Counts inbound messages in one-second windows; `admit` says whether one more is allowed. */
+/** Counts inbound frames in one-second windows; `admit` says whether `count` more are allowed. */
 export class MessageRate {
   private windowStart = -Infinity;
   private count = 0;
 
   constructor(private readonly maxPerSec: number) {}
 
-  admit(nowMs: number): boolean {
+  admit(nowMs: number, count = 1): boolean {
     if (nowMs - this.windowStart >= 1000) {
       this.windowStart = nowMs;
       this.count = 0;
     }
-    this.count++;
+    this.count += count;
     return this.count <= this.maxPerSec;
   }
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -18,10 +19,14 @@ import {
   isLoopbackHost,
   originRefusal,
   tokenChecker,
+  tokenProblem,
 } from './request-guard.js';
-import { ViewerLink, type LinkContext } from './viewer-link.js';
+import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget, type RequestBuckets } from './viewer-link.js';
+import { TokenBucket } from './token-bucket.js';
+import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/source.js';
+import { LogLimiter } from '../core/log-limiter.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
 export interface AgentSource extends SampleSource {
@@ -48,10 +53,14 @@ export interface AgentOptions {
   maxMessagesPerSec?: number;
   /** Largest frame a viewer may send (ws closes with 1009 beyond it). */
   maxPayloadBytes?: number;
+  /** What one viewer's history, archive and spikes requests may cost (see RequestBudget). */
+  budget?: Partial<RequestBudget>;
   /** A viewer whose unsent data exceeds this is skipped until it drains. */
   maxBufferedBytes?: number;
   minIntervalMs?: number;
   heartbeatMs?: number;
+  /** Connections that are not viewers yet: deadline from accept to upgrade, and how many one address / all may hold. */
+  pending?: Partial<PendingLimits>;
   /** Host header names accepted besides IP literals, localhost and this machine's hostname (checked without a token). */
   allowedHosts?: string[];
   log?: (line: string) => void;
@@ -62,6 +71,8 @@ export interface AgentStats {
   /** Unsent bytes queued for each viewer: bounded by maxBufferedBytes plus one frame. */
   bufferedBytes: number[];
   historySamples: number;
+  /** What each viewer's requests have cost so far. */
+  costs: LinkCost[];
   /** Memory the history's samples take, deflated. */
   historyBytes: number;
   intervalMs: number;
@@ -84,8 +95,12 @@ function withDefaults(opts: AgentOptions) {
     maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024,
     minIntervalMs: opts.minIntervalMs ?? MIN_INTERVAL_MS,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
+    pending: { deadlineMs: 5000, maxPerAddress: 16, maxTotal: 256, ...opts.pending },
   };
 }
+
+/** How long an address's request budget outlives its last viewer: longer than either bucket takes to refill. */
+const BUDGET_MEMORY_MS = 60_000;
 
 interface Refusal {
   status: number;
@@ -117,9 +132,8 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Us
 /** Settings that decide whether the agent may start at all; throws UserError when it may not. */
 function checkSecurity(opts: AgentOptions, log: (line: string) => void): void {
   const { host, port } = opts.listen;
-  if (opts.token !== undefined && opts.token.trim() === '') {
-    throw new UserError('the token is empty: give a non-empty --token, TMON_TOKEN or --token-file');
-  }
+  const problem = opts.token !== undefined ? tokenProblem(opts.token) : null;
+  if (problem) throw new UserError(problem);
   if (opts.token === undefined && !isLoopbackHost(host)) {
     if (!opts.allowNoAuth) {
       throw new UserError(
@@ -149,6 +163,11 @@ function createHttpServer(opts: AgentOptions): http.Server {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? ((): void => {});
   checkSecurity(opts, log);
+  // Events a peer can repeat at will (connects, refusals, misbehaviour) are rate-limited per kind.
+  const limiter = new LogLimiter();
+  const note = (kind: string, line: string): void => {
+    for (const l of limiter.line(kind, line, Date.now())) log(l);
+  };
   const cfg = withDefaults(opts);
   const history = opts.history ?? new WireHistory(cfg.historyCapacity);
   const source = opts.source;
@@ -162,16 +181,26 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   let upgrading = 0;
 
   const server = createHttpServer(opts);
-  server.maxConnections = cfg.maxViewers + 64;
-  // A connection that never finishes its request must not hold one of those places for
-  // Node's default minutes: a few idle sockets could otherwise lock real viewers out.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  // No server.maxConnections: viewers are limited by --max-viewers at the upgrade, the rest here,
+  // so sockets that never finish a request cannot take the places real viewers need.
+  const pending = new PendingConnections(cfg.pending, (address, why) => {
+    note(
+      'unfinished connection',
+      why === 'deadline'
+        ? `closed a connection from ${address}: no WebSocket upgrade within ${cfg.pending.deadlineMs} ms`
+        : why === 'per-address'
+          ? `refused a connection from ${address}: it already has ${cfg.pending.maxPerAddress} unfinished`
+          : `refused a connection from ${address}: ${cfg.pending.maxTotal} unfinished connections in all`,
+    );
+  });
+  server.on('connection', (socket: Socket) => pending.add(socket));
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
     maxPayload: cfg.maxPayloadBytes,
     perMessageDeflate: { threshold: 256 },
+    // ws would answer every ping, queueing pongs nobody reads; ViewerLink answers within the viewer's budget.
+    autoPong: false,
   });
 
   const archive = opts.archive ? new AgentArchive(opts.archive, log) : undefined;
@@ -186,8 +215,24 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     maxBufferedBytes: cfg.maxBufferedBytes,
     maxMessagesPerSec: cfg.maxMessagesPerSec,
     onIntervalRequest: () => applyInterval(),
-    log,
+    log: (line) => note('viewer', line),
   };
+
+  // Request budgets per source address, kept a while after its last viewer left: reconnecting does not refill them.
+  const budget: RequestBudget = { ...DEFAULT_REQUEST_BUDGET, ...opts.budget };
+  const budgets = new Map<string, RequestBuckets & { links: number; idleSince: number }>();
+  function bucketsFor(address: string): RequestBuckets & { links: number; idleSince: number } {
+    let b = budgets.get(address);
+    if (!b) {
+      const now = Date.now();
+      b = { bytes: new TokenBucket(budget.bytesBurst, budget.bytesPerSec, now), work: new TokenBucket(budget.workMsBurst, budget.workMsPerSec, now), links: 0, idleSince: now };
+      budgets.set(address, b);
+    }
+    return b;
+  }
+  function forgetIdleBudgets(now: number): void {
+    for (const [address, b] of budgets) if (b.links === 0 && now - b.idleSince > BUDGET_MEMORY_MS) budgets.delete(address);
+  }
 
   function applyInterval(): void {
     const ms = effectiveInterval(baseIntervalMs, [...links].map((l) => l.intervalRequest), cfg.minIntervalMs);
@@ -265,10 +310,12 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     const refused = closing ? { status: 503, body: 'agent shutting down' } : refusal(req);
     if (refused) {
-      log(`refused viewer ${peer}: ${refused.status} ${refused.body}`);
+      note('refused viewer', `refused viewer ${peer}: ${refused.status} ${refused.body}`);
       refuseUpgrade(socket, refused);
       return;
     }
+    // A refused one keeps its deadline until its answer is out; an accepted one is a viewer now.
+    pending.settle(req.socket);
     // Counted from here, so upgrades completing together cannot pass the viewer limit.
     upgrading++;
     let counted = true;
@@ -279,20 +326,30 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       settle();
-      const link = new ViewerLink(ws, peer, context);
+      const buckets = bucketsFor(req.socket.remoteAddress ?? '?');
+      buckets.links++;
+      const link = new ViewerLink(ws, socket, peer, context, buckets);
       links.add(link);
       ws.on('close', (code) => {
         links.delete(link);
-        log(`viewer ${peer} left (${code}); ${links.size} viewer(s)`);
+        buckets.links--;
+        buckets.idleSince = Date.now();
+        note('viewer left', `viewer ${peer} left (${code}); ${links.size} viewer(s)`);
         if (link.intervalRequest !== null) applyInterval();
       });
       link.send(hello());
-      log(`viewer ${peer} connected; ${links.size} viewer(s)`);
+      note('viewer connected', `viewer ${peer} connected; ${links.size} viewer(s)`);
     });
   });
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    // No token guards /healthz: the Host and Origin checks keep a DNS-rebinding page from reading it.
+    const refused = originRefusal(req.headers.origin, req.headers.host) ?? hostRefusal(req.headers.host, hostNames);
+    if (refused) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(`${refused}\n`);
+      return;
+    }
     if (req.method === 'GET' && path === '/healthz') {
       const body = JSON.stringify({
         status: 'ok',
@@ -321,16 +378,17 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${baseIntervalMs} ms, history ${history.capacity} samples)`);
 
   const heartbeat = setInterval(() => {
+    forgetIdleBudgets(Date.now());
     for (const link of links) {
-      if (!link.alive) {
-        log(`viewer ${link.name} did not answer the heartbeat: dropped`);
-        link.ws.terminate();
-        continue;
-      }
-      link.alive = false;
-      link.ws.ping();
+      const dropped = link.heartbeat();
+      if (dropped) note('viewer', `viewer ${link.name} ${dropped}: dropped`);
     }
   }, cfg.heartbeatMs);
+  // A flood that stopped is still summarised.
+  const summaries = setInterval(() => {
+    for (const l of limiter.flush(Date.now())) log(l);
+  }, 1000);
+  summaries.unref();
   void pump();
 
   return {
@@ -339,6 +397,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     stats: () => ({
       viewers: links.size,
       bufferedBytes: [...links].map((l) => l.bufferedAmount),
+      costs: [...links].map((l) => ({ ...l.cost })),
       historySamples: history.length,
       historyBytes: history.storedBytes,
       intervalMs: source.intervalMs,
@@ -347,6 +406,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       if (closing) return;
       closing = true;
       clearInterval(heartbeat);
+      clearInterval(summaries);
       const gone = [...links].map((link) => new Promise<void>((resolve) => link.ws.once('close', () => resolve())));
       for (const link of links) link.ws.close(CloseCode.goingAway, 'agent shutting down');
       const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
@@ -358,6 +418,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         server.closeAllConnections();
       });
       await archive?.close();
+      for (const l of limiter.flush(Date.now(), true)) log(l);
       log('tmon agent stopped');
     },
   };

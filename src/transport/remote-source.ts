@@ -22,6 +22,7 @@ import { AsyncQueue } from './async-queue.js';
 import { backoffDelay, describeFailure, type LinkFailure, type LinkState } from './link-state.js';
 import { parseTarget, type RemoteTarget } from './remote-target.js';
 import { frameText } from './frame-text.js';
+import { LinkWatch } from './link-watch.js';
 
 export interface RemoteSourceOptions {
   /** Sent as `Authorization: Bearer <token>` on the upgrade. */
@@ -34,6 +35,8 @@ export interface RemoteSourceOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long one connection attempt may take (default 10 s). */
   connectTimeoutMs?: number;
+  /** The most samples one requestHistory reply may bring before the link is dropped (default 86,400: no agent holds more in memory). */
+  maxReplySamples?: number;
   /** Largest frame accepted from the agent (default 16 MiB; history comes in ~256 KB chunks). */
   maxPayloadBytes?: number;
 }
@@ -68,13 +71,17 @@ interface Attempt {
   ws: WebSocket;
   failure: LinkFailure | undefined;
   live: boolean;
-  lastHeard: number;
+  watch: LinkWatch;
   watchdog: NodeJS.Timeout | undefined;
 }
 
 /** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 const MAX_HISTORY_IN_FLIGHT = 2;
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** The most samples one requested history reply may bring: no agent holds more in memory (--history's bound). */
+const MAX_REPLY_SAMPLES = 86_400;
+/** Live samples held while the catch-up streams in (an hour at 1 s); an agent whose catch-up never ends is dropped. */
+const MAX_HELD_LIVE = 3600;
 
 /**
  * The samples of a remote `tmon agent`. On every (re)connect it asks for what
@@ -103,7 +110,7 @@ export class RemoteSource implements SampleSource {
   /** Time of the newest sample yielded: the dedupe and resume point. */
   private lastTime = -Infinity;
   /** While the catch-up reply streams in, live samples wait here. */
-  private backfill: { id: number; samples: Sample[]; heldLive: Sample[] } | undefined;
+  private backfill: { id: number; heldLive: Sample[] } | undefined;
   private readonly inFlight = new Map<number, Pending>();
   private readonly waiting: Pending[] = [];
   private nextId = 1;
@@ -234,7 +241,7 @@ export class RemoteSource implements SampleSource {
       maxPayload: this.opts.maxPayloadBytes ?? 16 * 1024 * 1024,
       perMessageDeflate: true,
     });
-    const attempt: Attempt = { ws, failure: undefined, live: false, lastHeard: Date.now(), watchdog: undefined };
+    const attempt: Attempt = { ws, failure: undefined, live: false, watch: new LinkWatch(DEFAULT_HEARTBEAT_MS, Date.now()), watchdog: undefined };
     this.attempt = attempt;
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
@@ -253,11 +260,10 @@ export class RemoteSource implements SampleSource {
       attempt.failure ??= { kind: 'socket', code: err.code, message: err.message };
     });
     ws.on('open', () => this.watch(attempt, DEFAULT_HEARTBEAT_MS));
-    ws.on('ping', () => {
-      attempt.lastHeard = Date.now();
-    });
+    ws.on('ping', () => attempt.watch.heard(Date.now()));
+    ws.on('pong', () => attempt.watch.heard(Date.now()));
     ws.on('message', (data, isBinary) => {
-      attempt.lastHeard = Date.now();
+      attempt.watch.heard(Date.now());
       this.onFrame(attempt, data, isBinary);
     });
     ws.on('close', (code, reason) => {
@@ -266,16 +272,20 @@ export class RemoteSource implements SampleSource {
     });
   }
 
-  /** Drops a link that has gone silent: the agent pings every heartbeatMs. */
+  /** Pings a quiet agent and drops a link that stays silent (see LinkWatch), timed by the agent's heartbeat. */
   private watch(attempt: Attempt, heartbeatMs: number): void {
     clearInterval(attempt.watchdog);
-    const limit = heartbeatMs * 2.5;
+    const watch = new LinkWatch(heartbeatMs, Date.now());
+    attempt.watch = watch;
     attempt.watchdog = setInterval(() => {
-      if (Date.now() - attempt.lastHeard > limit) {
-        attempt.failure ??= { kind: 'silent', ms: limit };
+      const now = Date.now();
+      const todo = watch.tick(now);
+      if (todo === 'ping' && attempt.ws.readyState === WebSocket.OPEN) attempt.ws.ping();
+      if (todo === 'dead') {
+        attempt.failure ??= { kind: 'silent', ms: watch.deadAfterMs };
         attempt.ws.terminate();
       }
-    }, heartbeatMs / 2);
+    }, watch.tickMs);
   }
 
   private fail(attempt: Attempt, failure: LinkFailure, code: number, reason: string): void {
@@ -310,11 +320,12 @@ export class RemoteSource implements SampleSource {
         this.onHello(attempt, msg);
         break;
       case 'sample':
-        if (this.backfill) this.backfill.heldLive.push(msg.sample);
-        else this.emit(msg.sample);
+        if (!this.backfill) this.emit(msg.sample);
+        else if (this.backfill.heldLive.length < MAX_HELD_LIVE) this.backfill.heldLive.push(msg.sample);
+        else this.fail(attempt, { kind: 'protocol', message: 'the catch-up never ended' }, CloseCode.policy, 'the catch-up never ended');
         break;
       case 'history':
-        this.onHistory(msg);
+        this.onHistory(attempt, msg);
         break;
       case 'interval':
         this.agentInterval = msg.intervalMs;
@@ -337,7 +348,7 @@ export class RemoteSource implements SampleSource {
     this.everLive = true;
     this.watch(attempt, hello.limits.heartbeatMs);
     const id = this.nextId++;
-    this.backfill = { id, samples: [], heldLive: [] };
+    this.backfill = { id, heldLive: [] };
     // Times are integer ms, so +1 asks for exactly what came after the newest sample we have.
     const from = this.lastTime === -Infinity ? 0 : this.lastTime + 1;
     this.send(historyRequest(id, from, HISTORY_END));
@@ -348,18 +359,23 @@ export class RemoteSource implements SampleSource {
     this.settleFirst = undefined;
   }
 
-  private onHistory(msg: HistoryMessage): void {
+  private onHistory(attempt: Attempt, msg: HistoryMessage): void {
     const backfill = this.backfill;
     if (backfill && msg.id === backfill.id) {
-      for (const s of msg.samples) backfill.samples.push(s);
+      // Yielded as they come (all older than the live samples held meanwhile): the viewer keeps no second copy.
+      for (const s of msg.samples) this.emit(s);
       if (!msg.done) return;
       this.backfill = undefined;
-      for (const s of backfill.samples) this.emit(s);
       for (const s of backfill.heldLive) this.emit(s);
       return;
     }
     const pending = this.inFlight.get(msg.id);
     if (pending?.kind !== 'history') return;
+    const max = this.opts.maxReplySamples ?? MAX_REPLY_SAMPLES;
+    if (pending.samples.length + msg.samples.length > max) {
+      this.fail(attempt, { kind: 'protocol', message: `a history reply of more than ${max} samples` }, CloseCode.policy, 'history reply too long');
+      return;
+    }
     for (const s of msg.samples) pending.samples.push(s);
     if (!msg.done) return;
     this.inFlight.delete(msg.id);

@@ -26,6 +26,18 @@ export function tokenChecker(token: string): (presented: string | undefined) => 
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+/**
+ * Why a token cannot work, or null: it travels as `Authorization: Bearer <token>`,
+ * so only visible ASCII (no space, no control, no non-ASCII letter) can ever match.
+ */
+export function tokenProblem(token: string): string | null {
+  if (token.trim() === '') return 'the token is empty: give a non-empty --token, TMON_TOKEN or --token-file';
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    return 'the token has a space or a character an HTTP header cannot carry: use letters, digits and punctuation only (e.g. openssl rand -hex 32)';
+  }
+  return null;
+}
+
 export function bearerToken(authorization: string | undefined): string | undefined {
   const m = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
   return m?.[1];

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
 import type { Spike } from '../core/spike.js';
@@ -19,6 +21,8 @@ import type { AgentArchive } from './agent-archive.js';
 import { MessageRate, indexAfter, indexFrom, timeRange } from './agent-policy.js';
 import type { WireHistory } from './wire-history.js';
 import { frameText } from './frame-text.js';
+import { FrameCounter } from './frame-counter.js';
+import { TokenBucket } from './token-bucket.js';
 
 /**
  * A history reply is cut into chunks of about this much JSON, each sent once
@@ -26,12 +30,50 @@ import { frameText } from './frame-text.js';
  * raised the agent's peak RSS by ~30 MB more than 64 KB; 16–32 KB gained nothing.
  */
 const HISTORY_CHUNK_CHARS = 64 * 1024;
-/** History and spikes requests one viewer may have queued; more is a misbehaving client. */
+/** History and spikes requests one viewer may have outstanding (the one being answered included); more is a misbehaving client. */
 const MAX_PENDING_HISTORY = 4;
 /** Stored samples decoded per step: about one keyframe group. */
 const ARCHIVE_BATCH = 60;
 /** After an error+close, how long the peer gets to answer the close before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
+/** Bytes of a pong frame besides its payload (header of a server frame). */
+const PONG_OVERHEAD = 2;
+
+/**
+ * What one address's viewers' requests may cost the agent: JSON bytes served for history,
+ * archive and spikes requests, and milliseconds of work reading the store.
+ * Each is a token bucket: the burst is served at once, then the refill rate
+ * paces the replies (they slow down; the link stays up). Live samples are not
+ * counted.
+ */
+export interface RequestBudget {
+  bytesBurst: number;
+  bytesPerSec: number;
+  workMsBurst: number;
+  workMsPerSec: number;
+}
+
+/**
+ * An hour's backfill (~18 MB of JSON at 1 s) goes at once; beyond that 4 MB/s
+ * (~7 % of a core deflating). Reading the store: 3 s of work at once (five
+ * ±5-minute windows), then 100 ms per second.
+ */
+export const DEFAULT_REQUEST_BUDGET: RequestBudget = { bytesBurst: 64 * 1024 * 1024, bytesPerSec: 4 * 1024 * 1024, workMsBurst: 3000, workMsPerSec: 100 };
+
+/** The buckets a link spends from: shared by the links of one address, so reconnecting does not refill them. */
+export interface RequestBuckets {
+  readonly bytes: TokenBucket;
+  readonly work: TokenBucket;
+}
+
+/** What a link's requests have cost so far. */
+export interface LinkCost {
+  bytesServed: number;
+  workMs: number;
+}
+
+/** Longest single sleep while paced, so a closed link stops waiting soon. */
+const PACE_STEP_MS = 250;
 
 /** What a link needs from its agent. */
 export interface LinkContext {
@@ -65,8 +107,10 @@ function closeReason(message: string): string {
 export class ViewerLink {
   /** The interval this viewer asked for, or null. */
   intervalRequest: number | null = null;
-  /** Cleared on each heartbeat ping, set by the pong. */
-  alive = true;
+  /** The payload of the heartbeat ping not answered yet: only the matching pong proves the viewer reads. */
+  private pingNonce: Buffer | undefined;
+  /** Whether the send buffer was over its bound at the last heartbeat. */
+  private overAtLastBeat = false;
   /** Time of the last live sample sent. */
   private liveCursor: number;
   private behind = false;
@@ -76,21 +120,68 @@ export class ViewerLink {
   private readonly historyQueue: (HistoryRequest | SpikesRequest)[] = [];
   private historyRunning = false;
   private readonly closedWaiters = new Set<() => void>();
+  private readonly bytes: TokenBucket;
+  private readonly work: TokenBucket;
+  private pacedTold = false;
+  readonly cost: LinkCost = { bytesServed: 0, workMs: 0 };
 
+  /**
+   * `socket` is the connection under `ws` (created with autoPong off): every
+   * frame read from it counts toward the message rate, pings and continuation
+   * frames included, before ws parses it.
+   */
   constructor(
     readonly ws: WebSocket,
+    socket: Duplex,
     readonly name: string,
     private readonly ctx: LinkContext,
+    buckets: RequestBuckets,
   ) {
     this.liveCursor = ctx.history.timeAt(ctx.history.length - 1) ?? -Infinity;
     this.rate = new MessageRate(ctx.maxMessagesPerSec);
+    this.bytes = buckets.bytes;
+    this.work = buckets.work;
+    const frames = new FrameCounter();
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (!this.closing && !this.rate.admit(Date.now(), frames.push(chunk))) {
+        this.fail(CloseCode.rateLimited, `more than ${this.ctx.maxMessagesPerSec} messages per second`);
+        // Whatever else it sends is not read: a flood costs the agent nothing more.
+        ws.pause();
+      }
+    });
     // Without an 'error' listener ws throws on an oversized or invalid frame and takes the process down.
     ws.on('error', (err) => ctx.log(`viewer ${name}: ${errorMessage(err)}`));
-    ws.on('pong', () => {
-      this.alive = true;
+    ws.on('ping', (data) => this.onPing(data));
+    ws.on('pong', (data) => {
+      if (this.pingNonce?.equals(data)) this.pingNonce = undefined;
     });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onClosed());
+  }
+
+  /**
+   * Called every heartbeatMs. Drops a viewer that did not answer the last ping
+   * or whose send buffer stayed over its bound for a whole heartbeat (it does
+   * not read); otherwise pings it with a fresh nonce. Returns why it was dropped.
+   */
+  heartbeat(): string | null {
+    if (this.closing) return null;
+    const over = this.ws.bufferedAmount > this.ctx.maxBufferedBytes;
+    const why =
+      this.pingNonce !== undefined
+        ? 'did not answer the heartbeat'
+        : over && this.overAtLastBeat
+          ? `has not read for a heartbeat (${this.ws.bufferedAmount} bytes unsent)`
+          : null;
+    this.overAtLastBeat = over;
+    if (why) {
+      this.closing = true;
+      this.ws.terminate();
+      return why;
+    }
+    this.pingNonce = randomBytes(8);
+    this.ws.ping(this.pingNonce);
+    return null;
   }
 
   get bufferedAmount(): number {
@@ -135,12 +226,14 @@ export class ViewerLink {
     this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
   }
 
+  /** Pongs are answered only while the send buffer has room: a viewer that pings and never reads gets nothing queued. */
+  private onPing(data: Buffer): void {
+    if (this.closing) return;
+    if (this.ws.bufferedAmount + data.length + PONG_OVERHEAD <= this.ctx.maxBufferedBytes) this.ws.pong(data);
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
-    if (!this.rate.admit(Date.now())) {
-      this.fail(CloseCode.rateLimited, `more than ${this.ctx.maxMessagesPerSec} messages per second`);
-      return;
-    }
     if (isBinary) {
       this.fail(CloseCode.malformed, 'binary frames are not part of the protocol: send JSON text');
       return;
@@ -150,7 +243,7 @@ export class ViewerLink {
       if (msg.type === 'set-interval') {
         this.intervalRequest = msg.intervalMs;
         this.ctx.onIntervalRequest();
-      } else if (this.historyQueue.length >= MAX_PENDING_HISTORY) {
+      } else if (this.historyQueue.length + (this.historyRunning ? 1 : 0) >= MAX_PENDING_HISTORY) {
         // Spikes requests count as history requests here.
         this.fail(CloseCode.policy, `more than ${MAX_PENDING_HISTORY} history requests at once: wait for done`);
       } else {
@@ -238,12 +331,12 @@ export class ViewerLink {
 
     const { recording } = await archive.snapshot();
     try {
-      stored: for (let i = recording ? recording.indexAtTime(req.from) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
-        for (const sample of recording.slice(i, i + ARCHIVE_BATCH)) {
+      stored: for (let i = recording ? await this.working(() => recording.indexAtTime(req.from)) : 0; recording && i < recording.length; i += ARCHIVE_BATCH) {
+        for (const sample of await this.working(() => recording.slice(i, i + ARCHIVE_BATCH))) {
           // Files of one period written twice (a host change) may overlap: the reply stays in time order.
           if (sample.time < req.from || sample.time <= lastTime) continue;
           if (sample.time > req.to || sample.time >= (history.timeAt(0) ?? Infinity) || count >= ARCHIVE_MAX_SAMPLES || this.closing) break stored;
-          await add(encodeSample(toWireSample(sample, this.ctx.wireTop)), sample.time);
+          await add(await this.working(() => encodeSample(toWireSample(sample, this.ctx.wireTop))), sample.time);
         }
       }
     } catch (err) {
@@ -271,7 +364,7 @@ export class ViewerLink {
     }
     const { recording, problem } = await archive.snapshot();
     const spikes: Spike[] = [];
-    for (const s of recording?.spikes() ?? []) {
+    for (const s of await this.working(() => recording?.spikes() ?? [])) {
       if (s.start > req.to || (s.end ?? Infinity) < req.from) continue;
       try {
         spikes.push(validateSpike(s, 'spike'));
@@ -290,9 +383,34 @@ export class ViewerLink {
     );
   }
 
-  /** Resolves once the frame is written to the socket, or the link is gone. */
-  private write(frame: string): Promise<void> {
-    if (this.closing) return Promise.resolve();
+  /** Runs `fn` once the work budget allows, and charges the time it took. */
+  private async working<T>(fn: () => T): Promise<T> {
+    await this.pace(this.work);
+    const started = performance.now();
+    try {
+      return fn();
+    } finally {
+      const ms = performance.now() - started;
+      this.work.take(ms, Date.now());
+      this.cost.workMs += ms;
+    }
+  }
+
+  /** Waits until the bucket is no longer overdrawn, or the link is gone. */
+  private async pace(bucket: TokenBucket): Promise<void> {
+    for (let wait = bucket.waitMs(Date.now()); wait > 0 && !this.closing; wait = bucket.waitMs(Date.now())) {
+      if (!this.pacedTold) this.ctx.log(`viewer ${this.name} asks for more than its budget: its requests are answered more slowly`);
+      this.pacedTold = true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, PACE_STEP_MS)));
+    }
+  }
+
+  /** Resolves once the frame is written to the socket (after the byte budget allows it), or the link is gone. */
+  private async write(frame: string): Promise<void> {
+    await this.pace(this.bytes);
+    if (this.closing) return;
+    this.bytes.take(frame.length, Date.now());
+    this.cost.bytesServed += frame.length;
     return new Promise((resolve) => {
       this.closedWaiters.add(resolve);
       this.ws.send(frame, () => {

@@ -30,7 +30,11 @@ export class WireHistory implements Timeline {
   private newest: { json: string; host: HostFacts } | undefined;
   private compressedBytes = 0;
 
-  constructor(capacity: number) {
+  /** At most `capacity` samples, and the oldest dropped while the deflated ones take more than `maxBytes`. */
+  constructor(
+    capacity: number,
+    private readonly maxBytes = Infinity,
+  ) {
     this.ring = new RingBuffer<Entry>(capacity);
   }
 
@@ -66,8 +70,12 @@ export class WireHistory implements Timeline {
       this.dictionary = raw;
       this.sinceDictionary = 0;
     }
-    const dropped = this.ring.push({ time: sample.time, data, dictionary });
+    let dropped = this.ring.push({ time: sample.time, data, dictionary });
     this.compressedBytes += data.length - (dropped?.data.length ?? 0);
+    while (this.compressedBytes > this.maxBytes && this.ring.length > 1) {
+      dropped = this.ring.shift();
+      this.compressedBytes -= dropped?.data.length ?? 0;
+    }
     this.newest = { json, host: sample.host };
     return { json, droppedTime: dropped?.time };
   }

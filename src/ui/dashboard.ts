@@ -2,7 +2,7 @@
  * The dashboard: samples in (a live or remote SampleSource, or a replay's
  * Timeline), keys in, frames out. Samples fill an in-memory history and the
  * spike detector whatever the view shows; keys change the view state (state.ts);
- * frames are drawn from both at a capped rate (panels.ts).
+ * frames are drawn from both at a capped rate (dashboard-view.ts, panels/).
  */
 import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
 import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
@@ -19,7 +19,9 @@ import { initialCursor } from './cursor.js';
 import { keyAction, type KeyPress } from './keys.js';
 import { computeLayout, type Layout } from './layout.js';
 import { LiveTimeline } from './live-timeline.js';
-import { DashboardView } from './panels.js';
+import { DashboardView } from './dashboard-view.js';
+import { shownPanels, type PanelDef } from './panels/panel.js';
+import { PANELS } from './panels/registry.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { SampleFacts } from './sample-facts.js';
 import { createScreen, type TerminalIO } from './screen.js';
@@ -77,6 +79,8 @@ export interface DashboardOptions {
    * there. Without it, H only says there is none here.
    */
   onStoredHistory?: () => Promise<void> | void;
+  /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
+  panels?: readonly PanelDef[];
 }
 
 /**
@@ -92,6 +96,8 @@ export interface Dashboard {
   replace(): void;
   /** Restores the terminal; idempotent; safe from signal handlers. */
   destroy(): void;
+  /** Draws again soon: the caller's status text changed (a remote link went down) without a sample arriving. */
+  refresh(): void;
 }
 
 /** At most this many frames per second, whatever arrives. */
@@ -157,8 +163,13 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     scroll: (panel: 'table' | 'spikes', dir: 1 | -1) => dispatch({ type: 'scroll', by: dir, panel }),
     select: (panel: 'table' | 'spikes', index: number) => dispatch({ type: 'select', panel, index }),
   };
-  const layoutFor = (): Layout => computeLayout(screen.width as number, screen.height as number, state.toggles);
-  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents);
+  const panels = opts.panels ?? PANELS;
+  const layoutFor = (): Layout => {
+    const cols = screen.width as number;
+    const rows = screen.height as number;
+    return computeLayout(cols, rows, shownPanels(panels, state.toggles, cols, rows));
+  };
+  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents, panels);
 
   /** Brings the widgets up to date with the data and the state (layout included); draws nothing yet. */
   const update = (): void => {
@@ -166,7 +177,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     const relayout = layoutFor();
     if (!sameLayout(relayout, view.layout)) {
       view.destroy();
-      view = new DashboardView(screen, relayout, opts.color, panelEvents);
+      view = new DashboardView(screen, relayout, opts.color, panelEvents, panels);
     }
     view.draw({
       timeline,
@@ -209,7 +220,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     rows: view.drawn.rows,
     spikeIds: view.drawn.spikeIds,
     pageSize: view.pageSize,
-    showing: { users: view.layout.users !== null, events: view.layout.events !== null },
+    showing: view.shown,
     ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
   });
 
@@ -301,7 +312,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       end('back');
       return;
     }
-    const result = keyAction(k, state);
+    const result = keyAction(k, state, panels);
     if (!result) return;
     if (result.type === 'quit') {
       destroy();
@@ -402,7 +413,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   scheduler.request();
   if (!replay && opts.source) void consume(opts.source);
-  return { done, destroy, replace: () => end('replaced') };
+  return { done, destroy, replace: () => end('replaced'), refresh: () => scheduler.request() };
 }
 
 /** The sample to land on after a window loaded around `time`: the next one at or after it going forward, else the one at or before. */

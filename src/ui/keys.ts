@@ -1,3 +1,5 @@
+import type { PanelDef } from './panels/panel.js';
+import { PANELS } from './panels/registry.js';
 import type { Action, UiState } from './state.js';
 
 /** What blessed reports for a key press: `full` is e.g. "S-left", "C-c", "pageup", "?". */
@@ -13,8 +15,9 @@ export type KeyResult = Action | { type: 'quit' } | { type: 'storedHistory' } | 
  * Which action a key means, given what is on screen: the go-to prompt takes typing,
  * an overlay takes only its closing keys, and PgUp/PgDn move the time cursor by a
  * minute once there is one (paused or replay) but page the focused panel live.
+ * Keys not bound here are the panels' (their `keys` and show/hide `toggle`).
  */
-export function keyAction(key: KeyPress, state: UiState): KeyResult {
+export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelDef[] = PANELS): KeyResult {
   const k = key.full;
   if (k === 'C-c') return { type: 'quit' };
   const overlay = state.overlay;
@@ -55,18 +58,6 @@ export function keyAction(key: KeyPress, state: UiState): KeyResult {
     case 'tab':
     case 'S-tab':
       return { type: 'focus' };
-    case 'c':
-      return { type: 'sort', key: 'cpu' };
-    case 'm':
-      return { type: 'sort', key: 'mem' };
-    case '1':
-      return { type: 'perCore' };
-    case 'z':
-      return { type: 'memZoom' };
-    case 'u':
-      return { type: 'toggleUsers' };
-    case 't':
-      return { type: 'toggleEvents' };
     case '?':
       return { type: 'help' };
     case 'escape':
@@ -86,31 +77,50 @@ export function keyAction(key: KeyPress, state: UiState): KeyResult {
     case 'S-h':
       return { type: 'storedHistory' };
     default:
-      return null;
+      return panelBindings(panels).get(k) ?? null;
   }
+}
+
+/** Every key the panels bind, with its action. */
+export function panelBindings(panels: readonly PanelDef[]): Map<string, Action> {
+  const out = new Map<string, Action>();
+  for (const p of panels) {
+    for (const k of p.keys ?? []) for (const b of k.bind) out.set(b.key, b.action);
+    if (p.toggle) out.set(p.toggle.key, { type: 'toggle', panel: p.id });
+  }
+  return out;
 }
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-/** The help overlay's table, also the README's: [keys, what they do]. */
-export const KEY_HELP: readonly (readonly [string, string])[] = [
+/** The keys of the dashboard itself: [keys, what they do]. */
+const GLOBAL_HELP: readonly (readonly [string, string])[] = [
   ['q  Ctrl-C', 'quit'],
   ['space', 'pause the view (sampling goes on) / back to live; in replay: play / stop'],
   ['← →', 'one sample back / forward (pauses a live view)'],
   ['Shift-← →', 'one hour back / forward'],
   ['PgUp PgDn', 'paused or replay: one minute back / forward; live: page the focused panel'],
-  ['↑ ↓ Home End', 'move the selection in the focused panel'],
+  ['↑ ↓ Home End', 'move the selection in the focused panel (also the mouse wheel)'],
   ['Tab', 'focus the process table or the spike log'],
-  ['c  m', 'sort processes by CPU / by memory'],
   ['Enter', 'table: inspect the process · spike log: go to the spike, again: its culprit'],
-  ['i', 'inspect the selected process or the spike\'s top culprit'],
+  ['i', "inspect the selected process or the spike's top culprit"],
   ['n  N', 'next / previous spike'],
   ['g', 'go to a time: 03:12, 2026-11-22 03:12:05, -2h, start, end'],
   ['p', 'play the history: 1x → 10x → 60x → stop'],
-  ['H', 'connect: the agent\'s stored history (its --store), Esc back to live'],
-  ['1', 'CPU graph: total / per core'],
-  ['z', 'memory graph: zoomed to its peaks / 0–100 % of the total'],
-  ['u  t', 'show / hide the per-user and process start/exit panels'],
-  ['?  Esc', 'this help / close an overlay'],
+  ['H', "connect: the agent's stored history (its --store), Esc back to live"],
 ];
+
+/** The help overlay's table, also the README's: the dashboard's keys, then each panel's, then help itself. */
+export function keyHelp(panels: readonly PanelDef[] = PANELS): (readonly [string, string])[] {
+  const own = panels.flatMap((p) => [...(p.keys ?? []).map((k) => [k.label, k.help] as const), ...(p.toggle ? [[p.toggle.key, p.toggle.help] as const] : [])]);
+  return [...GLOBAL_HELP, ...own, ['?  Esc', 'this help / close an overlay']];
+}
+
+export const KEY_HELP: readonly (readonly [string, string])[] = keyHelp();
+
+/** The README's key table, as markdown: the test that compares the README with it keeps them the same. */
+export function keyTableMarkdown(help: readonly (readonly [string, string])[] = KEY_HELP): string {
+  const cell = (t: string): string => t.replaceAll('|', '\\|');
+  return ['| keys | what they do |', '| --- | --- |', ...help.map(([k, what]) => `| ${cell(k)} | ${cell(what)} |`)].join('\n');
+}

@@ -1,4 +1,7 @@
-/** Where each panel goes for a terminal size: pure, so every size can be checked without a screen. */
+/**
+ * Where each panel goes for a terminal size, computed from the panels' size
+ * hints: pure, so every size and every set of panels can be checked without a screen.
+ */
 
 export interface Rect {
   left: number;
@@ -7,22 +10,33 @@ export interface Rect {
   height: number;
 }
 
-/** Optional panels: true/false when the person toggled them, null while the size decides. */
-export interface PanelToggles {
-  users: boolean | null;
-  events: boolean | null;
+/**
+ * How a panel wants to be placed. Three regions: `top`, a band across the
+ * screen (graphs); `main`, the large panel under it (the process table); `side`,
+ * a column beside `main` when the terminal is wide enough for both minimum
+ * widths, else a row under it. Panels of a region share it by `weight`.
+ */
+export interface SizeHints {
+  region: 'top' | 'main' | 'side';
+  weight: number;
+  /** Smallest size, border included, at which the panel still reads. */
+  minWidth: number;
+  minHeight: number;
+  /** Beyond this height more rows add nothing (the top band stops growing). */
+  maxHeight?: number;
+}
+
+/** What the layout needs to know about a panel. */
+export interface LaidOutPanel {
+  readonly id: string;
+  readonly hints: SizeHints;
 }
 
 export interface Layout {
   cols: number;
   rows: number;
-  cpu: Rect;
-  memory: Rect;
-  sparks: Rect;
-  table: Rect;
-  spikes: Rect;
-  users: Rect | null;
-  events: Rect | null;
+  /** Each shown panel's place, by panel id. */
+  rects: Readonly<Record<string, Rect>>;
   status: Rect;
 }
 
@@ -30,98 +44,111 @@ export interface Layout {
 export const MIN_COLS = 60;
 export const MIN_ROWS = 16;
 
-/** Wide enough for the table and a column of side panels next to it. */
-const WIDE_COLS = 120;
+/** Share of the rows the top band takes (within its panels' min and max heights). */
+const TOP_SHARE = 0.3;
+/** Share of the width `main` takes with the side column beside it, and of the height with the side row under it. */
+const MAIN_SHARE_BESIDE = 0.55;
+const MAIN_SHARE_ABOVE = 0.6;
 
-/** Large enough that the per-user and process-event panels are shown without asking. */
-export function isLarge(cols: number, rows: number): boolean {
-  return cols >= 160 && rows >= 40;
-}
-
-export function computeLayout(termCols: number, termRows: number, toggles: PanelToggles): Layout {
+/**
+ * Tiles the screen with `panels` (in the order given within each region) and
+ * the status line: inside the screen, no overlaps, every cell used.
+ */
+export function computeLayout(termCols: number, termRows: number, panels: readonly LaidOutPanel[]): Layout {
   const cols = Math.max(MIN_COLS, termCols);
   const rows = Math.max(MIN_ROWS, termRows);
-  const large = isLarge(cols, rows);
-  const showUsers = toggles.users ?? large;
-  const showEvents = toggles.events ?? large;
-  const status: Rect = { left: 0, top: rows - 1, width: cols, height: 1 };
-  return cols >= WIDE_COLS ? wide(cols, rows, showUsers, showEvents, status) : narrow(cols, rows, showUsers, showEvents, status);
+  const rects: Record<string, Rect> = {};
+  const region = (r: SizeHints['region']): LaidOutPanel[] => panels.filter((p) => p.hints.region === r);
+  const top = region('top');
+  const main = region('main');
+  const side = region('side');
+  const avail = rows - 1;
+
+  let topH = 0;
+  if (top.length > 0) {
+    const lo = Math.max(...top.map((p) => p.hints.minHeight));
+    const hi = Math.min(...top.map((p) => p.hints.maxHeight ?? Infinity));
+    topH = Math.min(avail, clamp(Math.round(rows * TOP_SHARE), lo, Math.max(lo, hi)));
+    // Alone (no main or side panel), the band takes the whole screen.
+    if (main.length + side.length === 0) topH = avail;
+    row(top, { left: 0, top: 0, width: cols, height: topH }, rects);
+  }
+
+  const bottom: Rect = { left: 0, top: topH, width: cols, height: avail - topH };
+  if (main.length === 0 || side.length === 0) {
+    stack([...main, ...side], bottom, rects);
+  } else if (cols >= maxOf(main, 'minWidth') + maxOf(side, 'minWidth')) {
+    const mainW = clamp(Math.round(cols * MAIN_SHARE_BESIDE), maxOf(main, 'minWidth'), cols - maxOf(side, 'minWidth'));
+    stack(main, { ...bottom, width: mainW }, rects);
+    stack(side, { ...bottom, left: mainW, width: cols - mainW }, rects);
+  } else {
+    const mainH = Math.min(bottom.height, Math.max(maxOf(main, 'minHeight'), Math.round(bottom.height * MAIN_SHARE_ABOVE)));
+    stack(main, { ...bottom, height: mainH }, rects);
+    row(side, { ...bottom, top: bottom.top + mainH, height: bottom.height - mainH }, rects);
+  }
+  return { cols, rows, rects, status: { left: 0, top: avail, width: cols, height: 1 } };
+}
+
+/** Panels side by side across `area`, widths by weight. */
+function row(panels: readonly LaidOutPanel[], area: Rect, out: Record<string, Rect>): void {
+  let left = area.left;
+  share(area.width, panels.map((p) => ({ weight: p.hints.weight, min: p.hints.minWidth }))).forEach((width, i) => {
+    out[(panels[i] as LaidOutPanel).id] = { left, top: area.top, width, height: area.height };
+    left += width;
+  });
+}
+
+/** Panels one above the other down `area`, heights by weight. */
+function stack(panels: readonly LaidOutPanel[], area: Rect, out: Record<string, Rect>): void {
+  let top = area.top;
+  share(area.height, panels.map((p) => ({ weight: p.hints.weight, min: p.hints.minHeight }))).forEach((height, i) => {
+    out[(panels[i] as LaidOutPanel).id] = { left: area.left, top, width: area.width, height };
+    top += height;
+  });
 }
 
 /**
- * Graphs and sparklines across the top; below, the process table on the left and
- * a column of spike log, users and events on the right.
+ * `total` cells split by weight, each part at least its minimum when all the
+ * minimums fit (a part below it is fixed at it and the rest re-shared), plain
+ * shares by weight when they do not; whole cells that add up to `total` exactly.
  */
-function wide(cols: number, rows: number, showUsers: boolean, showEvents: boolean, status: Rect): Layout {
-  const graphH = clamp(Math.round(rows * 0.3), 8, 22);
-  const graphW = Math.round(cols * 0.4);
-  const bottomTop = graphH;
-  const bottomH = rows - 1 - graphH;
-  const tableW = Math.round(cols * 0.55);
-  const rightW = cols - tableW;
-  const extras = [showUsers, showEvents].filter(Boolean).length;
-  const spikesH = extras === 0 ? bottomH : Math.max(5, Math.round(bottomH * (extras === 1 ? 0.6 : 0.5)));
-  const extraH = extras === 0 ? 0 : Math.floor((bottomH - spikesH) / extras);
-  let y = bottomTop + spikesH;
-  const stack = (show: boolean, last: boolean): Rect | null => {
-    if (!show) return null;
-    const r = { left: tableW, top: y, width: rightW, height: last ? bottomTop + bottomH - y : extraH };
-    y += r.height;
-    return r;
+export function share(total: number, items: readonly { weight: number; min: number }[]): number[] {
+  const weight = (i: number): number => Math.max(0, (items[i] as { weight: number }).weight);
+  const min = (i: number): number => (items[i] as { min: number }).min;
+  const fixed = new Map<number, number>();
+  const fixedSum = (): number => [...fixed.values()].reduce((a, b) => a + b, 0);
+  const freeOnes = (): number[] => items.map((_, i) => i).filter((i) => !fixed.has(i));
+  /** The free parts' shares of what the fixed ones leave (equal shares when no weights). */
+  const shares = (): Map<number, number> => {
+    const free = freeOnes();
+    const left = total - fixedSum();
+    const sum = free.reduce((a, i) => a + weight(i), 0);
+    return new Map(free.map((i) => [i, sum > 0 ? (left * weight(i)) / sum : left / free.length]));
   };
-  const users = stack(showUsers, !showEvents);
-  const events = stack(showEvents, true);
-  return {
-    cols,
-    rows,
-    cpu: { left: 0, top: 0, width: graphW, height: graphH },
-    memory: { left: graphW, top: 0, width: graphW, height: graphH },
-    sparks: { left: 2 * graphW, top: 0, width: cols - 2 * graphW, height: graphH },
-    table: { left: 0, top: bottomTop, width: tableW, height: bottomH },
-    spikes: { left: tableW, top: bottomTop, width: rightW, height: spikesH },
-    users,
-    events,
-    status,
-  };
+  if (items.reduce((a, _, i) => a + min(i), 0) <= total) {
+    for (;;) {
+      const under = [...shares()].filter(([i, v]) => v < min(i));
+      if (under.length === 0) break;
+      for (const [i] of under) fixed.set(i, min(i));
+    }
+  }
+  const free = shares();
+  // Every part at its minimum: the last one takes what is left over.
+  const spare = free.size === 0 ? total - fixedSum() : 0;
+  let acc = 0;
+  let placed = 0;
+  // Rounded by running sum, so the parts add up to the total exactly.
+  return items.map((_, i) => {
+    acc += free.get(i) ?? (fixed.get(i) as number) + (i === items.length - 1 ? spare : 0);
+    const end = Math.round(acc);
+    const size = end - placed;
+    placed = end;
+    return size;
+  });
 }
 
-/**
- * 80 columns: graphs and sparklines share the top row; the table and the spike log
- * each get the full width (spike lines carry the culprits and are long). Users and
- * events, when toggled on, share the spike log's row.
- */
-function narrow(cols: number, rows: number, showUsers: boolean, showEvents: boolean, status: Rect): Layout {
-  const graphH = clamp(Math.round(rows * 0.33), 7, 14);
-  const sparksW = clamp(Math.round(cols * 0.25), 18, 30);
-  const graphW = Math.floor((cols - sparksW) / 2);
-  const bottomH = rows - 1 - graphH;
-  const tableH = Math.max(5, Math.round(bottomH * 0.6));
-  const logTop = graphH + tableH;
-  const logH = rows - 1 - logTop;
-  const extras = [showUsers, showEvents].filter(Boolean).length;
-  const spikesW = extras === 0 ? cols : Math.round(cols * 0.5);
-  const extraW = extras === 0 ? 0 : Math.floor((cols - spikesW) / extras);
-  let x = spikesW;
-  const beside = (show: boolean, last: boolean): Rect | null => {
-    if (!show) return null;
-    const r = { left: x, top: logTop, width: last ? cols - x : extraW, height: logH };
-    x += r.width;
-    return r;
-  };
-  const users = beside(showUsers, !showEvents);
-  const events = beside(showEvents, true);
-  return {
-    cols,
-    rows,
-    cpu: { left: 0, top: 0, width: graphW, height: graphH },
-    memory: { left: graphW, top: 0, width: graphW, height: graphH },
-    sparks: { left: 2 * graphW, top: 0, width: cols - 2 * graphW, height: graphH },
-    table: { left: 0, top: graphH, width: cols, height: tableH },
-    spikes: { left: 0, top: logTop, width: spikesW, height: logH },
-    users,
-    events,
-    status,
-  };
+function maxOf(panels: readonly LaidOutPanel[], key: 'minWidth' | 'minHeight'): number {
+  return Math.max(0, ...panels.map((p) => p.hints[key]));
 }
 
 function clamp(v: number, lo: number, hi: number): number {

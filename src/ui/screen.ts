@@ -13,8 +13,8 @@ const DEFAULT_COLORS = 0x3ffff;
 /**
  * The blessed screen on the given streams. With `color` false (NO_COLOR) every
  * cell's colors are reset to the terminal default just before blessed draws, so
- * no color SGR reaches the terminal whatever a widget asked for (blessed-contrib
- * charts embed color escapes in their content); bold, underline and inverse stay.
+ * no color SGR reaches the terminal whatever a widget asked for (content may
+ * embed color escapes); bold, underline and inverse stay.
  */
 export function createScreen(io: TerminalIO, profile: TerminalProfile, color: boolean): Widgets.Screen {
   const screen = blessed.screen({

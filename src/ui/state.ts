@@ -7,7 +7,6 @@ import { processKey } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { adjacentSpike, nextSpeed, playStep, snapToSample, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
-import type { PanelToggles } from './layout.js';
 import { parseTimeInput } from './time-input.js';
 import { resolveSelection, type InspectedProcess, type SortKey, type TableRow, type ViewMode } from './view-model.js';
 
@@ -28,7 +27,8 @@ export interface UiState {
   perCore: boolean;
   /** Memory graph scaled to what the window uses (a spike's shape) rather than 0–100 % of the total. */
   memZoom: boolean;
-  toggles: PanelToggles;
+  /** Optional panels the person showed (true) or hid (false), by panel id; absent: the terminal size decides. */
+  toggles: Readonly<Record<string, boolean>>;
   overlay: Overlay | null;
   /** A one-off note in the status bar (e.g. a time that did not parse); cleared by the next key. */
   message: string;
@@ -45,7 +45,7 @@ export function initialState(replay: { cursor: number | null } | null): UiState 
     spikes: { index: 0, id: null },
     perCore: false,
     memZoom: true,
-    toggles: { users: null, events: null },
+    toggles: {},
     overlay: null,
     message: '',
   };
@@ -67,8 +67,8 @@ export type Action =
   | { type: 'select'; panel: FocusPanel; index: number }
   | { type: 'perCore' }
   | { type: 'memZoom' }
-  | { type: 'toggleUsers' }
-  | { type: 'toggleEvents' }
+  /** Show or hide an optional panel (by its id). */
+  | { type: 'toggle'; panel: string }
   | { type: 'help' }
   | { type: 'close' }
   | { type: 'enter' }
@@ -89,8 +89,8 @@ export interface ViewContext {
   spikeIds: readonly string[];
   /** Visible rows per list, for PgUp/PgDn. */
   pageSize: { table: number; spikes: number };
-  /** Whether the optional panels are showing now (a toggle flips what is seen). */
-  showing: { users: boolean; events: boolean };
+  /** Ids of the panels showing now (a toggle flips what is seen). */
+  showing: ReadonlySet<string>;
   /**
    * The whole history's first and last sample times when `timeline` is only a
    * window onto it (a remote agent's store). Moves may then go past the
@@ -144,10 +144,8 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return { ...s, perCore: !s.perCore };
     case 'memZoom':
       return { ...s, memZoom: !s.memZoom };
-    case 'toggleUsers':
-      return { ...s, toggles: { ...s.toggles, users: !ctx.showing.users } };
-    case 'toggleEvents':
-      return { ...s, toggles: { ...s.toggles, events: !ctx.showing.events } };
+    case 'toggle':
+      return { ...s, toggles: { ...s.toggles, [action.panel]: !ctx.showing.has(action.panel) } };
     case 'help':
       return { ...s, overlay: s.overlay?.kind === 'help' ? null : { kind: 'help' } };
     case 'close':

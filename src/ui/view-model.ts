@@ -11,7 +11,7 @@ import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
-import { formatBytes, formatClock, formatDuration, formatPercent } from '../core/units.js';
+import { formatBytes, formatClock, formatDay, formatDuration, formatPercent } from '../core/units.js';
 
 export type SortKey = 'cpu' | 'mem';
 
@@ -245,13 +245,15 @@ export function memoryTitle(s: Sample | undefined, width = Infinity, maxY = 100)
   const m = s.memory;
   // Under a cgroup limit the total is that limit, and says so.
   const used = `${formatBytes(m.used)}/${formatBytes(m.total)}${m.limit === undefined ? '' : ' limit'}`;
-  const axis = maxY < 100 ? ` axis 0–${formatBytes((m.total * maxY) / 100)} (z)` : '';
+  // Zoomed, where the axis ends matters more than cached and swap: it survives longer as the title shrinks.
+  const top = maxY < 100 ? formatBytes((m.total * maxY) / 100) : null;
+  const pk = formatBytes(m.usedMax);
   return longestFitting(
     [
-      `Memory ${used} peak ${formatBytes(m.usedMax)} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}${axis}`,
-      `Memory ${used} peak ${formatBytes(m.usedMax)}${axis}`,
-      `Memory ${used} peak ${formatBytes(m.usedMax)}`,
-      `Mem ${used} pk ${formatBytes(m.usedMax)}`,
+      `Memory ${used} peak ${pk} cached ${formatBytes(m.cached)} swap ${formatBytes(m.swapUsed)}${top ? ` axis 0–${top} (z)` : ''}`,
+      ...(top ? [`Memory ${used} peak ${pk} axis 0–${top} (z)`, `Mem ${used} pk ${pk} axis 0–${top}`, `Mem ${used} axis 0–${top}`] : []),
+      `Memory ${used} peak ${pk}`,
+      `Mem ${used} pk ${pk}`,
       `Mem ${used}`,
       'Memory',
     ],
@@ -441,13 +443,6 @@ export function downsampleMax(points: readonly ProcessPoint[], n: number): Proce
 }
 
 // ── dates ────────────────────────────────────────────────────────────────────
-
-/** Local calendar day, "2026-11-19" (the form the g prompt reads back). */
-export function formatDay(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
 
 export function sameLocalDay(a: number, b: number): boolean {
   return formatDay(a) === formatDay(b);

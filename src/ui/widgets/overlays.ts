@@ -1,13 +1,11 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import type { LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
 import type { ProcessPoint } from '../../analysis/process-series.js';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
 import { formatClock } from '../../core/units.js';
-import { KEY_HELP } from '../keys.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
-import { lineChart } from './graph-panel.js';
+import { BrailleChart, niceMax } from './braille-chart.js';
 
 function overlayBox(screen: Widgets.Screen, label: string, width: number, height: number, color: boolean): Widgets.BoxElement {
   const box = blessed.box({
@@ -26,10 +24,10 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
   return box;
 }
 
-/** `?`: every key and what it does. */
-export function helpOverlay(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+/** `?`: every key and what it does (keys.ts `keyHelp`). */
+export function helpOverlay(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]): Widgets.BoxElement {
   const width = Math.min((screen.width as number) - 2, 96);
-  const lines = KEY_HELP.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+  const lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
   const box = overlayBox(screen, 'Help — ? or Esc closes', width, Math.min((screen.height as number) - 1, lines.length + 2), color);
   box.setContent(lines.join('\n'));
   return box;
@@ -54,8 +52,8 @@ export function gotoPromptText(text: string, width: number): string {
 export class Inspector {
   readonly box: Widgets.BoxElement;
   private readonly summary: Widgets.BoxElement;
-  private readonly cpu: LineElement;
-  private readonly rss: LineElement;
+  private readonly cpu: BrailleChart;
+  private readonly rss: BrailleChart;
 
   constructor(screen: Widgets.Screen, readonly process: InspectedProcess, color: boolean) {
     const width = Math.max(40, Math.min((screen.width as number) - 4, 160));
@@ -68,13 +66,12 @@ export class Inspector {
     const side = inner.w >= 100;
     const chartW = side ? Math.floor(inner.w / 2) : inner.w;
     const chartH = side ? inner.h - summaryH : Math.floor((inner.h - summaryH) / 2);
-    const titled = (title: string, top: number, left: number): LineElement => {
+    const titled = (title: string, top: number, left: number): BrailleChart => {
       const label = blessed.box({ screen, top, left, width: chartW, height: 1, content: title, style: { bold: true } });
       this.box.append(label);
-      const chart = lineChart(screen, chartW, chartH - 1, { numYLabels: 4 });
-      chart.top = top + 1;
-      chart.left = left;
-      this.box.append(chart);
+      // One column spare between side-by-side charts.
+      const chart = new BrailleChart(screen, { top: top + 1, left, width: side ? chartW - 1 : chartW, height: chartH - 1 }, color);
+      this.box.append(chart.box);
       return chart;
     };
     this.cpu = titled('CPU % of one core', summaryH, 0);
@@ -86,10 +83,13 @@ export class Inspector {
       const width = (this.summary.width as number) - 1;
       this.summary.setContent(inspectorSummary(this.process, points).map((l) => fit(sanitize(l), width)).join('\n'));
       if (points.length === 0) return;
-      const shown = downsampleMax(points, Math.max(2, (this.cpu.width as number) * 2 - 14));
+      // Downsampling by maximum keeps each series' top, so the y labels (and the plot width) stay the same.
+      const top = (y: number[]): number => niceMax([{ y }]);
+      const capacity = Math.min(this.cpu.capacity(false, top(points.map((p) => p.cpu))), this.rss.capacity(false, top(points.map((p) => p.rss / 1048576))));
+      const shown = downsampleMax(points, capacity);
       const x = shown.map((p) => formatClock(p.time));
-      this.cpu.setData([{ title: 'cpu', x, y: shown.map((p) => p.cpu), style: { line: 'green' } }]);
-      this.rss.setData([{ title: 'rss', x, y: shown.map((p) => p.rss / 1048576), style: { line: 'yellow' } }]);
+      this.cpu.setData({ series: [{ title: 'cpu', x, y: shown.map((p) => p.cpu) }], legend: false, cursorOffset: null });
+      this.rss.setData({ series: [{ title: 'rss', x, y: shown.map((p) => p.rss / 1048576) }], legend: false, cursorOffset: null });
     } catch (err) {
       this.summary.setContent(sanitize(`panel inspector failed: ${errorMessage(err)}`));
     }

@@ -64,7 +64,7 @@ export class PanelFrame {
 
   setFocused(focused: boolean, title: string): void {
     this.focused = focused;
-    this.box.style.border = this.style.color ? { fg: focused ? 'cyan' : 'blue' } : { bold: focused };
+    (this.box.style as { border?: object }).border = this.style.color ? { fg: focused ? 'cyan' : 'blue' } : { bold: focused };
     this.setTitle(title);
   }
 

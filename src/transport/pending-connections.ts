@@ -1,0 +1,72 @@
+import type { Socket } from 'node:net';
+
+export interface PendingLimits {
+  /** How long a connection may take from TCP accept to an accepted WebSocket upgrade. */
+  deadlineMs: number;
+  /** Connections from one address that are not viewers yet; more are closed at once. */
+  maxPerAddress: number;
+  /** Such connections from all addresses together. */
+  maxTotal: number;
+}
+
+/** Why a pending connection was closed, for the agent's log. */
+export type PendingDrop = 'deadline' | 'per-address' | 'total';
+
+function keyOf(s: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string {
+  return `${s.remoteAddress ?? '?'}|${s.remotePort ?? '?'}`;
+}
+
+/**
+ * The agent's TCP connections that are not viewers yet: each gets a hard
+ * deadline from accept (Node's own header timeout only bites at its 30 s
+ * sweep), and one address can hold only a few, so idle or half-sent requests
+ * cannot fill the places real viewers need. A connection leaves when it closes
+ * or its upgrade is accepted (`settle`, by address and port, so the TLS socket
+ * of an https server finds its TCP one).
+ */
+export class PendingConnections {
+  private readonly pending = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(
+    private readonly limits: PendingLimits,
+    private readonly onDrop: (address: string, why: PendingDrop) => void,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  add(socket: Socket): void {
+    const address = socket.remoteAddress ?? '?';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    const full: PendingDrop | null = fromAddress >= this.limits.maxPerAddress ? 'per-address' : this.pending.size >= this.limits.maxTotal ? 'total' : null;
+    if (full) {
+      socket.destroy();
+      this.onDrop(address, full);
+      return;
+    }
+    const key = keyOf(socket);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      this.onDrop(address, 'deadline');
+    }, this.limits.deadlineMs);
+    timer.unref();
+    this.pending.set(key, { socket, timer });
+    this.perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => this.settle(socket));
+  }
+
+  /** The connection became a viewer, or closed: it no longer counts and keeps no deadline. */
+  settle(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }): void {
+    const key = keyOf(socket);
+    const entry = this.pending.get(key);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.pending.delete(key);
+    const address = entry.socket.remoteAddress ?? '?';
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
+  }
+}
