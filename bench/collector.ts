@@ -10,21 +10,9 @@ import fs from 'node:fs';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { ProcFile } from '../src/collect/proc-file.js';
 import type { Sample } from '../src/core/sample.js';
-import { fmt, killAll, median, sleep, started, withChildrenKilled } from './support.js';
+import { fmt, killAll, median, processCount, sleep, spawnSleepers, started, withChildrenKilled } from './support.js';
 
 const MB = 1024 * 1024;
-
-function processCount(): number {
-  return fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39).length;
-}
-
-/** n `sleep 600` processes from one bash loop; resolves when they all exist. */
-async function spawnSleepers(n: number): Promise<void> {
-  const target = processCount() + n;
-  const bash = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 600 & done; wait`], { detached: true, stdio: 'ignore' });
-  started.add(bash);
-  for (let i = 0; i < 600 && processCount() < target; i++) await sleep(50);
-}
 
 function cpuMs(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);

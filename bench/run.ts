@@ -9,6 +9,7 @@ const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   store: () => import('./store.js'),
   dashboard: () => import('./dashboard.js'),
   agent: () => import('./agent.js'),
+  whole: () => import('./whole-process.js'),
   attacks: () => import('./attacks.js'),
 };
 

@@ -1,5 +1,6 @@
 /** What every benchmark area needs: children killed on the way out, and figures printed alike. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -45,4 +46,17 @@ export async function withChildrenKilled<T>(body: () => Promise<T>): Promise<T> 
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+export function processCount(): number {
+  return fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39).length;
+}
+
+/** n `sleep 3600` processes from one bash loop; resolves when they all exist. */
+export async function spawnSleepers(n: number): Promise<void> {
+  if (n <= 0) return;
+  const target = processCount() + n;
+  const bash = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 3600 & done; wait`], { detached: true, stdio: 'ignore' });
+  started.add(bash);
+  for (let i = 0; i < 1200 && processCount() < target; i++) await sleep(50);
 }

@@ -100,16 +100,17 @@ test('parseSystemStat reads total, cores with their numbers, and btime', () => {
   expect(parseSystemStat(bad, bn)).toBeNull();
 });
 
-test('parseCpuTotalTicks: busy excludes idle and iowait', () => {
+test('parseCpuTotalTicks: busy excludes idle and iowait; tasks is user + nice + system', () => {
   const [buf, n] = reused(PROC_STAT);
-  const out = { busy: 0, total: 0 };
+  const out = { busy: 0, total: 0, tasks: 0 };
   expect(parseCpuTotalTicks(buf, n, out)).toBe(true);
   expect(out.total).toBe(3028 + 10 + 1660 + 57446 + 106 + 1 + 39 + 44);
   expect(out.busy).toBe(out.total - 57446 - 106);
+  expect(out.tasks).toBe(3028 + 10 + 1660);
   // An old kernel with four fields.
   const [old, on] = reused('cpu  10 0 10 80\ncpu0 10 0 10 80\n');
   expect(parseCpuTotalTicks(old, on, out)).toBe(true);
-  expect(out).toEqual({ busy: 20, total: 100 });
+  expect(out).toEqual({ busy: 20, total: 100, tasks: 20 });
 });
 
 const MEMINFO = `MemTotal:        8000000 kB

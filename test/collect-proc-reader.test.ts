@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
+import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, UNMOVED_IDENTITY_MS, QUIET_EVERY, QUIET_GAP_TICKS, QUIET_TICKS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
 const PASSWD = path.join(FIXTURES, 'passwd');
@@ -144,7 +144,7 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.scanProcesses({ peaks: false, primed: true, now: 20 }).get(100)).toMatchObject({ name: '(sd-pam)', ident: { cmd: '(sd-pam) --other' } });
   });
 
-  test('a retitled or setuid process that uses CPU is re-read after ACTIVE_IDENTITY_MS; an idle one within IDLE_IDENTITY_MS', () => {
+  test('a retitled or setuid process that uses CPU is re-read after ACTIVE_IDENTITY_MS; an idle one within IDLE_IDENTITY_MS; one that never ran within UNMOVED_IDENTITY_MS', () => {
     const root = copyTree('base');
     const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
     const first = reader.scanProcesses({ peaks: true, primed: false, now: 0 });
@@ -153,9 +153,12 @@ describe('ProcReader on fixture trees', () => {
     const status = path.join(root, '100/status');
     fs.writeFileSync(status, fs.readFileSync(status, 'utf8').replace(/Uid:.*\n/, 'Uid:\t0\t0\t0\t0\n'));
     fs.writeFileSync(path.join(root, '1/cmdline'), '/sbin/init retitled\0');
+    fs.writeFileSync(path.join(root, '101/cmdline'), '/opt/weird/retitled\0');
     const busy = (utime: number): void => editStat(path.join(root, '100/stat'), { 14: utime });
 
     busy(10);
+    // pid 1 ran a little (it retitled itself) and is idle from then on.
+    editStat(path.join(root, '1/stat'), { 14: 501 });
     const early = reader.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS - 1 });
     expect(early.get(100)?.ident).toBe(first.get(100)?.ident);
     busy(20);
@@ -167,6 +170,10 @@ describe('ProcReader on fixture trees', () => {
     expect(later.get(101)?.ident).toBe(first.get(101)?.ident);
     const idle = reader.scanProcesses({ peaks: true, primed: true, now: IDLE_IDENTITY_MS + 1 });
     expect(idle.get(1)?.ident.cmd).toBe('/sbin/init retitled');
+    // pid 101 never used a tick since it was read: it waits longer.
+    expect(idle.get(101)?.ident.cmd).toBe('/opt/weird/a) b (c --flag');
+    const unmoved = reader.scanProcesses({ peaks: true, primed: true, now: UNMOVED_IDENTITY_MS + 1 });
+    expect(unmoved.get(101)?.ident.cmd).toBe('/opt/weird/retitled');
   });
 
   test('identity re-reads per tick are bounded; the rest wait for the next tick', () => {
@@ -246,6 +253,38 @@ describe('ProcReader on fixture trees', () => {
     const out = { memUsed: 0, busyTicks: 0, totalTicks: 0 };
     expect(reader.probe(out)).toBe(true);
     expect(out).toEqual({ memUsed: 2000000 * 1024, busyTicks: 1000 + 500 + 50, totalTicks: 1000 + 500 + 8000 + 100 + 50 });
+  });
+
+  test('quiet processes are skipped at ticks while the machine CPU is accounted for; one that woke is read at once; one gone is gone', () => {
+    const root = copyTree('base');
+    const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    /** The machine's user ticks in the fixture's /proc/stat (tasks = user + nice + system). */
+    let user = 1000;
+    const setMachineUser = (v: number): void => {
+      user = v;
+      fs.writeFileSync(path.join(root, 'stat'), `cpu  ${user} 0 500 8000 100 0 50 0 0 0\ncpu0 ${user} 0 250 4000 50 0 25 0 0 0\nbtime 1700000000\n`);
+    };
+    const tick = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: true, primed: true, skipQuiet: true, now: 0 });
+    reader.scanProcesses({ peaks: true, primed: false, now: 0 });
+    // Ticks 1..QUIET_TICKS: nothing moves, every process becomes quiet.
+    for (let i = 0; i < QUIET_TICKS; i++) expect(tick().get(100)?.utime).toBe(5);
+    expect(reader.quietSkips).toBe(0);
+    // Tick 6: pid 100 is not due ((6 + 100) % QUIET_EVERY !== 0); it used less than the gap, so it is not read.
+    expect((QUIET_TICKS + 1 + 100) % QUIET_EVERY).not.toBe(0);
+    editStat(path.join(root, '100/stat'), { 14: 5 + QUIET_GAP_TICKS - 1 });
+    const skipped = tick();
+    expect(reader.quietSkips).toBeGreaterThan(0);
+    expect(skipped.get(100)?.utime).toBe(5);
+    expect([...skipped.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 100, 101, 103]);
+    // Tick 7 (not due either): it wakes for 50 ticks and /proc/stat counts them: read at once.
+    expect((QUIET_TICKS + 2 + 100) % QUIET_EVERY).not.toBe(0);
+    editStat(path.join(root, '100/stat'), { 14: 60 });
+    setMachineUser(user + 55);
+    expect(tick().get(100)?.utime).toBe(60);
+    expect(reader.quietCatchUps).toBe(1);
+    // A quiet process that exits is gone from the next tick, read or not.
+    fs.rmSync(path.join(root, '101'), { recursive: true });
+    expect(tick().has(101)).toBe(false);
   });
 
   test('a root that is not procfs: no processes, readStat null', () => {

@@ -135,7 +135,7 @@ export class LinuxCollector implements Collector {
     // Before the process scan: a kill counted now has had its victim gone by the scan.
     const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
     const oomKills = this.vmstat.read();
-    const processes = this.reader.scanProcesses({ peaks: primed, primed });
+    const processes = this.reader.scanProcesses({ peaks: primed, primed, skipQuiet: true });
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);

@@ -171,22 +171,29 @@ function cpuTimesAt(buf: Buffer, len: number, c: Cursor): RawCpuTimes {
   };
 }
 
-/** Busy and total ticks of the first line of /proc/stat, for the fast watch: no allocation. */
-export function parseCpuTotalTicks(buf: Buffer, len: number, out: { busy: number; total: number }): boolean {
+/**
+ * Busy and total ticks of the first line of /proc/stat, for the fast watch, and
+ * `tasks`: user + nice + system, the part processes' utime and stime add up to
+ * (irq, softirq and steal are nobody's). No allocation.
+ */
+export function parseCpuTotalTicks(buf: Buffer, len: number, out: { busy: number; total: number; tasks?: number }): boolean {
   if (len < 5 || buf[0] !== 0x63 || buf[3] !== SPACE) return false; // "cpu "
   const c = hot;
   c.pos = 4;
   while (c.pos < len && buf[c.pos] === SPACE) c.pos++;
   let total = 0;
   let idle = 0;
+  let tasks = 0;
   for (let f = 0; f < 8; f++) {
     if (c.pos >= len || buf[c.pos - 1] === NEWLINE) break;
     const v = readInt(buf, len, c);
     if (Number.isNaN(v)) break;
     total += v;
     if (f === 3 || f === 4) idle += v; // idle, iowait
+    if (f < 3) tasks += v; // user, nice, system
   }
   out.busy = total - idle;
+  out.tasks = tasks;
   out.total = total;
   return total > 0;
 }

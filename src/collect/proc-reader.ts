@@ -43,6 +43,8 @@ interface Tracked {
   /** performance.now() of the last identity read, and utime+stime at the last scan (to tell a busy process). */
   identAt: number;
   cpuTicks: number;
+  /** utime+stime at the last identity read: unchanged, the process has hardly run since. */
+  cpuAtIdent: number;
   /** The passwd generation its user name was resolved with. */
   usersGen: number;
   /** VmHWM (kB) and the fault count when status was last read. */
@@ -50,6 +52,15 @@ interface Tracked {
   faultsAtHwm: number;
   /** Scan generation in which the process was last seen, to forget the dead. */
   seen: number;
+  /** The last reading (tick or burst scan); a quiet process skipped at a tick is reported with it. */
+  last: RawProcess | null;
+  /** Tick scans in a row that found CPU, RSS, state and threads unchanged. */
+  still: number;
+  /** utime+stime at the last tick scan that read it, and that tick's number (to sum the CPU read in one interval). */
+  tickCpu: number;
+  tickNo: number;
+  /** The last tick that read it between the machine readings. */
+  lateTick: number;
 }
 
 /** Fast-watch readings: memory used in bytes, cumulative busy and total CPU ticks. */
@@ -57,6 +68,39 @@ export interface FastProbe {
   memUsed: number;
   busyTicks: number;
   totalTicks: number;
+}
+
+export interface ScanOptions {
+  /** A tick's scan: also reads VmHWM where faults say the peak may have moved, and catches up on identities. */
+  peaks: boolean;
+  /** A previous scan exists: only then is a new process's whole lifetime, and so its VmHWM, inside the interval. */
+  primed: boolean;
+  now?: number;
+  /** At ticks: quiet processes may be skipped (see QUIET_TICKS). */
+  skipQuiet?: boolean;
+}
+
+/** One scan's running state, shared by the reads it makes. */
+interface ScanPass {
+  gen: number;
+  out: Map<number, RawProcess>;
+  now: number;
+  /** Identity re-reads left for this scan. */
+  budget: number;
+  peaks: boolean;
+  primed: boolean;
+  /** This tick's number (0: not a tick that may skip), and the CPU ticks the processes read in it used since the previous one. */
+  tick: number;
+  tickCpu: number;
+  /** Reading the moving processes, between the two machine readings. */
+  late: boolean;
+}
+
+/** The same reading without its peak: a peak belongs to the interval that found it. */
+function withoutPeak(p: RawProcess): RawProcess {
+  const copy = { ...p };
+  delete copy.rssPeak;
+  return copy;
 }
 
 export type SystemCounters = Pick<RawSnapshot, 'stat' | 'mem' | 'load' | 'pressure' | 'net' | 'disks'>;
@@ -75,14 +119,32 @@ const PRESSURE = ['cpu', 'memory', 'io'] as const;
  * How stale a command line or uid may get without an exec to tell (setproctitle
  * rewrites argv in place, setuid changes status only): a process that used CPU
  * since the last scan, the kind shown and blamed, is re-read after 2 s; an idle
- * one after 15 to 30 s. Each re-read is one cmdline and one status read.
+ * one after 15 to 30 s; one that has not used a tick of CPU since its last
+ * re-read (it could hardly have retitled itself) after 60 to 120 s. Each re-read
+ * is one cmdline and one status read.
  */
 export const ACTIVE_IDENTITY_MS = 2000;
 export const IDLE_IDENTITY_MS = 30_000;
+export const UNMOVED_IDENTITY_MS = 120_000;
+
+/**
+ * Quiet processes (unchanged for QUIET_TICKS tick scans) are read at one tick
+ * in QUIET_EVERY (by pid, so they spread over the ticks) as long as the
+ * machine's CPU is accounted for without them: if the CPU /proc/stat counted
+ * since the last tick exceeds what the processes read this tick used by
+ * QUIET_GAP_TICKS or more, one of the skipped ones (or something short-lived)
+ * used it, and the skipped ones are read after all. Burst scans read
+ * everything. So a quiet process can only hide less than QUIET_GAP_TICKS of
+ * CPU (30 ms) for at most QUIET_EVERY - 1 ticks, and RSS does not grow
+ * without CPU (page faults).
+ */
+export const QUIET_TICKS = 5;
+export const QUIET_EVERY = 4;
+export const QUIET_GAP_TICKS = 3;
 
 /** 15 to 30 s by pid, so idle processes first seen together are not re-read together. */
-function idlePeriod(pid: number): number {
-  return IDLE_IDENTITY_MS - (pid % 16) * (IDLE_IDENTITY_MS / 32);
+function idlePeriod(pid: number, longest = IDLE_IDENTITY_MS): number {
+  return longest - (pid % 16) * (longest / 32);
 }
 
 /** Identity re-reads per tick at most: a machine full of busy processes spreads them over a few ticks. */
@@ -96,7 +158,9 @@ export function identityBudget(processes: number): number {
  * cmdline and status for a process it has not seen (pid + starttime, so a
  * reused PID is a new process), again at once after an exec (comm or start_stack
  * changed) and otherwise on a bounded cadence (ACTIVE/IDLE_IDENTITY_MS, a budget
- * per tick); status also when faults say the peak may have moved. /etc/passwd is
+ * per tick); status also when faults say the peak may have moved. At ticks a
+ * process quiet for a while is read only every few ticks, as long as the
+ * machine's CPU says none of the skipped ones woke (QUIET_TICKS). /etc/passwd is
  * re-read when it changes. A process that vanishes mid-read is skipped. close()
  * releases the fds.
  */
@@ -111,7 +175,7 @@ export class ProcReader {
   private readonly virtualNet = new Map<string, boolean>();
   private readonly file: ProcFile;
   private readonly scratch = emptyPidStat();
-  private readonly ticks = { busy: 0, total: 0 };
+  private readonly ticks = { busy: 0, total: 0, tasks: 0 };
   private readonly tracked = new Map<number, Tracked>();
   private users = new Map<number, string>();
   /** /etc/passwd as last read (mtime, size, inode) and a generation bumped when it changes. */
@@ -119,6 +183,14 @@ export class ProcReader {
   private usersGen = 0;
   /** How many identity re-reads the cadence made (benchmarks report it). */
   identityReads = 0;
+  /** Stat reads skipped at ticks (quiet processes), and ticks whose CPU gap made it read the quiet ones after all. */
+  quietSkips = 0;
+  quietCatchUps = 0;
+  /** The last tick's unaccounted CPU ticks (benchmarks report it). */
+  lastGap = NaN;
+  private tickNo = 0;
+  /** The machine's task CPU ticks just before the previous tick scan read its moving processes (NaN: none). */
+  private lastMark = NaN;
   private generation = 0;
   private keptFds = 0;
   /** 0 off procfs: a fixture file replaced under a kept fd would keep showing the old content. */
@@ -179,16 +251,12 @@ export class ProcReader {
   }
 
   /**
-   * Reads every process. `peaks` (at ticks, not burst scans) also reads VmHWM
-   * for processes that faulted enough to have moved it, and `primed` says
-   * whether a previous scan exists: only then is a new process's whole
-   * lifetime, and so its VmHWM, inside the interval.
+   * Reads every process (at ticks given `busyTicks`, quiet ones only when due
+   * or when the machine's CPU says one of them woke: see QUIET_TICKS).
    */
-  scanProcesses(opts: { peaks: boolean; primed: boolean; now?: number }): Map<number, RawProcess> {
+  scanProcesses(opts: ScanOptions): Map<number, RawProcess> {
     const gen = ++this.generation;
     const out = new Map<number, RawProcess>();
-    const buf = (): Buffer => this.file.buf;
-    const s = this.scratch;
     let names: string[];
     try {
       names = fs.readdirSync(this.root);
@@ -196,97 +264,56 @@ export class ProcReader {
       return out;
     }
     // Ticks (not burst scans, which must stay cheap) also catch up on stale identities.
-    const now = opts.now ?? performance.now();
-    let budget = opts.peaks ? identityBudget(this.tracked.size) : 0;
+    const pass: ScanPass = {
+      gen,
+      out,
+      now: opts.now ?? performance.now(),
+      budget: opts.peaks ? identityBudget(this.tracked.size) : 0,
+      peaks: opts.peaks,
+      primed: opts.primed,
+      tick: 0,
+      tickCpu: 0,
+      late: false,
+    };
     if (opts.peaks || this.usersGen === 0) this.refreshUsers();
+    // Only ticks may skip quiet processes (see settleQuiet), and only after a tick that took the same measure.
+    const measuring = opts.peaks && opts.primed && opts.skipQuiet === true;
+    const skipping = measuring && !Number.isNaN(this.lastMark);
+    if (measuring) pass.tick = ++this.tickNo;
+    const deferred: Tracked[] = [];
+    const active: Tracked[] = [];
     for (const entry of names) {
       const first = entry.charCodeAt(0);
       if (first < 0x30 || first > 0x39) continue;
       const pid = Number(entry);
-      let t = this.tracked.get(pid);
-      const statPath = t?.statPath ?? `${this.root}/${entry}/stat`;
-      // A kept fd fails (ESRCH) once its process is gone; the path may then name a new one.
-      let n = t && t.fd >= 0 ? this.file.readAt(t.fd) : -1;
-      let fd = -1;
-      if (n < 0) {
-        if (t) this.dropFd(t);
-        fd = this.keptFds < this.maxKeptFds ? this.file.open(statPath) : -1;
-        n = fd >= 0 ? this.file.readAt(fd) : this.file.read(statPath);
-        if (fd >= 0) this.keptFds++;
-      }
-      if (n < 0 || !parsePidStat(buf(), n, s)) {
-        this.closeFd(fd);
-        continue;
-      }
-      const kernelThread = (s.flags & PF_KTHREAD) !== 0 || pid === 2 || s.ppid === 2;
-      let rssPeak: number | undefined;
-      // The numbers are in `s` now; only comm still lives in the buffer, which the
-      // reads below overwrite, so it is copied first where needed.
-      if (!t || t.startTicks !== s.startTicks) {
-        const commBytes = Buffer.from(buf().subarray(s.commStart, s.commEnd));
-        const ident = this.readIdentity(entry, kernelThread);
-        if (!ident) {
-          this.closeFd(fd);
+      const t = this.tracked.get(pid);
+      if (measuring && t?.last) {
+        if (t.still < QUIET_TICKS) {
+          t.seen = gen;
+          active.push(t);
           continue;
         }
-        if (t) this.dropFd(t);
-        t = {
-          startTicks: s.startTicks,
-          statPath,
-          fd,
-          ident: ident.ident,
-          commBytes,
-          name: commBytes.toString('utf8'),
-          startStack: s.startStack,
-          identAt: now,
-          cpuTicks: s.utime + s.stime,
-          usersGen: this.usersGen,
-          hwmKb: ident.hwmKb,
-          faultsAtHwm: s.faults,
-          seen: gen,
-        };
-        this.tracked.set(pid, t);
-        if (opts.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
-      } else {
-        if (fd >= 0) t.fd = fd;
-        const commChanged = buf().compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0;
-        if (commChanged) {
-          t.commBytes = Buffer.from(buf().subarray(s.commStart, s.commEnd));
-          t.name = t.commBytes.toString('utf8');
+        if (skipping && (pass.tick + pid) % QUIET_EVERY !== 0) {
+          t.seen = gen;
+          deferred.push(t);
+          continue;
         }
-        const cpuTicks = s.utime + s.stime;
-        const busy = cpuTicks !== t.cpuTicks;
-        t.cpuTicks = cpuTicks;
-        // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
-        const exec = commChanged || s.startStack !== t.startStack;
-        const due = budget > 0 && now - t.identAt >= (busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid));
-        if (!kernelThread && (exec || due)) {
-          if (!exec) budget--;
-          t.startStack = s.startStack;
-          rssPeak = this.refreshIdentity(t, entry, now, opts.peaks, s.faults);
-        } else if (opts.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
-          rssPeak = this.checkHwm(t, entry, s.faults);
-        }
-        if (t.usersGen !== this.usersGen) this.renameUser(t);
       }
-      t.seen = gen;
-      out.set(pid, {
-        pid,
-        ppid: s.ppid,
-        name: t.name,
-        state: s.state,
-        kernelThread,
-        utime: s.utime,
-        stime: s.stime,
-        cutime: s.cutime,
-        cstime: s.cstime,
-        threads: s.threads,
-        startTicks: s.startTicks,
-        rss: s.rssPages * this.pageSize,
-        faults: s.faults,
-        ident: t.ident,
-        rssPeak,
-      });
+      this.readProcess(entry, pid, t, pass);
+    }
+    if (measuring) {
+      // Processes that move are read last, between two readings of the machine's CPU, tmon itself at the very end.
+      const mark = this.taskTicks();
+      pass.late = true;
+      let self: Tracked | undefined;
+      for (const t of active) {
+        if (t.last?.pid === process.pid) self = t;
+        else this.readLast(t, pass);
+      }
+      if (self) this.readLast(self, pass);
+      pass.late = false;
+      if (deferred.length > 0) this.settleQuiet(deferred, pass);
+      this.lastMark = mark;
     }
     for (const [pid, t] of this.tracked) {
       if (t.seen === gen) continue;
@@ -294,6 +321,157 @@ export class ProcReader {
       this.tracked.delete(pid);
     }
     return out;
+  }
+
+  /** Reads one process's stat (and its identity or VmHWM when due) into `pass.out`; a process that vanished is left out. */
+  private readProcess(entry: string, pid: number, tracked: Tracked | undefined, pass: ScanPass): void {
+    let t = tracked;
+    const s = this.scratch;
+    const statPath = t?.statPath ?? `${this.root}/${entry}/stat`;
+    // A kept fd fails (ESRCH) once its process is gone; the path may then name a new one.
+    let n = t && t.fd >= 0 ? this.file.readAt(t.fd) : -1;
+    let fd = -1;
+    if (n < 0) {
+      if (t) this.dropFd(t);
+      fd = this.keptFds < this.maxKeptFds ? this.file.open(statPath) : -1;
+      n = fd >= 0 ? this.file.readAt(fd) : this.file.read(statPath);
+      if (fd >= 0) this.keptFds++;
+    }
+    if (n < 0 || !parsePidStat(this.file.buf, n, s)) {
+      this.closeFd(fd);
+      return;
+    }
+    const buf = this.file.buf;
+    const kernelThread = (s.flags & PF_KTHREAD) !== 0 || pid === 2 || s.ppid === 2;
+    let rssPeak: number | undefined;
+    // The numbers are in `s` now; only comm still lives in the buffer, which the
+    // reads below overwrite, so it is copied first where needed.
+    if (!t || t.startTicks !== s.startTicks) {
+      const commBytes = Buffer.from(buf.subarray(s.commStart, s.commEnd));
+      const ident = this.readIdentity(entry, kernelThread);
+      if (!ident) {
+        this.closeFd(fd);
+        return;
+      }
+      if (t) this.dropFd(t);
+      t = {
+        startTicks: s.startTicks,
+        statPath,
+        fd,
+        ident: ident.ident,
+        commBytes,
+        name: commBytes.toString('utf8'),
+        startStack: s.startStack,
+        identAt: pass.now,
+        cpuTicks: s.utime + s.stime,
+        cpuAtIdent: s.utime + s.stime,
+        usersGen: this.usersGen,
+        hwmKb: ident.hwmKb,
+        faultsAtHwm: s.faults,
+        seen: pass.gen,
+        last: null,
+        still: 0,
+        tickCpu: 0,
+        tickNo: 0,
+        lateTick: 0,
+      };
+      this.tracked.set(pid, t);
+      if (pass.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
+    } else {
+      if (fd >= 0) t.fd = fd;
+      const commChanged = buf.compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0;
+      if (commChanged) {
+        t.commBytes = Buffer.from(buf.subarray(s.commStart, s.commEnd));
+        t.name = t.commBytes.toString('utf8');
+      }
+      const cpuTicks = s.utime + s.stime;
+      const busy = cpuTicks !== t.cpuTicks;
+      t.cpuTicks = cpuTicks;
+      // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
+      const exec = commChanged || s.startStack !== t.startStack;
+      const period = busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid, cpuTicks === t.cpuAtIdent ? UNMOVED_IDENTITY_MS : IDLE_IDENTITY_MS);
+      const due = pass.budget > 0 && pass.now - t.identAt >= period;
+      if (!kernelThread && (exec || due)) {
+        if (!exec) pass.budget--;
+        t.startStack = s.startStack;
+        rssPeak = this.refreshIdentity(t, entry, pass.now, pass.peaks, s.faults);
+      } else if (pass.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
+        rssPeak = this.checkHwm(t, entry, s.faults);
+      }
+      if (t.usersGen !== this.usersGen) this.renameUser(t);
+    }
+    t.seen = pass.gen;
+    const p: RawProcess = {
+      pid,
+      ppid: s.ppid,
+      name: t.name,
+      state: s.state,
+      kernelThread,
+      utime: s.utime,
+      stime: s.stime,
+      cutime: s.cutime,
+      cstime: s.cstime,
+      threads: s.threads,
+      startTicks: s.startTicks,
+      rss: s.rssPages * this.pageSize,
+      faults: s.faults,
+      ident: t.ident,
+      rssPeak,
+    };
+    this.noteStill(t, p, pass);
+    pass.out.set(pid, p);
+  }
+
+  /**
+   * Skipped quiet processes: reported with their last reading, unless the
+   * machine's task CPU from the start of the previous tick scan to now (a
+   * window holding every process's own interval) exceeds what the processes
+   * read account for by QUIET_GAP_TICKS: then one of them may have woken, and
+   * all are read.
+   */
+  private settleQuiet(deferred: Tracked[], pass: ScanPass): void {
+    this.lastGap = this.taskTicks() - this.lastMark - pass.tickCpu;
+    if (!(this.lastGap < QUIET_GAP_TICKS)) {
+      this.quietCatchUps++;
+      for (const t of deferred) this.readLast(t, pass);
+      return;
+    }
+    this.quietSkips += deferred.length;
+    for (const t of deferred) {
+      const last = t.last as RawProcess;
+      pass.out.set(last.pid, last.rssPeak === undefined ? last : withoutPeak(last));
+    }
+  }
+
+  /** Reads a known process again (it may have vanished, or its pid be a new process now). */
+  private readLast(t: Tracked, pass: ScanPass): void {
+    const pid = (t.last as RawProcess).pid;
+    this.readProcess(String(pid), pid, t, pass);
+  }
+
+  /** user + nice + system of /proc/stat (NaN when unreadable). */
+  private taskTicks(): number {
+    const n = this.file.readKept(`${this.root}/stat`);
+    return n >= 0 && parseCpuTotalTicks(this.file.buf, n, this.ticks) ? this.ticks.tasks : NaN;
+  }
+
+  /** Whether `t` stayed unchanged (for quiet skipping), and the CPU it used since the previous tick (for the gap). */
+  private noteStill(t: Tracked, p: RawProcess, pass: ScanPass): void {
+    const tick = pass.tick;
+    const last = t.last;
+    const cpu = p.utime + p.stime;
+    const same = last !== null && last.utime + last.stime === cpu && last.rss === p.rss && last.state === p.state && last.threads === p.threads && last.ident === p.ident && last.name === p.name;
+    if (!same) t.still = 0;
+    else if (tick > 0) t.still++;
+    t.last = p;
+    if (tick === 0) return;
+    // Counted only when both readings lay between their tick's machine readings, so the window holds its interval.
+    if (pass.late) {
+      if (t.lateTick === tick - 1 && t.tickNo === tick - 1) pass.tickCpu += cpu - t.tickCpu;
+      t.lateTick = tick;
+    }
+    t.tickCpu = cpu;
+    t.tickNo = tick;
   }
 
   /** Closes every kept fd; the reader still works afterwards, through paths. */
@@ -348,6 +526,7 @@ export class ProcReader {
     const cmd = fresh.ident.cmd === '' ? t.ident.cmd : fresh.ident.cmd;
     if (cmd !== t.ident.cmd || uid !== t.ident.uid || user !== t.ident.user) t.ident = { cmd, uid, user };
     t.identAt = now;
+    t.cpuAtIdent = t.cpuTicks;
     t.usersGen = this.usersGen;
     return peaks ? this.noteHwm(t, fresh.hwmKb, faults) : undefined;
   }
