@@ -73,7 +73,10 @@ describe('FastWatch with scripted readings', () => {
       clock.now += 100;
       w.poll();
     }
+    // How far memory moved so far in the interval: the collector reads every process at the tick when it did.
+    expect(w.memorySwing).toBe(2 * GiB);
     const win = w.takeWindow();
+    expect(w.memorySwing).toBe(Infinity);
     expect(win?.usedMin).toBe(GiB);
     expect(win?.usedMax).toBe(3 * GiB);
     // One window per reading: 10 %, 10 %, 100 %, 100 %, 10 %, 10 %.

@@ -123,6 +123,11 @@ export class FastWatch {
     return this.burstCount;
   }
 
+  /** How far memory used moved inside the current interval (Infinity before any reading). */
+  get memorySwing(): number {
+    return this.usedMax >= this.usedMin ? this.usedMax - this.usedMin : Infinity;
+  }
+
   get running(): boolean {
     return this.timer !== null;
   }

@@ -11,6 +11,9 @@ import type { Collector } from './collector.js';
 import { ProcReader } from './proc-reader.js';
 import type { RawSnapshot } from './raw.js';
 
+/** Memory moving more than this inside an interval reads every process at the tick (see ProcReader's QUIET_TICKS). */
+const QUIET_MEMORY_SWING_BYTES = 16 * 1024 * 1024;
+
 export interface LinuxCollectorOptions {
   procRoot?: string;
   passwdPath?: string;
@@ -135,7 +138,10 @@ export class LinuxCollector implements Collector {
     // Before the process scan: a kill counted now has had its victim gone by the scan.
     const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
     const oomKills = this.vmstat.read();
-    const processes = this.reader.scanProcesses({ peaks: primed, primed, skipQuiet: true });
+    // Quiet processes may be skipped only while memory held still: a quiet process can allocate with
+    // little CPU (under the CPU check's gap), and a missed riser is a missed culprit.
+    const skipQuiet = (this.fast?.memorySwing ?? Infinity) < QUIET_MEMORY_SWING_BYTES;
+    const processes = this.reader.scanProcesses({ peaks: primed, primed, skipQuiet });
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);
