@@ -85,16 +85,21 @@ describe('FastWatch with scripted readings', () => {
     expect(w.takeWindow()).toBeNull();
   });
 
-  test('a memory jump triggers a burst scan at once; the next needs another jump and the gap', () => {
-    const mem = [1, 1, 1.5, 1.5, 1.5, 2.0, 2.0, 2.0].map((g) => g * GiB);
-    const { probe, clock } = scripted(mem.map((m, k) => ({ mem: m, busyTicks: 0, totalTicks: k * 20 })));
+  /** When burst scans fire for memory readings (GiB) taken `stepMs` apart from t=1000, with a 400 MB jump. */
+  function burstTimes(memGiB: number[], stepMs: number): { bursts: number[]; w: FastWatch } {
+    const { probe, clock } = scripted(memGiB.map((g, k) => ({ mem: g * GiB, busyTicks: 0, totalTicks: k * 20 })));
     const bursts: number[] = [];
     const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now), () => clock.now);
     clock.now = 1000;
-    for (let k = 0; k < mem.length; k++) {
+    for (let k = 0; k < memGiB.length; k++) {
       w.poll();
-      clock.now += 100;
+      clock.now += stepMs;
     }
+    return { bursts, w };
+  }
+
+  test('a memory jump triggers a burst scan at once; the next needs another jump and the gap', () => {
+    const { bursts, w } = burstTimes([1, 1, 1.5, 1.5, 1.5, 2.0, 2.0, 2.0], 100);
     // 1.5 GiB at t=1200 (reference 1 GiB); 2.0 GiB at t=1500 (reference 1.5 GiB, 300 ms later).
     expect(bursts).toEqual([1200, 1500]);
     expect(w.burstsTotal).toBe(2);
@@ -102,15 +107,7 @@ describe('FastWatch with scripted readings', () => {
 
   test('after a scan at a high, a fall and a new rise of the jump triggers: another process spiking right after the first', () => {
     // 1 GiB, a scan at the first process's 1.5 GiB top, back to 1 GiB, then the second process's 1.5 GiB.
-    const mem = [1, 1.5, 1.5, 1.0, 1.0, 1.5, 1.5].map((g) => g * GiB);
-    const { probe, clock } = scripted(mem.map((m, k) => ({ mem: m, busyTicks: 0, totalTicks: k * 20 })));
-    const bursts: number[] = [];
-    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now), () => clock.now);
-    clock.now = 1000;
-    for (let k = 0; k < mem.length; k++) {
-      w.poll();
-      clock.now += 200;
-    }
+    const { bursts } = burstTimes([1, 1.5, 1.5, 1.0, 1.0, 1.5, 1.5], 200);
     // Measured from the scan's level alone, the second rise (1.0 → 1.5 GiB after a scan at 1.5) would count for nothing.
     expect(bursts).toEqual([1200, 2000]);
   });

@@ -7,9 +7,11 @@ import { SpikeAttribution, type AttributionOptions } from './attribution.js';
  * alive in `prev` and not in `cur`; a zombie in `cur`, or one whose RSS fell
  * from some to none (a killed process drops its memory while it exits, before
  * it is a zombie); or in `cur` only as exited (seen by a burst scan, gone at the
- * tick). Each process once, with the higher RSS of its two records.
+ * tick). Each process once, with the higher RSS of its two records — or, if it had already given its
+ * memory back while exiting (RSS 0), the RSS it had in `before`, the sample before `prev`: the size it was
+ * killed at.
  */
-export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] {
+export function vanished(prev: Sample | undefined, cur: Sample, before?: Sample): ProcessStats[] {
   const alive = new Map<string, ProcessStats>();
   const gone = new Map<string, ProcessStats>();
   for (const p of cur.processes) {
@@ -24,7 +26,7 @@ export function vanished(prev: Sample | undefined, cur: Sample): ProcessStats[] 
     const seen = gone.get(key);
     if (!seen || seen.rss < p.rss) gone.set(key, p);
   }
-  return [...gone.values()].sort((a, b) => b.rss - a.rss || a.pid - b.pid);
+  return [...gone.values()].map((p) => withLastRss(p, before)).sort((a, b) => b.rss - a.rss || a.pid - b.pid);
 }
 
 /**
@@ -145,9 +147,7 @@ export class MemoryEvents {
     this.before = prev;
     const kills = cur.memory.oomKills ?? 0;
     if (kills === 0 && !this.unnamed) return out;
-    let gone = vanished(prev, cur)
-      .map((p) => withLastRss(p, before))
-      .sort((a, b) => b.rss - a.rss || a.pid - b.pid);
+    let gone = vanished(prev, cur, before);
     const late = this.unnamed;
     this.unnamed = null;
     if (late) {
