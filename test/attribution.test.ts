@@ -207,6 +207,15 @@ describe('attribute: memory', () => {
     expect(attribute('cpu', before, during).map((c) => c.name)).toEqual(['busy']);
   });
 
+  it('names no process outside the limiting cgroup for its memory; its CPU still counts', () => {
+    const mine = (rss: number, cpu = 0) => makeProcess({ pid: 5, name: 'worker', rss, cpu });
+    const theirs = (rss: number, cpu = 0) => makeProcess({ pid: 6, name: 'neighbour', rss, cpu, outside: true });
+    const before = at(0, [mine(10 * MiB), theirs(10 * MiB)]);
+    const during = [at(1, [mine(60 * MiB, 90), theirs(900 * MiB, 50)])];
+    expect(attribute('memory', before, during).map((c) => c.name)).toEqual(['worker']);
+    expect(attribute('cpu', before, during).map((c) => c.name)).toEqual(['worker', 'neighbour']);
+  });
+
   it('ignores growth below 1 MiB', () => {
     const p = (rss: number) => makeProcess({ pid: 5, name: 'creep', rss });
     expect(attribute('memory', at(0, [p(10 * MiB)]), [at(1, [p(10 * MiB + 4096)])])).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * A real memory cgroup, made by the test: a collector pointed at it (--cgroup)
  * takes its limit as the memory total, and a child that outgrows it is killed
- * by the kernel and named, with its last RSS, by an OOM event in the spike log.
+ * by the kernel and named, with its last RSS, by an OOM event in the spike log —
+ * not a larger process outside the cgroup that ends at the same moment.
  * Skipped, saying why, where cgroupfs is not writable.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,6 +55,17 @@ function allocator(): Promise<ChildProcess> {
   });
 }
 
+/** A node child outside the test cgroup holding 150 MB: larger than anything the cgroup can hold. */
+function decoy(): Promise<ChildProcess> {
+  const script = `const held = Buffer.alloc(150 * 1024 * 1024, 1); setInterval(() => held.length, 1000); process.stdout.write('ready\\n');`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => void child.kill('SIGKILL'));
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`decoy exited early (${code})`)));
+  });
+}
+
 async function collector(opts: Parameters<typeof LinuxCollector.create>[0]): Promise<LinuxCollector> {
   const c = await LinuxCollector.create(opts);
   cleanups.push(() => c.close());
@@ -77,6 +89,9 @@ describe.each([
     const pid = child.pid as number;
     made.add(pid);
     const exited = new Promise((r) => child.once('exit', r));
+    // Ends the moment the child is killed, so it vanishes in the same interval as the kill.
+    const outsider = await decoy();
+    child.once('exit', () => outsider.kill('SIGKILL'));
 
     // One collector watches the cgroup (--cgroup); the other this machine as tmon would by default.
     const watched = await collector({ cgroup: made.path });
@@ -130,6 +145,8 @@ describe.each([
     const inCgroup = oomEvents(0).find((e) => e.culprits.some((c) => c.pid === pid));
     expect(inCgroup, `an OOM event in the cgroup's log names the child ${pid}: ${trace(0)}`).toBeDefined();
     checkNamed(0, inCgroup);
+    const decoyNamed = oomEvents(0).some((e) => e.culprits.some((c) => c.pid === outsider.pid));
+    expect(decoyNamed, `the larger process outside the cgroup is no victim of its kill: ${trace(0)}`).toBe(false);
     // The machine view counts /proc/vmstat's kills when tmon's own cgroup has no limit. On a shared
     // machine another, larger process may vanish in the same interval; by design the largest is named.
     if (seen[1]?.[0]?.memory.limit === undefined) {

@@ -10,6 +10,7 @@ import {
   locateMemoryCgroup,
   parseLimit,
   parseProcCgroup,
+  withinCgroup,
 } from '../src/collect/cgroup-memory.js';
 import { UserError } from '../src/core/errors.js';
 
@@ -82,6 +83,14 @@ describe('parsers', () => {
     expect(cgroupLevels('/a/b/c')).toEqual(['/a/b/c', '/a/b', '/a', '/']);
     expect(cgroupLevels('/')).toEqual(['/']);
   });
+
+  test('within a cgroup: itself and what is beneath it, not a sibling sharing its prefix; everything is within the root', () => {
+    expect(withinCgroup('/app.slice/web.service', '/app.slice')).toBe(true);
+    expect(withinCgroup('/app.slice', '/app.slice')).toBe(true);
+    expect(withinCgroup('/app.slice-2/x', '/app.slice')).toBe(false);
+    expect(withinCgroup('/', '/app.slice')).toBe(false);
+    expect(withinCgroup('/user.slice', '/')).toBe(true);
+  });
 });
 
 describe('finding the cgroup and its limit on fixture trees', () => {
@@ -103,6 +112,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
     expect(r.location).toEqual({ version: 2, mount: `${root}/sys`, path: '/app.slice/web.service' });
     expect(r.read(RAM)).toEqual({
       level: `${root}/sys/app.slice/web.service`,
+      path: '/app.slice/web.service',
       limit: 512 * MB,
       usage: 300 * MB,
       inactiveFile: 50 * MB,
@@ -126,7 +136,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
       ...v2('sys/tenant.slice/job.scope', { max: String(1024 * MB), current: 20 * MB, events: 'max 0\noom 0\noom_kill 0\n' }),
     });
     const got = open(root).read(RAM);
-    expect(got).toMatchObject({ level: `${root}/sys/tenant.slice`, limit: 256 * MB, usage: 200 * MB, limitHits: 9, oomKills: 2 });
+    expect(got).toMatchObject({ level: `${root}/sys/tenant.slice`, path: '/tenant.slice', limit: 256 * MB, usage: 200 * MB, limitHits: 9, oomKills: 2 });
   });
 
   test('unlimited: v2 max all the way up, or a limit at or above RAM, reads as no limit', () => {
@@ -164,6 +174,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
     expect(r.location).toEqual({ version: 1, mount: `${root}/sys/memory`, path: '/process_api/job' });
     expect(r.read(RAM)).toEqual({
       level: `${root}/sys/memory/process_api/job`,
+      path: '/process_api/job',
       limit: 64 * MB,
       usage: 60 * MB,
       inactiveFile: 4 * MB,

@@ -20,6 +20,7 @@ function snap(s: Partial<RawSnapshot> = {}): RawSnapshot {
 function cgroup(c: Partial<RawCgroupMemory> = {}): RawCgroupMemory {
   return {
     level: '/sys/fs/cgroup/app',
+    path: '/app',
     limit: 512 * MB,
     usage: 300 * MB,
     inactiveFile: 50 * MB,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { reapedChildTicks } from '../src/collect/child-cpu.js';
 import { derive } from '../src/collect/derive.js';
+import type { RawCgroupMemory } from '../src/collect/raw.js';
 import { BTIME, byPid, cpuTimes, rawProcess, rawSnapshot } from './helpers/raw-snapshot.js';
 import { TEST_HOST } from './helpers/make-sample.js';
 
@@ -236,5 +237,48 @@ describe('derive: OOM kills', () => {
       [20, true],
     ]);
     expect(ended.memory.oomKills ?? 0).toBe(0);
+  });
+});
+
+describe('derive: which processes are in the limiting cgroup', () => {
+  const MB = 1024 * 1024;
+  const limited = (path: string): RawCgroupMemory => ({
+    level: `/sys/fs/cgroup${path}`,
+    path,
+    limit: 512 * MB,
+    usage: 300 * MB,
+    inactiveFile: 0,
+    file: 0,
+    swapLimit: Infinity,
+    swapUsage: 0,
+    limitHits: 0,
+    underOom: false,
+    oomKills: 0,
+  });
+  const inside = proc({ pid: 10, ident: { cmd: '/bin/job', uid: 1000, user: 'alice', cgroup: '/box/job' } });
+  const sibling = proc({ pid: 11, ident: { cmd: '/bin/other', uid: 1000, user: 'alice', cgroup: '/box-2' } });
+  const unknown = proc({ pid: 12 });
+  const kernel = proc({ pid: 13, kernelThread: true, ident: { cmd: '', uid: 0, user: 'root', cgroup: '/' } });
+  const gone = proc({ pid: 14, ident: { cmd: '/bin/gone', uid: 1000, user: 'alice', cgroup: '/elsewhere' } });
+
+  test('a process whose cgroup is known and not in the limiting level’s subtree is marked outside, exited ones too; unknown ones never', () => {
+    const prev = snap({ mono: 0, processes: byPid(inside, sibling, unknown, kernel, gone) });
+    const cur = snap({ mono: 1000, processes: byPid(inside, sibling, unknown, kernel), cgroup: limited('/box') });
+    const s = derive(prev, cur, TEST_HOST);
+    expect(s.processes.map((p) => [p.pid, p.outside])).toEqual([
+      [10, undefined],
+      [11, true],
+      [12, undefined],
+      [13, true],
+      [14, true],
+    ]);
+  });
+
+  test('no limit, or the limit at the root: nobody is outside', () => {
+    const prev = snap({ mono: 0, processes: byPid(inside, sibling) });
+    for (const cgroup of [null, limited('/')]) {
+      const s = derive(prev, snap({ mono: 1000, processes: byPid(inside, sibling), cgroup }), TEST_HOST);
+      expect(s.processes.some((p) => p.outside !== undefined)).toBe(false);
+    }
   });
 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, UNMOVED_IDENTITY_MS, QUIET_EVERY, QUIET_GAP_TICKS, QUIET_TICKS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
+import { ACTIVE_IDENTITY_MS, HWM_FAULT_THRESHOLD, IDLE_IDENTITY_MS, UNMOVED_IDENTITY_MS, QUIET_EVERY, QUIET_GAP_TICKS, QUIET_MEMORY_SWING_BYTES, QUIET_TICKS, ProcReader, fdBudget, identityBudget } from '../src/collect/proc-reader.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/proc');
 const PASSWD = path.join(FIXTURES, 'passwd');
@@ -191,6 +191,28 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.identityReads - before).toBe(4);
   });
 
+  test('while a cgroup is watched, each identity read takes the memory cgroup from /proc/PID/cgroup; a move is seen at the next re-read', () => {
+    const root = copyTree('base');
+    fs.writeFileSync(path.join(root, '100/cgroup'), '12:pids:/user.slice\n4:memory:/user.slice/session-1.scope\n0::/user.slice/session-1.scope\n');
+    fs.writeFileSync(path.join(root, '1/cgroup'), '0::/init.scope\n');
+    const unwatched = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    expect(unwatched.scanProcesses({ peaks: true, primed: false, now: 0 }).get(100)?.ident.cgroup).toBeUndefined();
+    const v1 = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    v1.cgroupVersion = 1;
+    const first = v1.scanProcesses({ peaks: true, primed: false, now: 0 });
+    expect(first.get(100)?.ident.cgroup).toBe('/user.slice/session-1.scope');
+    // No memory line in v1 terms: unknown, so never ruled out.
+    expect(first.get(1)?.ident.cgroup).toBeUndefined();
+    // Kernel threads live in the root cgroup.
+    expect(first.get(2)?.ident.cgroup).toBe('/');
+    const v2 = new ProcReader({ procRoot: root, passwdPath: PASSWD });
+    v2.cgroupVersion = 2;
+    expect(v2.scanProcesses({ peaks: true, primed: false, now: 0 }).get(1)?.ident.cgroup).toBe('/init.scope');
+    fs.writeFileSync(path.join(root, '100/cgroup'), '4:memory:/system.slice/job.service\n');
+    editStat(path.join(root, '100/stat'), { 14: 999 });
+    expect(v1.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS + 1 }).get(100)?.ident).toMatchObject({ cgroup: '/system.slice/job.service' });
+  });
+
   test('a zombie keeps the command line it had', () => {
     const root = copyTree('base');
     const reader = new ProcReader({ procRoot: root, passwdPath: PASSWD });
@@ -264,7 +286,7 @@ describe('ProcReader on fixture trees', () => {
       user = v;
       fs.writeFileSync(path.join(root, 'stat'), `cpu  ${user} 0 500 8000 100 0 50 0 0 0\ncpu0 ${user} 0 250 4000 50 0 25 0 0 0\nbtime 1700000000\n`);
     };
-    const tick = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: true, primed: true, skipQuiet: true, now: 0 });
+    const tick = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: true, primed: true, memorySwing: 0, now: 0 });
     reader.scanProcesses({ peaks: true, primed: false, now: 0 });
     // Ticks 1..QUIET_TICKS: nothing moves, every process becomes quiet.
     for (let i = 0; i < QUIET_TICKS; i++) expect(tick().get(100)?.utime).toBe(5);
@@ -285,6 +307,17 @@ describe('ProcReader on fixture trees', () => {
     // A quiet process that exits is gone from the next tick, read or not.
     fs.rmSync(path.join(root, '101'), { recursive: true });
     expect(tick().has(101)).toBe(false);
+    // While memory moves, nothing is skipped: a quiet process can fault memory in with too little CPU to show in the gap.
+    const skips = reader.quietSkips;
+    editStat(path.join(root, '1/stat'), { 24: 99_999 });
+    for (let i = 0; i < QUIET_EVERY; i++) {
+      const moved = reader.scanProcesses({ peaks: true, primed: true, memorySwing: QUIET_MEMORY_SWING_BYTES, now: 0 });
+      expect(moved.get(1)?.rss).toBe(99_999 * reader.pageSize);
+    }
+    expect(reader.quietSkips).toBe(skips);
+    // Without a swing to go by (no fast watch), nothing is skipped either.
+    reader.scanProcesses({ peaks: true, primed: true, now: 0 });
+    expect(reader.quietSkips).toBe(skips);
   });
 
   test('a root that is not procfs: no processes, readStat null', () => {

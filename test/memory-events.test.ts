@@ -57,6 +57,14 @@ describe('OOM kills', () => {
     ]);
   });
 
+  test('a larger process outside the limiting cgroup that ended in the same interval is not the victim', () => {
+    const elsewhere = makeProcess({ pid: 77, name: 'other-job', rss: 900 * MB, outside: true });
+    const got = run([sample(0, [shell, alloc, small, elsewhere]), sample(1, [shell, small], { oomKills: 1, usedMax: 64 * MB })]);
+    expect(got[0]?.culprits.map((c) => c.pid)).toEqual([42]);
+    // Left out as a victim wherever it vanished: alive before and seen exiting by a burst scan alike.
+    expect(vanished(sample(0, [elsewhere]), sample(1, [{ ...elsewhere, pid: 78, exited: true }]))).toEqual([]);
+  });
+
   test('two kills name two; no kill counted, no event however many processes exit', () => {
     const two = run([sample(0, [shell, alloc, small]), sample(1, [shell], { oomKills: 2 })]);
     expect(two[0]?.culprits.map((c) => c.pid)).toEqual([42, 43]);

@@ -9,6 +9,8 @@ describe('ProcessPacker', () => {
       makeProcess({ pid: 1, name: 'a|b', user: 'x|', cpu: 12.345678901234, rss: 9 * 1024 ** 3 + 1, memPercent: 1 / 3, threads: 7 }),
       makeProcess({ pid: 2, name: 'b', user: 'x', cmd: '|b', rssPeak: 123456789, childCpu: 0.5, exited: true }),
       makeProcess({ pid: 3, name: 'k', kernelThread: true, exited: false, state: 'I' }),
+      makeProcess({ pid: 4, name: 'n', outside: true }),
+      makeProcess({ pid: 4, name: 'n' }),
     ];
     const back = packer.unpack(packer.pack(list));
     expect(back).toStrictEqual(list);

@@ -63,6 +63,19 @@ describe('sample codec', () => {
     ]);
   });
 
+  it('carries a process being outside the limiting cgroup, in full records and when it flips inside a group', () => {
+    const p = (outside: boolean) => makeProcess({ pid: 7, name: 'job', ...(outside ? { outside: true as const } : {}) });
+    const samples = [true, true, false, true].map((o, i) => makeSample({ time: 1e12 + i * 1000, processes: [p(o), makeProcess({ pid: 8, name: 'mine' })] }));
+    const { decoded } = roundTrip(samples, 60);
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(samples[i] as Sample)));
+    expect(decoded.map((d) => d.processes.map((q) => q.outside))).toEqual([
+      [true, undefined],
+      [true, undefined],
+      [undefined, undefined],
+      [true, undefined],
+    ]);
+  });
+
   it('holds only what changed in a delta: an idle process table costs almost nothing', () => {
     const procs = Array.from({ length: 500 }, (_, i) => makeProcess({ pid: 1000 + i, name: `sleeper`, cmd: 'sleep 1000' }));
     const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000, processes: procs }));

@@ -63,6 +63,11 @@ describe('validateSample', () => {
     expect(err.message).toBe('sample.memory.limit must be a finite number');
   });
 
+  it('keeps a process marked outside the limiting cgroup, and refuses the mark as anything but true', () => {
+    expect(validateSample(tampered(['processes', 0, 'outside'], true), 'sample').processes[0]?.outside).toBe(true);
+    expect(wireError(() => validateSample(tampered(['processes', 0, 'outside'], false), 'sample')).message).toBe('sample.processes[0].outside must be true');
+  });
+
   it('drops fields it does not know', () => {
     expect(validateSample(tampered(['extra'], 1), 'sample')).not.toHaveProperty('extra');
     expect(validateSample(tampered(['processes', 0, 'evil'], 'x'), 'sample').processes[0]).not.toHaveProperty('evil');

@@ -116,7 +116,8 @@ export class SpikeAttribution {
         const children = p.childCpu ?? 0;
         const base = known ? (known.cpu + (known.childCpu ?? 0)) : this.unknownBase(p, 'cpu');
         this.track(key, p, base, p.cpu + children, known?.childCpu ?? 0, children, sample.time);
-      } else {
+      } else if (p.outside !== true) {
+        // A process outside the cgroup whose limit is the total cannot have raised that memory.
         this.track(key, p, known?.rss ?? this.unknownBase(p, 'rss'), peakRss(p, known), 0, 0, sample.time);
       }
     }

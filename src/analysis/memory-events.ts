@@ -9,7 +9,7 @@ import { SpikeAttribution, type AttributionOptions } from './attribution.js';
  * it is a zombie); or in `cur` only as exited (seen by a burst scan, gone at the
  * tick). Each process once, with the higher RSS of its two records — or, if it had already given its
  * memory back while exiting (RSS 0), the RSS it had in `before`, the sample before `prev`: the size it was
- * killed at.
+ * killed at. A process marked outside the limiting cgroup is none of its victims, so it is left out.
  */
 export function vanished(prev: Sample | undefined, cur: Sample, before?: Sample): ProcessStats[] {
   const alive = new Map<string, ProcessStats>();
@@ -26,7 +26,10 @@ export function vanished(prev: Sample | undefined, cur: Sample, before?: Sample)
     const seen = gone.get(key);
     if (!seen || seen.rss < p.rss) gone.set(key, p);
   }
-  return [...gone.values()].map((p) => withLastRss(p, before)).sort((a, b) => b.rss - a.rss || a.pid - b.pid);
+  return [...gone.values()]
+    .filter((p) => p.outside !== true)
+    .map((p) => withLastRss(p, before))
+    .sort((a, b) => b.rss - a.rss || a.pid - b.pid);
 }
 
 /**

@@ -7,14 +7,19 @@ export interface MetricThreshold {
   margin: number;
   /**
    * The sudden-rise rule, whatever the absolute level: a peak this many percent points
-   * above the baseline that is also at least RISE_FACTOR times the baseline (and, for
-   * memory, MIN_MEMORY_RISE_BYTES) is a spike of severity `notice`. 0 turns it off.
+   * above the baseline that is also at least RISE_FACTOR[metric] times the baseline (and,
+   * for memory, MIN_MEMORY_RISE_BYTES) is a spike of severity `notice`. 0 turns it off.
    */
   rise: number;
 }
 
-/** A sudden rise must also be this large against the baseline itself: half again what the machine normally uses. */
-export const RISE_FACTOR = 0.5;
+/**
+ * A sudden rise must also be this large against the baseline itself. CPU: half again
+ * what the machine normally uses. Memory: a quarter, since what a machine normally
+ * uses is mostly long-lived (daemons, a database's cache): 500 MB on a machine using
+ * 1 GB is the transient a quota alert is about, and at half it would hang on the edge.
+ */
+export const RISE_FACTOR: Readonly<Record<SpikeMetric, number>> = Object.freeze({ cpu: 0.5, memory: 0.25 });
 /** …and for memory at least this many bytes, so a nearly empty container does not log every small allocation. */
 export const MIN_MEMORY_RISE_BYTES = 64 * 1024 * 1024;
 
@@ -81,7 +86,7 @@ export function isSuddenRise(metric: SpikeMetric, peak: number, baseline: number
   const t = thresholds[metric];
   if (t.rise <= 0) return false;
   const rise = peak - baseline;
-  if (percentOf(metric, rise, memTotal) < t.rise || rise < RISE_FACTOR * Math.max(0, baseline)) return false;
+  if (percentOf(metric, rise, memTotal) < t.rise || rise < RISE_FACTOR[metric] * Math.max(0, baseline)) return false;
   return metric === 'cpu' || rise >= MIN_MEMORY_RISE_BYTES;
 }
 

@@ -54,6 +54,11 @@ export function parseProcCgroup(text: string): { v1: string | null; v2: string |
   return { v1, v2 };
 }
 
+/** Whether cgroup `path` is `scope` or beneath it (every path is within the root '/'). Pure. */
+export function withinCgroup(path: string, scope: string): boolean {
+  return scope === '/' || path === scope || path.startsWith(`${scope}/`);
+}
+
 /** `key value` lines (memory.stat, memory.events, memory.oom_control) → value of `key`, NaN when absent. Pure. */
 export function keyedValue(text: string, key: string): number {
   const line = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `) + 1;
@@ -158,7 +163,8 @@ const FILES = {
  */
 export class CgroupMemory {
   private readonly file: ProcFile;
-  /** Absolute directories, the watched cgroup first. */
+  /** The watched cgroup and its ancestors as /proc/PID/cgroup names them, and their absolute directories. */
+  private readonly paths: string[];
   private readonly levels: string[];
   /** The level carrying the limit at the last read; null when none applies. */
   private limiting: string | null = null;
@@ -167,7 +173,8 @@ export class CgroupMemory {
   constructor(readonly location: CgroupLocation) {
     const type = fsType(location.mount);
     this.file = new ProcFile(type === CGROUP_SUPER_MAGIC || type === CGROUP2_SUPER_MAGIC);
-    this.levels = cgroupLevels(location.path).map((p) => (p === '/' ? location.mount : `${location.mount}${p}`));
+    this.paths = cgroupLevels(location.path);
+    this.levels = this.paths.map((p) => (p === '/' ? location.mount : `${location.mount}${p}`));
   }
 
   /** The watched cgroup, or null when there is no memory controller. */
@@ -181,15 +188,15 @@ export class CgroupMemory {
     const v = this.location.version;
     const f = FILES[v];
     let limit = Infinity;
-    let at: string | null = null;
-    for (const dir of this.levels) {
+    let at = -1;
+    this.levels.forEach((dir, i) => {
       const value = parseLimit(this.text(`${dir}/${f.limit}`));
       if (value < limit) {
         limit = value;
-        at = dir;
+        at = i;
       }
-    }
-    this.limiting = at !== null && limit < memTotal ? at : null;
+    });
+    this.limiting = at >= 0 && limit < memTotal ? (this.levels[at] as string) : null;
     if (this.limiting === null) return null;
     const dir = this.limiting;
     const usage = parseLimit(this.text(`${dir}/${f.usage}`));
@@ -201,6 +208,7 @@ export class CgroupMemory {
     this.inactiveFile = orZero(keyedValue(stat, f.inactive));
     const out: RawCgroupMemory = {
       level: dir,
+      path: this.paths[at] as string,
       limit,
       usage,
       inactiveFile: this.inactiveFile,

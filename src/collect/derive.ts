@@ -1,6 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
 import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
+import { withinCgroup } from './cgroup-memory.js';
 import { deriveMemory } from './derive-memory.js';
 import { countState, noTasks } from './task-counts.js';
 
@@ -48,6 +49,8 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
   // No process uses more than the machine has: tick rounding and a start time read early could say so.
   const capacity = Math.max(1, cur.stat.cores.length) * 100;
 
+  // Which processes can raise the memory figure: those in the limiting cgroup's subtree, when that is not the root.
+  const scope = cur.cgroup && cur.cgroup.path !== '/' ? cur.cgroup.path : null;
   const toStats = (p: RawProcess, exited: boolean): ProcessStats => {
     const startTime = startTimeOf(p, cur.stat.btime);
     const cpu = Math.min(capacity, pctOfCore(intervalTicks(prev, p, cur.stat.btime).own));
@@ -70,6 +73,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
     if (childCpu > 0) s.childCpu = childCpu;
     if (exited) s.exited = true;
+    if (scope !== null && p.ident.cgroup !== undefined && !withinCgroup(p.ident.cgroup, scope)) s.outside = true;
     return s;
   };
 

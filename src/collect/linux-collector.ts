@@ -12,7 +12,6 @@ import { ProcReader } from './proc-reader.js';
 import type { RawSnapshot } from './raw.js';
 
 /** Memory moving more than this inside an interval reads every process at the tick (see ProcReader's QUIET_TICKS). */
-const QUIET_MEMORY_SWING_BYTES = 16 * 1024 * 1024;
 
 export interface LinuxCollectorOptions {
   procRoot?: string;
@@ -88,6 +87,8 @@ export class LinuxCollector implements Collector {
       reader.close();
       throw err;
     }
+    // Below the root, which processes are in the cgroup decides who can be a memory culprit or an OOM victim.
+    if (cgroup !== null && cgroup.location.path !== '/') reader.cgroupVersion = cgroup.location.version;
     return new LinuxCollector(reader, filesystems, host, cgroup, opts);
   }
 
@@ -138,10 +139,7 @@ export class LinuxCollector implements Collector {
     // Before the process scan: a kill counted now has had its victim gone by the scan.
     const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
     const oomKills = this.vmstat.read();
-    // Quiet processes may be skipped only while memory held still: a quiet process can allocate with
-    // little CPU (under the CPU check's gap), and a missed riser is a missed culprit.
-    const skipQuiet = (this.fast?.memorySwing ?? Infinity) < QUIET_MEMORY_SWING_BYTES;
-    const processes = this.reader.scanProcesses({ peaks: primed, primed, skipQuiet });
+    const processes = this.reader.scanProcesses({ peaks: primed, primed, memorySwing: this.fast?.memorySwing });
     const exited = this.sightings.settle(processes);
     const window = this.fast?.takeWindow() ?? null;
     this.filesystems.tick(mono);

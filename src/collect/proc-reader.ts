@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseProcCgroup } from './cgroup-memory.js';
 import { ProcFile } from './proc-file.js';
 import {
   PF_KTHREAD,
@@ -76,8 +77,12 @@ export interface ScanOptions {
   /** A previous scan exists: only then is a new process's whole lifetime, and so its VmHWM, inside the interval. */
   primed: boolean;
   now?: number;
-  /** At ticks: quiet processes may be skipped (see QUIET_TICKS). */
-  skipQuiet?: boolean;
+  /**
+   * At ticks: how far the machine's memory used moved inside the interval (the fast
+   * watch's swing). Quiet processes may be skipped only below QUIET_MEMORY_SWING_BYTES
+   * (see QUIET_TICKS); absent, none is.
+   */
+  memorySwing?: number;
 }
 
 /** One scan's running state, shared by the reads it makes. */
@@ -135,10 +140,13 @@ export const UNMOVED_IDENTITY_MS = 120_000;
  * QUIET_GAP_TICKS or more, one of the skipped ones (or something short-lived)
  * used it, and the skipped ones are read after all. Burst scans read
  * everything. So a quiet process can only hide less than QUIET_GAP_TICKS of
- * CPU (30 ms) for at most QUIET_EVERY - 1 ticks, and RSS does not grow
- * without CPU (page faults).
+ * CPU (30 ms) for at most QUIET_EVERY - 1 ticks. RSS cannot grow without page
+ * faults, yet a process can fault in memory with little CPU: so nothing is
+ * skipped in an interval where memory used moved by QUIET_MEMORY_SWING_BYTES or
+ * more, as a missed riser would be a missed culprit.
  */
 export const QUIET_TICKS = 5;
+export const QUIET_MEMORY_SWING_BYTES = 16 * 1024 * 1024;
 export const QUIET_EVERY = 4;
 export const QUIET_GAP_TICKS = 3;
 
@@ -183,6 +191,12 @@ export class ProcReader {
   private usersGen = 0;
   /** How many identity re-reads the cadence made (benchmarks report it). */
   identityReads = 0;
+  /**
+   * The cgroup hierarchy whose memory path each identity read also takes from
+   * /proc/PID/cgroup; null (the default) reads none. Set while a cgroup other than
+   * the root is watched, before the first scan.
+   */
+  cgroupVersion: 1 | 2 | null = null;
   /** Stat reads skipped at ticks (quiet processes), and ticks whose CPU gap made it read the quiet ones after all. */
   quietSkips = 0;
   quietCatchUps = 0;
@@ -277,7 +291,7 @@ export class ProcReader {
     };
     if (opts.peaks || this.usersGen === 0) this.refreshUsers();
     // Only ticks may skip quiet processes (see settleQuiet), and only after a tick that took the same measure.
-    const measuring = opts.peaks && opts.primed && opts.skipQuiet === true;
+    const measuring = opts.peaks && opts.primed && (opts.memorySwing ?? Infinity) < QUIET_MEMORY_SWING_BYTES;
     const skipping = measuring && !Number.isNaN(this.lastMark);
     if (measuring) pass.tick = ++this.tickNo;
     const deferred: Tracked[] = [];
@@ -501,7 +515,7 @@ export class ProcReader {
   /** cmdline and uid (+ VmHWM from the same status read); null when the process vanished meanwhile. */
   private readIdentity(entry: string, kernelThread: boolean): { ident: ProcIdentity; hwmKb: number } | null {
     // Kernel threads have an empty cmdline, uid 0 and no memory of their own: nothing to read.
-    if (kernelThread) return { ident: { cmd: '', uid: 0, user: this.userName(0) }, hwmKb: 0 };
+    if (kernelThread) return { ident: { cmd: '', uid: 0, user: this.userName(0), ...(this.cgroupVersion === null ? {} : { cgroup: '/' }) }, hwmKb: 0 };
     let n = this.file.read(`${this.root}/${entry}/cmdline`);
     if (n < 0) return null;
     const cmd = parseCmdline(this.file.buf, n);
@@ -509,7 +523,19 @@ export class ProcReader {
     if (n < 0) return null;
     const { uid, hwmKb } = parseStatus(this.file.buf, n);
     if (!Number.isFinite(uid)) return null;
-    return { ident: { cmd, uid, user: this.userName(uid) }, hwmKb: Number.isFinite(hwmKb) ? hwmKb : 0 };
+    const ident: ProcIdentity = { cmd, uid, user: this.userName(uid) };
+    const cgroup = this.readCgroup(entry);
+    if (cgroup !== null) ident.cgroup = cgroup;
+    return { ident, hwmKb: Number.isFinite(hwmKb) ? hwmKb : 0 };
+  }
+
+  /** The process's memory cgroup path in the watched hierarchy; null when none is watched or it is unreadable. */
+  private readCgroup(entry: string): string | null {
+    if (this.cgroupVersion === null) return null;
+    const text = this.file.text(`${this.root}/${entry}/cgroup`);
+    if (text === null) return null;
+    const paths = parseProcCgroup(text);
+    return this.cgroupVersion === 1 ? paths.v1 : paths.v2;
   }
 
   /**
@@ -522,9 +548,13 @@ export class ProcReader {
     const fresh = this.readIdentity(entry, false);
     if (!fresh) return undefined;
     const { uid, user } = fresh.ident;
-    // An exiting process or a zombie has no command line left: keep the one it had.
+    // An exiting process or a zombie has no command line left, nor a cgroup file: keep what it had.
     const cmd = fresh.ident.cmd === '' ? t.ident.cmd : fresh.ident.cmd;
-    if (cmd !== t.ident.cmd || uid !== t.ident.uid || user !== t.ident.user) t.ident = { cmd, uid, user };
+    const cgroup = fresh.ident.cgroup ?? t.ident.cgroup;
+    if (cmd !== t.ident.cmd || uid !== t.ident.uid || user !== t.ident.user || cgroup !== t.ident.cgroup) {
+      t.ident = { cmd, uid, user };
+      if (cgroup !== undefined) t.ident.cgroup = cgroup;
+    }
     t.identAt = now;
     t.cpuAtIdent = t.cpuTicks;
     t.usersGen = this.usersGen;

@@ -45,6 +45,8 @@ export interface ProcIdentity {
   cmd: string;
   uid: number;
   user: string;
+  /** Its memory cgroup as /proc/PID/cgroup names it; read only while a cgroup other than the root is watched. */
+  cgroup?: string;
 }
 
 export interface RawProcess {
@@ -99,6 +101,8 @@ export interface FastWindow {
 export interface RawCgroupMemory {
   /** The directory of the level carrying the limit: counters are compared only while it stays the same. */
   level: string;
+  /** That level as /proc/PID/cgroup names it ('/' or '/a/b'): its OOM kills and usage are of processes in its subtree. */
+  path: string;
   limit: number;
   usage: number;
   /** Page cache the kernel reclaims first: usage less this is the working set. */

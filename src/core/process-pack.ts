@@ -14,6 +14,7 @@ interface Identity extends Pick<ProcessStats, 'pid' | 'ppid' | 'uid' | 'user' | 
   /** Packed lists holding this identity; at 0 it is forgotten. */
   refs: number;
   exited: boolean | undefined;
+  outside: boolean;
   hasRssPeak: boolean;
   hasChildCpu: boolean;
 }
@@ -72,6 +73,7 @@ export class ProcessPacker {
       if (d.hasRssPeak) p.rssPeak = packed[at++] as number;
       if (d.hasChildCpu) p.childCpu = packed[at++] as number;
       if (d.exited !== undefined) p.exited = d.exited;
+      if (d.outside) p.outside = true;
       out.push(p);
     }
     return out;
@@ -93,7 +95,7 @@ export class ProcessPacker {
     const hasRssPeak = p.rssPeak !== undefined;
     const hasChildCpu = p.childCpu !== undefined;
     // Strings carry their length so no content can run into the next field.
-    const key = `${p.pid}|${p.ppid}|${p.uid}|${p.startTime}|${+p.kernelThread}${p.exited === undefined ? '' : +p.exited}|${+hasRssPeak}${+hasChildCpu}|${p.state.length}:${p.state}${p.user.length}:${p.user}${p.name.length}:${p.name}${p.cmd}`;
+    const key = `${p.pid}|${p.ppid}|${p.uid}|${p.startTime}|${+p.kernelThread}${p.exited === undefined ? '' : +p.exited}${p.outside === true ? 'o' : ''}|${+hasRssPeak}${+hasChildCpu}|${p.state.length}:${p.state}${p.user.length}:${p.user}${p.name.length}:${p.name}${p.cmd}`;
     let d = this.byKey.get(key);
     if (!d) {
       const id = this.freeIds.pop() ?? this.byId.length;
@@ -111,6 +113,7 @@ export class ProcessPacker {
         startTime: p.startTime,
         kernelThread: p.kernelThread,
         exited: p.exited,
+        outside: p.outside === true,
         hasRssPeak,
         hasChildCpu,
       };

@@ -130,6 +130,12 @@ export interface ProcessStats {
    * previous sample (then with its last RSS and no CPU of its own for this interval).
    */
   exited?: boolean;
+  /**
+   * Outside the memory cgroup whose limit is the memory total (a cgroup watched on a
+   * host): it cannot raise that memory figure nor be one of its OOM victims. Absent
+   * when no such cgroup applies.
+   */
+  outside?: true;
 }
 
 export interface OmittedProcesses {

@@ -87,6 +87,9 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
   return (v, path) => (v === null ? null : inner(v, path));
 }
 
+/** A flag that is present only when set. */
+export const yes: Validator<true> = (v, path) => (v === true ? true : malformed(path, 'true'));
+
 export function literal<T extends string | number>(expected: T): Validator<T> {
   return (v, path) => (v === expected ? expected : malformed(path, JSON.stringify(expected)));
 }
@@ -151,6 +154,7 @@ const processStats = shape<ProcessStats>({
   rssPeak: optional(num),
   childCpu: optional(num),
   exited: optional(bool),
+  outside: optional(yes),
 });
 
 /** Structure and types of a whole Sample: enough that a hostile agent cannot crash a viewer. */

@@ -82,6 +82,7 @@ export function quantiseProcess(p: ProcessStats): ProcessStats {
   if (p.rssPeak !== undefined) out.rssPeak = quantise(Q.kib, p.rssPeak);
   if (p.childCpu !== undefined) out.childCpu = quantise(Q.cpu, p.childCpu);
   if (p.exited !== undefined) out.exited = p.exited;
+  if (p.outside === true) out.outside = true;
   return out;
 }
 

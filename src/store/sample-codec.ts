@@ -21,6 +21,8 @@ import { validHostFacts } from './record-format.js';
  *   system vector     int differences from the previous sample's vector (keyframe: from 0)
  *   processes         keyframe: count + full records, sorted by pid
  *                     delta: exits (slot gaps), arrivals (full records), changes (slot gap, field mask, values)
+ *                     (`outside`, a record flag and a mask bit with no value, came later within format 2:
+ *                     a reader that does not know it reads the rest correctly)
  */
 
 /** Quantised per-process fields as stored integers. */
@@ -41,6 +43,7 @@ interface ProcState {
   rssPeak: number | undefined;
   childCpu: number | undefined;
   exited: boolean | undefined;
+  outside: boolean;
 }
 
 /** Bits of the change mask of a process in a delta sample; frequent changes first so the mask stays one byte. */
@@ -59,10 +62,12 @@ const F = {
   name: 1 << 11,
   cmd: 1 << 12,
   kernelThread: 1 << 13,
+  /** Flips `outside`; it carries no value, so a reader that does not know it reads on correctly. */
+  outside: 1 << 14,
 } as const;
 
 /** Flags of a full process record. */
-const R = { kernelThread: 1, rssPeak: 2, childCpu: 4, exitedPresent: 8, exited: 16 } as const;
+const R = { kernelThread: 1, rssPeak: 2, childCpu: 4, exitedPresent: 8, exited: 16, outside: 32 } as const;
 
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
@@ -88,6 +93,7 @@ function procState(p: ProcessStats): ProcState {
     rssPeak: p.rssPeak === undefined ? undefined : Q.kib.encode(p.rssPeak),
     childCpu: p.childCpu === undefined ? undefined : Q.cpu.encode(p.childCpu),
     exited: p.exited,
+    outside: p.outside === true,
   };
 }
 
@@ -110,6 +116,7 @@ function toProcess(s: ProcState): ProcessStats {
   if (s.rssPeak !== undefined) p.rssPeak = Q.kib.decode(s.rssPeak);
   if (s.childCpu !== undefined) p.childCpu = Q.cpu.decode(s.childCpu);
   if (s.exited !== undefined) p.exited = s.exited;
+  if (s.outside) p.outside = true;
   return p;
 }
 
@@ -373,7 +380,8 @@ export class SampleEncoder {
           (s.rssPeak !== undefined ? R.rssPeak : 0) |
           (s.childCpu !== undefined ? R.childCpu : 0) |
           (s.exited !== undefined ? R.exitedPresent : 0) |
-          (s.exited === true ? R.exited : 0),
+          (s.exited === true ? R.exited : 0) |
+          (s.outside ? R.outside : 0),
       );
       w.int(s.uid);
       this.strings.write(w, s.user);
@@ -478,6 +486,7 @@ function changeMask(a: ProcState, b: ProcState): number {
   if (a.user !== b.user) m |= F.user;
   if (a.name !== b.name) m |= F.name;
   if (a.cmd !== b.cmd) m |= F.cmd;
+  if (a.outside !== b.outside) m |= F.outside;
   if (a.kernelThread !== b.kernelThread) m |= F.kernelThread;
   return m;
 }
@@ -615,6 +624,7 @@ export class SampleDecoder {
         rssPeak: flags & R.rssPeak ? r.int() : undefined,
         childCpu: flags & R.childCpu ? r.int() : undefined,
         exited: flags & R.exitedPresent ? (flags & R.exited) !== 0 : undefined,
+        outside: (flags & R.outside) !== 0,
       };
       this.order.push(this.slots.length);
       this.slots.push({ state: s, obj: toProcess(s) });
@@ -659,6 +669,7 @@ export class SampleDecoder {
       if (mask & F.name) s.name = this.strings.read(r);
       if (mask & F.cmd) s.cmd = this.strings.read(r);
       if (mask & F.kernelThread) s.kernelThread = r.uint() === 1;
+      if (mask & F.outside) s.outside = !s.outside;
       this.slots[slot] = { state: s, obj: toProcess(s) };
     }
   }
