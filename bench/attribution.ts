@@ -6,7 +6,8 @@
  * and without a competing load (a neighbour burning one core and cycling 100 MB).
  *
  * TMON_BENCH_RUNS (default 5) transients per row; TMON_BENCH_REST_MINUTES (default
- * 10) per rest measurement.
+ * 10) per rest measurement (0 skips it); TMON_BENCH_TRACE=1 prints, for each
+ * transient missed or not named, the samples around it and the spikes found then.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { fmt, killAll, median, sleep, started, withChildrenKilled } from './supp
 const MB = 1024 * 1024;
 const RUNS = Number(process.env['TMON_BENCH_RUNS'] ?? 5);
 const REST_MINUTES = Number(process.env['TMON_BENCH_REST_MINUTES'] ?? 10);
+const TRACE = process.env['TMON_BENCH_TRACE'] === '1';
 
 /** What a transient's own process reports: when it ran and, for memory, used memory mid-hold. */
 interface Truth {
@@ -119,6 +121,26 @@ interface Row {
   detected: number;
   named: number;
   heightErrors: number[];
+  /** With TMON_BENCH_TRACE: what was seen around each transient missed or not named. */
+  traces: string[];
+}
+
+/** The samples from 2 s before a transient to 2 s after, and the spikes then, as one line each. */
+function trace(metric: SpikeMetric, t: Truth, samples: Sample[], spikes: readonly Spike[]): string {
+  const near = samples.filter((s) => s.time >= t.at - 2000 && s.time <= t.end + 2000);
+  const value = (s: Sample): string =>
+    metric === 'cpu'
+      ? `${s.cpu.total.busy.toFixed(0)}/${s.cpu.busyMax.toFixed(0)}%`
+      : `${(s.memory.used / MB).toFixed(0)}/${(s.memory.usedMax / MB).toFixed(0)}MB`;
+  const own = (s: Sample): string => {
+    const p = s.processes.find((x) => x.pid === t.pid);
+    return p ? ` [own ${metric === 'cpu' ? `${p.cpu.toFixed(0)}%` : `${((p.rssPeak ?? p.rss) / MB).toFixed(0)}MB`}${p.exited === true ? ' exited' : ''}]` : '';
+  };
+  const seen = near.map((s) => `${s.time - t.at}ms ${value(s)}${own(s)}`).join(', ');
+  const found = spikes
+    .filter((x) => x.metric === metric && x.start <= t.end + 2000 && (x.end ?? Infinity) >= t.at - 2000)
+    .map((x) => `${x.start - t.at}ms peak ${metric === 'cpu' ? x.peak.toFixed(0) : (x.peak / MB).toFixed(0)} base ${metric === 'cpu' ? x.baseline.toFixed(0) : (x.baseline / MB).toFixed(0)} ${x.culprits.map((c) => `${c.name}[${c.pid}]`).join(' ')}`);
+  return `- pid ${t.pid}, ${t.end - t.at} ms: ${seen}; spikes: ${found.join('; ') || 'none'}`;
 }
 
 async function transients(metric: SpikeMetric, hold: number, load: boolean): Promise<Row> {
@@ -132,12 +154,14 @@ async function transients(metric: SpikeMetric, hold: number, load: boolean): Pro
   }
   const { spikes, samples } = await w.stop();
   killAll();
-  const row: Row = { metric, hold, load, detected: 0, named: 0, heightErrors: [] };
+  const row: Row = { metric, hold, load, detected: 0, named: 0, heightErrors: [], traces: [] };
   for (const t of truths) {
     const s = spikes.find((x) => x.metric === metric && x.start - 1000 <= t.end && t.at <= (x.end ?? Infinity) + 1000);
+    const named = s?.culprits.some((c) => c.pid === t.pid) === true;
+    if (TRACE && !named) row.traces.push(trace(metric, t, samples, spikes));
     if (!s) continue;
     row.detected++;
-    if (s.culprits.some((c) => c.pid === t.pid)) row.named++;
+    if (named) row.named++;
     if (metric === 'memory' && t.used !== undefined) {
       // Short of the true top, in MB; others can only add to the interval's peak.
       const mid = (t.at + t.end) / 2;
@@ -163,6 +187,7 @@ async function atRest(minutes: number, load: boolean): Promise<Spike[]> {
 export async function bench(): Promise<string> {
   return withChildrenKilled(async () => {
     const lines: string[] = [];
+    const traces: string[] = [];
     lines.push(
       `Brief transients against the default thresholds, sampled at 1 s (fast watch 15 Hz), ${RUNS} of each, on ${os.availableParallelism()} cores and ` +
         `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB. CPU: every core busy for the hold, from one process; memory: 500 MB held.`,
@@ -174,6 +199,7 @@ export async function bench(): Promise<string> {
       for (const hold of [50, 150, 200, 1000]) {
         for (const load of [false, true]) {
           const r = await transients(metric, hold, load);
+          if (r.traces.length > 0) traces.push(`${metric} ${hold} ms${load ? ', competing load' : ''}:`, ...r.traces);
           const unit = metric === 'cpu' ? ' pts' : ' MB';
           lines.push(
             `| ${metric} | ${hold} ms | ${load ? 'yes' : 'no'} | ${r.detected}/${RUNS} | ${r.named}/${r.detected} | ${fmt(median(r.heightErrors), 0)}${unit} / ${fmt(Math.max(...r.heightErrors), 0)}${unit} |`,
@@ -182,6 +208,8 @@ export async function bench(): Promise<string> {
       }
     }
     lines.push('', 'Height missed: CPU, points below 100 %; memory, MB below memory used as the generator read it mid-hold.', '');
+    if (traces.length > 0) lines.push('Transients missed or not named (time from the transient\'s start, level/peak):', '', ...traces, '');
+    if (REST_MINUTES <= 0) return lines.join('\n');
     lines.push(`At rest for ${REST_MINUTES} minutes each, default thresholds:`, '', '| competing load | spikes logged | their top culprits |', '| --- | ---: | --- |');
     for (const load of [false, true]) {
       const spikes = await atRest(REST_MINUTES, load);
