@@ -87,8 +87,6 @@ export class LinuxCollector implements Collector {
       reader.close();
       throw err;
     }
-    // Below the root, which processes are in the cgroup decides who can be a memory culprit or an OOM victim.
-    if (cgroup !== null && cgroup.location.path !== '/') reader.cgroupVersion = cgroup.location.version;
     return new LinuxCollector(reader, filesystems, host, cgroup, opts);
   }
 
@@ -138,6 +136,9 @@ export class LinuxCollector implements Collector {
     const system = this.reader.readSystem();
     // Before the process scan: a kill counted now has had its victim gone by the scan.
     const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
+    // Under a limit below the root, which processes are in that cgroup decides who can be a memory culprit
+    // or an OOM victim; otherwise nobody is outside, and no process's cgroup file is read.
+    this.reader.cgroupVersion = cgroup !== null && cgroup.path !== '/' ? (this.cgroup?.location.version ?? null) : null;
     const oomKills = this.vmstat.read();
     const processes = this.reader.scanProcesses({ peaks: primed, primed, memorySwing: this.fast?.memorySwing });
     const exited = this.sightings.settle(processes);

@@ -193,8 +193,8 @@ export class ProcReader {
   identityReads = 0;
   /**
    * The cgroup hierarchy whose memory path each identity read also takes from
-   * /proc/PID/cgroup; null (the default) reads none. Set while a cgroup other than
-   * the root is watched, before the first scan.
+   * /proc/PID/cgroup; null (the default) reads none. Set while a limit below the
+   * root applies; a process read before that has no cgroup, so it is never ruled out.
    */
   cgroupVersion: 1 | 2 | null = null;
   /** Stat reads skipped at ticks (quiet processes), and ticks whose CPU gap made it read the quiet ones after all. */
