@@ -49,7 +49,7 @@ export interface WatchdogActions {
   dead(silentMs: number): void;
 }
 
-/** A LinkWatch run by a timer on `clock`: the viewer's heartbeat watchdog for one connection. */
+/** A LinkWatch run by a timer on `clock`: the viewer's heartbeat watchdog for one connection. It calls `dead` once, then stops. */
 export class LinkWatchdog {
   private readonly watch: LinkWatch;
   private readonly timer: Timer;
@@ -64,7 +64,11 @@ export class LinkWatchdog {
     this.timer = clock.every(watch.tickMs, () => {
       const todo = watch.tick(clock.now());
       if (todo === 'ping') actions.ping();
-      else if (todo === 'dead') actions.dead(watch.deadAfterMs);
+      else if (todo === 'dead') {
+        // Given up once: the link is being cut.
+        this.stop();
+        actions.dead(watch.deadAfterMs);
+      }
     });
   }
 
