@@ -117,6 +117,8 @@ describe('HistoryReplies', () => {
     const replies = new HistoryReplies({ history: historyOf(10), archive: undefined, wireTop: 15 }, out, buckets(clock), clock);
     for (let id = 1; id <= MAX_PENDING_HISTORY; id++) expect(replies.add(historyRequest(id, 0, HISTORY_END))).toBe(true);
     expect(replies.add(spikesRequest(99, 0, HISTORY_END))).toBe(false);
+    await settle();
+    expect(out.frames).toHaveLength(1);
     out.held.shift()?.();
     await settle();
     expect(replies.add(spikesRequest(99, 0, HISTORY_END))).toBe(true);

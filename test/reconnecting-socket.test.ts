@@ -93,7 +93,6 @@ describe('ReconnectingSocket', () => {
     clock.advance(await nextDelay(clock));
     clock.advance(await nextDelay(clock));
     await waitFor('the link to go live', () => socket.state === 'live');
-    await socket.ready();
     expect(socket.send('x')).toBe(true);
     for (const ws of agent.wss.clients) ws.close(1001);
     await waitFor('the drop', () => socket.state === 'reconnecting');

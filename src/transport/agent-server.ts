@@ -223,7 +223,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const server = createHttpServer(opts.tls);
   const gate = new UpgradeGate(
     server,
-    { checkToken, hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: p.note, clock },
+    { checkToken, hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
     (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
   );
   const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });

@@ -1,7 +1,7 @@
 import type { Sample } from '../core/sample.js';
 import type { AgentMessage } from '../protocol/wire-messages.js';
 import { toWireSample } from '../protocol/wire-sample.js';
-import type { Clock, Timer } from './clock.js';
+import type { Clock } from './clock.js';
 import type { WireHistory } from './wire-history.js';
 
 /** A viewer link as the broadcaster sees it (ViewerLink is one). */
@@ -75,13 +75,14 @@ export class Broadcaster<L extends BroadcastLink> {
   /** Closes every link, waits up to `graceMs` for them to answer, then cuts the rest. */
   async closeAll(graceMs: number, clock: Clock): Promise<void> {
     const gone = this.all().map((link) => link.shutdown());
-    let timer: Timer | undefined;
-    // Unref'd: a process that is stopping does not wait out the grace once the links are gone.
+    let endGrace = (): void => {};
     const grace = new Promise<void>((resolve) => {
-      timer = clock.after(graceMs, () => resolve()).unref();
+      endGrace = () => resolve();
     });
+    // Unref'd and cancelled: a process that is stopping does not wait out the grace once the links are gone.
+    const timer = clock.after(graceMs, () => endGrace()).unref();
     await Promise.race([Promise.all(gone), grace]);
-    timer?.cancel();
+    timer.cancel();
     for (const link of this.links) link.terminate();
   }
 }
