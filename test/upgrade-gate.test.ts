@@ -107,15 +107,17 @@ describe('UpgradeGate', () => {
   });
 
   it('cuts a connection that does not upgrade by its deadline on the gate’s clock', async () => {
-    const g = await gated();
+    // A deadline longer than the test's timeout: only the gate's clock can bring it.
+    const g = await gated({ pending: { deadlineMs: 60_000, maxPerAddress: 3, maxTotal: 100 } });
     const idle = await rawSocket(g.port);
     const closed = new Promise<void>((resolve) => idle.on('close', () => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    g.clock.advance(4999);
+    g.clock.advance(59_999);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(idle.destroyed).toBe(false);
     g.clock.advance(1);
     await closed;
-    expect(g.notes).toEqual(['closed a connection from 127.0.0.1: no WebSocket upgrade within 5000 ms']);
+    expect(g.notes).toEqual(['closed a connection from 127.0.0.1: no WebSocket upgrade within 60000 ms']);
   });
 
   it('holds at most maxPerAddress unfinished connections from one address; a viewer no longer counts', async () => {
