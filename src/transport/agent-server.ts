@@ -1,38 +1,29 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { UserError, errorMessage } from '../core/errors.js';
-import type { Sample } from '../core/sample.js';
-import type { SampleSource } from '../core/source.js';
-import { CloseCode, PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
-import { DEFAULT_WIRE_TOP, toWireSample } from '../protocol/wire-sample.js';
+import type { WebSocket } from 'ws';
+import { errorMessage } from '../core/errors.js';
+import { LogLimiter } from '../core/log-limiter.js';
+import { MIN_INTERVAL_MS } from '../core/source.js';
+import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
+import { DEFAULT_WIRE_TOP } from '../protocol/wire-sample.js';
 import { tmonVersion } from '../version.js';
 import { AgentArchive, type ArchiveOptions } from './agent-archive.js';
-import { effectiveInterval } from './agent-policy.js';
-import {
-  allowedHostNames,
-  bearerToken,
-  hostRefusal,
-  isLoopbackHost,
-  originRefusal,
-  tokenChecker,
-  tokenProblem,
-} from './request-guard.js';
-import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, type RequestBudget, type RequestBuckets } from './viewer-link.js';
-import { TokenBucket } from './token-bucket.js';
-import { PendingConnections, type PendingLimits } from './pending-connections.js';
+import { checkSecurity, createHttpServer, listen } from './agent-listen.js';
+import { Broadcaster } from './broadcaster.js';
+import { realClock, type Clock } from './clock.js';
+import { Heartbeat } from './heartbeat.js';
+import type { LinkCost } from './history-replies.js';
+import { httpRequestHandler, type Health } from './http-requests.js';
+import { IntervalArbiter, type AgentSource } from './interval-arbiter.js';
+import type { PendingLimits } from './pending-connections.js';
+import { AddressBudgets, DEFAULT_REQUEST_BUDGET, type RequestBudget } from './request-budget.js';
+import { allowedHostNames, tokenChecker } from './request-guard.js';
+import { UpgradeGate } from './upgrade-gate.js';
+import { ViewerLink, type LinkContext } from './viewer-link.js';
 import { WireHistory } from './wire-history.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
-import { LogLimiter } from '../core/log-limiter.js';
 
-/** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
-export interface AgentSource extends SampleSource {
-  readonly intervalMs: number;
-  setIntervalMs(ms: number): void;
-}
+export type { AgentSource } from './interval-arbiter.js';
 
 export interface AgentOptions {
   source: AgentSource;
@@ -99,59 +90,118 @@ function withDefaults(opts: AgentOptions) {
   };
 }
 
-/** How long an address's request budget outlives its last viewer: longer than either bucket takes to refill. */
-const BUDGET_MEMORY_MS = 60_000;
+type Settings = ReturnType<typeof withDefaults>;
 
-interface Refusal {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
+/** How long a stopping agent waits for its viewers to answer the close. */
+const CLOSE_GRACE_MS = 1000;
+
+/** The parts of a running agent, each with one job; startAgent wires them. */
+interface AgentParts {
+  cfg: Settings;
+  clock: Clock;
+  log(line: string): void;
+  /** Rate-limited log of events a peer can repeat at will. */
+  note(kind: string, line: string): void;
+  limiter: LogLimiter;
+  source: AgentSource;
+  history: WireHistory;
+  archive: AgentArchive | undefined;
+  broadcaster: Broadcaster<ViewerLink>;
+  arbiter: IntervalArbiter;
+  budgets: AddressBudgets;
+  context: LinkContext;
 }
 
-function refuseUpgrade(socket: Duplex, { status, body, headers }: Refusal): void {
-  const head = [
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
-    'Connection: close',
-    'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...Object.entries(headers ?? {}).map(([k, v]) => `${k}: ${v}`),
-  ];
-  socket.once('finish', () => socket.destroy());
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+function createParts(opts: AgentOptions, log: (line: string) => void, archive: AgentArchive | undefined): AgentParts {
+  const cfg = withDefaults(opts);
+  const clock = realClock;
+  // Events a peer can repeat at will (connects, refusals, misbehaviour) are rate-limited per kind.
+  const limiter = new LogLimiter();
+  const note = (kind: string, line: string): void => {
+    for (const l of limiter.line(kind, line, clock.now())) log(l);
+  };
+  const history = opts.history ?? new WireHistory(cfg.historyCapacity);
+  const broadcaster = new Broadcaster<ViewerLink>(history, cfg.top, log);
+  const arbiter = new IntervalArbiter(opts.source, cfg.minIntervalMs, log, (ms) => broadcaster.sendAll({ type: 'interval', intervalMs: ms }));
+  const context: LinkContext = {
+    history,
+    archive,
+    wireTop: cfg.top,
+    newestDroppedTime: () => broadcaster.newestDroppedTime(),
+    maxBufferedBytes: cfg.maxBufferedBytes,
+    maxMessagesPerSec: cfg.maxMessagesPerSec,
+    onIntervalRequest: () => arbiter.decide(broadcaster.all().map((l) => l.intervalRequest)),
+    log: (line) => note('viewer', line),
+    clock,
+  };
+  const budgets = new AddressBudgets({ ...DEFAULT_REQUEST_BUDGET, ...opts.budget }, clock);
+  return { cfg, clock, log, note, limiter, source: opts.source, history, archive, broadcaster, arbiter, budgets, context };
 }
 
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): UserError {
-  const where = `${host}:${port}`;
-  if (err.code === 'EADDRINUSE') return new UserError(`cannot listen on ${where}: the port is in use (another tmon agent?); choose another with --listen`);
-  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${where}: ${host} is not an address of this machine`);
-  if (err.code === 'EACCES') return new UserError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use e.g. 7654)`);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot listen on ${where}: unknown host name ${host}`);
-  return new UserError(`cannot listen on ${where}: ${err.message}`);
+function hello(p: AgentParts): HelloMessage {
+  const { history, arbiter, cfg } = p;
+  return {
+    type: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: tmonVersion(),
+    host: history.host ?? null,
+    intervalMs: arbiter.currentMs,
+    baseIntervalMs: arbiter.baseMs,
+    limits: {
+      minIntervalMs: cfg.minIntervalMs,
+      maxIntervalMs: arbiter.baseMs,
+      maxPayloadBytes: cfg.maxPayloadBytes,
+      historySamples: history.capacity,
+      maxMessagesPerSec: cfg.maxMessagesPerSec,
+      heartbeatMs: cfg.heartbeatMs,
+    },
+    history: { count: history.length, oldest: history.timeAt(0) ?? null, newest: history.timeAt(history.length - 1) ?? null },
+    archive: p.archive ? p.archive.extent() : null,
+  };
 }
 
-/** Settings that decide whether the agent may start at all; throws UserError when it may not. */
-function checkSecurity(opts: AgentOptions, log: (line: string) => void): void {
-  const { host, port } = opts.listen;
-  const problem = opts.token !== undefined ? tokenProblem(opts.token) : null;
-  if (problem) throw new UserError(problem);
-  if (opts.token === undefined && !isLoopbackHost(host)) {
-    if (!opts.allowNoAuth) {
-      throw new UserError(
-        `refusing to listen on ${host}:${port} without a token: anyone who can reach it could watch this machine; ` +
-          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
-      );
-    }
-    log(`WARNING: listening on ${host}:${port} without a token (--no-auth): anyone who can reach this port can watch this machine`);
-  }
+/** A viewer the gate let in: it joins the broadcast with its address's request budget, and gets the hello. */
+function admitViewer(p: AgentParts, ws: WebSocket, socket: Duplex, req: http.IncomingMessage, peer: string): void {
+  const lease = p.budgets.acquire(req.socket.remoteAddress ?? '?');
+  const link = new ViewerLink(ws, socket, peer, p.context, lease.buckets);
+  p.broadcaster.add(link);
+  ws.on('close', (code) => {
+    p.broadcaster.delete(link);
+    lease.release();
+    p.note('viewer left', `viewer ${peer} left (${code}); ${p.broadcaster.size} viewer(s)`);
+    if (link.intervalRequest !== null) p.context.onIntervalRequest();
+  });
+  link.send(hello(p));
+  p.note('viewer connected', `viewer ${peer} connected; ${p.broadcaster.size} viewer(s)`);
 }
 
-function createHttpServer(opts: AgentOptions): http.Server {
-  if (!opts.tls) return http.createServer();
+/** Feeds the source's samples to the broadcaster until the source ends or the agent stops. */
+async function pump(p: AgentParts, stopped: () => boolean): Promise<void> {
   try {
-    return https.createServer({ cert: opts.tls.cert, key: opts.tls.key });
+    for await (const raw of p.source.samples()) {
+      if (stopped()) break;
+      try {
+        p.broadcaster.publish(raw);
+      } catch (err) {
+        // One sample that cannot be prepared must not stop sampling for good.
+        p.log(`sample at ${String(raw.time)} skipped: ${errorMessage(err)}`);
+      }
+    }
   } catch (err) {
-    throw new UserError(`cannot use the TLS certificate and key: ${errorMessage(err)} (check --tls-cert and --tls-key)`);
+    p.log(`sampling stopped: ${errorMessage(err)}`);
   }
+}
+
+function stats(p: AgentParts): AgentStats {
+  const links = p.broadcaster.all();
+  return {
+    viewers: links.length,
+    bufferedBytes: links.map((l) => l.bufferedAmount),
+    costs: links.map((l) => ({ ...l.cost })),
+    historySamples: p.history.length,
+    historyBytes: p.history.storedBytes,
+    intervalMs: p.arbiter.currentMs,
+  };
 }
 
 /**
@@ -163,263 +213,60 @@ function createHttpServer(opts: AgentOptions): http.Server {
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? ((): void => {});
   checkSecurity(opts, log);
-  // Events a peer can repeat at will (connects, refusals, misbehaviour) are rate-limited per kind.
-  const limiter = new LogLimiter();
-  const note = (kind: string, line: string): void => {
-    for (const l of limiter.line(kind, line, Date.now())) log(l);
-  };
-  const cfg = withDefaults(opts);
-  const history = opts.history ?? new WireHistory(cfg.historyCapacity);
-  const source = opts.source;
-  const baseIntervalMs = source.intervalMs;
-  const startedAt = Date.now();
-  const links = new Set<ViewerLink>();
-  const checkToken = opts.token !== undefined ? tokenChecker(opts.token) : undefined;
-  const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
-  let newestDroppedTime = -Infinity;
-  let closing = false;
-  let upgrading = 0;
-
-  const server = createHttpServer(opts);
-  // No server.maxConnections: viewers are limited by --max-viewers at the upgrade, the rest here,
-  // so sockets that never finish a request cannot take the places real viewers need.
-  const pending = new PendingConnections(cfg.pending, (address, why) => {
-    note(
-      'unfinished connection',
-      why === 'deadline'
-        ? `closed a connection from ${address}: no WebSocket upgrade within ${cfg.pending.deadlineMs} ms`
-        : why === 'per-address'
-          ? `refused a connection from ${address}: it already has ${cfg.pending.maxPerAddress} unfinished`
-          : `refused a connection from ${address}: ${cfg.pending.maxTotal} unfinished connections in all`,
-    );
-  });
-  server.on('connection', (socket: Socket) => pending.add(socket));
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    maxPayload: cfg.maxPayloadBytes,
-    perMessageDeflate: { threshold: 256 },
-    // ws would answer every ping, queueing pongs nobody reads; ViewerLink answers within the viewer's budget.
-    autoPong: false,
-  });
-
   const archive = opts.archive ? new AgentArchive(opts.archive, log) : undefined;
   // Opened before listening, so the first hello already tells what is stored.
   await archive?.snapshot();
-
-  const context: LinkContext = {
-    history,
-    archive,
-    wireTop: cfg.top,
-    newestDroppedTime: () => newestDroppedTime,
-    maxBufferedBytes: cfg.maxBufferedBytes,
-    maxMessagesPerSec: cfg.maxMessagesPerSec,
-    onIntervalRequest: () => applyInterval(),
-    log: (line) => note('viewer', line),
-  };
-
-  // Request budgets per source address, kept a while after its last viewer left: reconnecting does not refill them.
-  const budget: RequestBudget = { ...DEFAULT_REQUEST_BUDGET, ...opts.budget };
-  const budgets = new Map<string, RequestBuckets & { links: number; idleSince: number }>();
-  function bucketsFor(address: string): RequestBuckets & { links: number; idleSince: number } {
-    let b = budgets.get(address);
-    if (!b) {
-      const now = Date.now();
-      b = { bytes: new TokenBucket(budget.bytesBurst, budget.bytesPerSec, now), work: new TokenBucket(budget.workMsBurst, budget.workMsPerSec, now), links: 0, idleSince: now };
-      budgets.set(address, b);
-    }
-    return b;
-  }
-  function forgetIdleBudgets(now: number): void {
-    for (const [address, b] of budgets) if (b.links === 0 && now - b.idleSince > BUDGET_MEMORY_MS) budgets.delete(address);
-  }
-
-  function applyInterval(): void {
-    const ms = effectiveInterval(baseIntervalMs, [...links].map((l) => l.intervalRequest), cfg.minIntervalMs);
-    if (ms === source.intervalMs) return;
-    source.setIntervalMs(ms);
-    log(ms === baseIntervalMs ? `sampling every ${ms} ms again (no viewer asks for faster)` : `sampling every ${ms} ms (a viewer asked)`);
-    for (const link of links) link.send({ type: 'interval', intervalMs: ms });
-  }
-
-  function hello(): HelloMessage {
-    return {
-      type: 'hello',
-      protocolVersion: PROTOCOL_VERSION,
-      agentVersion: tmonVersion(),
-      host: history.host ?? null,
-      intervalMs: source.intervalMs,
-      baseIntervalMs,
-      limits: {
-        minIntervalMs: cfg.minIntervalMs,
-        maxIntervalMs: baseIntervalMs,
-        maxPayloadBytes: cfg.maxPayloadBytes,
-        historySamples: history.capacity,
-        maxMessagesPerSec: cfg.maxMessagesPerSec,
-        heartbeatMs: cfg.heartbeatMs,
-      },
-      history: { count: history.length, oldest: history.timeAt(0) ?? null, newest: history.timeAt(history.length - 1) ?? null },
-      archive: archive ? archive.extent() : null,
-    };
-  }
-
-  function onSample(raw: Sample): void {
-    const sample = toWireSample(raw, cfg.top);
-    const lastTime = history.timeAt(history.length - 1);
-    if (lastTime !== undefined && sample.time <= lastTime) {
-      log(`sample at ${sample.time} is not newer than the last one (${lastTime}): dropped`);
-      return;
-    }
-    const { droppedTime } = history.push(sample);
-    if (droppedTime !== undefined) newestDroppedTime = droppedTime;
-    for (const link of links) link.pushLive();
-  }
-
-  async function pump(): Promise<void> {
-    try {
-      for await (const raw of source.samples()) {
-        if (closing) break;
-        try {
-          onSample(raw);
-        } catch (err) {
-          // One sample that cannot be prepared must not stop sampling for good.
-          log(`sample at ${String(raw.time)} skipped: ${errorMessage(err)}`);
-        }
-      }
-    } catch (err) {
-      log(`sampling stopped: ${errorMessage(err)}`);
-    }
-  }
-
-  function refusal(req: http.IncomingMessage): Refusal | null {
-    const origin = originRefusal(req.headers.origin, req.headers.host);
-    if (origin) return { status: 403, body: origin };
-    // Without a token the Host check is what keeps a rebinding web page out; with one, a browser
-    // cannot send the Bearer header at all, so the agent can be reached by any name.
-    const host = checkToken ? null : hostRefusal(req.headers.host, hostNames);
-    if (host) return { status: 403, body: host };
-    if (checkToken && !checkToken(bearerToken(req.headers.authorization))) {
-      return { status: 401, body: 'authentication failed: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer' } };
-    }
-    if (links.size + upgrading >= cfg.maxViewers) return { status: 503, body: `too many viewers (limit ${cfg.maxViewers}); try again later` };
-    return null;
-  }
-
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    const refused = closing ? { status: 503, body: 'agent shutting down' } : refusal(req);
-    if (refused) {
-      note('refused viewer', `refused viewer ${peer}: ${refused.status} ${refused.body}`);
-      refuseUpgrade(socket, refused);
-      return;
-    }
-    // A refused one keeps its deadline until its answer is out; an accepted one is a viewer now.
-    pending.settle(req.socket);
-    // Counted from here, so upgrades completing together cannot pass the viewer limit.
-    upgrading++;
-    let counted = true;
-    const settle = (): void => {
-      if (counted) upgrading--;
-      counted = false;
-    };
-    socket.once('close', settle);
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      settle();
-      const buckets = bucketsFor(req.socket.remoteAddress ?? '?');
-      buckets.links++;
-      const link = new ViewerLink(ws, socket, peer, context, buckets);
-      links.add(link);
-      ws.on('close', (code) => {
-        links.delete(link);
-        buckets.links--;
-        buckets.idleSince = Date.now();
-        note('viewer left', `viewer ${peer} left (${code}); ${links.size} viewer(s)`);
-        if (link.intervalRequest !== null) applyInterval();
-      });
-      link.send(hello());
-      note('viewer connected', `viewer ${peer} connected; ${links.size} viewer(s)`);
-    });
-  });
-
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    // No token guards /healthz: the Host and Origin checks keep a DNS-rebinding page from reading it.
-    const refused = originRefusal(req.headers.origin, req.headers.host) ?? hostRefusal(req.headers.host, hostNames);
-    if (refused) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(`${refused}\n`);
-      return;
-    }
-    if (req.method === 'GET' && path === '/healthz') {
-      const body = JSON.stringify({
-        status: 'ok',
-        version: tmonVersion(),
-        protocolVersion: PROTOCOL_VERSION,
-        uptime: Math.round((Date.now() - startedAt) / 1000),
-        viewers: links.size,
-        samples: history.length,
-        intervalMs: source.intervalMs,
-      });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
-      return;
-    }
-    res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz\n');
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, opts.listen.host, opts.listen.port)));
-    server.listen(opts.listen.port, opts.listen.host, () => resolve());
-  });
-  server.on('error', (err) => log(`server error: ${errorMessage(err)}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.listen.port;
+  const p = createParts(opts, log, archive);
+  const { cfg, clock, broadcaster } = p;
+  const checkToken = opts.token !== undefined ? tokenChecker(opts.token) : undefined;
+  const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
+  const server = createHttpServer(opts.tls);
+  const gate = new UpgradeGate(
+    server,
+    { checkToken, hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
+    (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
+  );
+  const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });
+  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock }));
+  const port = await listen(server, opts.listen, log);
   const scheme = opts.tls ? 'wss' : 'ws';
-  log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${baseIntervalMs} ms, history ${history.capacity} samples)`);
+  log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${p.arbiter.baseMs} ms, history ${p.history.capacity} samples)`);
 
-  const heartbeat = setInterval(() => {
-    forgetIdleBudgets(Date.now());
-    for (const link of links) {
-      const dropped = link.heartbeat();
-      if (dropped) note('viewer', `viewer ${link.name} ${dropped}: dropped`);
-    }
-  }, cfg.heartbeatMs);
+  const heartbeat = new Heartbeat({
+    everyMs: cfg.heartbeatMs,
+    links: () => broadcaster.all(),
+    onDrop: (link, why) => p.note('viewer', `viewer ${link.name} ${why}: dropped`),
+    onBeat: (now) => p.budgets.forgetIdle(now),
+    clock,
+  });
   // A flood that stopped is still summarised.
-  const summaries = setInterval(() => {
-    for (const l of limiter.flush(Date.now())) log(l);
-  }, 1000);
-  summaries.unref();
-  void pump();
+  const summaries = clock.every(1000, () => flushLog(p, false)).unref();
+  let closing = false;
+  void pump(p, () => closing);
 
   return {
     address: { host: opts.listen.host, port },
-    viewers: () => links.size,
-    stats: () => ({
-      viewers: links.size,
-      bufferedBytes: [...links].map((l) => l.bufferedAmount),
-      costs: [...links].map((l) => ({ ...l.cost })),
-      historySamples: history.length,
-      historyBytes: history.storedBytes,
-      intervalMs: source.intervalMs,
-    }),
+    viewers: () => broadcaster.size,
+    stats: () => stats(p),
     async close(): Promise<void> {
       if (closing) return;
       closing = true;
-      clearInterval(heartbeat);
-      clearInterval(summaries);
-      const gone = [...links].map((link) => new Promise<void>((resolve) => link.ws.once('close', () => resolve())));
-      for (const link of links) link.ws.close(CloseCode.goingAway, 'agent shutting down');
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-      await Promise.race([Promise.all(gone), grace]);
-      for (const link of links) link.ws.terminate();
-      if (source.intervalMs !== baseIntervalMs) source.setIntervalMs(baseIntervalMs);
+      heartbeat.stop();
+      summaries.cancel();
+      gate.close();
+      await broadcaster.closeAll(CLOSE_GRACE_MS, clock);
+      p.arbiter.restore();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await archive?.close();
-      for (const l of limiter.flush(Date.now(), true)) log(l);
+      flushLog(p, true);
       log('tmon agent stopped');
     },
   };
+}
+
+function flushLog(p: AgentParts, final: boolean): void {
+  for (const l of p.limiter.flush(p.clock.now(), final)) p.log(l);
 }

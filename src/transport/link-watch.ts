@@ -1,3 +1,5 @@
+import { realClock, type Clock, type Timer } from './clock.js';
+
 /**
  * The viewer's side of the heartbeat: pings the agent when nothing has been
  * heard for a third of the agent's heartbeat, and calls the link dead when a
@@ -37,5 +39,45 @@ export class LinkWatch {
   /** How often to call tick: often enough that death shows within a tenth of the heartbeat of its due time. */
   get tickMs(): number {
     return Math.round(this.pingAfterMs / 4);
+  }
+}
+
+/** What the watchdog does when LinkWatch says so. */
+export interface WatchdogActions {
+  ping(): void;
+  /** Nothing heard for `silentMs`: give the link up. */
+  dead(silentMs: number): void;
+}
+
+/** A LinkWatch run by a timer on `clock`: the viewer's heartbeat watchdog for one connection. It calls `dead` once, then stops. */
+export class LinkWatchdog {
+  private readonly watch: LinkWatch;
+  private readonly timer: Timer;
+
+  constructor(
+    heartbeatMs: number,
+    actions: WatchdogActions,
+    private readonly clock: Clock = realClock,
+  ) {
+    const watch = new LinkWatch(heartbeatMs, clock.now());
+    this.watch = watch;
+    this.timer = clock.every(watch.tickMs, () => {
+      const todo = watch.tick(clock.now());
+      if (todo === 'ping') actions.ping();
+      else if (todo === 'dead') {
+        // Given up once: the link is being cut.
+        this.stop();
+        actions.dead(watch.deadAfterMs);
+      }
+    });
+  }
+
+  /** Anything arrived from the agent. */
+  heard(): void {
+    this.watch.heard(this.clock.now());
+  }
+
+  stop(): void {
+    this.timer.cancel();
   }
 }

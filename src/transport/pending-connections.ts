@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { realClock, type Clock, type Timer } from './clock.js';
 
 export interface PendingLimits {
   /** How long a connection may take from TCP accept to an accepted WebSocket upgrade. */
@@ -25,12 +26,13 @@ function keyOf(s: { remoteAddress?: string | undefined; remotePort?: number | un
  * of an https server finds its TCP one).
  */
 export class PendingConnections {
-  private readonly pending = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { socket: Socket; timer: Timer }>();
   private readonly perAddress = new Map<string, number>();
 
   constructor(
     private readonly limits: PendingLimits,
     private readonly onDrop: (address: string, why: PendingDrop) => void,
+    private readonly clock: Clock = realClock,
   ) {}
 
   get size(): number {
@@ -47,11 +49,12 @@ export class PendingConnections {
       return;
     }
     const key = keyOf(socket);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      this.onDrop(address, 'deadline');
-    }, this.limits.deadlineMs);
-    timer.unref();
+    const timer = this.clock
+      .after(this.limits.deadlineMs, () => {
+        socket.destroy();
+        this.onDrop(address, 'deadline');
+      })
+      .unref();
     this.pending.set(key, { socket, timer });
     this.perAddress.set(address, fromAddress + 1);
     socket.once('close', () => this.settle(socket));
@@ -62,7 +65,7 @@ export class PendingConnections {
     const key = keyOf(socket);
     const entry = this.pending.get(key);
     if (!entry) return;
-    clearTimeout(entry.timer);
+    entry.timer.cancel();
     this.pending.delete(key);
     const address = entry.socket.remoteAddress ?? '?';
     const left = (this.perAddress.get(address) ?? 1) - 1;

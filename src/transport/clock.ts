@@ -1,0 +1,45 @@
+/** A pending timer: cancel it, or let the process exit while it waits. */
+export interface Timer {
+  cancel(): void;
+  /** The timer no longer keeps the process alive. Returns itself. */
+  unref(): Timer;
+}
+
+/**
+ * Time and timers for the transport's timing logic (reconnect backoff, heartbeats,
+ * the link watchdog, deadlines, pacing). Injected, so tests can run it on a clock
+ * they advance themselves; `realClock` is the default everywhere.
+ */
+export interface Clock {
+  /** Wall-clock milliseconds, as Date.now(). */
+  now(): number;
+  /** Calls `fn` once after `ms`. */
+  after(ms: number, fn: () => void): Timer;
+  /** Calls `fn` every `ms` until cancelled. */
+  every(ms: number, fn: () => void): Timer;
+}
+
+function wrap(handle: NodeJS.Timeout, clear: (h: NodeJS.Timeout) => void): Timer {
+  const timer: Timer = {
+    cancel: () => clear(handle),
+    unref: () => {
+      handle.unref();
+      return timer;
+    },
+  };
+  return timer;
+}
+
+/** Node's timers and Date.now, looked up at each call (so vitest's fake timers reach them too). */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  after: (ms, fn) => wrap(setTimeout(fn, ms), (h) => clearTimeout(h)),
+  every: (ms, fn) => wrap(setInterval(fn, ms), (h) => clearInterval(h)),
+};
+
+/** Resolves after `ms` on `clock`. */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.after(ms, () => resolve());
+  });
+}

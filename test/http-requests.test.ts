@@ -1,0 +1,56 @@
+import http from 'node:http';
+import type net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { httpRequestHandler } from '../src/transport/http-requests.js';
+import { tmonVersion } from '../src/version.js';
+import { ManualClock } from './helpers/manual-clock.js';
+
+const clock = new ManualClock(1_000_000);
+const server = http.createServer(
+  httpRequestHandler({ hostNames: new Set(['db1']), startedAt: 1_000_000, health: () => ({ viewers: 2, samples: 60, intervalMs: 500 }), clock }),
+);
+let port = 0;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('httpRequestHandler', () => {
+  it('answers /healthz with the version, the uptime on its clock and the health it is given', async () => {
+    clock.advance(42_400);
+    const r = await get('/healthz?x=1');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ status: 'ok', version: tmonVersion(), protocolVersion: PROTOCOL_VERSION, uptime: 42, viewers: 2, samples: 60, intervalMs: 500 });
+  });
+
+  it('refuses a Host name that is not the agent’s and a foreign Origin, like the upgrade', async () => {
+    expect((await get('/healthz', { Host: 'db1:7654' })).status).toBe(200);
+    const rebound = await get('/healthz', { Host: 'rebound.example' });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toMatch(/Host 'rebound\.example' is not allowed/);
+    expect((await get('/healthz', { Origin: 'http://evil.example' })).status).toBe(403);
+  });
+
+  it('says what this port is to anything else: 426, connect with tmon connect', async () => {
+    const r = await get('/');
+    expect(r.status).toBe(426);
+    expect(r.headers.upgrade).toBe('websocket');
+    expect(r.body).toBe('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz\n');
+  });
+});
