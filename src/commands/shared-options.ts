@@ -1,5 +1,5 @@
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
+import { MIN_INTERVAL_MS } from '../core/interval.js';
 import { durationOption, numberOption, type OptionSpec } from '../cli-args.js';
 
 /** Flags of every command that finds spikes (and --help, which every command has). */

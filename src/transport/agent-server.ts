@@ -25,7 +25,7 @@ import { DEFAULT_REQUEST_BUDGET, ViewerLink, type LinkContext, type LinkCost, ty
 import { TokenBucket } from './token-bucket.js';
 import { PendingConnections, type PendingLimits } from './pending-connections.js';
 import { WireHistory } from './wire-history.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
+import { MIN_INTERVAL_MS } from '../core/interval.js';
 import { LogLimiter } from '../core/log-limiter.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
