@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { UserError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import { CloseCode, PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
@@ -27,6 +27,7 @@ import { PendingConnections, type PendingLimits } from './pending-connections.js
 import { WireHistory } from './wire-history.js';
 import { MIN_INTERVAL_MS } from '../core/interval.js';
 import { LogLimiter } from '../core/log-limiter.js';
+import { ListenError, TlsSetupError, UnprotectedListenError } from './start-errors.js';
 
 /** A live source whose rate the agent can change while a viewer asks for it (LiveSource is one). */
 export interface AgentSource extends SampleSource {
@@ -120,27 +121,27 @@ function refuseUpgrade(socket: Duplex, { status, body, headers }: Refusal): void
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): UserError {
-  const where = `${host}:${port}`;
-  if (err.code === 'EADDRINUSE') return new UserError(`cannot listen on ${where}: the port is in use (another tmon agent?); choose another with --listen`);
-  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${where}: ${host} is not an address of this machine`);
-  if (err.code === 'EACCES') return new UserError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use e.g. 7654)`);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot listen on ${where}: unknown host name ${host}`);
-  return new UserError(`cannot listen on ${where}: ${err.message}`);
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): ListenError {
+  const reason =
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use (another tmon agent?)'
+      : err.code === 'EADDRNOTAVAIL'
+        ? `${host} is not an address of this machine`
+        : err.code === 'EACCES'
+          ? 'permission denied (ports below 1024 need privileges; use e.g. 7654)'
+          : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+            ? `unknown host name ${host}`
+            : err.message;
+  return new ListenError(err.code, host, port, reason);
 }
 
-/** Settings that decide whether the agent may start at all; throws UserError when it may not. */
+/** Settings that decide whether the agent may start at all; throws a typed UserError (start-errors, request-guard) when it may not. */
 function checkSecurity(opts: AgentOptions, log: (line: string) => void): void {
   const { host, port } = opts.listen;
   const problem = opts.token !== undefined ? tokenProblem(opts.token) : null;
-  if (problem) throw new UserError(problem);
+  if (problem) throw problem;
   if (opts.token === undefined && !isLoopbackHost(host)) {
-    if (!opts.allowNoAuth) {
-      throw new UserError(
-        `refusing to listen on ${host}:${port} without a token: anyone who can reach it could watch this machine; ` +
-          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
-      );
-    }
+    if (!opts.allowNoAuth) throw new UnprotectedListenError(host, port);
     log(`WARNING: listening on ${host}:${port} without a token (--no-auth): anyone who can reach this port can watch this machine`);
   }
 }
@@ -150,7 +151,7 @@ function createHttpServer(opts: AgentOptions): http.Server {
   try {
     return https.createServer({ cert: opts.tls.cert, key: opts.tls.key });
   } catch (err) {
-    throw new UserError(`cannot use the TLS certificate and key: ${errorMessage(err)} (check --tls-cert and --tls-key)`);
+    throw new TlsSetupError(errorMessage(err));
   }
 }
 
