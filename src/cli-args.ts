@@ -21,7 +21,7 @@ export function parseCommandArgs(
   const { values, positionals, tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
   const help = verb === 'tmon' ? 'tmon --help' : `tmon ${verb} --help`;
   for (const token of tokens) {
-    const problem = tokenProblem(token, options, allowPositionals);
+    const problem = argProblem(token, options, allowPositionals);
     if (problem !== null) throw new UsageError(`${problem} (see ${help})`);
   }
   return { values: values as ParsedValues, positionals };
@@ -34,10 +34,10 @@ type Token =
   | { kind: 'option-terminator' };
 
 /** What is wrong with one token, as strict parseArgs would refuse it; null when nothing. */
-function tokenProblem(token: Token, options: OptionSpec, allowPositionals: boolean): string | null {
+function argProblem(token: Token, options: OptionSpec, allowPositionals: boolean): string | null {
   if (token.kind === 'positional') return allowPositionals ? null : `unexpected argument ${token.value}`;
   if (token.kind !== 'option') return null;
-  const option = options[token.name];
+  const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
   if (option === undefined) return `unknown option ${token.rawName}`;
   if (option.type === 'boolean') return token.value === undefined ? null : `option --${token.name} takes no value`;
   // A value that looks like a flag was most likely one: a value starting with '-' is written --name=-value.

@@ -27,6 +27,7 @@ describe('command-line arguments', () => {
       return 'accepted';
     };
     expect(refused(['-x'])).toBe('unknown option -x (see tmon spikes --help)');
+    expect(refused(['--constructor'])).toBe('unknown option --constructor (see tmon spikes --help)');
     expect(refused(['--nope=3'])).toBe('unknown option --nope (see tmon spikes --help)');
     expect(refused(['-i'])).toBe('option --interval needs a value (see tmon spikes --help)');
     // A value that looks like a flag is most likely a forgotten value; '=' says it is meant.

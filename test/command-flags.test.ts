@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HELP_WIDTH, commandHelp, parseCommand, type FlagTable } from '../src/cli-flags.js';
+import { HELP_WIDTH, commandHelp, parseCommand, type CommandSpec, type FlagTable } from '../src/cli-flags.js';
 import { AGENT, COMMANDS, CONNECT, DASHBOARD, REMOTE_FLAGS, THRESHOLD_FLAGS } from '../src/commands/command-flags.js';
 import { mainUsage } from '../src/commands/usage.js';
 
@@ -25,7 +25,8 @@ function documented(flags: FlagTable): Set<string> {
 }
 
 describe('every command’s --help, from its table', () => {
-  it.each(COMMANDS.map((c) => [c.verb, c] as const))('%s lists each of its flags within the help width', (_verb, spec) => {
+  const all: readonly CommandSpec<FlagTable>[] = COMMANDS;
+  it.each(all.map((c) => [c.verb, c] as const))('%s lists each of its flags within the help width', (_verb, spec) => {
     const help = spec === DASHBOARD ? mainUsage() : commandHelp(spec);
     for (const name of Object.keys(spec.flags)) expect(help).toMatch(new RegExp(`--${name}\\b`));
     for (const line of help.split('\n')) expect(line.length).toBeLessThanOrEqual(HELP_WIDTH);
