@@ -77,7 +77,7 @@ export function listFlag(value: string, help: string): Flag<string[]> {
 }
 
 /** One of a few words. */
-export function choiceFlag<C extends string>(choices: readonly C[], help: string, fallback: C): Flag<C> {
+export function choiceFlag<const C extends string>(choices: readonly C[], help: string, fallback: C): Flag<C> {
   return {
     type: 'string',
     value: choices.join('|'),

@@ -1,7 +1,6 @@
 import { UsageError, UserError } from '../core/errors.js';
 import { tokenProblem } from '../transport/request-guard.js';
 import { readSmallFile } from './small-file.js';
-import { inCliWords } from './cli-errors.js';
 
 /** The longest token file read: a token is a line, not a file's worth. */
 const MAX_TOKEN_FILE_BYTES = 4096;
@@ -20,7 +19,7 @@ export function resolveToken(values: TokenFlags, env: NodeJS.ProcessEnv): string
   const token = tokenFrom(values, env);
   // Refused here, at start, rather than failing every connection later.
   const problem = token !== undefined ? tokenProblem(token) : null;
-  if (problem) throw inCliWords(problem) ?? problem;
+  if (problem) throw problem;
   return token;
 }
 
