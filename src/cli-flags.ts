@@ -184,8 +184,11 @@ function flagLabel(name: string, f: Flag<unknown>): string {
   return `  ${short}--${name}${f.value !== undefined ? ` ${f.value}` : ''}`;
 }
 
+/** No-break space: "(default 1h)" stays on one line when the help wraps. */
+const NBSP = '\u00a0';
+
 function flagText(f: Flag<unknown>): string {
-  return f.default !== undefined ? `${f.help} (default ${f.default})` : f.help;
+  return f.default !== undefined ? `${f.help} (default${NBSP}${f.default})` : f.help;
 }
 
 /** Words laid out in lines of at most `width` columns after an indent of `indent`. */
@@ -201,7 +204,7 @@ function wrap(text: string, indent: number, width: number): string[] {
     }
   }
   if (line !== '') lines.push(line);
-  return lines;
+  return lines.map((l) => l.replaceAll(NBSP, ' '));
 }
 
 /** The option lines of a --help: one entry per flag, and one line per brief group of flags named together. */

@@ -115,6 +115,14 @@ describe('--help from the table', () => {
     expect(help).not.toMatch(/--cpu-x P/);
   });
 
+  it('keeps a default on the line of its word when wrapping', () => {
+    // Every length of text before it, so that some would leave only "(default" room at a line's end.
+    for (let n = 30; n <= 80; n++) {
+      const text = flagHelp({ retain: durationFlag('DUR', 'x'.repeat(n), { minMs: 0, maxMs: 1e12, default: '7d' }) });
+      expect(text, `${n}`).toContain('(default 7d)');
+    }
+  });
+
   it('wraps long texts under their column within the help width', () => {
     const long = flagHelp({ a: textFlag('X', 'word '.repeat(40).trim()), bb: switchFlag('short') });
     const got = long.trimEnd().split('\n');

@@ -93,7 +93,7 @@ export const DASHBOARD = {
 const LISTEN: Flag<{ host: string; port: number }> = {
   type: 'string',
   value: 'HOST:PORT',
-  help: 'where to listen; the default is this machine only, another address needs a token',
+  help: 'where to listen: this machine only by default; another address needs a token',
   default: DEFAULT_LISTEN,
   read: (raw) => parseListen(typeof raw === 'string' ? raw : DEFAULT_LISTEN),
 };
