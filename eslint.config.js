@@ -27,7 +27,7 @@ const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
         {
           patterns: [
             {
-              group: [...forbidden.map((l) => `**/${l}/*`), '**/cli', '**/cli.js', '**/cli-args.js'],
+              group: [...forbidden.map((l) => `**/${l}/*`), '**/cli', '**/cli.js', '**/cli-args.js', '**/cli-flags.js'],
               message: `${layer}/ may import only ${allowed.length ? allowed.join(', ') : 'nothing of tmon'} (and version.ts): see the layer table in ARCHITECTURE.md.`,
             },
           ],

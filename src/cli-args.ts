@@ -4,33 +4,45 @@ import { parseDuration, parseBytes } from './core/units.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
 /**
- * node:util parseArgs with tmon's error style: an unknown flag or a missing
- * value becomes one UsageError line naming the flag and pointing at --help.
+ * node:util parseArgs with tmon's error style: an unknown flag, a missing
+ * value or a stray argument becomes one UsageError line naming the flag (its
+ * long form) and pointing at --help. Node's tokens say what went wrong, so no
+ * error message of Node's is read.
  */
 export function parseCommandArgs(
   verb: string,
   argv: string[],
   options: OptionSpec,
   allowPositionals: boolean,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true });
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    // Node quotes the flag as '--name' or '-n, --name <value>': name the long form.
-    const flag = /'(?:-\w, )?(--?[\w-]+)/.exec(msg)?.[1];
-    const what = /Unknown option/.test(msg)
-      ? `unknown option ${flag ?? ''}`
-      : /argument missing|requires a value|must be|Option .* argument/i.test(msg)
-        ? `option ${flag ?? ''} needs a value`
-        : /Unexpected argument|positional/i.test(msg)
-          ? `unexpected argument ${/'([^']+)'/.exec(msg)?.[1] ?? ''}`
-          : (msg.split('\n')[0] ?? msg);
-    const help = verb === 'tmon' ? 'tmon --help' : `tmon ${verb} --help`;
-    throw new UsageError(`${what.trim()} (see ${help})`);
+): { values: ParsedValues; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  const help = verb === 'tmon' ? 'tmon --help' : `tmon ${verb} --help`;
+  for (const token of tokens) {
+    const problem = argProblem(token, options, allowPositionals);
+    if (problem !== null) throw new UsageError(`${problem} (see ${help})`);
   }
+  return { values: values as ParsedValues, positionals };
+}
+
+/** The parts of node's parse tokens looked at. */
+type Token =
+  | { kind: 'option'; name: string; rawName: string; value?: string | undefined; inlineValue?: boolean | undefined }
+  | { kind: 'positional'; value: string }
+  | { kind: 'option-terminator' };
+
+/** What is wrong with one token, as strict parseArgs would refuse it; null when nothing. */
+function argProblem(token: Token, options: OptionSpec, allowPositionals: boolean): string | null {
+  if (token.kind === 'positional') return allowPositionals ? null : `unexpected argument ${token.value}`;
+  if (token.kind !== 'option') return null;
+  const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+  if (option === undefined) return `unknown option ${token.rawName}`;
+  if (option.type === 'boolean') return token.value === undefined ? null : `option --${token.name} takes no value`;
+  // A value that looks like a flag was most likely one: a value starting with '-' is written --name=-value.
+  if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) return `option --${token.name} needs a value`;
+  return null;
 }
 
 /** A flag's value as typed, for an error message (parseArgs gives strings, booleans or lists). */

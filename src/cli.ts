@@ -2,6 +2,7 @@ import { UserError } from './core/errors.js';
 import { sanitize } from './core/sanitize.js';
 import { tmonVersion } from './version.js';
 import { mainUsage } from './commands/usage.js';
+import { inCliWords } from './commands/cli-errors.js';
 
 type CommandRunner = (argv: string[]) => Promise<number>;
 
@@ -40,10 +41,11 @@ export async function main(argv: string[]): Promise<number> {
     const { runDashboard } = await import('./commands/dashboard.js');
     return await runDashboard(argv);
   } catch (err) {
-    if (err instanceof UserError) {
+    const told = inCliWords(err);
+    if (told) {
       // Messages quote what the person typed, file names, file content and agents' words.
-      process.stderr.write(`tmon: ${sanitize(err.message, 2000)}\n`);
-      return err.exitCode;
+      process.stderr.write(`tmon: ${sanitize(told.message, 2000)}\n`);
+      return told.exitCode;
     }
     throw err;
   }

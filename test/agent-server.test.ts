@@ -8,6 +8,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 import { LiveSource } from '../src/collect/live-source.js';
 import { createCollector } from '../src/collect/platform.js';
 import { UserError } from '../src/core/errors.js';
+import { ListenError, UnprotectedListenError } from '../src/transport/start-errors.js';
 import type { Sample } from '../src/core/sample.js';
 import { ARCHIVE_MAX_SAMPLES, CloseCode, HISTORY_END, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
@@ -77,15 +78,13 @@ async function rawViewer(port: number, opts: ClientOptions = {}): Promise<RawVie
 }
 
 describe('starting', () => {
-  it('refuses a non-loopback address without a token, saying what to do', async () => {
+  it('refuses a non-loopback address without a token, saying why', async () => {
     const source = new ScriptedSource();
     for (const host of ['0.0.0.0', '::', '10.1.2.3']) {
       const err = await rejection(startAgent({ source, listen: { host, port: 7654 } }));
+      expect(err).toBeInstanceOf(UnprotectedListenError);
       expect(err).toBeInstanceOf(UserError);
-      expect(err.message).toBe(
-        `refusing to listen on ${host}:7654 without a token: anyone who can reach it could watch this machine; ` +
-          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
-      );
+      expect(err.message).toBe(`refusing to listen on ${host}:7654 without a token: anyone who can reach it could watch this machine`);
     }
     expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: ' ' }))).message).toMatch(/token is empty/);
     expect((await rejection(startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, token: 'two words' }))).message).toMatch(
@@ -103,7 +102,9 @@ describe('starting', () => {
   it('says when the port is taken', async () => {
     const first = await agentWith({ source: new ScriptedSource() });
     const err = await rejection(startAgent({ source: new ScriptedSource(), listen: { host: '127.0.0.1', port: first.address.port } }));
-    expect(err.message).toBe(`cannot listen on 127.0.0.1:${first.address.port}: the port is in use (another tmon agent?); choose another with --listen`);
+    expect(err).toBeInstanceOf(ListenError);
+    expect((err as ListenError).code).toBe('EADDRINUSE');
+    expect(err.message).toBe(`cannot listen on 127.0.0.1:${first.address.port}: the port is in use (another tmon agent?)`);
   });
 });
 

@@ -17,6 +17,28 @@ describe('command-line arguments', () => {
     expect(() => parseCommandArgs('tmon', ['extra'], options, false)).toThrow(UsageError);
   });
 
+  it('names each kind of mistake the way strict parsing would refuse it', () => {
+    const refused = (argv: string[], positionals = true): string => {
+      try {
+        parseCommandArgs('spikes', argv, options, positionals);
+      } catch (err) {
+        return err instanceof UsageError ? err.message : 'not a usage error';
+      }
+      return 'accepted';
+    };
+    expect(refused(['-x'])).toBe('unknown option -x (see tmon spikes --help)');
+    expect(refused(['--constructor'])).toBe('unknown option --constructor (see tmon spikes --help)');
+    expect(refused(['--nope=3'])).toBe('unknown option --nope (see tmon spikes --help)');
+    expect(refused(['-i'])).toBe('option --interval needs a value (see tmon spikes --help)');
+    // A value that looks like a flag is most likely a forgotten value; '=' says it is meant.
+    expect(refused(['--interval', '--json'])).toBe('option --interval needs a value (see tmon spikes --help)');
+    expect(refused(['--interval=-2h'])).toBe('accepted');
+    expect(refused(['-i2s'])).toBe('accepted');
+    expect(refused(['--json=yes'])).toBe('option --json takes no value (see tmon spikes --help)');
+    expect(refused(['a.tmon'], false)).toBe('unexpected argument a.tmon (see tmon spikes --help)');
+    expect(refused(['--', '--json'])).toBe('accepted');
+  });
+
   it('checks numbers, durations and sizes against their range', () => {
     expect(numberOption('top', '20', 1, 500, 15)).toBe(20);
     expect(numberOption('top', undefined, 1, 500, 15)).toBe(15);

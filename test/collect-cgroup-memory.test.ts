@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   CgroupMemory,
+  CgroupNotFoundError,
   VmstatOomKills,
   cgroupLevels,
   keyedValue,
@@ -211,7 +212,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
     expect(r.read(RAM)).toMatchObject({ limit: 256 * MB, usage: 10 * MB });
   });
 
-  test('--cgroup: by its cgroup path or its directory; one that is not there is a one-line UserError', () => {
+  test('--cgroup: by its cgroup path or its directory; one that is not there is a typed UserError naming it', () => {
     const root = tree({
       ...V2_ROOT,
       'proc/self/cgroup': '0::/\n',
@@ -220,7 +221,7 @@ describe('finding the cgroup and its limit on fixture trees', () => {
     expect(open(root, '/system.slice/db.service').read(RAM)?.limit).toBe(2048 * MB);
     expect(open(root, `${root}/sys/system.slice/db.service/`).location.path).toBe('/system.slice/db.service');
     expect(() => open(root, '/system.slice/nope.service')).toThrow(UserError);
-    expect(() => open(root, '/system.slice/nope.service')).toThrow(/--cgroup \/system\.slice\/nope\.service: no memory cgroup there/);
+    expect(() => open(root, '/system.slice/nope.service')).toThrow(new CgroupNotFoundError('/system.slice/nope.service', `${root}/sys`));
   });
 
   test('a limit changed at run time is seen at the next read', () => {

@@ -19,9 +19,11 @@ describe('describeFailure', () => {
       /no answer in time/,
     );
     expect(describeFailure(tls, { kind: 'socket', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: '' }, false).message).toMatch(/use --ca FILE/);
-    expect(describeFailure(tls, { kind: 'socket', code: 'EPROTO', message: 'wrong version number' }, false).message).toMatch(
-      /agent is not using TLS/,
-    );
+    for (const code of ['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']) {
+      expect(describeFailure(tls, { kind: 'socket', code, message: 'wrong version number' }, false).message).toMatch(/agent is not using TLS/);
+    }
+    // Decided by the code, not the words.
+    expect(describeFailure(tls, { kind: 'socket', code: 'EOTHER', message: 'wrong version number' }, false).message).not.toMatch(/not using TLS/);
     expect(describeFailure(plain, { kind: 'socket', code: 'ECONNRESET', message: 'socket hang up' }, false).message).toMatch(
       /wss:\/\/db1:7654 or --tls/,
     );

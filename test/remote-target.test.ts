@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/core/errors.js';
-import { parseTarget } from '../src/transport/remote-target.js';
+import { SchemeConflictError, parseTarget } from '../src/transport/remote-target.js';
 
 describe('parseTarget', () => {
   it.each([
@@ -26,7 +26,8 @@ describe('parseTarget', () => {
     expect(() => parseTarget(text)).toThrow(UsageError);
   });
 
-  it('refuses ws:// together with --tls', () => {
-    expect(() => parseTarget('ws://db1', { tls: true })).toThrow(/use wss:\/\/ or drop --tls/);
+  it('refuses ws:// together with TLS asked for', () => {
+    expect(() => parseTarget('ws://db1', { tls: true })).toThrow(new SchemeConflictError('ws://db1'));
+    expect(() => parseTarget('ws://db1', { tls: true })).toThrow(UsageError);
   });
 });

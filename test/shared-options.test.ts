@@ -1,20 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { colorEnabled, samplingSettings, thresholdOverrides } from '../src/commands/shared-options.js';
+import { parseCommand } from '../src/cli-flags.js';
+import { DASHBOARD } from '../src/commands/command-flags.js';
+import { cgroupOption, colorEnabled, samplingSettings, thresholdOverrides } from '../src/commands/shared-options.js';
+
+/** The dashboard's flags as typed values. */
+function values(argv: string[]): Parameters<typeof samplingSettings>[0] & { cgroup?: string | undefined } {
+  const parsed = parseCommand(DASHBOARD, argv);
+  if (parsed.help) throw new Error('help asked');
+  return parsed.values;
+}
 
 describe('sampling flags', () => {
   it('default to 1 s, 15 rows and the analysis layer’s thresholds', () => {
-    const s = samplingSettings({});
+    const s = samplingSettings(values([]));
     expect(s.intervalMs).toBe(1000);
     expect(s.top).toBe(15);
     expect(s.thresholds).toEqual({ cpu: { absolute: undefined, margin: undefined }, memory: { absolute: undefined, margin: undefined } });
   });
 
   it('map each threshold flag to its half of a metric', () => {
-    expect(thresholdOverrides({ 'cpu-threshold': '70', 'mem-margin': '5' })).toEqual({
+    expect(thresholdOverrides(values(['--cpu-threshold', '70', '--mem-margin', '5', '--mem-rise', '2']))).toEqual({
       cpu: { absolute: 70, margin: undefined },
-      memory: { absolute: undefined, margin: 5 },
+      memory: { absolute: undefined, margin: 5, rise: 2 },
     });
-    expect(() => thresholdOverrides({ 'mem-threshold': '0' })).toThrow(/--mem-threshold must be a number from 1 to 100/);
+    expect(() => values(['--mem-threshold', '0'])).toThrow(/--mem-threshold must be a number from 1 to 100/);
+  });
+
+  it('pass --cgroup on only when given', () => {
+    expect(cgroupOption(values([]))).toEqual({});
+    expect(cgroupOption(values(['--cgroup', '/system.slice/db.service']))).toEqual({ cgroup: '/system.slice/db.service' });
   });
 
   it('honour NO_COLOR when set and not empty', () => {

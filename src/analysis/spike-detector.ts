@@ -1,3 +1,4 @@
+import { MIN_INTERVAL_MS } from '../core/interval.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike, SpikeMetric } from '../core/spike.js';
 import { SpikeAttribution, type AttributionOptions } from './attribution.js';
@@ -5,8 +6,6 @@ import { BaselineWindow } from './baseline-window.js';
 import { MemoryEvents } from './memory-events.js';
 import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
 
-/** The collector's fastest interval; the baseline window is sized for it and holds fewer seconds if samples come faster. */
-const FASTEST_INTERVAL_MS = 200;
 /**
  * Samples the baseline needs before anything is called a spike: "above the usual
  * level" means nothing before the usual level is known (a monitor started in the
@@ -72,7 +71,8 @@ class MetricSpikes {
     private readonly t: SpikeThresholds,
     private readonly attributionOpts: AttributionOptions,
   ) {
-    const capacity = Math.min(4096, Math.max(16, Math.ceil(t.baselineMs / FASTEST_INTERVAL_MS) + 1));
+    // Sized for the fastest sampling; it holds fewer seconds if samples come faster still.
+    const capacity = Math.min(4096, Math.max(16, Math.ceil(t.baselineMs / MIN_INTERVAL_MS) + 1));
     this.window = new BaselineWindow(t.baselineMs, capacity);
   }
 

@@ -117,10 +117,21 @@ function mounts(root: string): { v1: string | null; v2: string | null } {
   return { v1, v2 };
 }
 
+/** The memory cgroup asked for is under none of the memory controllers' mounts. */
+export class CgroupNotFoundError extends UserError {
+  constructor(
+    readonly cgroup: string,
+    readonly root: string,
+  ) {
+    super(`no memory cgroup ${cgroup} under ${root}`);
+    this.name = 'CgroupNotFoundError';
+  }
+}
+
 /**
  * Where the memory cgroup to watch is: the one given, or tmon's own. Null when
  * there is no memory controller to read. A given cgroup that is not there is a
- * UserError.
+ * CgroupNotFoundError.
  */
 export function locateMemoryCgroup(opts: CgroupMemoryOptions = {}): CgroupLocation | null {
   const root = opts.cgroupRoot ?? '/sys/fs/cgroup';
@@ -136,9 +147,7 @@ export function locateMemoryCgroup(opts: CgroupMemoryOptions = {}): CgroupLocati
       const path = given === mount ? '/' : given.startsWith(`${mount}/`) ? given.slice(mount.length) : given;
       if (path.startsWith('/') && exists(`${mount}${path}`)) return { version, mount, path };
     }
-    throw new UserError(
-      `--cgroup ${opts.cgroup}: no memory cgroup there under ${root}; give its path as /proc/PID/cgroup shows it, e.g. /system.slice/nginx.service`,
-    );
+    throw new CgroupNotFoundError(opts.cgroup, root);
   }
   const own = parseProcCgroup(readText(`${opts.procRoot ?? '/proc'}/self/cgroup`) ?? '');
   // In a container without a cgroup namespace the path names the host's view, while the

@@ -1,6 +1,6 @@
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
+import { clampInterval } from '../core/interval.js';
 import type { Collector } from './collector.js';
 
 /**
@@ -125,8 +125,4 @@ export class LiveSource implements SampleSource {
     // Not unref'd: a headless `tmon record` has nothing else keeping the process alive.
     this.timer = setTimeout(() => this.wake?.(), Math.max(0, at - performance.now()));
   }
-}
-
-function clampInterval(ms: number): number {
-  return Number.isFinite(ms) ? Math.max(MIN_INTERVAL_MS, Math.round(ms)) : 1000;
 }

@@ -4,7 +4,7 @@
  * startup never pays for it).
  */
 import { UsageError } from '../core/errors.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
+import { MIN_INTERVAL_MS, isSamplingInterval } from '../core/interval.js';
 import type { Collector } from './collector.js';
 import { LinuxCollector } from './linux-collector.js';
 
@@ -29,7 +29,7 @@ export interface CollectorOptions {
 }
 
 export async function createCollector(opts: CollectorOptions): Promise<Collector> {
-  if (!Number.isFinite(opts.intervalMs) || opts.intervalMs < MIN_INTERVAL_MS) {
+  if (!isSamplingInterval(opts.intervalMs)) {
     throw new UsageError(`sampling interval must be at least ${MIN_INTERVAL_MS} ms, got ${opts.intervalMs}`);
   }
   if (process.platform === 'linux') {

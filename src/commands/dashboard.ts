@@ -1,27 +1,34 @@
-import { parseCommandArgs } from '../cli-args.js';
+import { parseCommand } from '../cli-flags.js';
 import { UserError } from '../core/errors.js';
 import type { SampleSource } from '../core/source.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startDashboard } from '../ui/dashboard.js';
-import { COLLECTOR_OPTIONS, SAMPLING_OPTIONS, cgroupOption, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
+import { tmonVersion } from '../version.js';
+import { DASHBOARD } from './command-flags.js';
+import { cgroupOption, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { peekFirst } from './peek-source.js';
 import { mainUsage } from './usage.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('tmon', argv, { ...SAMPLING_OPTIONS, ...COLLECTOR_OPTIONS, record: { type: 'string' } }, false);
-  if (values['help'] === true) {
+  const args = parseCommand(DASHBOARD, argv);
+  if (args.help) {
     process.stdout.write(mainUsage());
+    return 0;
+  }
+  const { values } = args;
+  if (values.version) {
+    process.stdout.write(`${tmonVersion()}\n`);
     return 0;
   }
   const settings = samplingSettings(values);
   requireTerminal();
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs);
-  const recordPath = values['record'];
-  if (typeof recordPath !== 'string') {
+  const recordPath = values.record;
+  if (recordPath === undefined) {
     await watch(live, settings);
     return 0;
   }

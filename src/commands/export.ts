@@ -1,36 +1,23 @@
-import { parseCommandArgs, onlyPositional } from '../cli-args.js';
+import { onlyPositional } from '../cli-args.js';
+import { commandHelp, parseCommand } from '../cli-flags.js';
 import { UsageError } from '../core/errors.js';
 import { samplesToCsv } from '../store/export-format.js';
 import { parseTimeInput } from '../ui/time-input.js';
+import { EXPORT } from './command-flags.js';
 import { openForCommand } from './open-recording.js';
-
-const USAGE = `Usage: tmon export FILE|DIR --csv [--from T] [--to T]
-
-Writes one CSV row per sample to standard output: time, CPU, memory, swap,
-load, network, and the top CPU and top memory process. A directory (an
-agent's --store) is exported as one timeline.
-
-  --csv                CSV output (the only format so far)
-  --from T, --to T     a time range: 03:12, "2026-11-22 03:12:05", start, end, or
-                       a time before the end written with '=': --from=-2h
-`;
 
 /** Samples decoded per step: one keyframe group at a time keeps memory flat on a 24-hour file. */
 const CHUNK = 600;
 
 export async function runExport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'export',
-    argv,
-    { csv: { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values['help'] === true) {
-    process.stdout.write(USAGE);
+  const args = parseCommand(EXPORT, argv);
+  if (args.help) {
+    process.stdout.write(commandHelp(EXPORT));
     return 0;
   }
+  const { values, positionals } = args;
   const path = onlyPositional('export', positionals, 'the recording', 'FILE|DIR --csv');
-  if (values['csv'] !== true) throw new UsageError('choose a format: --csv (see tmon export --help)');
+  if (!values.csv) throw new UsageError('choose a format: --csv (see tmon export --help)');
   const recording = await openForCommand(path);
   try {
     const first = recording.at(0)?.time ?? 0;

@@ -1,48 +1,33 @@
 import { statSync } from 'node:fs';
-import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
+import { onlyPositional } from '../cli-args.js';
+import { commandHelp, parseCommand } from '../cli-flags.js';
 import type { SampleSource } from '../core/source.js';
 import { formatBytes } from '../core/units.js';
 import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { RemoteSource } from '../transport/remote-source.js';
-import { COLLECTOR_OPTIONS, THRESHOLD_OPTIONS, cgroupOption, samplingSettings } from './shared-options.js';
-import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
+import { RECORD } from './command-flags.js';
+import { cgroupOption, thresholdOverrides } from './shared-options.js';
+import { remoteOptions } from './remote-options.js';
 import { peekFirst } from './peek-source.js';
 import { openFileRecorder } from './recorder.js';
 
-const USAGE = `Usage: tmon record FILE [options]
-
-Records samples (and the spikes found in them) to FILE without a screen,
-from this machine or from an agent. Recording into an existing recording of
-the same host continues it. Stop with Ctrl-C or SIGTERM.
-
-  --from HOST:PORT     record from an agent (its history first) instead of this machine
-  --duration DUR       stop after this long (e.g. 1h, 30m)
-  -i, --interval DUR   sampling interval here (default 1s)
-  --cgroup PATH        watch this memory cgroup instead of tmon's own (see tmon --help)
-${REMOTE_USAGE}  spike thresholds: --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise (see tmon --help)
-`;
-
 export async function runRecord(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'record',
-    argv,
-    { ...THRESHOLD_OPTIONS, ...COLLECTOR_OPTIONS, interval: { type: 'string', short: 'i' }, ...REMOTE_OPTIONS, from: { type: 'string' }, duration: { type: 'string' } },
-    true,
-  );
-  if (values['help'] === true) {
-    process.stdout.write(USAGE);
+  const args = parseCommand(RECORD, argv);
+  if (args.help) {
+    process.stdout.write(commandHelp(RECORD));
     return 0;
   }
+  const { values, positionals } = args;
   const file = onlyPositional('record', positionals, 'the file to record to', 'FILE');
-  const settings = samplingSettings(values);
-  const durationMs =
-    values['duration'] === undefined ? Infinity : durationOption('duration', values['duration'], 1000, 365 * 86_400_000, 0);
-  const from = values['from'];
+  const intervalMs = values.interval;
+  const thresholds = thresholdOverrides(values);
+  const durationMs = values.duration ?? Infinity;
+  const from = values.from;
 
   let origin: SampleSource;
-  if (typeof from === 'string') {
+  if (from !== undefined) {
     const remote = new RemoteSource(from, remoteOptions(values));
     try {
       await remote.ready();
@@ -52,7 +37,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     }
     origin = remote;
   } else {
-    origin = new LiveSource(await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) }), settings.intervalMs);
+    origin = new LiveSource(await createCollector({ intervalMs, ...cgroupOption(values) }), intervalMs);
   }
 
   let stop = (): void => undefined;
@@ -65,7 +50,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   let samples = 0;
   try {
     const { first, source } = await peekFirst(origin);
-    const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, settings.thresholds, (msg) =>
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, thresholds, (msg) =>
       process.stderr.write(`tmon: ${sanitize(msg)}\n`),
     );
     process.stderr.write(`tmon: ${sanitize(`recording ${origin.label} to ${file}`)}; Ctrl-C stops\n`);

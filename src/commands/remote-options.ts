@@ -1,33 +1,17 @@
 import { X509Certificate } from 'node:crypto';
 import { UserError } from '../core/errors.js';
-import type { OptionSpec } from '../cli-args.js';
+import type { RemoteValues } from './command-flags.js';
 import type { RemoteSourceOptions } from '../transport/remote-source.js';
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
 
-/** How a viewer reaches agents: shared by connect, record --from and spikes HOST:PORT. */
-export const REMOTE_OPTIONS: OptionSpec = {
-  token: { type: 'string' },
-  'token-file': { type: 'string' },
-  tls: { type: 'boolean' },
-  ca: { type: 'string' },
-};
-
-export const REMOTE_USAGE = `  --token TOKEN        the agent's token (also TMON_TOKEN)
-  --token-file FILE    read the token from FILE
-  --tls                use TLS (wss://) for HOST:PORT given without a scheme
-  --ca FILE            trust this CA or self-signed certificate (PEM) for wss://
-`;
-
-export function remoteOptions(values: Record<string, unknown>): RemoteSourceOptions {
+/** The viewer flags as the remote source takes them: the token resolved, the --ca file read and checked. */
+export function remoteOptions(values: Partial<RemoteValues>): RemoteSourceOptions {
   const opts: RemoteSourceOptions = {};
   const token = resolveToken(values, process.env);
   if (token !== undefined) opts.token = token;
-  if (values['tls'] === true) opts.tls = true;
-  const ca = values['ca'];
-  if (typeof ca === 'string') {
-    opts.ca = readCertificates(ca);
-  }
+  if (values.tls === true) opts.tls = true;
+  if (values.ca !== undefined) opts.ca = readCertificates(values.ca);
   return opts;
 }
 

@@ -1,5 +1,7 @@
-import { parseCommandArgs, numberOption, onlyPositional } from '../cli-args.js';
+import { onlyPositional } from '../cli-args.js';
+import { commandHelp, parseCommand } from '../cli-flags.js';
 import { startDashboard } from '../ui/dashboard.js';
+import { REPLAY } from './command-flags.js';
 import { colorEnabled } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { requireTerminal } from './dashboard.js';
@@ -20,29 +22,14 @@ function someSampleReads(recording: Recording): boolean {
   return false;
 }
 
-const USAGE = `Usage: tmon replay FILE|DIR [options]
-
-Browses a recording (a file, or an agent's --store directory) in the dashboard,
-starting at its first spike. Keys: ←/→ one sample, PgUp/PgDn one minute,
-Shift+←/→ one hour, g go to a time, n/N next/previous spike, p play 1x/10x/60x,
-Enter on a spike jumps to it, ? all keys.
-
-  -n, --top N          processes in the table (default 15)
-`;
-
 export async function runReplay(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'replay',
-    argv,
-    { top: { type: 'string', short: 'n' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values['help'] === true) {
-    process.stdout.write(USAGE);
+  const args = parseCommand(REPLAY, argv);
+  if (args.help) {
+    process.stdout.write(commandHelp(REPLAY));
     return 0;
   }
-  const path = onlyPositional('replay', positionals, 'the recording', 'FILE|DIR');
-  const top = numberOption('top', values['top'], 1, 500, 15);
+  const path = onlyPositional('replay', args.positionals, 'the recording', 'FILE|DIR');
+  const top = args.values.top;
   const recording = await openForCommand(path);
   const told = recording.warnings.length;
   if (!someSampleReads(recording) && recording.warnings.length > 0) {

@@ -1,34 +1,9 @@
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
-import { durationOption, numberOption, type OptionSpec } from '../cli-args.js';
-
-/** Flags of every command that finds spikes (and --help, which every command has). */
-export const THRESHOLD_OPTIONS: OptionSpec = {
-  'cpu-threshold': { type: 'string' },
-  'cpu-margin': { type: 'string' },
-  'mem-threshold': { type: 'string' },
-  'mem-margin': { type: 'string' },
-  'cpu-rise': { type: 'string' },
-  'mem-rise': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
-
-/** Flags of the commands that sample and show a process table. */
-export const SAMPLING_OPTIONS: OptionSpec = {
-  ...THRESHOLD_OPTIONS,
-  interval: { type: 'string', short: 'i' },
-  top: { type: 'string', short: 'n' },
-};
-
-/** Flags of the commands that sample this machine. */
-export const COLLECTOR_OPTIONS: OptionSpec = {
-  cgroup: { type: 'string' },
-};
+import type { ThresholdValues } from './command-flags.js';
 
 /** The --cgroup PATH to watch instead of tmon's own memory cgroup (checked when the collector opens it). */
-export function cgroupOption(values: Record<string, unknown>): { cgroup?: string } {
-  const raw = values['cgroup'];
-  return typeof raw === 'string' ? { cgroup: raw } : {};
+export function cgroupOption(values: { cgroup?: string | undefined }): { cgroup?: string } {
+  return values.cgroup !== undefined ? { cgroup: values.cgroup } : {};
 }
 
 export interface SamplingSettings {
@@ -37,34 +12,16 @@ export interface SamplingSettings {
   thresholds: ThresholdOverrides;
 }
 
-export const MAX_INTERVAL_MS = 60_000;
-
-export function samplingSettings(values: Record<string, unknown>): SamplingSettings {
-  return {
-    intervalMs: durationOption('interval', values['interval'], MIN_INTERVAL_MS, MAX_INTERVAL_MS, 1000),
-    top: numberOption('top', values['top'], 1, 500, 15),
-    thresholds: thresholdOverrides(values),
-  };
+export function samplingSettings(values: { interval: number; top: number } & ThresholdValues): SamplingSettings {
+  return { intervalMs: values.interval, top: values.top, thresholds: thresholdOverrides(values) };
 }
 
-export function thresholdOverrides(values: Record<string, unknown>): ThresholdOverrides {
+/** Undefined where a flag was not given: the analysis layer fills in its defaults. */
+export function thresholdOverrides(values: ThresholdValues): ThresholdOverrides {
   return {
-    cpu: {
-      absolute: optionalNumber('cpu-threshold', values['cpu-threshold'], 1, 100),
-      margin: optionalNumber('cpu-margin', values['cpu-margin'], 0, 100),
-      rise: optionalNumber('cpu-rise', values['cpu-rise'], 0, 100),
-    },
-    memory: {
-      absolute: optionalNumber('mem-threshold', values['mem-threshold'], 1, 100),
-      margin: optionalNumber('mem-margin', values['mem-margin'], 0, 100),
-      rise: optionalNumber('mem-rise', values['mem-rise'], 0, 100),
-    },
+    cpu: { absolute: values['cpu-threshold'], margin: values['cpu-margin'], rise: values['cpu-rise'] },
+    memory: { absolute: values['mem-threshold'], margin: values['mem-margin'], rise: values['mem-rise'] },
   };
-}
-
-/** Undefined when the flag was not given: the analysis layer fills in its defaults. */
-function optionalNumber(name: string, raw: unknown, min: number, max: number): number | undefined {
-  return raw === undefined ? undefined : numberOption(name, raw, min, max, 0);
 }
 
 /** NO_COLOR (https://no-color.org): present and non-empty disables color. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { sanitize } from '../core/sanitize.js';
-import { parseCommandArgs, durationOption, onlyPositional } from '../cli-args.js';
+import { onlyPositional } from '../cli-args.js';
+import { commandHelp, parseCommand, type FlagValues } from '../cli-flags.js';
 import type { Spike } from '../core/spike.js';
 import { detectSpikes } from '../analysis/spike-detector.js';
 import { spikesToJson, spikesToText } from '../store/export-format.js';
@@ -8,38 +9,24 @@ import { RECORDING_SUFFIX } from '../store/recording-reader.js';
 import { RemoteSource } from '../transport/remote-source.js';
 import { HISTORY_END } from '../protocol/wire-messages.js';
 import { mergeSpikeLists } from './remote-archive.js';
-import { REMOTE_OPTIONS, REMOTE_USAGE, remoteOptions } from './remote-options.js';
-import { THRESHOLD_OPTIONS, thresholdOverrides } from './shared-options.js';
+import { SPIKES } from './command-flags.js';
+import { remoteOptions } from './remote-options.js';
+import { thresholdOverrides } from './shared-options.js';
 import { openForCommand } from './open-recording.js';
 
-const USAGE = `Usage: tmon spikes FILE|DIR|HOST:PORT [options]
-
-Prints the spike log with each spike's culprits: from a recording, or from
-the history an agent holds.
-
-  --since DUR          only spikes that started in the last DUR (e.g. 6h, 2d)
-  --json               one JSON object per line per spike, for scripts
-${REMOTE_USAGE}  spike thresholds (agent history only): --cpu-threshold --cpu-margin --cpu-rise --mem-threshold --mem-margin --mem-rise
-`;
-
 export async function runSpikes(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'spikes',
-    argv,
-    { ...THRESHOLD_OPTIONS, ...REMOTE_OPTIONS, since: { type: 'string' }, json: { type: 'boolean' } },
-    true,
-  );
-  if (values['help'] === true) {
-    process.stdout.write(USAGE);
+  const args = parseCommand(SPIKES, argv);
+  if (args.help) {
+    process.stdout.write(commandHelp(SPIKES));
     return 0;
   }
+  const { values, positionals } = args;
   const where = onlyPositional('spikes', positionals, 'a recording or an agent', 'FILE|DIR|HOST:PORT');
-  const sinceMs = values['since'] === undefined ? Infinity : durationOption('since', values['since'], 1000, 3650 * 86_400_000, 0);
-  const from = Number.isFinite(sinceMs) ? Date.now() - sinceMs : -Infinity;
+  const from = values.since !== undefined ? Date.now() - values.since : -Infinity;
 
   const spikes = looksLikePath(where) ? await fromRecording(where) : await fromAgent(where, values, from);
   const shown = spikes.filter((s) => s.start >= from);
-  process.stdout.write(values['json'] === true ? spikesToJson(shown) : spikesToText(shown));
+  process.stdout.write(values.json ? spikesToJson(shown) : spikesToText(shown));
   return 0;
 }
 
@@ -62,7 +49,7 @@ async function fromRecording(path: string): Promise<Spike[]> {
  * An agent's spikes: those its store recorded (with --store), and those found in
  * the samples it holds in memory the way a viewer would find them.
  */
-async function fromAgent(target: string, values: Record<string, unknown>, from: number): Promise<Spike[]> {
+async function fromAgent(target: string, values: FlagValues<typeof SPIKES.flags>, from: number): Promise<Spike[]> {
   const source = new RemoteSource(target, remoteOptions(values));
   try {
     await source.ready();

@@ -7,7 +7,7 @@ import { UserError, errorMessage } from '../core/errors.js';
 import { unknownHeader, type RecordingHeader } from './record-format.js';
 import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './recording-index.js';
 import { decodeGroup } from './group-decode.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../core/lru-cache.js';
 import { openRegularFile } from './safe-open.js';
 import { lastAtOrBefore } from '../core/binary-search.js';
 

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UserError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { isLoopbackHost, tokenProblem } from './request-guard.js';
+import { ListenError, TlsSetupError, UnprotectedListenError } from './start-errors.js';
 
 /** What decides whether and where the agent may listen. */
 export interface ListenSettings {
@@ -11,18 +12,13 @@ export interface ListenSettings {
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
-/** Settings that decide whether the agent may start at all; throws UserError when it may not. */
+/** Settings that decide whether the agent may start at all; throws a typed UserError (start-errors, request-guard) when it may not. */
 export function checkSecurity(opts: ListenSettings, log: (line: string) => void): void {
   const { host, port } = opts.listen;
   const problem = opts.token !== undefined ? tokenProblem(opts.token) : null;
-  if (problem) throw new UserError(problem);
+  if (problem) throw problem;
   if (opts.token === undefined && !isLoopbackHost(host)) {
-    if (!opts.allowNoAuth) {
-      throw new UserError(
-        `refusing to listen on ${host}:${port} without a token: anyone who can reach it could watch this machine; ` +
-          'set --token, TMON_TOKEN or --token-file (or pass --no-auth to allow it anyway)',
-      );
-    }
+    if (!opts.allowNoAuth) throw new UnprotectedListenError(host, port);
     log(`WARNING: listening on ${host}:${port} without a token (--no-auth): anyone who can reach this port can watch this machine`);
   }
 }
@@ -33,17 +29,22 @@ export function createHttpServer(tls: ListenSettings['tls']): http.Server {
   try {
     return https.createServer({ cert: tls.cert, key: tls.key });
   } catch (err) {
-    throw new UserError(`cannot use the TLS certificate and key: ${errorMessage(err)} (check --tls-cert and --tls-key)`);
+    throw new TlsSetupError(errorMessage(err));
   }
 }
 
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): UserError {
-  const where = `${host}:${port}`;
-  if (err.code === 'EADDRINUSE') return new UserError(`cannot listen on ${where}: the port is in use (another tmon agent?); choose another with --listen`);
-  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${where}: ${host} is not an address of this machine`);
-  if (err.code === 'EACCES') return new UserError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; use e.g. 7654)`);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot listen on ${where}: unknown host name ${host}`);
-  return new UserError(`cannot listen on ${where}: ${err.message}`);
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): ListenError {
+  const reason =
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use (another tmon agent?)'
+      : err.code === 'EADDRNOTAVAIL'
+        ? `${host} is not an address of this machine`
+        : err.code === 'EACCES'
+          ? 'permission denied (ports below 1024 need privileges; use e.g. 7654)'
+          : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+            ? `unknown host name ${host}`
+            : err.message;
+  return new ListenError(err.code, host, port, reason);
 }
 
 /** Listens on `host:port`; resolves with the port (the one chosen for port 0), or rejects with a UserError. */

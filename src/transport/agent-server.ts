@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
 import { LogLimiter } from '../core/log-limiter.js';
-import { MIN_INTERVAL_MS } from '../core/source.js';
+import { MIN_INTERVAL_MS } from '../core/interval.js';
 import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
 import { DEFAULT_WIRE_TOP } from '../protocol/wire-sample.js';
 import { tmonVersion } from '../version.js';

@@ -36,6 +36,8 @@ const CERT_UNTRUSTED = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_UNTRUSTED',
 ]);
+/** What a TLS client reads when the other end answers in plain text. */
+const TLS_NOT_SPOKEN = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
 const UNKNOWN_HOST = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
 
@@ -43,7 +45,8 @@ function socketMessage(label: string, host: string, tls: boolean, code: string |
   if (code === 'ECONNREFUSED') return `cannot reach ${label}: connection refused (is tmon agent running there?)`;
   if (code !== undefined && UNKNOWN_HOST.has(code)) return `cannot reach ${label}: unknown host ${host} (check the name)`;
   if (code !== undefined && UNREACHABLE.has(code)) return `cannot reach ${label}: no route to the host (check the address and network)`;
-  if (code === 'ETIMEDOUT' || /handshake has timed out/i.test(message)) {
+  // ws gives its handshake timeout no code: its words are all there is to go by.
+  if (code === 'ETIMEDOUT' || (code === undefined && /handshake has timed out/i.test(message))) {
     return `cannot reach ${label}: no answer in time (check the address, the port and any firewall)`;
   }
   if (code !== undefined && CERT_UNTRUSTED.has(code)) {
@@ -53,10 +56,11 @@ function socketMessage(label: string, host: string, tls: boolean, code: string |
     return `the TLS certificate of ${label} is not issued for ${host}: connect by a name or address the certificate lists`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `the TLS certificate of ${label} has expired: renew it on the agent`;
-  if (tls && (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message))) {
+  if (tls && code !== undefined && TLS_NOT_SPOKEN.has(code)) {
     return `TLS handshake with ${label} failed: the agent is not using TLS (connect with ws:// and without --tls)`;
   }
-  if (!wasLive && !tls && (code === 'ECONNRESET' || /socket hang up/i.test(message))) {
+  // Node's "socket hang up" carries ECONNRESET too.
+  if (!wasLive && !tls && code === 'ECONNRESET') {
     return `${label} closed the connection during the handshake: if the agent uses TLS, connect with wss://${label} or --tls`;
   }
   return wasLive ? `lost connection to ${label}: ${message}` : `cannot reach ${label}: ${message}`;

@@ -2,6 +2,14 @@ import { UsageError } from '../core/errors.js';
 
 export const DEFAULT_AGENT_PORT = 7654;
 
+/** A target written with ws:// while TLS was asked for: which one is meant only the person can say. */
+export class SchemeConflictError extends UsageError {
+  constructor(readonly target: string) {
+    super(`'${target}' says ws:// but TLS was asked for`);
+    this.name = 'SchemeConflictError';
+  }
+}
+
 export interface RemoteTarget {
   /** ws://host:port or wss://host:port */
   url: string;
@@ -22,7 +30,7 @@ export function parseTarget(text: string, opts: { tls?: boolean } = {}): RemoteT
   const m = /^(?:(wss?):\/\/)?(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(text.trim());
   if (!m) throw new UsageError(`'${text}' is not HOST:PORT (e.g. db1:7654, wss://db1:7654, [::1]:7654)`);
   const [, scheme, rawHost = '', rawPort] = m;
-  if (scheme === 'ws' && opts.tls) throw new UsageError(`'${text}' says ws:// but --tls asks for TLS: use wss:// or drop --tls`);
+  if (scheme === 'ws' && opts.tls) throw new SchemeConflictError(text);
   const tls = scheme === 'wss' || opts.tls === true;
   const port = rawPort === undefined ? DEFAULT_AGENT_PORT : Number(rawPort);
   if (port < 1 || port > 65535) throw new UsageError(`'${text}': port must be 1–65535`);

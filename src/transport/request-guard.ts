@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { UserError } from '../core/errors.js';
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
@@ -30,12 +31,26 @@ export function tokenChecker(token: string): (presented: string | undefined) => 
  * Why a token cannot work, or null: it travels as `Authorization: Bearer <token>`,
  * so only visible ASCII (no space, no control, no non-ASCII letter) can ever match.
  */
-export function tokenProblem(token: string): string | null {
-  if (token.trim() === '') return 'the token is empty: give a non-empty --token, TMON_TOKEN or --token-file';
+export function tokenProblem(token: string): TokenError | null {
+  if (token.trim() === '') return new TokenError('empty', 'the token is empty');
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    return 'the token has a space or a character an HTTP header cannot carry: use letters, digits and punctuation only (e.g. openssl rand -hex 32)';
+    return new TokenError(
+      'unsendable',
+      'the token has a space or a character an HTTP header cannot carry: use letters, digits and punctuation only (e.g. openssl rand -hex 32)',
+    );
   }
   return null;
+}
+
+/** A token that can never match, and why. */
+export class TokenError extends UserError {
+  constructor(
+    readonly problem: 'empty' | 'unsendable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenError';
+  }
 }
 
 export function bearerToken(authorization: string | undefined): string | undefined {

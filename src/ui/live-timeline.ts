@@ -1,3 +1,4 @@
+import { LruCache } from '../core/lru-cache.js';
 import { ProcessPacker, type PackedProcesses } from '../core/process-pack.js';
 import { selectProcesses } from '../core/process-selection.js';
 import { RingBuffer } from '../core/ring-buffer.js';
@@ -20,8 +21,8 @@ const UNPACKED_KEPT = 64;
 export class LiveTimeline implements Timeline {
   private readonly ring: RingBuffer<PastSample>;
   private readonly packer = new ProcessPacker();
-  /** Recently unpacked process lists, least recently read first. */
-  private readonly unpacked = new Map<PackedProcesses, ProcessStats[]>();
+  /** Recently unpacked process lists. */
+  private readonly unpacked = new LruCache<PackedProcesses, ProcessStats[]>(UNPACKED_KEPT);
   private newest: Sample | undefined;
 
   constructor(
@@ -71,13 +72,10 @@ export class LiveTimeline implements Timeline {
   /** @internal A past sample's processes, unpacked (and remembered for a while). */
   processesOf(packed: PackedProcesses): ProcessStats[] {
     let list = this.unpacked.get(packed);
-    if (list) {
-      this.unpacked.delete(packed);
-    } else {
+    if (!list) {
       list = this.packer.unpack(packed);
-      if (this.unpacked.size >= UNPACKED_KEPT) this.unpacked.delete(this.unpacked.keys().next().value as PackedProcesses);
+      this.unpacked.set(packed, list);
     }
-    this.unpacked.set(packed, list);
     return list;
   }
 

@@ -46,7 +46,7 @@ export class LruCache<K, V> {
     this.weight = 0;
   }
 
-  private delete(key: K): void {
+  delete(key: K): void {
     const entry = this.map.get(key);
     if (entry === undefined) return;
     this.weight -= entry.weight;
