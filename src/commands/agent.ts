@@ -8,11 +8,11 @@ import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
+import { SessionHub } from '../session/session-hub.js';
 import { COLLECTOR_OPTIONS, SAMPLING_OPTIONS, cgroupOption, samplingSettings } from './shared-options.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
-import { tapSource } from './tap-source.js';
 import { SampleRecorder } from './recorder.js';
 
 const USAGE = `Usage: tmon agent [options]
@@ -109,8 +109,9 @@ export async function runAgent(argv: string[]): Promise<number> {
 
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
+  // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
+  const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
   let recorder: SampleRecorder | undefined;
-  let source: LiveSource = live;
   if (typeof storeDir === 'string') {
     checkStoreDir(storeDir);
     // The files' header needs the host's facts, which come with the first sample.
@@ -125,14 +126,13 @@ export async function runAgent(argv: string[]): Promise<number> {
         onError: (err) => log(`recording paused: ${err.message}; streaming goes on, recording resumes when writing works again`),
         onResume: () => log('recording resumed'),
       });
-      return new SampleRecorder(rolling, settings.thresholds, () => storeDir);
+      return new SampleRecorder(rolling, () => storeDir);
     };
     let told = false;
-    source = tapSource(
-      live,
-      (sample) => {
+    hub.subscribe(
+      (sample, changed) => {
         recorder ??= open(sample);
-        recorder.push(sample);
+        recorder.push(sample, changed);
       },
       (err) => {
         if (!told) log(`recording failed: ${errorMessage(err)}; streaming goes on`);
@@ -140,6 +140,18 @@ export async function runAgent(argv: string[]): Promise<number> {
       },
     );
   }
+  const stream = hub.stream();
+  // The broadcaster reads the hub's stream; the rate it asks for is the collector's.
+  const source = {
+    label: stream.label,
+    kind: stream.kind,
+    samples: () => stream.samples(),
+    close: () => stream.close(),
+    get intervalMs(): number {
+      return live.intervalMs;
+    },
+    setIntervalMs: (ms: number): void => live.setIntervalMs(ms),
+  };
 
   let agent;
   try {
@@ -158,9 +170,10 @@ export async function runAgent(argv: string[]): Promise<number> {
       log,
     });
   } catch (err) {
-    await live.close();
+    await hub.close();
     throw err;
   }
+  hub.start();
   if (typeof storeDir === 'string') {
     const flag = (name: string, fallback: string): string => (typeof values[name] === 'string' ? values[name] : fallback);
     log(`recording to ${storeDir} (retain ${flag('retain', '7d')}, at most ${flag('max-size', '1GB')})`);
@@ -170,8 +183,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   });
   log('stopping');
   await agent.close();
-  await live.close();
-  await recorder?.close();
+  await hub.close();
+  await recorder?.close(hub.spikes());
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import { parseCommandArgs, numberOption, onlyPositional } from '../cli-args.js';
+import { replayView } from '../session/session-view.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { colorEnabled } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
@@ -53,7 +54,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   }
   requireTerminal();
   const dashboard = startDashboard({
-    replay: { timeline: recording, spikes: recording.spikes() },
+    view: replayView({ timeline: recording, spikes: recording.spikes() }),
     top,
     color: colorEnabled(process.env),
     status: () => (recording.length === 0 ? 'no samples' : ''),
