@@ -57,7 +57,7 @@ export class SessionHub<S extends SampleSource = SampleSource, H extends HubHist
   private latest: Sample | undefined;
   private trouble = '';
   /** Why the source stopped, when it threw. */
-  private failure: unknown;
+  private failure: Error | undefined;
   private release: () => void = () => undefined;
   private readonly started = new Promise<void>((resolve) => (this.release = resolve));
   private readonly firstSample: Promise<Sample>;
@@ -105,7 +105,7 @@ export class SessionHub<S extends SampleSource = SampleSource, H extends HubHist
   /** Resolves when the source has ended or the hub is closed; rejects with the source's error when it threw. */
   async ended(): Promise<void> {
     await this.consuming;
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure) throw this.failure;
   }
 
   /**
@@ -259,7 +259,7 @@ export class SessionHub<S extends SampleSource = SampleSource, H extends HubHist
       if (!this.closed) this.fail(`${this.label}: no more samples`);
       if (this.closed) await it.return?.();
     } catch (err) {
-      this.failure = err;
+      this.failure = err instanceof Error ? err : new Error(errorMessage(err));
       this.fail(`${this.label} failed: ${errorMessage(err)}`);
       this.settleFirst?.reject(err);
     } finally {

@@ -10,14 +10,17 @@ import { LiveHistory } from './live-history.js';
 import { SessionHub, type HubHistory } from './session-hub.js';
 
 /**
- * A window onto a longer history that is fetched on demand (a remote agent's
- * store): the dashboard asks for the window around a time its cursor goes to.
+ * A replay whose timeline is a window onto a longer history that is fetched on
+ * demand (a remote agent's store). When a move targets a time outside the
+ * window (n/N to a spike, Enter on one in the log, g, PgUp/PgDn, Shift-arrows,
+ * ←/→ off an end), the dashboard asks for the window there, keeps taking keys
+ * meanwhile ("loading…" in the status bar), then swaps the timeline in.
  */
 export interface HistoryWindow {
   /** The whole history's first and last sample times. */
   readonly first: number;
   readonly last: number;
-  /** The samples around `time`; null or empty when nothing is stored there. */
+  /** The samples around `time`; null or empty when nothing is stored there. A rejection is shown in the status bar. */
   seek(time: number): Promise<Timeline | null>;
 }
 
@@ -35,9 +38,9 @@ export interface SessionView {
   spikes(): readonly Spike[];
   readonly thresholds: SpikeThresholds;
   /** Process starts and exits between two consecutive samples of the timeline. */
-  eventsOf(prev: Sample | undefined, cur: Sample): readonly ProcessEvent[];
+  readonly eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
   /** Per-user totals at a sample. */
-  usersOf(sample: Sample): readonly UserTotal[];
+  readonly usersOf: (sample: Sample) => readonly UserTotal[];
   /** A replay's starting cursor (default: its first spike, or the start). */
   readonly cursor?: number;
   /** The longer history the timeline is a window of. */
