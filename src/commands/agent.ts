@@ -140,6 +140,11 @@ export async function runAgent(argv: string[]): Promise<number> {
       },
     );
   }
+  // What goes wrong in the stream itself (spike detection, the source ending) is logged when it changes.
+  let toldProblem = '';
+  hub.onChange(() => {
+    if (hub.problem && hub.problem !== toldProblem) log((toldProblem = hub.problem));
+  });
   const stream = hub.stream();
   // The broadcaster reads the hub's stream; the rate it asks for is the collector's.
   const source = {
