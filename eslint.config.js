@@ -12,11 +12,12 @@ const LAYERS = {
   protocol: ['core'],
   store: ['core', 'protocol'],
   transport: ['core', 'protocol', 'store'],
-  ui: ['core', 'analysis'],
+  session: ['core', 'analysis', 'store'],
+  ui: ['core', 'analysis', 'session'],
 };
 /** What tsconfig.json covers: the files the type-aware rules can read types for. */
 const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'];
-const ALL = ['core', 'collect', 'analysis', 'protocol', 'store', 'transport', 'ui', 'commands'];
+const ALL = ['core', 'collect', 'analysis', 'protocol', 'store', 'transport', 'session', 'ui', 'commands'];
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
   const forbidden = ALL.filter((l) => l !== layer && !allowed.includes(l));
   return {

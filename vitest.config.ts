@@ -34,7 +34,6 @@ const END_TO_END = [
   'test/screen.test.ts',
   'test/spike-end-to-end.test.ts',
   'test/spikes.test.ts',
-  'test/tap-source.test.ts',
   'test/terminal-profile.test.ts',
   'test/tmon-pty.test.ts',
 ];

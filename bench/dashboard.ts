@@ -91,8 +91,10 @@ export async function measureInThisProcess(): Promise<Measurements> {
 
   const t0 = performance.now();
   const { startDashboard } = await import('../src/ui/dashboard.js');
+  const { liveHub, liveView } = await import('../src/session/session-view.js');
   const importMs = performance.now() - t0;
-  const dash = startDashboard({ io: { input: new PassThrough(), output: out }, source, top: 15, color: true, historyCapacity: HOUR });
+  const hub = liveHub(source, { top: 15, historyCapacity: HOUR }).start();
+  const dash = startDashboard({ io: { input: new PassThrough(), output: out }, view: liveView(hub), top: 15, color: true });
   await until(() => out.writes > 0);
   const rssFirstFrameMb = settledRssMb();
   const firstFrameMs = out.firstWriteAt - t0;

@@ -38,6 +38,56 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** ARCHITECTURE.md's layer table: each `layer/` row and the layers its last cell lets it import ('everything': null). */
+function layerTable(): Map<string, string[] | null> {
+  const doc = fs.readFileSync(path.join(SRC, '..', 'ARCHITECTURE.md'), 'utf8');
+  const table = new Map<string, string[] | null>();
+  for (const m of doc.matchAll(/^\| `(\w+)\/` \|.*\| ([^|]+) \|$/gm)) {
+    const allowed = m[2] as string;
+    table.set(m[1] as string, allowed.trim() === 'everything' ? null : [...allowed.matchAll(/`(\w+)`/g)].map((a) => a[1] as string));
+  }
+  return table;
+}
+
+/** Imports from one src/ folder into another that the table does not allow, as "from → to". */
+function layerViolations(graph: Map<string, string[]>, table: Map<string, string[] | null>): string[] {
+  const folder = (file: string): string | undefined => (file.includes(path.sep) ? file.split(path.sep)[0] : undefined);
+  const out: string[] = [];
+  for (const [file, deps] of graph) {
+    const from = folder(file);
+    if (from === undefined) continue;
+    const allowed = table.get(from);
+    if (allowed === null) continue;
+    for (const dep of deps) {
+      const to = folder(dep);
+      if (to !== undefined && to !== from && !(allowed ?? []).includes(to)) out.push(`${file} → ${dep}`);
+    }
+  }
+  return out;
+}
+
+describe('the layer table of ARCHITECTURE.md', () => {
+  it('names every folder of src/, and every import between folders is one it allows', () => {
+    const table = layerTable();
+    const folders = fs.readdirSync(SRC, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect([...table.keys()].sort()).toEqual(folders.sort());
+    expect(layerViolations(importGraph(), table)).toEqual([]);
+  });
+
+  it('catches an import the table does not allow (the check itself works)', () => {
+    const table = new Map<string, string[] | null>([
+      ['core', []],
+      ['ui', ['core']],
+      ['commands', null],
+    ]);
+    const graph = new Map([
+      [path.join('ui', 'a.ts'), [path.join('core', 'b.ts'), path.join('commands', 'c.ts'), path.join('ui', 'd.ts')]],
+      [path.join('commands', 'c.ts'), [path.join('ui', 'a.ts')]],
+    ]);
+    expect(layerViolations(graph, table)).toEqual([`${path.join('ui', 'a.ts')} → ${path.join('commands', 'c.ts')}`]);
+  });
+});
+
 describe('the module graph', () => {
   it('has no import cycle, type-only imports included', () => {
     const graph = importGraph();

@@ -3,6 +3,8 @@ import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
 import { SampleHistory, type Timeline } from '../src/core/timeline.js';
 import { formatClock } from '../src/core/units.js';
+import type { SampleSource } from '../src/core/source.js';
+import { liveHub, liveView, replayView, type ReplayViewOptions } from '../src/session/session-view.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../src/ui/dashboard.js';
 import { definePanel } from '../src/ui/panels/panel.js';
 import { PANELS } from '../src/ui/panels/registry.js';
@@ -27,14 +29,19 @@ afterEach(async () => {
   dash = source = term = undefined;
 });
 
-function open(cols: number, rows: number, opts: Partial<DashboardOptions> = {}): HeadlessTerminal {
+/** The dashboard's options, with a live source (through a started live hub) or a replay in place of the view. */
+type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions };
+
+function open(cols: number, rows: number, opts: OpenOptions = {}): HeadlessTerminal {
   term = new HeadlessTerminal(cols, rows);
-  dash = startDashboard({ io: term.io, top: 15, color: true, ...opts });
+  const { source: live, replay, ...rest } = opts;
+  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: rest.top ?? 15 }).start()));
+  dash = startDashboard({ io: term.io, top: 15, color: true, ...rest, view });
   return term;
 }
 
 /** Live, fed the whole scenario (100 samples: 03:11:00 … 03:12:39). */
-async function openLive(cols: number, rows: number, opts: Partial<DashboardOptions> = {}): Promise<HeadlessTerminal> {
+async function openLive(cols: number, rows: number, opts: OpenOptions = {}): Promise<HeadlessTerminal> {
   source = new ScriptedSource(scenario());
   const t = open(cols, rows, { source, ...opts });
   await t.waitFor((s) => s.includes('03:12:39') || /burn\[5151\]/.test(s));

@@ -83,12 +83,12 @@ describe('HostFeed', () => {
     expect(feed.recent.last()?.time).toBe(time(102));
   });
 
-  it('lends a dashboard everything held, then each live sample, in order; closing it stops only the lending', async () => {
+  it('is followed with everything held, then each live sample, in order; closing a follower stops only it', async () => {
     const { agent, source } = await agentHolding(100);
     const feed = feedOf(agent);
     await waitFor('the backfill', () => feed.history.length === 100);
 
-    const lent = feed.lend();
+    const lent = feed.hub.follow();
     const first = drain(lent);
     await waitFor('the held samples', () => first.got.length === 100);
     await push(agent, source, 100, 103);
@@ -103,7 +103,7 @@ describe('HostFeed', () => {
     expect(first.got.length).toBe(103);
 
     // Lent again (back to the overview and Enter once more): nothing lost meanwhile.
-    const again = drain(feed.lend());
+    const again = drain(feed.hub.follow());
     await waitFor('the second lending', () => again.got.length === 104);
     expect(times(again.got)).toEqual(range(0, 104));
   });
@@ -114,7 +114,7 @@ describe('HostFeed', () => {
     await waitFor('the backfill', () => feed.recent.last()?.time === time(99));
     expect(times(feed.history.slice(0, feed.history.length))).toEqual(range(80, 100));
 
-    const it = feed.lend().samples()[Symbol.asyncIterator]();
+    const it = feed.hub.follow().samples()[Symbol.asyncIterator]();
     const read: Sample[] = [];
     for (let k = 0; k < 5; k++) read.push((await it.next()).value as Sample);
     expect(times(read)).toEqual(range(80, 85));
@@ -140,7 +140,7 @@ describe('HostFeed', () => {
   it('close() ends a lent source that is waiting for samples, and closes the remote link', async () => {
     const { agent } = await agentHolding(10);
     const feed = feedOf(agent);
-    const lent = drain(feed.lend());
+    const lent = drain(feed.hub.follow());
     await waitFor('the held samples', () => lent.got.length === 10);
     await feed.close();
     await lent.ended;

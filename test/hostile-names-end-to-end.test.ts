@@ -10,6 +10,7 @@ import type { Sample } from '../src/core/sample.js';
 import { Codec, FrameType, encodeFrame, endPayload } from '../src/store/record-format.js';
 import { openRecording } from '../src/store/recording-reader.js';
 import { RecordingWriter } from '../src/store/recording-writer.js';
+import { liveHub, liveView } from '../src/session/session-view.js';
 import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
 import { FORGED_ROW, FORMULA_COMM, HOSTILE_ARGS, HOSTILE_COMM, HOSTILE_COMM_SHOWN, startHostileProcess, type HostileProcess } from './helpers/hostile-process.js';
@@ -151,7 +152,7 @@ describe('the dashboard showing a process with a hostile name', () => {
     const titles: string[] = [];
     t.term.onTitleChange((title) => titles.push(title));
     // 40 rows by CPU: a process burning a core is among them on any machine with two cores.
-    dash = startDashboard({ io: t.io, source, top: 40, color: true });
+    dash = startDashboard({ io: t.io, view: liveView(liveHub(source, { top: 40 }).start()), top: 40, color: true });
     const { pid } = await hostile({ comm: HOSTILE_COMM, args: HOSTILE_ARGS, burn: true });
 
     // Name, then the command line (cut at the table's edge) with the would-be forged row inside it.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { liveHub, liveView, replayView } from '../src/session/session-view.js';
 import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { openFileRecorder } from '../src/commands/recorder.js';
 import { openRecording } from '../src/store/recording-reader.js';
@@ -32,23 +33,26 @@ describe('live and replay show the same spike log', () => {
     const file = join(dir, 'session.tmon');
     const first = samples[0];
     if (!first) throw new Error('empty scenario');
-    const recorder = openFileRecorder(file, { host: first.host, intervalMs: 1000 }, {});
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: 1000 });
 
     const live = new HeadlessTerminal(120, 40);
     terminals.push(live);
     const source = new ScriptedSource(samples);
-    const liveDash = startDashboard({ io: live.io, source, top: 10, color: false, onSample: (s) => recorder.push(s) });
+    // One hub: the screen's view and the recorder subscribe to the same stream and its one detector.
+    const hub = liveHub(source, { top: 10 });
+    hub.subscribe((s, changed) => recorder.push(s, changed));
+    const liveDash = startDashboard({ io: live.io, view: liveView(hub.start()), top: 10, color: false });
     dashboards.push(liveDash);
     // Both spikes are in the log and closed (no "ongoing"), so the session's log is final.
     const liveText = await live.waitFor((s) => spikeLog(s).length === 2 && !/ongoing|\+ /.test(spikeLog(s).join('\n')));
     const liveLog = spikeLog(liveText);
     liveDash.destroy();
-    await recorder.close();
+    await recorder.close(hub.spikes());
 
     const recording = await openRecording(file);
     const replay = new HeadlessTerminal(120, 40);
     terminals.push(replay);
-    const replayDash = startDashboard({ io: replay.io, replay: { timeline: recording, spikes: recording.spikes() }, top: 10, color: false });
+    const replayDash = startDashboard({ io: replay.io, view: replayView({ timeline: recording, spikes: recording.spikes() }), top: 10, color: false });
     dashboards.push(replayDash);
     const replayLog = spikeLog(await replay.waitFor((s) => /REPLAY/.test(s) && spikeLog(s).length === 2));
     await recording.close();

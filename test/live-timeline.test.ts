@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveTimeline } from '../src/ui/live-timeline.js';
+import { LiveTimeline } from '../src/session/live-timeline.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const T = 1_800_000_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SampleFacts } from '../src/ui/sample-facts.js';
-import { LiveTimeline } from '../src/ui/live-timeline.js';
+import { SampleFacts } from '../src/session/sample-facts.js';
+import { LiveTimeline } from '../src/session/live-timeline.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const T = 1_800_000_000_000;

@@ -8,11 +8,11 @@ import { LiveSource } from '../collect/live-source.js';
 import { startAgent } from '../transport/agent-server.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
+import { SessionHub } from '../session/session-hub.js';
 import { AGENT } from './command-flags.js';
 import { cgroupOption, samplingSettings } from './shared-options.js';
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
-import { tapSource } from './tap-source.js';
 import { SampleRecorder } from './recorder.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
@@ -58,8 +58,9 @@ export async function runAgent(argv: string[]): Promise<number> {
 
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
+  // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
+  const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
   let recorder: SampleRecorder | undefined;
-  let source: LiveSource = live;
   if (storeDir !== undefined) {
     checkStoreDir(storeDir);
     // The files' header needs the host's facts, which come with the first sample.
@@ -74,14 +75,13 @@ export async function runAgent(argv: string[]): Promise<number> {
         onError: (err) => log(`recording paused: ${err.message}; streaming goes on, recording resumes when writing works again`),
         onResume: () => log('recording resumed'),
       });
-      return new SampleRecorder(rolling, settings.thresholds, () => storeDir);
+      return new SampleRecorder(rolling, () => storeDir);
     };
     let told = false;
-    source = tapSource(
-      live,
-      (sample) => {
+    hub.subscribe(
+      (sample, changed) => {
         recorder ??= open(sample);
-        recorder.push(sample);
+        recorder.push(sample, changed);
       },
       (err) => {
         if (!told) log(`recording failed: ${errorMessage(err)}; streaming goes on`);
@@ -89,6 +89,23 @@ export async function runAgent(argv: string[]): Promise<number> {
       },
     );
   }
+  // What goes wrong in the stream itself (spike detection, the source ending) is logged when it changes.
+  let toldProblem = '';
+  hub.onChange(() => {
+    if (hub.problem && hub.problem !== toldProblem) log((toldProblem = hub.problem));
+  });
+  const stream = hub.stream();
+  // The broadcaster reads the hub's stream; the rate it asks for is the collector's.
+  const source = {
+    label: stream.label,
+    kind: stream.kind,
+    samples: () => stream.samples(),
+    close: () => stream.close(),
+    get intervalMs(): number {
+      return live.intervalMs;
+    },
+    setIntervalMs: (ms: number): void => live.setIntervalMs(ms),
+  };
 
   let agent;
   try {
@@ -107,9 +124,10 @@ export async function runAgent(argv: string[]): Promise<number> {
       log,
     });
   } catch (err) {
-    await live.close();
+    await hub.close();
     throw err;
   }
+  hub.start();
   if (storeDir !== undefined) {
     const asTyped = (name: 'retain' | 'max-size'): string => {
       const text = raw[name];
@@ -122,8 +140,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   });
   log('stopping');
   await agent.close();
-  await live.close();
-  await recorder?.close();
+  await hub.close();
+  await recorder?.close(hub.spikes());
   return 0;
 }
 

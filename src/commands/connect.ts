@@ -38,7 +38,7 @@ export async function runConnect(argv: string[]): Promise<number> {
     throw err;
   }
   if (askInterval) source.setIntervalMs(settings.intervalMs);
-  // The feed is the source's one consumer while the live and the stored-history screens take turns.
+  // The feed's session hub is the source's one consumer; the live and the stored-history screens read it in turn.
   const feed = new HostFeed(source, { thresholds: settings.thresholds });
   const session = startHostSession({
     io: { input: process.stdin, output: process.stdout as TerminalIO['output'] },

@@ -1,15 +1,15 @@
 import { parseCommand } from '../cli-flags.js';
 import { UserError } from '../core/errors.js';
-import type { SampleSource } from '../core/source.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
+import type { SessionHub } from '../session/session-hub.js';
+import { liveHub, liveView } from '../session/session-view.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { tmonVersion } from '../version.js';
 import { DASHBOARD } from './command-flags.js';
-import { cgroupOption, colorEnabled, samplingSettings, type SamplingSettings } from './shared-options.js';
+import { cgroupOption, colorEnabled, samplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
-import { peekFirst } from './peek-source.js';
 import { mainUsage } from './usage.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
@@ -27,41 +27,35 @@ export async function runDashboard(argv: string[]): Promise<number> {
   requireTerminal();
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs);
+  const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });
   const recordPath = values.record;
-  if (recordPath === undefined) {
-    await watch(live, settings);
-    return 0;
-  }
-  try {
-    const { first, source } = await peekFirst(live);
-    const recorder = openFileRecorder(recordPath, { host: first.host, intervalMs: settings.intervalMs }, settings.thresholds);
-    await watch(source, settings, { recorder });
-  } catch (err) {
-    await live.close();
-    throw err;
-  }
+  const recorder = recordPath !== undefined ? await recordFromFirst(hub, recordPath, settings.intervalMs) : undefined;
+  hub.start();
+  const dashboard = startDashboard({
+    view: liveView(hub),
+    top: settings.top,
+    color: colorEnabled(process.env),
+    ...(recorder ? { status: () => recorder.status() } : {}),
+  });
+  await untilClosed(dashboard, async () => {
+    await hub.close();
+    await recorder?.close(hub.spikes());
+  });
   return 0;
 }
 
-/** The dashboard over any source, with the terminal guarded on every exit path. */
-export async function watch(
-  source: SampleSource,
-  settings: SamplingSettings,
-  extras: { recorder?: SampleRecorder; status?: () => string } = {},
-): Promise<void> {
-  const { recorder, status } = extras;
-  const dashboard = startDashboard({
-    source,
-    top: settings.top,
-    thresholds: settings.thresholds,
-    color: colorEnabled(process.env),
-    ...(recorder ? { onSample: (s) => recorder.push(s) } : {}),
-    status: () => [status?.(), recorder?.status()].filter((t) => t).join('  '),
-  });
-  await untilClosed(dashboard, async () => {
-    await source.close();
-    await recorder?.close();
-  });
+/** A recorder into `path`, subscribed to the hub; the file's header needs the host's facts, which come with the first sample. */
+async function recordFromFirst(hub: SessionHub, path: string, intervalMs: number): Promise<SampleRecorder> {
+  let recorder: SampleRecorder;
+  try {
+    const first = await hub.first();
+    recorder = openFileRecorder(path, { host: first.host, intervalMs });
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+  hub.subscribe((s, changed) => recorder.push(s, changed), undefined, 'recording');
+  return recorder;
 }
 
 export function requireTerminal(): void {

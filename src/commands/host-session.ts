@@ -1,9 +1,10 @@
 /**
  * `tmon connect HOST:PORT`: one host's live dashboard, and on `H` its agent's
  * stored history in the replay dashboard, Esc back to live. One screen exists
- * at a time; the host's feed outlives both, so the live view comes back with
+ * at a time; the host's feed (its session hub) outlives both, so the live view comes back with
  * nothing missed.
  */
+import { followView, replayView } from '../session/session-view.js';
 import { startDashboard, type DashboardExit, type TerminalIO } from '../ui/dashboard.js';
 import type { HostFeed, LinkedSource } from './host-feed.js';
 import { linkStatus } from './link-status.js';
@@ -37,13 +38,13 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
   return screenSequence(async (turns) => {
     /** The live dashboard until the person quits, or H has loaded the stored history to show instead. */
     const showLive = async (): Promise<{ exit: DashboardExit; stored?: StoredHistory }> => {
-      const source = feed.lend();
+      // Everything the hub holds, then live; the spikes are the hub's own.
+      const view = followView(feed.hub, { top: opts.settings.top });
       let stored: StoredHistory | undefined;
       const dashboard = startDashboard({
         io: opts.io,
-        source,
+        view,
         top: opts.settings.top,
-        thresholds: opts.settings.thresholds,
         color: opts.color,
         ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
         // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word.
@@ -67,7 +68,7 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         return stored && exit === 'replaced' ? { exit, stored } : { exit };
       } finally {
         stopWatching();
-        await source.close();
+        await view.close();
       }
     };
 
@@ -75,7 +76,7 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
     const showStored = async (stored: StoredHistory): Promise<DashboardExit> => {
       const dashboard = startDashboard({
         io: opts.io,
-        replay: { timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window },
+        view: replayView({ timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window }),
         top: opts.settings.top,
         color: opts.color,
         backOnEscape: true,

@@ -7,10 +7,10 @@ import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { RemoteSource } from '../transport/remote-source.js';
+import { SessionHub } from '../session/session-hub.js';
 import { RECORD } from './command-flags.js';
 import { cgroupOption, thresholdOverrides } from './shared-options.js';
 import { remoteOptions } from './remote-options.js';
-import { peekFirst } from './peek-source.js';
 import { openFileRecorder } from './recorder.js';
 
 export async function runRecord(argv: string[]): Promise<number> {
@@ -40,30 +40,34 @@ export async function runRecord(argv: string[]): Promise<number> {
     origin = new LiveSource(await createCollector({ intervalMs, ...cgroupOption(values) }), intervalMs);
   }
 
+  // No screen: the samples only pass through the hub, to its detector and the recorder.
+  const hub = new SessionHub(origin, { history: undefined, thresholds });
   let stop = (): void => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const onSignal = (): void => stop();
   for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, onSignal);
   const timer = Number.isFinite(durationMs) ? setTimeout(stop, durationMs) : undefined;
-  void stopped.then(() => origin.close());
+  void stopped.then(() => hub.close());
 
   let samples = 0;
   try {
-    const { first, source } = await peekFirst(origin);
-    const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, thresholds, (msg) =>
+    // The file's header needs the host's facts, which come with the first sample.
+    const first = await hub.first();
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: first.intervalMs }, (msg) =>
       process.stderr.write(`tmon: ${sanitize(msg)}\n`),
     );
     process.stderr.write(`tmon: ${sanitize(`recording ${origin.label} to ${file}`)}; Ctrl-C stops\n`);
-    for await (const sample of source.samples()) {
-      recorder.push(sample);
+    hub.subscribe((sample, changed) => {
+      recorder.push(sample, changed);
       samples++;
-    }
-    await recorder.close();
+    });
+    await hub.start().ended();
+    await recorder.close(hub.spikes());
     process.stderr.write(`tmon: recorded ${samples} samples to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
   } finally {
     if (timer) clearTimeout(timer);
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
-    await origin.close();
+    await hub.close();
   }
   return 0;
 }

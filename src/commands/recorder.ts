@@ -1,5 +1,3 @@
-import { SpikeDetector } from '../analysis/spike-detector.js';
-import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { formatBytes } from '../core/units.js';
@@ -13,25 +11,23 @@ export interface RecordingSink {
 }
 
 /**
- * Records every sample and, beside them, the spikes a detector finds in the
- * same stream, so a replay opens on its spike index without decoding samples.
+ * Records every sample and, beside them, the spikes the session's detector
+ * finds in the same stream (a SessionHub subscriber gets both), so a replay
+ * opens on its spike index without decoding samples.
  */
 export class SampleRecorder {
-  private readonly detector: SpikeDetector;
   private closed = false;
 
   constructor(
     private readonly sink: RecordingSink,
-    thresholds: ThresholdOverrides,
     private readonly describe: () => string,
-  ) {
-    this.detector = new SpikeDetector(thresholds);
-  }
+  ) {}
 
-  push(sample: Sample): void {
+  /** A sample, and the spikes it opened, grew or closed: the closed ones are stored. */
+  push(sample: Sample, changed: readonly Spike[]): void {
     if (this.closed) return;
     this.sink.append(sample);
-    for (const spike of this.detector.push(sample)) {
+    for (const spike of changed) {
       if (spike.end !== null) this.sink.addSpike(spike);
     }
   }
@@ -41,11 +37,11 @@ export class SampleRecorder {
     return this.describe();
   }
 
-  /** Spikes still open at the end are stored as they stand (end null), not lost. Idempotent. */
-  async close(): Promise<void> {
+  /** Of the session's `spikes`, those still open at the end are stored as they stand (end null), not lost. Idempotent. */
+  async close(spikes: readonly Spike[]): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const spike of this.detector.spikes()) if (spike.end === null) this.sink.addSpike(spike);
+    for (const spike of spikes) if (spike.end === null) this.sink.addSpike(spike);
     await this.sink.close();
   }
 }
@@ -59,7 +55,6 @@ export class SampleRecorder {
 export function openFileRecorder(
   path: string,
   header: { host: HostFacts; intervalMs: number },
-  thresholds: ThresholdOverrides,
   onError: (message: string) => void = () => undefined,
 ): SampleRecorder {
   let failure: string | undefined;
@@ -70,5 +65,5 @@ export function openFileRecorder(
     },
     onResume: () => (failure = undefined),
   });
-  return new SampleRecorder(writer, thresholds, () => failure ?? `rec ${path} ${formatBytes(writer.bytes)}`);
+  return new SampleRecorder(writer, () => failure ?? `rec ${path} ${formatBytes(writer.bytes)}`);
 }

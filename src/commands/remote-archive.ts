@@ -11,7 +11,7 @@ import { formatClock } from '../core/units.js';
 import { HISTORY_END, type ArchiveExtent } from '../protocol/wire-messages.js';
 import { mergeSpikes } from '../store/recording-index.js';
 import type { StoredSpikes } from '../transport/remote-source.js';
-import type { HistoryWindow } from '../ui/dashboard.js';
+import type { HistoryWindow } from '../session/session-view.js';
 
 /** What the stored history needs of a link to an agent (RemoteSource is one). */
 export interface ArchiveLink {

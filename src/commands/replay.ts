@@ -1,5 +1,6 @@
 import { onlyPositional } from '../cli-args.js';
 import { commandHelp, parseCommand } from '../cli-flags.js';
+import { replayView } from '../session/session-view.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { REPLAY } from './command-flags.js';
 import { colorEnabled } from './shared-options.js';
@@ -40,7 +41,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   }
   requireTerminal();
   const dashboard = startDashboard({
-    replay: { timeline: recording, spikes: recording.spikes() },
+    view: replayView({ timeline: recording, spikes: recording.spikes() }),
     top,
     color: colorEnabled(process.env),
     status: () => (recording.length === 0 ? 'no samples' : ''),

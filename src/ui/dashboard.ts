@@ -1,72 +1,40 @@
 /**
- * The dashboard: samples in (a live or remote SampleSource, or a replay's
- * Timeline), keys in, frames out. Samples fill an in-memory history and the
- * spike detector whatever the view shows; keys change the view state (state.ts);
- * frames are drawn from both at a capped rate (dashboard-view.ts, panels/).
+ * The dashboard: a session's view in (live, replay or a window of stored
+ * history: session/session-view.ts), keys in, frames out. The session keeps the
+ * history and finds the spikes; keys change the view state (state.ts); frames
+ * are drawn from both at a capped rate (dashboard-view.ts, panels/).
  */
-import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
 import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
-import { SpikeDetector } from '../analysis/spike-detector.js';
-import { userTotals, type UserTotal } from '../analysis/user-totals.js';
-import { resolveThresholds, type ThresholdOverrides } from '../analysis/thresholds.js';
 import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
-import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { formatClock } from '../core/units.js';
+import type { SessionView } from '../session/session-view.js';
 import { initialCursor } from './cursor.js';
 import { keyAction, type KeyPress } from './keys.js';
 import { computeLayout, type Layout } from './layout.js';
-import { LiveTimeline } from './live-timeline.js';
 import { DashboardView } from './dashboard-view.js';
 import { shownPanels, type PanelDef } from './panels/panel.js';
 import { PANELS } from './panels/registry.js';
 import { RenderScheduler } from './render-scheduler.js';
-import { SampleFacts } from './sample-facts.js';
 import { createScreen, type TerminalIO } from './screen.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from './state.js';
 import { terminalProfile } from './terminal-profile.js';
 
 export type { TerminalIO } from './screen.js';
 
-/**
- * A replay whose timeline is a window onto a longer history that is fetched on
- * demand (a remote agent's store). When a move targets a time outside the
- * window (n/N to a spike, Enter on one in the log, g, PgUp/PgDn, Shift-arrows,
- * ←/→ off an end), the dashboard asks for the window there, keeps taking keys
- * meanwhile ("loading…" in the status bar), then swaps the timeline in.
- */
-export interface HistoryWindow {
-  /** The whole history's first and last sample times. */
-  readonly first: number;
-  readonly last: number;
-  /** The samples around `time`; null or empty when nothing is stored there. A rejection is shown in the status bar. */
-  seek(time: number): Promise<Timeline | null>;
-}
-
 export interface DashboardOptions {
   /** Default: process.stdin / process.stdout. */
   io?: TerminalIO;
-  /** Live or remote: samples are pushed into an in-memory history and spike detector. */
-  source?: SampleSource;
-  /**
-   * Replay: random access; the cursor starts at `cursor`, else the first spike (or the start).
-   * With `window`, `timeline` is the loaded part of a longer history. Takes precedence over `source`.
-   */
-  replay?: { timeline: Timeline; spikes: readonly Spike[]; cursor?: number; window?: HistoryWindow };
+  /** What to show: a live session, a replay, or a window of stored history. */
+  view: SessionView;
   /** Rows in the process table (default 15). */
   top: number;
-  /** Spike thresholds; any field, even half of a metric's (a Partial<SpikeThresholds> is one). */
-  thresholds?: ThresholdOverrides;
-  /** Samples kept in memory live (default 3600). */
-  historyCapacity?: number;
   /** false when NO_COLOR is set (the caller decides). */
   color: boolean;
   /** Extra status-bar text from the caller, e.g. "recording night.tmon". */
   status?: () => string;
-  /** Called for each live sample (recording). */
-  onSample?: (s: Sample) => void;
   /**
    * Esc with no overlay or prompt open ends the dashboard with 'back' (a host
    * opened from the multi-host overview returns to it); q and Ctrl-C still quit.
@@ -108,34 +76,20 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
   const screen = createScreen(io, terminalProfile(process.env), opts.color);
 
-  const replay = opts.replay;
-  // Past samples keep the table's worth of processes for both sort orders (at least 15).
-  const history = replay ? null : new LiveTimeline(opts.historyCapacity ?? 3600, Math.max(15, opts.top));
+  const sessionView = opts.view;
+  const replay = sessionView.mode === 'replay';
   // A windowed replay swaps in the window around where the cursor goes.
-  let timeline: Timeline = replay ? replay.timeline : (history as LiveTimeline);
-  const detector = replay ? null : new SpikeDetector(opts.thresholds);
-  const thresholds = detector?.thresholds ?? resolveThresholds(opts.thresholds);
-  const spikes = (): readonly Spike[] => (replay ? replay.spikes : (detector as SpikeDetector).spikes());
+  let timeline: Timeline = sessionView.timeline;
+  const spikes = (): readonly Spike[] => sessionView.spikes();
+  const windowed = sessionView.window;
+  const extent = windowed ? { extent: { first: windowed.first, last: windowed.last } } : {};
 
-  let state: UiState = initialState(replay ? { cursor: replay.cursor ?? initialCursor(replay.timeline, replay.spikes) } : null);
-  let note = replay && replay.timeline.length === 0 ? 'no samples' : '';
+  let state: UiState = initialState(replay ? { cursor: sessionView.cursor ?? initialCursor(timeline, spikes()) } : null);
+  let note = replay && timeline.length === 0 ? 'no samples' : '';
   let destroyed = false;
   let resolveDone: (exit: DashboardExit) => void = () => undefined;
   const done = new Promise<DashboardExit>((resolve) => (resolveDone = resolve));
 
-  // Live: starts, exits and per-user totals are taken from each whole sample as it
-  // arrives (the history keeps only the top processes). Replay: from the timeline,
-  // events remembered by the later sample of each pair while it stays the same object.
-  const facts = replay ? null : new SampleFacts();
-  const eventMemo = new WeakMap<Sample, readonly ProcessEvent[]>();
-  const eventsOf = (prev: Sample | undefined, cur: Sample): readonly ProcessEvent[] => {
-    if (facts) return facts.eventsAt(cur.time);
-    let e = eventMemo.get(cur);
-    if (!e) eventMemo.set(cur, (e = processEvents(prev, cur)));
-    return e;
-  };
-  // Computed once per opening (and per new sample live): a replay's whole recording is read for it.
-  const usersOf = (s: Sample): readonly UserTotal[] => facts?.usersAt(s.time) ?? userTotals(s.processes);
   let inspected: { key: string; first: number; last: number; points: ProcessPoint[] } | null = null;
   /**
    * The inspected process's series. Read whole once per opening; after that a
@@ -184,13 +138,13 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       spikes: spikes(),
       state,
       top: opts.top,
-      extraStatus: [...new Set([callerStatus(), note])].filter(Boolean).join(' │ '),
-      label: replay ? 'replay' : (opts.source?.label ?? 'tmon'),
+      extraStatus: [...new Set([callerStatus(), sessionView.status(), note])].filter(Boolean).join(' │ '),
+      label: sessionView.label,
       inspected: inspectedPoints(),
-      eventsOf,
-      usersOf,
-      thresholds,
-      ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
+      eventsOf: sessionView.eventsOf,
+      usersOf: sessionView.usersOf,
+      thresholds: sessionView.thresholds,
+      ...extent,
     });
   };
   // Panels contain their own failures; this catches the rest (status bar, overlays,
@@ -221,7 +175,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     spikeIds: view.drawn.spikeIds,
     pageSize: view.pageSize,
     showing: view.shown,
-    ...(replay?.window ? { extent: { first: replay.window.first, last: replay.window.last } } : {}),
+    ...extent,
   });
 
   /** The time whose window is being fetched; `seekSeq` tells a stale answer from the wanted one. */
@@ -229,7 +183,6 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   let seekSeq = 0;
   /** Where the cursor was inside the window, to return to when loading fails. */
   let lastInside = state.cursor;
-  const windowed = replay?.window;
   const loadingNote = (target: number): string => `loading ${formatClock(target)}…`;
   const stopLoading = (): void => {
     if (loadingTarget !== null && note === loadingNote(loadingTarget)) note = '';
@@ -350,6 +303,8 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
       );
   };
   screen.on('keypress', onKey);
+  // New samples (live) or a problem in the stream: draw again soon.
+  const stopWatching = sessionView.onChange(() => scheduler.request());
   // Relayout before blessed redraws at the new size (its own 'resize' handler
   // renders at once), so no frame of the old layout reaches the terminal.
   screen.program.prependListener('resize', update);
@@ -361,6 +316,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   function end(exit: DashboardExit): void {
     if (destroyed) return;
     destroyed = true;
+    stopWatching();
     scheduler.stop();
     if (playTimer) clearInterval(playTimer);
     try {
@@ -370,49 +326,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
     }
   }
 
-  const consume = async (source: SampleSource): Promise<void> => {
-    try {
-      for await (const sample of source.samples()) {
-        if (destroyed) break;
-        try {
-          ingest(sample);
-        } catch (err) {
-          // A malformed sample is skipped; the next one may be fine.
-          note = `bad sample skipped: ${errorMessage(err)}`;
-          scheduler.request();
-        }
-      }
-      if (!destroyed) note = `${source.label}: no more samples`;
-    } catch (err) {
-      note = `${source.label} failed: ${errorMessage(err)}`;
-    }
-    scheduler.request();
-  };
-  /** One live sample into the history, the detector and the caller's hook; throws only if the history refuses it. */
-  const ingest = (sample: Sample): void => {
-    const tl = history as LiveTimeline;
-    if (!tl.push(sample)) return;
-    try {
-      (facts as SampleFacts).record(sample);
-      (facts as SampleFacts).prune(tl.at(0)?.time ?? sample.time);
-    } catch (err) {
-      note = `process events failed: ${errorMessage(err)}`;
-    }
-    try {
-      (detector as SpikeDetector).push(sample);
-    } catch (err) {
-      note = `spike detection failed: ${errorMessage(err)}`;
-    }
-    try {
-      opts.onSample?.(sample);
-    } catch (err) {
-      note = `recording failed: ${errorMessage(err)}`;
-    }
-    scheduler.request();
-  };
-
   scheduler.request();
-  if (!replay && opts.source) void consume(opts.source);
   return { done, destroy, replace: () => end('replaced'), refresh: () => scheduler.request() };
 }
 
