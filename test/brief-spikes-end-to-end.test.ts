@@ -66,15 +66,24 @@ describe('brief spikes and short-lived processes, end to end', () => {
       '    time.sleep(4.3 + random.random())',
     ].join('\n');
     const totalKb = memInfoKb('MemTotal');
-    const levelPct = ((totalKb - memInfoKb('MemAvailable')) / totalKb) * 100;
+    // The level at rest: the lowest of a few readings, so another workload's transient at this moment is not taken for it.
+    let availableKb = 0;
+    for (let i = 0; i < 10; i++) {
+      availableKb = Math.max(availableKb, memInfoKb('MemAvailable'));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const levelPct = ((totalKb - availableKb) / totalKb) * 100;
     const risePct = ((500 * 1024) / totalKb) * 100;
     source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
     child = spawn('python3', ['-c', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise((resolve) => child?.on('exit', resolve));
+    // Any peak half a spike above the level at the start counts (margin 0): what this test controls is its own
+    // allocation's height and name. The baseline rule is the detector's (spike-detector.test.ts), and a second
+    // copy of this test making the same 500 MB peaks every few seconds would raise the usual peak to theirs.
     const { spikes } = await watch(
-      { memory: { absolute: levelPct + risePct * 0.5, margin: risePct * 0.4 }, cpu: { absolute: 100, margin: 100 } },
+      { memory: { absolute: levelPct + risePct * 0.5, margin: 0 }, cpu: { absolute: 100, margin: 100 } },
       done,
       source,
     );
@@ -96,8 +105,7 @@ describe('brief spikes and short-lived processes, end to end', () => {
       };
     });
     const summary = JSON.stringify({ report, spikes: memory.map((m) => m.culprits.map((c) => `${c.name}[${c.pid}]`)) });
-    // 9 of 10 on a machine of its own; another workload making 500 MB jumps of its own at the same time
-    // raises the usual peak (the baseline) and may hide one more.
+    // 9 of 10 on a machine of its own; on a busy one the fast watch may be starved of one more.
     expect(report.filter((r) => r.found).length, summary).toBeGreaterThanOrEqual(8);
     // The recorded peak not below the true top by more than 10 % of the 500 MB spike.
     expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(8);

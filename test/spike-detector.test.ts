@@ -280,6 +280,26 @@ describe('SpikeDetector: culprits', () => {
     ]);
   });
 
+  it('credits a memory climb over several samples from where it began, not from the sample before the spike', () => {
+    // A 3 GB fill faulted in over two samples; the spike starts at the second, when memory crosses 80 %
+    // (the first step, 700 MB on 3.5 GB, is no spike). A process that started then with 1 GB is the smaller culprit.
+    const filler = (rss: number) => makeProcess({ pid: 300, name: 'filler', rss, startTime: sec(0) - 60_000 });
+    const late = makeProcess({ pid: 301, name: 'late', rss: GiB, startTime: sec(21) - 100 });
+    const samples = [
+      ...series(0, 20, () => ({ mem: 3.5 * GiB, processes: [idle, filler(100 * MiB)] })),
+      s(20, { mem: 4.2 * GiB, processes: [idle, filler(800 * MiB)] }),
+      s(21, { mem: 7.5 * GiB, processes: [idle, filler(3100 * MiB), late] }),
+      ...series(22, 5, () => ({ mem: 3.5 * GiB, processes: [idle] })),
+    ];
+    const memory = detectSpikes(samples).filter((x) => x.metric === 'memory');
+    expect(memory).toHaveLength(1);
+    expect(memory[0]?.start).toBe(sec(21));
+    expect(memory[0]?.culprits.map((c) => [c.name, c.rise])).toEqual([
+      ['filler', 3000 * MiB],
+      ['late', GiB],
+    ]);
+  });
+
   it('names the parent of short-lived children through childCpu', () => {
     const cron = (childCpu: number) => makeProcess({ pid: 90, name: 'cron', cpu: 0, childCpu });
     const samples = [...series(0, 20, () => ({ processes: [cron(0)] })), s(20, { cpu: 20, busyMax: 95, processes: [cron(85)] }), ...series(21, 5, () => ({ processes: [cron(0)] }))];

@@ -12,6 +12,16 @@ import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThres
  * middle of a build would call its first peak a spike).
  */
 const MIN_BASELINE_SAMPLES = 3;
+/**
+ * Memory climbs: faulting in a few hundred MB takes a second or two (longer on a
+ * virtual machine), so the sample before a spike may already hold most of its
+ * culprit's allocation. Attribution measures rises from the lowest of the samples
+ * this far back instead (the latest one within RAMP_SLACK_BYTES of that lowest),
+ * where the climb began.
+ */
+const RAMP_MS = 5000;
+const RAMP_SAMPLES = 5;
+const RAMP_SLACK_BYTES = 16 * 1024 * 1024;
 
 /** One metric of one sample: its level at the tick and its extremes inside the interval. */
 interface Reading {
@@ -65,6 +75,8 @@ interface OpenSpike {
 class MetricSpikes {
   private readonly window: BaselineWindow;
   private open: OpenSpike | null = null;
+  /** Memory only: the last samples and their peaks, newest last, where a climb may have begun. */
+  private readonly recent: { sample: Sample; high: number }[] = [];
 
   constructor(
     private readonly metric: SpikeMetric,
@@ -112,7 +124,23 @@ class MetricSpikes {
     // The baseline is the usual *peak*: a steady build peaks at 100 % every second while
     // averaging 70 %, and its peaks are its normal, not a spike each.
     this.window.push(sample.time, r.high);
+    if (this.metric === 'memory') {
+      this.recent.push({ sample, high: r.high });
+      if (this.recent.length > RAMP_SAMPLES) this.recent.shift();
+    }
     return out;
+  }
+
+  /** Where attribution measures rises from: the sample before, or for memory where the climb to it began. */
+  private reference(sample: Sample, prev: Sample | undefined): Sample | undefined {
+    const within = this.recent.filter((x) => x.sample.time < sample.time && sample.time - x.sample.time <= RAMP_MS);
+    if (within.length === 0) return prev;
+    const lowest = Math.min(...within.map((x) => x.high));
+    for (let i = within.length - 1; i >= 0; i--) {
+      const x = within[i] as { sample: Sample; high: number };
+      if (x.high <= lowest + RAMP_SLACK_BYTES) return x.sample;
+    }
+    return prev;
   }
 
   private pastAbsolute(r: Reading): boolean {
@@ -141,7 +169,7 @@ class MetricSpikes {
       peakAt: sample.time,
       tally: emptyTally(),
       pending: emptyTally(),
-      attribution: new SpikeAttribution(this.metric, prev, this.attributionOpts),
+      attribution: new SpikeAttribution(this.metric, this.reference(sample, prev), this.attributionOpts),
       memTotal: r.memTotal,
       reported: false,
       snapshot: null,
@@ -219,8 +247,8 @@ function addTo(t: Tally, r: Reading): void {
  * passed without a repeat, so until then end stays null. A repeat within the gap
  * merges into it.
  *
- * Memory held: each metric's baseline window, the sample before (for attribution's
- * baseline) and, during a spike, the attribution's bounded per-process peaks — never
+ * Memory held: each metric's baseline window, the sample before and the last few for
+ * memory (for attribution's baseline, see RAMP_MS) and, during a spike, the attribution's bounded per-process peaks — never
  * the session's samples. The list of spikes grows: they are small, and the log
  * scrolls back to the first spike of the session.
  */
