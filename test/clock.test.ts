@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { realClock, sleep } from '../src/transport/clock.js';
+import { realClock, sleep } from '../src/core/clock.js';
 
 describe('realClock', () => {
   beforeEach(() => {
@@ -19,6 +19,14 @@ describe('realClock', () => {
     vi.advanceTimersByTime(1000);
     expect(fired).toEqual(['kept']);
     expect(realClock.now()).toBe(6099);
+  });
+
+  it('measures elapsed time on the monotonic clock, which a wall-clock step leaves alone', () => {
+    const start = realClock.monotonic();
+    vi.advanceTimersByTime(250);
+    vi.setSystemTime(0);
+    expect(realClock.now()).toBe(0);
+    expect(realClock.monotonic() - start).toBe(250);
   });
 
   it('repeats a timer until it is cancelled; unref keeps the same timer', () => {

@@ -11,7 +11,7 @@ import { tmonVersion } from '../version.js';
 import { AgentArchive, type ArchiveOptions } from './agent-archive.js';
 import { checkSecurity, createHttpServer, listen } from './agent-listen.js';
 import { Broadcaster } from './broadcaster.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../core/clock.js';
 import { Heartbeat } from './heartbeat.js';
 import type { LinkCost } from './history-replies.js';
 import { httpRequestHandler, type Health } from './http-requests.js';

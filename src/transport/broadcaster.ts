@@ -1,7 +1,7 @@
 import type { Sample } from '../core/sample.js';
 import type { AgentMessage } from '../protocol/wire-messages.js';
 import { toWireSample } from '../protocol/wire-sample.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { WireHistory } from './wire-history.js';
 
 /** A viewer link as the broadcaster sees it (ViewerLink is one). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { realClock, type Clock, type Timer } from './clock.js';
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 
 /** What the heartbeat needs of one viewer's connection. */
 export interface HeartbeatPeer {

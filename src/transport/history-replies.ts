@@ -13,7 +13,7 @@ import {
 import { toWireSample } from '../protocol/wire-sample.js';
 import type { AgentArchive } from './agent-archive.js';
 import { indexAfter, indexFrom, timeRange } from './agent-policy.js';
-import { realClock, sleep, type Clock } from './clock.js';
+import { realClock, sleep, type Clock } from '../core/clock.js';
 import type { RequestBuckets } from './request-budget.js';
 import type { TokenBucket } from './token-bucket.js';
 import type { WireHistory } from './wire-history.js';

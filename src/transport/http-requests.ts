@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { PROTOCOL_VERSION } from '../protocol/wire-messages.js';
 import { tmonVersion } from '../version.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../core/clock.js';
 import { hostRefusal, originRefusal } from './request-guard.js';
 
 /** What /healthz tells about the agent now. */

@@ -1,4 +1,4 @@
-import { realClock, type Clock, type Timer } from './clock.js';
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 
 /**
  * The viewer's side of the heartbeat: pings the agent when nothing has been

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { realClock, type Clock, type Timer } from './clock.js';
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 
 export interface PendingLimits {
   /** How long a connection may take from TCP accept to an accepted WebSocket upgrade. */

@@ -1,6 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import { UserError } from '../core/errors.js';
-import { realClock, type Clock, type Timer } from './clock.js';
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 import { backoffDelay, describeFailure, type LinkFailure, type LinkState } from './link-state.js';
 import { LinkWatchdog } from './link-watch.js';
 import type { RemoteTarget } from './remote-target.js';

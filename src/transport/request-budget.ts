@@ -1,4 +1,4 @@
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../core/clock.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import { PendingConnections, type PendingDrop, type PendingLimits } from './pending-connections.js';
 import { bearerToken, hostRefusal, originRefusal } from './request-guard.js';
 

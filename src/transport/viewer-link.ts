@@ -4,7 +4,7 @@ import { errorMessage } from '../core/errors.js';
 import { WireError, decodeViewerMessage } from '../protocol/wire-decode.js';
 import { CloseCode, encodeMessage, sampleMessageFromEncoded, type AgentMessage } from '../protocol/wire-messages.js';
 import { MessageRate, indexAfter } from './agent-policy.js';
-import { realClock, type Clock, type Timer } from './clock.js';
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 import { frameText } from './frame-text.js';
 import { FrameCounter } from './frame-counter.js';
 import { PeerHeartbeat } from './heartbeat.js';

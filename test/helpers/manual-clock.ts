@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../../src/transport/clock.js';
+import type { Clock, Timer } from '../../src/core/clock.js';
 
 interface Entry {
   at: number;
@@ -15,6 +15,11 @@ export class ManualClock implements Clock {
   constructor(private time = 0) {}
 
   now(): number {
+    return this.time;
+  }
+
+  /** The same time: on a manual clock nothing steps the wall clock. */
+  monotonic(): number {
     return this.time;
   }
 

@@ -6,13 +6,19 @@ export interface Timer {
 }
 
 /**
- * Time and timers for the transport's timing logic (reconnect backoff, heartbeats,
- * the link watchdog, deadlines, pacing). Injected, so tests can run it on a clock
- * they advance themselves; `realClock` is the default everywhere.
+ * Time and timers for every piece of timing logic: the transport's (reconnect
+ * backoff, heartbeats, the link watchdog, deadlines, pacing) and the collector's
+ * (the fast watch's polling, the live source's sampling loop). Injected, so tests
+ * can run it on a clock they advance themselves; `realClock` is the default everywhere.
  */
 export interface Clock {
   /** Wall-clock milliseconds, as Date.now(). */
   now(): number;
+  /**
+   * Monotonic milliseconds, as performance.now(): for measuring how long passed,
+   * which a wall-clock step (NTP, a suspended VM) must not distort.
+   */
+  monotonic(): number;
   /** Calls `fn` once after `ms`. */
   after(ms: number, fn: () => void): Timer;
   /** Calls `fn` every `ms` until cancelled. */
@@ -30,9 +36,10 @@ function wrap(handle: NodeJS.Timeout, clear: (h: NodeJS.Timeout) => void): Timer
   return timer;
 }
 
-/** Node's timers and Date.now, looked up at each call (so vitest's fake timers reach them too). */
+/** Node's timers, Date.now and performance.now, looked up at each call (so vitest's fake timers reach them too). */
 export const realClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   after: (ms, fn) => wrap(setTimeout(fn, ms), (h) => clearTimeout(h)),
   every: (ms, fn) => wrap(setInterval(fn, ms), (h) => clearInterval(h)),
 };
