@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Clock } from '../src/core/clock.js';
 import { FastWatch, burstDue, defaultFastWatchOptions, type BurstState, type FastWatchOptions } from '../src/collect/fast-watch.js';
 import { ProcReader, type FastProbe } from '../src/collect/proc-reader.js';
+import { ManualClock } from './helpers/manual-clock.js';
 
 const MB = 1024 * 1024;
 const GiB = 1024 * MB;
@@ -50,7 +52,7 @@ describe('burstDue', () => {
 /** A probe that replays scripted readings, with a clock the test moves. */
 function scripted(readings: { mem: number; busyTicks: number; totalTicks: number }[]) {
   let i = 0;
-  const clock = { now: 0 };
+  const clock = new ManualClock();
   const probe = (out: FastProbe): boolean => {
     const r = readings[Math.min(i++, readings.length - 1)];
     if (!r) return false;
@@ -68,9 +70,9 @@ describe('FastWatch with scripted readings', () => {
     const ticks = [0, 2, 4, 24, 44, 46, 48]; // busy ticks: idle, idle, then 2 readings at 100 %, then idle again
     const mem = [1, 1, 3, 2, 1, 1, 1].map((g) => g * GiB);
     const { probe, clock } = scripted(ticks.map((b, k) => ({ mem: mem[k] as number, busyTicks: b, totalTicks: k * 20 })));
-    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, () => clock.now);
+    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, clock);
     for (let k = 0; k < ticks.length; k++) {
-      clock.now += 100;
+      clock.advance(100);
       w.poll();
     }
     // How far memory moved so far in the interval: the collector reads every process at the tick when it did.
@@ -89,11 +91,11 @@ describe('FastWatch with scripted readings', () => {
   function burstTimes(memGiB: number[], stepMs: number): { bursts: number[]; w: FastWatch } {
     const { probe, clock } = scripted(memGiB.map((g, k) => ({ mem: g * GiB, busyTicks: 0, totalTicks: k * 20 })));
     const bursts: number[] = [];
-    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now), () => clock.now);
-    clock.now = 1000;
+    const w = new FastWatch(probe, { ...OPTS, memJumpBytes: 400 * MB }, () => bursts.push(clock.now()), clock);
+    clock.advance(1000);
     for (let k = 0; k < memGiB.length; k++) {
       w.poll();
-      clock.now += stepMs;
+      clock.advance(stepMs);
     }
     return { bursts, w };
   }
@@ -116,27 +118,27 @@ describe('FastWatch with scripted readings', () => {
     const mem = Array.from({ length: 20 }, (_, k) => k * GiB);
     const { probe, clock } = scripted(mem.map((m) => ({ mem: m, busyTicks: 0, totalTicks: 0 })));
     let bursts = 0;
-    const w = new FastWatch(probe, { ...OPTS, maxBurstsPerInterval: 2 }, () => bursts++, () => clock.now);
+    const w = new FastWatch(probe, { ...OPTS, maxBurstsPerInterval: 2 }, () => bursts++, clock);
     for (let k = 0; k < 10; k++) {
-      clock.now += 300;
+      clock.advance(300);
       w.poll();
     }
     expect(bursts).toBe(2);
     w.takeWindow();
-    clock.now += 300;
+    clock.advance(300);
     w.poll();
     expect(bursts).toBe(3);
   });
 });
 
 /**
- * A 2-core machine in fake time: every core busy during [from, from + ms), idle
+ * A 2-core machine in the time of `clock`: every core busy during [from, from + ms), idle
  * otherwise (plus `background` of one core), with /proc/stat's 10 ms ticks, truncated
  * separately for busy and idle as the kernel does.
  */
-function burstMachine(from: number, ms: number, background = 0) {
+function burstMachine(clock: Clock, from: number, ms: number, background = 0) {
   return (out: FastProbe): boolean => {
-    const t = Date.now();
+    const t = clock.now();
     const burst = 2 * Math.max(0, Math.min(t, from + ms) - from);
     const busy = burst + background * Math.max(0, t - Math.max(0, Math.min(t, from + ms) - from));
     out.memUsed = GiB;
@@ -147,18 +149,14 @@ function burstMachine(from: number, ms: number, background = 0) {
 }
 
 describe('FastWatch: brief CPU bursts read at their height', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   /** busyMax of the interval holding one burst of `ms` at full load on both cores, starting `offset` ms into the reading cycle. */
   function peakOf(offset: number, ms: number, background = 0): { peak: number; watch: FastWatch } {
-    vi.useFakeTimers({ now: 0 });
-    const watch = new FastWatch(burstMachine(1000 + offset, ms, background), { ...defaultFastWatchOptions(64 * GiB), memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, () => Date.now());
+    const clock = new ManualClock();
+    const watch = new FastWatch(burstMachine(clock, 1000 + offset, ms, background), { ...defaultFastWatchOptions(64 * GiB), memJumpBytes: 100 * GiB, cpuJumpPct: 1000 }, () => undefined, clock);
     watch.start();
-    vi.advanceTimersByTime(900);
+    clock.advance(900);
     watch.takeWindow();
-    vi.advanceTimersByTime(800);
+    clock.advance(800);
     const peak = watch.takeWindow()?.busyMax ?? NaN;
     watch.close();
     return { peak, watch };
@@ -178,17 +176,99 @@ describe('FastWatch: brief CPU bursts read at their height', () => {
   });
 
   test('at rest the peak stays near the real level, and follow-up readings stay few', () => {
-    vi.useFakeTimers({ now: 0 });
+    const clock = new ManualClock();
     let reads = 0;
-    const machine = burstMachine(Infinity, 0, 0.1);
-    const watch = new FastWatch((out) => (reads++, machine(out)), defaultFastWatchOptions(64 * GiB), () => undefined, () => Date.now());
+    const machine = burstMachine(clock, Infinity, 0, 0.1);
+    const watch = new FastWatch((out) => (reads++, machine(out)), defaultFastWatchOptions(64 * GiB), () => undefined, clock);
     watch.start();
-    vi.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     const w = watch.takeWindow();
     watch.close();
     // 10 % of one core is 5 % of the machine; 10 ms ticks make single windows read up to ~15 %.
     expect(w?.busyMax ?? NaN).toBeLessThan(20);
     expect(reads).toBeLessThan(10 * 15 + 5);
+  });
+});
+
+describe('FastWatch timing on an injected clock', () => {
+  test('reads at start, then every 1/hz; close() leaves no timer behind', () => {
+    const clock = new ManualClock();
+    const reads: number[] = [];
+    const machine = burstMachine(clock, Infinity, 0);
+    const watch = new FastWatch((out) => (reads.push(clock.now()), machine(out)), { ...OPTS, hz: 20 }, () => undefined, clock);
+    watch.start();
+    watch.start();
+    clock.advance(200);
+    expect(reads).toEqual([0, 50, 100, 150, 200]);
+    watch.close();
+    expect(watch.running).toBe(false);
+    expect(clock.pending()).toEqual([]);
+    clock.advance(1000);
+    expect(reads).toHaveLength(5);
+  });
+
+  test('burst scans on a steady climb keep the minimum gap and stop at the per-interval maximum until takeWindow', () => {
+    const clock = new ManualClock();
+    const bursts: number[] = [];
+    // Memory used climbs 1 GiB every 50 ms: every reading is a jump; only the limits hold the scans back.
+    const climb = (out: FastProbe): boolean => {
+      out.memUsed = GiB * (1 + clock.now() / 50);
+      out.busyTicks = 0;
+      out.totalTicks = clock.now();
+      return true;
+    };
+    const watch = new FastWatch(climb, { ...OPTS, hz: 20 }, () => bursts.push(clock.now()), clock);
+    watch.start();
+    clock.advance(1500);
+    // minBurstGapMs 120 at 50 ms readings: every third reading; maxBurstsPerInterval 6.
+    expect(bursts).toEqual([150, 300, 450, 600, 750, 900]);
+    watch.takeWindow();
+    clock.advance(500);
+    // The new interval counts from the tick's scan at 1500.
+    expect(bursts.slice(6)).toEqual([1650, 1800, 1950]);
+    watch.close();
+  });
+
+  test('a rise in CPU busy brings follow-up readings 10 ms apart until one full window lies inside the burst', () => {
+    const clock = new ManualClock();
+    const reads: number[] = [];
+    // Both cores busy from 1050 on: the window ending at 1100 reads 50 %, a rise of 50 points.
+    const machine = burstMachine(clock, 1050, 10_000);
+    const opts = { ...OPTS, hz: 10, memJumpBytes: 100 * GiB, cpuJumpPct: 1000 };
+    const watch = new FastWatch((out) => (reads.push(clock.now()), machine(out)), opts, () => undefined, clock);
+    watch.start();
+    clock.advance(1000);
+    watch.takeWindow();
+    clock.advance(300);
+    expect(reads.filter((t) => t >= 1000)).toEqual([1000, 1100, 1110, 1120, 1130, 1200, 1300]);
+    // The 30 ms window from 1100 reads the burst at its full height.
+    expect(watch.takeWindow()?.busyMax).toBeCloseTo(100);
+    watch.close();
+  });
+
+  test('follow-ups are limited per interval: a flickering machine costs at most maxFollowUpsPerInterval of them', () => {
+    const clock = new ManualClock();
+    const reads: number[] = [];
+    // Every core busy in the second half of each 200 ms: a rise every other reading at 10 Hz.
+    const flicker = (out: FastProbe): boolean => {
+      const t = clock.now();
+      const busy = 2 * (Math.floor(t / 200) * 100 + Math.max(0, (t % 200) - 100));
+      out.memUsed = GiB;
+      out.busyTicks = Math.floor(busy / 10);
+      out.totalTicks = Math.floor((2 * t) / 10);
+      return true;
+    };
+    const opts = { ...OPTS, hz: 10, memJumpBytes: 100 * GiB, cpuJumpPct: 1000, maxFollowUpsPerInterval: 3 };
+    const watch = new FastWatch((out) => (reads.push(clock.now()), flicker(out)), opts, () => undefined, clock);
+    watch.start();
+    clock.advance(4000);
+    const followUps = (from: number, to: number): number => reads.filter((t) => t > from && t <= to && t % 100 !== 0).length;
+    // Three follow-ups of three readings each, then only the 10 Hz grid.
+    expect(followUps(0, 4000)).toBe(9);
+    watch.takeWindow();
+    clock.advance(4000);
+    expect(followUps(4000, 8000)).toBe(9);
+    watch.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 import type { FastProbe } from './proc-reader.js';
 import type { FastWindow } from './raw.js';
 
@@ -84,7 +85,7 @@ export function burstDue(s: BurstState, o: FastWatchOptions): boolean {
  * read here: its avg10 is already a 10 s average, polling it faster tells nothing.
  */
 export class FastWatch {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   // Reused each reading: at 15 Hz the watch should leave no garbage behind.
   private readonly reading: FastProbe = { memUsed: 0, busyTicks: 0, totalTicks: 0 };
   private readonly state: BurstState = { memUsed: 0, busy: 0, memAtScan: 0, busyAtScan: 0, msSinceScan: 0, burstsThisInterval: 0 };
@@ -94,7 +95,13 @@ export class FastWatch {
   private anchorAt = NaN;
   /** Busy of the last completed window, for the follow-up trigger. */
   private lastWindowBusy = NaN;
-  private followUp: NodeJS.Timeout | null = null;
+  private followUp: Timer | null = null;
+  // Made once: a follow-up reading allocates no closure of its own.
+  private readonly followUpDue = (): void => {
+    this.followUp = null;
+    this.poll();
+  };
+  private readonly pollDue = (): void => this.poll();
   private following = false;
   private followUpsThisInterval = 0;
   private usedMin = Infinity;
@@ -113,9 +120,9 @@ export class FastWatch {
     private readonly probe: (out: FastProbe) => boolean,
     private readonly opts: FastWatchOptions,
     private readonly onBurst: () => void,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: Clock = realClock,
   ) {
-    this.lastScanAt = now();
+    this.lastScanAt = clock.monotonic();
   }
 
   /** Burst scans triggered since start. */
@@ -136,7 +143,7 @@ export class FastWatch {
     if (this.timer) return;
     this.poll();
     // unref: the watch serves the sampler; it must never be what keeps the process alive.
-    this.timer = setInterval(() => this.poll(), 1000 / this.opts.hz).unref();
+    this.timer = this.clock.every(1000 / this.opts.hz, this.pollDue).unref();
   }
 
   /**
@@ -162,8 +169,8 @@ export class FastWatch {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    if (this.followUp) clearTimeout(this.followUp);
+    this.timer?.cancel();
+    this.followUp?.cancel();
     this.timer = null;
     this.followUp = null;
   }
@@ -175,16 +182,13 @@ export class FastWatch {
     this.memUsed = r.memUsed;
     if (r.memUsed < this.usedMin) this.usedMin = r.memUsed;
     if (r.memUsed > this.usedMax) this.usedMax = r.memUsed;
-    const at = this.now();
+    const at = this.clock.monotonic();
     if (this.measureBusy(r.busyTicks, r.totalTicks, at)) {
       if (this.busy < this.busyMin) this.busyMin = this.busy;
       if (this.busy > this.busyMax) this.busyMax = this.busy;
     }
     if (this.following && this.timer && !this.followUp) {
-      this.followUp = setTimeout(() => {
-        this.followUp = null;
-        this.poll();
-      }, this.opts.followUpMs).unref();
+      this.followUp = this.clock.after(this.opts.followUpMs, this.followUpDue).unref();
     }
     // The first readings after start become the references the next jumps are measured from.
     if (Number.isNaN(this.memAtScan) || this.memUsed < this.memAtScan) this.memAtScan = this.memUsed;
@@ -240,6 +244,6 @@ export class FastWatch {
   private markScan(): void {
     this.memAtScan = this.memUsed;
     this.busyAtScan = this.busy;
-    this.lastScanAt = this.now();
+    this.lastScanAt = this.clock.monotonic();
   }
 }
