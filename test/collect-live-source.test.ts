@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Collector } from '../src/collect/collector.js';
 import { LinuxCollector } from '../src/collect/linux-collector.js';
 import { LiveSource } from '../src/collect/live-source.js';
+import { sleep } from '../src/core/clock.js';
 import type { Sample } from '../src/core/sample.js';
+import { makeSample } from './helpers/make-sample.js';
+import { ManualClock } from './helpers/manual-clock.js';
 
 const sources: LiveSource[] = [];
 afterEach(async () => {
@@ -114,4 +118,144 @@ test('a collector that keeps failing ends the iterator with its error', async ()
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+/**
+ * A collector on a manual clock: each sample() is noted at its start and takes
+ * `sampleMs` of clock time; `fail` makes the next calls throw.
+ */
+class ClockedCollector implements Collector {
+  readonly started: number[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  sampleMs = 0;
+  fail = 0;
+  closed = false;
+
+  constructor(private readonly clock: ManualClock) {}
+
+  async sample(): Promise<Sample> {
+    this.started.push(this.clock.now());
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      if (this.sampleMs > 0) await sleep(this.clock, this.sampleMs);
+      if (this.fail > 0) {
+        this.fail--;
+        throw new Error(`read failed at ${this.clock.now()}`);
+      }
+      return makeSample({ time: this.clock.now() });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/**
+ * Moves the clock in 10 ms steps, letting the source and its consumer run between
+ * them; a timer set for now (a tick already due) fires before the clock moves on.
+ */
+async function advance(clock: ManualClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    clock.advance(10);
+    await new Promise((r) => setImmediate(r));
+    while (clock.pending()[0] === 0) {
+      clock.advance(0);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+/** A source on a manual clock and a consumer that notes when each sample arrives, taking `consumerMs(n)` of clock time over the n-th. */
+function clocked(intervalMs: number, consumerMs: (n: number) => number = () => 0) {
+  const clock = new ManualClock();
+  const collector = new ClockedCollector(clock);
+  const errors: Error[] = [];
+  const source = new LiveSource(collector, intervalMs, { clock, onError: (e) => errors.push(e) });
+  sources.push(source);
+  const received: number[] = [];
+  const consumed = (async () => {
+    for await (const s of source.samples()) {
+      received.push(s.time);
+      const ms = consumerMs(received.length);
+      if (ms > 0) await sleep(clock, ms);
+    }
+  })();
+  return { clock, collector, source, received, errors, consumed };
+}
+
+describe('LiveSource timing on an injected clock', () => {
+  test('the first sample comes after 200 ms, then one every interval on a grid that does not drift', async () => {
+    const { clock, collector, received } = clocked(500);
+    await advance(clock, 1800);
+    expect(received).toEqual([200, 700, 1200, 1700]);
+    // A collector that takes 300 ms does not move the grid: the next tick is aimed from the last target.
+    collector.sampleMs = 300;
+    await advance(clock, 1500);
+    expect(collector.started.slice(4)).toEqual([2200, 2700, 3200]);
+    expect(received.slice(4)).toEqual([2500, 3000]);
+  });
+
+  test('a sample slower than the interval runs alone: the next starts when it ends, never two at once', async () => {
+    const { clock, collector, received } = clocked(500);
+    collector.sampleMs = 700;
+    await advance(clock, 3000);
+    expect(collector.maxInFlight).toBe(1);
+    expect(collector.started).toEqual([200, 900, 1600, 2300, 3000]);
+    expect(received).toEqual([900, 1600, 2300, 3000]);
+  });
+
+  test('a consumer that falls behind gets the next sample at once, then the grid restarts: no burst of queued ticks', async () => {
+    const { clock, received } = clocked(500, (n) => (n <= 2 ? 1200 : 0));
+    await advance(clock, 3700);
+    expect(received).toEqual([200, 1400, 2600, 3100, 3600]);
+  });
+
+  test('setIntervalMs re-aims the pending tick at the last tick + the new interval', async () => {
+    const { clock, source, received } = clocked(1000);
+    await advance(clock, 1500);
+    expect(received).toEqual([200, 1200]);
+    source.setIntervalMs(400);
+    expect(source.intervalMs).toBe(400);
+    await advance(clock, 1000);
+    expect(received).toEqual([200, 1200, 1600, 2000, 2400]);
+    // Longer: the tick already due at 2800 moves out to 2400 + 1500.
+    source.setIntervalMs(1500);
+    await advance(clock, 2000);
+    expect(received).toEqual([200, 1200, 1600, 2000, 2400, 3900]);
+  });
+
+  test('close() ends the iterator, cancels the pending tick and closes the collector', async () => {
+    const { clock, collector, source, received, consumed } = clocked(500);
+    await advance(clock, 800);
+    expect(clock.pending()).toEqual([400]);
+    await source.close();
+    await consumed;
+    expect(clock.pending()).toEqual([]);
+    expect(collector.closed).toBe(true);
+    await advance(clock, 2000);
+    expect(received).toEqual([200, 700]);
+    expect(collector.started).toHaveLength(2);
+  });
+
+  test('a failed tick is reported and costs that tick only; five failures in a row end the iterator with the last error', async () => {
+    const { clock, collector, received, errors, consumed } = clocked(500);
+    collector.fail = 2;
+    await advance(clock, 1300);
+    expect(errors.map((e) => e.message)).toEqual(['read failed at 200', 'read failed at 700']);
+    expect(received).toEqual([1200]);
+    collector.fail = 5;
+    const ended = consumed.then(
+      () => 'done',
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    await advance(clock, 2500);
+    // The success at 1200 reset the count: the fifth failure after it ends the session.
+    expect(await ended).toBe('read failed at 3700');
+    expect(errors).toHaveLength(6);
+    expect(collector.started).toEqual([200, 700, 1200, 1700, 2200, 2700, 3200, 3700]);
+  });
 });

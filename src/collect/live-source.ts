@@ -1,3 +1,4 @@
+import { realClock, type Clock, type Timer } from '../core/clock.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import { clampInterval } from '../core/interval.js';
@@ -16,6 +17,8 @@ export interface LiveSourceOptions {
   onError?: (err: Error) => void;
   /** This many failed ticks in a row end the iterator with the last error (default 5). */
   maxConsecutiveFailures?: number;
+  /** Times the ticks (default realClock; its monotonic time, so a wall-clock step does not shift them). */
+  clock?: Clock;
 }
 
 /**
@@ -31,7 +34,7 @@ export class LiveSource implements SampleSource {
   private interval: number;
   private closed = false;
   private consuming = false;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
   /** Resolves the pending wait for the next tick (on time, on interval change, or on close). */
   private wake: (() => void) | null = null;
   private nextAt = 0;
@@ -40,6 +43,7 @@ export class LiveSource implements SampleSource {
   private failures = 0;
   private readonly maxFailures: number;
   private readonly onError: (err: Error) => void;
+  private readonly clock: Clock;
 
   constructor(
     private readonly collector: Collector,
@@ -49,6 +53,7 @@ export class LiveSource implements SampleSource {
     this.interval = clampInterval(intervalMs);
     this.maxFailures = Math.max(1, opts.maxConsecutiveFailures ?? 5);
     this.onError = opts.onError ?? (() => undefined);
+    this.clock = opts.clock ?? realClock;
   }
 
   get intervalMs(): number {
@@ -70,11 +75,11 @@ export class LiveSource implements SampleSource {
 
   private async *run(): AsyncGenerator<Sample> {
     try {
-      this.nextAt = performance.now() + Math.min(FIRST_SAMPLE_DELAY_MS, this.interval);
+      this.nextAt = this.clock.monotonic() + Math.min(FIRST_SAMPLE_DELAY_MS, this.interval);
       while (!this.closed) {
         await this.waitFor(this.nextAt);
         if (this.closed) return;
-        const now = performance.now();
+        const now = this.clock.monotonic();
         this.lastTickAt = now;
         // Drift-free: the next target is this one + interval; a consumer that made
         // us miss a whole interval restarts the grid from now instead of catching up.
@@ -101,7 +106,7 @@ export class LiveSource implements SampleSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     this.wake?.();
     this.collector.close();
@@ -111,7 +116,7 @@ export class LiveSource implements SampleSource {
     return new Promise<void>((resolve) => {
       this.wake = () => {
         this.wake = null;
-        if (this.timer) clearTimeout(this.timer);
+        this.timer?.cancel();
         this.timer = null;
         resolve();
       };
@@ -120,9 +125,9 @@ export class LiveSource implements SampleSource {
   }
 
   private schedule(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.nextAt = at;
     // Not unref'd: a headless `tmon record` has nothing else keeping the process alive.
-    this.timer = setTimeout(() => this.wake?.(), Math.max(0, at - performance.now()));
+    this.timer = this.clock.after(Math.max(0, at - this.clock.monotonic()), () => this.wake?.());
   }
 }
