@@ -6,6 +6,7 @@ import { AgentArchive, storeArchive, type ArchiveOptions } from '../src/transpor
 import { tempDir } from './fixtures/store/recording-files.js';
 import { bomb, specialFiles } from './fixtures/store/crafted-files.js';
 import { STRETCH, storedDay, storedTime, writeStore } from './fixtures/transport/stored-history.js';
+import { ManualClock } from './helpers/manual-clock.js';
 
 /** AgentArchive over real --store directories written by the rolling recorder. */
 let tmp: ReturnType<typeof tempDir>;
@@ -21,8 +22,8 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-function archiveOf(opts: ArchiveOptions, log: string[] = []): AgentArchive {
-  const a = new AgentArchive(opts, (l) => log.push(l));
+function archiveOf(opts: ArchiveOptions, log: string[] = [], clock?: ManualClock): AgentArchive {
+  const a = new AgentArchive(opts, (l) => log.push(l), clock);
   archives.push(a);
   return a;
 }
@@ -50,13 +51,18 @@ describe('AgentArchive', () => {
   it('sees the store grow once the opened one is older than maxAgeMs, not before', async () => {
     await writeStore(store, storedDay(0));
     const opts = counting(storeArchive(store, 60_000));
-    const archive = archiveOf(opts);
+    const clock = new ManualClock();
+    const archive = archiveOf(opts, [], clock);
     expect((await archive.snapshot()).recording?.length).toBe(STRETCH);
     expect(archive.extent()).toMatchObject({ oldest: storedTime(0, 0), newest: storedTime(0, STRETCH - 1), spikes: 1 });
     await writeStore(store, storedDay(1));
     // Within maxAgeMs the opened store serves: one open so far.
+    clock.advance(59_999);
     expect((await archive.snapshot()).recording?.length).toBe(STRETCH);
     expect(opts.opened).toBe(1);
+    clock.advance(1);
+    expect((await archive.snapshot()).recording?.length).toBe(2 * STRETCH);
+    expect(opts.opened).toBe(2);
 
     const fresh = archiveOf(storeArchive(store, 0));
     expect((await fresh.snapshot()).recording?.length).toBe(2 * STRETCH);

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { realClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { RECORDING_SUFFIX, openRecording, type Recording } from '../store/recording-reader.js';
 import { ARCHIVE_MAX_SAMPLES, type ArchiveExtent } from '../protocol/wire-messages.js';
@@ -66,6 +67,7 @@ export class AgentArchive {
   constructor(
     private readonly opts: ArchiveOptions,
     private readonly log: (line: string) => void,
+    private readonly clock: Clock = realClock,
   ) {
     this.maxAgeMs = opts.maxAgeMs ?? 60_000;
   }
@@ -90,7 +92,7 @@ export class AgentArchive {
   }
 
   private stale(): boolean {
-    return Date.now() - this.checkedAt >= this.maxAgeMs;
+    return this.clock.monotonic() - this.checkedAt >= this.maxAgeMs;
   }
 
   /** Reopens when stale; concurrent callers share one reopening. */
@@ -117,7 +119,7 @@ export class AgentArchive {
       if (this.problem === undefined) this.log(`stored history cannot be read: ${problem}; viewers get what memory holds`);
       this.problem = problem;
     } finally {
-      this.checkedAt = Date.now();
+      this.checkedAt = this.clock.monotonic();
     }
     if (previous?.recording && previous.recording !== this.current?.recording) await previous.recording.close();
     if (this.closed) await this.current?.recording?.close();
