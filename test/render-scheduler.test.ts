@@ -1,21 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RenderScheduler } from '../src/ui/render-scheduler.js';
+import { ManualClock } from './helpers/manual-clock.js';
 
 describe('RenderScheduler', () => {
-  let now = 0;
+  let clock = new ManualClock(1000);
   let renders: number[] = [];
   beforeEach(() => {
-    vi.useFakeTimers();
-    now = 1000;
+    clock = new ManualClock(1000);
     renders = [];
   });
-  afterEach(() => vi.useRealTimers());
 
-  const make = (): RenderScheduler => new RenderScheduler(() => renders.push(now), 100, () => now);
-  const advance = (ms: number): void => {
-    now += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const make = (): RenderScheduler => new RenderScheduler(() => renders.push(clock.now()), 100, clock);
+  const advance = (ms: number): void => clock.advance(ms);
 
   it('renders a request after a quiet spell at once', () => {
     make().request();
@@ -49,6 +45,7 @@ describe('RenderScheduler', () => {
     s.request();
     s.request();
     s.stop();
+    expect(clock.pending()).toEqual([]);
     advance(500);
     s.request();
     expect(renders).toHaveLength(1);
