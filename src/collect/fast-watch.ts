@@ -83,6 +83,8 @@ export function burstDue(s: BurstState, o: FastWatchOptions): boolean {
  * busy of the current interval, and asks for a process scan when either jumps,
  * so a spike's culprit is seen while the spike is on. /proc/pressure is not
  * read here: its avg10 is already a 10 s average, polling it faster tells nothing.
+ * Its timers and its windows' time come from `clock` (monotonic time), so a test
+ * runs the polling, follow-ups and burst gaps on a clock it advances itself.
  */
 export class FastWatch {
   private timer: Timer | null = null;
