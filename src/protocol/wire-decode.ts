@@ -1,5 +1,6 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
+import { MAX_CMD_CHARS, PROCESS_FIELD_LIST, fromRecord, type FieldSpec, type ProcessRecord } from '../core/process-schema.js';
 import {
   ARCHIVE_MAX_SPIKES,
   CloseCode,
@@ -60,7 +61,7 @@ export const int: Validator<number> = (v, path) => (Number.isSafeInteger(v) ? (v
  * command line is no attack.
  */
 export const MAX_WIRE_PROCESSES = 1200;
-export const MAX_CMD_CHARS = 1024;
+export { MAX_CMD_CHARS };
 export const MAX_STRING_CHARS = 256;
 /** Per-sample lists other than processes: cores, interfaces, filesystems, disks; and culprits per spike. */
 const MAX_LIST_ITEMS = 512;
@@ -137,25 +138,24 @@ const hostFacts = shape<HostFacts>({
 
 const cpuShare = shape<CpuShare>({ user: num, system: num, iowait: num, steal: num, idle: num, busy: num });
 
-const processStats = shape<ProcessStats>({
-  pid: num,
-  ppid: num,
-  uid: num,
-  user: str,
-  name: str,
-  cmd: text(MAX_CMD_CHARS),
-  state: str,
-  startTime: num,
-  cpu: num,
-  rss: num,
-  memPercent: num,
-  threads: num,
-  kernelThread: bool,
-  rssPeak: optional(num),
-  childCpu: optional(num),
-  exited: optional(bool),
-  outside: optional(yes),
-});
+function fieldValidator(f: FieldSpec): Validator<number | string | boolean | undefined> {
+  const inner: Validator<number | string | boolean> =
+    f.type === 'number' ? num : f.type === 'string' ? text(f.maxChars ?? MAX_STRING_CHARS) : f.type === 'boolean' ? bool : yes;
+  return f.optional ? optional(inner) : inner;
+}
+
+const processFields = PROCESS_FIELD_LIST.map((f) => ({ name: f.name, check: fieldValidator(f) }));
+
+/** A process, checked field by field as core/process-schema.ts describes it. */
+const processStats: Validator<ProcessStats> = (v, path) => {
+  if (!isRecord(v)) return malformed(path, 'an object');
+  const out: ProcessRecord = {};
+  for (const { name, check } of processFields) {
+    const value = check(v[name], `${path}.${name}`);
+    if (value !== undefined) out[name] = value;
+  }
+  return fromRecord(out);
+};
 
 /** Structure and types of a whole Sample: enough that a hostile agent cannot crash a viewer. */
 export const validateSample: Validator<Sample> = shape<Sample>({

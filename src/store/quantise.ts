@@ -1,4 +1,5 @@
 import type { ProcessStats, Sample } from '../core/sample.js';
+import { PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessRecord, type QuantumName } from '../core/process-schema.js';
 
 /**
  * What a recording keeps of each number. Every value is stored as an integer
@@ -10,14 +11,15 @@ import type { ProcessStats, Sample } from '../core/sample.js';
  *
  * | field | quantum |
  * | --- | --- |
- * | time, host facts, strings, counts, pid/ppid/uid, threads | exact |
- * | intervalMs, startTime | 1 ms |
+ * | time, host facts, strings, counts | exact |
+ * | intervalMs | 1 ms |
  * | uptime | 0.01 s |
- * | CPU shares (total, per core, busyMin/Max), process cpu, childCpu | 0.1 percentage point |
- * | memPercent, pressure, load average | 0.01 |
- * | memory and swap, process rss and rssPeak | 1 KiB |
+ * | CPU shares (total, per core, busyMin/Max) | 0.1 percentage point |
+ * | pressure, load average | 0.01 |
+ * | memory and swap | 1 KiB |
  * | network and disk rates | 1 B/s |
  * | filesystem size and used | 1 byte |
+ * | process fields | their `quantum` in core/process-schema.ts |
  *
  * Processes read back sorted by pid (then start time), whatever order they were
  * recorded in: the order carries no meaning and storing it would cost bytes.
@@ -52,7 +54,7 @@ export const Q = {
   kib: multiple(1024),
   rate: fraction(1),
   bytes: fraction(1),
-} satisfies Record<string, Quantum>;
+} satisfies Record<QuantumName, Quantum>;
 
 export function quantise(q: Quantum, x: number): number {
   return q.decode(q.encode(x));
@@ -62,28 +64,16 @@ function quantiseNullable(q: Quantum, x: number | null): number | null {
   return x === null ? null : quantise(q, x);
 }
 
-/** How a process reads back: quantised, optional fields present only when they were. */
+/** How a process reads back: numbers quantised as its schema says, optional fields present only when they were. */
 export function quantiseProcess(p: ProcessStats): ProcessStats {
-  const out: ProcessStats = {
-    pid: quantise(Q.exact, p.pid),
-    ppid: quantise(Q.exact, p.ppid),
-    uid: quantise(Q.exact, p.uid),
-    user: p.user,
-    name: p.name,
-    cmd: p.cmd,
-    state: p.state,
-    startTime: quantise(Q.ms, p.startTime),
-    cpu: quantise(Q.cpu, p.cpu),
-    rss: quantise(Q.kib, p.rss),
-    memPercent: quantise(Q.percent, p.memPercent),
-    threads: quantise(Q.exact, p.threads),
-    kernelThread: p.kernelThread,
-  };
-  if (p.rssPeak !== undefined) out.rssPeak = quantise(Q.kib, p.rssPeak);
-  if (p.childCpu !== undefined) out.childCpu = quantise(Q.cpu, p.childCpu);
-  if (p.exited !== undefined) out.exited = p.exited;
-  if (p.outside === true) out.outside = true;
-  return out;
+  const r = asRecord(p);
+  const out: ProcessRecord = {};
+  for (const f of PROCESS_FIELD_LIST) {
+    const v = r[f.name];
+    if (v === undefined || (f.type === 'flag' && v !== true)) continue;
+    out[f.name] = f.type === 'number' ? quantise(Q[f.quantum], v as number) : v;
+  }
+  return fromRecord(out);
 }
 
 /** The order processes read back in. */
