@@ -2,6 +2,22 @@ import { SAMPLE_VERSION, type CpuShare, type HostFacts, type NetInterfaceStats, 
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
 import { validHostFacts } from './record-format.js';
+import {
+  LEGACY_MIN_RECORD_BYTES,
+  RecordWriter,
+  compareStates,
+  optionalIn,
+  optionalOut,
+  readChange,
+  readDeclaration,
+  readLegacyChange,
+  readLegacyRecordValues,
+  readRecordValues,
+  toProcess,
+  type Layout,
+  type NamedField,
+  type ProcState,
+} from './process-records.js';
 
 /**
  * Samples ↔ bytes inside one keyframe group. The first sample of a group is a
@@ -25,104 +41,13 @@ import { validHostFacts } from './record-format.js';
  *                     a reader that does not know it reads the rest correctly)
  */
 
-/** Quantised per-process fields as stored integers. */
-interface ProcState {
-  pid: number;
-  startTime: number;
-  ppid: number;
-  uid: number;
-  user: string;
-  name: string;
-  cmd: string;
-  state: string;
-  cpu: number;
-  rss: number;
-  mem: number;
-  threads: number;
-  kernelThread: boolean;
-  rssPeak: number | undefined;
-  childCpu: number | undefined;
-  exited: boolean | undefined;
-  outside: boolean;
-}
-
-/** Bits of the change mask of a process in a delta sample; frequent changes first so the mask stays one byte. */
-const F = {
-  cpu: 1 << 0,
-  rss: 1 << 1,
-  mem: 1 << 2,
-  state: 1 << 3,
-  threads: 1 << 4,
-  rssPeak: 1 << 5,
-  childCpu: 1 << 6,
-  exited: 1 << 7,
-  ppid: 1 << 8,
-  uid: 1 << 9,
-  user: 1 << 10,
-  name: 1 << 11,
-  cmd: 1 << 12,
-  kernelThread: 1 << 13,
-  /** Flips `outside`; it carries no value, so a reader that does not know it reads on correctly. */
-  outside: 1 << 14,
-} as const;
-
-/** Flags of a full process record. */
-const R = { kernelThread: 1, rssPeak: 2, childCpu: 4, exitedPresent: 8, exited: 16, outside: 32 } as const;
-
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
 const HAS_VIRTUAL_NET = 4;
 /** The memory cgroup fields follow the system vector (MEM_EXTRA_FIELDS more integers). */
 const HAS_MEM_EXTRA = 8;
-
-function procState(p: ProcessStats): ProcState {
-  return {
-    pid: Q.exact.encode(p.pid),
-    startTime: Q.ms.encode(p.startTime),
-    ppid: Q.exact.encode(p.ppid),
-    uid: Q.exact.encode(p.uid),
-    user: p.user,
-    name: p.name,
-    cmd: p.cmd,
-    state: p.state,
-    cpu: Q.cpu.encode(p.cpu),
-    rss: Q.kib.encode(p.rss),
-    mem: Q.percent.encode(p.memPercent),
-    threads: Q.exact.encode(p.threads),
-    kernelThread: p.kernelThread,
-    rssPeak: p.rssPeak === undefined ? undefined : Q.kib.encode(p.rssPeak),
-    childCpu: p.childCpu === undefined ? undefined : Q.cpu.encode(p.childCpu),
-    exited: p.exited,
-    outside: p.outside === true,
-  };
-}
-
-function toProcess(s: ProcState): ProcessStats {
-  const p: ProcessStats = {
-    pid: s.pid,
-    ppid: s.ppid,
-    uid: s.uid,
-    user: s.user,
-    name: s.name,
-    cmd: s.cmd,
-    state: s.state,
-    startTime: Q.ms.decode(s.startTime),
-    cpu: Q.cpu.decode(s.cpu),
-    rss: Q.kib.decode(s.rss),
-    memPercent: Q.percent.decode(s.mem),
-    threads: s.threads,
-    kernelThread: s.kernelThread,
-  };
-  if (s.rssPeak !== undefined) p.rssPeak = Q.kib.decode(s.rssPeak);
-  if (s.childCpu !== undefined) p.childCpu = Q.cpu.decode(s.childCpu);
-  if (s.exited !== undefined) p.exited = s.exited;
-  if (s.outside) p.outside = true;
-  return p;
-}
-
-function compareStates(a: ProcState, b: ProcState): number {
-  return a.pid - b.pid || a.startTime - b.startTime;
-}
+/** A keyframe declares its process fields before its records (format 3 on; process-records.ts). */
+const HAS_PROCESS_FIELDS = 16;
 
 /** The names that fix the layout of the system vector. */
 interface Shape {
@@ -247,24 +172,6 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
   return { intervalMs, uptime, cpu: { total, cores, busyMin, busyMax }, load, memory, pressure, tasks, net, filesystems, disks };
 }
 
-function optionalOut(v: number | undefined): number {
-  return v === undefined ? 0 : (v >= 0 ? v * 2 : -v * 2 - 1) + 1;
-}
-
-function optionalIn(z: number): number | undefined {
-  if (z === 0) return undefined;
-  const u = z - 1;
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-}
-
-function exitedOut(e: boolean | undefined): number {
-  return e === undefined ? 0 : e ? 2 : 1;
-}
-
-function exitedIn(v: number): boolean | undefined {
-  return v === 0 ? undefined : v === 2;
-}
-
 class StringTableWriter {
   private readonly ids = new Map<string, number>();
 
@@ -304,9 +211,15 @@ export class SampleEncoder {
   private hostJson: string;
   private slots = new Map<string, { slot: number; state: ProcState }>();
   private nextSlot = 0;
+  private readonly records: RecordWriter;
 
-  constructor(private readonly headerHost: HostFacts) {
+  /** `fields`: the process fields written, the schema's unless a test writes a newer one. */
+  constructor(
+    private readonly headerHost: HostFacts,
+    fields?: readonly NamedField[],
+  ) {
     this.hostJson = JSON.stringify(headerHost);
+    this.records = new RecordWriter(fields);
   }
 
   encode(sample: Sample, keyframe: boolean): Buffer {
@@ -321,7 +234,8 @@ export class SampleEncoder {
       (hostJson !== this.hostJson ? HAS_HOST : 0) |
       (withShape ? HAS_SHAPE : 0) |
       (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0) |
-      (memExtra ? HAS_MEM_EXTRA : 0);
+      (memExtra ? HAS_MEM_EXTRA : 0) |
+      (keyframe ? HAS_PROCESS_FIELDS : 0);
     w.uint(flags);
     if (flags & HAS_HOST) {
       w.string(hostJson);
@@ -336,6 +250,7 @@ export class SampleEncoder {
     const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
+    if (keyframe) this.records.declare(w);
     if (keyframe) this.writeKeyProcesses(w, sample.processes);
     else this.writeDeltaProcesses(w, sample.processes);
     return w.toBuffer();
@@ -374,37 +289,18 @@ export class SampleEncoder {
       w.int(s.startTime - prevStart);
       prevPid = s.pid;
       prevStart = s.startTime;
-      w.int(s.pid - s.ppid);
-      w.uint(
-        (s.kernelThread ? R.kernelThread : 0) |
-          (s.rssPeak !== undefined ? R.rssPeak : 0) |
-          (s.childCpu !== undefined ? R.childCpu : 0) |
-          (s.exited !== undefined ? R.exitedPresent : 0) |
-          (s.exited === true ? R.exited : 0) |
-          (s.outside ? R.outside : 0),
-      );
-      w.int(s.uid);
-      this.strings.write(w, s.user);
-      this.strings.write(w, s.name);
-      this.strings.write(w, s.cmd);
-      this.strings.write(w, s.state);
-      w.int(s.cpu);
-      w.int(s.rss);
-      w.int(s.mem);
-      w.int(s.threads);
-      if (s.rssPeak !== undefined) w.int(s.rssPeak);
-      if (s.childCpu !== undefined) w.int(s.childCpu);
+      this.records.record(w, s, (str) => this.strings.write(w, str));
       this.slots.set(`${s.pid}@${s.startTime}`, { slot: this.nextSlot++, state: s });
     }
   }
 
   private writeKeyProcesses(w: ByteWriter, processes: ProcessStats[]): void {
-    this.writeRecords(w, uniqueStates(processes));
+    this.writeRecords(w, this.uniqueStates(processes));
   }
 
   private writeDeltaProcesses(w: ByteWriter, processes: ProcessStats[]): void {
     const current = new Map<string, ProcState>();
-    for (const s of uniqueStates(processes)) current.set(`${s.pid}@${s.startTime}`, s);
+    for (const s of this.uniqueStates(processes)) current.set(`${s.pid}@${s.startTime}`, s);
     const gone: number[] = [];
     for (const [key, { slot }] of this.slots) {
       if (!current.has(key)) {
@@ -427,7 +323,7 @@ export class SampleEncoder {
         arrivals.push(cur);
         continue;
       }
-      const mask = changeMask(known.state, cur);
+      const mask = this.records.changeMask(known.state, cur);
       if (mask !== 0) changes.push({ slot: known.slot, mask, old: known.state, cur });
       known.state = cur;
     }
@@ -438,61 +334,21 @@ export class SampleEncoder {
     for (const c of changes) {
       w.uint(c.slot - prevSlot - 1);
       prevSlot = c.slot;
-      this.writeChange(w, c.mask, c.old, c.cur);
+      this.records.change(w, c.mask, c.old, c.cur, (str) => this.strings.write(w, str));
     }
   }
 
-  private writeChange(w: ByteWriter, mask: number, old: ProcState, cur: ProcState): void {
-    w.uint(mask);
-    if (mask & F.cpu) w.int(cur.cpu);
-    if (mask & F.rss) w.int(cur.rss - old.rss);
-    if (mask & F.mem) w.int(cur.mem - old.mem);
-    if (mask & F.state) this.strings.write(w, cur.state);
-    if (mask & F.threads) w.int(cur.threads - old.threads);
-    if (mask & F.rssPeak) w.uint(optionalOut(cur.rssPeak));
-    if (mask & F.childCpu) w.uint(optionalOut(cur.childCpu));
-    if (mask & F.exited) w.uint(exitedOut(cur.exited));
-    if (mask & F.ppid) w.int(cur.ppid);
-    if (mask & F.uid) w.int(cur.uid);
-    if (mask & F.user) this.strings.write(w, cur.user);
-    if (mask & F.name) this.strings.write(w, cur.name);
-    if (mask & F.cmd) this.strings.write(w, cur.cmd);
-    if (mask & F.kernelThread) w.uint(cur.kernelThread ? 1 : 0);
+  /** A process listed twice under one identity is kept once (the last one wins), as it reads back. */
+  private uniqueStates(processes: ProcessStats[]): ProcState[] {
+    const byKey = new Map<string, ProcState>();
+    for (const p of processes) {
+      const s = this.records.state(p);
+      byKey.set(`${s.pid}@${s.startTime}`, s);
+    }
+    return [...byKey.values()];
   }
 }
 
-/** A process listed twice under one identity is kept once (the last one wins), as it reads back. */
-function uniqueStates(processes: ProcessStats[]): ProcState[] {
-  const byKey = new Map<string, ProcState>();
-  for (const p of processes) {
-    const s = procState(p);
-    byKey.set(`${s.pid}@${s.startTime}`, s);
-  }
-  return [...byKey.values()];
-}
-
-function changeMask(a: ProcState, b: ProcState): number {
-  let m = 0;
-  if (a.cpu !== b.cpu) m |= F.cpu;
-  if (a.rss !== b.rss) m |= F.rss;
-  if (a.mem !== b.mem) m |= F.mem;
-  if (a.state !== b.state) m |= F.state;
-  if (a.threads !== b.threads) m |= F.threads;
-  if (a.rssPeak !== b.rssPeak) m |= F.rssPeak;
-  if (a.childCpu !== b.childCpu) m |= F.childCpu;
-  if (a.exited !== b.exited) m |= F.exited;
-  if (a.ppid !== b.ppid) m |= F.ppid;
-  if (a.uid !== b.uid) m |= F.uid;
-  if (a.user !== b.user) m |= F.user;
-  if (a.name !== b.name) m |= F.name;
-  if (a.cmd !== b.cmd) m |= F.cmd;
-  if (a.outside !== b.outside) m |= F.outside;
-  if (a.kernelThread !== b.kernelThread) m |= F.kernelThread;
-  return m;
-}
-
-/** The fewest bytes a full process record takes (13 one-byte fields). */
-const MIN_RECORD_BYTES = 13;
 /** Processes one group may introduce: 100,000 running at once, plus those arriving in its minute. */
 const MAX_PROCESS_SLOTS = 200_000;
 /** Process records (arrivals and changes) one group may decode into objects: bounds a group's memory whatever its bodies say. */
@@ -522,6 +378,8 @@ export class SampleDecoder {
   private order: number[] = [];
   /** Process objects made since the keyframe. */
   private records = 0;
+  /** How this group's process records are laid out: declared by its keyframe (format 3), or the fixed layout of formats 1 and 2. */
+  private layout: Layout | 'legacy' = 'legacy';
 
   constructor(private readonly headerHost: HostFacts) {
     this.host = headerHost;
@@ -549,6 +407,10 @@ export class SampleDecoder {
     const vector = new Array<number>(n);
     for (let i = 0; i < n; i++) vector[i] = r.int() + (prev[i] ?? 0);
     this.prevVector = vector;
+    if (flags & HAS_PROCESS_FIELDS) {
+      if (!keyframe) throw new RangeError('process fields declared outside a keyframe');
+      this.layout = readDeclaration(r);
+    }
     if (keyframe) this.readRecords(r);
     else this.readDelta(r);
     if (!r.done) throw new RangeError('trailing bytes after the sample');
@@ -566,6 +428,7 @@ export class SampleDecoder {
     this.slots = [];
     this.order = [];
     this.records = 0;
+    this.layout = 'legacy';
   }
 
   private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
@@ -592,40 +455,18 @@ export class SampleDecoder {
   }
 
   private readRecords(r: ByteReader): boolean {
-    const count = r.count(MIN_RECORD_BYTES);
+    const layout = this.layout;
+    const count = r.count(layout === 'legacy' ? LEGACY_MIN_RECORD_BYTES : layout.minRecordBytes);
     if (this.slots.length + count > MAX_PROCESS_SLOTS) throw new RangeError(`more than ${MAX_PROCESS_SLOTS} processes in one group`);
     this.addRecords(count);
+    const readString = (): string => this.strings.read(r);
     let pid = 0;
     let startTime = 0;
     for (let i = 0; i < count; i++) {
       pid += r.int();
       startTime += r.int();
-      const ppid = pid - r.int();
-      const flags = r.uint();
-      const uid = r.int();
-      const user = this.strings.read(r);
-      const name = this.strings.read(r);
-      const cmd = this.strings.read(r);
-      const state = this.strings.read(r);
-      const s: ProcState = {
-        pid,
-        startTime,
-        ppid,
-        uid,
-        user,
-        name,
-        cmd,
-        state,
-        cpu: r.int(),
-        rss: r.int(),
-        mem: r.int(),
-        threads: r.int(),
-        kernelThread: (flags & R.kernelThread) !== 0,
-        rssPeak: flags & R.rssPeak ? r.int() : undefined,
-        childCpu: flags & R.childCpu ? r.int() : undefined,
-        exited: flags & R.exitedPresent ? (flags & R.exited) !== 0 : undefined,
-        outside: (flags & R.outside) !== 0,
-      };
+      const v = layout === 'legacy' ? readLegacyRecordValues(r, pid, readString) : readRecordValues(r, layout, readString);
+      const s: ProcState = { pid, startTime, v };
       this.order.push(this.slots.length);
       this.slots.push({ state: s, obj: toProcess(s) });
     }
@@ -648,28 +489,15 @@ export class SampleDecoder {
     }
     const changes = r.count(2);
     this.addRecords(changes);
+    const readString = (): string => this.strings.read(r);
     slot = -1;
     for (let i = 0; i < changes; i++) {
       slot += r.uint() + 1;
       const entry = this.slots[slot];
       if (!entry) throw new RangeError(`change of unknown process slot ${slot}`);
-      const s = { ...entry.state };
-      const mask = r.uint();
-      if (mask & F.cpu) s.cpu = r.int();
-      if (mask & F.rss) s.rss += r.int();
-      if (mask & F.mem) s.mem += r.int();
-      if (mask & F.state) s.state = this.strings.read(r);
-      if (mask & F.threads) s.threads += r.int();
-      if (mask & F.rssPeak) s.rssPeak = optionalIn(r.uint());
-      if (mask & F.childCpu) s.childCpu = optionalIn(r.uint());
-      if (mask & F.exited) s.exited = exitedIn(r.uint());
-      if (mask & F.ppid) s.ppid = r.int();
-      if (mask & F.uid) s.uid = r.int();
-      if (mask & F.user) s.user = this.strings.read(r);
-      if (mask & F.name) s.name = this.strings.read(r);
-      if (mask & F.cmd) s.cmd = this.strings.read(r);
-      if (mask & F.kernelThread) s.kernelThread = r.uint() === 1;
-      if (mask & F.outside) s.outside = !s.outside;
+      const old = entry.state;
+      const v = this.layout === 'legacy' ? readLegacyChange(r, old.v, readString) : readChange(r, this.layout, old.v, readString);
+      const s: ProcState = { pid: old.pid, startTime: old.startTime, v };
       this.slots[slot] = { state: s, obj: toProcess(s) };
     }
   }
