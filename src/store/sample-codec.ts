@@ -30,15 +30,17 @@ import {
  * Body layout (all integers are varints, `int` zigzag, strings references
  * into the group's string table: 0 + literal for a new one, id + 1 after):
  *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
- *                     bit3 the memory cgroup fields follow the system vector (format 2 on)
+ *                     bit3 the memory cgroup fields follow the system vector (format 2 on),
+ *                     bit4 the process fields are declared (every keyframe from format 3 on)
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
  *   system vector     int differences from the previous sample's vector (keyframe: from 0)
+ *   [bit4: process field declaration]
  *   processes         keyframe: count + full records, sorted by pid
  *                     delta: exits (slot gaps), arrivals (full records), changes (slot gap, field mask, values)
- *                     (`outside`, a record flag and a mask bit with no value, came later within format 2:
- *                     a reader that does not know it reads the rest correctly)
+ *                     records and changes are laid out as the group's declaration says (process-records.ts);
+ *                     a group without one (formats 1 and 2) has the fixed layout of those formats
  */
 
 const HAS_HOST = 1;
