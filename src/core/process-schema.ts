@@ -1,76 +1,21 @@
 import type { ProcessStats } from './sample.js';
+import { fieldList, type FieldSpec, type FieldTable } from './field-table.js';
+
+export type { FieldSpec, FieldTable, QuantumName } from './field-table.js';
 
 /**
  * The one description of a process record: every part that moves, checks or
  * stores a ProcessStats walks this table instead of naming fields — the wire
  * validator (protocol/wire-decode.ts), quantisation (store/quantise.ts),
  * in-memory packing (core/process-pack.ts) and the recording codec with its
- * change mask (store/sample-codec.ts). Adding a per-process field is one line
- * here plus its collector; `ProcessFieldTable` below fails to compile until
+ * change mask (store/process-records.ts). Adding a per-process field is one line
+ * here plus its collector; `FieldTable<ProcessStats>` fails to compile until
  * the line and the ProcessStats interface agree (name, type, optional).
  *
  * The order is the recording's order for a format 3 group (and its change
  * mask bits): values that change most often come first so the mask of a
  * typical change stays one byte. New fields go at the end.
  */
-
-/** How finely a number is kept in a recording; the steps are in store/quantise.ts. */
-export type QuantumName = 'exact' | 'ms' | 'uptime' | 'cpu' | 'percent' | 'load' | 'kib' | 'rate' | 'bytes';
-
-interface FieldCommon {
-  /** What a value means: a unit for numbers, a short description otherwise. */
-  unit: string;
-  /** Absent (undefined) when not known or not applicable. */
-  optional: boolean;
-  /** The recording format that first stored it; older files read it as absent. */
-  since: number;
-}
-
-export interface NumberField extends FieldCommon {
-  type: 'number';
-  quantum: QuantumName;
-  /**
-   * A usage figure that moves from sample to sample: packed per sample, while
-   * everything else of a process is kept once per process (core/process-pack.ts).
-   */
-  varies?: true;
-  /** A recording stores its change as the difference from the previous value (levels that move slowly). */
-  delta?: true;
-}
-
-export interface StringField extends FieldCommon {
-  type: 'string';
-  /** Longer values are cut on the wire (default MAX_STRING_CHARS). */
-  maxChars?: number;
-}
-
-export interface BooleanField extends FieldCommon {
-  type: 'boolean';
-}
-
-/** True or absent, never false. */
-export interface FlagField extends FieldCommon {
-  type: 'flag';
-  optional: true;
-}
-
-export type FieldSpec = NumberField | StringField | BooleanField | FlagField;
-
-type IsOptional<T, K extends keyof T> = object extends Pick<T, K> ? true : false;
-
-/** The spec a field of type V (optional or not) must have. */
-type SpecFor<V, Optional extends boolean> = [V] extends [true]
-  ? FlagField
-  : [V] extends [boolean]
-    ? BooleanField & { optional: Optional }
-    : [V] extends [number]
-      ? NumberField & { optional: Optional }
-      : [V] extends [string]
-        ? StringField & { optional: Optional }
-        : never;
-
-/** A table for T: one spec per field of T, of the field's type and optionality; no other fields. */
-export type FieldTable<T> = { readonly [K in keyof T]-?: SpecFor<Exclude<T[K], undefined>, IsOptional<T, K>> };
 
 /** Longest command line a viewer keeps of one process (protocol/wire-decode.ts). */
 export const MAX_CMD_CHARS = 1024;
@@ -98,9 +43,7 @@ export const PROCESS_FIELDS = {
 export type ProcessFieldName = keyof ProcessStats;
 
 /** The fields in table order, with their names. */
-export const PROCESS_FIELD_LIST: readonly (FieldSpec & { name: ProcessFieldName })[] = (
-  Object.entries(PROCESS_FIELDS) as [ProcessFieldName, FieldSpec][]
-).map(([name, spec]) => ({ ...spec, name }));
+export const PROCESS_FIELD_LIST: readonly (FieldSpec & { name: ProcessFieldName })[] = fieldList<ProcessStats>(PROCESS_FIELDS);
 
 /** A process as a map from field name to value: what the table-driven code reads and builds. */
 export type ProcessRecord = Partial<Record<ProcessFieldName, number | string | boolean>>;
