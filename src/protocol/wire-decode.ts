@@ -1,4 +1,4 @@
-import { SAMPLE_VERSION, type HostFacts, type Sample } from '../core/sample.js';
+import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
@@ -138,7 +138,7 @@ const hostFacts = shape<HostFacts>({
   monitorPid: optional(num),
 });
 
-const cpuShare = fieldsValidator(CPU_SHARE_FIELDS);
+const cpuShare = fieldsValidator<CpuShare>(CPU_SHARE_FIELDS);
 
 function fieldValidator(f: FieldSpec): Validator<number | string | boolean | undefined> {
   const inner: Validator<number | string | boolean> =
@@ -160,7 +160,7 @@ function fieldsValidator<T extends object>(list: readonly (FieldSpec & { name: k
   };
 }
 
-const processStats = fieldsValidator(PROCESS_FIELD_LIST);
+const processStats = fieldsValidator<ProcessStats>(PROCESS_FIELD_LIST);
 
 /** Structure and types of a whole Sample: enough that a hostile agent cannot crash a viewer. */
 export const validateSample: Validator<Sample> = shape<Sample>({

@@ -1,4 +1,16 @@
-import { SAMPLE_VERSION, type CpuShare, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
+import {
+  SAMPLE_VERSION,
+  type CpuShare,
+  type HostFacts,
+  type LoadAverage,
+  type MemoryStats,
+  type NetInterfaceStats,
+  type ProcessStats,
+  type Sample,
+  type TaskCounts,
+} from '../core/sample.js';
+import type { FieldSpec, NumberField } from '../core/field-table.js';
+import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
 import { validHostFacts } from './record-format.js';
@@ -32,11 +44,14 @@ import {
  *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
  *                     bit3 the memory cgroup fields follow the system vector (format 2 on),
  *                     bit4 the process fields are declared (every keyframe from format 3 on)
+ *   [bit4: process field declaration, process-records.ts]
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
- *   system vector     int differences from the previous sample's vector (keyframe: from 0)
- *   [bit4: process field declaration]
+ *   [bit3, format 3 on: the number of optional memory fields, MEMORY_FIELDS' optional lines in order]
+ *   system vector     int differences from the previous sample's vector (keyframe: from 0), laid out from
+ *                     the tables of core/sample-schema.ts; with bit3 the optional memory fields follow
+ *                     (optionalOut each; format 2: exactly three, without their number)
  *   processes         keyframe: count + full records, sorted by pid
  *                     delta: exits (slot gaps), arrivals (full records), changes (slot gap, field mask, values)
  *                     records and changes are laid out as the group's declaration says (process-records.ts);
@@ -71,48 +86,72 @@ function shapeOf(s: Sample): Shape {
   };
 }
 
-const SHARE_FIELDS = ['user', 'system', 'iowait', 'steal', 'idle', 'busy'] as const;
+type NumberLine = NumberField & { name: string };
+
+/** A table's required numbers: a fixed run of the system vector, in table order. */
+function requiredNumbers(list: readonly (FieldSpec & { name: string })[]): readonly NumberLine[] {
+  return list.filter((f): f is NumberLine => f.type === 'number' && !f.optional);
+}
+
+const SHARE = requiredNumbers(CPU_SHARE_FIELDS);
+const LOAD = requiredNumbers(LOAD_FIELDS);
+const MEMORY = requiredNumbers(MEMORY_FIELDS);
+const TASKS = requiredNumbers(TASK_FIELDS);
+/** The optional memory fields (cgroup limit, OOM kills, limit hits…): the vector's tail when any is set. */
+const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is NumberLine & { name: keyof Sample['memory'] } => f.type === 'number' && f.optional);
+/** Format 2 wrote the tail without its length: the three fields it knew. */
+const LEGACY_MEM_EXTRA_FIELDS = 3;
+/** A longer tail is damage. */
+const MAX_MEM_EXTRA_FIELDS = 64;
+
+function pushFields(v: number[], fields: readonly NumberLine[], x: object): void {
+  const r = x as Record<string, number>;
+  for (const f of fields) v.push(Q[f.quantum].encode(r[f.name] as number));
+}
+
+function readFields<T>(fields: readonly NumberLine[], next: () => number): T {
+  const out: Record<string, number> = {};
+  for (const f of fields) out[f.name] = Q[f.quantum].decode(next());
+  return out as T;
+}
 
 /** Every numeric system field of a sample as stored integers, in a fixed order. */
 function systemVector(s: Sample): number[] {
   const v: number[] = [Q.ms.encode(s.intervalMs), Q.uptime.encode(s.uptime)];
-  for (const share of [s.cpu.total, ...s.cpu.cores]) for (const f of SHARE_FIELDS) v.push(Q.cpu.encode(share[f]));
+  for (const share of [s.cpu.total, ...s.cpu.cores]) pushFields(v, SHARE, share);
   v.push(Q.cpu.encode(s.cpu.busyMin), Q.cpu.encode(s.cpu.busyMax));
-  v.push(Q.load.encode(s.load.one), Q.load.encode(s.load.five), Q.load.encode(s.load.fifteen));
-  const m = s.memory;
-  for (const x of [m.total, m.used, m.available, m.free, m.cached, m.buffers, m.swapTotal, m.swapUsed, m.usedMin, m.usedMax]) {
-    v.push(Q.kib.encode(x));
-  }
+  pushFields(v, LOAD, s.load);
+  pushFields(v, MEMORY, s.memory);
   for (const x of [s.pressure.cpu, s.pressure.memory, s.pressure.io]) {
     v.push(x === null ? 0 : 1, x === null ? 0 : Q.percent.encode(x));
   }
-  const t = s.tasks;
-  for (const x of [t.total, t.running, t.sleeping, t.blocked, t.stopped, t.zombie, t.idle]) v.push(Q.exact.encode(x));
+  pushFields(v, TASKS, s.tasks);
   for (const n of s.net) v.push(Q.rate.encode(n.rxBytesPerSec), Q.rate.encode(n.txBytesPerSec));
   for (const f of s.filesystems) v.push(Q.bytes.encode(f.sizeBytes), Q.bytes.encode(f.usedBytes));
   for (const d of s.disks) v.push(Q.rate.encode(d.readBytesPerSec), Q.rate.encode(d.writeBytesPerSec));
   return v;
 }
 
-const MEM_EXTRA_FIELDS = 3;
-
-/** The optional memory fields (cgroup limit, OOM kills, limit hits) as stored integers, or null when none is set. */
+/** The optional memory fields as stored integers (optionalOut), or null when none is set. */
 function memExtraVector(m: Sample['memory']): number[] | null {
-  if (m.limit === undefined && m.oomKills === undefined && m.limitHits === undefined) return null;
-  return [optionalOut(m.limit === undefined ? undefined : Q.kib.encode(m.limit)), optionalOut(m.oomKills), optionalOut(m.limitHits)];
+  if (MEMORY_OPTIONAL.every((f) => m[f.name] === undefined)) return null;
+  return MEMORY_OPTIONAL.map((f) => {
+    const x = m[f.name];
+    return optionalOut(x === undefined ? undefined : Q[f.quantum].encode(x));
+  });
 }
 
-function setMemExtra(m: Sample['memory'], v: number[]): void {
-  const limit = optionalIn(v[0] as number);
-  const oomKills = optionalIn(v[1] as number);
-  const limitHits = optionalIn(v[2] as number);
-  if (limit !== undefined) m.limit = Q.kib.decode(limit);
-  if (oomKills !== undefined) m.oomKills = oomKills;
-  if (limitHits !== undefined) m.limitHits = limitHits;
+/** Sets the optional memory fields this tmon knows from the tail; a newer file's further ones are skipped. */
+function setMemExtra(m: Sample['memory'], tail: number[]): void {
+  MEMORY_OPTIONAL.forEach((f, i) => {
+    const x = i < tail.length ? optionalIn(tail[i] as number) : undefined;
+    if (x !== undefined) m[f.name] = Q[f.quantum].decode(x);
+  });
 }
 
 function vectorLength(shape: Shape): number {
-  return 2 + 6 * (1 + shape.cores) + 2 + 3 + 10 + 6 + 7 + 2 * shape.net.length + 2 * shape.filesystems.length + 2 * shape.disks.length;
+  const perCpu = SHARE.length * (1 + shape.cores) + 2;
+  return 2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.filesystems.length + shape.disks.length);
 }
 
 /** The inverse of systemVector: a sample without host, time and processes. */
@@ -121,39 +160,20 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
   const next = (): number => v[i++] as number;
   const intervalMs = Q.ms.decode(next());
   const uptime = Q.uptime.decode(next());
-  const share = (): CpuShare => ({
-    user: Q.cpu.decode(next()),
-    system: Q.cpu.decode(next()),
-    iowait: Q.cpu.decode(next()),
-    steal: Q.cpu.decode(next()),
-    idle: Q.cpu.decode(next()),
-    busy: Q.cpu.decode(next()),
-  });
+  const share = (): CpuShare => readFields<CpuShare>(SHARE, next);
   const total = share();
   const cores = Array.from({ length: shape.cores }, share);
   const busyMin = Q.cpu.decode(next());
   const busyMax = Q.cpu.decode(next());
-  const load = { one: Q.load.decode(next()), five: Q.load.decode(next()), fifteen: Q.load.decode(next()) };
-  const kib = (): number => Q.kib.decode(next());
-  const memory = {
-    total: kib(),
-    used: kib(),
-    available: kib(),
-    free: kib(),
-    cached: kib(),
-    buffers: kib(),
-    swapTotal: kib(),
-    swapUsed: kib(),
-    usedMin: kib(),
-    usedMax: kib(),
-  };
+  const load = readFields<LoadAverage>(LOAD, next);
+  const memory = readFields<MemoryStats>(MEMORY, next);
   const nullable = (): number | null => {
     const present = next();
     const value = next();
     return present === 0 ? null : Q.percent.decode(value);
   };
   const pressure = { cpu: nullable(), memory: nullable(), io: nullable() };
-  const tasks = { total: next(), running: next(), sleeping: next(), blocked: next(), stopped: next(), zombie: next(), idle: next() };
+  const tasks = readFields<TaskCounts>(TASKS, next);
   const net = shape.net.map((name, i): NetInterfaceStats => {
     const n: NetInterfaceStats = { name, rxBytesPerSec: Q.rate.decode(next()), txBytesPerSec: Q.rate.decode(next()) };
     if (shape.virtualNet.includes(i)) n.virtual = true;
@@ -239,6 +259,7 @@ export class SampleEncoder {
       (memExtra ? HAS_MEM_EXTRA : 0) |
       (keyframe ? HAS_PROCESS_FIELDS : 0);
     w.uint(flags);
+    if (keyframe) this.records.declare(w);
     if (flags & HAS_HOST) {
       w.string(hostJson);
       this.hostJson = hostJson;
@@ -249,10 +270,10 @@ export class SampleEncoder {
       this.prevShape = shapeJson;
       prev = [];
     }
+    if (memExtra) w.uint(memExtra.length);
     const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
-    if (keyframe) this.records.declare(w);
     if (keyframe) this.writeKeyProcesses(w, sample.processes);
     else this.writeDeltaProcesses(w, sample.processes);
     return w.toBuffer();
@@ -397,6 +418,10 @@ export class SampleDecoder {
     else if (!this.shape) throw new RangeError('delta sample without a keyframe before it');
     const r = new ByteReader(body);
     const flags = r.uint();
+    if (flags & HAS_PROCESS_FIELDS) {
+      if (!keyframe) throw new RangeError('process fields declared outside a keyframe');
+      this.layout = readDeclaration(r);
+    }
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
@@ -405,14 +430,10 @@ export class SampleDecoder {
     }
     const shape = this.shape as Shape;
     const base = vectorLength(shape);
-    const n = base + (flags & HAS_MEM_EXTRA ? MEM_EXTRA_FIELDS : 0);
+    const n = base + (flags & HAS_MEM_EXTRA ? this.memExtraLength(r) : 0);
     const vector = new Array<number>(n);
     for (let i = 0; i < n; i++) vector[i] = r.int() + (prev[i] ?? 0);
     this.prevVector = vector;
-    if (flags & HAS_PROCESS_FIELDS) {
-      if (!keyframe) throw new RangeError('process fields declared outside a keyframe');
-      this.layout = readDeclaration(r);
-    }
     if (keyframe) this.readRecords(r);
     else this.readDelta(r);
     if (!r.done) throw new RangeError('trailing bytes after the sample');
@@ -420,6 +441,14 @@ export class SampleDecoder {
     const system = fromVector(vector, shape);
     if (n > base) setMemExtra(system.memory, vector.slice(base));
     return { version: SAMPLE_VERSION, time, host: this.host, ...system, processes };
+  }
+
+  /** Format 3 writes the tail's length (a newer tmon may know more fields); format 2 wrote three without it. */
+  private memExtraLength(r: ByteReader): number {
+    if (this.layout === 'legacy') return LEGACY_MEM_EXTRA_FIELDS;
+    const n = r.uint();
+    if (n > MAX_MEM_EXTRA_FIELDS) throw new RangeError(`${n} optional memory fields`);
+    return n;
   }
 
   private reset(): void {
