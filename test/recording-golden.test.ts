@@ -22,7 +22,7 @@ async function readAll(path: string): Promise<{ samples: Sample[]; warnings: rea
 }
 
 describe('golden recordings written by earlier formats open forever', () => {
-  for (const format of [1, 2]) {
+  for (const format of [1, 2, 3]) {
     it(`format ${format} decodes to what the tmon that wrote it read`, async () => {
       const { samples, warnings } = await readAll(golden(`format-${format}.tmon`));
       const expected = JSON.parse(readFileSync(golden(`format-${format}.json`), 'utf8')) as Sample[];
@@ -32,10 +32,12 @@ describe('golden recordings written by earlier formats open forever', () => {
     });
   }
 
-  it('format 2 holds every field the golden samples set', async () => {
-    const { samples } = await readAll(golden('format-2.tmon'));
-    expect(samples).toEqual(goldenSamples().map(quantiseSample));
-  });
+  for (const format of [2, 3]) {
+    it(`format ${format} holds every field the golden samples set`, async () => {
+      const { samples } = await readAll(golden(`format-${format}.tmon`));
+      expect(samples).toEqual(goldenSamples().map(quantiseSample));
+    });
+  }
 });
 
 const cleanups: (() => void)[] = [];
