@@ -36,7 +36,7 @@ function newerSamples(): Sample[] {
 }
 
 function encodeAll(samples: Sample[], fields?: NamedField[]): { time: number; key: boolean; body: Buffer }[] {
-  const enc = new SampleEncoder(GOLDEN_HOST, fields);
+  const enc = new SampleEncoder(GOLDEN_HOST, fields ? { processFields: fields } : {});
   return samples.map((s, i) => ({ time: s.time, key: i % 3 === 0, body: enc.encode(s, i % 3 === 0) }));
 }
 

@@ -86,7 +86,7 @@ function shapeOf(s: Sample): Shape {
   };
 }
 
-type NumberLine = NumberField & { name: string };
+export type NumberLine = NumberField & { name: string };
 
 /** A table's required numbers: a fixed run of the system vector, in table order. */
 function requiredNumbers(list: readonly (FieldSpec & { name: string })[]): readonly NumberLine[] {
@@ -98,7 +98,7 @@ const LOAD = requiredNumbers(LOAD_FIELDS);
 const MEMORY = requiredNumbers(MEMORY_FIELDS);
 const TASKS = requiredNumbers(TASK_FIELDS);
 /** The optional memory fields (cgroup limit, OOM kills, limit hits…): the vector's tail when any is set. */
-const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is NumberLine & { name: keyof Sample['memory'] } => f.type === 'number' && f.optional);
+export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is NumberLine & { name: keyof Sample['memory'] } => f.type === 'number' && f.optional);
 /** Format 2 wrote the tail without its length: the three fields it knew. */
 const LEGACY_MEM_EXTRA_FIELDS = 3;
 /** A longer tail is damage. */
@@ -133,10 +133,11 @@ function systemVector(s: Sample): number[] {
 }
 
 /** The optional memory fields as stored integers (optionalOut), or null when none is set. */
-function memExtraVector(m: Sample['memory']): number[] | null {
-  if (MEMORY_OPTIONAL.every((f) => m[f.name] === undefined)) return null;
-  return MEMORY_OPTIONAL.map((f) => {
-    const x = m[f.name];
+function memExtraVector(m: Sample['memory'], fields: readonly NumberLine[]): number[] | null {
+  const r = m as unknown as Record<string, number | undefined>;
+  if (fields.every((f) => r[f.name] === undefined)) return null;
+  return fields.map((f) => {
+    const x = r[f.name];
     return optionalOut(x === undefined ? undefined : Q[f.quantum].encode(x));
   });
 }
@@ -225,6 +226,13 @@ class StringTableReader {
   }
 }
 
+export interface EncoderSchema {
+  /** Process fields after pid and start time (default: core/process-schema.ts). */
+  processFields?: readonly NamedField[];
+  /** Optional memory fields (default: those of core/sample-schema.ts). */
+  memoryOptional?: readonly NumberLine[];
+}
+
 /** Encodes the samples of one group in order; `keyframe: true` starts a new group. */
 export class SampleEncoder {
   private strings = new StringTableWriter();
@@ -234,14 +242,16 @@ export class SampleEncoder {
   private slots = new Map<string, { slot: number; state: ProcState }>();
   private nextSlot = 0;
   private readonly records: RecordWriter;
+  private readonly memoryOptional: readonly NumberLine[];
 
-  /** `fields`: the process fields written, the schema's unless a test writes a newer one. */
+  /** `schema`: the fields written, the tables' unless a test writes what a newer tmon would. */
   constructor(
     private readonly headerHost: HostFacts,
-    fields?: readonly NamedField[],
+    schema: EncoderSchema = {},
   ) {
     this.hostJson = JSON.stringify(headerHost);
-    this.records = new RecordWriter(fields);
+    this.records = new RecordWriter(schema.processFields);
+    this.memoryOptional = schema.memoryOptional ?? MEMORY_OPTIONAL;
   }
 
   encode(sample: Sample, keyframe: boolean): Buffer {
@@ -251,7 +261,7 @@ export class SampleEncoder {
     const shape = shapeOf(sample);
     const shapeJson = JSON.stringify(shape);
     const withShape = keyframe || shapeJson !== this.prevShape;
-    const memExtra = memExtraVector(sample.memory);
+    const memExtra = memExtraVector(sample.memory, this.memoryOptional);
     const flags =
       (hostJson !== this.hostJson ? HAS_HOST : 0) |
       (withShape ? HAS_SHAPE : 0) |
