@@ -85,7 +85,8 @@ export class RecordWriter {
     const r = asRecord(p) as Record<string, Value>;
     const v: Value[] = this.fields.map((f) => {
       const x = r[f.name];
-      if (x === undefined) return undefined;
+      // A required field a source left out is written as its zero, so the record stays in step.
+      if (x === undefined) return f.optional ? undefined : zeroOf(f);
       if (f.type === 'number') return Q[f.quantum].encode(x as number);
       if (f.type === 'flag') return x === true ? true : undefined;
       return x;
@@ -174,11 +175,14 @@ export function readDeclaration(r: ByteReader): Layout {
   return layoutOf(fields);
 }
 
+function zeroOf(f: FieldSpec): Value {
+  return f.type === 'number' ? 0 : f.type === 'string' ? '' : f.type === 'boolean' ? false : undefined;
+}
+
 /** What a field reads as when a file does not hold it: absent, or zero when the schema requires it. */
 function absent(at: number): Value {
   const f = RECORD_FIELDS[at] as NamedField;
-  if (f.optional) return undefined;
-  return f.type === 'number' ? 0 : f.type === 'string' ? '' : false;
+  return f.optional ? undefined : zeroOf(f);
 }
 
 function emptyValues(): Value[] {
@@ -220,7 +224,7 @@ export function readChange(r: ByteReader, layout: Layout, old: Value[], readStri
       if (f.optional) x = optionalIn(r.uint());
       else {
         const n = r.int();
-        x = f.delta && f.target >= 0 ? (v[f.target] as number) + n : n;
+        x = f.delta && f.target >= 0 ? ((v[f.target] as number | undefined) ?? 0) + n : n;
       }
     } else if (f.kind === KIND.string) {
       x = !f.optional || r.uint() === 1 ? readString() : undefined;
