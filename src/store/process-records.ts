@@ -75,22 +75,20 @@ function layoutOf(fields: DeclaredField[]): Layout {
 /** Encodes processes as format 3 records of the given fields (the schema's; tests add one). */
 export class RecordWriter {
   readonly layout: Layout;
+  /** Per field: reads it from a process and gives its stored value (one small function each keeps the reads fast). */
+  private readonly store: ((r: Record<string, Value>) => Value)[];
 
   constructor(private readonly fields: readonly NamedField[] = RECORD_FIELDS) {
+    this.store = fields.map(storeFn);
     if (fields.length > MAX_DECLARED_FIELDS) throw new RangeError(`more than ${MAX_DECLARED_FIELDS} process fields`);
     this.layout = layoutOf(fields.map((f, i) => ({ kind: kindOf(f), optional: f.optional && f.type !== 'flag', delta: f.type === 'number' && f.delta === true, target: i })));
   }
 
   state(p: ProcessStats): ProcState {
     const r = asRecord(p) as Record<string, Value>;
-    const v: Value[] = this.fields.map((f) => {
-      const x = r[f.name];
-      // A required field a source left out is written as its zero, so the record stays in step.
-      if (x === undefined) return f.optional ? undefined : zeroOf(f);
-      if (f.type === 'number') return Q[f.quantum].encode(x as number);
-      if (f.type === 'flag') return x === true ? true : undefined;
-      return x;
-    });
+    const n = this.store.length;
+    const v = new Array<Value>(n);
+    for (let i = 0; i < n; i++) v[i] = (this.store[i] as (r: Record<string, Value>) => Value)(r);
     return { pid: Q.exact.encode(p.pid), startTime: Q.ms.encode(p.startTime), v };
   }
 
@@ -175,6 +173,21 @@ export function readDeclaration(r: ByteReader): Layout {
   return layoutOf(fields);
 }
 
+/** Field value → stored value; a required field a source left out is written as its zero, so the record stays in step. */
+function storeFn(f: NamedField): (r: Record<string, Value>) => Value {
+  const { name } = f;
+  const zero = f.optional ? undefined : zeroOf(f);
+  if (f.type === 'number') {
+    const q = Q[f.quantum];
+    return (r) => {
+      const x = r[name];
+      return x === undefined ? zero : q.encode(x as number);
+    };
+  }
+  if (f.type === 'flag') return (r) => (r[name] === true ? true : undefined);
+  return (r) => r[name] ?? zero;
+}
+
 function zeroOf(f: FieldSpec): Value {
   return f.type === 'number' ? 0 : f.type === 'string' ? '' : f.type === 'boolean' ? false : undefined;
 }
@@ -239,14 +252,21 @@ export function readChange(r: ByteReader, layout: Layout, old: Value[], readStri
   return v;
 }
 
+/** Per record field: its name and how a stored value reads back. */
+const READ_BACK = RECORD_FIELDS.map((f) => {
+  const q = f.type === 'number' ? Q[f.quantum] : undefined;
+  return { name: f.name as keyof ProcessRecord, decode: q ? (x: Value): Value => q.decode(x as number) : (x: Value): Value => x };
+});
+
 /** The process a stored state reads back as. */
 export function toProcess(s: ProcState): ProcessStats {
   const p: ProcessRecord = { pid: s.pid, startTime: Q.ms.decode(s.startTime) };
-  RECORD_FIELDS.forEach((f, i) => {
+  for (let i = 0; i < READ_BACK.length; i++) {
     const x = s.v[i];
-    if (x === undefined) return;
-    p[f.name as keyof ProcessRecord] = f.type === 'number' ? Q[f.quantum].decode(x as number) : x;
-  });
+    if (x === undefined) continue;
+    const f = READ_BACK[i] as (typeof READ_BACK)[number];
+    p[f.name] = f.decode(x) as number | string | boolean;
+  }
   return fromRecord(p);
 }
 
