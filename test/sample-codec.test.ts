@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
-import { SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
+import { MEMORY_OPTIONAL, SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
 import { quantiseSample } from '../src/store/quantise.js';
 import { TEST_HOST, makeProcess, makeSample } from './helpers/make-sample.js';
 import { variedSamples } from './fixtures/store/varied-samples.js';
@@ -61,6 +61,28 @@ describe('sample codec', () => {
       [32 << 20, undefined, 2],
       [undefined, undefined, undefined],
     ]);
+  });
+
+  it('skips optional memory fields a newer tmon appends, also the only one set', () => {
+    const newer = new SampleEncoder(TEST_HOST, {
+      memoryOptional: [...MEMORY_OPTIONAL, { name: 'swapLimit', type: 'number', quantum: 'kib', unit: 'bytes', optional: true, since: 4 }],
+    });
+    const dec = new SampleDecoder(TEST_HOST);
+    const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000 }));
+    const memory = (s: Sample, extra: object): Sample => ({ ...s, memory: { ...s.memory, ...extra } });
+    const sent = [
+      memory(samples[0] as Sample, { swapLimit: 1 << 30 }),
+      memory(samples[1] as Sample, { swapLimit: 1 << 30, limitHits: 3 }),
+      memory(samples[2] as Sample, { limit: 64 << 20, oomKills: 2 }),
+    ];
+    const decoded = sent.map((s, i) => dec.decode(newer.encode(s, i === 0), s.time, i === 0));
+    expect(decoded.map((d) => [d.memory.limit, d.memory.oomKills, d.memory.limitHits])).toEqual([
+      [undefined, undefined, undefined],
+      [undefined, undefined, 3],
+      [64 << 20, 2, undefined],
+    ]);
+    // The rest of the sample reads as sent: the unknown field's bytes were skipped, not taken for the next ones.
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(sent[i] as Sample)));
   });
 
   it('carries a process being outside the limiting cgroup, in full records and when it flips inside a group', () => {

@@ -1,4 +1,5 @@
 import type { ProcessStats } from './sample.js';
+import { PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessFieldName, type ProcessRecord } from './process-schema.js';
 
 /**
  * A sample's process list packed by a ProcessPacker: one row of numbers per
@@ -7,23 +8,31 @@ import type { ProcessStats } from './sample.js';
  */
 export type PackedProcesses = readonly number[];
 
+/** The usage figures (packed per sample), in table order: the rest of a process is its identity. */
+const VARYING = PROCESS_FIELD_LIST.filter((f) => f.type === 'number' && f.varies === true);
+const REQUIRED_VARYING = VARYING.filter((f) => !f.optional).map((f) => f.name);
+const OPTIONAL_VARYING = VARYING.filter((f) => f.optional).map((f) => f.name);
+const IDENTITY = PROCESS_FIELD_LIST.filter((f) => !(f.type === 'number' && f.varies === true));
+
 /** What stays the same from one sample to the next for a process: everything but its usage figures. */
-interface Identity extends Pick<ProcessStats, 'pid' | 'ppid' | 'uid' | 'user' | 'name' | 'cmd' | 'state' | 'startTime' | 'kernelThread'> {
+interface Identity {
   id: number;
   key: string;
   /** Packed lists holding this identity; at 0 it is forgotten. */
   refs: number;
-  exited: boolean | undefined;
-  outside: boolean;
-  hasRssPeak: boolean;
-  hasChildCpu: boolean;
+  /** The identity fields, present ones only. */
+  fields: ProcessRecord;
+  /** The optional usage figures this process has, in OPTIONAL_VARYING order. */
+  optional: ProcessFieldName[];
+  /** Numbers in each of its rows: the id, the required and the present optional usage figures. */
+  rowLength: number;
 }
 
 /**
  * Keeps many samples' process lists compact and exact. A process's strings and
  * other unchanging fields are stored once, as an identity shared by every list
- * that holds it; each list is one row of numbers per process: identity,
- * cpu, rss, memPercent, threads, then rssPeak and childCpu when present
+ * that holds it; each list is one row of numbers per process: identity, then
+ * its usage figures (the table's `varies` fields, optional ones when present)
  * (~45 bytes instead of ~200 as an object, and strings parsed afresh each
  * tick are not kept once per sample). Identities are counted, so `release`
  * forgets what no list holds any more: an hour of short-lived processes does
@@ -42,10 +51,11 @@ export class ProcessPacker {
   pack(processes: readonly ProcessStats[]): PackedProcesses {
     const out: number[] = [];
     for (const p of processes) {
-      const identity = this.hold(p);
-      out.push(identity.id, p.cpu, p.rss, p.memPercent, p.threads);
-      if (identity.hasRssPeak) out.push(p.rssPeak as number);
-      if (identity.hasChildCpu) out.push(p.childCpu as number);
+      const r = asRecord(p);
+      const identity = this.hold(r);
+      out.push(identity.id);
+      for (const name of REQUIRED_VARYING) out.push(r[name] as number);
+      for (const name of identity.optional) out.push(r[name] as number);
     }
     return out;
   }
@@ -55,26 +65,10 @@ export class ProcessPacker {
     const out: ProcessStats[] = [];
     for (let at = 0; at < packed.length; ) {
       const d = this.byId[packed[at++] as number] as Identity;
-      const p: ProcessStats = {
-        pid: d.pid,
-        ppid: d.ppid,
-        uid: d.uid,
-        user: d.user,
-        name: d.name,
-        cmd: d.cmd,
-        state: d.state,
-        startTime: d.startTime,
-        cpu: packed[at++] as number,
-        rss: packed[at++] as number,
-        memPercent: packed[at++] as number,
-        threads: packed[at++] as number,
-        kernelThread: d.kernelThread,
-      };
-      if (d.hasRssPeak) p.rssPeak = packed[at++] as number;
-      if (d.hasChildCpu) p.childCpu = packed[at++] as number;
-      if (d.exited !== undefined) p.exited = d.exited;
-      if (d.outside) p.outside = true;
-      out.push(p);
+      const r: ProcessRecord = { ...d.fields };
+      for (const name of REQUIRED_VARYING) r[name] = packed[at++] as number;
+      for (const name of d.optional) r[name] = packed[at++] as number;
+      out.push(fromRecord(r));
     }
     return out;
   }
@@ -83,7 +77,7 @@ export class ProcessPacker {
   release(packed: PackedProcesses): void {
     for (let at = 0; at < packed.length; ) {
       const d = this.byId[packed[at] as number] as Identity;
-      at += 5 + (d.hasRssPeak ? 1 : 0) + (d.hasChildCpu ? 1 : 0);
+      at += d.rowLength;
       if (--d.refs > 0) continue;
       this.byKey.delete(d.key);
       this.byId[d.id] = undefined;
@@ -91,36 +85,35 @@ export class ProcessPacker {
     }
   }
 
-  private hold(p: ProcessStats): Identity {
-    const hasRssPeak = p.rssPeak !== undefined;
-    const hasChildCpu = p.childCpu !== undefined;
-    // Strings carry their length so no content can run into the next field.
-    const key = `${p.pid}|${p.ppid}|${p.uid}|${p.startTime}|${+p.kernelThread}${p.exited === undefined ? '' : +p.exited}${p.outside === true ? 'o' : ''}|${+hasRssPeak}${+hasChildCpu}|${p.state.length}:${p.state}${p.user.length}:${p.user}${p.name.length}:${p.name}${p.cmd}`;
+  private hold(r: ProcessRecord): Identity {
+    const optional = OPTIONAL_VARYING.filter((name) => r[name] !== undefined);
+    const key = identityKey(r, optional);
     let d = this.byKey.get(key);
     if (!d) {
       const id = this.freeIds.pop() ?? this.byId.length;
-      d = {
-        id,
-        key,
-        refs: 0,
-        pid: p.pid,
-        ppid: p.ppid,
-        uid: p.uid,
-        user: p.user,
-        name: p.name,
-        cmd: p.cmd,
-        state: p.state,
-        startTime: p.startTime,
-        kernelThread: p.kernelThread,
-        exited: p.exited,
-        outside: p.outside === true,
-        hasRssPeak,
-        hasChildCpu,
-      };
+      const fields: ProcessRecord = {};
+      for (const f of IDENTITY) {
+        const v = r[f.name];
+        if (v !== undefined && (f.type !== 'flag' || v === true)) fields[f.name] = v;
+      }
+      d = { id, key, refs: 0, fields, optional, rowLength: 1 + REQUIRED_VARYING.length + optional.length };
       this.byKey.set(key, d);
       this.byId[id] = d;
     }
     d.refs++;
     return d;
   }
+}
+
+/** The identity fields and which optional figures are present, in a string no two identities share. */
+function identityKey(r: ProcessRecord, optional: readonly ProcessFieldName[]): string {
+  let key = optional.join(',');
+  for (const f of IDENTITY) {
+    const v = r[f.name];
+    // Every part ends unambiguously: strings carry their length, so no content can run into the next field.
+    if (typeof v === 'string') key += `|${v.length}:${v}`;
+    else if (v === undefined || (f.type === 'flag' && v !== true)) key += '|-';
+    else key += `|${typeof v === 'boolean' ? +v : v}`;
+  }
+  return key;
 }

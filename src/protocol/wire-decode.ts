@@ -1,5 +1,8 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
+import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
+import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
+import type { FieldSpec } from '../core/field-table.js';
 import {
   ARCHIVE_MAX_SPIKES,
   CloseCode,
@@ -60,7 +63,7 @@ export const int: Validator<number> = (v, path) => (Number.isSafeInteger(v) ? (v
  * command line is no attack.
  */
 export const MAX_WIRE_PROCESSES = 1200;
-export const MAX_CMD_CHARS = 1024;
+export { MAX_CMD_CHARS };
 export const MAX_STRING_CHARS = 256;
 /** Per-sample lists other than processes: cores, interfaces, filesystems, disks; and culprits per spike. */
 const MAX_LIST_ITEMS = 512;
@@ -135,27 +138,29 @@ const hostFacts = shape<HostFacts>({
   monitorPid: optional(num),
 });
 
-const cpuShare = shape<CpuShare>({ user: num, system: num, iowait: num, steal: num, idle: num, busy: num });
+const cpuShare = fieldsValidator<CpuShare>(CPU_SHARE_FIELDS);
 
-const processStats = shape<ProcessStats>({
-  pid: num,
-  ppid: num,
-  uid: num,
-  user: str,
-  name: str,
-  cmd: text(MAX_CMD_CHARS),
-  state: str,
-  startTime: num,
-  cpu: num,
-  rss: num,
-  memPercent: num,
-  threads: num,
-  kernelThread: bool,
-  rssPeak: optional(num),
-  childCpu: optional(num),
-  exited: optional(bool),
-  outside: optional(yes),
-});
+function fieldValidator(f: FieldSpec): Validator<number | string | boolean | undefined> {
+  const inner: Validator<number | string | boolean> =
+    f.type === 'number' ? num : f.type === 'string' ? text(f.maxChars ?? MAX_STRING_CHARS) : f.type === 'boolean' ? bool : yes;
+  return f.optional ? optional(inner) : inner;
+}
+
+/** A record checked field by field as its table (core/process-schema.ts, core/sample-schema.ts) describes it. */
+function fieldsValidator<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[]): Validator<T> {
+  const fields = list.map((f) => ({ name: f.name, check: fieldValidator(f) }));
+  return (v, path) => {
+    if (!isRecord(v)) return malformed(path, 'an object');
+    const out: Record<string, unknown> = {};
+    for (const { name, check } of fields) {
+      const value = check(v[name], `${path}.${name}`);
+      if (value !== undefined) out[name] = value;
+    }
+    return out as T;
+  };
+}
+
+const processStats = fieldsValidator<ProcessStats>(PROCESS_FIELD_LIST);
 
 /** Structure and types of a whole Sample: enough that a hostile agent cannot crash a viewer. */
 export const validateSample: Validator<Sample> = shape<Sample>({
@@ -165,24 +170,10 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   host: hostFacts,
   uptime: num,
   cpu: shape({ total: cpuShare, cores: arrayOf(cpuShare, MAX_LIST_ITEMS), busyMin: num, busyMax: num }),
-  load: shape({ one: num, five: num, fifteen: num }),
-  memory: shape({
-    total: num,
-    used: num,
-    available: num,
-    free: num,
-    cached: num,
-    buffers: num,
-    swapTotal: num,
-    swapUsed: num,
-    usedMin: num,
-    usedMax: num,
-    limit: optional(num),
-    oomKills: optional(num),
-    limitHits: optional(num),
-  }),
+  load: fieldsValidator(LOAD_FIELDS),
+  memory: fieldsValidator(MEMORY_FIELDS),
   pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
-  tasks: shape({ total: num, running: num, sleeping: num, blocked: num, stopped: num, zombie: num, idle: num }),
+  tasks: fieldsValidator(TASK_FIELDS),
   processes: arrayOf(processStats, MAX_WIRE_PROCESSES),
   omitted: optional(shape({ count: num, maxCpu: num, maxRss: num })),
   net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) }), MAX_LIST_ITEMS),

@@ -1,4 +1,7 @@
 import type { ProcessStats, Sample } from '../core/sample.js';
+import { PROCESS_FIELD_LIST } from '../core/process-schema.js';
+import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
+import type { FieldSpec, QuantumName } from '../core/field-table.js';
 
 /**
  * What a recording keeps of each number. Every value is stored as an integer
@@ -10,14 +13,15 @@ import type { ProcessStats, Sample } from '../core/sample.js';
  *
  * | field | quantum |
  * | --- | --- |
- * | time, host facts, strings, counts, pid/ppid/uid, threads | exact |
- * | intervalMs, startTime | 1 ms |
+ * | time, host facts, strings, counts | exact |
+ * | intervalMs | 1 ms |
  * | uptime | 0.01 s |
- * | CPU shares (total, per core, busyMin/Max), process cpu, childCpu | 0.1 percentage point |
- * | memPercent, pressure, load average | 0.01 |
- * | memory and swap, process rss and rssPeak | 1 KiB |
+ * | CPU shares (total, per core, busyMin/Max) | 0.1 percentage point |
+ * | pressure, load average | 0.01 |
+ * | memory and swap | 1 KiB |
  * | network and disk rates | 1 B/s |
  * | filesystem size and used | 1 byte |
+ * | process fields | their `quantum` in core/process-schema.ts |
  *
  * Processes read back sorted by pid (then start time), whatever order they were
  * recorded in: the order carries no meaning and storing it would cost bytes.
@@ -52,7 +56,7 @@ export const Q = {
   kib: multiple(1024),
   rate: fraction(1),
   bytes: fraction(1),
-} satisfies Record<string, Quantum>;
+} satisfies Record<QuantumName, Quantum>;
 
 export function quantise(q: Quantum, x: number): number {
   return q.decode(q.encode(x));
@@ -62,28 +66,21 @@ function quantiseNullable(q: Quantum, x: number | null): number | null {
   return x === null ? null : quantise(q, x);
 }
 
-/** How a process reads back: quantised, optional fields present only when they were. */
+/** How a record reads back: numbers quantised as its field table says, optional fields present only when they were. */
+export function quantiseFields<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[], x: T): T {
+  const r = x as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of list) {
+    const v = r[f.name];
+    if (v === undefined || (f.type === 'flag' && v !== true)) continue;
+    out[f.name] = f.type === 'number' ? quantise(Q[f.quantum], v as number) : v;
+  }
+  return out as T;
+}
+
+/** How a process reads back. */
 export function quantiseProcess(p: ProcessStats): ProcessStats {
-  const out: ProcessStats = {
-    pid: quantise(Q.exact, p.pid),
-    ppid: quantise(Q.exact, p.ppid),
-    uid: quantise(Q.exact, p.uid),
-    user: p.user,
-    name: p.name,
-    cmd: p.cmd,
-    state: p.state,
-    startTime: quantise(Q.ms, p.startTime),
-    cpu: quantise(Q.cpu, p.cpu),
-    rss: quantise(Q.kib, p.rss),
-    memPercent: quantise(Q.percent, p.memPercent),
-    threads: quantise(Q.exact, p.threads),
-    kernelThread: p.kernelThread,
-  };
-  if (p.rssPeak !== undefined) out.rssPeak = quantise(Q.kib, p.rssPeak);
-  if (p.childCpu !== undefined) out.childCpu = quantise(Q.cpu, p.childCpu);
-  if (p.exited !== undefined) out.exited = p.exited;
-  if (p.outside === true) out.outside = true;
-  return out;
+  return quantiseFields(PROCESS_FIELD_LIST, p);
 }
 
 /** The order processes read back in. */
@@ -96,15 +93,7 @@ export function compareProcesses(a: ProcessStats, b: ProcessStats): number {
  * round-trip tests check, written out field by field.
  */
 export function quantiseSample(s: Sample): Sample {
-  const share = (c: Sample['cpu']['total']): Sample['cpu']['total'] => ({
-    user: quantise(Q.cpu, c.user),
-    system: quantise(Q.cpu, c.system),
-    iowait: quantise(Q.cpu, c.iowait),
-    steal: quantise(Q.cpu, c.steal),
-    idle: quantise(Q.cpu, c.idle),
-    busy: quantise(Q.cpu, c.busy),
-  });
-  const m = s.memory;
+  const share = (c: Sample['cpu']['total']): Sample['cpu']['total'] => quantiseFields(CPU_SHARE_FIELDS, c);
   return {
     version: s.version,
     time: s.time,
@@ -117,36 +106,14 @@ export function quantiseSample(s: Sample): Sample {
       busyMin: quantise(Q.cpu, s.cpu.busyMin),
       busyMax: quantise(Q.cpu, s.cpu.busyMax),
     },
-    load: { one: quantise(Q.load, s.load.one), five: quantise(Q.load, s.load.five), fifteen: quantise(Q.load, s.load.fifteen) },
-    memory: {
-      total: quantise(Q.kib, m.total),
-      used: quantise(Q.kib, m.used),
-      available: quantise(Q.kib, m.available),
-      free: quantise(Q.kib, m.free),
-      cached: quantise(Q.kib, m.cached),
-      buffers: quantise(Q.kib, m.buffers),
-      swapTotal: quantise(Q.kib, m.swapTotal),
-      swapUsed: quantise(Q.kib, m.swapUsed),
-      usedMin: quantise(Q.kib, m.usedMin),
-      usedMax: quantise(Q.kib, m.usedMax),
-      ...(m.limit === undefined ? {} : { limit: quantise(Q.kib, m.limit) }),
-      ...(m.oomKills === undefined ? {} : { oomKills: m.oomKills }),
-      ...(m.limitHits === undefined ? {} : { limitHits: m.limitHits }),
-    },
+    load: quantiseFields(LOAD_FIELDS, s.load),
+    memory: quantiseFields(MEMORY_FIELDS, s.memory),
     pressure: {
       cpu: quantiseNullable(Q.percent, s.pressure.cpu),
       memory: quantiseNullable(Q.percent, s.pressure.memory),
       io: quantiseNullable(Q.percent, s.pressure.io),
     },
-    tasks: {
-      total: quantise(Q.exact, s.tasks.total),
-      running: quantise(Q.exact, s.tasks.running),
-      sleeping: quantise(Q.exact, s.tasks.sleeping),
-      blocked: quantise(Q.exact, s.tasks.blocked),
-      stopped: quantise(Q.exact, s.tasks.stopped),
-      zombie: quantise(Q.exact, s.tasks.zombie),
-      idle: quantise(Q.exact, s.tasks.idle),
-    },
+    tasks: quantiseFields(TASK_FIELDS, s.tasks),
     processes: s.processes.map(quantiseProcess).sort(compareProcesses),
     net: s.net.map((n) => ({
       name: n.name,

@@ -3,8 +3,12 @@ import type { HostFacts } from '../core/sample.js';
 import { UserError } from '../core/errors.js';
 
 /**
- * The tmon recording file format, version 2 (2: a sample body may mark virtual net
- * interfaces, see sample-codec.ts; version 1 files read the same). Append-only; little-endian.
+ * The tmon recording file format, version 3. Append-only; little-endian.
+ * 2: a sample body may mark virtual net interfaces and carry cgroup memory fields.
+ * 3: each keyframe declares its process fields (name and kind), so a newer
+ * file with fields this tmon does not know still opens (process-records.ts).
+ * Files of formats 1 and 2 read as before; a writer continuing one upgrades
+ * its header to format 3 (upgradeHeader), as its new groups are format 3.
  *
  * Header
  *   "TMONREC\0"            8 bytes magic
@@ -47,9 +51,9 @@ import { UserError } from '../core/errors.js';
 
 export const MAGIC = Buffer.from('TMONREC\0', 'latin1');
 /** The format this tmon writes. */
-export const FORMAT_VERSION = 2;
-/** The newest format this tmon reads. */
-export const READABLE_FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** The newest format this tmon reads. From 3 on, a newer tmon's fields are tagged: it bumps the format only for a change of layout. */
+export const READABLE_FORMAT_VERSION = 3;
 
 export const SYNC = Buffer.from([0xd7, 0x4d]);
 export const FRAME_HEADER_BYTES = 12;
@@ -103,6 +107,17 @@ export function encodeHeader(h: RecordingHeader): Buffer {
   out.writeUInt32LE(json.length, 10);
   json.copy(out, 14);
   out.writeUInt32LE(crc32(out.subarray(8, 14 + json.length)), 14 + json.length);
+  return out;
+}
+
+/** Header bytes (magic to checksum) of an older format rewritten as FORMAT_VERSION; undefined when they are not a whole header. */
+export function upgradeHeader(head: Buffer): Buffer | undefined {
+  if (head.length < 18) return undefined;
+  const len = head.readUInt32LE(10);
+  if (head.length !== 18 + len) return undefined;
+  const out = Buffer.from(head);
+  out.writeUInt16LE(FORMAT_VERSION, 8);
+  out.writeUInt32LE(crc32(out.subarray(8, 14 + len)), 14 + len);
   return out;
 }
 

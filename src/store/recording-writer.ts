@@ -1,10 +1,21 @@
-import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import { tmonVersion } from '../version.js';
-import { Codec, FrameType, encodeFrame, encodeHeader, endPayload, samplePayload, type RecordingHeader } from './record-format.js';
+import {
+  Codec,
+  FORMAT_VERSION,
+  FrameType,
+  MAX_HEADER_JSON,
+  encodeFrame,
+  encodeHeader,
+  endPayload,
+  samplePayload,
+  upgradeHeader,
+  type RecordingHeader,
+} from './record-format.js';
 import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
 import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
@@ -120,6 +131,7 @@ export class RecordingWriter {
           throw new FileTakenError(`${path} holds a recording of ${theirs}, not ${h.host.hostname}`);
         }
         ftruncateSync(fd, index.dataEnd);
+        upgradeOlderFormat(path, fd, write);
         return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, warnings: index.warnings, host: index.header.host };
       }
     }
@@ -237,6 +249,21 @@ export class RecordingWriter {
     if (this.failing) return;
     this.failing = true;
     this.onError(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** A file of an older format gets the current format's header: the groups appended are of this format, which older tmons cannot read. */
+function upgradeOlderFormat(path: string, fd: number, write: WriteFn): void {
+  const head = Buffer.alloc(14);
+  if (readSync(fd, head, 0, 14, 0) < 14 || head.readUInt16LE(8) >= FORMAT_VERSION) return;
+  const len = Math.min(head.readUInt32LE(10), MAX_HEADER_JSON);
+  const whole = Buffer.alloc(18 + len);
+  const upgraded = readSync(fd, whole, 0, whole.length, 0) === whole.length ? upgradeHeader(whole) : undefined;
+  if (!upgraded) return;
+  try {
+    writeFully(write, fd, upgraded, 0);
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${errorMessage(err)}`);
   }
 }
 

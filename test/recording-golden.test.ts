@@ -1,0 +1,65 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../src/core/sample.js';
+import { openRecording } from '../src/store/recording-reader.js';
+import { quantiseSample } from '../src/store/quantise.js';
+import { FORMAT_VERSION, parseHeader } from '../src/store/record-format.js';
+import { RecordingWriter } from '../src/store/recording-writer.js';
+import { GOLDEN_HOST, goldenSamples } from './fixtures/store/golden/golden-samples.js';
+import { tempDir } from './fixtures/store/recording-files.js';
+
+const golden = (name: string): string => fileURLToPath(new URL(`./fixtures/store/golden/${name}`, import.meta.url));
+
+async function readAll(path: string): Promise<{ samples: Sample[]; warnings: readonly string[] }> {
+  const rec = await openRecording(path);
+  try {
+    return { samples: rec.slice(0, rec.length), warnings: [...rec.warnings] };
+  } finally {
+    await rec.close();
+  }
+}
+
+describe('golden recordings written by earlier formats open forever', () => {
+  for (const format of [1, 2, 3]) {
+    it(`format ${format} decodes to what the tmon that wrote it read`, async () => {
+      const { samples, warnings } = await readAll(golden(`format-${format}.tmon`));
+      const expected = JSON.parse(readFileSync(golden(`format-${format}.json`), 'utf8')) as Sample[];
+      expect(warnings).toEqual([]);
+      expect(samples).toHaveLength(5);
+      expect(samples).toEqual(expected);
+    });
+  }
+
+  for (const format of [2, 3]) {
+    it(`format ${format} holds every field the golden samples set`, async () => {
+      const { samples } = await readAll(golden(`format-${format}.tmon`));
+      expect(samples).toEqual(goldenSamples().map(quantiseSample));
+    });
+  }
+});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe('continuing a recording of an older format', () => {
+  it('upgrades its header to the current format; its old groups and the new ones read', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const path = join(dir, 'continued.tmon');
+    copyFileSync(golden('format-2.tmon'), path);
+    const later = goldenSamples().map((s) => ({ ...s, time: s.time + 60_000 }));
+    const w = await RecordingWriter.create(path, { host: GOLDEN_HOST, intervalMs: 1000 });
+    for (const s of later) w.append(s);
+    await w.close();
+    const head = parseHeader(readFileSync(path), path);
+    expect(head.kind === 'ok' ? head.version : head.kind).toBe(FORMAT_VERSION);
+    const { samples, warnings } = await readAll(path);
+    expect(warnings).toEqual([]);
+    const expected = JSON.parse(readFileSync(golden('format-2.json'), 'utf8')) as Sample[];
+    expect(samples).toEqual([...expected, ...later.map(quantiseSample)]);
+  });
+});
