@@ -1,4 +1,4 @@
-import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample } from '../core/sample.js';
+import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
 import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
 import { withinCgroup } from './cgroup-memory.js';
@@ -33,77 +33,11 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
   const dtMs = prev ? cur.mono - prev.mono : 0;
   const perSec = dtMs > 0 ? 1000 / dtMs : 0;
   const bootMs = cur.stat.btime * 1000;
-
   const total = cpuShare(prev?.stat.total, cur.stat.total);
-  const cores = cur.stat.cores.map((core, i) => {
-    const j = prev ? prev.stat.coreIds.indexOf(cur.stat.coreIds[i] as number) : -1;
-    return cpuShare(j >= 0 ? prev?.stat.cores[j] : undefined, core);
-  });
-
   // RAM, or the cgroup's limit when one applies: process percentages are of the same total.
   const memory = deriveMemory(prev, cur);
   const w = cur.window;
-
-  /** Percent of one core that `ticks` of CPU time are over the interval. */
-  const pctOfCore = (ticks: number): number => (dtMs > 0 ? ((ticks * MS_PER_TICK) / dtMs) * 100 : 0);
-  // No process uses more than the machine has: tick rounding and a start time read early could say so.
-  const capacity = Math.max(1, cur.stat.cores.length) * 100;
-
-  // Which processes can raise the memory figure: those in the limiting cgroup's subtree, when that is not the root.
-  const scope = cur.cgroup && cur.cgroup.path !== '/' ? cur.cgroup.path : null;
-  const toStats = (p: RawProcess, exited: boolean): ProcessStats => {
-    const startTime = startTimeOf(p, cur.stat.btime);
-    const cpu = Math.min(capacity, pctOfCore(intervalTicks(prev, p, cur.stat.btime).own));
-    const childCpu = Math.min(capacity - cpu, pctOfCore(cur.childTicks.unseen.get(p) ?? 0));
-    const s: ProcessStats = {
-      pid: p.pid,
-      ppid: p.ppid,
-      uid: p.ident.uid,
-      user: p.ident.user,
-      name: p.name,
-      cmd: p.ident.cmd,
-      state: p.state,
-      startTime,
-      cpu,
-      rss: p.rss,
-      memPercent: memory.total > 0 ? (p.rss / memory.total) * 100 : 0,
-      threads: p.threads,
-      kernelThread: p.kernelThread,
-    };
-    if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
-    if (childCpu > 0) s.childCpu = childCpu;
-    if (exited) s.exited = true;
-    if (scope !== null && p.ident.cgroup !== undefined && !withinCgroup(p.ident.cgroup, scope)) s.outside = true;
-    return s;
-  };
-
-  const processes: ProcessStats[] = [];
-  const tasks = noTasks();
-  for (const p of cur.processes.values()) {
-    processes.push(toStats(p, false));
-    countState(tasks, p.state);
-  }
-  for (const p of cur.exited) processes.push(toStats(p, true));
-  for (const p of vanished(prev, cur)) processes.push(toStats(p, true));
-
-  const net: NetInterfaceStats[] = cur.net.map((n) => {
-    const before = prev?.net.find((x) => x.name === n.name);
-    const stats: NetInterfaceStats = {
-      name: n.name,
-      rxBytesPerSec: before ? delta(n.rxBytes, before.rxBytes) * perSec : 0,
-      txBytesPerSec: before ? delta(n.txBytes, before.txBytes) * perSec : 0,
-    };
-    if (n.virtual === true) stats.virtual = true;
-    return stats;
-  });
-  const disks: DiskIoStats[] = cur.disks.map((d) => {
-    const before = prev?.disks.find((x) => x.name === d.name);
-    return {
-      device: d.name,
-      readBytesPerSec: before ? delta(d.sectorsRead, before.sectorsRead) * SECTOR_BYTES * perSec : 0,
-      writeBytesPerSec: before ? delta(d.sectorsWritten, before.sectorsWritten) * SECTOR_BYTES * perSec : 0,
-    };
-  });
+  const { processes, tasks } = deriveProcesses(prev, cur, dtMs, memory.total);
 
   return {
     version: SAMPLE_VERSION,
@@ -113,7 +47,7 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     uptime: Math.max(0, (cur.time - bootMs) / 1000),
     cpu: {
       total,
-      cores,
+      cores: coreShares(prev, cur),
       // The tick's own value is inside the interval too.
       busyMin: w ? Math.min(w.busyMin, total.busy) : total.busy,
       busyMax: w ? Math.max(w.busyMax, total.busy) : total.busy,
@@ -123,10 +57,106 @@ export function derive(prev: RawSnapshot | null, cur: RawSnapshot, host: HostFac
     pressure: cur.pressure,
     tasks,
     processes,
-    net,
+    net: netRates(prev, cur, perSec),
     filesystems: cur.filesystems,
-    disks,
+    disks: diskRates(prev, cur, perSec),
   };
+}
+
+/** Each core's share, matched to its previous counters by core id (cores can go offline). */
+function coreShares(prev: RawSnapshot | null, cur: RawSnapshot): CpuShare[] {
+  return cur.stat.cores.map((core, i) => {
+    const j = prev ? prev.stat.coreIds.indexOf(cur.stat.coreIds[i] as number) : -1;
+    return cpuShare(j >= 0 ? prev?.stat.cores[j] : undefined, core);
+  });
+}
+
+/** What turning one raw process into its stats needs to know of the whole tick. */
+interface ProcessScope {
+  prev: RawSnapshot | null;
+  cur: RawSnapshot;
+  dtMs: number;
+  memTotal: number;
+  /** No process uses more than the machine has: tick rounding and a start time read early could say so. */
+  capacity: number;
+  /** The limiting cgroup whose subtree can raise the memory figure, when that is not the root. */
+  cgroup: string | null;
+}
+
+/** Every process of the tick, then those that exited during it or since the previous one; and the task counts. */
+function deriveProcesses(prev: RawSnapshot | null, cur: RawSnapshot, dtMs: number, memTotal: number): { processes: ProcessStats[]; tasks: TaskCounts } {
+  const scope: ProcessScope = {
+    prev,
+    cur,
+    dtMs,
+    memTotal,
+    capacity: Math.max(1, cur.stat.cores.length) * 100,
+    cgroup: cur.cgroup && cur.cgroup.path !== '/' ? cur.cgroup.path : null,
+  };
+  const processes: ProcessStats[] = [];
+  const tasks = noTasks();
+  for (const p of cur.processes.values()) {
+    processes.push(processStats(p, false, scope));
+    countState(tasks, p.state);
+  }
+  for (const p of cur.exited) processes.push(processStats(p, true, scope));
+  for (const p of vanished(prev, cur)) processes.push(processStats(p, true, scope));
+  return { processes, tasks };
+}
+
+/** Percent of one core that `ticks` of CPU time are over `dtMs`. */
+function pctOfCore(ticks: number, dtMs: number): number {
+  return dtMs > 0 ? ((ticks * MS_PER_TICK) / dtMs) * 100 : 0;
+}
+
+function processStats(p: RawProcess, exited: boolean, scope: ProcessScope): ProcessStats {
+  const { prev, cur, dtMs, capacity } = scope;
+  const cpu = Math.min(capacity, pctOfCore(intervalTicks(prev, p, cur.stat.btime).own, dtMs));
+  const childCpu = Math.min(capacity - cpu, pctOfCore(cur.childTicks.unseen.get(p) ?? 0, dtMs));
+  const s: ProcessStats = {
+    pid: p.pid,
+    ppid: p.ppid,
+    uid: p.ident.uid,
+    user: p.ident.user,
+    name: p.name,
+    cmd: p.ident.cmd,
+    state: p.state,
+    startTime: startTimeOf(p, cur.stat.btime),
+    cpu,
+    rss: p.rss,
+    memPercent: scope.memTotal > 0 ? (p.rss / scope.memTotal) * 100 : 0,
+    threads: p.threads,
+    kernelThread: p.kernelThread,
+  };
+  if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
+  if (childCpu > 0) s.childCpu = childCpu;
+  if (exited) s.exited = true;
+  if (scope.cgroup !== null && p.ident.cgroup !== undefined && !withinCgroup(p.ident.cgroup, scope.cgroup)) s.outside = true;
+  return s;
+}
+
+function netRates(prev: RawSnapshot | null, cur: RawSnapshot, perSec: number): NetInterfaceStats[] {
+  return cur.net.map((n) => {
+    const before = prev?.net.find((x) => x.name === n.name);
+    const stats: NetInterfaceStats = {
+      name: n.name,
+      rxBytesPerSec: before ? delta(n.rxBytes, before.rxBytes) * perSec : 0,
+      txBytesPerSec: before ? delta(n.txBytes, before.txBytes) * perSec : 0,
+    };
+    if (n.virtual === true) stats.virtual = true;
+    return stats;
+  });
+}
+
+function diskRates(prev: RawSnapshot | null, cur: RawSnapshot, perSec: number): DiskIoStats[] {
+  return cur.disks.map((d) => {
+    const before = prev?.disks.find((x) => x.name === d.name);
+    return {
+      device: d.name,
+      readBytesPerSec: before ? delta(d.sectorsRead, before.sectorsRead) * SECTOR_BYTES * perSec : 0,
+      writeBytesPerSec: before ? delta(d.sectorsWritten, before.sectorsWritten) * SECTOR_BYTES * perSec : 0,
+    };
+  });
 }
 
 /**

@@ -355,64 +355,15 @@ export class ProcReader {
       this.closeFd(fd);
       return;
     }
-    const buf = this.file.buf;
     const kernelThread = (s.flags & PF_KTHREAD) !== 0 || pid === 2 || s.ppid === 2;
     let rssPeak: number | undefined;
-    // The numbers are in `s` now; only comm still lives in the buffer, which the
-    // reads below overwrite, so it is copied first where needed.
+    // The numbers are in `s` now; only comm still lives in the buffer, which track and refreshTracked compare or copy.
     if (!t || t.startTicks !== s.startTicks) {
-      const commBytes = Buffer.from(buf.subarray(s.commStart, s.commEnd));
-      const ident = this.readIdentity(entry, kernelThread);
-      if (!ident) {
-        this.closeFd(fd);
-        return;
-      }
-      if (t) this.dropFd(t);
-      t = {
-        startTicks: s.startTicks,
-        statPath,
-        fd,
-        ident: ident.ident,
-        commBytes,
-        name: commBytes.toString('utf8'),
-        startStack: s.startStack,
-        identAt: pass.now,
-        cpuTicks: s.utime + s.stime,
-        cpuAtIdent: s.utime + s.stime,
-        usersGen: this.usersGen,
-        hwmKb: ident.hwmKb,
-        faultsAtHwm: s.faults,
-        seen: pass.gen,
-        last: null,
-        still: 0,
-        tickCpu: 0,
-        tickNo: 0,
-        lateTick: 0,
-      };
-      this.tracked.set(pid, t);
-      if (pass.primed && ident.hwmKb > 0) rssPeak = ident.hwmKb * 1024;
+      t = this.track(entry, pid, t, statPath, fd, kernelThread, pass);
+      if (!t) return;
+      if (pass.primed && t.hwmKb > 0) rssPeak = t.hwmKb * 1024;
     } else {
-      if (fd >= 0) t.fd = fd;
-      const commChanged = buf.compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0;
-      if (commChanged) {
-        t.commBytes = Buffer.from(buf.subarray(s.commStart, s.commEnd));
-        t.name = t.commBytes.toString('utf8');
-      }
-      const cpuTicks = s.utime + s.stime;
-      const busy = cpuTicks !== t.cpuTicks;
-      t.cpuTicks = cpuTicks;
-      // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
-      const exec = commChanged || s.startStack !== t.startStack;
-      const period = busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid, cpuTicks === t.cpuAtIdent ? UNMOVED_IDENTITY_MS : IDLE_IDENTITY_MS);
-      const due = pass.budget > 0 && pass.now - t.identAt >= period;
-      if (!kernelThread && (exec || due)) {
-        if (!exec) pass.budget--;
-        t.startStack = s.startStack;
-        rssPeak = this.refreshIdentity(t, entry, pass.now, pass.peaks, s.faults);
-      } else if (pass.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
-        rssPeak = this.checkHwm(t, entry, s.faults);
-      }
-      if (t.usersGen !== this.usersGen) this.renameUser(t);
+      rssPeak = this.refreshTracked(t, entry, pid, fd, kernelThread, pass);
     }
     t.seen = pass.gen;
     const p: RawProcess = {
@@ -434,6 +385,78 @@ export class ProcReader {
     };
     this.noteStill(t, p, pass);
     pass.out.set(pid, p);
+  }
+
+  /**
+   * Starts tracking the process whose stat is in the scratch (new, or a new
+   * process on a reused pid): its identity is read now. Undefined when it vanished
+   * meanwhile; the stat fd opened for it is then closed.
+   */
+  private track(entry: string, pid: number, old: Tracked | undefined, statPath: string, fd: number, kernelThread: boolean, pass: ScanPass): Tracked | undefined {
+    const s = this.scratch;
+    // comm still lives in the read buffer, which the identity reads overwrite: copied first.
+    const commBytes = Buffer.from(this.file.buf.subarray(s.commStart, s.commEnd));
+    const ident = this.readIdentity(entry, kernelThread);
+    if (!ident) {
+      this.closeFd(fd);
+      return undefined;
+    }
+    if (old) this.dropFd(old);
+    const t: Tracked = {
+      startTicks: s.startTicks,
+      statPath,
+      fd,
+      ident: ident.ident,
+      commBytes,
+      name: commBytes.toString('utf8'),
+      startStack: s.startStack,
+      identAt: pass.now,
+      cpuTicks: s.utime + s.stime,
+      cpuAtIdent: s.utime + s.stime,
+      usersGen: this.usersGen,
+      hwmKb: ident.hwmKb,
+      faultsAtHwm: s.faults,
+      seen: pass.gen,
+      last: null,
+      still: 0,
+      tickCpu: 0,
+      tickNo: 0,
+      lateTick: 0,
+    };
+    this.tracked.set(pid, t);
+    return t;
+  }
+
+  /**
+   * Updates a known process from the stat in the scratch: its name, and its
+   * identity or VmHWM when due. Returns the new memory peak, if one was read.
+   */
+  private refreshTracked(t: Tracked, entry: string, pid: number, fd: number, kernelThread: boolean, pass: ScanPass): number | undefined {
+    const s = this.scratch;
+    const buf = this.file.buf;
+    if (fd >= 0) t.fd = fd;
+    const commChanged = buf.compare(t.commBytes, 0, t.commBytes.length, s.commStart, s.commEnd) !== 0;
+    if (commChanged) {
+      t.commBytes = Buffer.from(buf.subarray(s.commStart, s.commEnd));
+      t.name = t.commBytes.toString('utf8');
+    }
+    const cpuTicks = s.utime + s.stime;
+    const busy = cpuTicks !== t.cpuTicks;
+    t.cpuTicks = cpuTicks;
+    // An exec (a new comm or stack) is re-read at once, any scan; otherwise by age, within the tick's budget.
+    const exec = commChanged || s.startStack !== t.startStack;
+    const period = busy ? ACTIVE_IDENTITY_MS : idlePeriod(pid, cpuTicks === t.cpuAtIdent ? UNMOVED_IDENTITY_MS : IDLE_IDENTITY_MS);
+    const due = pass.budget > 0 && pass.now - t.identAt >= period;
+    let rssPeak: number | undefined;
+    if (!kernelThread && (exec || due)) {
+      if (!exec) pass.budget--;
+      t.startStack = s.startStack;
+      rssPeak = this.refreshIdentity(t, entry, pass.now, pass.peaks, s.faults);
+    } else if (pass.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
+      rssPeak = this.checkHwm(t, entry, s.faults);
+    }
+    if (t.usersGen !== this.usersGen) this.renameUser(t);
+    return rssPeak;
   }
 
   /**

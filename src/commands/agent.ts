@@ -1,16 +1,17 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Sample } from '../core/sample.js';
-import { commandHelp, parseCommand } from '../cli-flags.js';
+import type { Spike } from '../core/spike.js';
+import { commandHelp, parseCommand, type FlagValues, type RawFlag } from '../cli-flags.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
-import { startAgent } from '../transport/agent-server.js';
+import { startAgent, type AgentSource } from '../transport/agent-server.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
 import { SessionHub } from '../session/session-hub.js';
 import { AGENT } from './command-flags.js';
-import { cgroupOption, samplingSettings } from './shared-options.js';
+import { cgroupOption, samplingSettings, type SamplingSettings } from './shared-options.js';
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
 import { SampleRecorder } from './recorder.js';
@@ -33,6 +34,64 @@ export async function runAgent(argv: string[]): Promise<number> {
     return 0;
   }
   const { values, raw } = args;
+  const opts = agentOptions(values, raw);
+  const { settings, storeDir } = opts;
+
+  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
+  const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
+  // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
+  const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
+  const recording = storeDir !== undefined ? recordToStore(hub, storeDir, values, settings.intervalMs) : undefined;
+  logProblems(hub);
+
+  let agent;
+  try {
+    agent = await startAgent({
+      source: broadcastSource(hub, live),
+      listen: values.listen,
+      token: opts.token,
+      allowNoAuth: values['no-auth'],
+      allowedHosts: values['allow-host'],
+      tls: opts.tls,
+      historyCapacity: Math.max(1, opts.historySamples),
+      top: settings.top,
+      maxViewers: values['max-viewers'],
+      // Viewers browse what was recorded (tmon connect, H) through the agent.
+      ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
+      log,
+    });
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+  hub.start();
+  if (storeDir !== undefined) {
+    const asTyped = (name: 'retain' | 'max-size'): string => {
+      const text = raw[name];
+      return typeof text === 'string' ? text : String(AGENT.flags[name].default);
+    };
+    log(`recording to ${storeDir} (retain ${asTyped('retain')}, at most ${asTyped('max-size')})`);
+  }
+  await untilSignal();
+  log('stopping');
+  await agent.close();
+  await hub.close();
+  await recording?.close(hub.spikes());
+  return 0;
+}
+
+type AgentValues = FlagValues<typeof AGENT.flags>;
+
+/** What the flags ask for, checked before anything starts. */
+interface AgentOptions {
+  settings: SamplingSettings;
+  token: string | undefined;
+  tls: { cert: Buffer; key: Buffer } | undefined;
+  historySamples: number;
+  storeDir: string | undefined;
+}
+
+function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>>): AgentOptions {
   const settings = samplingSettings(values);
   const token = resolveToken(values, process.env);
   const certPath = values['tls-cert'];
@@ -55,48 +114,53 @@ export async function runAgent(argv: string[]): Promise<number> {
   if (storeDir === undefined && ['retain', 'max-size', 'rotate'].some((k) => raw[k] !== undefined)) {
     throw new UsageError('--retain, --max-size and --rotate go with --store DIR');
   }
+  return { settings, token, tls, historySamples, storeDir };
+}
 
-  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
-  const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
-  // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
-  const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
+/** Records the hub's samples under `dir` from the first one on; close() ends the files with the session's spikes. */
+function recordToStore(hub: SessionHub, dir: string, values: AgentValues, intervalMs: number): { close(spikes: readonly Spike[]): Promise<void> } {
+  checkStoreDir(dir);
+  // The files' header needs the host's facts, which come with the first sample.
+  const open = (first: Sample): SampleRecorder => {
+    const rolling = new RollingRecorder({
+      dir,
+      retainMs: values.retain,
+      maxBytes: values['max-size'],
+      rotate: values.rotate,
+      host: first.host,
+      intervalMs,
+      onError: (err) => log(`recording paused: ${err.message}; streaming goes on, recording resumes when writing works again`),
+      onResume: () => log('recording resumed'),
+    });
+    return new SampleRecorder(rolling, () => dir);
+  };
   let recorder: SampleRecorder | undefined;
-  if (storeDir !== undefined) {
-    checkStoreDir(storeDir);
-    // The files' header needs the host's facts, which come with the first sample.
-    const open = (first: Sample): SampleRecorder => {
-      const rolling = new RollingRecorder({
-        dir: storeDir,
-        retainMs: values.retain,
-        maxBytes: values['max-size'],
-        rotate: values.rotate,
-        host: first.host,
-        intervalMs: settings.intervalMs,
-        onError: (err) => log(`recording paused: ${err.message}; streaming goes on, recording resumes when writing works again`),
-        onResume: () => log('recording resumed'),
-      });
-      return new SampleRecorder(rolling, () => storeDir);
-    };
-    let told = false;
-    hub.subscribe(
-      (sample, changed) => {
-        recorder ??= open(sample);
-        recorder.push(sample, changed);
-      },
-      (err) => {
-        if (!told) log(`recording failed: ${errorMessage(err)}; streaming goes on`);
-        told = true;
-      },
-    );
-  }
-  // What goes wrong in the stream itself (spike detection, the source ending) is logged when it changes.
+  let told = false;
+  hub.subscribe(
+    (sample, changed) => {
+      recorder ??= open(sample);
+      recorder.push(sample, changed);
+    },
+    (err) => {
+      if (!told) log(`recording failed: ${errorMessage(err)}; streaming goes on`);
+      told = true;
+    },
+  );
+  return { close: async (spikes) => recorder?.close(spikes) };
+}
+
+/** What goes wrong in the stream itself (spike detection, the source ending) is logged when it changes. */
+function logProblems(hub: SessionHub): void {
   let toldProblem = '';
   hub.onChange(() => {
     if (hub.problem && hub.problem !== toldProblem) log((toldProblem = hub.problem));
   });
+}
+
+/** The broadcaster reads the hub's stream; the rate it asks for is the collector's. */
+function broadcastSource(hub: SessionHub, live: LiveSource): AgentSource {
   const stream = hub.stream();
-  // The broadcaster reads the hub's stream; the rate it asks for is the collector's.
-  const source = {
+  return {
     label: stream.label,
     kind: stream.kind,
     samples: () => stream.samples(),
@@ -106,43 +170,12 @@ export async function runAgent(argv: string[]): Promise<number> {
     },
     setIntervalMs: (ms: number): void => live.setIntervalMs(ms),
   };
+}
 
-  let agent;
-  try {
-    agent = await startAgent({
-      source,
-      listen: values.listen,
-      token,
-      allowNoAuth: values['no-auth'],
-      allowedHosts: values['allow-host'],
-      tls,
-      historyCapacity: Math.max(1, historySamples),
-      top: settings.top,
-      maxViewers: values['max-viewers'],
-      // Viewers browse what was recorded (tmon connect, H) through the agent.
-      ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
-      log,
-    });
-  } catch (err) {
-    await hub.close();
-    throw err;
-  }
-  hub.start();
-  if (storeDir !== undefined) {
-    const asTyped = (name: 'retain' | 'max-size'): string => {
-      const text = raw[name];
-      return typeof text === 'string' ? text : String(AGENT.flags[name].default);
-    };
-    log(`recording to ${storeDir} (retain ${asTyped('retain')}, at most ${asTyped('max-size')})`);
-  }
-  await new Promise<void>((resolve) => {
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });
-  log('stopping');
-  await agent.close();
-  await hub.close();
-  await recorder?.close(hub.spikes());
-  return 0;
 }
 
 /** Fails before the agent starts, not at its first sample, when the store cannot be written. */

@@ -4,23 +4,26 @@
  * history and finds the spikes; keys change the view state (state.ts); frames
  * are drawn from both at a capped rate (dashboard-view.ts, panels/).
  */
-import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
+import type { Widgets } from 'blessed';
 import { errorMessage } from '../core/errors.js';
-import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
-import { formatClock } from '../core/units.js';
-import type { SessionView } from '../session/session-view.js';
+import type { HistoryWindow, SessionView } from '../session/session-view.js';
 import { initialCursor } from './cursor.js';
-import { keyAction, type KeyPress } from './keys.js';
-import { computeLayout, type Layout } from './layout.js';
-import { DashboardView } from './dashboard-view.js';
-import { shownPanels, type PanelDef } from './panels/panel.js';
+import type { DashboardView, FrameInput, PanelEvents } from './dashboard-view.js';
+import { DashboardWidgets } from './dashboard-widgets.js';
+import { InspectedSeries } from './inspected-series.js';
+import { keyAction, type KeyPress, type KeyResult } from './keys.js';
+import type { PanelDef } from './panels/panel.js';
 import { PANELS } from './panels/registry.js';
+import { PlayTimer } from './play-timer.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { createScreen, type TerminalIO } from './screen.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from './state.js';
+import { StatusNote } from './status-note.js';
+import { StoredHistoryRequest } from './stored-history.js';
 import { terminalProfile } from './terminal-profile.js';
+import { WindowFollower, type WindowOutcome } from './window-follower.js';
 
 export type { TerminalIO } from './screen.js';
 
@@ -75,250 +78,82 @@ const PLAY_TICK_MS = 100;
 export function startDashboard(opts: DashboardOptions): Dashboard {
   const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
   const screen = createScreen(io, terminalProfile(process.env), opts.color);
-
   const sessionView = opts.view;
+  const panels = opts.panels ?? PANELS;
   const replay = sessionView.mode === 'replay';
   // A windowed replay swaps in the window around where the cursor goes.
   let timeline: Timeline = sessionView.timeline;
-  const spikes = (): readonly Spike[] => sessionView.spikes();
-  const windowed = sessionView.window;
-  const extent = windowed ? { extent: { first: windowed.first, last: windowed.last } } : {};
-
-  let state: UiState = initialState(replay ? { cursor: sessionView.cursor ?? initialCursor(timeline, spikes()) } : null);
-  let note = replay && timeline.length === 0 ? 'no samples' : '';
+  let state: UiState = initialState(replay ? { cursor: sessionView.cursor ?? initialCursor(timeline, sessionView.spikes()) } : null);
+  const note = new StatusNote();
+  if (replay && timeline.length === 0) note.set('no samples');
+  const inspected = new InspectedSeries();
   let destroyed = false;
   let resolveDone: (exit: DashboardExit) => void = () => undefined;
   const done = new Promise<DashboardExit>((resolve) => (resolveDone = resolve));
 
-  let inspected: { key: string; first: number; last: number; points: ProcessPoint[] } | null = null;
-  /**
-   * The inspected process's series. Read whole once per opening; after that a
-   * timeline that only moved forward (live) costs just its new samples, so an
-   * open inspector does not re-read an hour of history every second.
-   */
-  const inspectedPoints = (): ProcessPoint[] | null => {
-    const o = state.overlay;
-    if (o?.kind !== 'inspect') return (inspected = null);
-    const first = timeline.at(0)?.time ?? 0;
-    const last = timeline.at(timeline.length - 1)?.time ?? 0;
-    const key = o.process.key;
-    if (inspected && inspected.key === key && first >= inspected.first && last >= inspected.last) {
-      if (last > inspected.last) {
-        const fresh = processSeries(timeline.slice(timeline.indexAtTime(inspected.last) + 1, timeline.length), key);
-        inspected = { key, first, last, points: [...inspected.points.filter((p) => p.time >= first), ...fresh] };
-      }
-      return inspected.points;
-    }
-    inspected = { key, first, last, points: processSeries(allSamples(timeline), key) };
-    return inspected.points;
-  };
-
-  const panelEvents = {
-    scroll: (panel: 'table' | 'spikes', dir: 1 | -1) => dispatch({ type: 'scroll', by: dir, panel }),
-    select: (panel: 'table' | 'spikes', index: number) => dispatch({ type: 'select', panel, index }),
-  };
-  const panels = opts.panels ?? PANELS;
-  const layoutFor = (): Layout => {
-    const cols = screen.width as number;
-    const rows = screen.height as number;
-    return computeLayout(cols, rows, shownPanels(panels, state.toggles, cols, rows));
-  };
-  let view = new DashboardView(screen, layoutFor(), opts.color, panelEvents, panels);
-
+  const widgets = new DashboardWidgets(screen, opts.color, panels, panelEvents(dispatch), state.toggles);
   /** Brings the widgets up to date with the data and the state (layout included); draws nothing yet. */
   const update = (): void => {
     if (destroyed) return;
-    const relayout = layoutFor();
-    if (!sameLayout(relayout, view.layout)) {
-      view.destroy();
-      view = new DashboardView(screen, relayout, opts.color, panelEvents, panels);
-    }
-    view.draw({
-      timeline,
-      spikes: spikes(),
-      state,
-      top: opts.top,
-      extraStatus: [...new Set([callerStatus(), sessionView.status(), note])].filter(Boolean).join(' │ '),
-      label: sessionView.label,
-      inspected: inspectedPoints(),
-      eventsOf: sessionView.eventsOf,
-      usersOf: sessionView.usersOf,
-      thresholds: sessionView.thresholds,
-      ...extent,
-    });
+    const status = [callerStatus(opts), sessionView.status(), note.text];
+    widgets.current(state.toggles).draw(frameInput(sessionView, timeline, state, opts.top, status, inspected));
   };
-  // Panels contain their own failures; this catches the rest (status bar, overlays,
-  // blessed itself), which must not escape a timer and end the process.
-  const frame = (): void => {
-    if (destroyed) return;
-    try {
-      update();
-      screen.render();
-    } catch (err) {
-      note = `drawing failed: ${errorMessage(err)}`;
-    }
+  const scheduler = new RenderScheduler(() => {
+    if (!destroyed) drawFrame(screen, update, note);
+  }, FRAME_INTERVAL_MS);
+  const playTimer = new PlayTimer((elapsedMs) => dispatch({ type: 'tick', elapsedMs }), PLAY_TICK_MS);
+  const afterChange = (): void => {
+    playTimer.sync(state.play > 0 && !destroyed);
+    scheduler.request();
   };
-  const scheduler = new RenderScheduler(frame, FRAME_INTERVAL_MS);
-
-  const callerStatus = (): string => {
-    try {
-      return opts.status?.() ?? '';
-    } catch (err) {
-      return `status failed: ${errorMessage(err)}`;
-    }
-  };
-
-  const context = (): ViewContext => ({
-    timeline,
-    spikes: spikes(),
-    rows: view.drawn.rows,
-    spikeIds: view.drawn.spikeIds,
-    pageSize: view.pageSize,
-    showing: view.shown,
-    ...extent,
-  });
-
-  /** The time whose window is being fetched; `seekSeq` tells a stale answer from the wanted one. */
-  let loadingTarget: number | null = null;
-  let seekSeq = 0;
-  /** Where the cursor was inside the window, to return to when loading fails. */
-  let lastInside = state.cursor;
-  const loadingNote = (target: number): string => `loading ${formatClock(target)}…`;
-  const stopLoading = (): void => {
-    if (loadingTarget !== null && note === loadingNote(loadingTarget)) note = '';
-    loadingTarget = null;
-  };
-
-  /** After each move: a cursor outside the loaded window fetches the window there. */
-  const followCursor = (): void => {
-    const cursor = state.cursor;
-    if (!windowed || cursor === null) return;
-    const first = timeline.at(0)?.time;
-    const last = timeline.at(timeline.length - 1)?.time;
-    if (first !== undefined && last !== undefined && cursor >= first && cursor <= last) {
-      lastInside = cursor;
-      // Moved back inside before the window came: that answer is no longer wanted.
-      if (loadingTarget !== null) seekSeq++;
-      stopLoading();
-      return;
-    }
-    if (loadingTarget === cursor) return;
-    const seq = ++seekSeq;
-    const forward = last !== undefined && cursor > last;
-    stopLoading();
-    loadingTarget = cursor;
-    note = loadingNote(cursor);
-    const settle = (message: string, tl: Timeline | null): void => {
-      if (destroyed || seq !== seekSeq) return;
-      stopLoading();
-      if (tl && tl.length > 0) {
-        timeline = tl;
-        inspected = null;
-        state = { ...state, cursor: landOn(tl, cursor, forward) };
-        lastInside = state.cursor;
-      } else {
-        state = { ...state, cursor: lastInside, play: 0, message };
+  const windowed = sessionView.window;
+  const follower =
+    windowed &&
+    new WindowFollower(windowed, state.cursor, note, (outcome) => {
+      state = windowSettled(state, outcome);
+      if (outcome.timeline) {
+        timeline = outcome.timeline;
+        inspected.reset();
       }
-      syncPlayTimer();
-      scheduler.request();
-    };
-    windowed.seek(cursor).then(
-      (tl) => settle(`nothing stored around ${formatClock(cursor)}`, tl),
-      (err: unknown) => settle(`loading ${formatClock(cursor)} failed: ${errorMessage(err)}`, null),
-    );
-  };
-
-  let playTimer: ReturnType<typeof setInterval> | undefined;
-  let playClock = 0;
-  const syncPlayTimer = (): void => {
-    if (state.play > 0 && !playTimer && !destroyed) {
-      playClock = performance.now();
-      playTimer = setInterval(() => {
-        const now = performance.now();
-        const elapsedMs = now - playClock;
-        playClock = now;
-        dispatch({ type: 'tick', elapsedMs });
-      }, PLAY_TICK_MS);
-    } else if (state.play === 0 && playTimer) {
-      clearInterval(playTimer);
-      playTimer = undefined;
-    }
-  };
+      afterChange();
+    });
 
   function dispatch(action: Action): void {
     if (destroyed) return;
     try {
-      state = reduce(state, action, context());
-      followCursor();
+      state = reduce(state, action, viewContext(timeline, sessionView.spikes(), widgets.last, windowed));
+      follower?.follow(timeline, state.cursor);
     } catch (err) {
       state = { ...state, play: 0, message: `that key failed: ${errorMessage(err)}` };
     }
-    syncPlayTimer();
-    scheduler.request();
+    afterChange();
   }
 
-  const onKey = (ch: string | undefined, key: KeyPress | undefined): void => {
-    const k: KeyPress = { full: key?.full ?? ch ?? '', ch };
-    // blessed reports Enter twice ('return', then 'enter'); 'enter' is the one.
-    if (k.full === 'return') return;
-    if (opts.backOnEscape === true && k.full === 'escape' && state.overlay === null) {
-      end('back');
-      return;
+  const history = opts.onStoredHistory && new StoredHistoryRequest(opts.onStoredHistory, note, (problem) => (problem ? dispatch({ type: 'say', text: problem }) : scheduler.request()));
+  const keys: KeyOptions = { panels, backOnEscape: opts.backOnEscape === true, storedHistory: history !== undefined, replay };
+  screen.on('keypress', (ch: string | undefined, key: KeyPress | undefined) => {
+    const intent = keyIntent(ch, key, state, keys);
+    if (intent === null) return;
+    if (intent.type === 'back' || intent.type === 'quit') end(intent.type);
+    else if (intent.type !== 'storedHistory') dispatch(intent);
+    else {
+      history?.start();
+      scheduler.request();
     }
-    const result = keyAction(k, state, panels);
-    if (!result) return;
-    if (result.type === 'quit') {
-      destroy();
-      return;
-    }
-    if (result.type === 'storedHistory') {
-      storedHistory();
-      return;
-    }
-    dispatch(result);
-  };
-  let historyLoading = false;
-  const HISTORY_LOADING = 'loading stored history…';
-  const storedHistory = (): void => {
-    const open = opts.onStoredHistory;
-    if (!open) {
-      dispatch({ type: 'say', text: replay ? 'this is stored history: Esc or q leaves it' : 'no stored history here (H is for tmon connect to an agent with --store)' });
-      return;
-    }
-    if (historyLoading) return;
-    historyLoading = true;
-    note = HISTORY_LOADING;
-    scheduler.request();
-    const settle = (problem: string): void => {
-      historyLoading = false;
-      if (note === HISTORY_LOADING) note = '';
-      if (problem) dispatch({ type: 'say', text: problem });
-      else scheduler.request();
-    };
-    Promise.resolve()
-      .then(open)
-      .then(
-        () => settle(''),
-        (err: unknown) => settle(errorMessage(err)),
-      );
-  };
-  screen.on('keypress', onKey);
+  });
   // New samples (live) or a problem in the stream: draw again soon.
   const stopWatching = sessionView.onChange(() => scheduler.request());
   // Relayout before blessed redraws at the new size (its own 'resize' handler
   // renders at once), so no frame of the old layout reaches the terminal.
   screen.program.prependListener('resize', update);
 
-  function destroy(): void {
-    end('quit');
-  }
-
   function end(exit: DashboardExit): void {
     if (destroyed) return;
     destroyed = true;
     stopWatching();
     scheduler.stop();
-    if (playTimer) clearInterval(playTimer);
+    playTimer.stop();
+    follower?.stop();
     try {
       screen.destroy();
     } finally {
@@ -327,24 +162,98 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   }
 
   scheduler.request();
-  return { done, destroy, replace: () => end('replaced'), refresh: () => scheduler.request() };
+  return { done, destroy: () => end('quit'), replace: () => end('replaced'), refresh: () => scheduler.request() };
 }
 
-/** The sample to land on after a window loaded around `time`: the next one at or after it going forward, else the one at or before. */
-function landOn(tl: Timeline, time: number, forward: boolean): number {
-  const i = tl.indexAtTime(time);
-  const at = tl.at(i)?.time;
-  if (forward && at !== undefined && at < time) return tl.at(i + 1)?.time ?? at;
-  return at ?? time;
+/** Scrolling and clicking in a panel are actions like the keys'. */
+function panelEvents(dispatch: (action: Action) => void): PanelEvents {
+  return {
+    scroll: (panel, dir) => dispatch({ type: 'scroll', by: dir, panel }),
+    select: (panel, index) => dispatch({ type: 'select', panel, index }),
+  };
 }
 
-function* allSamples(tl: Timeline): Iterable<Sample> {
-  for (let i = 0; i < tl.length; i++) {
-    const s = tl.at(i);
-    if (s) yield s;
+/** The state once a window fetch ended: the cursor on the new window, or back where it was with the message, play stopped. */
+function windowSettled(state: UiState, outcome: WindowOutcome): UiState {
+  if (outcome.timeline) return { ...state, cursor: outcome.cursor };
+  return { ...state, cursor: outcome.cursor, play: 0, message: outcome.message };
+}
+
+/** What the keys mean on this dashboard. */
+interface KeyOptions {
+  panels: readonly PanelDef[];
+  /** Esc with nothing open goes back (DashboardOptions.backOnEscape). */
+  backOnEscape: boolean;
+  /** The caller can show stored history (H). */
+  storedHistory: boolean;
+  replay: boolean;
+}
+
+/** What a key press asks of the dashboard: to go back, what keyAction says, or (H without stored history) a word why not. */
+function keyIntent(ch: string | undefined, key: KeyPress | undefined, state: UiState, opts: KeyOptions): KeyResult | { type: 'back' } {
+  const k: KeyPress = { full: key?.full ?? ch ?? '', ch };
+  // blessed reports Enter twice ('return', then 'enter'); 'enter' is the one.
+  if (k.full === 'return') return null;
+  if (opts.backOnEscape && k.full === 'escape' && state.overlay === null) return { type: 'back' };
+  const result = keyAction(k, state, opts.panels);
+  if (result?.type !== 'storedHistory' || opts.storedHistory) return result;
+  return { type: 'say', text: opts.replay ? 'this is stored history: Esc or q leaves it' : 'no stored history here (H is for tmon connect to an agent with --store)' };
+}
+
+/**
+ * Draws one frame. Panels contain their own failures; this catches the rest
+ * (status bar, overlays, blessed itself), which must not escape a timer and end the process.
+ */
+function drawFrame(screen: Widgets.Screen, update: () => void, note: StatusNote): void {
+  try {
+    update();
+    screen.render();
+  } catch (err) {
+    note.set(`drawing failed: ${errorMessage(err)}`);
   }
 }
 
-function sameLayout(a: Layout, b: Layout): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** The caller's status text; a failing callback says so there instead. */
+function callerStatus(opts: DashboardOptions): string {
+  try {
+    return opts.status?.() ?? '';
+  } catch (err) {
+    return `status failed: ${errorMessage(err)}`;
+  }
+}
+
+/** A windowed replay's whole history, for the reducer and the panels. */
+function extentOf(windowed: HistoryWindow | undefined): { extent?: { first: number; last: number } } {
+  return windowed ? { extent: { first: windowed.first, last: windowed.last } } : {};
+}
+
+/** One frame's input: the data, the state, and the status bar's extra texts (each once). */
+function frameInput(v: SessionView, timeline: Timeline, state: UiState, top: number, status: string[], inspected: InspectedSeries): FrameInput {
+  const o = state.overlay;
+  return {
+    timeline,
+    spikes: v.spikes(),
+    state,
+    top,
+    extraStatus: [...new Set(status)].filter(Boolean).join(' │ '),
+    label: v.label,
+    inspected: inspected.points(timeline, o?.kind === 'inspect' ? o.process.key : null),
+    eventsOf: v.eventsOf,
+    usersOf: v.usersOf,
+    thresholds: v.thresholds,
+    ...extentOf(v.window),
+  };
+}
+
+/** What the reducer reads of the screen: the data and what the last frame drew. */
+function viewContext(timeline: Timeline, spikes: readonly Spike[], view: DashboardView, windowed: HistoryWindow | undefined): ViewContext {
+  return {
+    timeline,
+    spikes,
+    rows: view.drawn.rows,
+    spikeIds: view.drawn.spikeIds,
+    pageSize: view.pageSize,
+    showing: view.shown,
+    ...extentOf(windowed),
+  };
 }
