@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createCollector } from '../src/collect/platform.js';
 import { LiveSource } from '../src/collect/live-source.js';
 import { attribute } from '../src/analysis/attribution.js';
@@ -10,11 +9,6 @@ import type { Sample } from '../src/core/sample.js';
 import type { Spike } from '../src/core/spike.js';
 
 const MiB = 1024 * 1024;
-
-function memInfoKb(key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
 
 /** Samples a real LiveSource at 1 s into a detector until `until` resolves, then a few seconds more so spikes close. */
 async function watch(thresholds: ThresholdOverrides, until: Promise<unknown>, source: LiveSource): Promise<{ spikes: readonly Spike[]; samples: Sample[] }> {
@@ -46,9 +40,8 @@ describe('brief spikes and short-lived processes, end to end', () => {
 
   it('a 500 MB spike held 200 ms about every 5 s: true height within 10 % and the generator named', async () => {
     // One long-lived generator. Python frees a large object at once (munmap), so its RSS falls straight
-    // back. In the middle of each hold it reads the system's memory used itself: the spike's true top,
-    // measured at that moment. (The kernel hands freed pages back lazily, so the level between spikes
-    // creeps up a little; comparing with the true top keeps that, and other processes, out.)
+    // back. It says when it starts each allocation, and in the middle of each hold it reads the system's
+    // memory used itself: the spike's true top, measured at that moment.
     const generator = [
       'import json, random, time',
       'def used():',
@@ -56,62 +49,50 @@ describe('brief spikes and short-lived processes, end to end', () => {
       '    return (d["MemTotal"] - d["MemAvailable"]) * 1024',
       'time.sleep(3)',
       'for i in range(10):',
+      '    start = time.time() * 1000',
       '    b = b"\\x01" * (500 * 1024 * 1024)',
       '    time.sleep(0.1)',
       '    top = used()',
       '    time.sleep(0.1)',
       '    del b',
-      '    print(json.dumps({"at": time.time() * 1000, "used": top}), flush=True)',
+      '    print(json.dumps({"start": start, "at": time.time() * 1000, "used": top}), flush=True)',
       // About 5 s apart, not exactly: a second copy of this test on the same machine must not stay in step.
       '    time.sleep(4.3 + random.random())',
     ].join('\n');
-    const totalKb = memInfoKb('MemTotal');
-    // The level at rest: the lowest of a few readings, so another workload's transient at this moment is not taken for it.
-    let availableKb = 0;
-    for (let i = 0; i < 10; i++) {
-      availableKb = Math.max(availableKb, memInfoKb('MemAvailable'));
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const levelPct = ((totalKb - availableKb) / totalKb) * 100;
-    const risePct = ((500 * 1024) / totalKb) * 100;
     source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
     child = spawn('python3', ['-c', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise((resolve) => child?.on('exit', resolve));
-    // Any peak half a spike above the level at the start counts (margin 0): what this test controls is its own
-    // allocation's height and name. The baseline rule is the detector's (spike-detector.test.ts), and a second
-    // copy of this test making the same 500 MB peaks every few seconds would raise the usual peak to theirs.
-    const { spikes } = await watch(
-      { memory: { absolute: levelPct + risePct * 0.5, margin: 0 }, cpu: { absolute: 100, margin: 100 } },
-      done,
-      source,
-    );
+    const { samples } = await watch({}, done, source);
 
     const tops = out
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { at: number; used: number });
+      .map((l) => JSON.parse(l) as { start: number; at: number; used: number });
     expect(tops).toHaveLength(10);
-    const memory = spikes.filter((s) => s.metric === 'memory');
+    // Judged on what this test controls, its own allocation, not on the spike log: whether another
+    // workload's memory makes a 500 MB peak unusual is the detector's rule (spike-detector.test.ts), and a
+    // second copy of this suite makes the same peaks. Attribution gets the samples a spike would hold.
     const report = tops.map((top) => {
-      const s = memory.find((m) => m.start - 1000 <= top.at && top.at <= (m.end ?? Infinity) + 1000);
-      const ours = s?.culprits.find((c) => c.pid === child?.pid);
+      const atTop = samples.find((x) => x.time >= top.at - 100 && x.time - x.intervalMs <= top.at - 100);
+      const before = samples.filter((x) => x.time <= top.start).at(-1);
+      const during = samples.filter((x) => x.time > top.start && x.time - x.intervalMs <= top.at);
+      const ours = before && during.length > 0 ? attribute('memory', before, during).find((c) => c.pid === child?.pid) : undefined;
       return {
-        found: s !== undefined,
         // Short of the true top (a missed peak); other processes can only push the peak higher.
-        shortMb: s ? Math.round((top.used - s.peak) / MiB) : null,
+        shortMb: atTop ? Math.round((top.used - atTop.memory.usedMax) / MiB) : null,
         named: ours !== undefined && ours.name === 'python3' && ours.share > 0,
+        riseMb: Math.round((ours?.rise ?? 0) / MiB),
       };
     });
-    const summary = JSON.stringify({ report, spikes: memory.map((m) => m.culprits.map((c) => `${c.name}[${c.pid}]`)) });
-    // 9 of 10 on a machine of its own; on a busy one the fast watch may be starved of one more.
-    expect(report.filter((r) => r.found).length, summary).toBeGreaterThanOrEqual(8);
-    // The recorded peak not below the true top by more than 10 % of the 500 MB spike.
-    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(8);
+    const summary = JSON.stringify(report);
+    // The recorded peak not below the true top by more than 10 % of the 500 MB spike: 9 of 10, as the fast
+    // watch on a busy machine may be starved of one.
+    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
     // The generator among the culprits with a share. (Its rise can read below 500 MB when another process's
     // burst scan was the one that caught the machine's top: repeat peaks of one process leave no VmHWM trace.)
-    expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(8);
+    expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(9);
   }, 180_000);
 
   it('a short-lived child that burns 300 ms of CPU is named: itself when a scan saw it, else its parent shell via children', async () => {
