@@ -74,7 +74,19 @@ export function liveHub<S extends SampleSource>(source: S, opts: LiveSessionOpti
 
 /** The live view of a hub that keeps a LiveHistory: it reads the hub's own history and spikes. */
 export function liveView<S extends SampleSource>(hub: SessionHub<S, LiveHistory>): SessionView {
-  const history = hub.history;
+  return viewOf(hub, hub.history, {
+    trouble: () => hub.problem,
+    onChange: (listener) => hub.onChange(listener),
+    close: () => Promise.resolve(),
+  });
+}
+
+/** A live view reading `history`, with the hub's spikes and thresholds. */
+function viewOf<S extends SampleSource>(
+  hub: SessionHub<S, HubHistory>,
+  history: LiveHistory,
+  own: { trouble: () => string; onChange: SessionView['onChange']; close: SessionView['close'] },
+): SessionView {
   return {
     label: hub.label,
     mode: 'live',
@@ -83,9 +95,9 @@ export function liveView<S extends SampleSource>(hub: SessionHub<S, LiveHistory>
     thresholds: hub.thresholds,
     eventsOf: (_prev, cur) => history.eventsAt(cur.time),
     usersOf: (s) => history.usersAt(s.time) ?? userTotals(s.processes),
-    status: () => [hub.problem, history.problem].filter(Boolean).join(' │ '),
-    onChange: (listener) => hub.onChange(listener),
-    close: () => Promise.resolve(),
+    status: () => [own.trouble(), history.problem].filter(Boolean).join(' │ '),
+    onChange: own.onChange,
+    close: own.close,
   };
 }
 
@@ -118,15 +130,8 @@ export function followView<S extends SampleSource>(hub: SessionHub<S, HubHistory
       changed();
     }
   })();
-  return {
-    label: hub.label,
-    mode: 'live',
-    timeline: history,
-    spikes: () => hub.spikes(),
-    thresholds: hub.thresholds,
-    eventsOf: (_prev, cur) => history.eventsAt(cur.time),
-    usersOf: (s) => history.usersAt(s.time) ?? userTotals(s.processes),
-    status: () => [trouble, history.problem].filter(Boolean).join(' │ '),
+  return viewOf(hub, history, {
+    trouble: () => trouble,
     onChange: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -136,7 +141,7 @@ export function followView<S extends SampleSource>(hub: SessionHub<S, HubHistory
       await source.close();
       await reading;
     },
-  };
+  });
 }
 
 export interface ReplayViewOptions {
