@@ -43,6 +43,8 @@ const shared = { testTimeout: 20_000, hookTimeout: 20_000 };
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
+    // tmux, python3, openssl and procps: installed with apt-get when missing and run as root (CI).
+    globalSetup: ['./test/support/system-tools.ts'],
     projects: [
       {
         test: {
