@@ -56,7 +56,7 @@ describe('tmon spikes on a recording of a process with a hostile name', () => {
   let pid = 0;
 
   beforeAll(async () => {
-    const recorder = spawn(process.execPath, [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...memoryThresholdFlags(300)], {
+    const recorder = spawn(process.execPath, [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...(await memoryThresholdFlags(300))], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

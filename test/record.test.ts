@@ -23,7 +23,7 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   beforeAll(async () => {
     const recorder = spawn(
       process.execPath,
-      [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...memoryThresholdFlags(300)],
+      [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...(await memoryThresholdFlags(300))],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
