@@ -310,9 +310,9 @@ describe('FastWatch on the real /proc', () => {
       const win = w.takeWindow();
       const detail = JSON.stringify({ win, bursts, top });
       expect(win, detail).not.toBeNull();
-      // Not below the top (a missed peak). Above it is what other processes did meanwhile: not this test's to bound.
+      // Not below the top (a missed peak). Above it is what other processes did meanwhile: not this test's to bound,
+      // nor is the window's low (memory another process freed while the child allocated lowers the swing).
       expect(win?.usedMax ?? 0, detail).toBeGreaterThan(top - 40 * MB);
-      expect((win?.usedMax ?? 0) - (win?.usedMin ?? 0), detail).toBeGreaterThan(250 * MB);
       expect(bursts, detail).toBeGreaterThanOrEqual(1);
     } finally {
       w.close();
