@@ -191,7 +191,7 @@ describe('ProcReader on fixture trees', () => {
     expect(reader.identityReads - before).toBe(4);
   });
 
-  test('while a cgroup is watched, each identity read takes the memory cgroup from /proc/PID/cgroup; a move is seen at the next re-read', () => {
+  test('while a cgroup is watched, identity reads take the memory cgroup from /proc/PID/cgroup: of a new process, and again after an exec', () => {
     const root = copyTree('base');
     fs.writeFileSync(path.join(root, '100/cgroup'), '12:pids:/user.slice\n4:memory:/user.slice/session-1.scope\n0::/user.slice/session-1.scope\n');
     fs.writeFileSync(path.join(root, '1/cgroup'), '0::/init.scope\n');
@@ -203,14 +203,18 @@ describe('ProcReader on fixture trees', () => {
     expect(first.get(100)?.ident.cgroup).toBe('/user.slice/session-1.scope');
     // No memory line in v1 terms: unknown, so never ruled out.
     expect(first.get(1)?.ident.cgroup).toBeUndefined();
-    // Kernel threads live in the root cgroup.
-    expect(first.get(2)?.ident.cgroup).toBe('/');
+    // Kernel threads have nothing to read.
+    expect(first.get(2)?.ident.cgroup).toBeUndefined();
     const v2 = new ProcReader({ procRoot: root, passwdPath: PASSWD });
     v2.cgroupVersion = 2;
     expect(v2.scanProcesses({ peaks: true, primed: false, now: 0 }).get(1)?.ident.cgroup).toBe('/init.scope');
     fs.writeFileSync(path.join(root, '100/cgroup'), '4:memory:/system.slice/job.service\n');
+    // A routine re-read (it ran, its period is over) keeps the cgroup: processes move between cgroups before an exec.
     editStat(path.join(root, '100/stat'), { 14: 999 });
-    expect(v1.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS + 1 }).get(100)?.ident).toMatchObject({ cgroup: '/system.slice/job.service' });
+    expect(v1.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS + 1 }).get(100)?.ident.cgroup).toBe('/user.slice/session-1.scope');
+    // An exec (a new start_stack) reads it again.
+    editStat(path.join(root, '100/stat'), { 14: 1000, 28: 140_737_222_222_222 });
+    expect(v1.scanProcesses({ peaks: true, primed: true, now: ACTIVE_IDENTITY_MS + 2 }).get(100)?.ident.cgroup).toBe('/system.slice/job.service');
   });
 
   test('a zombie keeps the command line it had', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MemoryEvents, vanished } from '../src/analysis/memory-events.js';
+import { RecentSamples } from '../src/analysis/recent-samples.js';
 import { SpikeDetector } from '../src/analysis/spike-detector.js';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 import type { Spike } from '../src/core/spike.js';
@@ -20,11 +21,11 @@ function sample(i: number, processes: ProcessStats[], memory: Partial<Sample['me
 
 function run(samples: Sample[], gapMs = 2500): Spike[] {
   const events = new MemoryEvents(gapMs);
+  const recent = new RecentSamples();
   const out: Spike[] = [];
-  let prev: Sample | undefined;
   for (const s of samples) {
-    out.push(...events.step(s, prev));
-    prev = s;
+    out.push(...events.step(s, recent));
+    recent.push(s);
   }
   return out;
 }
@@ -40,6 +41,9 @@ describe('vanished', () => {
       [50, 30 * MB],
       [43, 2 * MB],
     ]);
+    // A kernel thread that ended is no OOM victim: the OOM killer never picks one.
+    const kworker = makeProcess({ pid: 60, name: 'kworker/1:2', rss: 0, kernelThread: true });
+    expect(vanished(sample(0, [shell, kworker]), sample(1, [shell]))).toEqual([]);
     // Present in both as alive: not vanished.
     expect(vanished(prev, sample(1, [shell, alloc, small]))).toEqual([]);
     // Killed and exiting: its memory is gone before it is a zombie. Named with the RSS it had.
@@ -108,6 +112,17 @@ describe('limit hits', () => {
     expect(last).toMatchObject({ metric: 'limit', start: T0 + 1000, end: T0 + 2000, peak: 63 * MB, severity: 'warning' });
     expect(last?.culprits[0]).toMatchObject({ pid: 42, rise: 51 * MB });
     expect(got.slice(0, -1).every((e) => e.end === null)).toBe(true);
+  });
+
+  test('a climb to the limit over several samples is credited from where it began', () => {
+    const at = (rss: number) => ({ ...alloc, rss: rss * MB });
+    const got = run([
+      sample(0, [shell, at(10)], { used: 20 * MB, usedMax: 20 * MB }),
+      sample(1, [shell, at(35)], { used: 45 * MB, usedMax: 45 * MB }),
+      sample(2, [shell, at(52)], { used: 62 * MB, usedMax: 63 * MB, limitHits: 2 }),
+      sample(5, [shell, at(52)]),
+    ]);
+    expect(got.at(-1)?.culprits[0]).toMatchObject({ pid: 42, rise: 42 * MB });
   });
 
   test('hits while the working set is well below the limit (file cache being reclaimed) are not logged', () => {

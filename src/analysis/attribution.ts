@@ -77,7 +77,7 @@ export class SpikeAttribution {
 
   constructor(
     readonly metric: SpikeMetric,
-    /** The sample just before the spike; undefined when the spike starts with the first sample. */
+    /** What rises are measured from: the sample just before the spike (for memory, where its climb began); undefined at the first sample. */
     before: Sample | undefined,
     opts: AttributionOptions = {},
   ) {

@@ -1,6 +1,7 @@
 import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
 import { SpikeAttribution, type AttributionOptions } from './attribution.js';
+import { memoryPeak, type RecentSamples } from './recent-samples.js';
 
 /**
  * The processes that vanished between `prev` and `cur`, largest last RSS first:
@@ -9,7 +10,8 @@ import { SpikeAttribution, type AttributionOptions } from './attribution.js';
  * it is a zombie); or in `cur` only as exited (seen by a burst scan, gone at the
  * tick). Each process once, with the higher RSS of its two records — or, if it had already given its
  * memory back while exiting (RSS 0), the RSS it had in `before`, the sample before `prev`: the size it was
- * killed at. A process marked outside the limiting cgroup is none of its victims, so it is left out.
+ * killed at. Kernel threads (the OOM killer never picks one) and processes marked outside the limiting
+ * cgroup are none of its victims, so they are left out.
  */
 export function vanished(prev: Sample | undefined, cur: Sample, before?: Sample): ProcessStats[] {
   const alive = new Map<string, ProcessStats>();
@@ -27,7 +29,7 @@ export function vanished(prev: Sample | undefined, cur: Sample, before?: Sample)
     if (!seen || seen.rss < p.rss) gone.set(key, p);
   }
   return [...gone.values()]
-    .filter((p) => p.outside !== true)
+    .filter((p) => p.outside !== true && !p.kernelThread)
     .map((p) => withLastRss(p, before))
     .sort((a, b) => b.rss - a.rss || a.pid - b.pid);
 }
@@ -102,8 +104,6 @@ interface OpenLimit {
  */
 export class MemoryEvents {
   private open: OpenLimit | null = null;
-  /** The sample before `prev`: a victim may have vanished just before its kill was counted. */
-  private before: Sample | undefined;
   /** A kill whose victim was still exiting at its sample: the next sample's vanished complete it. */
   private unnamed: { event: Spike; victims: ProcessStats[]; missing: number } | null = null;
 
@@ -112,11 +112,12 @@ export class MemoryEvents {
     private readonly attribution: AttributionOptions = {},
   ) {}
 
-  /** The events this sample opened, updated or closed. */
-  step(cur: Sample, prev: Sample | undefined): Spike[] {
+  /** The events this sample opened, updated or closed; `recent` holds the samples before it. */
+  step(cur: Sample, recent: RecentSamples): Spike[] {
     const out: Spike[] = [];
+    const prev = recent.prev;
     const m = cur.memory;
-    const hit = (m.limitHits ?? 0) > 0 && Math.max(m.used, m.usedMax) >= NEAR_LIMIT * m.total;
+    const hit = (m.limitHits ?? 0) > 0 && memoryPeak(cur) >= NEAR_LIMIT * m.total;
     const open = this.open;
     // Closed at its last hit once the gap has passed without a repeat.
     if (open && cur.time - open.lastHit >= this.mergeGapMs) {
@@ -133,7 +134,8 @@ export class MemoryEvents {
         min: Infinity,
         sum: 0,
         count: 0,
-        attribution: new SpikeAttribution('memory', prev, this.attribution),
+        // As for a memory spike: rises from where the climb to the limit began.
+        attribution: new SpikeAttribution('memory', recent.climbStart(), this.attribution),
       });
       o.lastHit = cur.time;
       if (m.usedMax > o.peak) {
@@ -146,8 +148,7 @@ export class MemoryEvents {
       o.attribution.add(cur);
       out.push(this.snapshot(o, null));
     }
-    const before = this.before;
-    this.before = prev;
+    const before = recent.before;
     const kills = cur.memory.oomKills ?? 0;
     if (kills === 0 && !this.unnamed) return out;
     let gone = vanished(prev, cur, before);

@@ -4,6 +4,7 @@ import type { Spike, SpikeMetric } from '../core/spike.js';
 import { SpikeAttribution, type AttributionOptions } from './attribution.js';
 import { BaselineWindow } from './baseline-window.js';
 import { MemoryEvents } from './memory-events.js';
+import { RecentSamples, memoryPeak } from './recent-samples.js';
 import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
 
 /**
@@ -12,16 +13,6 @@ import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThres
  * middle of a build would call its first peak a spike).
  */
 const MIN_BASELINE_SAMPLES = 3;
-/**
- * Memory climbs: faulting in a few hundred MB takes a second or two (longer on a
- * virtual machine), so the sample before a spike may already hold most of its
- * culprit's allocation. Attribution measures rises from the lowest of the samples
- * this far back instead (the latest one within RAMP_SLACK_BYTES of that lowest),
- * where the climb began.
- */
-const RAMP_MS = 5000;
-const RAMP_SAMPLES = 5;
-const RAMP_SLACK_BYTES = 16 * 1024 * 1024;
 
 /** One metric of one sample: its level at the tick and its extremes inside the interval. */
 interface Reading {
@@ -41,7 +32,7 @@ function read(metric: SpikeMetric, s: Sample): Reading {
     return { level, high: Math.max(level, s.cpu.busyMax), low: Math.min(level, s.cpu.busyMin), memTotal };
   }
   const level = s.memory.used;
-  return { level, high: Math.max(level, s.memory.usedMax), low: Math.min(level, s.memory.usedMin), memTotal };
+  return { level, high: memoryPeak(s), low: Math.min(level, s.memory.usedMin), memTotal };
 }
 
 /** Running min/sum/count, so a quiet stretch can be folded in only if a repeat merges it into the spike. */
@@ -75,8 +66,6 @@ interface OpenSpike {
 class MetricSpikes {
   private readonly window: BaselineWindow;
   private open: OpenSpike | null = null;
-  /** Memory only: the last samples and their peaks, newest last, where a climb may have begun. */
-  private readonly recent: { sample: Sample; high: number }[] = [];
 
   constructor(
     private readonly metric: SpikeMetric,
@@ -93,7 +82,7 @@ class MetricSpikes {
   }
 
   /** Spikes this sample opened, updated or closed (reported ones only). */
-  step(sample: Sample, prev: Sample | undefined): Spike[] {
+  step(sample: Sample, recent: RecentSamples): Spike[] {
     const r = read(this.metric, sample);
     const out: Spike[] = [];
     let open = this.open;
@@ -117,30 +106,14 @@ class MetricSpikes {
     if (!open && this.window.size >= MIN_BASELINE_SAMPLES && (this.pastAbsolute(r) || this.couldRise(r))) {
       const baseline = this.window.median() ?? r.level;
       if (this.isAbove(r, baseline)) {
-        open = this.start(sample, prev, r, baseline);
+        open = this.start(sample, recent, r, baseline);
         if (this.shouldReport(open)) out.push(this.snapshot(open));
       }
     }
     // The baseline is the usual *peak*: a steady build peaks at 100 % every second while
     // averaging 70 %, and its peaks are its normal, not a spike each.
     this.window.push(sample.time, r.high);
-    if (this.metric === 'memory') {
-      this.recent.push({ sample, high: r.high });
-      if (this.recent.length > RAMP_SAMPLES) this.recent.shift();
-    }
     return out;
-  }
-
-  /** Where attribution measures rises from: the sample before, or for memory where the climb to it began. */
-  private reference(sample: Sample, prev: Sample | undefined): Sample | undefined {
-    const within = this.recent.filter((x) => x.sample.time < sample.time && sample.time - x.sample.time <= RAMP_MS);
-    if (within.length === 0) return prev;
-    const lowest = Math.min(...within.map((x) => x.high));
-    for (let i = within.length - 1; i >= 0; i--) {
-      const x = within[i] as { sample: Sample; high: number };
-      if (x.high <= lowest + RAMP_SLACK_BYTES) return x.sample;
-    }
-    return prev;
   }
 
   private pastAbsolute(r: Reading): boolean {
@@ -159,7 +132,7 @@ class MetricSpikes {
     return isSuddenRise(this.metric, r.high, baseline, this.t, r.memTotal);
   }
 
-  private start(sample: Sample, prev: Sample | undefined, r: Reading, baseline: number): OpenSpike {
+  private start(sample: Sample, recent: RecentSamples, r: Reading, baseline: number): OpenSpike {
     const open: OpenSpike = {
       start: sample.time,
       baseline,
@@ -169,7 +142,8 @@ class MetricSpikes {
       peakAt: sample.time,
       tally: emptyTally(),
       pending: emptyTally(),
-      attribution: new SpikeAttribution(this.metric, this.reference(sample, prev), this.attributionOpts),
+      // Rises from the sample before; for memory from where the climb to it began (see RAMP_MS).
+      attribution: new SpikeAttribution(this.metric, this.metric === 'memory' ? recent.climbStart() : recent.prev, this.attributionOpts),
       memTotal: r.memTotal,
       reported: false,
       snapshot: null,
@@ -247,16 +221,16 @@ function addTo(t: Tally, r: Reading): void {
  * passed without a repeat, so until then end stays null. A repeat within the gap
  * merges into it.
  *
- * Memory held: each metric's baseline window, the sample before and the last few for
- * memory (for attribution's baseline, see RAMP_MS) and, during a spike, the attribution's bounded per-process peaks — never
- * the session's samples. The list of spikes grows: they are small, and the log
+ * Memory held: each metric's baseline window, the samples of the last RAMP_MS (what
+ * attribution measures rises from) and, during a spike, the attribution's bounded
+ * per-process peaks — never the session's samples. The list of spikes grows: they are small, and the log
  * scrolls back to the first spike of the session.
  */
 export class SpikeDetector {
   readonly thresholds: SpikeThresholds;
   private readonly metrics: MetricSpikes[];
   private readonly all: Spike[] = [];
-  private prev: Sample | undefined;
+  private readonly recent = new RecentSamples();
   /** OOM kills and cgroup limit hits, logged with the spikes. */
   private readonly memoryEvents: MemoryEvents;
 
@@ -275,19 +249,20 @@ export class SpikeDetector {
    * A sample not newer than the previous one (an overlap after a reconnect) is ignored.
    */
   push(sample: Sample): Spike[] {
-    if (this.prev && sample.time <= this.prev.time) return [];
+    const prev = this.recent.prev;
+    if (prev && sample.time <= prev.time) return [];
     const changed: Spike[] = [];
     for (const m of this.metrics) {
-      for (const spike of m.step(sample, this.prev)) {
+      for (const spike of m.step(sample, this.recent)) {
         this.record(spike);
         changed.push(spike);
       }
     }
-    for (const event of this.memoryEvents.step(sample, this.prev)) {
+    for (const event of this.memoryEvents.step(sample, this.recent)) {
       this.record(event);
       changed.push(event);
     }
-    this.prev = sample;
+    this.recent.push(sample);
     return changed;
   }
 

@@ -19,7 +19,7 @@ export interface MetricThreshold {
  * uses is mostly long-lived (daemons, a database's cache): 500 MB on a machine using
  * 1 GB is the transient a quota alert is about, and at half it would hang on the edge.
  */
-export const RISE_FACTOR: Readonly<Record<SpikeMetric, number>> = Object.freeze({ cpu: 0.5, memory: 0.25 });
+const RISE_FACTOR: Readonly<Record<SpikeMetric, number>> = Object.freeze({ cpu: 0.5, memory: 0.25 });
 /** …and for memory at least this many bytes, so a nearly empty container does not log every small allocation. */
 export const MIN_MEMORY_RISE_BYTES = 64 * 1024 * 1024;
 

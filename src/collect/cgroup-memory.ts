@@ -54,9 +54,14 @@ export function parseProcCgroup(text: string): { v1: string | null; v2: string |
   return { v1, v2 };
 }
 
-/** Whether cgroup `path` is `scope` or beneath it (every path is within the root '/'). Pure. */
-export function withinCgroup(path: string, scope: string): boolean {
-  return scope === '/' || path === scope || path.startsWith(`${scope}/`);
+/** Whether cgroup `path` is `scope` or beneath it (every path is within the root '/'); `prefix` is `scope/`, made once by a caller that asks for many. Pure. */
+export function withinCgroup(path: string, scope: string, prefix = `${scope}/`): boolean {
+  return scope === '/' || path === scope || path.startsWith(prefix);
+}
+
+/** The limiting level's path when a limit below the root applies: then which processes are in its subtree matters. Pure. */
+export function limitingPath(cg: RawCgroupMemory | null | undefined): string | null {
+  return cg && cg.path !== '/' ? cg.path : null;
 }
 
 /** `key value` lines (memory.stat, memory.events, memory.oom_control) → value of `key`, NaN when absent. Pure. */
@@ -198,13 +203,13 @@ export class CgroupMemory {
     const f = FILES[v];
     let limit = Infinity;
     let at = -1;
-    this.levels.forEach((dir, i) => {
-      const value = parseLimit(this.text(`${dir}/${f.limit}`));
+    for (let i = 0; i < this.levels.length; i++) {
+      const value = parseLimit(this.text(`${this.levels[i] as string}/${f.limit}`));
       if (value < limit) {
         limit = value;
         at = i;
       }
-    });
+    }
     this.limiting = at >= 0 && limit < memTotal ? (this.levels[at] as string) : null;
     if (this.limiting === null) return null;
     const dir = this.limiting;

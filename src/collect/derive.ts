@@ -1,7 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type DiskIoStats, type HostFacts, type NetInterfaceStats, type ProcessStats, type Sample, type TaskCounts } from '../core/sample.js';
 import { delta, intervalTicks, startTimeOf } from './interval-ticks.js';
 import { CLK_TCK, type RawCpuTimes, type RawProcess, type RawSnapshot } from './raw.js';
-import { withinCgroup } from './cgroup-memory.js';
+import { limitingPath, withinCgroup } from './cgroup-memory.js';
 import { deriveMemory } from './derive-memory.js';
 import { countState, noTasks } from './task-counts.js';
 
@@ -79,8 +79,12 @@ interface ProcessScope {
   memTotal: number;
   /** No process uses more than the machine has: tick rounding and a start time read early could say so. */
   capacity: number;
-  /** The limiting cgroup whose subtree can raise the memory figure, when that is not the root. */
-  cgroup: string | null;
+  /** The limiting cgroup whose subtree can raise the memory figure, when that is not the root, and its path with a slash. */
+  cgroup: { path: string; prefix: string } | null;
+}
+
+function cgroupScope(path: string | null): ProcessScope['cgroup'] {
+  return path === null ? null : { path, prefix: `${path}/` };
 }
 
 /** Every process of the tick, then those that exited during it or since the previous one; and the task counts. */
@@ -91,7 +95,7 @@ function deriveProcesses(prev: RawSnapshot | null, cur: RawSnapshot, dtMs: numbe
     dtMs,
     memTotal,
     capacity: Math.max(1, cur.stat.cores.length) * 100,
-    cgroup: cur.cgroup && cur.cgroup.path !== '/' ? cur.cgroup.path : null,
+    cgroup: cgroupScope(limitingPath(cur.cgroup)),
   };
   const processes: ProcessStats[] = [];
   const tasks = noTasks();
@@ -131,7 +135,8 @@ function processStats(p: RawProcess, exited: boolean, scope: ProcessScope): Proc
   if (p.rssPeak !== undefined && p.rssPeak > p.rss) s.rssPeak = p.rssPeak;
   if (childCpu > 0) s.childCpu = childCpu;
   if (exited) s.exited = true;
-  if (scope.cgroup !== null && p.ident.cgroup !== undefined && !withinCgroup(p.ident.cgroup, scope.cgroup)) s.outside = true;
+  const c = scope.cgroup;
+  if (c !== null && p.ident.cgroup !== undefined && !withinCgroup(p.ident.cgroup, c.path, c.prefix)) s.outside = true;
   return s;
 }
 

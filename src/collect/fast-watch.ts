@@ -192,7 +192,7 @@ export class FastWatch {
     if (this.following && this.timer && !this.followUp) {
       this.followUp = this.clock.after(this.opts.followUpMs, this.followUpDue).unref();
     }
-    // The first readings after start become the references the next jumps are measured from.
+    // The references the next jumps are measured from: the first readings, then the lowest since the last scan.
     if (Number.isNaN(this.memAtScan) || this.memUsed < this.memAtScan) this.memAtScan = this.memUsed;
     if (Number.isNaN(this.busyAtScan) || this.busy < this.busyAtScan) this.busyAtScan = this.busy;
     const st = this.state;

@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js';
 import type { HostFacts, Sample } from '../core/sample.js';
 import { noChildTicks, reapedChildTicks } from './child-cpu.js';
-import { CgroupMemory, VmstatOomKills } from './cgroup-memory.js';
+import { CgroupMemory, VmstatOomKills, limitingPath } from './cgroup-memory.js';
 import { derive } from './derive.js';
 import { FastWatch, defaultFastWatchOptions } from './fast-watch.js';
 import { FilesystemWatch } from './filesystems.js';
@@ -10,8 +10,6 @@ import { IntervalSightings } from './interval-sightings.js';
 import type { Collector } from './collector.js';
 import { ProcReader } from './proc-reader.js';
 import type { RawSnapshot } from './raw.js';
-
-/** Memory moving more than this inside an interval reads every process at the tick (see ProcReader's QUIET_TICKS). */
 
 export interface LinuxCollectorOptions {
   procRoot?: string;
@@ -138,7 +136,7 @@ export class LinuxCollector implements Collector {
     const cgroup = this.cgroup?.read(this.host.memTotal) ?? null;
     // Under a limit below the root, which processes are in that cgroup decides who can be a memory culprit
     // or an OOM victim; otherwise nobody is outside, and no process's cgroup file is read.
-    this.reader.cgroupVersion = cgroup !== null && cgroup.path !== '/' ? (this.cgroup?.location.version ?? null) : null;
+    this.reader.cgroupVersion = limitingPath(cgroup) !== null ? (this.cgroup?.location.version ?? null) : null;
     const oomKills = this.vmstat.read();
     const processes = this.reader.scanProcesses({ peaks: primed, primed, memorySwing: this.fast?.memorySwing });
     const exited = this.sightings.settle(processes);

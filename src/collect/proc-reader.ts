@@ -451,7 +451,7 @@ export class ProcReader {
     if (!kernelThread && (exec || due)) {
       if (!exec) pass.budget--;
       t.startStack = s.startStack;
-      rssPeak = this.refreshIdentity(t, entry, pass.now, pass.peaks, s.faults);
+      rssPeak = this.refreshIdentity(t, entry, pass.now, pass.peaks, s.faults, exec);
     } else if (pass.peaks && !kernelThread && s.faults - t.faultsAtHwm >= HWM_FAULT_THRESHOLD) {
       rssPeak = this.checkHwm(t, entry, s.faults);
     }
@@ -535,10 +535,13 @@ export class ProcReader {
     this.keptFds--;
   }
 
-  /** cmdline and uid (+ VmHWM from the same status read); null when the process vanished meanwhile. */
-  private readIdentity(entry: string, kernelThread: boolean): { ident: ProcIdentity; hwmKb: number } | null {
+  /**
+   * cmdline and uid (+ VmHWM from the same status read), and with `cgroup` its memory cgroup;
+   * null when the process vanished meanwhile.
+   */
+  private readIdentity(entry: string, kernelThread: boolean, cgroup = true): { ident: ProcIdentity; hwmKb: number } | null {
     // Kernel threads have an empty cmdline, uid 0 and no memory of their own: nothing to read.
-    if (kernelThread) return { ident: { cmd: '', uid: 0, user: this.userName(0), ...(this.cgroupVersion === null ? {} : { cgroup: '/' }) }, hwmKb: 0 };
+    if (kernelThread) return { ident: { cmd: '', uid: 0, user: this.userName(0) }, hwmKb: 0 };
     let n = this.file.read(`${this.root}/${entry}/cmdline`);
     if (n < 0) return null;
     const cmd = parseCmdline(this.file.buf, n);
@@ -547,8 +550,8 @@ export class ProcReader {
     const { uid, hwmKb } = parseStatus(this.file.buf, n);
     if (!Number.isFinite(uid)) return null;
     const ident: ProcIdentity = { cmd, uid, user: this.userName(uid) };
-    const cgroup = this.readCgroup(entry);
-    if (cgroup !== null) ident.cgroup = cgroup;
+    const path = cgroup ? this.readCgroup(entry) : null;
+    if (path !== null) ident.cgroup = path;
     return { ident, hwmKb: Number.isFinite(hwmKb) ? hwmKb : 0 };
   }
 
@@ -562,13 +565,15 @@ export class ProcReader {
   }
 
   /**
-   * Re-reads cmdline and status (uid, and VmHWM from the same read). A new
-   * identity object only when something changed, so snapshots keep sharing it.
-   * Returns VmHWM in bytes when it rose and `peaks` asks for it.
+   * Re-reads cmdline and status (uid, and VmHWM from the same read); the cgroup only
+   * after an exec or when not known yet, as a process moves between cgroups in
+   * practice only before it execs. A new identity object only when something
+   * changed, so snapshots keep sharing it. Returns VmHWM in bytes when it rose and
+   * `peaks` asks for it.
    */
-  private refreshIdentity(t: Tracked, entry: string, now: number, peaks: boolean, faults: number): number | undefined {
+  private refreshIdentity(t: Tracked, entry: string, now: number, peaks: boolean, faults: number, exec: boolean): number | undefined {
     this.identityReads++;
-    const fresh = this.readIdentity(entry, false);
+    const fresh = this.readIdentity(entry, false, exec || t.ident.cgroup === undefined);
     if (!fresh) return undefined;
     const { uid, user } = fresh.ident;
     // An exiting process or a zombie has no command line left, nor a cgroup file: keep what it had.
