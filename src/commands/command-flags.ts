@@ -22,7 +22,7 @@ import {
 } from '../cli-flags.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
 
-export const MAX_INTERVAL_MS = 60_000;
+const MAX_INTERVAL_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 const HELP = { help: switchFlag('this help', { short: 'h' }) };

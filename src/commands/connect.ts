@@ -51,7 +51,7 @@ export async function runConnect(argv: string[]): Promise<number> {
 }
 
 /** One target per line; blank lines and # comments ignored. */
-export function readHostsFile(path: string): string[] {
+function readHostsFile(path: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

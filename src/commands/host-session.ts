@@ -61,8 +61,9 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
           dashboard.replace();
         },
       });
-      // A link going down brings no sample: redraw so the status bar says so at once.
-      const stopWatching = feed.onChange(() => dashboard.refresh());
+      // A link going down brings no sample: redraw so the status bar says so at once. (Samples redraw
+      // through the view; the feed's every-sample change would draw each one twice.)
+      const stopWatching = feed.source.onState(() => dashboard.refresh());
       try {
         const exit = await turns.show(dashboard);
         return stored && exit === 'replaced' ? { exit, stored } : { exit };
@@ -83,7 +84,8 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         // The way back and the link state first; a long link error is cut at the right edge.
         status: () => ['Esc live', linkStatus(feed), `stored history of ${feed.label}`].filter(Boolean).join('  '),
       });
-      const stopWatching = feed.onChange(() => dashboard.refresh());
+      // Only the link's state shows here: nothing to redraw for each live sample.
+      const stopWatching = feed.source.onState(() => dashboard.refresh());
       try {
         return await turns.show(dashboard);
       } finally {

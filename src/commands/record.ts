@@ -61,8 +61,12 @@ export async function runRecord(argv: string[]): Promise<number> {
       recorder.push(sample, changed);
       samples++;
     });
-    await hub.start().ended();
-    await recorder.close(hub.spikes());
+    try {
+      await hub.start().ended();
+    } finally {
+      // A source that fails still leaves a closed recording, its open spikes and index written.
+      await recorder.close(hub.spikes());
+    }
     process.stderr.write(`tmon: recorded ${samples} samples to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
   } finally {
     if (timer) clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SpikeDetector } from '../analysis/spike-detector.js';
 import type { SpikeThresholds, ThresholdOverrides } from '../analysis/thresholds.js';
+import { firstFrom } from '../core/binary-search.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
@@ -306,7 +307,5 @@ interface Reader {
 
 /** Index of the first sample held that is newer than `time`. */
 function indexAfter(history: HubHistory, time: number): number {
-  if (time === -Infinity) return 0;
-  const i = history.indexAtTime(time);
-  return (history.timeAt(i) ?? Infinity) <= time ? i + 1 : i;
+  return firstFrom(history.length, (i) => history.timeAt(i) ?? Infinity, time, true);
 }

@@ -61,13 +61,15 @@ export interface LiveSessionOptions {
   historyCapacity?: number;
 }
 
-/** Past samples keep the table's worth of processes for both sort orders (at least 15). */
-const keepTop = (top: number): number => Math.max(15, top);
+/** The live history a screen reads: past samples keep the table's worth of processes for both sort orders (at least 15). */
+function liveHistory(opts: Omit<LiveSessionOptions, 'thresholds'>): LiveHistory {
+  return new LiveHistory(opts.historyCapacity ?? 3600, Math.max(15, opts.top));
+}
 
 /** A hub over `source` keeping the live history a screen reads; not yet started. */
 export function liveHub<S extends SampleSource>(source: S, opts: LiveSessionOptions): SessionHub<S, LiveHistory> {
   return new SessionHub(source, {
-    history: new LiveHistory(opts.historyCapacity ?? 3600, keepTop(opts.top)),
+    history: liveHistory(opts),
     ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
   });
 }
@@ -107,7 +109,7 @@ function viewOf<S extends SampleSource>(
  * a history of its own while it is open; the spikes stay the hub's.
  */
 export function followView<S extends SampleSource>(hub: SessionHub<S, HubHistory>, opts: Omit<LiveSessionOptions, 'thresholds'>): SessionView {
-  const history = new LiveHistory(opts.historyCapacity ?? 3600, keepTop(opts.top));
+  const history = liveHistory(opts);
   const source = hub.follow();
   const listeners = new Set<() => void>();
   let trouble = '';

@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 
-export const DEFAULT_AGENT_PORT = 7654;
+const DEFAULT_AGENT_PORT = 7654;
 
 /** A target written with ws:// while TLS was asked for: which one is meant only the person can say. */
 export class SchemeConflictError extends UsageError {

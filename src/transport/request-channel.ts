@@ -35,7 +35,7 @@ type Pending =
 /** History and spikes requests this viewer keeps in flight; the agent refuses more than 4. */
 export const MAX_HISTORY_IN_FLIGHT = 2;
 /** The most samples one requested history reply may bring: no agent holds more in memory (--history's bound). */
-export const MAX_REPLY_SAMPLES = 86_400;
+const MAX_REPLY_SAMPLES = 86_400;
 
 /**
  * A viewer's history and spikes requests to one agent: each gets an id, at

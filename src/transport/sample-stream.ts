@@ -3,7 +3,7 @@ import type { HistoryMessage } from '../protocol/wire-messages.js';
 import { AsyncQueue } from './async-queue.js';
 
 /** Live samples held while the catch-up streams in (an hour at 1 s); an agent whose catch-up never ends is dropped. */
-export const MAX_HELD_LIVE = 3600;
+const MAX_HELD_LIVE = 3600;
 
 /**
  * The samples a viewer yields from one agent across reconnects: on every new

@@ -43,7 +43,7 @@ export function upgradeRefusal(headers: http.IncomingHttpHeaders, admission: Adm
 }
 
 /** Answers an upgrade with a plain HTTP status and closes the socket once the answer is out. */
-export function refuseUpgrade(socket: Duplex, { status, body, headers }: Refusal): void {
+function refuseUpgrade(socket: Duplex, { status, body, headers }: Refusal): void {
   const head = [
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
     'Connection: close',
