@@ -6,7 +6,7 @@ import type { RequestBuckets } from '../src/transport/request-budget.js';
 import { TokenBucket } from '../src/transport/token-bucket.js';
 import { WireHistory } from '../src/transport/wire-history.js';
 import { ManualClock } from './helpers/manual-clock.js';
-import { T0, range, sampleAt } from './fixtures/transport/harness.js';
+import { T0, range, sampleAt, settle } from './fixtures/transport/harness.js';
 
 interface Frame {
   type: string;
@@ -53,8 +53,6 @@ function historyOf(n: number): WireHistory {
 function buckets(clock: ManualClock, bytesBurst = 1e9, bytesPerSec = 1e9): RequestBuckets {
   return { bytes: new TokenBucket(bytesBurst, bytesPerSec, clock.now()), work: new TokenBucket(1e9, 1e9, clock.now()) };
 }
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('HistoryReplies', () => {
   it('answers a history request in order, in frames of about HISTORY_CHUNK_CHARS, the last one done', async () => {
