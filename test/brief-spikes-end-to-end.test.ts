@@ -3,32 +3,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createCollector } from '../src/collect/platform.js';
 import { LiveSource } from '../src/collect/live-source.js';
 import { attribute } from '../src/analysis/attribution.js';
-import { SpikeDetector } from '../src/analysis/spike-detector.js';
-import type { ThresholdOverrides } from '../src/analysis/thresholds.js';
 import type { Sample } from '../src/core/sample.js';
-import type { Spike } from '../src/core/spike.js';
 
 const MiB = 1024 * 1024;
 
-/** Samples a real LiveSource at 1 s into a detector until `until` resolves, then a few seconds more so spikes close. */
-async function watch(thresholds: ThresholdOverrides, until: Promise<unknown>, source: LiveSource): Promise<{ spikes: readonly Spike[]; samples: Sample[] }> {
-  const detector = new SpikeDetector(thresholds);
+/** Samples a real LiveSource at 1 s until `until` resolves, then a few seconds more. */
+async function watch(until: Promise<unknown>, source: LiveSource): Promise<Sample[]> {
   const samples: Sample[] = [];
   let finished = false;
   void until.then(() => (finished = true));
   let after = 0;
   for await (const s of source.samples()) {
     samples.push(s);
-    detector.push(s);
     if (finished && ++after >= 4) break;
   }
-  return { spikes: detector.spikes(), samples };
+  return samples;
 }
 
 /**
  * Issue 5's acceptance: brief spikes between 1-second samples, and the
- * short-lived processes behind them, named in the spike log. Real processes,
- * real /proc, the real collector with its fast watch, the real detector.
+ * short-lived processes behind them, named by attribution over the samples. Real
+ * processes, real /proc, the real collector with its fast watch.
  */
 describe('brief spikes and short-lived processes, end to end', () => {
   let child: ChildProcess | undefined;
@@ -38,24 +33,18 @@ describe('brief spikes and short-lived processes, end to end', () => {
     await source?.close();
   });
 
-  it('a 500 MB spike held 200 ms about every 5 s: true height within 10 % and the generator named', async () => {
+  it('a 500 MB spike held 200 ms about every 5 s: its true height within 10 % and the generator named', async () => {
     // One long-lived generator. Python frees a large object at once (munmap), so its RSS falls straight
-    // back. It says when it starts each allocation, and in the middle of each hold it reads the system's
-    // memory used itself: the spike's true top, measured at that moment.
+    // back. It says when it starts each allocation and when the hold ends.
     const generator = [
       'import json, random, time',
-      'def used():',
-      '    d = dict((l.split(":")[0], int(l.split()[1])) for l in open("/proc/meminfo"))',
-      '    return (d["MemTotal"] - d["MemAvailable"]) * 1024',
       'time.sleep(3)',
       'for i in range(10):',
       '    start = time.time() * 1000',
       '    b = b"\\x01" * (500 * 1024 * 1024)',
-      '    time.sleep(0.1)',
-      '    top = used()',
-      '    time.sleep(0.1)',
+      '    time.sleep(0.2)',
       '    del b',
-      '    print(json.dumps({"start": start, "at": time.time() * 1000, "used": top}), flush=True)',
+      '    print(json.dumps({"start": start, "at": time.time() * 1000}), flush=True)',
       // About 5 s apart, not exactly: a second copy of this test on the same machine must not stay in step.
       '    time.sleep(4.3 + random.random())',
     ].join('\n');
@@ -64,35 +53,27 @@ describe('brief spikes and short-lived processes, end to end', () => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise((resolve) => child?.on('exit', resolve));
-    const { samples } = await watch({}, done, source);
+    const samples = await watch(done, source);
 
-    const tops = out
+    const holds = out
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { start: number; at: number; used: number });
-    expect(tops).toHaveLength(10);
-    // Judged on what this test controls, its own allocation, not on the spike log: whether another
-    // workload's memory makes a 500 MB peak unusual is the detector's rule (spike-detector.test.ts), and a
-    // second copy of this suite makes the same peaks. Attribution gets the samples a spike would hold.
-    const report = tops.map((top) => {
-      const atTop = samples.find((x) => x.time >= top.at - 100 && x.time - x.intervalMs <= top.at - 100);
-      const before = samples.filter((x) => x.time <= top.start).at(-1);
-      const during = samples.filter((x) => x.time > top.start && x.time - x.intervalMs <= top.at);
+      .map((l) => JSON.parse(l) as { start: number; at: number });
+    expect(holds).toHaveLength(10);
+    // Judged on what this test controls, its own allocation, not on the spike log or the machine's "used"
+    // (another workload's memory, allocated or freed meanwhile, moves that): attribution over the samples a
+    // spike would hold gives the generator's own rise.
+    const report = holds.map((hold) => {
+      const before = samples.filter((x) => x.time <= hold.start).at(-1);
+      const during = samples.filter((x) => x.time > hold.start && x.time - x.intervalMs <= hold.at);
       const ours = before && during.length > 0 ? attribute('memory', before, during).find((c) => c.pid === child?.pid) : undefined;
-      return {
-        // Short of the true top (a missed peak); other processes can only push the peak higher.
-        shortMb: atTop ? Math.round((top.used - atTop.memory.usedMax) / MiB) : null,
-        named: ours !== undefined && ours.name === 'python3' && ours.share > 0,
-        riseMb: Math.round((ours?.rise ?? 0) / MiB),
-      };
+      return { named: ours !== undefined && ours.name === 'python3' && ours.share > 0, riseMb: Math.round((ours?.rise ?? 0) / MiB) };
     });
     const summary = JSON.stringify(report);
-    // The recorded peak not below the true top by more than 10 % of the 500 MB spike: 9 of 10, as the fast
-    // watch on a busy machine may be starved of one.
-    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
-    // The generator among the culprits with a share. (Its rise can read below 500 MB when another process's
-    // burst scan was the one that caught the machine's top: repeat peaks of one process leave no VmHWM trace.)
+    // The generator among the culprits with a share, its rise within 10 % of the 500 MB it held: 9 of 10, as
+    // the fast watch on a busy machine may be starved of one.
     expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(9);
+    expect(report.filter((r) => r.riseMb >= 450).length, summary).toBeGreaterThanOrEqual(9);
   }, 180_000);
 
   it('a short-lived child that burns 300 ms of CPU is named: itself when a scan saw it, else its parent shell via children', async () => {
@@ -105,7 +86,7 @@ describe('brief spikes and short-lived processes, end to end', () => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise((resolve) => child?.on('exit', resolve));
-    const { samples } = await watch({}, done, source);
+    const samples = await watch(done, source);
 
     const shell = child.pid as number;
     const runs = out

@@ -6,7 +6,7 @@ import type { RequestBuckets } from '../src/transport/request-budget.js';
 import { TokenBucket } from '../src/transport/token-bucket.js';
 import { WireHistory } from '../src/transport/wire-history.js';
 import { ManualClock } from './helpers/manual-clock.js';
-import { T0, range, sampleAt } from './fixtures/transport/harness.js';
+import { T0, range, sampleAt, settle } from './fixtures/transport/harness.js';
 
 interface Frame {
   type: string;
@@ -54,8 +54,6 @@ function buckets(clock: ManualClock, bytesBurst = 1e9, bytesPerSec = 1e9): Reque
   return { bytes: new TokenBucket(bytesBurst, bytesPerSec, clock.now()), work: new TokenBucket(1e9, 1e9, clock.now()) };
 }
 
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 describe('HistoryReplies', () => {
   it('answers a history request in order, in frames of about HISTORY_CHUNK_CHARS, the last one done', async () => {
     const clock = new ManualClock();
@@ -86,6 +84,11 @@ describe('HistoryReplies', () => {
     expect(out.frames).toHaveLength(2);
     out.isClosing = true;
     replies.closed();
+    await settle();
+    // The write waiting for frame 2's callback ended with the link: no request is held as being answered.
+    for (let id = 2; id < 2 + MAX_PENDING_HISTORY; id++) expect(replies.add(historyRequest(id, 0, HISTORY_END))).toBe(true);
+    // Frame 2's write completing late sends nothing more on the closed link.
+    out.held.shift()?.();
     await settle();
     expect(out.frames).toHaveLength(2);
   });

@@ -8,7 +8,7 @@ import type { Sample } from '../src/core/sample.js';
 import { HostFeed } from '../src/commands/host-feed.js';
 import { startAgent, type AgentOptions, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
-import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
+import { ScriptedSource, drain, times, waitFor } from './fixtures/transport/harness.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
 
 /**
@@ -45,17 +45,7 @@ function feedOf(agent: RunningAgent, opts: { token?: string; historyCapacity?: n
   return feed;
 }
 
-/** Reads a source in the background into an array. */
-function drain(source: { samples(): AsyncIterable<Sample> }): { got: Sample[]; ended: Promise<void> } {
-  const got: Sample[] = [];
-  const ended = (async () => {
-    for await (const s of source.samples()) got.push(s);
-  })();
-  return { got, ended };
-}
-
 const time = (i: number): number => T0 + i * 1000;
-const times = (samples: readonly Sample[]): number[] => samples.map((s) => s.time);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => time(from + k));
 
 describe('HostFeed', () => {

@@ -34,10 +34,15 @@ function whole(tl: Timeline): Sample[] {
 describe('InspectedSeries', () => {
   it('is null, and forgets its series, while no process is inspected', () => {
     const h = new SampleHistory(10);
-    h.push(sampleAt(0));
+    for (let t = 0; t < 10; t++) h.push(sampleAt(t));
     const series = new InspectedSeries();
-    expect(series.points(h, KEY)).toHaveLength(1);
-    expect(series.points(h, null)).toBeNull();
+    expect(series.points(h, KEY)).toHaveLength(10);
+    // Closed, then opened again on a timeline that overlaps the last one and goes further: read whole,
+    // not the old series with the new samples appended.
+    const window = new SampleHistory(100);
+    for (let t = 5; t < 15; t++) window.push(sampleAt(t, 50));
+    expect(series.points(window, null)).toBeNull();
+    expect(series.points(window, KEY)).toEqual(processSeries(whole(window), KEY));
   });
 
   it('follows a live history that moves forward by reading only its new samples, dropping what left it', () => {

@@ -41,14 +41,16 @@ describe('RequestChannel', () => {
     expect((await c).length).toBe(2);
   });
 
-  it('shares its ids with the catch-up, so no reply is taken for another', () => {
+  it('shares its ids with the catch-up, so no reply is taken for another', async () => {
     const l = link();
     const channel = new RequestChannel((m) => l.send(m));
     expect(channel.newId()).toBe(1);
-    void channel.history(0, 1, false);
+    const ours = channel.history(0, 1, false);
     expect(ids(l.sent)).toEqual([2]);
-    // A reply to no request of ours is left alone.
-    expect(channel.onHistory(reply(1, 0, 1, true))).toBeNull();
+    // A reply to no request of ours is left alone: the request gets only its own reply's samples.
+    channel.onHistory(reply(1, 5, 6, true));
+    channel.onHistory(reply(2, 0, 1, true));
+    expect((await ours).map((s) => s.time)).toEqual([sampleAt(0).time, sampleAt(1).time]);
   });
 
   it('holds requests while the link takes none, and sends them once it does', () => {
@@ -77,7 +79,9 @@ describe('RequestChannel', () => {
     const all = [channel.history(0, 1, false), channel.spikes(0, 1), channel.history(2, 3, false)];
     channel.rejectAll(new Error('lost the connection'));
     for (const p of all) expect((await rejection(p)).message).toBe('lost the connection');
-    channel.onHistory(reply(1, 0, 1, true));
-    expect(channel.onHistory(reply(4, 0, 1, true))).toBeNull();
+    // Nothing is left in flight: a new request goes out at once.
+    void channel.history(4, 5, false);
+    expect(l.sent.at(-1)).toMatchObject({ type: 'history-request', id: 4, from: 4, to: 5 });
+    expect(l.sent).toHaveLength(MAX_HISTORY_IN_FLIGHT + 1);
   });
 });

@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
 import type { HistoryMessage } from '../src/protocol/wire-messages.js';
 import { SampleStream } from '../src/transport/sample-stream.js';
-import { T0, collect, range, sampleAt, times } from './fixtures/transport/harness.js';
+import { T0, collect, range, sampleAt, settle, times } from './fixtures/transport/harness.js';
 
 function chunk(id: number, from: number, to: number, done: boolean): HistoryMessage {
   return { type: 'history', id, done, samples: Array.from({ length: to - from + 1 }, (_, k) => sampleAt(from + k)) };
 }
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('SampleStream', () => {
   it('yields the catch-up first and the live samples that came meanwhile after it, each time once', async () => {

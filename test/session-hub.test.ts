@@ -6,7 +6,7 @@ import type { Spike } from '../src/core/spike.js';
 import { LiveHistory } from '../src/session/live-history.js';
 import { SessionHub } from '../src/session/session-hub.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
-import { waitFor } from './fixtures/transport/harness.js';
+import { drain, times, waitFor } from './fixtures/transport/harness.js';
 import { CPU_SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
 
 /**
@@ -25,17 +25,7 @@ function hubOver<S extends SampleSource>(source: S, capacity = 3600): SessionHub
 }
 
 const time = (i: number): number => T0 + i * 1000;
-const times = (samples: readonly Sample[]): number[] => samples.map((s) => s.time);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => time(from + k));
-
-/** Reads a source in the background into an array. */
-function drain(source: SampleSource): { got: Sample[]; ended: Promise<void> } {
-  const got: Sample[] = [];
-  const ended = (async () => {
-    for await (const s of source.samples()) got.push(s);
-  })();
-  return { got, ended };
-}
 
 describe('SessionHub', () => {
   it('hands each sample to the history, the one detector, then every subscriber with the spikes it changed', async () => {

@@ -132,12 +132,11 @@ describe('replayView', () => {
     ]);
   });
 
-  it('carries a starting cursor and the window a stored history is browsed through', async () => {
+  it('carries a starting cursor and the window a stored history is browsed through', () => {
     const samples = scenario();
-    const window = { first: time(0), last: time(99), seek: (t: number): Promise<Timeline | null> => Promise.resolve(timelineOf(samples.filter((s) => Math.abs(s.time - t) <= 5000))) };
+    const window = { first: time(0), last: time(99), seek: (): Promise<Timeline | null> => Promise.resolve(null) };
     const view = replayView({ timeline: timelineOf(samples.slice(0, 10)), spikes: [], cursor: time(5), window });
     expect(view.cursor).toBe(time(5));
     expect(view.window).toBe(window);
-    expect((await view.window?.seek(time(50)))?.length).toBe(11);
   });
 });

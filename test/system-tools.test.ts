@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASE_COMMANDS, SYSTEM_TOOLS, missingTools } from './support/system-tools.js';
+import { BASE_COMMANDS, SYSTEM_TOOLS, missingTools, packagesFor } from './support/system-tools.js';
 
 /** Every command a test file starts by name: the first argument of spawn, spawnSync, execFile or execFileSync. */
 function commandsTestsRun(): Set<string> {
@@ -20,10 +20,16 @@ function commandsTestsRun(): Set<string> {
 }
 
 describe('the system tools the suite installs when missing', () => {
-  it('names the ones not on the path, each package once', () => {
+  it('names the ones not on the path', () => {
     expect(missingTools(() => true)).toEqual([]);
     expect(missingTools((c) => c !== 'tmux').map((t) => t.pkg)).toEqual(['tmux']);
     expect(missingTools((c) => c === 'tmux').map((t) => t.command)).toEqual(['python3', 'openssl', 'ps', 'pgrep']);
+  });
+
+  it('installs each package once', () => {
+    expect(packagesFor(missingTools((c) => c === 'tmux'))).toEqual(['python3', 'openssl', 'procps']);
+    expect(packagesFor(missingTools((c) => c !== 'ps' && c !== 'pgrep'))).toEqual(['procps']);
+    expect(packagesFor([])).toEqual([]);
   });
 
   it('covers every command the tests start by name, beyond what every Debian has', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ThresholdOverrides } from '../../src/analysis/thresholds.js';
 
 /**
  * Spike thresholds that a `mb`-megabyte allocation crosses on this machine,
@@ -6,9 +7,10 @@ import { readFileSync } from 'node:fs';
  * level at rest — the lowest of readings over two seconds, so another workload's
  * transient at this moment is not taken for it. No margin over the usual peak:
  * a second copy of the suite on the same machine makes peaks of its own, and
- * what a test controls is its own allocation crossing the bar.
+ * what a test controls is its own allocation crossing the bar. CPU stays out of
+ * the way.
  */
-export async function memoryThresholdFlags(mb: number): Promise<string[]> {
+export async function memoryThresholds(mb: number): Promise<ThresholdOverrides> {
   const kb = (info: string, key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
   let total = NaN;
   let available = 0;
@@ -20,11 +22,17 @@ export async function memoryThresholdFlags(mb: number): Promise<string[]> {
   }
   const usedPct = ((total - available) / total) * 100;
   const risePct = ((mb * 1024) / total) * 100;
+  return { memory: { absolute: usedPct + risePct * 0.5, margin: 0 }, cpu: { absolute: 100, margin: 100 } };
+}
+
+/** The same thresholds as the CLI flags that set them. */
+export async function memoryThresholdFlags(mb: number): Promise<string[]> {
+  const t = await memoryThresholds(mb);
   return [
-    '--mem-threshold', (usedPct + risePct * 0.5).toFixed(2),
-    '--mem-margin', '0',
-    '--cpu-threshold', '100',
-    '--cpu-margin', '100',
+    '--mem-threshold', (t.memory?.absolute ?? NaN).toFixed(2),
+    '--mem-margin', String(t.memory?.margin),
+    '--cpu-threshold', String(t.cpu?.absolute),
+    '--cpu-margin', String(t.cpu?.margin),
   ];
 }
 

@@ -29,6 +29,11 @@ export function missingTools(onPath: (command: string) => boolean, tools: readon
   return tools.filter((t) => !onPath(t.command));
 }
 
+/** The packages that bring `missing`, each once, in order. Pure. */
+export function packagesFor(missing: readonly SystemTool[]): string[] {
+  return [...new Set(missing.map((t) => t.pkg))];
+}
+
 function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { stdio: 'ignore' }).status === 0;
 }
@@ -36,7 +41,7 @@ function onPath(command: string): boolean {
 export default function installMissingTools(): void {
   const absent = missingTools(onPath);
   if (absent.length === 0) return;
-  const pkgs = [...new Set(absent.map((t) => t.pkg))];
+  const pkgs = packagesFor(absent);
   const hint = `the tests need ${pkgs.join(', ')}: install ${pkgs.length === 1 ? 'it' : 'them'} (apt-get install -y ${pkgs.join(' ')})`;
   if (process.getuid?.() !== 0 || !onPath('apt-get')) throw new Error(hint);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
