@@ -86,10 +86,15 @@ export class ProcessPacker {
   }
 
   private hold(r: ProcessRecord): Identity {
-    const optional = OPTIONAL_VARYING.filter((name) => r[name] !== undefined);
-    const key = identityKey(r, optional);
+    // Which optional figures are present, bit i for OPTIONAL_VARYING[i]: no array per process per sample.
+    let present = 0;
+    for (let i = 0; i < OPTIONAL_VARYING.length; i++) {
+      if (r[OPTIONAL_VARYING[i] as ProcessFieldName] !== undefined) present |= 1 << i;
+    }
+    const key = identityKey(r, present);
     let d = this.byKey.get(key);
     if (!d) {
+      const optional = OPTIONAL_VARYING.filter((_, i) => (present & (1 << i)) !== 0);
       const id = this.freeIds.pop() ?? this.byId.length;
       const fields: ProcessRecord = {};
       for (const f of IDENTITY) {
@@ -105,9 +110,12 @@ export class ProcessPacker {
   }
 }
 
-/** The identity fields and which optional figures are present, in a string no two identities share. */
-function identityKey(r: ProcessRecord, optional: readonly ProcessFieldName[]): string {
-  let key = optional.join(',');
+/**
+ * The identity fields and which optional figures are present (`present`: bit i
+ * for OPTIONAL_VARYING[i]), in a string no two identities share.
+ */
+function identityKey(r: ProcessRecord, present: number): string {
+  let key = String(present);
   for (const f of IDENTITY) {
     const v = r[f.name];
     // Every part ends unambiguously: strings carry their length, so no content can run into the next field.
