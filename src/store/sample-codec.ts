@@ -284,8 +284,10 @@ export class SampleEncoder {
     const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
-    if (keyframe) this.writeKeyProcesses(w, sample.processes);
-    else this.writeDeltaProcesses(w, sample.processes);
+    // One string writer for the whole body, not one closure per process record.
+    const writeString = (str: string): void => this.strings.write(w, str);
+    if (keyframe) this.writeKeyProcesses(w, sample.processes, writeString);
+    else this.writeDeltaProcesses(w, sample.processes, writeString);
     return w.toBuffer();
   }
 
@@ -312,7 +314,7 @@ export class SampleEncoder {
   }
 
   /** Arrivals in pid order; pid and start time as gaps from the record before. */
-  private writeRecords(w: ByteWriter, states: ProcState[]): void {
+  private writeRecords(w: ByteWriter, states: ProcState[], writeString: (s: string) => void): void {
     states.sort(compareStates);
     w.uint(states.length);
     let prevPid = 0;
@@ -322,16 +324,16 @@ export class SampleEncoder {
       w.int(s.startTime - prevStart);
       prevPid = s.pid;
       prevStart = s.startTime;
-      this.records.record(w, s, (str) => this.strings.write(w, str));
+      this.records.record(w, s, writeString);
       this.slots.set(`${s.pid}@${s.startTime}`, { slot: this.nextSlot++, state: s });
     }
   }
 
-  private writeKeyProcesses(w: ByteWriter, processes: ProcessStats[]): void {
-    this.writeRecords(w, this.uniqueStates(processes));
+  private writeKeyProcesses(w: ByteWriter, processes: ProcessStats[], writeString: (s: string) => void): void {
+    this.writeRecords(w, this.uniqueStates(processes), writeString);
   }
 
-  private writeDeltaProcesses(w: ByteWriter, processes: ProcessStats[]): void {
+  private writeDeltaProcesses(w: ByteWriter, processes: ProcessStats[], writeString: (s: string) => void): void {
     const current = new Map<string, ProcState>();
     for (const s of this.uniqueStates(processes)) current.set(`${s.pid}@${s.startTime}`, s);
     const gone: number[] = [];
@@ -360,14 +362,14 @@ export class SampleEncoder {
       if (mask !== 0) changes.push({ slot: known.slot, mask, old: known.state, cur });
       known.state = cur;
     }
-    this.writeRecords(w, arrivals);
+    this.writeRecords(w, arrivals, writeString);
     changes.sort((a, b) => a.slot - b.slot);
     w.uint(changes.length);
     prevSlot = -1;
     for (const c of changes) {
       w.uint(c.slot - prevSlot - 1);
       prevSlot = c.slot;
-      this.records.change(w, c.mask, c.old, c.cur, (str) => this.strings.write(w, str));
+      this.records.change(w, c.mask, c.old, c.cur, writeString);
     }
   }
 
