@@ -198,29 +198,28 @@ function absent(at: number): Value {
   return f.optional ? undefined : zeroOf(f);
 }
 
-function emptyValues(): Value[] {
-  return RECORD_FIELDS.map((_, i) => absent(i));
-}
+/** A record with no field read yet: each field absent; copied (slice) per record. */
+const EMPTY: readonly Value[] = RECORD_FIELDS.map((_, i) => absent(i));
 
 /** Reads one format 3 record's fields after its pid and start time. */
 export function readRecordValues(r: ByteReader, layout: Layout, readString: () => string): Value[] {
-  const v = emptyValues();
+  const v = EMPTY.slice();
   const bits = r.uint();
+  const fields = layout.fields;
+  // Bits and values both go in field order, so one walk reads both. The bits may
+  // pass 32 (up to two per field): arithmetic, not 32-bit operators.
   let bit = 0;
-  const isSet = (): boolean => Math.floor(bits / 2 ** bit++) % 2 === 1;
-  const present: boolean[] = [];
-  for (const f of layout.fields) {
-    const has = f.optional ? isSet() : true;
-    present.push(has);
-    if (f.kind !== KIND.boolean && f.kind !== KIND.flag) continue;
-    const set = isSet();
-    if (f.target >= 0 && has && (set || f.kind === KIND.boolean)) v[f.target] = set;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as DeclaredField;
+    const has = f.optional ? Math.floor(bits / 2 ** bit++) % 2 === 1 : true;
+    if (f.kind === KIND.boolean || f.kind === KIND.flag) {
+      const set = Math.floor(bits / 2 ** bit++) % 2 === 1;
+      if (f.target >= 0 && has && (set || f.kind === KIND.boolean)) v[f.target] = set;
+    } else if (has) {
+      const x = f.kind === KIND.int ? r.int() : readString();
+      if (f.target >= 0) v[f.target] = x;
+    }
   }
-  layout.fields.forEach((f, i) => {
-    if (!present[i] || f.kind === KIND.boolean || f.kind === KIND.flag) return;
-    const x = f.kind === KIND.int ? r.int() : readString();
-    if (f.target >= 0) v[f.target] = x;
-  });
   return v;
 }
 
@@ -321,7 +320,7 @@ const AT = Object.fromEntries(
 
 /** Reads one format 1/2 record's fields after its pid and start time. */
 export function readLegacyRecordValues(r: ByteReader, pid: number, readString: () => string): Value[] {
-  const v = emptyValues();
+  const v = EMPTY.slice();
   v[AT.ppid] = pid - r.int();
   const flags = r.uint();
   v[AT.uid] = r.int();
@@ -345,14 +344,11 @@ export function readLegacyRecordValues(r: ByteReader, pid: number, readString: (
 export function readLegacyChange(r: ByteReader, old: Value[], readString: () => string): Value[] {
   const v = [...old];
   const mask = r.uint();
-  const add = (at: number): void => {
-    v[at] = (v[at] as number) + r.int();
-  };
   if (mask & F.cpu) v[AT.cpu] = r.int();
-  if (mask & F.rss) add(AT.rss);
-  if (mask & F.mem) add(AT.mem);
+  if (mask & F.rss) v[AT.rss] = (v[AT.rss] as number) + r.int();
+  if (mask & F.mem) v[AT.mem] = (v[AT.mem] as number) + r.int();
   if (mask & F.state) v[AT.state] = readString();
-  if (mask & F.threads) add(AT.threads);
+  if (mask & F.threads) v[AT.threads] = (v[AT.threads] as number) + r.int();
   if (mask & F.rssPeak) v[AT.rssPeak] = optionalIn(r.uint());
   if (mask & F.childCpu) v[AT.childCpu] = optionalIn(r.uint());
   if (mask & F.exited) {
