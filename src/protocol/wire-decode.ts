@@ -148,16 +148,7 @@ function fieldValidator(f: FieldSpec): Validator<number | string | boolean | und
 
 /** A record checked field by field as its table (core/process-schema.ts, core/sample-schema.ts) describes it. */
 function fieldsValidator<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[]): Validator<T> {
-  const fields = list.map((f) => ({ name: f.name, check: fieldValidator(f) }));
-  return (v, path) => {
-    if (!isRecord(v)) return malformed(path, 'an object');
-    const out: Record<string, unknown> = {};
-    for (const { name, check } of fields) {
-      const value = check(v[name], `${path}.${name}`);
-      if (value !== undefined) out[name] = value;
-    }
-    return out as T;
-  };
+  return shape<T>(Object.fromEntries(list.map((f) => [f.name, fieldValidator(f)])) as { [K in keyof T]-?: Validator<T[K]> });
 }
 
 const processStats = fieldsValidator<ProcessStats>(PROCESS_FIELD_LIST);
