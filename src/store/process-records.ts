@@ -1,5 +1,5 @@
 import type { ProcessStats } from '../core/sample.js';
-import { PROCESS_FIELD_LIST, asRecord, fromRecord, type FieldSpec, type ProcessRecord } from '../core/process-schema.js';
+import { PROCESS_FIELDS, PROCESS_FIELD_LIST, asRecord, fromRecord, type FieldSpec, type ProcessRecord } from '../core/process-schema.js';
 import { Q } from './quantise.js';
 import type { ByteReader, ByteWriter } from './varint.js';
 
@@ -26,7 +26,10 @@ import type { ByteReader, ByteWriter } from './varint.js';
  */
 
 /** The fields written per record: pid and start time, the process's key, are written as gaps first. */
-export const RECORD_FIELDS: readonly NamedField[] = PROCESS_FIELD_LIST.slice(2);
+export const RECORD_FIELDS: readonly NamedField[] = PROCESS_FIELD_LIST.filter((f) => f.name !== 'pid' && f.name !== 'startTime');
+/** How the key's two numbers are stored: their table lines' quanta. */
+const PID = Q[PROCESS_FIELDS.pid.quantum];
+const START_TIME = Q[PROCESS_FIELDS.startTime.quantum];
 
 export type NamedField = FieldSpec & { name: string };
 
@@ -89,7 +92,7 @@ export class RecordWriter {
     const n = this.store.length;
     const v = new Array<Value>(n);
     for (let i = 0; i < n; i++) v[i] = (this.store[i] as (r: Record<string, Value>) => Value)(r);
-    return { pid: Q.exact.encode(p.pid), startTime: Q.ms.encode(p.startTime), v };
+    return { pid: PID.encode(p.pid), startTime: START_TIME.encode(p.startTime), v };
   }
 
   declare(w: ByteWriter): void {
@@ -259,7 +262,7 @@ const READ_BACK = RECORD_FIELDS.map((f) => {
 
 /** The process a stored state reads back as. */
 export function toProcess(s: ProcState): ProcessStats {
-  const p: ProcessRecord = { pid: s.pid, startTime: Q.ms.decode(s.startTime) };
+  const p: ProcessRecord = { pid: PID.decode(s.pid), startTime: START_TIME.decode(s.startTime) };
   for (let i = 0; i < READ_BACK.length; i++) {
     const x = s.v[i];
     if (x === undefined) continue;
