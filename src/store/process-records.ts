@@ -70,7 +70,13 @@ export interface Layout {
   minRecordBytes: number;
 }
 
+/** A record's bits are one varint read as a double: past 2^53 they would not be exact (ByteWriter.uint). */
+const MAX_RECORD_BITS = 53;
+
 function layoutOf(fields: DeclaredField[]): Layout {
+  let bits = 0;
+  for (const f of fields) bits += (f.optional ? 1 : 0) + (f.kind === KIND.boolean || f.kind === KIND.flag ? 1 : 0);
+  if (bits > MAX_RECORD_BITS) throw new RangeError(`${bits} bits per process record: at most ${MAX_RECORD_BITS}`);
   const required = fields.filter((f) => !f.optional && (f.kind === KIND.int || f.kind === KIND.string)).length;
   return { fields, minRecordBytes: 3 + required };
 }
