@@ -415,6 +415,8 @@ export class SampleDecoder {
   private records = 0;
   /** How this group's process records are laid out: declared by its keyframe (format 3), or the fixed layout of formats 1 and 2. */
   private layout: Layout | 'legacy' = 'legacy';
+  /** The group's keyframe declared its process fields (format 3 on): the memory tail then carries its length. */
+  private tagged = false;
 
   constructor(private readonly headerHost: HostFacts) {
     this.host = headerHost;
@@ -433,6 +435,7 @@ export class SampleDecoder {
     if (flags & HAS_PROCESS_FIELDS) {
       if (!keyframe) throw new RangeError('process fields declared outside a keyframe');
       this.layout = readDeclaration(r);
+      this.tagged = true;
     }
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
@@ -457,7 +460,7 @@ export class SampleDecoder {
 
   /** Format 3 writes the tail's length (a newer tmon may know more fields); format 2 wrote three without it. */
   private memExtraLength(r: ByteReader): number {
-    if (this.layout === 'legacy') return LEGACY_MEM_EXTRA_FIELDS;
+    if (!this.tagged) return LEGACY_MEM_EXTRA_FIELDS;
     const n = r.uint();
     if (n > MAX_MEM_EXTRA_FIELDS) throw new RangeError(`${n} optional memory fields`);
     return n;
@@ -472,6 +475,7 @@ export class SampleDecoder {
     this.order = [];
     this.records = 0;
     this.layout = 'legacy';
+    this.tagged = false;
   }
 
   private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
