@@ -1,4 +1,5 @@
 import type { ProcessStats } from './sample.js';
+import { isPresent } from './field-table.js';
 import { PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessFieldName, type ProcessRecord } from './process-schema.js';
 
 /**
@@ -99,7 +100,7 @@ export class ProcessPacker {
       const fields: ProcessRecord = {};
       for (const f of IDENTITY) {
         const v = r[f.name];
-        if (v !== undefined && (f.type !== 'flag' || v === true)) fields[f.name] = v;
+        if (isPresent(f, v)) fields[f.name] = v;
       }
       d = { id, key, refs: 0, fields, optional, rowLength: 1 + REQUIRED_VARYING.length + optional.length };
       this.byKey.set(key, d);
@@ -120,7 +121,7 @@ function identityKey(r: ProcessRecord, present: number): string {
     const v = r[f.name];
     // Every part ends unambiguously: strings carry their length, so no content can run into the next field.
     if (typeof v === 'string') key += `|${v.length}:${v}`;
-    else if (v === undefined || (f.type === 'flag' && v !== true)) key += '|-';
+    else if (!isPresent(f, v)) key += '|-';
     else key += `|${typeof v === 'boolean' ? +v : v}`;
   }
   return key;

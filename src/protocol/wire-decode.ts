@@ -2,7 +2,7 @@ import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type 
 import type { Culprit, Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
-import type { FieldSpec } from '../core/field-table.js';
+import type { FieldSpec, NamedField } from '../core/field-table.js';
 import {
   ARCHIVE_MAX_SPIKES,
   CloseCode,
@@ -147,7 +147,7 @@ function fieldValidator(f: FieldSpec): Validator<number | string | boolean | und
 }
 
 /** A record checked field by field as its table (core/process-schema.ts, core/sample-schema.ts) describes it. */
-function fieldsValidator<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[]): Validator<T> {
+function fieldsValidator<T extends object>(list: readonly NamedField<T>[]): Validator<T> {
   return shape<T>(Object.fromEntries(list.map((f) => [f.name, fieldValidator(f)])) as { [K in keyof T]-?: Validator<T[K]> });
 }
 

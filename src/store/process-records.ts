@@ -1,5 +1,6 @@
 import type { ProcessStats } from '../core/sample.js';
-import { PROCESS_FIELDS, PROCESS_FIELD_LIST, asRecord, fromRecord, type FieldSpec, type ProcessRecord } from '../core/process-schema.js';
+import type { FieldSpec, NamedField } from '../core/field-table.js';
+import { PROCESS_FIELDS, PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessRecord } from '../core/process-schema.js';
 import { Q } from './quantise.js';
 import type { ByteReader, ByteWriter } from './varint.js';
 
@@ -30,8 +31,6 @@ export const RECORD_FIELDS: readonly NamedField[] = PROCESS_FIELD_LIST.filter((f
 /** How the key's two numbers are stored: their table lines' quanta. */
 const PID = Q[PROCESS_FIELDS.pid.quantum];
 const START_TIME = Q[PROCESS_FIELDS.startTime.quantum];
-
-export type NamedField = FieldSpec & { name: string };
 
 /** A stored value: numbers as quantised integers, flags as true or undefined. */
 type Value = number | string | boolean | undefined;

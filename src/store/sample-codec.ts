@@ -9,7 +9,7 @@ import {
   type Sample,
   type TaskCounts,
 } from '../core/sample.js';
-import type { FieldSpec, NumberField } from '../core/field-table.js';
+import type { NamedField } from '../core/field-table.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
@@ -27,7 +27,6 @@ import {
   readRecordValues,
   toProcess,
   type Layout,
-  type NamedField,
   type ProcState,
 } from './process-records.js';
 
@@ -86,10 +85,11 @@ function shapeOf(s: Sample): Shape {
   };
 }
 
-export type NumberLine = NumberField & { name: string };
+/** A numeric table line. */
+type NumberLine = Extract<NamedField, { type: 'number' }>;
 
 /** A table's required numbers: a fixed run of the system vector, in table order. */
-function requiredNumbers(list: readonly (FieldSpec & { name: string })[]): readonly NumberLine[] {
+function requiredNumbers(list: readonly NamedField[]): readonly NumberLine[] {
   return list.filter((f): f is NumberLine => f.type === 'number' && !f.optional);
 }
 
@@ -98,7 +98,7 @@ const LOAD = requiredNumbers(LOAD_FIELDS);
 const MEMORY = requiredNumbers(MEMORY_FIELDS);
 const TASKS = requiredNumbers(TASK_FIELDS);
 /** The optional memory fields (cgroup limit, OOM kills, limit hits…): the vector's tail when any is set. */
-export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is NumberLine & { name: keyof Sample['memory'] } => f.type === 'number' && f.optional);
+export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is Extract<NamedField<Sample['memory']>, { type: 'number' }> => f.type === 'number' && f.optional);
 /** Format 2 wrote the tail without its length: the three fields it knew. */
 const LEGACY_MEM_EXTRA_FIELDS = 3;
 /** A longer tail is damage. */
