@@ -91,7 +91,7 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
 }
 
 /** A flag that is present only when set. */
-export const yes: Validator<true> = (v, path) => (v === true ? true : malformed(path, 'true'));
+const yes: Validator<true> = (v, path) => (v === true ? true : malformed(path, 'true'));
 
 export function literal<T extends string | number>(expected: T): Validator<T> {
   return (v, path) => (v === expected ? expected : malformed(path, JSON.stringify(expected)));

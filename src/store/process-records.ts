@@ -47,7 +47,7 @@ type Kind = (typeof KIND)[keyof typeof KIND];
 const OPTIONAL = 4;
 const DELTA = 8;
 /** Masks and record bits are 32-bit integers. */
-export const MAX_DECLARED_FIELDS = 31;
+const MAX_DECLARED_FIELDS = 31;
 const MAX_FIELD_NAME_BYTES = 64;
 
 function kindOf(f: FieldSpec): Kind {
@@ -55,7 +55,7 @@ function kindOf(f: FieldSpec): Kind {
 }
 
 /** A field as a group declares it, with where it goes in this tmon's state (-1: unknown, skipped). */
-export interface DeclaredField {
+interface DeclaredField {
   kind: Kind;
   optional: boolean;
   delta: boolean;
@@ -82,7 +82,7 @@ function layoutOf(fields: DeclaredField[]): Layout {
 
 /** Encodes processes as format 3 records of the given fields (the schema's; tests add one). */
 export class RecordWriter {
-  readonly layout: Layout;
+  private readonly layout: Layout;
   /** Per field: reads it from a process and gives its stored value (one small function each keeps the reads fast). */
   private readonly store: ((r: Record<string, Value>) => Value)[];
 

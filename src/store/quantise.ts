@@ -79,7 +79,7 @@ export function quantiseFields<T extends object>(list: readonly NamedField<T>[],
 }
 
 /** How a process reads back. */
-export function quantiseProcess(p: ProcessStats): ProcessStats {
+function quantiseProcess(p: ProcessStats): ProcessStats {
   return quantiseFields(PROCESS_FIELD_LIST, p);
 }
 

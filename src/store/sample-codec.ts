@@ -226,7 +226,7 @@ class StringTableReader {
   }
 }
 
-export interface EncoderSchema {
+interface EncoderSchema {
   /** Process fields after pid and start time (default: core/process-schema.ts). */
   processFields?: readonly NamedField[];
   /** Optional memory fields (default: those of core/sample-schema.ts). */
