@@ -90,7 +90,8 @@ export function compareProcesses(a: ProcessStats, b: ProcessStats): number {
 
 /**
  * Exactly what reading `sample` back from a recording gives: the contract the
- * round-trip tests check, written out field by field.
+ * round-trip tests check. Records with a field table are quantised from it
+ * (quantiseFields); the other numbers with the quanta the codec stores them in.
  */
 export function quantiseSample(s: Sample): Sample {
   const share = (c: Sample['cpu']['total']): Sample['cpu']['total'] => quantiseFields(CPU_SHARE_FIELDS, c);

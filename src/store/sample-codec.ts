@@ -60,7 +60,7 @@ import {
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
 const HAS_VIRTUAL_NET = 4;
-/** The memory cgroup fields follow the system vector (MEM_EXTRA_FIELDS more integers). */
+/** The optional memory fields (MEMORY_OPTIONAL) follow the system vector: format 3 writes their number first, format 2 wrote three. */
 const HAS_MEM_EXTRA = 8;
 /** A keyframe declares its process fields before its records (format 3 on; process-records.ts). */
 const HAS_PROCESS_FIELDS = 16;
