@@ -51,7 +51,7 @@ function historyOf(n: number): WireHistory {
 }
 
 function buckets(clock: ManualClock, bytesBurst = 1e9, bytesPerSec = 1e9): RequestBuckets {
-  return { bytes: new TokenBucket(bytesBurst, bytesPerSec, clock.now()), work: new TokenBucket(1e9, 1e9, clock.now()) };
+  return { bytes: new TokenBucket(bytesBurst, bytesPerSec, clock.monotonic()), work: new TokenBucket(1e9, 1e9, clock.monotonic()) };
 }
 
 describe('HistoryReplies', () => {
@@ -111,6 +111,19 @@ describe('HistoryReplies', () => {
     await settle();
     expect(out.frames).toHaveLength(2);
     expect(out.lines).toEqual(['viewer 127.0.0.1:5000 asks for more than its budget: its requests are answered more slowly']);
+  });
+
+  it('paces on monotonic time: a wall clock stepped back an hour does not stall the replies', async () => {
+    const clock = new ManualClock();
+    const out = new Output();
+    const replies = new HistoryReplies({ history: historyOf(300), archive: undefined, wireTop: 15 }, out, buckets(clock, 1, 100_000), clock);
+    replies.add(historyRequest(1, 0, HISTORY_END));
+    await settle();
+    expect(out.frames).toHaveLength(1);
+    clock.stepWall(-3_600_000);
+    clock.advance(Math.ceil((out.frames[0]!.length - 1) / 100) + 250);
+    await settle();
+    expect(out.frames).toHaveLength(2);
   });
 
   it(`holds at most ${MAX_PENDING_HISTORY} requests at once, the one being answered included`, async () => {

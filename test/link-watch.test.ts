@@ -57,3 +57,17 @@ describe('LinkWatchdog', () => {
     expect(clock.pending()).toEqual([]);
   });
 });
+
+describe('LinkWatchdog on a stepped wall clock', () => {
+  it('measures silence in monotonic time: a wall clock jumping an hour ahead does not kill a live link', () => {
+    const clock = new ManualClock();
+    const events: string[] = [];
+    const dog = new LinkWatchdog(1500, { ping: () => events.push('ping'), dead: () => events.push('dead') }, clock);
+    clock.advance(400);
+    dog.heard();
+    clock.stepWall(3_600_000);
+    clock.advance(200);
+    expect(events).toEqual([]);
+    dog.stop();
+  });
+});

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 import { Codec, FrameType, encodeFrame, encodeHeader, samplePayload } from '../src/store/record-format.js';
-import { RECORD_FIELDS, type NamedField } from '../src/store/process-records.js';
+import type { NamedField } from '../src/core/field-table.js';
+import { RECORD_FIELDS, readDeclaration } from '../src/store/process-records.js';
+import { ByteReader, ByteWriter } from '../src/store/varint.js';
 import { SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
 import { openRecording } from '../src/store/recording-reader.js';
 import { quantiseSample } from '../src/store/quantise.js';
@@ -76,5 +78,28 @@ describe('a field this schema requires that a file does not declare', () => {
       .map(quantiseSample)
       .map((s) => ({ ...s, processes: s.processes.map((p): ProcessStats => ({ ...p, threads: 0, user: '', kernelThread: false })) }));
     expect(back).toEqual(expected);
+  });
+});
+
+describe('a layout whose record bits would pass 2^53', () => {
+  // 27 optional booleans: a presence and a value bit each, 54 in all.
+  const wide: NamedField[] = Array.from({ length: 27 }, (_, i) => ({ name: `b${i}`, type: 'boolean', unit: 'test', optional: true, since: 4 }));
+
+  it('is refused by the writer', () => {
+    expect(() => new SampleEncoder(GOLDEN_HOST, { processFields: wide })).toThrow(/54 bits/);
+  });
+
+  it('is refused by the reader when a file declares it', () => {
+    const w = new ByteWriter();
+    w.uint(wide.length);
+    for (const f of wide) {
+      w.string(f.name);
+      w.uint(2 | 4); // boolean, optional
+    }
+    expect(() => readDeclaration(new ByteReader(w.toBuffer()))).toThrow(/54 bits/);
+  });
+
+  it('one bit fewer is accepted', () => {
+    expect(() => new SampleEncoder(GOLDEN_HOST, { processFields: [...wide.slice(1), { name: 'f', type: 'flag', unit: 'test', optional: true, since: 4 }] })).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessStats } from '../src/core/sample.js';
-import { PROCESS_FIELDS, PROCESS_FIELD_LIST, type FieldTable } from '../src/core/process-schema.js';
+import type { FieldTable } from '../src/core/field-table.js';
+import { PROCESS_FIELDS, PROCESS_FIELD_LIST } from '../src/core/process-schema.js';
 
 /*
  * Type-level checks: each line below must fail to compile (the typecheck

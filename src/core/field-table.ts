@@ -63,7 +63,15 @@ type SpecFor<V, Optional extends boolean> = [V] extends [true]
 /** A table for T: one spec per field of T, of the field's type and optionality; no other fields. */
 export type FieldTable<T> = { readonly [K in keyof T]-?: SpecFor<Exclude<T[K], undefined>, IsOptional<T, K>> };
 
+/** A table line with its field's name: a field of T, or of any record by default. */
+export type NamedField<T = Record<string, unknown>> = FieldSpec & { name: keyof T & string };
+
+/** Whether a record holds field `f`: a value other than undefined, and for a flag only true (a false flag is absent). */
+export function isPresent<V>(f: FieldSpec, v: V | undefined): v is V {
+  return v !== undefined && (f.type !== 'flag' || v === true);
+}
+
 /** A table's lines in order, each with its name. */
-export function fieldList<T>(table: FieldTable<T>): readonly (FieldSpec & { name: keyof T & string })[] {
+export function fieldList<T>(table: FieldTable<T>): readonly NamedField<T>[] {
   return (Object.entries(table) as [keyof T & string, FieldSpec][]).map(([name, spec]) => ({ ...spec, name }));
 }

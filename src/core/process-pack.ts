@@ -1,4 +1,5 @@
 import type { ProcessStats } from './sample.js';
+import { isPresent } from './field-table.js';
 import { PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessFieldName, type ProcessRecord } from './process-schema.js';
 
 /**
@@ -86,15 +87,20 @@ export class ProcessPacker {
   }
 
   private hold(r: ProcessRecord): Identity {
-    const optional = OPTIONAL_VARYING.filter((name) => r[name] !== undefined);
-    const key = identityKey(r, optional);
+    // Which optional figures are present, bit i for OPTIONAL_VARYING[i]: no array per process per sample.
+    let present = 0;
+    for (let i = 0; i < OPTIONAL_VARYING.length; i++) {
+      if (r[OPTIONAL_VARYING[i] as ProcessFieldName] !== undefined) present |= 1 << i;
+    }
+    const key = identityKey(r, present);
     let d = this.byKey.get(key);
     if (!d) {
+      const optional = OPTIONAL_VARYING.filter((_, i) => (present & (1 << i)) !== 0);
       const id = this.freeIds.pop() ?? this.byId.length;
       const fields: ProcessRecord = {};
       for (const f of IDENTITY) {
         const v = r[f.name];
-        if (v !== undefined && (f.type !== 'flag' || v === true)) fields[f.name] = v;
+        if (isPresent(f, v)) fields[f.name] = v;
       }
       d = { id, key, refs: 0, fields, optional, rowLength: 1 + REQUIRED_VARYING.length + optional.length };
       this.byKey.set(key, d);
@@ -105,14 +111,17 @@ export class ProcessPacker {
   }
 }
 
-/** The identity fields and which optional figures are present, in a string no two identities share. */
-function identityKey(r: ProcessRecord, optional: readonly ProcessFieldName[]): string {
-  let key = optional.join(',');
+/**
+ * The identity fields and which optional figures are present (`present`: bit i
+ * for OPTIONAL_VARYING[i]), in a string no two identities share.
+ */
+function identityKey(r: ProcessRecord, present: number): string {
+  let key = String(present);
   for (const f of IDENTITY) {
     const v = r[f.name];
     // Every part ends unambiguously: strings carry their length, so no content can run into the next field.
     if (typeof v === 'string') key += `|${v.length}:${v}`;
-    else if (v === undefined || (f.type === 'flag' && v !== true)) key += '|-';
+    else if (!isPresent(f, v)) key += '|-';
     else key += `|${typeof v === 'boolean' ? +v : v}`;
   }
   return key;

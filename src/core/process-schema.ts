@@ -1,7 +1,5 @@
 import type { ProcessStats } from './sample.js';
-import { fieldList, type FieldSpec, type FieldTable } from './field-table.js';
-
-export type { FieldSpec, FieldTable, QuantumName } from './field-table.js';
+import { fieldList, type FieldTable, type NamedField } from './field-table.js';
 
 /**
  * The one description of a process record: every part that moves, checks or
@@ -43,7 +41,7 @@ export const PROCESS_FIELDS = {
 export type ProcessFieldName = keyof ProcessStats;
 
 /** The fields in table order, with their names. */
-export const PROCESS_FIELD_LIST: readonly (FieldSpec & { name: ProcessFieldName })[] = fieldList<ProcessStats>(PROCESS_FIELDS);
+export const PROCESS_FIELD_LIST: readonly NamedField<ProcessStats>[] = fieldList<ProcessStats>(PROCESS_FIELDS);
 
 /** A process as a map from field name to value: what the table-driven code reads and builds. */
 export type ProcessRecord = Partial<Record<ProcessFieldName, number | string | boolean>>;

@@ -2,7 +2,7 @@ import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type 
 import type { Culprit, Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
-import type { FieldSpec } from '../core/field-table.js';
+import type { FieldSpec, NamedField } from '../core/field-table.js';
 import {
   ARCHIVE_MAX_SPIKES,
   CloseCode,
@@ -91,7 +91,7 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
 }
 
 /** A flag that is present only when set. */
-export const yes: Validator<true> = (v, path) => (v === true ? true : malformed(path, 'true'));
+const yes: Validator<true> = (v, path) => (v === true ? true : malformed(path, 'true'));
 
 export function literal<T extends string | number>(expected: T): Validator<T> {
   return (v, path) => (v === expected ? expected : malformed(path, JSON.stringify(expected)));
@@ -147,17 +147,8 @@ function fieldValidator(f: FieldSpec): Validator<number | string | boolean | und
 }
 
 /** A record checked field by field as its table (core/process-schema.ts, core/sample-schema.ts) describes it. */
-function fieldsValidator<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[]): Validator<T> {
-  const fields = list.map((f) => ({ name: f.name, check: fieldValidator(f) }));
-  return (v, path) => {
-    if (!isRecord(v)) return malformed(path, 'an object');
-    const out: Record<string, unknown> = {};
-    for (const { name, check } of fields) {
-      const value = check(v[name], `${path}.${name}`);
-      if (value !== undefined) out[name] = value;
-    }
-    return out as T;
-  };
+function fieldsValidator<T extends object>(list: readonly NamedField<T>[]): Validator<T> {
+  return shape<T>(Object.fromEntries(list.map((f) => [f.name, fieldValidator(f)])) as { [K in keyof T]-?: Validator<T[K]> });
 }
 
 const processStats = fieldsValidator<ProcessStats>(PROCESS_FIELD_LIST);

@@ -1,5 +1,6 @@
 import type { ProcessStats } from '../core/sample.js';
-import { PROCESS_FIELD_LIST, asRecord, fromRecord, type FieldSpec, type ProcessRecord } from '../core/process-schema.js';
+import type { FieldSpec, NamedField } from '../core/field-table.js';
+import { PROCESS_FIELDS, PROCESS_FIELD_LIST, asRecord, fromRecord, type ProcessRecord } from '../core/process-schema.js';
 import { Q } from './quantise.js';
 import type { ByteReader, ByteWriter } from './varint.js';
 
@@ -26,9 +27,10 @@ import type { ByteReader, ByteWriter } from './varint.js';
  */
 
 /** The fields written per record: pid and start time, the process's key, are written as gaps first. */
-export const RECORD_FIELDS: readonly NamedField[] = PROCESS_FIELD_LIST.slice(2);
-
-export type NamedField = FieldSpec & { name: string };
+export const RECORD_FIELDS: readonly NamedField[] = PROCESS_FIELD_LIST.filter((f) => f.name !== 'pid' && f.name !== 'startTime');
+/** How the key's two numbers are stored: their table lines' quanta. */
+const PID = Q[PROCESS_FIELDS.pid.quantum];
+const START_TIME = Q[PROCESS_FIELDS.startTime.quantum];
 
 /** A stored value: numbers as quantised integers, flags as true or undefined. */
 type Value = number | string | boolean | undefined;
@@ -45,7 +47,7 @@ type Kind = (typeof KIND)[keyof typeof KIND];
 const OPTIONAL = 4;
 const DELTA = 8;
 /** Masks and record bits are 32-bit integers. */
-export const MAX_DECLARED_FIELDS = 31;
+const MAX_DECLARED_FIELDS = 31;
 const MAX_FIELD_NAME_BYTES = 64;
 
 function kindOf(f: FieldSpec): Kind {
@@ -53,7 +55,7 @@ function kindOf(f: FieldSpec): Kind {
 }
 
 /** A field as a group declares it, with where it goes in this tmon's state (-1: unknown, skipped). */
-export interface DeclaredField {
+interface DeclaredField {
   kind: Kind;
   optional: boolean;
   delta: boolean;
@@ -67,14 +69,20 @@ export interface Layout {
   minRecordBytes: number;
 }
 
+/** A record's bits are one varint read as a double: past 2^53 they would not be exact (ByteWriter.uint). */
+const MAX_RECORD_BITS = 53;
+
 function layoutOf(fields: DeclaredField[]): Layout {
+  let bits = 0;
+  for (const f of fields) bits += (f.optional ? 1 : 0) + (f.kind === KIND.boolean || f.kind === KIND.flag ? 1 : 0);
+  if (bits > MAX_RECORD_BITS) throw new RangeError(`${bits} bits per process record: at most ${MAX_RECORD_BITS}`);
   const required = fields.filter((f) => !f.optional && (f.kind === KIND.int || f.kind === KIND.string)).length;
   return { fields, minRecordBytes: 3 + required };
 }
 
 /** Encodes processes as format 3 records of the given fields (the schema's; tests add one). */
 export class RecordWriter {
-  readonly layout: Layout;
+  private readonly layout: Layout;
   /** Per field: reads it from a process and gives its stored value (one small function each keeps the reads fast). */
   private readonly store: ((r: Record<string, Value>) => Value)[];
 
@@ -89,7 +97,7 @@ export class RecordWriter {
     const n = this.store.length;
     const v = new Array<Value>(n);
     for (let i = 0; i < n; i++) v[i] = (this.store[i] as (r: Record<string, Value>) => Value)(r);
-    return { pid: Q.exact.encode(p.pid), startTime: Q.ms.encode(p.startTime), v };
+    return { pid: PID.encode(p.pid), startTime: START_TIME.encode(p.startTime), v };
   }
 
   declare(w: ByteWriter): void {
@@ -198,29 +206,28 @@ function absent(at: number): Value {
   return f.optional ? undefined : zeroOf(f);
 }
 
-function emptyValues(): Value[] {
-  return RECORD_FIELDS.map((_, i) => absent(i));
-}
+/** A record with no field read yet: each field absent; copied (slice) per record. */
+const EMPTY: readonly Value[] = RECORD_FIELDS.map((_, i) => absent(i));
 
 /** Reads one format 3 record's fields after its pid and start time. */
 export function readRecordValues(r: ByteReader, layout: Layout, readString: () => string): Value[] {
-  const v = emptyValues();
+  const v = EMPTY.slice();
   const bits = r.uint();
+  const fields = layout.fields;
+  // Bits and values both go in field order, so one walk reads both. The bits may
+  // pass 32 (up to two per field): arithmetic, not 32-bit operators.
   let bit = 0;
-  const isSet = (): boolean => Math.floor(bits / 2 ** bit++) % 2 === 1;
-  const present: boolean[] = [];
-  for (const f of layout.fields) {
-    const has = f.optional ? isSet() : true;
-    present.push(has);
-    if (f.kind !== KIND.boolean && f.kind !== KIND.flag) continue;
-    const set = isSet();
-    if (f.target >= 0 && has && (set || f.kind === KIND.boolean)) v[f.target] = set;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as DeclaredField;
+    const has = f.optional ? Math.floor(bits / 2 ** bit++) % 2 === 1 : true;
+    if (f.kind === KIND.boolean || f.kind === KIND.flag) {
+      const set = Math.floor(bits / 2 ** bit++) % 2 === 1;
+      if (f.target >= 0 && has && (set || f.kind === KIND.boolean)) v[f.target] = set;
+    } else if (has) {
+      const x = f.kind === KIND.int ? r.int() : readString();
+      if (f.target >= 0) v[f.target] = x;
+    }
   }
-  layout.fields.forEach((f, i) => {
-    if (!present[i] || f.kind === KIND.boolean || f.kind === KIND.flag) return;
-    const x = f.kind === KIND.int ? r.int() : readString();
-    if (f.target >= 0) v[f.target] = x;
-  });
   return v;
 }
 
@@ -260,7 +267,7 @@ const READ_BACK = RECORD_FIELDS.map((f) => {
 
 /** The process a stored state reads back as. */
 export function toProcess(s: ProcState): ProcessStats {
-  const p: ProcessRecord = { pid: s.pid, startTime: Q.ms.decode(s.startTime) };
+  const p: ProcessRecord = { pid: PID.decode(s.pid), startTime: START_TIME.decode(s.startTime) };
   for (let i = 0; i < READ_BACK.length; i++) {
     const x = s.v[i];
     if (x === undefined) continue;
@@ -321,7 +328,7 @@ const AT = Object.fromEntries(
 
 /** Reads one format 1/2 record's fields after its pid and start time. */
 export function readLegacyRecordValues(r: ByteReader, pid: number, readString: () => string): Value[] {
-  const v = emptyValues();
+  const v = EMPTY.slice();
   v[AT.ppid] = pid - r.int();
   const flags = r.uint();
   v[AT.uid] = r.int();
@@ -345,14 +352,11 @@ export function readLegacyRecordValues(r: ByteReader, pid: number, readString: (
 export function readLegacyChange(r: ByteReader, old: Value[], readString: () => string): Value[] {
   const v = [...old];
   const mask = r.uint();
-  const add = (at: number): void => {
-    v[at] = (v[at] as number) + r.int();
-  };
   if (mask & F.cpu) v[AT.cpu] = r.int();
-  if (mask & F.rss) add(AT.rss);
-  if (mask & F.mem) add(AT.mem);
+  if (mask & F.rss) v[AT.rss] = (v[AT.rss] as number) + r.int();
+  if (mask & F.mem) v[AT.mem] = (v[AT.mem] as number) + r.int();
   if (mask & F.state) v[AT.state] = readString();
-  if (mask & F.threads) add(AT.threads);
+  if (mask & F.threads) v[AT.threads] = (v[AT.threads] as number) + r.int();
   if (mask & F.rssPeak) v[AT.rssPeak] = optionalIn(r.uint());
   if (mask & F.childCpu) v[AT.childCpu] = optionalIn(r.uint());
   if (mask & F.exited) {

@@ -1,7 +1,7 @@
 import type { ProcessStats, Sample } from '../core/sample.js';
 import { PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
-import type { FieldSpec, QuantumName } from '../core/field-table.js';
+import { isPresent, type NamedField, type QuantumName } from '../core/field-table.js';
 
 /**
  * What a recording keeps of each number. Every value is stored as an integer
@@ -67,19 +67,19 @@ function quantiseNullable(q: Quantum, x: number | null): number | null {
 }
 
 /** How a record reads back: numbers quantised as its field table says, optional fields present only when they were. */
-export function quantiseFields<T extends object>(list: readonly (FieldSpec & { name: keyof T & string })[], x: T): T {
+export function quantiseFields<T extends object>(list: readonly NamedField<T>[], x: T): T {
   const r = x as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const f of list) {
     const v = r[f.name];
-    if (v === undefined || (f.type === 'flag' && v !== true)) continue;
+    if (!isPresent(f, v)) continue;
     out[f.name] = f.type === 'number' ? quantise(Q[f.quantum], v as number) : v;
   }
   return out as T;
 }
 
 /** How a process reads back. */
-export function quantiseProcess(p: ProcessStats): ProcessStats {
+function quantiseProcess(p: ProcessStats): ProcessStats {
   return quantiseFields(PROCESS_FIELD_LIST, p);
 }
 
@@ -90,7 +90,8 @@ export function compareProcesses(a: ProcessStats, b: ProcessStats): number {
 
 /**
  * Exactly what reading `sample` back from a recording gives: the contract the
- * round-trip tests check, written out field by field.
+ * round-trip tests check. Records with a field table are quantised from it
+ * (quantiseFields); the other numbers with the quanta the codec stores them in.
  */
 export function quantiseSample(s: Sample): Sample {
   const share = (c: Sample['cpu']['total']): Sample['cpu']['total'] => quantiseFields(CPU_SHARE_FIELDS, c);

@@ -9,7 +9,7 @@ import {
   type Sample,
   type TaskCounts,
 } from '../core/sample.js';
-import type { FieldSpec, NumberField } from '../core/field-table.js';
+import type { NamedField } from '../core/field-table.js';
 import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
@@ -27,7 +27,6 @@ import {
   readRecordValues,
   toProcess,
   type Layout,
-  type NamedField,
   type ProcState,
 } from './process-records.js';
 
@@ -61,7 +60,7 @@ import {
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
 const HAS_VIRTUAL_NET = 4;
-/** The memory cgroup fields follow the system vector (MEM_EXTRA_FIELDS more integers). */
+/** The optional memory fields (MEMORY_OPTIONAL) follow the system vector: format 3 writes their number first, format 2 wrote three. */
 const HAS_MEM_EXTRA = 8;
 /** A keyframe declares its process fields before its records (format 3 on; process-records.ts). */
 const HAS_PROCESS_FIELDS = 16;
@@ -86,10 +85,11 @@ function shapeOf(s: Sample): Shape {
   };
 }
 
-export type NumberLine = NumberField & { name: string };
+/** A numeric table line. */
+type NumberLine = Extract<NamedField, { type: 'number' }>;
 
 /** A table's required numbers: a fixed run of the system vector, in table order. */
-function requiredNumbers(list: readonly (FieldSpec & { name: string })[]): readonly NumberLine[] {
+function requiredNumbers(list: readonly NamedField[]): readonly NumberLine[] {
   return list.filter((f): f is NumberLine => f.type === 'number' && !f.optional);
 }
 
@@ -98,7 +98,7 @@ const LOAD = requiredNumbers(LOAD_FIELDS);
 const MEMORY = requiredNumbers(MEMORY_FIELDS);
 const TASKS = requiredNumbers(TASK_FIELDS);
 /** The optional memory fields (cgroup limit, OOM kills, limit hits…): the vector's tail when any is set. */
-export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is NumberLine & { name: keyof Sample['memory'] } => f.type === 'number' && f.optional);
+export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is Extract<NamedField<Sample['memory']>, { type: 'number' }> => f.type === 'number' && f.optional);
 /** Format 2 wrote the tail without its length: the three fields it knew. */
 const LEGACY_MEM_EXTRA_FIELDS = 3;
 /** A longer tail is damage. */
@@ -226,7 +226,7 @@ class StringTableReader {
   }
 }
 
-export interface EncoderSchema {
+interface EncoderSchema {
   /** Process fields after pid and start time (default: core/process-schema.ts). */
   processFields?: readonly NamedField[];
   /** Optional memory fields (default: those of core/sample-schema.ts). */
@@ -284,8 +284,10 @@ export class SampleEncoder {
     const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
-    if (keyframe) this.writeKeyProcesses(w, sample.processes);
-    else this.writeDeltaProcesses(w, sample.processes);
+    // One string writer for the whole body, not one closure per process record.
+    const writeString = (str: string): void => this.strings.write(w, str);
+    if (keyframe) this.writeKeyProcesses(w, sample.processes, writeString);
+    else this.writeDeltaProcesses(w, sample.processes, writeString);
     return w.toBuffer();
   }
 
@@ -312,7 +314,7 @@ export class SampleEncoder {
   }
 
   /** Arrivals in pid order; pid and start time as gaps from the record before. */
-  private writeRecords(w: ByteWriter, states: ProcState[]): void {
+  private writeRecords(w: ByteWriter, states: ProcState[], writeString: (s: string) => void): void {
     states.sort(compareStates);
     w.uint(states.length);
     let prevPid = 0;
@@ -322,16 +324,16 @@ export class SampleEncoder {
       w.int(s.startTime - prevStart);
       prevPid = s.pid;
       prevStart = s.startTime;
-      this.records.record(w, s, (str) => this.strings.write(w, str));
+      this.records.record(w, s, writeString);
       this.slots.set(`${s.pid}@${s.startTime}`, { slot: this.nextSlot++, state: s });
     }
   }
 
-  private writeKeyProcesses(w: ByteWriter, processes: ProcessStats[]): void {
-    this.writeRecords(w, this.uniqueStates(processes));
+  private writeKeyProcesses(w: ByteWriter, processes: ProcessStats[], writeString: (s: string) => void): void {
+    this.writeRecords(w, this.uniqueStates(processes), writeString);
   }
 
-  private writeDeltaProcesses(w: ByteWriter, processes: ProcessStats[]): void {
+  private writeDeltaProcesses(w: ByteWriter, processes: ProcessStats[], writeString: (s: string) => void): void {
     const current = new Map<string, ProcState>();
     for (const s of this.uniqueStates(processes)) current.set(`${s.pid}@${s.startTime}`, s);
     const gone: number[] = [];
@@ -360,14 +362,14 @@ export class SampleEncoder {
       if (mask !== 0) changes.push({ slot: known.slot, mask, old: known.state, cur });
       known.state = cur;
     }
-    this.writeRecords(w, arrivals);
+    this.writeRecords(w, arrivals, writeString);
     changes.sort((a, b) => a.slot - b.slot);
     w.uint(changes.length);
     prevSlot = -1;
     for (const c of changes) {
       w.uint(c.slot - prevSlot - 1);
       prevSlot = c.slot;
-      this.records.change(w, c.mask, c.old, c.cur, (str) => this.strings.write(w, str));
+      this.records.change(w, c.mask, c.old, c.cur, writeString);
     }
   }
 
@@ -413,6 +415,8 @@ export class SampleDecoder {
   private records = 0;
   /** How this group's process records are laid out: declared by its keyframe (format 3), or the fixed layout of formats 1 and 2. */
   private layout: Layout | 'legacy' = 'legacy';
+  /** The group's keyframe declared its process fields (format 3 on): the memory tail then carries its length. */
+  private tagged = false;
 
   constructor(private readonly headerHost: HostFacts) {
     this.host = headerHost;
@@ -431,6 +435,7 @@ export class SampleDecoder {
     if (flags & HAS_PROCESS_FIELDS) {
       if (!keyframe) throw new RangeError('process fields declared outside a keyframe');
       this.layout = readDeclaration(r);
+      this.tagged = true;
     }
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
@@ -455,7 +460,7 @@ export class SampleDecoder {
 
   /** Format 3 writes the tail's length (a newer tmon may know more fields); format 2 wrote three without it. */
   private memExtraLength(r: ByteReader): number {
-    if (this.layout === 'legacy') return LEGACY_MEM_EXTRA_FIELDS;
+    if (!this.tagged) return LEGACY_MEM_EXTRA_FIELDS;
     const n = r.uint();
     if (n > MAX_MEM_EXTRA_FIELDS) throw new RangeError(`${n} optional memory fields`);
     return n;
@@ -470,6 +475,7 @@ export class SampleDecoder {
     this.order = [];
     this.records = 0;
     this.layout = 'legacy';
+    this.tagged = false;
   }
 
   private readShape(r: ByteReader, withVirtualNet: boolean): Shape {

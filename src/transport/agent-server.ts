@@ -236,7 +236,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     everyMs: cfg.heartbeatMs,
     links: () => broadcaster.all(),
     onDrop: (link, why) => p.note('viewer', `viewer ${link.name} ${why}: dropped`),
-    onBeat: (now) => p.budgets.forgetIdle(now),
+    onBeat: () => p.budgets.forgetIdle(clock.monotonic()),
     clock,
   });
   // A flood that stopped is still summarised.

@@ -213,19 +213,19 @@ export class HistoryReplies {
   /** Runs `fn` once the work budget allows, and charges the time it took. */
   private async working<T>(fn: () => T): Promise<T> {
     await this.pace(this.buckets.work);
-    const started = performance.now();
+    const started = this.clock.monotonic();
     try {
       return fn();
     } finally {
-      const ms = performance.now() - started;
-      this.buckets.work.take(ms, this.clock.now());
+      const ms = this.clock.monotonic() - started;
+      this.buckets.work.take(ms, this.clock.monotonic());
       this.cost.workMs += ms;
     }
   }
 
   /** Waits until the bucket is no longer overdrawn, or the link is gone. */
   private async pace(bucket: TokenBucket): Promise<void> {
-    for (let wait = bucket.waitMs(this.clock.now()); wait > 0 && !this.out.closing(); wait = bucket.waitMs(this.clock.now())) {
+    for (let wait = bucket.waitMs(this.clock.monotonic()); wait > 0 && !this.out.closing(); wait = bucket.waitMs(this.clock.monotonic())) {
       if (!this.pacedTold) this.out.log(`viewer ${this.out.name} asks for more than its budget: its requests are answered more slowly`);
       this.pacedTold = true;
       await sleep(this.clock, Math.min(wait, PACE_STEP_MS));
@@ -236,7 +236,7 @@ export class HistoryReplies {
   private async write(frame: string): Promise<void> {
     await this.pace(this.buckets.bytes);
     if (this.out.closing()) return;
-    this.buckets.bytes.take(frame.length, this.clock.now());
+    this.buckets.bytes.take(frame.length, this.clock.monotonic());
     this.cost.bytesServed += frame.length;
     return new Promise((resolve) => {
       this.writeWaiters.add(resolve);

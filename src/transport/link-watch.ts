@@ -59,10 +59,11 @@ export class LinkWatchdog {
     actions: WatchdogActions,
     private readonly clock: Clock = realClock,
   ) {
-    const watch = new LinkWatch(heartbeatMs, clock.now());
+    // Silence is a duration: monotonic time, which a wall-clock step cannot turn into a dead link.
+    const watch = new LinkWatch(heartbeatMs, clock.monotonic());
     this.watch = watch;
     this.timer = clock.every(watch.tickMs, () => {
-      const todo = watch.tick(clock.now());
+      const todo = watch.tick(clock.monotonic());
       if (todo === 'ping') actions.ping();
       else if (todo === 'dead') {
         // Given up once: the link is being cut.
@@ -74,7 +75,7 @@ export class LinkWatchdog {
 
   /** Anything arrived from the agent. */
   heard(): void {
-    this.watch.heard(this.clock.now());
+    this.watch.heard(this.clock.monotonic());
   }
 
   stop(): void {

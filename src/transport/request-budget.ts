@@ -22,7 +22,10 @@ export interface RequestBudget {
  */
 export const DEFAULT_REQUEST_BUDGET: RequestBudget = { bytesBurst: 64 * 1024 * 1024, bytesPerSec: 4 * 1024 * 1024, workMsBurst: 3000, workMsPerSec: 100 };
 
-/** The buckets a link spends from: shared by the links of one address, so reconnecting does not refill them. */
+/**
+ * The buckets a link spends from: shared by the links of one address, so reconnecting does not refill them.
+ * Their time is the clock's monotonic(): refilling measures how long passed.
+ */
 export interface RequestBuckets {
   readonly bytes: TokenBucket;
   readonly work: TokenBucket;
@@ -62,7 +65,7 @@ export class AddressBudgets {
   acquire(address: string): BudgetLease {
     let entry = this.entries.get(address);
     if (!entry) {
-      const now = this.clock.now();
+      const now = this.clock.monotonic();
       const { bytesBurst, bytesPerSec, workMsBurst, workMsPerSec } = this.budget;
       entry = { buckets: { bytes: new TokenBucket(bytesBurst, bytesPerSec, now), work: new TokenBucket(workMsBurst, workMsPerSec, now) }, links: 0, idleSince: now };
       this.entries.set(address, entry);
@@ -76,12 +79,12 @@ export class AddressBudgets {
         if (released) return;
         released = true;
         held.links--;
-        held.idleSince = this.clock.now();
+        held.idleSince = this.clock.monotonic();
       },
     };
   }
 
-  /** Forgets the addresses without a link for longer than BUDGET_MEMORY_MS. */
+  /** Forgets the addresses without a link for longer than BUDGET_MEMORY_MS; `now` is monotonic time. */
   forgetIdle(now: number): void {
     for (const [address, e] of this.entries) if (e.links === 0 && now - e.idleSince > BUDGET_MEMORY_MS) this.entries.delete(address);
   }

@@ -11,16 +11,23 @@ interface Entry {
 /** A Clock that moves only when the test advances it: timers fire in time order inside advance(). */
 export class ManualClock implements Clock {
   private readonly entries: Entry[] = [];
+  /** How far the wall clock was stepped away from monotonic time (stepWall). */
+  private wallOffset = 0;
 
   constructor(private time = 0) {}
 
   now(): number {
+    return this.time + this.wallOffset;
+  }
+
+  /** The same time as now() until the test steps the wall clock. advance() moves both. */
+  monotonic(): number {
     return this.time;
   }
 
-  /** The same time: on a manual clock nothing steps the wall clock. */
-  monotonic(): number {
-    return this.time;
+  /** Steps the wall clock alone, as NTP or a resumed VM does: monotonic time and timers stay put. */
+  stepWall(ms: number): void {
+    this.wallOffset += ms;
   }
 
   after(ms: number, fn: () => void): Timer {
