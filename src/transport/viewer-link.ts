@@ -165,7 +165,7 @@ export class ViewerLink {
   private countFrames(socket: Duplex): void {
     const frames = new FrameCounter();
     socket.prependListener('data', (chunk: Buffer) => {
-      if (!this.closing && !this.rate.admit(this.clock.now(), frames.push(chunk))) {
+      if (!this.closing && !this.rate.admit(this.clock.monotonic(), frames.push(chunk))) {
         this.fail(CloseCode.rateLimited, `more than ${this.ctx.maxMessagesPerSec} messages per second`);
         // Whatever else it sends is not read: a flood costs the agent nothing more.
         this.ws.pause();
