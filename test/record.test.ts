@@ -21,11 +21,11 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   let childPid = 0;
 
   beforeAll(async () => {
-    const recorder = spawn(
-      process.execPath,
-      [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...(await memoryThresholdFlags(300))],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    // No --duration: the recording ends after the child has allocated, held and freed its memory,
+    // however long a busy machine takes to start it.
+    const recorder = spawn(process.execPath, [TMON_BIN, 'record', file, '--interval', '500ms', ...(await memoryThresholdFlags(300))], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     recorder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = new Promise<number | null>((resolve) => recorder.on('exit', resolve));
@@ -34,10 +34,14 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 2000)], { stdio: 'ignore' });
     childPid = child.pid ?? 0;
+    await new Promise((resolve) => child.on('exit', resolve));
+    // Three seconds at rest after, so the spike closes inside the recording.
+    await new Promise((r) => setTimeout(r, 3000));
+    recorder.kill('SIGINT');
     expect(await code).toBe(0);
     expect(stderr).toMatch(/recording local to .*spike\.tmon/);
     expect(stderr).toMatch(/recorded \d+ samples/);
-  }, 40_000);
+  }, 60_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

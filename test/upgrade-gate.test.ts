@@ -55,6 +55,7 @@ async function gated(opts: Partial<GateOptions> = {}): Promise<{ port: number; g
       ws.send('welcome');
     },
   );
+  server.on('request', (_req, res: http.ServerResponse) => res.end('ok'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(
     () =>
@@ -117,7 +118,32 @@ describe('UpgradeGate', () => {
     expect(idle.destroyed).toBe(false);
     g.clock.advance(1);
     await closed;
-    expect(g.notes).toEqual(['closed a connection from 127.0.0.1: no WebSocket upgrade within 60000 ms']);
+    expect(g.notes).toEqual(['closed a connection from 127.0.0.1: no complete request within 60000 ms']);
+  });
+
+  it('gives a kept-alive HTTP connection its deadline again from each answer, so a reused one is not cut mid-request', async () => {
+    const g = await gated({ pending: { deadlineMs: 8000, maxPerAddress: 3, maxTotal: 100 } });
+    const s = await rawSocket(g.port);
+    let received = '';
+    s.on('data', (d: Buffer) => (received += d.toString()));
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+    const ask = async (n: number): Promise<void> => {
+      s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await waitFor(`answer ${n}`, () => received.split('HTTP/1.1 200').length - 1 === n);
+    };
+    await ask(1);
+    // Node closes it idle (and says so) before the deadline would.
+    expect(received).toMatch(/Keep-Alive: timeout=4/);
+    g.clock.advance(6000);
+    await ask(2);
+    // Past the first deadline from accept: the second answer set a new one.
+    g.clock.advance(6000);
+    await ask(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s.destroyed).toBe(false);
+    g.clock.advance(8000);
+    await closed;
+    expect(g.notes).toEqual(['closed a connection from 127.0.0.1: no complete request within 8000 ms']);
   });
 
   it('holds at most maxPerAddress unfinished connections from one address; a viewer no longer counts', async () => {

@@ -19,9 +19,10 @@ function keyOf(s: { remoteAddress?: string | undefined; remotePort?: number | un
 
 /**
  * The agent's TCP connections that are not viewers yet: each gets a hard
- * deadline from accept (Node's own header timeout only bites at its 30 s
- * sweep), and one address can hold only a few, so idle or half-sent requests
- * cannot fill the places real viewers need. A connection leaves when it closes
+ * deadline from accept, and again from each answer it is sent, to complete a
+ * request (Node's own header timeout only bites at its 30 s sweep), and one
+ * address can hold only a few, so idle or half-sent requests cannot fill the
+ * places real viewers need. A connection leaves when it closes
  * or its upgrade is accepted (`settle`, by address and port, so the TLS socket
  * of an https server finds its TCP one).
  */
@@ -48,16 +49,34 @@ export class PendingConnections {
       this.onDrop(address, full);
       return;
     }
-    const key = keyOf(socket);
-    const timer = this.clock
-      .after(this.limits.deadlineMs, () => {
-        socket.destroy();
-        this.onDrop(address, 'deadline');
-      })
-      .unref();
-    this.pending.set(key, { socket, timer });
+    this.pending.set(keyOf(socket), { socket, timer: this.deadline(socket) });
     this.perAddress.set(address, fromAddress + 1);
     socket.once('close', () => this.settle(socket));
+  }
+
+  /** A request on it is complete and being answered: the deadline waits for the answer. */
+  asking(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }): void {
+    this.pending.get(keyOf(socket))?.timer.cancel();
+  }
+
+  /**
+   * Its answer is out: a kept-alive connection gets a new deadline from now for its next request,
+   * so a scraper reusing it is not cut mid-request by the clock of its first one.
+   */
+  answered(socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }): void {
+    const entry = this.pending.get(keyOf(socket));
+    if (!entry) return;
+    entry.timer.cancel();
+    entry.timer = this.deadline(entry.socket);
+  }
+
+  private deadline(socket: Socket): Timer {
+    return this.clock
+      .after(this.limits.deadlineMs, () => {
+        socket.destroy();
+        this.onDrop(socket.remoteAddress ?? '?', 'deadline');
+      })
+      .unref();
   }
 
   /** The connection became a viewer, or closed: it no longer counts and keeps no deadline. */

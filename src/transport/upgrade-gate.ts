@@ -100,6 +100,12 @@ export class UpgradeGate {
       autoPong: false,
     });
     server.on('connection', (socket: Socket) => this.pending.add(socket));
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.pending.asking(req.socket);
+      res.once('close', () => this.pending.answered(req.socket));
+    });
+    // Node closes an idle kept-alive connection (and says when in its Keep-Alive header) before the deadline would.
+    server.keepAliveTimeout = Math.min(server.keepAliveTimeout, opts.pending.deadlineMs / 2);
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
@@ -135,7 +141,7 @@ export class UpgradeGate {
 }
 
 function pendingDropLine(limits: PendingLimits, address: string, why: PendingDrop): string {
-  if (why === 'deadline') return `closed a connection from ${address}: no WebSocket upgrade within ${limits.deadlineMs} ms`;
+  if (why === 'deadline') return `closed a connection from ${address}: no complete request within ${limits.deadlineMs} ms`;
   if (why === 'per-address') return `refused a connection from ${address}: it already has ${limits.maxPerAddress} unfinished`;
   return `refused a connection from ${address}: ${limits.maxTotal} unfinished connections in all`;
 }
