@@ -202,6 +202,25 @@ describe('dashboard, live', () => {
     expect(s).toMatch(/postgres\s+40\.0\s+900M/);
   });
 
+  it('shows disk space per mount and I/O per disk from 160x40, d toggles it at any size', async () => {
+    const wide = await openLive(250, 70);
+    const s = await wide.text();
+    expect(s).toMatch(/Disks/);
+    expect(s).toMatch(/\/\s+40\.0G\/100G\s+40% █+░+/);
+    expect(s).toMatch(/vda\s+read\s+0B\/s\s+write\s+4\.0K\/s/);
+    // The load averages and pressure under the sparklines.
+    expect(s).toMatch(/5\/15m \d+\.\d\d \d+\.\d\d\s+psi cpu 0\.0 mem 0\.0 io 0\.0/);
+    await wide.keys('d');
+    await wide.waitFor((x) => !/Disks/.test(x));
+  });
+
+  it('d shows the disk panel at 80x24', async () => {
+    const t = await openLive(80, 24);
+    expect(await t.text()).not.toMatch(/Disks/);
+    await t.keys('d');
+    await t.waitFor((x) => /Disks/.test(x) && /40\.0G\/100G/.test(x));
+  });
+
   it('reflows when the terminal is resized', async () => {
     const t = await openLive(80, 24);
     expect(await t.text()).not.toMatch(/Process starts and exits/);

@@ -213,7 +213,11 @@ describe('graphs', () => {
 
   it('titles with the numbers at the cursor, shortening to fit', () => {
     const s = makeSample({ time: at(3, 0, 0), cpuBusy: 31, memUsed: 2 * GiB });
-    expect(cpuTitle(s, false)).toBe('CPU 31.0% peak 31.0%');
+    // iowait and steal apart from busy, shortened before the peak is.
+    const waiting = { ...s, cpu: { ...s.cpu, total: { ...s.cpu.total, iowait: 12.5, steal: 3 } } };
+    expect(cpuTitle(waiting, false)).toBe('CPU 31.0% peak 31.0% iowait 12.5% steal 3.0%');
+    expect(cpuTitle(waiting, false, 37)).toBe('CPU 31.0% peak 31.0% io 12.5% st 3.0%');
+    expect(cpuTitle(waiting, false, 30)).toBe('CPU 31.0% peak 31.0%');
     expect(cpuTitle(s, true, 20)).toBe('CPU per core (2)');
     expect(memoryTitle(s)).toBe('Memory 2.0G/8.0G peak 2.0G cached 1.0G swap 0B');
     expect(memoryTitle(s, 24)).toBe('Mem 2.0G/8.0G pk 2.0G');
@@ -249,9 +253,17 @@ describe('sparklines', () => {
       ],
     };
     const lines = sparkLines([s, two], 20);
-    expect(lines.map((l) => l.slice(0, 12))).toEqual(['load   0.20 ', 'rx     2.0K ', 'tx     512B ', 'read   4.0M ', 'write    0B ']);
+    expect(lines.map((l) => l.slice(0, 12))).toEqual(['load   0.20 ', 'rx     2.0K ', 'tx     512B ', 'read   4.0M ', 'write    0B ', '5/15m 0.17 0']);
     expect(lines[1]).toBe('rx     2.0K ▄█');
     expect(lines.every((l) => l.length <= 20)).toBe(true);
+  });
+
+  it('ends with the 5 and 15 minute load and the pressure at the cursor; no psi part without PSI', () => {
+    const s = makeSample({ time: at(3, 0, 0) });
+    const pressed: Sample = { ...s, load: { one: 2, five: 1.25, fifteen: 0.5 }, pressure: { cpu: 4.5, memory: 0, io: 12.25 } };
+    expect(sparkLines([s, pressed], 60).at(-1)).toBe('5/15m 1.25 0.50  psi cpu 4.5 mem 0.0 io 12.3');
+    expect(sparkLines([{ ...pressed, pressure: { cpu: null, memory: null, io: null } }], 60).at(-1)).toBe('5/15m 1.25 0.50');
+    expect(sparkLines([], 60)).toHaveLength(5);
   });
 });
 

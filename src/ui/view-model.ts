@@ -236,7 +236,11 @@ export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infini
   if (!s) return 'CPU';
   const now = `${formatPercent(s.cpu.total.busy)} peak ${formatPercent(s.cpu.busyMax)}`;
   if (perCore) return longestFitting([`CPU per core (${s.cpu.cores.length}) total ${now}`, `CPU per core (${s.cpu.cores.length})`, 'CPU/core'], width);
-  return longestFitting([`CPU ${now}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'], width);
+  const waits = `iowait ${formatPercent(s.cpu.total.iowait)} steal ${formatPercent(s.cpu.total.steal)}`;
+  return longestFitting(
+    [`CPU ${now} ${waits}`, `CPU ${now} io ${formatPercent(s.cpu.total.iowait)} st ${formatPercent(s.cpu.total.steal)}`, `CPU ${now}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'],
+    width,
+  );
 }
 
 /** `maxY` below 100: the graph is zoomed, and the title says how far its axis reaches. */
@@ -280,8 +284,8 @@ export function sparkline(values: readonly number[], width: number): string {
 
 /**
  * Load, network (netTotals: physical interfaces) and disk (all devices summed): one line
- * each, label, the value under the cursor, and its recent history. `samples` end
- * at the cursor.
+ * each, label, the value under the cursor, and its recent history; then the 5 and 15
+ * minute load and the pressure at the cursor. `samples` end at the cursor.
  */
 export function sparkLines(samples: readonly Sample[], width: number): string[] {
   const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + finite(f(x)), 0);
@@ -292,10 +296,21 @@ export function sparkLines(samples: readonly Sample[], width: number): string[] 
     { label: 'read', values: samples.map((s) => sum(s.disks, (d) => d.readBytesPerSec)), format: formatBytes },
     { label: 'write', values: samples.map((s) => sum(s.disks, (d) => d.writeBytesPerSec)), format: formatBytes },
   ];
-  return metrics.map((m) => {
+  const lines = metrics.map((m) => {
     const head = `${m.label.padEnd(5)} ${m.values.length ? m.format(m.values[m.values.length - 1] as number).padStart(5) : '    -'} `;
     return fit(head + sparkline(m.values, width - head.length), width);
   });
+  const last = samples[samples.length - 1];
+  return last ? [...lines, fit(loadAndPressure(last), width)] : lines;
+}
+
+/** `5/15m 0.98 0.70  psi cpu 1.2 mem 0.0 io 3.4`: the slower load averages and pressure (some, avg10 %); no psi part without PSI. */
+function loadAndPressure(s: Sample): string {
+  const psi = (['cpu', 'memory', 'io'] as const)
+    .map((r) => ({ label: r === 'memory' ? 'mem' : r, v: s.pressure[r] }))
+    .filter((p): p is { label: string; v: number } => p.v !== null)
+    .map((p) => `${p.label} ${p.v.toFixed(1)}`);
+  return `5/15m ${s.load.five.toFixed(2)} ${s.load.fifteen.toFixed(2)}${psi.length ? `  psi ${psi.join(' ')}` : ''}`;
 }
 
 // ── users, events ────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
  * A new panel is its file under ui/panels/ plus one line here.
  */
 import { cpuPanel } from './cpu.js';
+import { disksPanel } from './disks.js';
 import { eventsPanel } from './events.js';
 import { memoryPanel } from './memory.js';
 import type { PanelDef } from './panel.js';
@@ -19,4 +20,5 @@ export const PANELS: readonly PanelDef[] = [
   spikesPanel,
   usersPanel,
   eventsPanel,
+  disksPanel,
 ];
