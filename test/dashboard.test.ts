@@ -113,6 +113,20 @@ describe('dashboard, live', () => {
     expect(plotRow).toMatch(/^100 +⠉{20}$/);
   });
 
+  it('a replay with a 30 s hole draws the hole as empty plot, not the samples joined', async () => {
+    const flat = (s: Sample): Sample => ({ ...s, cpu: { ...s.cpu, total: { ...s.cpu.total, busy: 100 }, busyMin: 100, busyMax: 100 } });
+    // 20 samples at 1 s, nothing for 30 s, 20 more.
+    const samples = scenario(40).map((s, i) => flat({ ...s, time: s.time + (i >= 20 ? 30_000 : 0) }));
+    const timeline = new SampleHistory(100);
+    for (const s of samples) timeline.push(s);
+    const t = open(120, 40, { replay: { timeline, spikes: [] } });
+    const s = await t.waitFor((x) => /REPLAY/.test(x) && /CPU 100/.test(x));
+    const lines = s.split('\n');
+    const plotRow = (lines[rowOf(s, /CPU 100/) + 1] ?? '').split('│')[1] ?? '';
+    // Two samples to a cell: 10 cells of line, 15 empty for the 30 s, 10 more of line.
+    expect(plotRow).toMatch(/⠉{10} {15}⠉{10}/);
+  });
+
   it('sorts the table by memory with m and by CPU with c', async () => {
     const t = await openLive(80, 24);
     const postgres = /^│\s+812 postgres/;

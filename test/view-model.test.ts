@@ -184,6 +184,23 @@ describe('graphs', () => {
     expect(graphSeries(h, 99, 10, { follow: true, graph: 'cpu-per-core' }).series.map((s) => s.title)).toEqual(['cpu0', 'cpu1']);
   });
 
+  it('spaces samples by time: an outage inside the window is empty columns, and the cursor keeps its sample', () => {
+    const h = new SampleHistory(100);
+    // 20 samples, a 10 s hole, 20 more.
+    for (let i = 0; i < 40; i++) h.push(makeSample({ time: at(3, 0, 0) + (i < 20 ? i : i + 10) * 1000, cpuBusy: 100 }));
+    const live = graphSeries(h, 39, 30, { follow: true, graph: 'cpu' });
+    const y = live.series[0]?.y ?? [];
+    expect(y).toHaveLength(30);
+    // The last 30 s: the hole (03:00:20–29), then the 20 samples after it.
+    expect(y.map((v) => (Number.isNaN(v) ? '.' : 'x')).join('')).toBe(`${'.'.repeat(10)}${'x'.repeat(20)}`);
+    expect(live.series[0]?.x.at(-1)).toBe('03:00:49');
+    // Paused on the first sample after the hole: the values around it, the cursor on it.
+    const paused = graphSeries(h, 20, 30, { follow: false, graph: 'memory' });
+    expect(paused.series[0]?.y[paused.window.cursorOffset]).not.toBeNaN();
+    expect(paused.series[0]?.x[paused.window.cursorOffset]).toBe('03:00:30');
+    expect(Number.isNaN(paused.series[0]?.y[paused.window.cursorOffset - 1])).toBe(true);
+  });
+
   it('zoomed, the memory graph shows used only, up to a round top above its highest peak, and says where its axis ends', () => {
     const h = new SampleHistory(100);
     // 24 GiB at 2 % used, one 500 MB transient.

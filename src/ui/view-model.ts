@@ -12,6 +12,7 @@ import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
 import { formatBytes, formatClock, formatDay, formatDuration, formatPercent } from '../core/units.js';
+import { timeSlots } from './time-slots.js';
 
 export type SortKey = 'cpu' | 'mem';
 
@@ -147,7 +148,7 @@ export interface GraphWindow {
   /** Samples [start, end) of the timeline. */
   start: number;
   end: number;
-  /** Position of the cursor's sample inside the window. */
+  /** Position of the cursor's sample inside the window (from graphSeries: among the values it draws, gaps included). */
   cursorOffset: number;
 }
 
@@ -169,25 +170,31 @@ export interface Series {
   y: number[];
 }
 
-/** Total busy % using the true peak inside each interval, or busy % per core. */
-export function cpuSeries(samples: readonly Sample[], perCore: boolean): Series[] {
-  const x = samples.map((s) => formatClock(s.time));
-  if (!perCore) return [{ title: 'busy (peak)', x, y: samples.map((s) => finite(s.cpu.busyMax)) }];
-  const cores = samples.reduce((n, s) => Math.max(n, s.cpu.cores.length), 0);
-  return Array.from({ length: cores }, (_, i) => ({ title: `cpu${i}`, x, y: samples.map((s) => finite(s.cpu.cores[i]?.busy ?? 0)) }));
+/** Time labels, `''` for a slot without a sample. */
+function slotClocks(slots: readonly (Sample | null)[]): string[] {
+  return slots.map((s) => (s ? formatClock(s.time) : ''));
 }
 
-/** used (its peak inside the interval) and cached as % of RAM, swap as % of swap. */
-export function memorySeries(samples: readonly Sample[], zoom = false): Series[] {
-  const x = samples.map((s) => formatClock(s.time));
-  const pct = (v: number, total: number): number => (total > 0 ? finite((v / total) * 100) : 0);
-  const used = { title: 'used (peak)', x, y: samples.map((s) => pct(s.memory.usedMax, s.memory.total)) };
+/** Total busy % using the true peak inside each interval, or busy % per core; NaN (no line) where a slot has no sample. */
+export function cpuSeries(slots: readonly (Sample | null)[], perCore: boolean): Series[] {
+  const x = slotClocks(slots);
+  if (!perCore) return [{ title: 'busy (peak)', x, y: slots.map((s) => (s ? finite(s.cpu.busyMax) : NaN)) }];
+  const cores = slots.reduce((n, s) => Math.max(n, s?.cpu.cores.length ?? 0), 0);
+  return Array.from({ length: cores }, (_, i) => ({ title: `cpu${i}`, x, y: slots.map((s) => (s ? finite(s.cpu.cores[i]?.busy ?? 0) : NaN)) }));
+}
+
+/** used (its peak inside the interval) and cached as % of RAM, swap as % of swap; NaN where a slot has no sample. */
+export function memorySeries(slots: readonly (Sample | null)[], zoom = false): Series[] {
+  const x = slotClocks(slots);
+  const pct = (s: Sample | null, v: (s: Sample) => number, total: (s: Sample) => number): number =>
+    !s ? NaN : total(s) > 0 ? finite((v(s) / total(s)) * 100) : 0;
+  const used = { title: 'used (peak)', x, y: slots.map((s) => pct(s, (m) => m.memory.usedMax, (m) => m.memory.total)) };
   // Zoomed, cached and swap (other scales) would only run off the top.
   if (zoom) return [used];
   return [
     used,
-    { title: 'cached', x, y: samples.map((s) => pct(s.memory.cached, s.memory.total)) },
-    { title: 'swap', x, y: samples.map((s) => pct(s.memory.swapUsed, s.memory.swapTotal)) },
+    { title: 'cached', x, y: slots.map((s) => pct(s, (m) => m.memory.cached, (m) => m.memory.total)) },
+    { title: 'swap', x, y: slots.map((s) => pct(s, (m) => m.memory.swapUsed, (m) => m.memory.swapTotal)) },
   ];
 }
 
@@ -223,11 +230,17 @@ export function graphSeries(
   width: number,
   opts: { follow: boolean; graph: 'cpu' | 'cpu-per-core' | 'memory'; zoom?: boolean },
 ): GraphData {
-  const window = graphWindow(tl.length, cursor, width, opts.follow);
-  const samples = tl.slice(window.start, window.end);
-  if (opts.graph !== 'memory') return { window, series: cpuSeries(samples, opts.graph === 'cpu-per-core'), maxY: 100 };
+  const byCount = graphWindow(tl.length, cursor, width, opts.follow);
+  // Spaced by time: an outage inside the window shows as empty columns, and pushes the oldest samples out.
+  const { slots, slotOf } = timeSlots(tl.slice(byCount.start, byCount.end), width);
+  const w = Math.max(1, width);
+  const cursorSlot = slotOf[byCount.cursorOffset] ?? 0;
+  const from = opts.follow ? Math.max(0, slots.length - w) : Math.min(Math.max(0, cursorSlot - Math.floor(w / 2)), Math.max(0, slots.length - w));
+  const shown = slots.slice(from, from + w);
+  const window = { ...byCount, cursorOffset: cursorSlot - from };
+  if (opts.graph !== 'memory') return { window, series: cpuSeries(shown, opts.graph === 'cpu-per-core'), maxY: 100 };
   const zoom = opts.zoom === true;
-  const series = memorySeries(samples, zoom);
+  const series = memorySeries(shown, zoom);
   return { window, series, maxY: zoom ? zoomedMaxY(series) : 100 };
 }
 
