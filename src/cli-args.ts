@@ -33,6 +33,8 @@ type Token =
   | { kind: 'positional'; value: string }
   | { kind: 'option-terminator' };
 
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+
 /** What is wrong with one token, as strict parseArgs would refuse it; null when nothing. */
 function argProblem(token: Token, options: OptionSpec, allowPositionals: boolean): string | null {
   if (token.kind === 'positional') return allowPositionals ? null : `unexpected argument ${token.value}`;
@@ -41,7 +43,10 @@ function argProblem(token: Token, options: OptionSpec, allowPositionals: boolean
   if (option === undefined) return `unknown option ${token.rawName}`;
   if (option.type === 'boolean') return token.value === undefined ? null : `option --${token.name} takes no value`;
   // A value that looks like a flag was most likely one: a value starting with '-' is written --name=-value.
-  if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) return `option --${token.name} needs a value`;
+  // A negative number is a value, so its range check can say what is allowed.
+  if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && !NEGATIVE_NUMBER.test(token.value))) {
+    return `option --${token.name} needs a value`;
+  }
   return null;
 }
 
@@ -64,11 +69,20 @@ export function durationOption(name: string, raw: unknown, minMs: number, maxMs:
   if (raw === undefined) return fallbackMs;
   const ms = typeof raw === 'string' ? parseDuration(raw) : null;
   if (ms === null || ms < minMs || ms > maxMs) {
+    // The examples lie inside the range, so following one works.
+    const examples = [500, 1000, 60_000, 3_600_000].filter((ms) => ms >= minMs && ms <= maxMs).slice(0, 2);
     throw new UsageError(
-      `--${name} must be a duration from ${minMs}ms to ${maxMs / 1000}s (e.g. 1s, 500ms), got '${shown(raw)}'`,
+      `--${name} must be a duration from ${durationText(minMs)} to ${durationText(maxMs)}${examples.length ? ` (e.g. ${examples.map(durationText).join(', ')})` : ''}, got '${shown(raw)}'`,
     );
   }
   return ms;
+}
+
+/** 500 → "500ms", 1000 → "1s", 86400000 → "1d": the largest unit that keeps it whole, as parseDuration reads it. */
+function durationText(ms: number): string {
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const unit = units.find(([, size]) => ms >= size && ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
 
 export function bytesOption(name: string, raw: unknown, fallback: number): number {

@@ -25,6 +25,9 @@ describe('tmon CLI', () => {
     [['--interval', 'fast'], /--interval must be a duration/],
     [['--interval', '50ms'], /--interval must be a duration from 200ms/],
     [['--top', '0'], /--top must be a number from 1 to 500/],
+    // A negative number is a value out of range, not a missing one.
+    [['--top', '-1'], /--top must be a number from 1 to 500, got '-1'/],
+    [['record', 'x.tmon', '--duration', '0s'], /--duration must be a duration from 1s to 365d \(e\.g\. 1s, 1m\), got '0s'/],
     [['--interval'], /option --interval needs a value/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['--cpu-threshold', '150'], /--cpu-threshold must be a number from 1 to 100/],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/timeline.js';
-import { adjacentSpike, cursorIndex, initialCursor, nextSpeed, playStep, snapToSample, stepSamples, stepTime } from '../src/ui/cursor.js';
+import { adjacentSpike, cursorIndex, initialCursor, nextSpeed, playStep, snapToTyped, stepSamples, stepTime } from '../src/ui/cursor.js';
 import { makeSample } from './helpers/make-sample.js';
 
 const T = 1_800_000_000_000;
@@ -46,9 +46,15 @@ describe('time cursor', () => {
     expect(stepTime(tl, T, -3_600_000)).toBe(T);
   });
 
-  it('snaps a time to the sample at or before it', () => {
-    expect(snapToSample(tl, T + 3900_000)).toBe(T + 3599_000);
-    expect(snapToSample(tl, T - 5000)).toBe(T);
+  it('snaps a typed time to a sample inside that second, else the nearest', () => {
+    expect(snapToTyped(tl, T + 3700_000)).toBe(T + 3599_000);
+    expect(snapToTyped(tl, T + 4100_000)).toBe(T + 4200_000);
+    expect(snapToTyped(tl, T - 5000)).toBe(T);
+    // Samples taken late in their second: 00:00:01 is the one at 1.9 s, not the one at 0.9 s shown as 00:00:00.
+    const late = new SampleHistory(10);
+    for (const ms of [900, 1900, 2900]) late.push(makeSample({ time: T + ms }));
+    expect(snapToTyped(late, T + 1000)).toBe(T + 1900);
+    expect(snapToTyped(late, T + 60_000)).toBe(T + 2900);
   });
 
   it('finds the next and previous spike by their peaks', () => {

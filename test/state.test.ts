@@ -111,6 +111,17 @@ describe('view state', () => {
     expect(bad).toMatchObject({ mode: 'live', cursor: null, overlay: null, message: expect.stringMatching(/cannot read "x"/) });
   });
 
+  it('a typed time past either end of the history lands on that end and says so', () => {
+    const goto = (text: string): UiState => run(live, { type: 'gotoOpen' }, { type: 'gotoInput', text }, { type: 'gotoSubmit' });
+    const early = goto('2020-01-01');
+    expect(early.cursor).toBe(T);
+    expect(early.message).toMatch(/^2020-01-01 is before the history \(2026-11-22 03:00:00 – 2026-11-22 03:09:59\): at its start$/);
+    const late = goto('2030-01-01 00:00');
+    expect(late.cursor).toBe(tl.at(tl.length - 1)?.time);
+    expect(late.message).toMatch(/is after the history .*: at its end$/);
+    expect(goto('03:05').message).toBe('');
+  });
+
   it('toggles panels from what is showing, the per-core graph and the help', () => {
     expect(run(live, { type: 'toggle', panel: 'users' }).toggles).toEqual({ users: true });
     expect(run(live, { type: 'toggle', panel: 'events' }).toggles).toEqual({ events: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClock, formatDuration, formatPercent, parseBytes, parseDuration } from '../src/core/units.js';
+import { formatBytes, formatClock, formatDuration, formatInterval, formatPercent, parseBytes, parseDuration } from '../src/core/units.js';
 
 describe('units', () => {
   it('formats bytes htop-style with binary multiples', () => {
@@ -15,6 +15,10 @@ describe('units', () => {
     expect(formatPercent(4.25)).toBe('4.3%');
     expect(formatPercent(150)).toBe('150%');
     expect(formatDuration(800)).toBe('0.8s');
+    // An interval is shown as set: 250 ms is not "0.3s".
+    expect(formatInterval(250)).toBe('250ms');
+    expect(formatInterval(1000)).toBe('1.0s');
+    expect(formatInterval(60_000)).toBe('1m00s');
     expect(formatDuration(65_000)).toBe('1m05s');
     expect(formatDuration(3_725_000)).toBe('1h02m');
     expect(formatDuration(3 * 86_400_000 + 7_200_000)).toBe('3d02h');

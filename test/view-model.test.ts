@@ -347,6 +347,7 @@ describe('status line', () => {
     expect(statusLine({ ...replay, message }, 100)).toBe(`db1 │ up 26h00m │ REPLAY 11-19 03:12:05 │ every 1.0s │ ${message}`);
     expect(statusLine({ ...replay, message }, 86)).toBe(`db1 │ REPLAY 11-19 03:12:05 │ every 1.0s │ ${message}`);
     expect(statusLine({ ...replay, message }, 60)).toBe('db1 │ REPLAY 11-19 03:12:05 │ every 1.0s │ this is stored h…');
+    expect(statusLine({ ...replay, intervalMs: 250 }, 100)).toContain('│ every 250ms');
     // Live shows no cursor time, so no date either.
     expect(statusLine({ ...replay, mode: 'live', cursorTime: null }, 120)).toMatch(/^db1 │ up 26h00m │ LIVE │ every 1\.0s /);
   });

@@ -67,7 +67,7 @@ export async function runRecord(argv: string[]): Promise<number> {
       // A source that fails still leaves a closed recording, its open spikes and index written.
       await recorder.close(hub.spikes());
     }
-    process.stderr.write(`tmon: recorded ${samples} samples to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
+    process.stderr.write(`tmon: recorded ${samples} sample${samples === 1 ? '' : 's'} to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
   } finally {
     if (timer) clearTimeout(timer);
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);

@@ -18,6 +18,11 @@ export function formatPercent(pct: number): string {
   return pct >= 100 ? `${Math.round(pct)}%` : `${pct.toFixed(1)}%`;
 }
 
+/** A sampling interval as set: 250 → "250ms", 1000 → "1.0s" (formatDuration would round 250 ms to "0.3s"). */
+export function formatInterval(ms: number): string {
+  return Number.isFinite(ms) && ms >= 0 && ms < 1000 ? `${Math.round(ms)}ms` : formatDuration(ms);
+}
+
 /** 3725000 → "1h02m", 65000 → "1m05s", 800 → "0.8s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';

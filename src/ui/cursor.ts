@@ -33,9 +33,18 @@ export function stepTime(tl: Timeline, cursor: number, deltaMs: number): number 
   return tl.at(clamp(to, 0, tl.length - 1))?.time ?? cursor;
 }
 
-/** The sample time at or before `time` (the first sample's when `time` is earlier). */
-export function snapToSample(tl: Timeline, time: number): number {
-  return tl.at(tl.indexAtTime(time))?.time ?? time;
+/**
+ * The sample a typed time means: one taken inside that second (times show to the
+ * second, so `g 19:42:24` must not land on 19:42:23.9), else the nearest one.
+ */
+export function snapToTyped(tl: Timeline, time: number): number {
+  if (tl.length === 0) return time;
+  const before = tl.indexAtTime(time);
+  const b = tl.at(before)?.time ?? time;
+  const a = tl.at(before + 1)?.time;
+  if (b >= time && b < time + 1000) return b;
+  if (a !== undefined && (a < time + 1000 || a - time < time - b)) return a;
+  return b;
 }
 
 /** The next spike whose peak is after the cursor (dir 1), or the previous one before it (dir -1). */

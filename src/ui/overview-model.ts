@@ -6,7 +6,7 @@
 import type { Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
-import { formatBytes, formatDuration, formatPercent } from '../core/units.js';
+import { formatBytes, formatDuration, formatInterval, formatPercent } from '../core/units.js';
 import { fit, sparkline, spikeLogLine } from './view-model.js';
 import type { LineTone } from './widgets/list-panel.js';
 
@@ -106,7 +106,7 @@ function linkLine(h: HostView, newest: Sample | undefined): string {
   const word = LINK_WORDS[h.state];
   if (h.state === 'live' && newest) {
     const cpus = newest.host.cpuCount;
-    return `${word} · up ${formatDuration(newest.uptime * 1000)} · ${cpus} CPU${cpus === 1 ? '' : 's'} · every ${formatDuration(newest.intervalMs)}`;
+    return `${word} · up ${formatDuration(newest.uptime * 1000)} · ${cpus} CPU${cpus === 1 ? '' : 's'} · every ${formatInterval(newest.intervalMs)}`;
   }
   if (h.state === 'connecting') return 'connecting…';
   return h.lastError ? `${word}: ${h.lastError}` : word;

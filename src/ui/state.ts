@@ -4,9 +4,10 @@
  * draws the result. Samples keep arriving independently of all of this.
  */
 import { processKey } from '../core/sample.js';
+import { formatClock, formatDay } from '../core/units.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
-import { adjacentSpike, nextSpeed, playStep, snapToSample, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
+import { adjacentSpike, nextSpeed, playStep, snapToTyped, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
 import { parseTimeInput } from './time-input.js';
 import { resolveSelection, type InspectedProcess, type SortKey, type TableRow, type ViewMode } from './view-model.js';
 
@@ -260,5 +261,9 @@ function goTo(s: UiState, text: string, ctx: ViewContext): UiState {
   const bounds = ctx.extent ?? { first, last };
   const time = parseTimeInput(text, { cursor: s.cursor ?? last, ...bounds });
   if (time === null) return { ...s, message: `cannot read "${text}": try 03:12, 2026-11-22 03:12:05 or -2h` };
-  return { ...s, mode: s.mode === 'live' ? 'paused' : s.mode, play: 0, cursor: outsideWindow(ctx, time) ?? snapToSample(tl, time) };
+  // Past either end of the whole history: its end, and say so rather than land there silently.
+  const edge = time < bounds.first ? 'start' : time > bounds.last ? 'end' : null;
+  const at = edge === 'start' ? bounds.first : edge === 'end' ? bounds.last : time;
+  const message = edge ? `${text.trim()} is ${edge === 'start' ? 'before' : 'after'} the history (${formatDay(bounds.first)} ${formatClock(bounds.first)} – ${formatDay(bounds.last)} ${formatClock(bounds.last)}): at its ${edge}` : '';
+  return { ...s, mode: s.mode === 'live' ? 'paused' : s.mode, play: 0, cursor: outsideWindow(ctx, at) ?? snapToTyped(tl, at), message };
 }

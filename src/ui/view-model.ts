@@ -11,7 +11,7 @@ import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
-import { formatBytes, formatClock, formatDay, formatDuration, formatPercent } from '../core/units.js';
+import { formatBytes, formatClock, formatDay, formatDuration, formatInterval, formatPercent } from '../core/units.js';
 import { timeSlots } from './time-slots.js';
 
 export type SortKey = 'cpu' | 'mem';
@@ -406,7 +406,7 @@ export function statusLine(info: StatusInfo, width: number): string {
       info.host,
       uptime && known ? `up ${formatDuration(info.uptime * 1000)}` : '',
       mode(shortDate),
-      known ? `every ${formatDuration(info.intervalMs)}` : '',
+      known ? `every ${formatInterval(info.intervalMs)}` : '',
       info.extra,
       info.message,
     ]
