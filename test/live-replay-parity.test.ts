@@ -8,7 +8,7 @@ import { openFileRecorder } from '../src/commands/recorder.js';
 import { openRecording } from '../src/store/recording-reader.js';
 import { HeadlessTerminal } from './helpers/headless-terminal.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
-import { scenario } from './fixtures/ui/scenario.js';
+import { CPU_SPIKE_AT, scenario } from './fixtures/ui/scenario.js';
 
 /** The spike log as a person reads it: `03:12:05 MEM 7.1G …` lines, in screen order. */
 function spikeLog(text: string): string[] {
@@ -47,7 +47,7 @@ describe('live and replay show the same spike log', () => {
     const liveText = await live.waitFor((s) => spikeLog(s).length === 2 && !/ongoing|\+ /.test(spikeLog(s).join('\n')));
     const liveLog = spikeLog(liveText);
     liveDash.destroy();
-    await recorder.close(hub.spikes());
+    await recorder.close(hub.finishSpikes());
 
     const recording = await openRecording(file);
     const replay = new HeadlessTerminal(120, 40);
@@ -61,6 +61,29 @@ describe('live and replay show the same spike log', () => {
     expect(liveLog.join('\n')).toMatch(/MEM .*alloc\[4242\]/);
     expect(liveLog.join('\n')).toMatch(/CPU .*burn\[5151\]/);
     expect(replayLog).toEqual(liveLog);
+  });
+
+  it('a recording that ends during a spike stores it ended at its last sample above, not ongoing', async () => {
+    // The stream stops one sample into the CPU spike.
+    const samples = scenario(CPU_SPIKE_AT + 2);
+    const file = join(dir, 'cut.tmon');
+    const first = samples[0];
+    if (!first) throw new Error('empty scenario');
+    const recorder = openFileRecorder(file, { host: first.host, intervalMs: 1000 });
+    const source = new ScriptedSource(samples);
+    source.end();
+    const hub = liveHub(source, { top: 10 });
+    hub.subscribe((s, changed) => recorder.push(s, changed));
+    await hub.start().ended();
+    expect(hub.spikes().some((x) => x.end === null)).toBe(true);
+    await recorder.close(hub.finishSpikes());
+    await hub.close();
+
+    const recording = await openRecording(file);
+    const cpu = recording.spikes().find((x) => x.metric === 'cpu');
+    await recording.close();
+    expect(typeof cpu?.end).toBe('number');
+    expect(recording.spikes().every((x) => x.end !== null)).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -114,6 +114,17 @@ describe('limit hits', () => {
     expect(got.slice(0, -1).every((e) => e.end === null)).toBe(true);
   });
 
+  test('finish() closes an entry still open at its last hit', () => {
+    const events = new MemoryEvents(2500);
+    const recent = new RecentSamples();
+    for (const s of [sample(0, [shell, { ...alloc, rss: 10 * MB }]), sample(1, [shell, alloc], { limitHits: 2, usedMax: 63 * MB }), sample(2, [shell, alloc])]) {
+      expect(events.step(s, recent).every((e) => e.end === null)).toBe(true);
+      recent.push(s);
+    }
+    expect(events.finish()).toEqual([expect.objectContaining({ id: `limit@${T0 + 1000}`, end: T0 + 1000 })]);
+    expect(events.finish()).toEqual([]);
+  });
+
   test('a climb to the limit over several samples is credited from where it began', () => {
     const at = (rss: number) => ({ ...alloc, rss: rss * MB });
     const got = run([

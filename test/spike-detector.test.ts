@@ -209,6 +209,19 @@ describe('SpikeDetector: merging and closing', () => {
     expect(d.spikes()).toEqual(closed);
   });
 
+  it('finish() ends a spike still open when the stream ends at its last sample above', () => {
+    const d = new SpikeDetector();
+    for (const q of quiet(0, 30)) d.push(q);
+    d.push(s(30, high));
+    d.push(s(31, { cpu: 99 }));
+    d.push(s(32));
+    const ended = d.finish();
+    expect(ended).toEqual([expect.objectContaining({ id: `cpu@${sec(30)}`, end: sec(31), peak: 99 })]);
+    expect(d.spikes()).toEqual(ended);
+    // Nothing open is left: a second finish ends nothing.
+    expect(d.finish()).toEqual([]);
+  });
+
   it('closes a spike and opens the next in one push when a late repeat arrives', () => {
     const d = new SpikeDetector({ mergeGapMs: 2500 });
     for (const q of quiet(0, 30)) d.push(q);

@@ -181,6 +181,16 @@ export class MemoryEvents {
     return out;
   }
 
+  /** The stream ended: an open limit entry closes at its last hit, a kill waiting for its victim's name without it. */
+  finish(): Spike[] {
+    const out: Spike[] = [];
+    if (this.open) out.push(this.snapshot(this.open, this.open.lastHit));
+    if (this.unnamed) out.push({ ...this.unnamed.event, end: this.unnamed.event.start, culprits: withShares(this.unnamed.victims) });
+    this.open = null;
+    this.unnamed = null;
+    return out;
+  }
+
   private snapshot(o: OpenLimit, end: number | null): Spike {
     return {
       id: `limit@${o.start}`,

@@ -178,6 +178,11 @@ class MetricSpikes {
     return open.reported;
   }
 
+  /** The stream ended: the open spike, if reported, closed at its last sample above (no repeat can come). */
+  finish(): Spike | null {
+    return this.open ? this.close(this.open) : null;
+  }
+
   /** Ends the open spike at its last sample above; returns it if it was ever reported. */
   private close(open: OpenSpike): Spike | null {
     this.open = null;
@@ -264,6 +269,17 @@ export class SpikeDetector {
     }
     this.recent.push(sample);
     return changed;
+  }
+
+  /**
+   * The stream ended (a recording closed, an agent stopping): every spike still open
+   * ends at its last sample above, as a quiet gap would have ended it. Returns those;
+   * samples pushed afterwards start afresh.
+   */
+  finish(): Spike[] {
+    const closed = [...this.metrics.map((m) => m.finish()), ...this.memoryEvents.finish()].filter((s): s is Spike => s !== null);
+    for (const spike of closed) this.record(spike);
+    return closed;
   }
 
   /** Every spike so far, oldest first, the ongoing ones included (end === null). */

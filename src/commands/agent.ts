@@ -76,7 +76,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   log('stopping');
   await agent.close();
   await hub.close();
-  await recording?.close(hub.spikes());
+  await recording?.close(hub.finishSpikes());
   return 0;
 }
 

@@ -39,7 +39,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   });
   await untilClosed(dashboard, async () => {
     await hub.close();
-    await recorder?.close(hub.spikes());
+    await recorder?.close(hub.finishSpikes());
   });
   return 0;
 }

@@ -65,7 +65,7 @@ export async function runRecord(argv: string[]): Promise<number> {
       await hub.start().ended();
     } finally {
       // A source that fails still leaves a closed recording, its open spikes and index written.
-      await recorder.close(hub.spikes());
+      await recorder.close(hub.finishSpikes());
     }
     process.stderr.write(`tmon: recorded ${samples} sample${samples === 1 ? '' : 's'} to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);
   } finally {

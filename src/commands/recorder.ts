@@ -37,11 +37,11 @@ export class SampleRecorder {
     return this.describe();
   }
 
-  /** Of the session's `spikes`, those still open at the end are stored as they stand (end null), not lost. Idempotent. */
-  async close(spikes: readonly Spike[]): Promise<void> {
+  /** Stores `ended` (the spikes the end of the stream closed: SessionHub.finishSpikes), then closes the sink. Idempotent. */
+  async close(ended: readonly Spike[]): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const spike of spikes) if (spike.end === null) this.sink.addSpike(spike);
+    for (const spike of ended) this.sink.addSpike(spike);
     await this.sink.close();
   }
 }

@@ -87,6 +87,11 @@ export class SessionHub<S extends SampleSource = SampleSource, H extends HubHist
     return this.detector.spikes();
   }
 
+  /** The stream is over for its recorder: the spikes still open, ended at their last sample above. */
+  finishSpikes(): Spike[] {
+    return this.detector.finish();
+  }
+
   /** What went wrong last (a skipped sample, the source failing or ending); '' while all is well. */
   get problem(): string {
     return this.trouble;
