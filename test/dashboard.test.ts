@@ -127,6 +127,24 @@ describe('dashboard, live', () => {
     expect(plotRow).toMatch(/⠉{10} {15}⠉{10}/);
   });
 
+  it('the selected spike opens up under its line with every culprit, where the line names only three', async () => {
+    const samples = scenario(40);
+    const timeline = new SampleHistory(100);
+    for (const s of samples) timeline.push(s);
+    const names = ['make', 'cc1plus', 'ld', 'as', 'sh'];
+    const at = samples[20]?.time ?? T0;
+    const culprits = names.map((name, i) => ({ pid: 700 + i, name, cmd: name, user: 'alice', startTime: 0, rise: 10, share: (5 - i) / 15 }));
+    const spike = { id: `cpu@${at}`, metric: 'cpu' as const, start: at, end: at + 2000, peak: 97, peakAt: at, min: 90, avg: 95, baseline: 10, severity: 'critical' as const, culprits };
+    const t = open(120, 40, { replay: { timeline, spikes: [spike] } });
+    expect(await t.waitFor((x) => /make\[700\]/.test(x))).not.toMatch(/as\[703\]/);
+    await t.keys(KEY.tab);
+    const s = await t.waitFor((x) => /as\[703\]/.test(x));
+    expect(s).toMatch(/sh\[704\] 7%/);
+    // Leaving the log closes it again.
+    await t.keys(KEY.tab);
+    await t.waitFor((x) => !/as\[703\]/.test(x));
+  });
+
   it('sorts the table by memory with m and by CPU with c', async () => {
     const t = await openLive(80, 24);
     const postgres = /^│\s+812 postgres/;
@@ -212,7 +230,7 @@ describe('dashboard, live', () => {
     const t = await openLive(80, 24);
     expect(await t.text()).not.toMatch(/Users/);
     await t.keys('1', 'u');
-    const s = await t.waitFor((x) => /CPU per core \(2\)/.test(x) && /Users/.test(x));
+    const s = await t.waitFor((x) => /2 cores \d+\.\d% pk/.test(x) && /Users/.test(x));
     expect(s).toMatch(/postgres\s+40\.0\s+900M/);
   });
 

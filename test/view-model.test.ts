@@ -235,7 +235,9 @@ describe('graphs', () => {
     expect(cpuTitle(waiting, false)).toBe('CPU 31.0% peak 31.0% iowait 12.5% steal 3.0%');
     expect(cpuTitle(waiting, false, 37)).toBe('CPU 31.0% peak 31.0% io 12.5% st 3.0%');
     expect(cpuTitle(waiting, false, 30)).toBe('CPU 31.0% peak 31.0%');
-    expect(cpuTitle(s, true, 20)).toBe('CPU per core (2)');
+    // Per core and narrow, the total stays.
+    expect(cpuTitle(s, true, 30)).toBe('2 cores 31.0% pk 31.0%');
+    expect(cpuTitle(s, true, 20)).toBe('2 cores 31.0%');
     expect(memoryTitle(s)).toBe('Memory 2.0G/8.0G peak 2.0G cached 1.0G swap 0B');
     expect(memoryTitle(s, 24)).toBe('Mem 2.0G/8.0G pk 2.0G');
     // Under a cgroup limit the total is the limit, and the title says so.

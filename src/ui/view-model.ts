@@ -248,7 +248,10 @@ export function graphSeries(
 export function cpuTitle(s: Sample | undefined, perCore: boolean, width = Infinity): string {
   if (!s) return 'CPU';
   const now = `${formatPercent(s.cpu.total.busy)} peak ${formatPercent(s.cpu.busyMax)}`;
-  if (perCore) return longestFitting([`CPU per core (${s.cpu.cores.length}) total ${now}`, `CPU per core (${s.cpu.cores.length})`, 'CPU/core'], width);
+  const n = s.cpu.cores.length;
+  const busy = formatPercent(s.cpu.total.busy);
+  // Narrow, the total outlives the words: the lines already show it is per core.
+  if (perCore) return longestFitting([`CPU per core (${n}) total ${now}`, `${n} cores ${busy} pk ${formatPercent(s.cpu.busyMax)}`, `${n} cores ${busy}`, 'CPU/core'], width);
   const waits = `iowait ${formatPercent(s.cpu.total.iowait)} steal ${formatPercent(s.cpu.total.steal)}`;
   return longestFitting(
     [`CPU ${now} ${waits}`, `CPU ${now} io ${formatPercent(s.cpu.total.iowait)} st ${formatPercent(s.cpu.total.steal)}`, `CPU ${now}`, `CPU ${formatPercent(s.cpu.total.busy)} pk ${formatPercent(s.cpu.busyMax)}`, 'CPU'],

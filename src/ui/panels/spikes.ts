@@ -1,3 +1,4 @@
+import { spikeDetailLines } from '../spike-detail.js';
 import { resolveSelection, spikeLogLines, spikeRuleText } from '../view-model.js';
 import { ListPanel } from '../widgets/list-panel.js';
 import { definePanel } from './panel.js';
@@ -17,10 +18,14 @@ export const spikesPanel = definePanel({
     const tl = f.timeline;
     const newest = tl.at(tl.length - 1);
     const lines = spikeLogLines(f.spikes, newest?.time, newest?.intervalMs, f.extent?.last ?? newest?.time);
+    const selected = lines.length ? resolveSelection(lines.map((l) => ({ key: l.id })), f.state.spikes.id, f.state.spikes.index) : null;
+    const chosen = selected === null ? undefined : lines[selected];
+    const spike = chosen && f.spikes.find((s) => s.id === chosen.id);
     w.update({
       title: `Spikes (${lines.length})`,
       lines: lines.map((l) => l.text),
-      selected: lines.length ? resolveSelection(lines.map((l) => ({ key: l.id })), f.state.spikes.id, f.state.spikes.index) : null,
+      selected,
+      detail: chosen && spike ? spikeDetailLines(spike, chosen.text, w.frame.innerWidth) : [],
       focused: f.state.focus === 'spikes',
       tone: (i) => {
         const sev = lines[i]?.severity;

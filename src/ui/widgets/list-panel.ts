@@ -18,6 +18,8 @@ export interface ListUpdate {
   tone?: (index: number) => LineTone;
   /** Shown when there are no lines. */
   empty?: string;
+  /** Lines opened up under the selected one while the list is focused (what its own line had to cut). */
+  detail?: readonly string[];
 }
 
 const TONE_TAG: Record<Exclude<LineTone, null>, string> = { critical: 'red-fg', warning: 'yellow-fg', muted: 'gray-fg' };
@@ -36,6 +38,8 @@ export class ListPanel {
   private lastContent = '';
   /** 1 while a header line sits above the scrolled lines. */
   private headerRows = 0;
+  /** Where the opened-up detail sits among the drawn rows, so a click below it still finds its line. */
+  private detailRows = { after: -1, count: 0 };
 
   constructor(
     screen: Widgets.Screen,
@@ -55,7 +59,9 @@ export class ListPanel {
     if (handlers.click) {
       const click = handlers.click;
       this.body.on('click', (data: { y: number }) => {
-        const row = data.y - (this.body.atop as number) - (this.headerRows ? 1 : 0);
+        let row = data.y - (this.body.atop as number) - (this.headerRows ? 1 : 0);
+        const d = this.detailRows;
+        if (d.count > 0 && row > d.after) row = Math.max(d.after, row - d.count);
         if (row >= 0) click(this.offset + row);
       });
     }
@@ -73,18 +79,22 @@ export class ListPanel {
       const width = this.frame.innerWidth;
       const visible = this.visibleLines;
       const selected = u.selected ?? 0;
-      this.offset = scrollOffset(this.offset, selected, visible, u.lines.length);
+      // The detail takes rows under the selection (never all of them): the selection stays in view above it.
+      const detail = u.focused && u.selected !== null && u.detail ? u.detail.slice(0, Math.max(0, visible - 1)) : [];
+      this.offset = scrollOffset(this.offset, selected, visible - detail.length, u.lines.length);
+      this.detailRows = { after: detail.length ? selected - this.offset : -1, count: detail.length };
       const out: string[] = [];
       const shown = (line: string): string => blessed.escape(fit(sanitize(line), width).padEnd(width));
       if (u.header !== undefined) out.push(`{bold}${shown(u.header)}{/bold}`);
       if (u.lines.length === 0 && u.empty) out.push(shown(u.empty));
-      const end = Math.min(u.lines.length, this.offset + visible);
+      const end = Math.min(u.lines.length, this.offset + visible - detail.length);
       for (let i = this.offset; i < end; i++) {
         let text = shown(u.lines[i] ?? '');
         const tone = u.tone?.(i) ?? null;
         if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
         if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;
         out.push(text);
+        if (u.selected === i) for (const line of detail) out.push(shown(line));
       }
       const content = out.join('\n');
       if (content !== this.lastContent) {
