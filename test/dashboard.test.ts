@@ -10,6 +10,7 @@ import { definePanel } from '../src/ui/panels/panel.js';
 import { PANELS } from '../src/ui/panels/registry.js';
 import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { makeProcess } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
 import { STORED_CULPRITS, storedSamples, storedSpikeTime } from './fixtures/transport/stored-history.js';
@@ -143,6 +144,28 @@ describe('dashboard, live', () => {
     // Leaving the log closes it again.
     await t.keys(KEY.tab);
     await t.waitFor((x) => !/as\[703\]/.test(x));
+  });
+
+  it('the inspector of a culprit seen in one sample says what was seen instead of drawing empty charts', async () => {
+    const samples = scenario(40);
+    const at = samples[20]?.time ?? T0;
+    const blip = { ...makeProcess({ pid: 999, ppid: 812, name: 'blip', user: 'alice', cpu: 180, rss: 3 * 1024 ** 3 }), cmd: 'blip --burst', exited: true };
+    const withBlip = samples.map((s, i) => (i === 20 ? { ...s, processes: [...s.processes, blip] } : s));
+    const timeline = new SampleHistory(100);
+    for (const s of withBlip) timeline.push(s);
+    const culprit = { pid: 999, name: 'blip', cmd: 'blip --burst', user: 'alice', startTime: blip.startTime, rise: 180, share: 0.9 };
+    const spike = { id: `cpu@${at}`, metric: 'cpu' as const, start: at, end: at, peak: 97, peakAt: at, min: 97, avg: 97, baseline: 10, severity: 'critical' as const, culprits: [culprit] };
+    const t = open(120, 40, { replay: { timeline, spikes: [spike] } });
+    await t.waitFor((x) => /blip\[999\]/.test(x));
+    await t.keys(KEY.tab, KEY.enter);
+    await t.waitFor((x) => x.includes(`REPLAY ${formatClock(at)}`));
+    await t.keys(KEY.enter);
+    const s = await t.waitFor((x) => /Process blip\[999\]/.test(x));
+    expect(s).toMatch(/blip\[999\]\s+user alice\s+parent postgres\[812\]/);
+    expect(s).toMatch(new RegExp(`seen ${formatClock(at)}–${formatClock(at)} \\(1 sample\\) · exited by ${formatClock(at)}`));
+    expect(s).toMatch(/peak CPU 180% at .*peak RSS 3\.0G/);
+    expect(s).toMatch(new RegExp(`spikes: ${formatClock(at)} CPU 90%`));
+    expect(s).toMatch(/too brief to chart \(1 sample\)/);
   });
 
   it('sorts the table by memory with m and by CPU with c', async () => {

@@ -360,21 +360,34 @@ describe('inspector', () => {
 
   it('summarises the whole history of the process', () => {
     const points = [
-      { time: at(3, 12, 4), cpu: 5, rss: 20 * MiB },
-      { time: at(3, 12, 5), cpu: 95, rss: 5 * GiB },
-      { time: at(3, 12, 6), cpu: 50, rss: 4 * GiB },
+      { time: at(3, 12, 4), cpu: 5, rss: 20 * MiB, exited: false },
+      { time: at(3, 12, 5), cpu: 95, rss: 5 * GiB, exited: false },
+      { time: at(3, 12, 6), cpu: 50, rss: 4 * GiB, exited: false },
     ];
-    expect(inspectorSummary(proc, points)).toEqual([
+    expect(inspectorSummary(proc, { points, facts: undefined, spikes: [] })).toEqual([
       'alloc[4242]  user alice',
       'command: alloc --size 5G',
       'seen 03:12:04–03:12:06 (3 samples)',
       'peak CPU 95.0% at 03:12:05   peak RSS 5.0G at 03:12:05',
     ]);
-    expect(inspectorSummary(proc, [])).toContain('no samples of this process in the history');
+    expect(inspectorSummary(proc, { points: [], facts: undefined, spikes: [] })).toContain('no samples of this process in the history');
+  });
+
+  it('says all a short-lived culprit of one sample has to show: start, parent, exit, peaks and its spikes', () => {
+    const points = [{ time: at(3, 12, 5), cpu: 95, rss: 5 * GiB, exited: true }];
+    const culprit = { pid: 4242, name: 'alloc', cmd: 'alloc --size 5G', user: 'alice', startTime: 1, rise: 5 * GiB, share: 0.92 };
+    const spike: Spike = { id: 'memory@1', metric: 'memory', start: at(3, 12, 5), end: at(3, 12, 5), peak: 7 * GiB, peakAt: at(3, 12, 5), min: 2 * GiB, avg: 7 * GiB, baseline: 2 * GiB, severity: 'critical', culprits: [culprit] };
+    expect(inspectorSummary(proc, { points, facts: { startTime: at(3, 12, 4), ppid: 77, parent: 'bash' }, spikes: [spike] })).toEqual([
+      'alloc[4242]  user alice  parent bash[77]',
+      'command: alloc --size 5G',
+      'started 03:12:04 · seen 03:12:05–03:12:05 (1 sample) · exited by 03:12:05',
+      'peak CPU 95.0% at 03:12:05   peak RSS 5.0G at 03:12:05',
+      'spikes: 03:12:05 MEM 92%',
+    ]);
   });
 
   it('downsamples by maximum so a one-sample peak survives', () => {
-    const points = Array.from({ length: 1000 }, (_, i) => ({ time: i, cpu: i === 537 ? 99 : 1, rss: i === 901 ? 7 : 1 }));
+    const points = Array.from({ length: 1000 }, (_, i) => ({ time: i, cpu: i === 537 ? 99 : 1, rss: i === 901 ? 7 : 1, exited: false }));
     const d = downsampleMax(points, 50);
     expect(d).toHaveLength(50);
     expect(Math.max(...d.map((p) => p.cpu))).toBe(99);

@@ -6,6 +6,16 @@ export interface ProcessPoint {
   cpu: number;
   /** Resident set size at `time`, bytes. */
   rss: number;
+  /** The collector's last word on it: it had exited by `time` (its final figures). */
+  exited: boolean;
+}
+
+/** What a sample says of a process beyond its figures: when it started and its parent. */
+export interface ProcessFacts {
+  startTime: number;
+  ppid: number;
+  /** The parent's name, when the same sample carries the parent. */
+  parent?: string;
 }
 
 /**
@@ -19,7 +29,7 @@ export function processSeries(samples: Iterable<Sample>, key: string): ProcessPo
   const out: ProcessPoint[] = [];
   for (const s of samples) {
     const p = find(s, key);
-    if (p) out.push({ time: s.time, cpu: p.cpu, rss: p.rss });
+    if (p) out.push({ time: s.time, cpu: p.cpu, rss: p.rss, exited: p.exited === true });
   }
   return out;
 }
@@ -29,6 +39,14 @@ export function findProcess(samples: Iterable<Sample>, key: string): ProcessStat
   let latest: ProcessStats | undefined;
   for (const s of samples) latest = find(s, key) ?? latest;
   return latest;
+}
+
+/** The process's start and parent as sample `s` carries them; undefined when it does not carry the process. */
+export function processFacts(s: Sample, key: string): ProcessFacts | undefined {
+  const p = find(s, key);
+  if (!p) return undefined;
+  const parent = p.ppid > 0 ? s.processes.find((q) => q.pid === p.ppid && q.exited !== true) : undefined;
+  return { startTime: p.startTime, ppid: p.ppid, ...(parent ? { parent: parent.name } : {}) };
 }
 
 function find(s: Sample, key: string): ProcessStats | undefined {

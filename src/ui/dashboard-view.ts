@@ -100,7 +100,7 @@ export class DashboardView {
       }
     }
     if (want.kind === 'goto') this.overlay.box.setContent(gotoPromptText(want.text, this.screen.width as number));
-    if (want.kind === 'inspect') this.overlay.inspector?.update(f.inspected ?? []);
+    if (want.kind === 'inspect') this.overlay.inspector?.update(f.inspected ?? { points: [], facts: undefined, spikes: [] });
   }
 
   destroy(): void {

@@ -237,7 +237,7 @@ function frameInput(v: SessionView, timeline: Timeline, state: UiState, top: num
     top,
     extraStatus: [...new Set(status)].filter(Boolean).join(' │ '),
     label: v.label,
-    inspected: inspected.points(timeline, o?.kind === 'inspect' ? o.process.key : null),
+    inspected: inspected.history(timeline, o?.kind === 'inspect' ? o.process.key : null, v.spikes()),
     eventsOf: v.eventsOf,
     usersOf: v.usersOf,
     thresholds: v.thresholds,

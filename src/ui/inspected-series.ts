@@ -1,6 +1,8 @@
-import { processSeries, type ProcessPoint } from '../analysis/process-series.js';
-import type { Sample } from '../core/sample.js';
+import { processFacts, processSeries, type ProcessPoint } from '../analysis/process-series.js';
+import { processKey, type Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
+import type { InspectedHistory } from './view-model.js';
 
 /**
  * The inspected process's series. Read whole once per opening; after that a
@@ -26,6 +28,19 @@ export class InspectedSeries {
     }
     this.cached = { key, first, last, points: processSeries(allSamples(timeline), key) };
     return this.cached.points;
+  }
+
+  /** Its points, its start and parent as the newest sample carrying it says, and the spikes naming it. */
+  history(timeline: Timeline, key: string | null, spikes: readonly Spike[]): InspectedHistory | null {
+    const points = this.points(timeline, key);
+    if (key === null || points === null) return null;
+    const last = points[points.length - 1];
+    const sample = last && timeline.at(timeline.indexAtTime(last.time));
+    return {
+      points,
+      facts: sample ? processFacts(sample, key) : undefined,
+      spikes: spikes.filter((s) => s.culprits.some((c) => processKey(c) === key)),
+    };
   }
 
   /** A different timeline was swapped in: the next read starts afresh. */

@@ -5,7 +5,7 @@
 import { MIN_MEMORY_RISE_BYTES, type SpikeThresholds } from '../analysis/thresholds.js';
 import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
-import type { ProcessPoint } from '../analysis/process-series.js';
+import type { ProcessFacts, ProcessPoint } from '../analysis/process-series.js';
 import { netTotals } from '../core/net-totals.js';
 import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
@@ -437,21 +437,44 @@ export interface InspectedProcess {
   cmd: string;
 }
 
-/** What the inspector says about a process's whole history, above its graphs. */
-export function inspectorSummary(p: InspectedProcess, points: readonly ProcessPoint[]): string[] {
-  const head = `${p.name}[${p.pid}]  user ${p.user}`;
+/** What the inspector shows: the process's points over the history, its start and parent, the spikes it took part in. */
+export interface InspectedHistory {
+  points: readonly ProcessPoint[];
+  facts: ProcessFacts | undefined;
+  spikes: readonly Spike[];
+}
+
+/**
+ * What the inspector says about a process's whole history, above its graphs:
+ * who it is, when it started and was seen (and exited), its peaks, and the
+ * spikes naming it — all a short-lived culprit of one sample has to show.
+ */
+export function inspectorSummary(p: InspectedProcess, h: InspectedHistory): string[] {
+  const parent = h.facts ? `  parent ${h.facts.parent ?? '?'}[${h.facts.ppid}]` : '';
+  const head = `${p.name}[${p.pid}]  user ${p.user}${parent}`;
   const cmd = p.cmd ? `command: ${p.cmd}` : '';
-  if (points.length === 0) return [head, cmd, 'no samples of this process in the history'].filter(Boolean);
+  const spikes = h.spikes.length ? `spikes: ${h.spikes.map((s) => `${formatClock(s.start)} ${METRIC_LABEL[s.metric]} ${culpritShare(s, p.key)}`).join(', ')}` : '';
+  const points = h.points;
+  if (points.length === 0) return [head, cmd, 'no samples of this process in the history', spikes].filter(Boolean);
   const first = points[0] as ProcessPoint;
   const last = points[points.length - 1] as ProcessPoint;
   const peakCpu = points.reduce((a, x) => (x.cpu > a.cpu ? x : a), first);
   const peakRss = points.reduce((a, x) => (x.rss > a.rss ? x : a), first);
+  const started = h.facts ? `started ${formatClock(h.facts.startTime)} · ` : '';
+  const exited = points.find((x) => x.exited);
   return [
     head,
     cmd,
-    `seen ${formatClock(first.time)}–${formatClock(last.time)} (${points.length} samples)`,
+    `${started}seen ${formatClock(first.time)}–${formatClock(last.time)} (${points.length} sample${points.length === 1 ? '' : 's'})${exited ? ` · exited by ${formatClock(exited.time)}` : ''}`,
     `peak CPU ${formatPercent(peakCpu.cpu)} at ${formatClock(peakCpu.time)}   peak RSS ${formatBytes(peakRss.rss)} at ${formatClock(peakRss.time)}`,
+    spikes,
   ].filter(Boolean);
+}
+
+/** The process's share of a spike it is a culprit of, as the log shows it. */
+function culpritShare(s: Spike, key: string): string {
+  const c = s.culprits.find((x) => processKey(x) === key);
+  return c ? `${Math.round(c.share * 100)}%` : '';
 }
 
 /** At most `n` points, each bucket keeping its maximum so a brief peak survives. */
@@ -463,12 +486,14 @@ export function downsampleMax(points: readonly ProcessPoint[], n: number): Proce
     const to = Math.floor(((b + 1) * points.length) / n);
     let cpu = 0;
     let rss = 0;
+    let exited = false;
     for (let i = from; i < to; i++) {
       const p = points[i] as ProcessPoint;
       cpu = Math.max(cpu, p.cpu);
       rss = Math.max(rss, p.rss);
+      exited ||= p.exited;
     }
-    out.push({ time: (points[from] as ProcessPoint).time, cpu, rss });
+    out.push({ time: (points[from] as ProcessPoint).time, cpu, rss, exited });
   }
   return out;
 }

@@ -6,7 +6,6 @@
  */
 import type { Widgets } from 'blessed';
 import type { ProcessEvent } from '../../analysis/process-events.js';
-import type { ProcessPoint } from '../../analysis/process-series.js';
 import type { SpikeThresholds } from '../../analysis/thresholds.js';
 import type { UserTotal } from '../../analysis/user-totals.js';
 import type { Sample } from '../../core/sample.js';
@@ -14,7 +13,7 @@ import type { Spike } from '../../core/spike.js';
 import type { Timeline } from '../../core/timeline.js';
 import type { Rect, SizeHints } from '../layout.js';
 import type { Action, FocusPanel, UiState } from '../state.js';
-import type { TableRow, TimeSpan } from '../view-model.js';
+import type { InspectedHistory, TableRow, TimeSpan } from '../view-model.js';
 import type { PanelFrame } from '../widgets/panel-frame.js';
 
 /** Everything one frame shows. */
@@ -28,7 +27,7 @@ export interface FrameInput {
   /** Shown as the host until a sample names it (the source's label). */
   label: string;
   /** The inspected process's history, when the inspector is open. */
-  inspected: readonly ProcessPoint[] | null;
+  inspected: InspectedHistory | null;
   eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
   /** Per-user totals at a sample (live: computed from the whole sample when it arrived). */
   usersOf: (s: Sample) => readonly UserTotal[];

@@ -1,10 +1,9 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import type { ProcessPoint } from '../../analysis/process-series.js';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
 import { formatClock } from '../../core/units.js';
-import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
+import { downsampleMax, fit, inspectorSummary, type InspectedHistory, type InspectedProcess } from '../view-model.js';
 import { BrailleChart, niceMax } from './braille-chart.js';
 
 function overlayBox(screen: Widgets.Screen, label: string, width: number, height: number, color: boolean): Widgets.BoxElement {
@@ -54,35 +53,46 @@ export class Inspector {
   private readonly summary: Widgets.BoxElement;
   private readonly cpu: BrailleChart;
   private readonly rss: BrailleChart;
+  private readonly cpuLabel: Widgets.BoxElement;
+  private readonly rssLabel: Widgets.BoxElement;
 
   constructor(screen: Widgets.Screen, readonly process: InspectedProcess, color: boolean) {
     const width = Math.max(40, Math.min((screen.width as number) - 4, 160));
     const height = Math.max(14, Math.min((screen.height as number) - 2, 44));
     this.box = overlayBox(screen, `Process ${process.name}[${process.pid}] — Esc closes`, width, height, color);
     const inner = { w: width - 2, h: height - 2 };
-    const summaryH = 4;
+    const summaryH = 5;
     this.summary = blessed.box({ screen, top: 0, left: 0, width: inner.w, height: summaryH, tags: false });
     this.box.append(this.summary);
     const side = inner.w >= 100;
     const chartW = side ? Math.floor(inner.w / 2) : inner.w;
     const chartH = side ? inner.h - summaryH : Math.floor((inner.h - summaryH) / 2);
-    const titled = (title: string, top: number, left: number): BrailleChart => {
+    const titled = (title: string, top: number, left: number): [Widgets.BoxElement, BrailleChart] => {
       const label = blessed.box({ screen, top, left, width: chartW, height: 1, content: title, style: { bold: true } });
       this.box.append(label);
       // One column spare between side-by-side charts.
       const chart = new BrailleChart(screen, { top: top + 1, left, width: side ? chartW - 1 : chartW, height: chartH - 1 }, color);
       this.box.append(chart.box);
-      return chart;
+      return [label, chart];
     };
-    this.cpu = titled('CPU % of one core', summaryH, 0);
-    this.rss = side ? titled('RSS MiB', summaryH, chartW) : titled('RSS MiB', summaryH + chartH, 0);
+    [this.cpuLabel, this.cpu] = titled('CPU % of one core', summaryH, 0);
+    [this.rssLabel, this.rss] = side ? titled('RSS MiB', summaryH, chartW) : titled('RSS MiB', summaryH + chartH, 0);
   }
 
-  update(points: readonly ProcessPoint[]): void {
+  update(h: InspectedHistory): void {
     try {
       const width = (this.summary.width as number) - 1;
-      this.summary.setContent(inspectorSummary(this.process, points).map((l) => fit(sanitize(l), width)).join('\n'));
-      if (points.length === 0) return;
+      this.summary.setContent(inspectorSummary(this.process, h).map((l) => fit(sanitize(l), width)).join('\n'));
+      const points = h.points;
+      // One or two samples make no line: the summary above says all they hold.
+      const brief = points.length < 3;
+      this.cpuLabel.setContent(brief ? `CPU % of one core: too brief to chart (${points.length} sample${points.length === 1 ? '' : 's'})` : 'CPU % of one core');
+      this.rssLabel.setContent(brief ? 'RSS MiB: see the peaks above' : 'RSS MiB');
+      if (brief) {
+        this.cpu.setData({ series: [], legend: false, cursorOffset: null });
+        this.rss.setData({ series: [], legend: false, cursorOffset: null });
+        return;
+      }
       // Downsampling by maximum keeps each series' top, so the y labels (and the plot width) stay the same.
       const top = (y: number[]): number => niceMax([{ y }]);
       const capacity = Math.min(this.cpu.capacity(false, top(points.map((p) => p.cpu))), this.rss.capacity(false, top(points.map((p) => p.rss / 1048576))));
