@@ -30,13 +30,13 @@ afterEach(async () => {
 });
 
 /** The dashboard's options, with a live source (through a started live hub) or a replay in place of the view. */
-type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions };
+type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions; top?: number };
 
 function open(cols: number, rows: number, opts: OpenOptions = {}): HeadlessTerminal {
   term = new HeadlessTerminal(cols, rows);
-  const { source: live, replay, ...rest } = opts;
-  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: rest.top ?? 15 }).start()));
-  dash = startDashboard({ io: term.io, top: 15, color: true, ...rest, view });
+  const { source: live, replay, top, ...rest } = opts;
+  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: top ?? 15 }).start()));
+  dash = startDashboard({ io: term.io, color: true, ...rest, view });
   return term;
 }
 

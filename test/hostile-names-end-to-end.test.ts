@@ -152,7 +152,7 @@ describe('the dashboard showing a process with a hostile name', () => {
     const titles: string[] = [];
     t.term.onTitleChange((title) => titles.push(title));
     // 40 rows by CPU: a process burning a core is among them on any machine with two cores.
-    dash = startDashboard({ io: t.io, view: liveView(liveHub(source, { top: 40 }).start()), top: 40, color: true });
+    dash = startDashboard({ io: t.io, view: liveView(liveHub(source, { top: 40 }).start()), color: true });
     const { pid } = await hostile({ comm: HOSTILE_COMM, args: HOSTILE_ARGS, burn: true });
 
     // Name, then the command line (cut at the table's edge) with the would-be forged row inside it.

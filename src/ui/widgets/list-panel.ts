@@ -2,7 +2,8 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
-import { fit, scrollOffset } from '../view-model.js';
+import { padWidth } from '../../core/text-width.js';
+import { scrollOffset } from '../view-model.js';
 import { PanelFrame } from './panel-frame.js';
 
 export type LineTone = 'critical' | 'warning' | 'muted' | null;
@@ -75,7 +76,8 @@ export class ListPanel {
       const selected = u.selected ?? 0;
       this.offset = scrollOffset(this.offset, selected, visible, u.lines.length);
       const out: string[] = [];
-      const shown = (line: string): string => blessed.escape(fit(sanitize(line), width).padEnd(width));
+      // Cut and padded by terminal columns: a wide name must not push the border.
+      const shown = (line: string): string => blessed.escape(padWidth(sanitize(line), width));
       if (u.header !== undefined) out.push(`{bold}${shown(u.header)}{/bold}`);
       if (u.lines.length === 0 && u.empty) out.push(shown(u.empty));
       const end = Math.min(u.lines.length, this.offset + visible);

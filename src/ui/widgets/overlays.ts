@@ -3,7 +3,9 @@ import type { Widgets } from 'blessed';
 import type { ProcessPoint } from '../../analysis/process-series.js';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
+import { fitWidth, padWidth } from '../../core/text-width.js';
 import { formatClock } from '../../core/units.js';
+import { SIGNAL_CHOICES, type SignalTarget } from '../process-signal.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedProcess } from '../view-model.js';
 import { BrailleChart, niceMax } from './braille-chart.js';
 
@@ -33,7 +35,7 @@ export function helpOverlay(screen: Widgets.Screen, color: boolean, help: readon
   return box;
 }
 
-/** `g`: the go-to-time prompt, over the status bar. */
+/** `g` and `/`: a one-line prompt over the status bar. */
 export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
   const box = blessed.box({ screen, bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: color ? { fg: 'black', bg: 'yellow' } : { inverse: true } });
   screen.append(box);
@@ -43,6 +45,30 @@ export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxE
 
 export function gotoPromptText(text: string, width: number): string {
   return fit(`go to time: ${sanitize(text)}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
+}
+
+/** `/`: the filter prompt; the table filters as the text is typed. */
+export function filterPromptText(text: string, width: number): string {
+  return padWidth(sanitize(`filter: ${text}█   Enter keep · Esc clear · matches name, command, user, pid`), width);
+}
+
+/** k / F9: the signal prompt, a box in the middle of the screen (its lines: signalPromptLines). */
+export function signalPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+  const width = Math.min((screen.width as number) - 2, 76);
+  return overlayBox(screen, 'Send a signal — Enter sends, Esc cancels', width, Math.min((screen.height as number) - 1, SIGNAL_CHOICES.length + 6), color);
+}
+
+/** Which process, which signal (the chosen one marked), and what Enter does: a confirmation that names both. */
+export function signalPromptLines(t: SignalTarget, choice: number, width: number): string[] {
+  const chosen = SIGNAL_CHOICES[choice] ?? SIGNAL_CHOICES[0];
+  const who = `${t.name}[${t.pid}]`;
+  const lines = [
+    `process ${who}  user ${t.user}`,
+    t.cmd ? `command ${t.cmd}` : '',
+    ...SIGNAL_CHOICES.map((c, i) => `${i === choice ? '▶' : ' '} SIG${c.name.padEnd(5)} ${c.what}`),
+    `Enter sends SIG${chosen.name} to ${who} · ↑↓ another signal · Esc cancels`,
+  ];
+  return lines.filter(Boolean).map((l) => fitWidth(sanitize(l), width));
 }
 
 /**

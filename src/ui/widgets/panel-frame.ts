@@ -2,8 +2,8 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
+import { fitWidth } from '../../core/text-width.js';
 import type { Rect } from '../layout.js';
-import { fit } from '../view-model.js';
 
 export interface FrameStyle {
   color: boolean;
@@ -56,7 +56,7 @@ export class PanelFrame {
 
   /** Titles carry host names from agents and the like: sanitised. */
   setTitle(title: string): void {
-    const text = ` ${this.focused ? '▶ ' : ''}${fit(sanitize(title), this.titleWidth)} `;
+    const text = ` ${this.focused ? '▶ ' : ''}${fitWidth(sanitize(title), this.titleWidth)} `;
     if (text === this.title) return;
     this.title = text;
     this.box.setLabel(text);
