@@ -182,34 +182,20 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return { ...s, cursor: r.cursor, play: r.ended ? 0 : s.play };
     }
     case 'sort':
-      return { ...s, sort: action.key, sortReverse: s.sort === action.key ? !s.sortReverse : false };
     case 'sortReverse':
-      return { ...s, sortReverse: !s.sortReverse };
     case 'sortStep':
-      return { ...s, sort: adjacentColumn(s.sort, action.dir), sortReverse: false };
     case 'filterOpen':
-      return { ...s, focus: 'table', overlay: { kind: 'filter' } };
     case 'filterInput':
-      return s.overlay?.kind === 'filter' ? { ...s, filter: (s.filter + action.text).slice(0, MAX_FILTER_LENGTH) } : s;
     case 'filterBackspace':
-      return s.overlay?.kind === 'filter' ? { ...s, filter: s.filter.slice(0, -1) } : s;
     case 'filterClose':
-      return s.overlay?.kind === 'filter' ? { ...s, overlay: null } : s;
     case 'filterClear':
-      return { ...s, filter: '', overlay: s.overlay?.kind === 'filter' ? null : s.overlay };
     case 'tree':
-      return { ...s, tree: !s.tree };
     case 'fold':
-      return fold(s, action.hide, ctx);
     case 'follow':
-      return follow(s, ctx);
     case 'signalOpen':
-      return signalOpen(s, ctx);
     case 'signalChoose':
-      if (s.overlay?.kind !== 'signal') return s;
-      return { ...s, overlay: { ...s.overlay, choice: Math.min(Math.max(0, s.overlay.choice + action.dir), SIGNAL_CHOICES.length - 1) } };
     case 'signalDone':
-      return { ...s, overlay: s.overlay?.kind === 'signal' ? null : s.overlay, message: action.text };
+      return reduceTable(s, action, ctx);
     case 'focus':
       return { ...s, focus: s.focus === 'table' ? 'spikes' : 'table' };
     case 'scroll':
@@ -240,6 +226,46 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return s.overlay?.kind === 'goto' ? goTo({ ...s, overlay: null }, s.overlay.text, ctx) : s;
     case 'say':
       return { ...s, message: action.text };
+  }
+}
+
+type TableAction = Extract<
+  Action,
+  { type: 'sort' | 'sortReverse' | 'sortStep' | 'filterOpen' | 'filterInput' | 'filterBackspace' | 'filterClose' | 'filterClear' | 'tree' | 'fold' | 'follow' | 'signalOpen' | 'signalChoose' | 'signalDone' }
+>;
+
+/** The process table's own actions: order, filter, tree, following, the signal prompt. */
+function reduceTable(s: UiState, action: TableAction, ctx: ViewContext): UiState {
+  switch (action.type) {
+    case 'sort':
+      return { ...s, sort: action.key, sortReverse: s.sort === action.key ? !s.sortReverse : false };
+    case 'sortReverse':
+      return { ...s, sortReverse: !s.sortReverse };
+    case 'sortStep':
+      return { ...s, sort: adjacentColumn(s.sort, action.dir), sortReverse: false };
+    case 'filterOpen':
+      return { ...s, focus: 'table', overlay: { kind: 'filter' } };
+    case 'filterInput':
+      return s.overlay?.kind === 'filter' ? { ...s, filter: (s.filter + action.text).slice(0, MAX_FILTER_LENGTH) } : s;
+    case 'filterBackspace':
+      return s.overlay?.kind === 'filter' ? { ...s, filter: s.filter.slice(0, -1) } : s;
+    case 'filterClose':
+      return s.overlay?.kind === 'filter' ? { ...s, overlay: null } : s;
+    case 'filterClear':
+      return { ...s, filter: '', overlay: s.overlay?.kind === 'filter' ? null : s.overlay };
+    case 'tree':
+      return { ...s, tree: !s.tree };
+    case 'fold':
+      return fold(s, action.hide, ctx);
+    case 'follow':
+      return follow(s, ctx);
+    case 'signalOpen':
+      return signalOpen(s, ctx);
+    case 'signalChoose':
+      if (s.overlay?.kind !== 'signal') return s;
+      return { ...s, overlay: { ...s.overlay, choice: Math.min(Math.max(0, s.overlay.choice + action.dir), SIGNAL_CHOICES.length - 1) } };
+    case 'signalDone':
+      return { ...s, overlay: s.overlay?.kind === 'signal' ? null : s.overlay, message: action.text };
   }
 }
 
