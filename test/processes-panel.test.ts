@@ -116,7 +116,7 @@ describe('process table panel', () => {
     s = await t.waitFor((x) => !/filter: proc01/.test(x));
     expect(s).toMatch(/10 of 200 match/);
     // A pid matches exactly.
-    await t.keys('/', ...Array(6).fill(KEY.backspace));
+    await t.keys('/', ...Array<string>(6).fill(KEY.backspace));
     await t.type('1150');
     s = await t.waitFor((x) => /1 of 200 match "1150"/.test(x));
     expect(names(tableRowsOnScreen(s))).toEqual(['proc150']);
@@ -134,8 +134,8 @@ describe('process table panel', () => {
     let table = tableRowsOnScreen(s).filter((r) => r.trim());
     expect(names(table)).toEqual(['init', 'daemon', 'worker-a', 'worker-b', 'job']);
     expect(table[1]).toMatch(/├─ daemon/);
-    expect(table[2]).toMatch(/│  ├─ worker-a/);
-    expect(table[3]).toMatch(/│  └─ worker-b/);
+    expect(table[2]).toMatch(/│ {2}├─ worker-a/);
+    expect(table[3]).toMatch(/│ {2}└─ worker-b/);
     expect(table[4]).toMatch(/└─ job/);
     await t.keys(KEY.home, KEY.down, '-');
     s = await t.waitFor((x) => !x.includes('worker-a'));
@@ -217,5 +217,18 @@ describe('process table panel', () => {
     await t.waitFor((x) => /not allowed to signal worker-a\[101\] of user alice \(EPERM\)/.test(x));
     await t.keys(KEY.down, 'k', KEY.enter);
     await t.waitFor((x) => /worker-b\[102\] has exited \(ESRCH\): SIGTERM not sent/.test(x));
+  });
+
+  it('lists the table keys in the help overlay; at 80x24 ↓ scrolls to the ones below the screen', async () => {
+    const t = await open(80, 24, family());
+    await t.keys('?');
+    let s = await t.waitFor((x) => /Help — ↑↓ more/.test(x));
+    expect(s).not.toMatch(/send a signal/);
+    await t.keys(KEY.end);
+    s = await t.waitFor((x) => /send a signal to the selected process/.test(x));
+    expect(s).toMatch(/F5 {2}v +processes as a tree/);
+    expect(s).toMatch(/\?  Esc +this help/);
+    await t.keys(KEY.home);
+    await t.waitFor((x) => /q {2}Ctrl-C +quit/.test(x));
   });
 });

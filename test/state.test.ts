@@ -171,14 +171,14 @@ describe('process table state', () => {
   });
 
   it('filters as the text is typed; Enter keeps the filter, Esc clears it', () => {
-    const typing = go(live, { type: 'filterOpen' }, { type: 'filterInput', text: 's' }, { type: 'filterInput', text: 'x' }, { type: 'filterBackspace' }, { type: 'filterInput', text: 'h' });
-    expect(typing).toMatchObject({ filter: 'sh', overlay: { kind: 'filter' } });
+    const typing = go(live, { type: 'filterOpen' }, { type: 'filterInput', text: 's' }, { type: 'filterInput', text: 'x' }, { type: 'filterBackspace' }, { type: 'filterInput', text: 's' });
+    expect(typing).toMatchObject({ filter: 'ss', overlay: { kind: 'filter' } });
     expect(tableCtx(typing).rows.map((r) => r.name)).toEqual(['sshd']);
     const kept = go(typing, { type: 'filterClose' });
-    expect(kept).toMatchObject({ filter: 'sh', overlay: null });
+    expect(kept).toMatchObject({ filter: 'ss', overlay: null });
     expect(go(kept, { type: 'filterClear' })).toMatchObject({ filter: '', overlay: null });
     // Typing outside the prompt changes nothing.
-    expect(go(kept, { type: 'filterInput', text: 'z' }).filter).toBe('sh');
+    expect(go(kept, { type: 'filterInput', text: 'z' }).filter).toBe('ss');
   });
 
   it('folds and unfolds the selected process in the tree, and says why not outside it', () => {
@@ -212,5 +212,14 @@ describe('process table state', () => {
     expect(done).toMatchObject({ overlay: null, message: 'sent SIGTERM to bash[60]' });
     expect(go(select(live, 70), { type: 'signalOpen' })).toMatchObject({ overlay: null, message: 'gone[70] has exited: nothing to signal' });
     expect(go({ ...live, focus: 'spikes' }, { type: 'signalOpen' }).message).toMatch(/Tab to the process table/);
+  });
+
+  it('scrolls the help within what is cut off', () => {
+    const help = reduce(live, { type: 'help' }, { ...ctx, helpMaxTop: 5 });
+    const down = (s: UiState, by: number): UiState => reduce(s, { type: 'helpScroll', by }, { ...ctx, helpMaxTop: 5 });
+    expect(down(help, 3).overlay).toEqual({ kind: 'help', top: 3 });
+    expect(down(help, 1000).overlay).toEqual({ kind: 'help', top: 5 });
+    expect(down(down(help, 2), -10).overlay).toEqual({ kind: 'help', top: 0 });
+    expect(down(live, 1).overlay).toBeNull();
   });
 });

@@ -275,6 +275,7 @@ function viewContext(timeline: Timeline, spikes: readonly Spike[], view: Dashboa
     spikeIds: view.drawn.spikeIds,
     pageSize: view.pageSize,
     showing: view.shown,
+    helpMaxTop: view.helpMaxTop,
     ...extentOf(windowed),
   };
 }

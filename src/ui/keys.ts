@@ -34,7 +34,7 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
   if (overlay?.kind === 'filter') return filterKey(key);
   if (overlay?.kind === 'signal' && k !== 'q') return signalKey(k);
   if (k === 'q') return { type: 'quit' };
-  if (overlay?.kind === 'help') return k === '?' || k === 'escape' ? { type: 'help' } : null;
+  if (overlay?.kind === 'help') return helpKey(k);
   if (overlay?.kind === 'inspect') return k === 'escape' ? { type: 'close' } : null;
   const cursorMode = state.mode !== 'live';
   switch (k) {
@@ -84,6 +84,14 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
     default:
       return panelBindings(panels).get(k) ?? null;
   }
+}
+
+/** The help: ? or Esc closes it, ↑ ↓ PgUp PgDn scroll it on a short screen. */
+function helpKey(k: string): KeyResult {
+  const by: Record<string, number> = { up: -1, down: 1, pageup: -10, pagedown: 10, home: -1000, end: 1000 };
+  if (k === '?' || k === 'escape') return { type: 'help' };
+  const n = by[k];
+  return n === undefined ? null : { type: 'helpScroll', by: n };
 }
 
 /** A printable character typed into a prompt, or null. */

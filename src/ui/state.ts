@@ -16,7 +16,8 @@ import { resolveSelection, type InspectedProcess, type ViewMode } from './view-m
 export type FocusPanel = 'table' | 'spikes';
 
 export type Overlay =
-  | { kind: 'help' }
+  /** `top`: the first help line shown, when the screen is too short for all. */
+  | { kind: 'help'; top?: number }
   | { kind: 'inspect'; process: InspectedProcess }
   | { kind: 'goto'; text: string }
   /** The `/` prompt: typing changes `UiState.filter` as it goes. */
@@ -119,6 +120,7 @@ export type Action =
   /** Show or hide an optional panel (by its id). */
   | { type: 'toggle'; panel: string }
   | { type: 'help' }
+  | { type: 'helpScroll'; by: number }
   | { type: 'close' }
   | { type: 'enter' }
   | { type: 'inspect' }
@@ -140,6 +142,8 @@ export interface ViewContext {
   pageSize: { table: number; spikes: number };
   /** Ids of the panels showing now (a toggle flips what is seen). */
   showing: ReadonlySet<string>;
+  /** How far the open help scrolls (its lines beyond the screen). */
+  helpMaxTop?: number;
   /**
    * The whole history's first and last sample times when `timeline` is only a
    * window onto it (a remote agent's store). Moves may then go past the
@@ -210,6 +214,9 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return { ...s, toggles: { ...s.toggles, [action.panel]: !ctx.showing.has(action.panel) } };
     case 'help':
       return { ...s, overlay: s.overlay?.kind === 'help' ? null : { kind: 'help' } };
+    case 'helpScroll':
+      if (s.overlay?.kind !== 'help') return s;
+      return { ...s, overlay: { kind: 'help', top: Math.min(Math.max(0, (s.overlay.top ?? 0) + action.by), ctx.helpMaxTop ?? 0) } };
     case 'close':
       return { ...s, overlay: null };
     case 'enter':

@@ -26,13 +26,29 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
   return box;
 }
 
-/** `?`: every key and what it does (keys.ts `keyHelp`). */
-export function helpOverlay(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]): Widgets.BoxElement {
-  const width = Math.min((screen.width as number) - 2, 96);
-  const lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
-  const box = overlayBox(screen, 'Help — ? or Esc closes', width, Math.min((screen.height as number) - 1, lines.length + 2), color);
-  box.setContent(lines.join('\n'));
-  return box;
+/** `?`: every key and what it does (keys.ts `keyHelp`); ↑ ↓ scroll it when the screen is too short for all. */
+export class HelpOverlay {
+  readonly box: Widgets.BoxElement;
+  private readonly lines: string[];
+  private readonly visible: number;
+
+  constructor(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]) {
+    const width = Math.min((screen.width as number) - 2, 96);
+    this.lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+    const height = Math.min((screen.height as number) - 1, this.lines.length + 2);
+    this.visible = Math.max(1, height - 2);
+    this.box = overlayBox(screen, this.maxTop > 0 ? 'Help — ↑↓ more · ? or Esc closes' : 'Help — ? or Esc closes', width, height, color);
+  }
+
+  /** The furthest the help scrolls: 0 when every line fits. */
+  get maxTop(): number {
+    return Math.max(0, this.lines.length - this.visible);
+  }
+
+  show(top: number): void {
+    const from = Math.min(Math.max(0, top), this.maxTop);
+    this.box.setContent(this.lines.slice(from, from + this.visible).join('\n'));
+  }
 }
 
 /** `g` and `/`: a one-line prompt over the status bar. */
