@@ -58,13 +58,14 @@ async function open(cols: number, rows: number, processes: ProcessStats[], signa
 /** The table's rows on screen: from under its header to its bottom border, inside its frame. */
 function tableRowsOnScreen(screen: string): string[] {
   const lines = screen.split('\n');
-  const header = lines.findIndex((l) => /│\s+PID USER/.test(l));
+  const header = lines.findIndex((l) => /│\s+PID\S? +USER/.test(l));
   const left = (lines[header] ?? '').indexOf('│');
+  // The frame's right edge, from the header line (a row's tree branches draw │ too).
+  const right = (lines[header] ?? '').indexOf('│', left + 1);
   const out: string[] = [];
   for (let i = header + 1; i < lines.length; i++) {
     const l = lines[i] ?? '';
     if (l[left] !== '│') break;
-    const right = l.indexOf('│', left + 1);
     out.push(l.slice(left + 1, right < 0 ? undefined : right));
   }
   return out;
@@ -110,7 +111,7 @@ describe('process table panel', () => {
     await t.keys('/');
     await t.type('proc01');
     let s = await t.waitFor((x) => /10 of 200 match "proc01"/.test(x));
-    expect(names(tableRowsOnScreen(s))).toEqual(Array.from({ length: 10 }, (_, i) => name(10 + i)));
+    expect(names(tableRowsOnScreen(s).filter((r) => r.trim()))).toEqual(Array.from({ length: 10 }, (_, i) => name(10 + i)));
     expect(s).toMatch(/filter: proc01/);
     await t.keys(KEY.enter);
     s = await t.waitFor((x) => !/filter: proc01/.test(x));
@@ -119,7 +120,7 @@ describe('process table panel', () => {
     await t.keys('/', ...Array<string>(6).fill(KEY.backspace));
     await t.type('1150');
     s = await t.waitFor((x) => /1 of 200 match "1150"/.test(x));
-    expect(names(tableRowsOnScreen(s))).toEqual(['proc150']);
+    expect(names(tableRowsOnScreen(s).filter((r) => r.trim()))).toEqual(['proc150']);
     await t.keys(KEY.escape);
     s = await t.waitFor((x) => /Processes by CPU \(200\)/.test(x));
     expect(names(tableRowsOnScreen(s))[0]).toBe('proc000');
