@@ -289,7 +289,7 @@ describe('dashboard, panels as plug-ins', () => {
     await t.waitFor((x) => /Help/.test(x));
     await t.keys(KEY.end);
     const s = await t.waitFor((x) => /Help/.test(x) && /x\s+show \/ hide the demo panel/.test(x));
-    expect(s).toMatch(/\?  Esc\s+this help/);
+    expect(s).toMatch(/\? {2}Esc\s+this help/);
   });
 
   it('shows a failing panel’s error in its own frame while the others draw', async () => {

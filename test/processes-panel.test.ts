@@ -228,7 +228,7 @@ describe('process table panel', () => {
     await t.keys(KEY.end);
     s = await t.waitFor((x) => /send a signal to the selected process/.test(x));
     expect(s).toMatch(/F5 {2}v +processes as a tree/);
-    expect(s).toMatch(/\?  Esc +this help/);
+    expect(s).toMatch(/\? {2}Esc +this help/);
     await t.keys(KEY.home);
     await t.waitFor((x) => /q {2}Ctrl-C +quit/.test(x));
   });

@@ -154,6 +154,7 @@ export interface ViewContext {
 
 export function reduce(state: UiState, action: Action, ctx: ViewContext): UiState {
   const s: UiState = action.type === 'tick' ? state : { ...state, message: '' };
+  if (isTableAction(action)) return reduceTable(s, action, ctx);
   switch (action.type) {
     case 'togglePause':
       if (s.mode === 'replay') return { ...s, play: s.play === 0 ? 1 : 0 };
@@ -185,21 +186,6 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       const r = playStep(ctx.timeline, s.cursor, action.elapsedMs, s.play);
       return { ...s, cursor: r.cursor, play: r.ended ? 0 : s.play };
     }
-    case 'sort':
-    case 'sortReverse':
-    case 'sortStep':
-    case 'filterOpen':
-    case 'filterInput':
-    case 'filterBackspace':
-    case 'filterClose':
-    case 'filterClear':
-    case 'tree':
-    case 'fold':
-    case 'follow':
-    case 'signalOpen':
-    case 'signalChoose':
-    case 'signalDone':
-      return reduceTable(s, action, ctx);
     case 'focus':
       return { ...s, focus: s.focus === 'table' ? 'spikes' : 'table' };
     case 'scroll':
@@ -236,10 +222,12 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
   }
 }
 
-type TableAction = Extract<
-  Action,
-  { type: 'sort' | 'sortReverse' | 'sortStep' | 'filterOpen' | 'filterInput' | 'filterBackspace' | 'filterClose' | 'filterClear' | 'tree' | 'fold' | 'follow' | 'signalOpen' | 'signalChoose' | 'signalDone' }
->;
+const TABLE_ACTIONS = ['sort', 'sortReverse', 'sortStep', 'filterOpen', 'filterInput', 'filterBackspace', 'filterClose', 'filterClear', 'tree', 'fold', 'follow', 'signalOpen', 'signalChoose', 'signalDone'] as const;
+type TableAction = Extract<Action, { type: (typeof TABLE_ACTIONS)[number] }>;
+
+function isTableAction(a: Action): a is TableAction {
+  return (TABLE_ACTIONS as readonly string[]).includes(a.type);
+}
 
 /** The process table's own actions: order, filter, tree, following, the signal prompt. */
 function reduceTable(s: UiState, action: TableAction, ctx: ViewContext): UiState {
