@@ -11,6 +11,8 @@
  */
 
 const ASCII = /^[\x20-\x7e]*$/;
+/** What only grapheme clusters measure right: marks, joiners, variation selectors, emoji, flags. Without them a code point is a character. */
+const CLUSTERED = /[\p{M}\p{Cf}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u{FE00}-\u{FE0F}]/u;
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
 const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\u{FE0F}/u;
 
@@ -54,15 +56,23 @@ function graphemes(text: string): Iterable<{ segment: string }> {
 /** Columns one grapheme cluster takes. */
 function clusterWidth(cluster: string): number {
   const cp = cluster.codePointAt(0) ?? 0;
+  // Latin, Greek, Cyrillic…, box drawing and blocks: one column, and most of what a table holds.
+  if (cluster.length === 1 && ((cp >= 0x20 && cp < 0x300) || (cp >= 0x370 && cp < 0x483) || (cp >= 0x2500 && cp < 0x25fd))) return 1;
   if (isWide(cp) || EMOJI.test(cluster)) return 2;
   return ZERO_WIDTH.test(String.fromCodePoint(cp)) ? 0 : 1;
+}
+
+/** The text's characters: code points where that is the same (box drawing, CJK), else grapheme clusters (slower). */
+function characters(text: string): Iterable<string> {
+  if (!CLUSTERED.test(text)) return text;
+  return Array.from(graphemes(text), (g) => g.segment);
 }
 
 /** Terminal columns `text` takes. */
 export function displayWidth(text: string): number {
   if (ASCII.test(text)) return text.length;
   let w = 0;
-  for (const { segment } of graphemes(text)) w += clusterWidth(segment);
+  for (const ch of characters(text)) w += clusterWidth(ch);
   return w;
 }
 
@@ -73,10 +83,10 @@ export function fitWidth(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let out = '';
   let w = 0;
-  for (const { segment } of graphemes(text)) {
-    const cw = clusterWidth(segment);
+  for (const ch of characters(text)) {
+    const cw = clusterWidth(ch);
     if (w + cw > width - 1) break;
-    out += segment;
+    out += ch;
     w += cw;
   }
   return `${out}…`;

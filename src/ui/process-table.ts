@@ -32,7 +32,7 @@ export interface TableRow {
   children: number;
   collapsed: boolean;
   /** By column id (COLUMNS), then `name`: the name cell with its tree branches. */
-  cells: Readonly<Record<CellId, string>>;
+  readonly cells: Readonly<Record<CellId, string>>;
 }
 
 type CellId = (typeof COLUMNS)[number]['id'] | 'name';
@@ -84,6 +84,7 @@ export function tableRows(sample: Sample | undefined, view: TableView): TableRow
 }
 
 function tableRow(p: ProcessStats, now: number, branch: string, children: number, collapsed: boolean): TableRow {
+  let cells: TableRow['cells'] | undefined;
   return {
     key: processKey(p),
     pid: p.pid,
@@ -94,16 +95,20 @@ function tableRow(p: ProcessStats, now: number, branch: string, children: number
     exited: p.exited === true,
     children,
     collapsed,
-    cells: {
-      pid: String(p.pid),
-      user: p.user,
-      cpu: p.cpu.toFixed(1),
-      mem: p.memPercent.toFixed(1),
-      rss: formatBytes(p.rss),
-      state: p.state,
-      threads: String(p.threads),
-      start: startLabel(p.startTime, now),
-      name: branch + processLabel(p),
+    // Made when first read: only the rows on screen are drawn, of a table that may hold thousands.
+    get cells() {
+      cells ??= {
+        pid: String(p.pid),
+        user: p.user,
+        cpu: p.cpu.toFixed(1),
+        mem: p.memPercent.toFixed(1),
+        rss: formatBytes(p.rss),
+        state: p.state,
+        threads: String(p.threads),
+        start: startLabel(p.startTime, now),
+        name: branch + processLabel(p),
+      };
+      return cells;
     },
   };
 }

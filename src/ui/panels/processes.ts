@@ -66,7 +66,7 @@ export const processesPanel = definePanel({
     w.update({
       title: sample ? `${title}${f.cursorNote}` : 'Processes',
       header: tableHeader(sort, width),
-      lines: rows.map((r) => tableLine(r.cells, width)),
+      lines: { length: rows.length, at: (i) => (rows[i] ? tableLine(rows[i].cells, width) : undefined) },
       // Following, the followed process or nothing: another row in its place could be signalled by mistake.
       selected: rows.length === 0 || (follow && followed < 0) ? null : follow ? followed : resolveSelection(rows, state.table.key, state.table.index),
       focused: state.focus === 'table',

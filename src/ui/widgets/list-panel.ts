@@ -12,7 +12,8 @@ export interface ListUpdate {
   title: string;
   /** A fixed first line (column titles), not scrolled. */
   header?: string;
-  lines: readonly string[];
+  /** An array, or lines made only when shown (a table of a thousand processes shows a few dozen). */
+  lines: { readonly length: number; at(index: number): string | undefined };
   /** Index of the selected line; null for a list without selection. */
   selected: number | null;
   focused: boolean;
@@ -82,7 +83,7 @@ export class ListPanel {
       if (u.lines.length === 0 && u.empty) out.push(shown(u.empty));
       const end = Math.min(u.lines.length, this.offset + visible);
       for (let i = this.offset; i < end; i++) {
-        let text = shown(u.lines[i] ?? '');
+        let text = shown(u.lines.at(i) ?? '');
         const tone = u.tone?.(i) ?? null;
         if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
         if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;
