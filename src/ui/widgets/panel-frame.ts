@@ -18,6 +18,9 @@ export class PanelFrame {
   readonly box: Widgets.BoxElement;
   private readonly error: Widgets.BoxElement;
   private failed = false;
+  /** How many guard() calls are running, and whether anything inside the outermost threw. */
+  private depth = 0;
+  private threw = false;
   private title = '';
   private focused = false;
 
@@ -74,16 +77,26 @@ export class PanelFrame {
     return el;
   }
 
-  /** Runs one update of the panel; a throw is reported in the panel instead of escaping. */
+  /**
+   * Runs one update of the panel; a throw is reported in the panel instead of escaping.
+   * Guards nest (the dashboard's around a panel's draw, the widget's around its update):
+   * only an outermost update with no throw anywhere inside clears a shown error.
+   */
   guard(update: () => void): void {
+    const outermost = this.depth === 0;
+    if (outermost) this.threw = false;
+    this.depth++;
     try {
       update();
-      if (this.failed) {
-        this.failed = false;
-        this.error.hide();
-      }
     } catch (err) {
+      this.threw = true;
       this.fail(err);
+    } finally {
+      this.depth--;
+    }
+    if (outermost && !this.threw && this.failed) {
+      this.failed = false;
+      this.error.hide();
     }
   }
 
