@@ -83,3 +83,12 @@ describe('process signaller', () => {
     expect(child.exitCode).toBeNull();
   });
 });
+
+describe('process signaller without procfs', () => {
+  it('sends nothing when it cannot check the process is the same one', () => {
+    const sent: number[] = [];
+    const signaller = procSignaller('/nonexistent-proc', (pid) => sent.push(pid));
+    expect(signaller.send({ pid: process.pid, startTime: 0 }, 'TERM')).toEqual({ kind: 'failed', message: 'cannot read /nonexistent-proc/stat to check it is the same process' });
+    expect(sent).toEqual([]);
+  });
+});

@@ -16,11 +16,11 @@ export type Kill = (pid: number, signal: NodeJS.Signals) => void;
 
 export function procSignaller(procRoot = '/proc', kill: Kill = (pid, signal) => process.kill(pid, signal)): ProcessSignaller {
   const file = new ProcFile();
-  /** The process's start time as the collector computes it (collect/interval-ticks.ts), or null when it is gone. */
-  const startTimeOf = (pid: number): number | null => {
+  /** The process's start time as the collector computes it (collect/interval-ticks.ts); null when it is gone, undefined without procfs. */
+  const startTimeOf = (pid: number): number | null | undefined => {
     const sys = file.read(`${procRoot}/stat`);
     const btime = sys > 0 ? parseSystemStat(file.buf, sys)?.btime : undefined;
-    if (btime === undefined) return null;
+    if (btime === undefined) return undefined;
     const n = file.read(`${procRoot}/${pid}/stat`);
     const stat = emptyPidStat();
     if (n <= 0 || !parsePidStat(file.buf, n, stat) || stat.pid !== pid) return null;
@@ -29,6 +29,8 @@ export function procSignaller(procRoot = '/proc', kill: Kill = (pid, signal) => 
   return {
     send(target, signal: SignalName): SignalOutcome {
       const started = startTimeOf(target.pid);
+      // Without procfs the process cannot be told from a successor with its pid: nothing is sent.
+      if (started === undefined) return { kind: 'failed', message: `cannot read ${procRoot}/stat to check it is the same process` };
       if (started === null) return { kind: 'gone' };
       if (started !== target.startTime) return { kind: 'reused' };
       try {
