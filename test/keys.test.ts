@@ -96,7 +96,8 @@ describe('keyAction', () => {
 describe('process table keys', () => {
   const k = (full: string, ch?: string): KeyPress => ({ full, ch: ch ?? full });
   it('follows htop: / F3 F4 filter, F5 tree, F6 < > I sort, F9 k signal, F follow, P M T', () => {
-    for (const f of ['/', 'f3', 'f4']) expect(keyAction(k(f), live)).toEqual({ type: 'filterOpen' });
+    for (const f of ['/', 'f4']) expect(keyAction(k(f), live)).toEqual({ type: 'filterOpen' });
+    expect(keyAction(k('f3'), live)).toEqual({ type: 'searchOpen' });
     expect(keyAction(k('f5'), live)).toEqual({ type: 'tree' });
     expect(keyAction(k('f6'), live)).toEqual({ type: 'sortStep', dir: 1 });
     expect(keyAction(k('<'), live)).toEqual({ type: 'sortStep', dir: -1 });
@@ -121,6 +122,16 @@ describe('process table keys', () => {
     expect(keyAction(k('backspace', '\x7f'), filtering)).toEqual({ type: 'filterBackspace' });
     expect(keyAction(k('escape', '\x1b'), { ...live, filter: 'ng' })).toEqual({ type: 'filterClear' });
     expect(keyAction(k('escape', '\x1b'), live)).toBeNull();
+  });
+
+  it('sends typing to the F3 search prompt; F3 or ↓ finds the next, Enter or Esc closes', () => {
+    const searching = { ...live, overlay: { kind: 'search', text: 'ng' } as const };
+    expect(keyAction(k('q'), searching)).toEqual({ type: 'searchInput', text: 'q' });
+    expect(keyAction(k('f3'), searching)).toEqual({ type: 'searchNext' });
+    expect(keyAction(k('down'), searching)).toEqual({ type: 'searchNext' });
+    expect(keyAction(k('backspace', '\x7f'), searching)).toEqual({ type: 'searchBackspace' });
+    expect(keyAction(k('enter', '\r'), searching)).toEqual({ type: 'close' });
+    expect(keyAction(k('escape', '\x1b'), searching)).toEqual({ type: 'close' });
   });
 
   it('lets the signal prompt take ↑ ↓, Enter (send) and Esc, and q still quits', () => {

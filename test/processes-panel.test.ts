@@ -232,4 +232,22 @@ describe('process table panel', () => {
     await t.keys(KEY.home);
     await t.waitFor((x) => /q {2}Ctrl-C +quit/.test(x));
   });
+
+  it('F3 searches: the selection jumps to the next match as you type and F3 goes on to the one after, all rows still listed', async () => {
+    const t = await open(120, 40, crowd());
+    await t.keys('\x1bOR');
+    await t.waitFor((x) => /search: /.test(x));
+    // Incremental, from the selected row on, as htop: "proc1" lands on proc100, "proc12" on proc120.
+    await t.type('proc12');
+    const s = await t.waitFor((x) => /search: proc12/.test(x));
+    expect(s).toMatch(/Processes by CPU \(200\)/);
+    // Enter closes the prompt where it is; Enter again inspects the selected row.
+    await t.keys(KEY.enter, KEY.enter);
+    await t.waitFor((x) => /Process proc120\[1120\]/.test(x));
+    await t.keys(KEY.escape, '\x1bOR');
+    await t.type('proc12');
+    await t.waitFor((x) => /search: proc12/.test(x));
+    await t.keys('\x1bOR', KEY.enter, KEY.enter);
+    await t.waitFor((x) => /Process proc121\[1121\]/.test(x));
+  });
 });

@@ -181,6 +181,23 @@ describe('process table state', () => {
     expect(go(kept, { type: 'filterInput', text: 'z' }).filter).toBe('ss');
   });
 
+  it('F3 search moves the selection to the next match, leaving every row listed', () => {
+    const typed = go(live, { type: 'searchOpen' }, { type: 'searchInput', text: 'B' }, { type: 'searchInput', text: 'A' });
+    expect(typed.overlay).toEqual({ kind: 'search', text: 'BA' });
+    const rows = tableCtx(typed).rows;
+    expect(rows).toHaveLength(4);
+    expect(rows[typed.table.index]?.name).toBe('bash');
+    // Next from bash wraps round to the only match again; a miss says so and leaves the selection.
+    expect(go(typed, { type: 'searchNext' }).table.key).toBe(typed.table.key);
+    const s2 = go(live, { type: 'searchOpen' }, { type: 'searchInput', text: 's' });
+    const first = tableCtx(s2).rows[s2.table.index]?.name;
+    const next = go(s2, { type: 'searchNext' });
+    expect([first, tableCtx(next).rows[next.table.index]?.name].sort()).toEqual(['bash', 'sshd']);
+    const miss = go(typed, { type: 'searchInput', text: 'z' });
+    expect(miss.message).toBe('no process matches "BAz"');
+    expect(miss.table.key).toBe(typed.table.key);
+  });
+
   it('folds and unfolds the selected process in the tree, and says why not outside it', () => {
     const tree = select(go(live, { type: 'tree' }), 50);
     const folded = go(tree, { type: 'fold', hide: true });

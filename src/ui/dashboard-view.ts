@@ -10,7 +10,7 @@ import type { Layout } from './layout.js';
 import type { Drawn, FrameInput, PanelDef, PanelEvents, PanelInput, PanelWidget } from './panels/panel.js';
 import type { FocusPanel } from './state.js';
 import { statusLine, timelineSpan } from './view-model.js';
-import { HelpOverlay, Inspector, filterPromptText, gotoPrompt, gotoPromptText, signalPrompt, signalPromptLines } from './widgets/overlays.js';
+import { HelpOverlay, Inspector, filterPromptText, gotoPrompt, gotoPromptText, searchPromptText, signalPrompt, signalPromptLines } from './widgets/overlays.js';
 import { StatusBar } from './widgets/status-bar.js';
 
 export type { Drawn, FrameInput, PanelEvents } from './panels/panel.js';
@@ -101,7 +101,7 @@ export class DashboardView {
         const help = new HelpOverlay(this.screen, this.color, keyHelp(this.defs));
         this.overlay = { kind, box: help.box, help };
       }
-      else if (want.kind === 'goto' || want.kind === 'filter') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
+      else if (want.kind === 'goto' || want.kind === 'filter' || want.kind === 'search') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
       else if (want.kind === 'signal') this.overlay = { kind, box: signalPrompt(this.screen, this.color) };
       else {
         const inspector = new Inspector(this.screen, want.process, this.color);
@@ -111,6 +111,7 @@ export class DashboardView {
     if (want.kind === 'help') this.overlay.help?.show(want.top ?? 0);
     if (want.kind === 'goto') this.overlay.box.setContent(gotoPromptText(want.text, this.screen.width as number));
     if (want.kind === 'filter') this.overlay.box.setContent(filterPromptText(f.state.filter, this.screen.width as number));
+    if (want.kind === 'search') this.overlay.box.setContent(searchPromptText(want.text, this.screen.width as number));
     if (want.kind === 'signal') this.overlay.box.setContent(signalPromptLines(want.target, want.choice, (this.overlay.box.width as number) - 2).join('\n'));
     if (want.kind === 'inspect') this.overlay.inspector?.update(f.inspected ?? []);
   }

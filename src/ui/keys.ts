@@ -32,6 +32,7 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
     return ch === null ? null : { type: 'gotoInput', text: ch };
   }
   if (overlay?.kind === 'filter') return filterKey(key);
+  if (overlay?.kind === 'search') return searchKey(key);
   if (overlay?.kind === 'signal' && k !== 'q') return signalKey(k);
   if (k === 'q') return { type: 'quit' };
   if (overlay?.kind === 'help') return helpKey(k);
@@ -116,6 +117,24 @@ function filterKey(key: KeyPress): KeyResult {
   }
   const ch = typed(key);
   return ch === null ? null : { type: 'filterInput', text: ch };
+}
+
+/** The F3 search prompt: typing jumps to the first match, F3 or ↓ to the next; Enter or Esc closes it where it is. */
+function searchKey(key: KeyPress): KeyResult {
+  switch (key.full) {
+    case 'enter':
+    case 'escape':
+      return { type: 'close' };
+    case 'backspace':
+      return { type: 'searchBackspace' };
+    case 'f3':
+    case 'down':
+      return { type: 'searchNext' };
+    case 'up':
+      return { type: 'scroll', by: -1, panel: 'table' };
+  }
+  const ch = typed(key);
+  return ch === null ? null : { type: 'searchInput', text: ch };
 }
 
 /** The signal prompt: ↑ ↓ choose, Enter sends (the dashboard does), Esc cancels. */

@@ -4,7 +4,7 @@
  */
 import type { ProcessStats } from '../core/sample.js';
 
-export function matchesFilter(p: ProcessStats, query: string): boolean {
+export function matchesFilter(p: Pick<ProcessStats, 'pid' | 'name' | 'cmd' | 'user'>, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (q === '') return true;
   return String(p.pid) === q || p.name.toLowerCase().includes(q) || p.cmd.toLowerCase().includes(q) || p.user.toLowerCase().includes(q);

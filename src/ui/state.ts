@@ -7,6 +7,7 @@ import { processKey } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { adjacentSpike, nextSpeed, playStep, snapToSample, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
+import { matchesFilter } from './process-filter.js';
 import { SIGNAL_CHOICES, type SignalTarget } from './process-signal.js';
 import { adjacentColumn, type SortColumn } from './process-sort.js';
 import type { TableRow } from './process-table.js';
@@ -22,6 +23,8 @@ export type Overlay =
   | { kind: 'goto'; text: string }
   /** The `/` prompt: typing changes `UiState.filter` as it goes. */
   | { kind: 'filter' }
+  /** F3, htop's search: the selection jumps to the next process matching `text`, the others stay listed. */
+  | { kind: 'search'; text: string }
   /** k / F9: which signal to send to `target` (an index into SIGNAL_CHOICES), asking before it goes. */
   | { kind: 'signal'; target: SignalTarget; choice: number };
 
@@ -104,6 +107,11 @@ export type Action =
   | { type: 'filterClose' }
   /** Esc: the filter is gone. */
   | { type: 'filterClear' }
+  | { type: 'searchOpen' }
+  | { type: 'searchInput'; text: string }
+  | { type: 'searchBackspace' }
+  /** F3 again: the next match after the selected row, wrapping round. */
+  | { type: 'searchNext' }
   | { type: 'tree' }
   /** Tree: fold (hide) or unfold the selected process's children. */
   | { type: 'fold'; hide: boolean }
@@ -222,7 +230,20 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
   }
 }
 
-const TABLE_ACTIONS = ['sort', 'sortReverse', 'sortStep', 'filterOpen', 'filterInput', 'filterBackspace', 'filterClose', 'filterClear', 'tree', 'fold', 'follow', 'signalOpen', 'signalChoose', 'signalDone'] as const;
+const TABLE_ACTIONS = [
+  'sort',
+  'sortReverse',
+  'sortStep',
+  'filterOpen',
+  'filterInput',
+  'filterBackspace',
+  'filterClose',
+  'filterClear',
+  'searchOpen',
+  'searchInput',
+  'searchBackspace',
+  'searchNext',
+  'tree', 'fold', 'follow', 'signalOpen', 'signalChoose', 'signalDone'] as const;
 type TableAction = Extract<Action, { type: (typeof TABLE_ACTIONS)[number] }>;
 
 function isTableAction(a: Action): a is TableAction {
@@ -248,6 +269,16 @@ function reduceTable(s: UiState, action: TableAction, ctx: ViewContext): UiState
       return s.overlay?.kind === 'filter' ? { ...s, overlay: null } : s;
     case 'filterClear':
       return { ...s, filter: '', overlay: s.overlay?.kind === 'filter' ? null : s.overlay };
+    case 'searchOpen':
+      return { ...s, focus: 'table', overlay: { kind: 'search', text: '' } };
+    case 'searchInput':
+    case 'searchBackspace': {
+      if (s.overlay?.kind !== 'search') return s;
+      const text = action.type === 'searchInput' ? (s.overlay.text + action.text).slice(0, MAX_FILTER_LENGTH) : s.overlay.text.slice(0, -1);
+      return search({ ...s, overlay: { kind: 'search', text } }, text, 0, ctx);
+    }
+    case 'searchNext':
+      return s.overlay?.kind === 'search' ? search(s, s.overlay.text, 1, ctx) : s;
     case 'tree':
       return { ...s, tree: !s.tree };
     case 'fold':
@@ -332,6 +363,18 @@ function followedIndex(f: Followed, ctx: ViewContext): number {
 
 /** The longest `/` filter kept: typing past it changes nothing. */
 const MAX_FILTER_LENGTH = 200;
+
+/** The selection on the first row matching `text` from the selected one (`from` 1: after it), wrapping round. */
+function search(s: UiState, text: string, from: 0 | 1, ctx: ViewContext): UiState {
+  if (text.trim() === '' || ctx.rows.length === 0) return s;
+  const at = s.follow ? followedIndex(s.follow, ctx) : resolveSelection(ctx.rows, s.table.key, s.table.index);
+  for (let k = 0; k < ctx.rows.length; k++) {
+    const i = (at + from + k) % ctx.rows.length;
+    const row = ctx.rows[i] as TableRow;
+    if (matchesFilter(row, text)) return { ...s, follow: null, table: { index: i, key: row.key } };
+  }
+  return { ...s, message: `no process matches "${text}"` };
+}
 
 function fold(s: UiState, hide: boolean, ctx: ViewContext): UiState {
   if (!s.tree) return { ...s, message: 'folding is for the tree view: F5 shows it' };

@@ -20,11 +20,11 @@ export const processesPanel = definePanel({
   hints: { region: 'main', weight: 1, minWidth: 66, minHeight: 8 },
   focus: 'table',
   keys: [
-    keys('/  F3  F4', 'filter the table by name, command, user or pid (Enter keeps it, Esc clears it)', {
+    keys('/  F4', 'filter the table by name, command, user or pid as you type (Enter keeps it, Esc clears it)', {
       '/': { type: 'filterOpen' },
-      f3: { type: 'filterOpen' },
       f4: { type: 'filterOpen' },
     }),
+    keys('F3', 'search: jump to the next process matching (F3 again: the next one)', { f3: { type: 'searchOpen' } }),
     keys('c P  m M  T', 'sort processes by CPU / by memory / by start time (again: reversed)', {
       c: { type: 'sort', key: 'cpu' },
       'S-p': { type: 'sort', key: 'cpu' },

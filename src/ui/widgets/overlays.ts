@@ -68,6 +68,11 @@ export function filterPromptText(text: string, width: number): string {
   return padWidth(sanitize(`filter: ${text}█   Enter keep · Esc clear · matches name, command, user, pid`), width);
 }
 
+/** F3: the search prompt; the selection jumps to the first match as the text is typed. */
+export function searchPromptText(text: string, width: number): string {
+  return padWidth(sanitize(`search: ${text}█   F3 or ↓ next · Enter/Esc close · matches name, command, user, pid`), width);
+}
+
 /** k / F9: the signal prompt, a box in the middle of the screen (its lines: signalPromptLines). */
 export function signalPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
   const width = Math.min((screen.width as number) - 2, 76);
