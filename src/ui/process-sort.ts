@@ -60,11 +60,6 @@ export function processOrder(sort: TableSort): Compare {
   return sort.reverse ? (a, b) => natural(b, a) : natural;
 }
 
-/** A sorted copy. */
-export function sortProcesses(processes: readonly ProcessStats[], sort: TableSort): ProcessStats[] {
-  return [...processes].sort(processOrder(sort));
-}
-
 /** The column `dir` places left (-1) or right (1) of `column` on screen, wrapping round. */
 export function adjacentColumn(column: SortColumn, dir: 1 | -1): SortColumn {
   const i = SORT_COLUMNS.indexOf(column);
