@@ -26,6 +26,8 @@ const END_TO_END = [
   'test/live-replay-parity.test.ts',
   'test/overview.test.ts',
   'test/package.test.ts',
+  'test/process-signaller.test.ts',
+  'test/processes-panel.test.ts',
   'test/record.test.ts',
   'test/recording-fuzz.test.ts',
   'test/recording-writer.test.ts',

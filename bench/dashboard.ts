@@ -94,7 +94,7 @@ export async function measureInThisProcess(): Promise<Measurements> {
   const { liveHub, liveView } = await import('../src/session/session-view.js');
   const importMs = performance.now() - t0;
   const hub = liveHub(source, { top: 15, historyCapacity: HOUR }).start();
-  const dash = startDashboard({ io: { input: new PassThrough(), output: out }, view: liveView(hub), top: 15, color: true });
+  const dash = startDashboard({ io: { input: new PassThrough(), output: out }, view: liveView(hub), color: true });
   await until(() => out.writes > 0);
   const rssFirstFrameMb = settledRssMb();
   const firstFrameMs = out.firstWriteAt - t0;

@@ -31,13 +31,13 @@ afterEach(async () => {
 });
 
 /** The dashboard's options, with a live source (through a started live hub) or a replay in place of the view. */
-type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions };
+type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions; top?: number };
 
 function open(cols: number, rows: number, opts: OpenOptions = {}): HeadlessTerminal {
   term = new HeadlessTerminal(cols, rows);
-  const { source: live, replay, ...rest } = opts;
-  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: rest.top ?? 15 }).start()));
-  dash = startDashboard({ io: term.io, top: 15, color: true, ...rest, view });
+  const { source: live, replay, top, ...rest } = opts;
+  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: top ?? 15 }).start()));
+  dash = startDashboard({ io: term.io, color: true, ...rest, view });
   return term;
 }
 
@@ -358,9 +358,12 @@ describe('dashboard, panels as plug-ins', () => {
     await t.waitFor((s) => /demo samples 100/.test(s) && /Processes by CPU/.test(s));
     await t.keys('x');
     await t.waitFor((s) => !/demo samples/.test(s));
+    // At 80x24 the panel keys are below the screen: End scrolls the help to them.
     await t.keys('?');
-    const s = await t.waitFor((x) => /Help/.test(x));
-    expect(s).toMatch(/x\s+show \/ hide the demo panel/);
+    await t.waitFor((x) => /Help/.test(x));
+    await t.keys(KEY.end);
+    const s = await t.waitFor((x) => /Help/.test(x) && /x\s+show \/ hide the demo panel/.test(x));
+    expect(s).toMatch(/\? {2}Esc\s+this help/);
   });
 
   it('shows a failing panel’s error in its own frame while the others draw', async () => {

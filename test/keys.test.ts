@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { KEY_HELP, keyAction, keyTableMarkdown, panelBindings } from '../src/ui/keys.js';
+import { KEY_HELP, keyAction, keyTableMarkdown, panelBindings, type KeyPress } from '../src/ui/keys.js';
 import { PANELS } from '../src/ui/panels/registry.js';
 import { initialState, type UiState } from '../src/ui/state.js';
 
@@ -90,5 +90,56 @@ describe('keyAction', () => {
     expect(start, 'README has no key table').toBeGreaterThanOrEqual(0);
     const end = readme.indexOf('\n\n', start);
     expect(readme.slice(start, end === -1 ? undefined : end)).toBe(keyTableMarkdown());
+  });
+});
+
+describe('process table keys', () => {
+  const k = (full: string, ch?: string): KeyPress => ({ full, ch: ch ?? full });
+  it('follows htop: / F3 F4 filter, F5 tree, F6 < > I sort, F9 k signal, F follow, P M T', () => {
+    for (const f of ['/', 'f4']) expect(keyAction(k(f), live)).toEqual({ type: 'filterOpen' });
+    expect(keyAction(k('f3'), live)).toEqual({ type: 'searchOpen' });
+    expect(keyAction(k('f5'), live)).toEqual({ type: 'tree' });
+    expect(keyAction(k('f6'), live)).toEqual({ type: 'sortStep', dir: 1 });
+    expect(keyAction(k('<'), live)).toEqual({ type: 'sortStep', dir: -1 });
+    expect(keyAction(k('S-i', 'I'), live)).toEqual({ type: 'sortReverse' });
+    expect(keyAction(k('f9'), live)).toEqual({ type: 'signalOpen' });
+    expect(keyAction(k('k'), live)).toEqual({ type: 'signalOpen' });
+    expect(keyAction(k('S-f', 'F'), live)).toEqual({ type: 'follow' });
+    expect(keyAction(k('S-p', 'P'), live)).toEqual({ type: 'sort', key: 'cpu' });
+    expect(keyAction(k('S-m', 'M'), live)).toEqual({ type: 'sort', key: 'mem' });
+    expect(keyAction(k('S-t', 'T'), live)).toEqual({ type: 'sort', key: 'start' });
+    expect(keyAction(k('#'), live)).toEqual({ type: 'sort', key: 'pid' });
+    expect(keyAction(k('-'), live)).toEqual({ type: 'fold', hide: true });
+  });
+
+  it('sends typing to the filter prompt (q and k included), Enter keeps, Esc clears; Esc outside clears a filter', () => {
+    const filtering = { ...live, overlay: { kind: 'filter' } as const };
+    expect(keyAction(k('q'), filtering)).toEqual({ type: 'filterInput', text: 'q' });
+    expect(keyAction(k('k'), filtering)).toEqual({ type: 'filterInput', text: 'k' });
+    expect(keyAction(k('S-n', 'N'), filtering)).toEqual({ type: 'filterInput', text: 'N' });
+    expect(keyAction(k('enter', '\r'), filtering)).toEqual({ type: 'filterClose' });
+    expect(keyAction(k('escape', '\x1b'), filtering)).toEqual({ type: 'filterClear' });
+    expect(keyAction(k('backspace', '\x7f'), filtering)).toEqual({ type: 'filterBackspace' });
+    expect(keyAction(k('escape', '\x1b'), { ...live, filter: 'ng' })).toEqual({ type: 'filterClear' });
+    expect(keyAction(k('escape', '\x1b'), live)).toBeNull();
+  });
+
+  it('sends typing to the F3 search prompt; F3 or ↓ finds the next, Enter or Esc closes', () => {
+    const searching = { ...live, overlay: { kind: 'search', text: 'ng' } as const };
+    expect(keyAction(k('q'), searching)).toEqual({ type: 'searchInput', text: 'q' });
+    expect(keyAction(k('f3'), searching)).toEqual({ type: 'searchNext' });
+    expect(keyAction(k('down'), searching)).toEqual({ type: 'searchNext' });
+    expect(keyAction(k('backspace', '\x7f'), searching)).toEqual({ type: 'searchBackspace' });
+    expect(keyAction(k('enter', '\r'), searching)).toEqual({ type: 'close' });
+    expect(keyAction(k('escape', '\x1b'), searching)).toEqual({ type: 'close' });
+  });
+
+  it('lets the signal prompt take ↑ ↓, Enter (send) and Esc, and q still quits', () => {
+    const asking = { ...live, overlay: { kind: 'signal', choice: 0, target: { pid: 1, startTime: 0, name: 'x', user: 'u', cmd: '' } } as const };
+    expect(keyAction(k('down'), asking)).toEqual({ type: 'signalChoose', dir: 1 });
+    expect(keyAction(k('enter', '\r'), asking)).toEqual({ type: 'sendSignal' });
+    expect(keyAction(k('escape', '\x1b'), asking)).toEqual({ type: 'close' });
+    expect(keyAction(k('c'), asking)).toBeNull();
+    expect(keyAction(k('q'), asking)).toEqual({ type: 'quit' });
   });
 });

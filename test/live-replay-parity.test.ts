@@ -41,7 +41,7 @@ describe('live and replay show the same spike log', () => {
     // One hub: the screen's view and the recorder subscribe to the same stream and its one detector.
     const hub = liveHub(source, { top: 10 });
     hub.subscribe((s, changed) => recorder.push(s, changed));
-    const liveDash = startDashboard({ io: live.io, view: liveView(hub.start()), top: 10, color: false });
+    const liveDash = startDashboard({ io: live.io, view: liveView(hub.start()), color: false });
     dashboards.push(liveDash);
     // Both spikes are in the log and closed (no "ongoing"), so the session's log is final.
     const liveText = await live.waitFor((s) => spikeLog(s).length === 2 && !/ongoing|\+ /.test(spikeLog(s).join('\n')));
@@ -52,7 +52,7 @@ describe('live and replay show the same spike log', () => {
     const recording = await openRecording(file);
     const replay = new HeadlessTerminal(120, 40);
     terminals.push(replay);
-    const replayDash = startDashboard({ io: replay.io, view: replayView({ timeline: recording, spikes: recording.spikes() }), top: 10, color: false });
+    const replayDash = startDashboard({ io: replay.io, view: replayView({ timeline: recording, spikes: recording.spikes() }), color: false });
     dashboards.push(replayDash);
     const replayLog = spikeLog(await replay.waitFor((s) => /REPLAY/.test(s) && spikeLog(s).length === 2));
     await recording.close();

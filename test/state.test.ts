@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/timeline.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from '../src/ui/state.js';
-import { tableRows } from '../src/ui/view-model.js';
+import { tableRows } from '../src/ui/process-table.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const T = new Date(2026, 10, 22, 3, 0, 0).getTime();
@@ -22,7 +22,7 @@ const spikes: Spike[] = [
   { id: 'cpu@a', metric: 'cpu', start: T + 100_000, end: T + 101_000, peak: 95, peakAt: T + 100_000, min: 90, avg: 92, baseline: 10, severity: 'critical', culprits: [culprit] },
   { id: 'cpu@b', metric: 'cpu', start: T + 300_000, end: T + 302_000, peak: 99, peakAt: T + 301_000, min: 90, avg: 95, baseline: 10, severity: 'critical', culprits: [] },
 ];
-const rows = tableRows(tl.at(0), 'cpu', 15);
+const rows = tableRows(tl.at(0), { sort: { column: 'cpu', reverse: false }, filter: '', tree: false, collapsed: [] });
 const ctx: ViewContext = {
   timeline: tl,
   spikes,
@@ -158,5 +158,96 @@ describe('view state', () => {
 
   it('says what it is told to', () => {
     expect(run(live, { type: 'say', text: 'no stored history here' }).message).toBe('no stored history here');
+  });
+});
+
+describe('process table state', () => {
+  const P = makeProcess;
+  const sample = makeSample({
+    time: T,
+    processes: [P({ pid: 1, name: 'init', ppid: 0, cpu: 1 }), P({ pid: 50, name: 'sshd', ppid: 1, cpu: 3 }), P({ pid: 60, name: 'bash', ppid: 50, cpu: 2 }), P({ pid: 70, name: 'gone', ppid: 1, exited: true })],
+  });
+  const tableCtx = (s: UiState): ViewContext => ({
+    ...ctx,
+    rows: tableRows(sample, { sort: { column: s.sort, reverse: s.sortReverse }, filter: s.filter, tree: s.tree, collapsed: s.collapsed }),
+  });
+  const go = (state: UiState, ...actions: Action[]): UiState => actions.reduce((s, a) => reduce(s, a, tableCtx(s)), state);
+  const select = (s: UiState, pid: number): UiState => go(s, { type: 'select', panel: 'table', index: tableCtx(s).rows.findIndex((r) => r.pid === pid) });
+
+  it('sorts by a column, reverses with its key again or I, and steps columns with < >', () => {
+    expect(go(live, { type: 'sort', key: 'pid' })).toMatchObject({ sort: 'pid', sortReverse: false });
+    expect(go(live, { type: 'sort', key: 'pid' }, { type: 'sort', key: 'pid' })).toMatchObject({ sort: 'pid', sortReverse: true });
+    expect(go(live, { type: 'sortReverse' })).toMatchObject({ sort: 'cpu', sortReverse: true });
+    expect(go(live, { type: 'sortReverse' }, { type: 'sortStep', dir: 1 })).toMatchObject({ sort: 'mem', sortReverse: false });
+  });
+
+  it('filters as the text is typed; Enter keeps the filter, Esc clears it', () => {
+    const typing = go(live, { type: 'filterOpen' }, { type: 'filterInput', text: 's' }, { type: 'filterInput', text: 'x' }, { type: 'filterBackspace' }, { type: 'filterInput', text: 's' });
+    expect(typing).toMatchObject({ filter: 'ss', overlay: { kind: 'filter' } });
+    expect(tableCtx(typing).rows.map((r) => r.name)).toEqual(['sshd']);
+    const kept = go(typing, { type: 'filterClose' });
+    expect(kept).toMatchObject({ filter: 'ss', overlay: null });
+    expect(go(kept, { type: 'filterClear' })).toMatchObject({ filter: '', overlay: null });
+    // Typing outside the prompt changes nothing.
+    expect(go(kept, { type: 'filterInput', text: 'z' }).filter).toBe('ss');
+  });
+
+  it('F3 search moves the selection to the next match, leaving every row listed', () => {
+    const typed = go(live, { type: 'searchOpen' }, { type: 'searchInput', text: 'B' }, { type: 'searchInput', text: 'A' });
+    expect(typed.overlay).toEqual({ kind: 'search', text: 'BA' });
+    const rows = tableCtx(typed).rows;
+    expect(rows).toHaveLength(4);
+    expect(rows[typed.table.index]?.name).toBe('bash');
+    // Next from bash wraps round to the only match again; a miss says so and leaves the selection.
+    expect(go(typed, { type: 'searchNext' }).table.key).toBe(typed.table.key);
+    const s2 = go(live, { type: 'searchOpen' }, { type: 'searchInput', text: 's' });
+    const first = tableCtx(s2).rows[s2.table.index]?.name;
+    const next = go(s2, { type: 'searchNext' });
+    expect([first, tableCtx(next).rows[next.table.index]?.name].sort()).toEqual(['bash', 'sshd']);
+    const miss = go(typed, { type: 'searchInput', text: 'z' });
+    expect(miss.message).toBe('no process matches "BAz"');
+    expect(miss.table.key).toBe(typed.table.key);
+  });
+
+  it('folds and unfolds the selected process in the tree, and says why not outside it', () => {
+    const tree = select(go(live, { type: 'tree' }), 50);
+    const folded = go(tree, { type: 'fold', hide: true });
+    expect(folded.collapsed).toHaveLength(1);
+    expect(tableCtx(folded).rows.map((r) => r.pid)).toEqual([1, 50, 70]);
+    expect(go(folded, { type: 'fold', hide: false }).collapsed).toEqual([]);
+    expect(go(select(tree, 60), { type: 'fold', hide: true }).message).toMatch(/bash\[60\] has no children/);
+    expect(go(live, { type: 'fold', hide: true }).message).toMatch(/F5/);
+  });
+
+  it('follows a process: selection stays on it, a move stops following', () => {
+    const f = go(select(live, 60), { type: 'follow' });
+    expect(f.follow).toMatchObject({ pid: 60, name: 'bash' });
+    // The order changes: the followed process keeps the selection.
+    const resorted = go(f, { type: 'sort', key: 'pid' });
+    expect(resorted.follow?.pid).toBe(60);
+    const moved = go(resorted, { type: 'scroll', by: 1 });
+    expect(moved.follow).toBeNull();
+    expect(tableCtx(moved).rows[moved.table.index]?.pid).toBe(70);
+    expect(go(f, { type: 'follow' }).follow).toBeNull();
+  });
+
+  it('opens the signal prompt for the selected live process only, with SIGTERM first; ↑↓ choose within the list', () => {
+    const open = go(select(live, 60), { type: 'signalOpen' });
+    expect(open.overlay).toMatchObject({ kind: 'signal', choice: 0, target: { pid: 60, name: 'bash', startTime: P({ pid: 60, name: 'bash' }).startTime } });
+    expect(go(open, { type: 'signalChoose', dir: -1 }).overlay).toMatchObject({ choice: 0 });
+    expect(go(open, { type: 'signalChoose', dir: 1 }).overlay).toMatchObject({ choice: 1 });
+    const done = go(open, { type: 'signalDone', text: 'sent SIGTERM to bash[60]' });
+    expect(done).toMatchObject({ overlay: null, message: 'sent SIGTERM to bash[60]' });
+    expect(go(select(live, 70), { type: 'signalOpen' })).toMatchObject({ overlay: null, message: 'gone[70] has exited: nothing to signal' });
+    expect(go({ ...live, focus: 'spikes' }, { type: 'signalOpen' }).message).toMatch(/Tab to the process table/);
+  });
+
+  it('scrolls the help within what is cut off', () => {
+    const help = reduce(live, { type: 'help' }, { ...ctx, helpMaxTop: 5 });
+    const down = (s: UiState, by: number): UiState => reduce(s, { type: 'helpScroll', by }, { ...ctx, helpMaxTop: 5 });
+    expect(down(help, 3).overlay).toEqual({ kind: 'help', top: 3 });
+    expect(down(help, 1000).overlay).toEqual({ kind: 'help', top: 5 });
+    expect(down(down(help, 2), -10).overlay).toEqual({ kind: 'help', top: 0 });
+    expect(down(live, 1).overlay).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIndex } from '../src/store/recording-index.js';
+import { startHostileProcess, type HostileProcess } from './helpers/hostile-process.js';
 import { TmuxSession } from './helpers/tmux.js';
 import { TMON_BIN } from './helpers/run-cli.js';
 
@@ -87,5 +88,35 @@ describe('bin/tmon in a real terminal', () => {
     expect(raw).not.toMatch(colorSgr);
     tmux.keys('q');
     await tmux.waitFor((s) => /EXIT:0/.test(s));
+  });
+
+  it('filters to a child the test started, shows the tree, and sends it SIGTERM through the confirmation', async () => {
+    // A name no other process has: the test's own child, whatever else the machine runs.
+    const comm = `tmonvic${process.pid % 100000}`;
+    let victim: HostileProcess | undefined;
+    try {
+      victim = await startHostileProcess({ comm, args: [], holdMs: 120_000 });
+      const pid = victim.pid;
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => victim?.child.on('exit', (_code, signal) => resolve(signal)));
+      tmux = new TmuxSession(160, 40);
+      tmux.start(command);
+      await tmux.waitFor(dashboardUp);
+      tmux.keys('/');
+      tmux.keys('-l', comm);
+      await tmux.waitFor((s) => new RegExp(`1 of \\d+ match "${comm}"`).test(s) && new RegExp(`\\b${pid} .*${comm}`).test(s));
+      tmux.keys('Enter');
+      tmux.keys('F5');
+      const tree = await tmux.waitFor((s) => /Process tree by CPU/.test(s));
+      expect(tree).toMatch(new RegExp(`\\b${pid} .*${comm}`));
+      tmux.keys('k');
+      await tmux.waitFor((s) => s.includes(`Enter sends SIGTERM to ${comm}[${pid}]`));
+      tmux.keys('Enter');
+      await tmux.waitFor((s) => s.includes(`sent SIGTERM to ${comm}[${pid}]`));
+      expect(await ended).toBe('SIGTERM');
+      tmux.keys('q');
+      expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
+    } finally {
+      victim?.kill();
+    }
   });
 });

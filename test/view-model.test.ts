@@ -29,9 +29,6 @@ import {
   spikeRuleText,
   zoomedMaxY,
   statusLine,
-  tableHeader,
-  tableLine,
-  tableRows,
   timelineSpan,
   userLines,
 } from '../src/ui/view-model.js';
@@ -51,43 +48,7 @@ function spike(p: Partial<Spike> & { start: number }): Spike {
   return { id: `memory@${p.start}`, metric: 'memory', end: p.start, peak: 0, peakAt: p.start, min: 0, avg: 0, baseline: 0, severity: 'warning', culprits: [], ...p };
 }
 
-describe('process table', () => {
-  const sample = makeSample({
-    time: at(3, 0, 0),
-    processes: [
-      makeProcess({ pid: 10, name: 'busy', cpu: 80, rss: 100 * MiB }),
-      makeProcess({ pid: 20, name: 'fat', cpu: 1, rss: 3 * GiB, cmd: 'fat --heap 3g' }),
-      makeProcess({ pid: 30, name: 'gone', cpu: 50, rss: 10 * MiB, exited: true }),
-      makeProcess({ pid: 40, name: 'make', cpu: 2, rss: 5 * MiB, childCpu: 70 }),
-      makeProcess({ pid: 2, name: 'kworker/0:1', cpu: 0, rss: 0, cmd: '', kernelThread: true, user: 'root' }),
-    ],
-  });
-
-  it('orders by CPU or by memory and keeps the top N', () => {
-    expect(tableRows(sample, 'cpu', 10).map((r) => r.pid)).toEqual([10, 30, 40, 20, 2]);
-    expect(tableRows(sample, 'mem', 2).map((r) => r.pid)).toEqual([20, 10]);
-    expect(tableRows(undefined, 'cpu', 10)).toEqual([]);
-  });
-
-  it('has PID USER CPU% MEM% RSS and NAME/command, marking exited processes and reaped children', () => {
-    const rows = tableRows(sample, 'cpu', 10);
-    expect(rows[0]?.cells).toEqual(['10', 'alice', '80.0', '1.2', '100M', 'busy']);
-    expect(rows.find((r) => r.pid === 30)?.cells[5]).toBe('gone (exited)');
-    expect(rows.find((r) => r.pid === 30)?.exited).toBe(true);
-    expect(rows.find((r) => r.pid === 40)?.cells[5]).toBe('make (+70% children)');
-    expect(rows.find((r) => r.pid === 20)?.cells[5]).toBe('fat  fat --heap 3g');
-    expect(rows.find((r) => r.pid === 2)?.cells[5]).toBe('[kworker/0:1]');
-    expect(rows[0]?.key).toBe(`10@${rows[0]?.startTime}`);
-  });
-
-  it('lays cells out in fixed columns cut to the width, with the sort column marked', () => {
-    const line = tableLine(['4242', 'postgres-long', '95.0', '62.5', '5.0G', 'alloc  alloc --size 5G --and-more'], 60);
-    expect(line).toBe('   4242 postgres…   95.0  62.5   5.0G alloc  alloc --size 5…');
-    expect(line).toHaveLength(60);
-    expect(tableHeader('cpu', 80)).toMatch(/^\s+PID USER\s+CPU%▼\s+MEM%\s+RSS NAME\/command$/);
-    expect(tableHeader('mem', 80)).toMatch(/RSS▼/);
-  });
-
+describe('process table selection', () => {
   it('keeps the selection on the same process when the order changes', () => {
     const rows = [{ key: 'a' }, { key: 'b' }, { key: 'c' }];
     expect(resolveSelection(rows, 'c', 0)).toBe(2);

@@ -57,7 +57,7 @@ const INTERVAL = durationFlag('DUR', `sampling interval, at least ${MIN_INTERVAL
   default: '1s',
   short: 'i',
 });
-const TOP = numberFlag('N', 'processes in the table', { min: 1, max: 500, default: 15, short: 'n' });
+const TOP = numberFlag('N', 'processes kept per past sample (the table shows all)', { min: 1, max: 500, default: 15, short: 'n' });
 const CGROUP = textFlag(
   'PATH',
   "watch this memory cgroup (as /proc/PID/cgroup names it) instead of tmon's own; a limit below RAM is the memory total",
@@ -184,7 +184,7 @@ starting at its first spike. Keys: ←/→ one sample, PgUp/PgDn one minute,
 Shift+←/→ one hour, g go to a time, n/N next/previous spike, p play 1x/10x/60x,
 Enter on a spike jumps to it, ? all keys.`,
   positionals: true,
-  flags: { top: TOP, ...HELP },
+  flags: { ...HELP },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 export const SPIKES = {

@@ -9,6 +9,7 @@ import { tmonVersion } from '../version.js';
 import { DASHBOARD } from './command-flags.js';
 import { cgroupOption, colorEnabled, samplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
+import { procSignaller } from './process-signaller.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { mainUsage } from './usage.js';
 
@@ -33,8 +34,9 @@ export async function runDashboard(argv: string[]): Promise<number> {
   hub.start();
   const dashboard = startDashboard({
     view: liveView(hub),
-    top: settings.top,
     color: colorEnabled(process.env),
+    // Only here, on this machine's own dashboard, may the table signal processes.
+    signals: procSignaller(),
     ...(recorder ? { status: () => recorder.status() } : {}),
   });
   await untilClosed(dashboard, async () => {

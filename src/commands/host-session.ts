@@ -44,7 +44,6 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
       const dashboard = startDashboard({
         io: opts.io,
         view,
-        top: opts.settings.top,
         color: opts.color,
         ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
         // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word.
@@ -78,7 +77,6 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
       const dashboard = startDashboard({
         io: opts.io,
         view: replayView({ timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window }),
-        top: opts.settings.top,
         color: opts.color,
         backOnEscape: true,
         // The way back and the link state first; a long link error is cut at the right edge.

@@ -30,7 +30,6 @@ export async function runReplay(argv: string[]): Promise<number> {
     return 0;
   }
   const path = onlyPositional('replay', args.positionals, 'the recording', 'FILE|DIR');
-  const top = args.values.top;
   const recording = await openForCommand(path);
   const told = recording.warnings.length;
   if (!someSampleReads(recording) && recording.warnings.length > 0) {
@@ -42,7 +41,6 @@ export async function runReplay(argv: string[]): Promise<number> {
   requireTerminal();
   const dashboard = startDashboard({
     view: replayView({ timeline: recording, spikes: recording.spikes() }),
-    top,
     color: colorEnabled(process.env),
     status: () => (recording.length === 0 ? 'no samples' : ''),
   });

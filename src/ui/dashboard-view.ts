@@ -10,7 +10,7 @@ import type { Layout } from './layout.js';
 import type { Drawn, FrameInput, PanelDef, PanelEvents, PanelInput, PanelWidget } from './panels/panel.js';
 import type { FocusPanel } from './state.js';
 import { statusLine, timelineSpan } from './view-model.js';
-import { Inspector, gotoPrompt, gotoPromptText, helpOverlay } from './widgets/overlays.js';
+import { HelpOverlay, Inspector, filterPromptText, gotoPrompt, gotoPromptText, searchPromptText, signalPrompt, signalPromptLines } from './widgets/overlays.js';
 import { StatusBar } from './widgets/status-bar.js';
 
 export type { Drawn, FrameInput, PanelEvents } from './panels/panel.js';
@@ -18,7 +18,7 @@ export type { Drawn, FrameInput, PanelEvents } from './panels/panel.js';
 export class DashboardView {
   private readonly panels: { def: PanelDef; widget: PanelWidget }[] = [];
   private readonly status: StatusBar;
-  private overlay: { kind: string; box: Widgets.BoxElement; inspector?: Inspector } | null = null;
+  private overlay: { kind: string; box: Widgets.BoxElement; inspector?: Inspector; help?: HelpOverlay } | null = null;
   drawn: Drawn = { rows: [], spikeIds: [] };
 
   /** Creates the widget of every panel `layout` places, in `panels` order. */
@@ -34,6 +34,11 @@ export class DashboardView {
       if (rect) this.panels.push({ def, widget: def.create(screen, rect, color, events) });
     }
     this.status = new StatusBar(screen, layout.status, color);
+  }
+
+  /** How far the open help scrolls (0: all of it fits, or it is closed). */
+  get helpMaxTop(): number {
+    return this.overlay?.help?.maxTop ?? 0;
   }
 
   /** Ids of the panels on screen (a toggle flips what is seen). */
@@ -92,14 +97,22 @@ export class DashboardView {
     }
     if (!want || !kind) return;
     if (!this.overlay) {
-      if (want.kind === 'help') this.overlay = { kind, box: helpOverlay(this.screen, this.color, keyHelp(this.defs)) };
-      else if (want.kind === 'goto') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
+      if (want.kind === 'help') {
+        const help = new HelpOverlay(this.screen, this.color, keyHelp(this.defs));
+        this.overlay = { kind, box: help.box, help };
+      }
+      else if (want.kind === 'goto' || want.kind === 'filter' || want.kind === 'search') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
+      else if (want.kind === 'signal') this.overlay = { kind, box: signalPrompt(this.screen, this.color) };
       else {
         const inspector = new Inspector(this.screen, want.process, this.color);
         this.overlay = { kind, box: inspector.box, inspector };
       }
     }
+    if (want.kind === 'help') this.overlay.help?.show(want.top ?? 0);
     if (want.kind === 'goto') this.overlay.box.setContent(gotoPromptText(want.text, this.screen.width as number));
+    if (want.kind === 'filter') this.overlay.box.setContent(filterPromptText(f.state.filter, this.screen.width as number));
+    if (want.kind === 'search') this.overlay.box.setContent(searchPromptText(want.text, this.screen.width as number));
+    if (want.kind === 'signal') this.overlay.box.setContent(signalPromptLines(want.target, want.choice, (this.overlay.box.width as number) - 2).join('\n'));
     if (want.kind === 'inspect') this.overlay.inspector?.update(f.inspected ?? { points: [], facts: undefined, spikes: [] });
   }
 

@@ -17,6 +17,7 @@ import { keyAction, type KeyPress, type KeyResult } from './keys.js';
 import type { PanelDef } from './panels/panel.js';
 import { PANELS } from './panels/registry.js';
 import { PlayTimer } from './play-timer.js';
+import { NO_SIGNALS, SIGNAL_CHOICES, signalOutcomeText, type ProcessSignaller } from './process-signal.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { createScreen, type TerminalIO } from './screen.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from './state.js';
@@ -32,8 +33,6 @@ export interface DashboardOptions {
   io?: TerminalIO;
   /** What to show: a live session, a replay, or a window of stored history. */
   view: SessionView;
-  /** Rows in the process table (default 15). */
-  top: number;
   /** false when NO_COLOR is set (the caller decides). */
   color: boolean;
   /** Extra status-bar text from the caller, e.g. "recording night.tmon". */
@@ -50,6 +49,11 @@ export interface DashboardOptions {
    * there. Without it, H only says there is none here.
    */
   onStoredHistory?: () => Promise<void> | void;
+  /**
+   * The capability to signal this machine's processes (k / F9): only the local
+   * `tmon` passes one. Without it the dashboard says signals are for the local machine.
+   */
+  signals?: ProcessSignaller;
   /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
   panels?: readonly PanelDef[];
 }
@@ -96,7 +100,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const update = (): void => {
     if (destroyed) return;
     const status = [callerStatus(opts), sessionView.status(), note.text];
-    widgets.current(state.toggles).draw(frameInput(sessionView, timeline, state, opts.top, status, inspected));
+    widgets.current(state.toggles).draw(frameInput(sessionView, timeline, state, status, inspected));
   };
   const scheduler = new RenderScheduler(() => {
     if (!destroyed) drawFrame(screen, update, note);
@@ -130,11 +134,12 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   }
 
   const history = opts.onStoredHistory && new StoredHistoryRequest(opts.onStoredHistory, note, (problem) => (problem ? dispatch({ type: 'say', text: problem }) : scheduler.request()));
-  const keys: KeyOptions = { panels, backOnEscape: opts.backOnEscape === true, storedHistory: history !== undefined, replay };
+  const keys: KeyOptions = { panels, backOnEscape: opts.backOnEscape === true, storedHistory: history !== undefined, replay, signals: opts.signals !== undefined };
   screen.on('keypress', (ch: string | undefined, key: KeyPress | undefined) => {
     const intent = keyIntent(ch, key, state, keys);
     if (intent === null) return;
     if (intent.type === 'back' || intent.type === 'quit') end(intent.type);
+    else if (intent.type === 'sendSignal') dispatch({ type: 'signalDone', text: sendSignal(opts.signals, state) });
     else if (intent.type !== 'storedHistory') dispatch(intent);
     else {
       history?.start();
@@ -187,15 +192,32 @@ interface KeyOptions {
   /** The caller can show stored history (H). */
   storedHistory: boolean;
   replay: boolean;
+  /** The caller gave the capability to signal processes (the local tmon). */
+  signals: boolean;
 }
 
-/** What a key press asks of the dashboard: to go back, what keyAction says, or (H without stored history) a word why not. */
+/** Sends the signal the prompt has chosen to its process; the status line's one line about it. */
+function sendSignal(signals: ProcessSignaller | undefined, state: UiState): string {
+  const o = state.overlay;
+  if (o?.kind !== 'signal') return '';
+  if (!signals) return NO_SIGNALS;
+  const signal = (SIGNAL_CHOICES[o.choice] ?? SIGNAL_CHOICES[0]).name;
+  try {
+    return signalOutcomeText(o.target, signal, signals.send(o.target, signal));
+  } catch (err) {
+    return signalOutcomeText(o.target, signal, { kind: 'failed', message: errorMessage(err) });
+  }
+}
+
+/** What a key press asks of the dashboard: to go back, what keyAction says, or (H without stored history, k without signals) a word why not. */
 function keyIntent(ch: string | undefined, key: KeyPress | undefined, state: UiState, opts: KeyOptions): KeyResult | { type: 'back' } {
   const k: KeyPress = { full: key?.full ?? ch ?? '', ch };
   // blessed reports Enter twice ('return', then 'enter'); 'enter' is the one.
   if (k.full === 'return') return null;
-  if (opts.backOnEscape && k.full === 'escape' && state.overlay === null) return { type: 'back' };
+  // Esc first clears a table filter, then goes back.
+  if (opts.backOnEscape && k.full === 'escape' && state.overlay === null && state.filter === '') return { type: 'back' };
   const result = keyAction(k, state, opts.panels);
+  if (result?.type === 'signalOpen' && !opts.signals) return { type: 'say', text: NO_SIGNALS };
   if (result?.type !== 'storedHistory' || opts.storedHistory) return result;
   return { type: 'say', text: opts.replay ? 'this is stored history: Esc or q leaves it' : 'no stored history here (H is for tmon connect to an agent with --store)' };
 }
@@ -228,13 +250,12 @@ function extentOf(windowed: HistoryWindow | undefined): { extent?: { first: numb
 }
 
 /** One frame's input: the data, the state, and the status bar's extra texts (each once). */
-function frameInput(v: SessionView, timeline: Timeline, state: UiState, top: number, status: string[], inspected: InspectedSeries): FrameInput {
+function frameInput(v: SessionView, timeline: Timeline, state: UiState, status: string[], inspected: InspectedSeries): FrameInput {
   const o = state.overlay;
   return {
     timeline,
     spikes: v.spikes(),
     state,
-    top,
     extraStatus: [...new Set(status)].filter(Boolean).join(' │ '),
     label: v.label,
     inspected: inspected.history(timeline, o?.kind === 'inspect' ? o.process.key : null, v.spikes()),
@@ -254,6 +275,7 @@ function viewContext(timeline: Timeline, spikes: readonly Spike[], view: Dashboa
     spikeIds: view.drawn.spikeIds,
     pageSize: view.pageSize,
     showing: view.shown,
+    helpMaxTop: view.helpMaxTop,
     ...extentOf(windowed),
   };
 }

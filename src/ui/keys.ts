@@ -8,8 +8,11 @@ export interface KeyPress {
   ch?: string | undefined;
 }
 
-/** `storedHistory` is for the dashboard's caller (tmon connect opens the agent's store). */
-export type KeyResult = Action | { type: 'quit' } | { type: 'storedHistory' } | null;
+/**
+ * `storedHistory` is for the dashboard's caller (tmon connect opens the agent's store);
+ * `sendSignal` for the dashboard, which holds the capability to signal (or none).
+ */
+export type KeyResult = Action | { type: 'quit' } | { type: 'storedHistory' } | { type: 'sendSignal' } | null;
 
 /**
  * Which action a key means, given what is on screen: the go-to prompt takes typing,
@@ -25,11 +28,14 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
     if (k === 'enter') return { type: 'gotoSubmit' };
     if (k === 'escape') return { type: 'close' };
     if (k === 'backspace') return { type: 'gotoBackspace' };
-    const ch = key.ch;
-    return ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' ? { type: 'gotoInput', text: ch } : null;
+    const ch = typed(key);
+    return ch === null ? null : { type: 'gotoInput', text: ch };
   }
+  if (overlay?.kind === 'filter') return filterKey(key);
+  if (overlay?.kind === 'search') return searchKey(key);
+  if (overlay?.kind === 'signal' && k !== 'q') return signalKey(k);
   if (k === 'q') return { type: 'quit' };
-  if (overlay?.kind === 'help') return k === '?' || k === 'escape' ? { type: 'help' } : null;
+  if (overlay?.kind === 'help') return helpKey(k);
   if (overlay?.kind === 'inspect') return k === 'escape' ? { type: 'close' } : null;
   const cursorMode = state.mode !== 'live';
   switch (k) {
@@ -61,7 +67,7 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
     case '?':
       return { type: 'help' };
     case 'escape':
-      return null;
+      return state.filter === '' ? null : { type: 'filterClear' };
     case 'enter':
       return { type: 'enter' };
     case 'i':
@@ -79,6 +85,64 @@ export function keyAction(key: KeyPress, state: UiState, panels: readonly PanelD
     default:
       return panelBindings(panels).get(k) ?? null;
   }
+}
+
+/** The help: ? or Esc closes it, ↑ ↓ PgUp PgDn scroll it on a short screen. */
+function helpKey(k: string): KeyResult {
+  const by: Record<string, number> = { up: -1, down: 1, pageup: -10, pagedown: 10, home: -1000, end: 1000 };
+  if (k === '?' || k === 'escape') return { type: 'help' };
+  const n = by[k];
+  return n === undefined ? null : { type: 'helpScroll', by: n };
+}
+
+/** A printable character typed into a prompt, or null. */
+function typed(key: KeyPress): string | null {
+  const ch = key.ch;
+  return ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' ? ch : null;
+}
+
+/** The `/` prompt: typing filters as it goes, Enter keeps the filter, Esc clears it; ↑ ↓ still move the selection. */
+function filterKey(key: KeyPress): KeyResult {
+  switch (key.full) {
+    case 'enter':
+      return { type: 'filterClose' };
+    case 'escape':
+      return { type: 'filterClear' };
+    case 'backspace':
+      return { type: 'filterBackspace' };
+    case 'up':
+      return { type: 'scroll', by: -1, panel: 'table' };
+    case 'down':
+      return { type: 'scroll', by: 1, panel: 'table' };
+  }
+  const ch = typed(key);
+  return ch === null ? null : { type: 'filterInput', text: ch };
+}
+
+/** The F3 search prompt: typing jumps to the first match, F3 or ↓ to the next; Enter or Esc closes it where it is. */
+function searchKey(key: KeyPress): KeyResult {
+  switch (key.full) {
+    case 'enter':
+    case 'escape':
+      return { type: 'close' };
+    case 'backspace':
+      return { type: 'searchBackspace' };
+    case 'f3':
+    case 'down':
+      return { type: 'searchNext' };
+    case 'up':
+      return { type: 'scroll', by: -1, panel: 'table' };
+  }
+  const ch = typed(key);
+  return ch === null ? null : { type: 'searchInput', text: ch };
+}
+
+/** The signal prompt: ↑ ↓ choose, Enter sends (the dashboard does), Esc cancels. */
+function signalKey(k: string): KeyResult {
+  if (k === 'up') return { type: 'signalChoose', dir: -1 };
+  if (k === 'down') return { type: 'signalChoose', dir: 1 };
+  if (k === 'enter') return { type: 'sendSignal' };
+  return k === 'escape' ? { type: 'close' } : null;
 }
 
 /** Every key the panels bind, with its action. */
@@ -114,7 +178,7 @@ const GLOBAL_HELP: readonly (readonly [string, string])[] = [
 /** The help overlay's table, also the README's: the dashboard's keys, then each panel's, then help itself. */
 export function keyHelp(panels: readonly PanelDef[] = PANELS): (readonly [string, string])[] {
   const own = panels.flatMap((p) => [...(p.keys ?? []).map((k) => [k.label, k.help] as const), ...(p.toggle ? [[p.toggle.key, p.toggle.help] as const] : [])]);
-  return [...GLOBAL_HELP, ...own, ['?  Esc', 'this help / close an overlay']];
+  return [...GLOBAL_HELP, ...own, ['?  Esc', 'this help / close an overlay; Esc also clears the table filter']];
 }
 
 export const KEY_HELP: readonly (readonly [string, string])[] = keyHelp();

@@ -8,19 +8,48 @@ import { formatClock, formatDay } from '../core/units.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
 import { adjacentSpike, nextSpeed, playStep, snapToTyped, stepSamples, stepTime, type PlaySpeed } from './cursor.js';
+import { matchesFilter } from './process-filter.js';
+import { SIGNAL_CHOICES, type SignalTarget } from './process-signal.js';
+import { adjacentColumn, type SortColumn } from './process-sort.js';
+import type { TableRow } from './process-table.js';
 import { parseTimeInput } from './time-input.js';
-import { resolveSelection, type InspectedProcess, type SortKey, type TableRow, type ViewMode } from './view-model.js';
+import { resolveSelection, type InspectedProcess, type ViewMode } from './view-model.js';
 
 export type FocusPanel = 'table' | 'spikes';
 
-export type Overlay = { kind: 'help' } | { kind: 'inspect'; process: InspectedProcess } | { kind: 'goto'; text: string };
+export type Overlay =
+  /** `top`: the first help line shown, when the screen is too short for all. */
+  | { kind: 'help'; top?: number }
+  | { kind: 'inspect'; process: InspectedProcess }
+  | { kind: 'goto'; text: string }
+  /** The `/` prompt: typing changes `UiState.filter` as it goes. */
+  | { kind: 'filter' }
+  /** F3, htop's search: the selection jumps to the next process matching `text`, the others stay listed. */
+  | { kind: 'search'; text: string }
+  /** k / F9: which signal to send to `target` (an index into SIGNAL_CHOICES), asking before it goes. */
+  | { kind: 'signal'; target: SignalTarget; choice: number };
+
+/** The process the table follows (F): its row stays selected wherever it goes, and nothing else is selected while it is away. */
+export interface Followed {
+  key: string;
+  pid: number;
+  name: string;
+}
 
 export interface UiState {
   mode: ViewMode;
   /** The time under the cursor; null follows the newest sample (live). */
   cursor: number | null;
   play: PlaySpeed;
-  sort: SortKey;
+  sort: SortColumn;
+  /** The sort column's natural order reversed (I, or its key again). */
+  sortReverse: boolean;
+  /** The table's `/` filter (name, command, user, pid); empty shows every process. */
+  filter: string;
+  /** The table as a tree (F5), with the children of these process keys folded away. */
+  tree: boolean;
+  collapsed: readonly string[];
+  follow: Followed | null;
   focus: FocusPanel;
   /** Selected row, remembered by process so it stays on the process when the order changes. */
   table: { index: number; key: string | null };
@@ -41,6 +70,11 @@ export function initialState(replay: { cursor: number | null } | null): UiState 
     cursor: replay ? replay.cursor : null,
     play: 0,
     sort: 'cpu',
+    sortReverse: false,
+    filter: '',
+    tree: false,
+    collapsed: [],
+    follow: null,
     focus: 'table',
     table: { index: 0, key: null },
     spikes: { index: 0, id: null },
@@ -62,7 +96,31 @@ export type Action =
   | { type: 'spike'; dir: 1 | -1 }
   | { type: 'play' }
   | { type: 'tick'; elapsedMs: number }
-  | { type: 'sort'; key: SortKey }
+  /** Sort by a column; its key again reverses the order. */
+  | { type: 'sort'; key: SortColumn }
+  | { type: 'sortReverse' }
+  /** Sort by the column left or right of the current one (htop's < >). */
+  | { type: 'sortStep'; dir: 1 | -1 }
+  | { type: 'filterOpen' }
+  | { type: 'filterInput'; text: string }
+  | { type: 'filterBackspace' }
+  /** Enter: the filter stays, the prompt closes. */
+  | { type: 'filterClose' }
+  /** Esc: the filter is gone. */
+  | { type: 'filterClear' }
+  | { type: 'searchOpen' }
+  | { type: 'searchInput'; text: string }
+  | { type: 'searchBackspace' }
+  /** F3 again: the next match after the selected row, wrapping round. */
+  | { type: 'searchNext' }
+  | { type: 'tree' }
+  /** Tree: fold (hide) or unfold the selected process's children. */
+  | { type: 'fold'; hide: boolean }
+  | { type: 'follow' }
+  | { type: 'signalOpen' }
+  | { type: 'signalChoose'; dir: 1 | -1 }
+  /** The signal went (or did not): the prompt closes and the status line says how it went. */
+  | { type: 'signalDone'; text: string }
   | { type: 'focus' }
   | { type: 'scroll'; by: ScrollMove; panel?: FocusPanel }
   | { type: 'select'; panel: FocusPanel; index: number }
@@ -71,6 +129,7 @@ export type Action =
   /** Show or hide an optional panel (by its id). */
   | { type: 'toggle'; panel: string }
   | { type: 'help' }
+  | { type: 'helpScroll'; by: number }
   | { type: 'close' }
   | { type: 'enter' }
   | { type: 'inspect' }
@@ -92,6 +151,8 @@ export interface ViewContext {
   pageSize: { table: number; spikes: number };
   /** Ids of the panels showing now (a toggle flips what is seen). */
   showing: ReadonlySet<string>;
+  /** How far the open help scrolls (its lines beyond the screen). */
+  helpMaxTop?: number;
   /**
    * The whole history's first and last sample times when `timeline` is only a
    * window onto it (a remote agent's store). Moves may then go past the
@@ -102,6 +163,7 @@ export interface ViewContext {
 
 export function reduce(state: UiState, action: Action, ctx: ViewContext): UiState {
   const s: UiState = action.type === 'tick' ? state : { ...state, message: '' };
+  if (isTableAction(action)) return reduceTable(s, action, ctx);
   switch (action.type) {
     case 'togglePause':
       if (s.mode === 'replay') return { ...s, play: s.play === 0 ? 1 : 0 };
@@ -133,8 +195,6 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       const r = playStep(ctx.timeline, s.cursor, action.elapsedMs, s.play);
       return { ...s, cursor: r.cursor, play: r.ended ? 0 : s.play };
     }
-    case 'sort':
-      return { ...s, sort: action.key };
     case 'focus':
       return { ...s, focus: s.focus === 'table' ? 'spikes' : 'table' };
     case 'scroll':
@@ -149,6 +209,9 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return { ...s, toggles: { ...s.toggles, [action.panel]: !ctx.showing.has(action.panel) } };
     case 'help':
       return { ...s, overlay: s.overlay?.kind === 'help' ? null : { kind: 'help' } };
+    case 'helpScroll':
+      if (s.overlay?.kind !== 'help') return s;
+      return { ...s, overlay: { kind: 'help', top: Math.min(Math.max(0, (s.overlay.top ?? 0) + action.by), ctx.helpMaxTop ?? 0) } };
     case 'close':
       return { ...s, overlay: null };
     case 'enter':
@@ -165,6 +228,71 @@ export function reduce(state: UiState, action: Action, ctx: ViewContext): UiStat
       return s.overlay?.kind === 'goto' ? goTo({ ...s, overlay: null }, s.overlay.text, ctx) : s;
     case 'say':
       return { ...s, message: action.text };
+  }
+}
+
+const TABLE_ACTIONS = [
+  'sort',
+  'sortReverse',
+  'sortStep',
+  'filterOpen',
+  'filterInput',
+  'filterBackspace',
+  'filterClose',
+  'filterClear',
+  'searchOpen',
+  'searchInput',
+  'searchBackspace',
+  'searchNext',
+  'tree', 'fold', 'follow', 'signalOpen', 'signalChoose', 'signalDone'] as const;
+type TableAction = Extract<Action, { type: (typeof TABLE_ACTIONS)[number] }>;
+
+function isTableAction(a: Action): a is TableAction {
+  return (TABLE_ACTIONS as readonly string[]).includes(a.type);
+}
+
+/** The process table's own actions: order, filter, tree, following, the signal prompt. */
+function reduceTable(s: UiState, action: TableAction, ctx: ViewContext): UiState {
+  switch (action.type) {
+    case 'sort':
+      return { ...s, sort: action.key, sortReverse: s.sort === action.key ? !s.sortReverse : false };
+    case 'sortReverse':
+      return { ...s, sortReverse: !s.sortReverse };
+    case 'sortStep':
+      return { ...s, sort: adjacentColumn(s.sort, action.dir), sortReverse: false };
+    case 'filterOpen':
+      return { ...s, focus: 'table', overlay: { kind: 'filter' } };
+    case 'filterInput':
+      return s.overlay?.kind === 'filter' ? { ...s, filter: (s.filter + action.text).slice(0, MAX_FILTER_LENGTH) } : s;
+    case 'filterBackspace':
+      return s.overlay?.kind === 'filter' ? { ...s, filter: s.filter.slice(0, -1) } : s;
+    case 'filterClose':
+      return s.overlay?.kind === 'filter' ? { ...s, overlay: null } : s;
+    case 'filterClear':
+      return { ...s, filter: '', overlay: s.overlay?.kind === 'filter' ? null : s.overlay };
+    case 'searchOpen':
+      return { ...s, focus: 'table', overlay: { kind: 'search', text: '' } };
+    case 'searchInput':
+    case 'searchBackspace': {
+      if (s.overlay?.kind !== 'search') return s;
+      const text = action.type === 'searchInput' ? (s.overlay.text + action.text).slice(0, MAX_FILTER_LENGTH) : s.overlay.text.slice(0, -1);
+      return search({ ...s, overlay: { kind: 'search', text } }, text, 0, ctx);
+    }
+    case 'searchNext':
+      return s.overlay?.kind === 'search' ? search(s, s.overlay.text, 1, ctx) : s;
+    case 'tree':
+      return { ...s, tree: !s.tree };
+    case 'fold':
+      return fold(s, action.hide, ctx);
+    case 'follow':
+      return follow(s, ctx);
+    case 'signalOpen':
+      return signalOpen(s, ctx);
+    case 'signalChoose':
+      if (s.overlay?.kind !== 'signal') return s;
+      return { ...s, overlay: { ...s.overlay, choice: Math.min(Math.max(0, s.overlay.choice + action.dir), SIGNAL_CHOICES.length - 1) } };
+    case 'signalDone':
+      return { ...s, overlay: s.overlay?.kind === 'signal' ? null : s.overlay, message: action.text };
   }
 }
 
@@ -210,6 +338,8 @@ function jumpToSpike(s: UiState, spike: Spike): UiState {
 function scroll(s: UiState, panel: FocusPanel, by: ScrollMove, ctx: ViewContext): UiState {
   const keys = panel === 'table' ? ctx.rows.map((r) => r.key) : ctx.spikeIds;
   if (keys.length === 0) return s;
+  // Moving the table's selection ends following, as in htop.
+  if (panel === 'table' && s.follow) return scroll({ ...s, follow: null, table: { index: followedIndex(s.follow, ctx), key: s.follow.key } }, panel, by, ctx);
   const current = panel === 'table' ? resolveSelection(ctx.rows, s.table.key, s.table.index) : resolveSelection(ctx.spikeIds.map((key) => ({ key })), s.spikes.id, s.spikes.index);
   const page = Math.max(1, panel === 'table' ? ctx.pageSize.table : ctx.pageSize.spikes);
   const target =
@@ -219,8 +349,60 @@ function scroll(s: UiState, panel: FocusPanel, by: ScrollMove, ctx: ViewContext)
   return panel === 'table' ? { ...s, table: { index, key } } : { ...s, spikes: { index, id: key } };
 }
 
+/** The selected row; while following, the followed process's or none (never a stand-in for it). */
 function selectedRow(s: UiState, ctx: ViewContext): TableRow | undefined {
+  const follow = s.follow;
+  if (follow) return ctx.rows.find((r) => r.key === follow.key);
   return ctx.rows[resolveSelection(ctx.rows, s.table.key, s.table.index)];
+}
+
+/** Where the followed process's row is, or the selection's old place when it is not listed. */
+function followedIndex(f: Followed, ctx: ViewContext): number {
+  const i = ctx.rows.findIndex((r) => r.key === f.key);
+  return i >= 0 ? i : 0;
+}
+
+/** The longest `/` filter kept: typing past it changes nothing. */
+const MAX_FILTER_LENGTH = 200;
+
+/** The selection on the first row matching `text` from the selected one (`from` 1: after it), wrapping round. */
+function search(s: UiState, text: string, from: 0 | 1, ctx: ViewContext): UiState {
+  if (text.trim() === '' || ctx.rows.length === 0) return s;
+  const at = s.follow ? followedIndex(s.follow, ctx) : resolveSelection(ctx.rows, s.table.key, s.table.index);
+  for (let k = 0; k < ctx.rows.length; k++) {
+    const i = (at + from + k) % ctx.rows.length;
+    const row = ctx.rows[i] as TableRow;
+    if (matchesFilter(row, text)) return { ...s, follow: null, table: { index: i, key: row.key } };
+  }
+  return { ...s, message: `no process matches "${text}"` };
+}
+
+function fold(s: UiState, hide: boolean, ctx: ViewContext): UiState {
+  if (!s.tree) return { ...s, message: 'folding is for the tree view: F5 shows it' };
+  const row = selectedRow(s, ctx);
+  if (!row) return s;
+  if (hide) {
+    if (row.children === 0) return { ...s, message: `${row.name}[${row.pid}] has no children to fold` };
+    return s.collapsed.includes(row.key) ? s : { ...s, collapsed: [...s.collapsed, row.key] };
+  }
+  return { ...s, collapsed: s.collapsed.filter((k) => k !== row.key) };
+}
+
+function follow(s: UiState, ctx: ViewContext): UiState {
+  if (s.follow) return { ...s, follow: null };
+  const row = selectedRow(s, ctx);
+  if (!row) return { ...s, message: 'no process selected to follow' };
+  return { ...s, focus: 'table', follow: { key: row.key, pid: row.pid, name: row.name }, table: { ...s.table, key: row.key } };
+}
+
+/** k / F9: the signal prompt for the selected process, unless there is none or it has exited. */
+function signalOpen(s: UiState, ctx: ViewContext): UiState {
+  if (s.focus !== 'table') return { ...s, message: 'signals go to a process: Tab to the process table first' };
+  const row = selectedRow(s, ctx);
+  if (!row) return { ...s, message: 'no process selected' };
+  if (row.exited) return { ...s, message: `${row.name}[${row.pid}] has exited: nothing to signal` };
+  const target: SignalTarget = { pid: row.pid, startTime: row.startTime, name: row.name, user: row.user, cmd: row.cmd };
+  return { ...s, overlay: { kind: 'signal', target, choice: 0 } };
 }
 
 function selectedSpike(s: UiState, ctx: ViewContext): Spike | undefined {

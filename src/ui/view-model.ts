@@ -7,84 +7,14 @@ import type { UserTotal } from '../analysis/user-totals.js';
 import type { ProcessEvent } from '../analysis/process-events.js';
 import type { ProcessFacts, ProcessPoint } from '../analysis/process-series.js';
 import { netTotals } from '../core/net-totals.js';
-import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
+import { processKey, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
 import { formatBytes, formatClock, formatDay, formatDuration, formatInterval, formatPercent } from '../core/units.js';
 import { timeSlots } from './time-slots.js';
 
-export type SortKey = 'cpu' | 'mem';
-
-// ── process table ────────────────────────────────────────────────────────────
-
-export interface TableRow {
-  key: string;
-  pid: number;
-  name: string;
-  user: string;
-  cmd: string;
-  startTime: number;
-  exited: boolean;
-  cells: string[];
-}
-
-/** PID USER CPU% MEM% RSS, then NAME/command takes the rest of the line. */
-const COLUMNS: { title: string; width: number; right: boolean }[] = [
-  { title: 'PID', width: 7, right: true },
-  { title: 'USER', width: 9, right: false },
-  { title: 'CPU%', width: 6, right: true },
-  { title: 'MEM%', width: 5, right: true },
-  { title: 'RSS', width: 6, right: true },
-];
-
-export function sortProcesses(processes: readonly ProcessStats[], sort: SortKey): ProcessStats[] {
-  return sort === 'cpu'
-    ? [...processes].sort((a, b) => b.cpu - a.cpu || b.rss - a.rss || a.pid - b.pid)
-    : [...processes].sort((a, b) => b.rss - a.rss || b.cpu - a.cpu || a.pid - b.pid);
-}
-
-/** The `top` busiest processes of the sample, by CPU or by memory. */
-export function tableRows(sample: Sample | undefined, sort: SortKey, top: number): TableRow[] {
-  if (!sample) return [];
-  return sortProcesses(sample.processes, sort)
-    .slice(0, top)
-    .map((p) => ({
-      key: processKey(p),
-      pid: p.pid,
-      name: p.name,
-      user: p.user,
-      cmd: p.cmd,
-      startTime: p.startTime,
-      exited: p.exited === true,
-      cells: [String(p.pid), p.user, p.cpu.toFixed(1), p.memPercent.toFixed(1), formatBytes(p.rss), processLabel(p)],
-    }));
-}
-
-/** Name, markers a person must not miss, then the command line when it says more. */
-function processLabel(p: ProcessStats): string {
-  let label = p.kernelThread ? `[${p.name}]` : p.name;
-  if (p.exited === true) label += ' (exited)';
-  if ((p.childCpu ?? 0) >= 1) label += ` (+${Math.round(p.childCpu ?? 0)}% children)`;
-  if (p.cmd !== '' && p.cmd !== p.name) label += `  ${p.cmd}`;
-  return label;
-}
-
-export function tableHeader(sort: SortKey, width: number): string {
-  const titles = [...COLUMNS.map((c) => c.title), 'NAME/command'];
-  const marked = titles.map((t) => ((sort === 'cpu' && t === 'CPU%') || (sort === 'mem' && t === 'RSS') ? `${t}▼` : t));
-  return tableLine(marked, width);
-}
-
-/** Cells laid out in the fixed columns, the last one filling (and cut at) `width`. */
-export function tableLine(cells: readonly string[], width: number): string {
-  let out = '';
-  COLUMNS.forEach((c, i) => {
-    const cell = fit(cells[i] ?? '', c.width);
-    out += (c.right ? cell.padStart(c.width) : cell.padEnd(c.width)) + ' ';
-  });
-  return fit(out + (cells[COLUMNS.length] ?? ''), width);
-}
+// ── process table (its model: process-table.ts) ──────────────────────────────
 
 /** Index of the row to select: the same process as before if it is still listed, else the same position. */
 export function resolveSelection(rows: readonly { key: string }[], key: string | null, index: number): number {

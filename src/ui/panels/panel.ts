@@ -13,7 +13,8 @@ import type { Spike } from '../../core/spike.js';
 import type { Timeline } from '../../core/timeline.js';
 import type { Rect, SizeHints } from '../layout.js';
 import type { Action, FocusPanel, UiState } from '../state.js';
-import type { InspectedHistory, TableRow, TimeSpan } from '../view-model.js';
+import type { TableRow } from '../process-table.js';
+import type { InspectedHistory, TimeSpan } from '../view-model.js';
 import type { PanelFrame } from '../widgets/panel-frame.js';
 
 /** Everything one frame shows. */
@@ -21,7 +22,6 @@ export interface FrameInput {
   timeline: Timeline;
   spikes: readonly Spike[];
   state: UiState;
-  top: number;
   /** Caller's status text and the dashboard's own notes (source ended, …). */
   extraStatus: string;
   /** Shown as the host until a sample names it (the source's label). */

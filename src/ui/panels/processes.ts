@@ -1,22 +1,54 @@
-import { resolveSelection, tableHeader, tableLine, tableRows } from '../view-model.js';
+import type { Action } from '../state.js';
+import { tableHeader, tableLine, tableRows, tableTitle } from '../process-table.js';
+import { resolveSelection } from '../view-model.js';
 import { ListPanel } from '../widgets/list-panel.js';
-import { definePanel } from './panel.js';
+import { definePanel, type PanelKey } from './panel.js';
 
-/** The process table at the cursor's sample, sorted by CPU or memory; Enter inspects a row. */
+const keys = (label: string, help: string, bind: Record<string, Action>): PanelKey => ({
+  label,
+  help,
+  bind: Object.entries(bind).map(([key, action]) => ({ key, action })),
+});
+
+/**
+ * Every process at the cursor's sample: filtered (/), sorted by any column,
+ * or as a tree (F5); Enter inspects a row, k signals it (local tmon only).
+ */
 export const processesPanel = definePanel({
   id: 'processes',
   title: 'Processes',
   hints: { region: 'main', weight: 1, minWidth: 66, minHeight: 8 },
   focus: 'table',
   keys: [
-    {
-      label: 'c  m',
-      help: 'sort processes by CPU / by memory',
-      bind: [
-        { key: 'c', action: { type: 'sort', key: 'cpu' } },
-        { key: 'm', action: { type: 'sort', key: 'mem' } },
-      ],
-    },
+    keys('/  F4', 'filter the table by name, command, user or pid as you type (Enter keeps it, Esc clears it)', {
+      '/': { type: 'filterOpen' },
+      f4: { type: 'filterOpen' },
+    }),
+    keys('F3', 'search: jump to the next process matching (F3 again: the next one)', { f3: { type: 'searchOpen' } }),
+    keys('c P  m M  T', 'sort processes by CPU / by memory / by start time (again: reversed)', {
+      c: { type: 'sort', key: 'cpu' },
+      'S-p': { type: 'sort', key: 'cpu' },
+      m: { type: 'sort', key: 'mem' },
+      'S-m': { type: 'sort', key: 'mem' },
+      'S-t': { type: 'sort', key: 'start' },
+    }),
+    keys('#  U  S  L  A', 'sort by PID / user / state / threads / name (again: reversed)', {
+      '#': { type: 'sort', key: 'pid' },
+      'S-u': { type: 'sort', key: 'user' },
+      'S-s': { type: 'sort', key: 'state' },
+      'S-l': { type: 'sort', key: 'threads' },
+      'S-a': { type: 'sort', key: 'name' },
+    }),
+    keys('I  <  >  F6', 'reverse the order / sort by the column left or right', {
+      'S-i': { type: 'sortReverse' },
+      '<': { type: 'sortStep', dir: -1 },
+      '>': { type: 'sortStep', dir: 1 },
+      f6: { type: 'sortStep', dir: 1 },
+    }),
+    keys('F5  v', 'processes as a tree (parent → children) / as a list', { f5: { type: 'tree' }, v: { type: 'tree' } }),
+    keys('-  +', "tree: fold / unfold the selected process's children", { '-': { type: 'fold', hide: true }, '+': { type: 'fold', hide: false } }),
+    keys('F', 'follow the selected process wherever it moves (↑ ↓ or F again stop)', { 'S-f': { type: 'follow' } }),
+    keys('k  F9', 'send a signal to the selected process, asking first (local tmon only)', { k: { type: 'signalOpen' }, f9: { type: 'signalOpen' } }),
   ],
   create: (screen, rect, color, events) =>
     new ListPanel(screen, 'Processes', rect, color, {
@@ -25,17 +57,21 @@ export const processesPanel = definePanel({
     }),
   draw(w, f) {
     const { sample, state } = f;
-    const rows = tableRows(sample, state.sort, f.top);
+    const sort = { column: state.sort, reverse: state.sortReverse };
+    const rows = tableRows(sample, { sort, filter: state.filter, tree: state.tree, collapsed: state.collapsed });
     const width = w.frame.innerWidth;
+    const follow = state.follow;
+    const followed = follow ? rows.findIndex((r) => r.key === follow.key) : -1;
+    const title = tableTitle({ sort, tree: state.tree, filter: state.filter, shown: rows.length, total: sample?.tasks.total ?? 0, follow: follow && { ...follow, listed: followed >= 0 } });
     w.update({
-      // tasks.total counts every process on the host, also when the sample carries a selection.
-      title: `Processes by ${state.sort === 'cpu' ? 'CPU' : 'memory'}${sample ? ` (${sample.tasks.total})` : ''}${f.cursorNote}`,
-      header: tableHeader(state.sort, width),
-      lines: rows.map((r) => tableLine(r.cells, width)),
-      selected: rows.length ? resolveSelection(rows, state.table.key, state.table.index) : null,
+      title: sample ? `${title}${f.cursorNote}` : 'Processes',
+      header: tableHeader(sort, width),
+      lines: { length: rows.length, at: (i) => (rows[i] ? tableLine(rows[i].cells, width) : undefined) },
+      // Following, the followed process or nothing: another row in its place could be signalled by mistake.
+      selected: rows.length === 0 || (follow && followed < 0) ? null : follow ? followed : resolveSelection(rows, state.table.key, state.table.index),
       focused: state.focus === 'table',
       tone: (i) => (rows[i]?.exited ? 'muted' : null),
-      empty: sample ? 'no processes' : 'waiting for the first sample…',
+      empty: !sample ? 'waiting for the first sample…' : state.filter ? `no process matches "${state.filter}" (Esc clears the filter)` : 'no processes',
     });
     return { rows };
   },

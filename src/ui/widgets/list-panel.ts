@@ -2,7 +2,8 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
-import { fit, scrollOffset } from '../view-model.js';
+import { padWidth } from '../../core/text-width.js';
+import { scrollOffset } from '../view-model.js';
 import { PanelFrame } from './panel-frame.js';
 
 export type LineTone = 'critical' | 'warning' | 'muted' | null;
@@ -11,7 +12,8 @@ export interface ListUpdate {
   title: string;
   /** A fixed first line (column titles), not scrolled. */
   header?: string;
-  lines: readonly string[];
+  /** An array, or lines made only when shown (a table of a thousand processes shows a few dozen). */
+  lines: { readonly length: number; at(index: number): string | undefined };
   /** Index of the selected line; null for a list without selection. */
   selected: number | null;
   focused: boolean;
@@ -84,12 +86,13 @@ export class ListPanel {
       this.offset = scrollOffset(this.offset, selected, visible - detail.length, u.lines.length);
       this.detailRows = { after: detail.length ? selected - this.offset : -1, count: detail.length };
       const out: string[] = [];
-      const shown = (line: string): string => blessed.escape(fit(sanitize(line), width).padEnd(width));
+      // Cut and padded by terminal columns: a wide name must not push the border.
+      const shown = (line: string): string => blessed.escape(padWidth(sanitize(line), width));
       if (u.header !== undefined) out.push(`{bold}${shown(u.header)}{/bold}`);
       if (u.lines.length === 0 && u.empty) out.push(shown(u.empty));
       const end = Math.min(u.lines.length, this.offset + visible - detail.length);
       for (let i = this.offset; i < end; i++) {
-        let text = shown(u.lines[i] ?? '');
+        let text = shown(u.lines.at(i) ?? '');
         const tone = u.tone?.(i) ?? null;
         if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
         if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;

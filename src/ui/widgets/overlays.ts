@@ -2,7 +2,9 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
+import { fitWidth, padWidth } from '../../core/text-width.js';
 import { formatClock } from '../../core/units.js';
+import { SIGNAL_CHOICES, type SignalTarget } from '../process-signal.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedHistory, type InspectedProcess } from '../view-model.js';
 import { BrailleChart, niceMax } from './braille-chart.js';
 
@@ -23,16 +25,32 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
   return box;
 }
 
-/** `?`: every key and what it does (keys.ts `keyHelp`). */
-export function helpOverlay(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]): Widgets.BoxElement {
-  const width = Math.min((screen.width as number) - 2, 96);
-  const lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
-  const box = overlayBox(screen, 'Help — ? or Esc closes', width, Math.min((screen.height as number) - 1, lines.length + 2), color);
-  box.setContent(lines.join('\n'));
-  return box;
+/** `?`: every key and what it does (keys.ts `keyHelp`); ↑ ↓ scroll it when the screen is too short for all. */
+export class HelpOverlay {
+  readonly box: Widgets.BoxElement;
+  private readonly lines: string[];
+  private readonly visible: number;
+
+  constructor(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]) {
+    const width = Math.min((screen.width as number) - 2, 96);
+    this.lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+    const height = Math.min((screen.height as number) - 1, this.lines.length + 2);
+    this.visible = Math.max(1, height - 2);
+    this.box = overlayBox(screen, this.maxTop > 0 ? 'Help — ↑↓ more · ? or Esc closes' : 'Help — ? or Esc closes', width, height, color);
+  }
+
+  /** The furthest the help scrolls: 0 when every line fits. */
+  get maxTop(): number {
+    return Math.max(0, this.lines.length - this.visible);
+  }
+
+  show(top: number): void {
+    const from = Math.min(Math.max(0, top), this.maxTop);
+    this.box.setContent(this.lines.slice(from, from + this.visible).join('\n'));
+  }
 }
 
-/** `g`: the go-to-time prompt, over the status bar. */
+/** `g` and `/`: a one-line prompt over the status bar. */
 export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
   const box = blessed.box({ screen, bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: color ? { fg: 'black', bg: 'yellow' } : { inverse: true } });
   screen.append(box);
@@ -42,6 +60,35 @@ export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxE
 
 export function gotoPromptText(text: string, width: number): string {
   return fit(`go to time: ${sanitize(text)}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
+}
+
+/** `/`: the filter prompt; the table filters as the text is typed. */
+export function filterPromptText(text: string, width: number): string {
+  return padWidth(sanitize(`filter: ${text}█   Enter keep · Esc clear · matches name, command, user, pid`), width);
+}
+
+/** F3: the search prompt; the selection jumps to the first match as the text is typed. */
+export function searchPromptText(text: string, width: number): string {
+  return padWidth(sanitize(`search: ${text}█   F3 or ↓ next · Enter/Esc close · matches name, command, user, pid`), width);
+}
+
+/** k / F9: the signal prompt, a box in the middle of the screen (its lines: signalPromptLines). */
+export function signalPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+  const width = Math.min((screen.width as number) - 2, 76);
+  return overlayBox(screen, 'Send a signal — Enter sends, Esc cancels', width, Math.min((screen.height as number) - 1, SIGNAL_CHOICES.length + 6), color);
+}
+
+/** Which process, which signal (the chosen one marked), and what Enter does: a confirmation that names both. */
+export function signalPromptLines(t: SignalTarget, choice: number, width: number): string[] {
+  const chosen = SIGNAL_CHOICES[choice] ?? SIGNAL_CHOICES[0];
+  const who = `${t.name}[${t.pid}]`;
+  const lines = [
+    `process ${who}  user ${t.user}`,
+    t.cmd ? `command ${t.cmd}` : '',
+    ...SIGNAL_CHOICES.map((c, i) => `${i === choice ? '▶' : ' '} SIG${c.name.padEnd(5)} ${c.what}`),
+    `Enter sends SIG${chosen.name} to ${who} · ↑↓ another signal · Esc cancels`,
+  ];
+  return lines.filter(Boolean).map((l) => fitWidth(sanitize(l), width));
 }
 
 /**

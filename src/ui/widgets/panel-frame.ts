@@ -2,8 +2,8 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
+import { fitWidth } from '../../core/text-width.js';
 import type { Rect } from '../layout.js';
-import { fit } from '../view-model.js';
 
 export interface FrameStyle {
   color: boolean;
@@ -18,6 +18,9 @@ export class PanelFrame {
   readonly box: Widgets.BoxElement;
   private readonly error: Widgets.BoxElement;
   private failed = false;
+  /** How many guard() calls are running, and whether anything inside the outermost threw. */
+  private depth = 0;
+  private threw = false;
   private title = '';
   private focused = false;
 
@@ -56,7 +59,7 @@ export class PanelFrame {
 
   /** Titles carry host names from agents and the like: sanitised. */
   setTitle(title: string): void {
-    const text = ` ${this.focused ? '▶ ' : ''}${fit(sanitize(title), this.titleWidth)} `;
+    const text = ` ${this.focused ? '▶ ' : ''}${fitWidth(sanitize(title), this.titleWidth)} `;
     if (text === this.title) return;
     this.title = text;
     this.box.setLabel(text);
@@ -74,16 +77,26 @@ export class PanelFrame {
     return el;
   }
 
-  /** Runs one update of the panel; a throw is reported in the panel instead of escaping. */
+  /**
+   * Runs one update of the panel; a throw is reported in the panel instead of escaping.
+   * Guards nest (the dashboard's around a panel's draw, the widget's around its update):
+   * only an outermost update with no throw anywhere inside clears a shown error.
+   */
   guard(update: () => void): void {
+    const outermost = this.depth === 0;
+    if (outermost) this.threw = false;
+    this.depth++;
     try {
       update();
-      if (this.failed) {
-        this.failed = false;
-        this.error.hide();
-      }
     } catch (err) {
+      this.threw = true;
       this.fail(err);
+    } finally {
+      this.depth--;
+    }
+    if (outermost && !this.threw && this.failed) {
+      this.failed = false;
+      this.error.hide();
     }
   }
 
