@@ -41,7 +41,13 @@ describe('process table', () => {
     expect(rows.find((r) => r.pid === 30)?.cells.name).toBe('gone (exited)');
     expect(rows.find((r) => r.pid === 30)?.exited).toBe(true);
     expect(rows.find((r) => r.pid === 40)?.cells.name).toBe('make (+70% children)');
-    expect(rows.find((r) => r.pid === 20)?.cells.name).toBe('fat  fat --heap 3g');
+    // The command alone when its program is the name; the name first when it differs.
+    expect(rows.find((r) => r.pid === 20)?.cells.name).toBe('fat --heap 3g');
+    const named = (name: string, cmd: string): string | undefined =>
+      tableRows(makeSample({ time: at(3, 0, 0), processes: [makeProcess({ pid: 5, name, cmd })] }), view())[0]?.cells.name;
+    expect(named('node', '/usr/bin/node bin/tmon.js')).toBe('/usr/bin/node bin/tmon.js');
+    expect(named('tmux: server', 'tmux new-session -d')).toBe('tmux: server  tmux new-session -d');
+    expect(named('systemd-journal', '/lib/systemd/systemd-journald')).toBe('/lib/systemd/systemd-journald');
     expect(rows.find((r) => r.pid === 2)?.cells.name).toBe('[kworker/0:1]');
     expect(rows[0]?.key).toBe(`10@${rows[0]?.startTime}`);
   });
@@ -49,7 +55,7 @@ describe('process table', () => {
   it('filters and draws a tree with folding', () => {
     expect(tableRows(sample, view({ filter: 'heap' })).map((r) => r.pid)).toEqual([20]);
     const tree = tableRows(sample, view({ tree: true, column: 'pid' }));
-    expect(tree.map((r) => r.cells.name)).toEqual(['[kworker/0:1]', 'fat  fat --heap 3g', 'gone (exited)', 'make (+70% children)', '└─ busy']);
+    expect(tree.map((r) => r.cells.name)).toEqual(['[kworker/0:1]', 'fat --heap 3g', 'gone (exited)', 'make (+70% children)', '└─ busy']);
     expect(tree.find((r) => r.pid === 40)?.children).toBe(1);
     const make = tree.find((r) => r.pid === 40);
     const folded = tableRows(sample, view({ tree: true, column: 'pid', collapsed: [make?.key ?? ''] }));

@@ -115,11 +115,20 @@ function tableRow(p: ProcessStats, now: number, branch: string, children: number
 
 /** Name, markers a person must not miss, then the command line when it says more. */
 function processLabel(p: ProcessStats): string {
-  let label = p.kernelThread ? `[${p.name}]` : p.name;
-  if (p.exited === true) label += ' (exited)';
-  if ((p.childCpu ?? 0) >= 1) label += ` (+${Math.round(p.childCpu ?? 0)}% children)`;
-  if (p.cmd !== '' && p.cmd !== p.name) label += `  ${p.cmd}`;
-  return label;
+  let marks = '';
+  if (p.exited === true) marks += ' (exited)';
+  if ((p.childCpu ?? 0) >= 1) marks += ` (+${Math.round(p.childCpu ?? 0)}% children)`;
+  if (p.kernelThread || p.cmd === '' || p.cmd === p.name) return `${p.kernelThread ? `[${p.name}]` : p.name}${marks}`;
+  // The command alone when it starts with the name (`node bin/tmon.js`, not `node  node bin/tmon.js`);
+  // the name first when the process calls itself something else (`tmux: server  tmux new -s x`).
+  return commandNamed(p) ? `${p.cmd}${marks}` : `${p.name}${marks}  ${p.cmd}`;
+}
+
+/** Whether the command's program is the process's name (comm, cut to 15 characters by the kernel). */
+function commandNamed(p: ProcessStats): boolean {
+  const program = p.cmd.split(' ', 1)[0] ?? '';
+  const base = program.slice(program.lastIndexOf('/') + 1);
+  return base === p.name || (p.name.length >= 15 && base.startsWith(p.name));
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
