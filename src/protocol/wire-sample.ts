@@ -35,6 +35,11 @@ function roundDeep<T>(value: T): T {
  * they rarely change and are mostly integers.
  */
 export function toWireSample(sample: Sample, top: number = DEFAULT_WIRE_TOP): Sample {
-  const { host, ...rest } = withSelectedProcesses(sample, { top });
+  return roundForWireDeep(withSelectedProcesses(sample, { top }));
+}
+
+/** The sample with its fractional numbers rounded for the wire (roundForWire), host facts shared. */
+export function roundForWireDeep(sample: Sample): Sample {
+  const { host, ...rest } = sample;
   return { ...roundDeep(rest), host };
 }

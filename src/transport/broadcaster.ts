@@ -1,6 +1,6 @@
 import type { Sample } from '../core/sample.js';
 import type { AgentMessage } from '../protocol/wire-messages.js';
-import { toWireSample } from '../protocol/wire-sample.js';
+import { withSelectedProcesses } from '../core/process-selection.js';
 import type { Clock } from '../core/clock.js';
 import type { WireHistory } from './wire-history.js';
 
@@ -16,10 +16,10 @@ export interface BroadcastLink {
 }
 
 /**
- * The agent's samples and the viewers they go to: each sample is prepared for
- * the wire once, kept in the history (its JSON made when a viewer first asks),
- * and every link is told to send what it has not had yet (each at its own
- * pace, see ViewerLink.pushLive).
+ * The agent's samples and the viewers they go to: each sample's processes are
+ * selected for the wire once, the sample kept in the history (its JSON, numbers
+ * rounded, made when a viewer first asks for it), and every link is told to
+ * send what it has not had yet (each at its own pace, see ViewerLink.pushLive).
  */
 export class Broadcaster<L extends BroadcastLink> {
   private readonly links = new Set<L>();
@@ -55,7 +55,7 @@ export class Broadcaster<L extends BroadcastLink> {
 
   /** One new sample from the source. One that is not newer than the last is dropped. */
   publish(raw: Sample): void {
-    const sample = toWireSample(raw, this.wireTop);
+    const sample = withSelectedProcesses(raw, { top: this.wireTop });
     const history = this.history;
     if (!history.push(sample)) {
       this.log(`sample at ${sample.time} is not newer than the last one (${history.timeAt(history.length - 1)}): dropped`);
