@@ -28,6 +28,7 @@ describe('MemoryTimeline', () => {
     const h = filled(samples);
     expect(h.length).toBe(200);
     // Groups of 60: 0–179 are encoded, 180–199 the open group.
+    expect(h.encodedLength).toBe(180);
     for (let i = 0; i < 180; i++) expect(h.at(i), `sample ${i}`).toEqual(quantiseSample(samples[i] as Sample));
     for (let i = 180; i < 200; i++) expect(h.at(i)).toBe(samples[i]);
     expect(h.last()).toBe(samples[199]);
@@ -84,6 +85,8 @@ describe('MemoryTimeline', () => {
     expect(h.length).toBeGreaterThan(10);
     // What is held is the newest run, intact.
     expect(h.at(h.length - 1)).toBe(samples[599]);
+    // Every group is closed: all but the newest read back decoded.
+    expect(h.encodedLength).toBe(h.length - 1);
     expect(h.at(0)).toEqual(quantiseSample(samples[600 - h.length] as Sample));
     expect(h.newestDroppedTime).toBe(samples[599 - h.length]?.time);
   });

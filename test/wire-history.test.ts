@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
+import { withSelectedProcesses } from '../src/core/process-selection.js';
 import { encodeSample } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
 import { quantiseSample } from '../src/store/quantise.js';
@@ -23,6 +24,18 @@ describe('WireHistory', () => {
     }
     expect(h.jsonAt(150)).toBeUndefined();
     expect(h.jsonAt(-1)).toBeUndefined();
+  });
+
+  it('rounds what it sends as the wire rounds, whether the sample was decoded or is held as it came', () => {
+    const h = new WireHistory(100);
+    // As the broadcaster keeps them: the wire's selection, numbers unrounded (memPercent, the omitted summary's CPU).
+    for (let i = 0; i < 70; i++) h.push(withSelectedProcesses(sampleAt(i, { processes: 40, cpu: 1.234567 }), { top: 5 }));
+    expect(h.encodedLength).toBe(60);
+    for (const i of [0, 59, 60, 69]) {
+      const json = h.jsonAt(i) as string;
+      expect(json).not.toMatch(/\d\.\d{3,}/);
+      expect((JSON.parse(json) as Sample).omitted?.maxCpu).toBe(1.23);
+    }
   });
 
   it('holds the newest `capacity` samples and says the newest time it dropped', () => {

@@ -17,7 +17,8 @@ export function roundForWire(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function roundDeep<T>(value: T): T {
+/** Every number in `value` rounded as roundForWire rounds it (a copy; `value` is left as it is). */
+export function roundDeep<T>(value: T): T {
   if (typeof value === 'number') return roundForWire(value) as T;
   if (Array.isArray(value)) return value.map(roundDeep) as T;
   if (typeof value === 'object' && value !== null) {

@@ -113,6 +113,15 @@ export class MemoryTimeline implements Timeline {
     return this.newest?.host;
   }
 
+  /**
+   * Samples [0, encodedLength) read back from encoded groups, quantised as a
+   * recording quantises; the rest (the open group, the newest) as pushed.
+   */
+  get encodedLength(): number {
+    if (this.count === 0) return 0;
+    return this.open ? Math.min(this.open.first - this.firstSeq, this.count - 1) : this.count - 1;
+  }
+
   /** Time of the newest sample ever dropped (-Infinity while none was): a reader whose cursor is older missed samples. */
   get newestDroppedTime(): number {
     return this.droppedTime;

@@ -1,7 +1,7 @@
 import { LruCache } from '../core/lru-cache.js';
 import type { Sample } from '../core/sample.js';
 import { encodeSample } from '../protocol/wire-messages.js';
-import { roundForWireDeep } from '../protocol/wire-sample.js';
+import { roundDeep, roundForWireDeep } from '../protocol/wire-sample.js';
 import { MemoryTimeline } from '../store/memory-timeline.js';
 
 /** JSON of recently sent samples kept: every viewer is sent the same newest ones. */
@@ -24,7 +24,10 @@ export class WireHistory extends MemoryTimeline {
     if (time === undefined) return undefined;
     let json = this.json.get(time);
     if (json === undefined) {
-      json = encodeSample(roundForWireDeep(this.at(index) as Sample));
+      const sample = this.at(index) as Sample;
+      // A decoded sample's numbers are whole quanta (12.3, never 12.300000001): only its omitted summary, kept aside, needs rounding.
+      const decoded = index < this.encodedLength;
+      json = encodeSample(!decoded ? roundForWireDeep(sample) : sample.omitted ? { ...sample, omitted: roundDeep(sample.omitted) } : sample);
       // Only the newest are asked for again and again; a backfill's older samples would push them out.
       if (index >= this.length - JSON_KEPT) this.json.set(time, json);
     }
