@@ -119,7 +119,7 @@ export class MemoryTimeline implements Timeline {
    */
   get encodedLength(): number {
     if (this.count === 0) return 0;
-    return this.open ? Math.min(this.open.first - this.firstSeq, this.count - 1) : this.count - 1;
+    return this.open ? Math.max(0, Math.min(this.open.first - this.firstSeq, this.count - 1)) : this.count - 1;
   }
 
   /** Time of the newest sample ever dropped (-Infinity while none was): a reader whose cursor is older missed samples. */
