@@ -364,7 +364,7 @@ export async function bench(): Promise<string> {
     ...rows,
     '',
     `- Bytes per sample on the wire: ${Math.round(liveBytes)} B (this machine), ${Math.round(synthetic.bytesPerSample ?? NaN)} B (300 processes, top 15+15 on the wire; JSON ${Math.round(rss.wireSampleJson / 1024)} KB before deflate). Target ≤ 1 KB.`,
-    `- Agent RSS holding an hour of history (3600 synthetic 300-process samples): ${fmt(rss.rss / MiB, 1)} MB, of which ${fmt(rss.rssBefore / MiB, 1)} MB before the first sample (Node + ws + TLS); heap ${fmt(rss.heap / MiB, 1)} MB; the history itself ${fmt(rss.stored / MiB, 1)} MB deflated. Target ≤ 80 MB.`,
+    `- Agent RSS holding an hour of history (3600 synthetic 300-process samples): ${fmt(rss.rss / MiB, 1)} MB, of which ${fmt(rss.rssBefore / MiB, 1)} MB before the first sample (Node + ws + TLS); heap ${fmt(rss.heap / MiB, 1)} MB; the history itself ${fmt(rss.stored / MiB, 1)} MB encoded. Target ≤ 80 MB.`,
     `- A viewer backfilling that hour: ${Math.round(rss.backfillMs)} ms; agent peak RSS meanwhile ${fmt(rss.backfillPeak / MiB, 1)} MB.`,
   ].join('\n');
 }

@@ -14,7 +14,7 @@ import { tempDir } from './fixtures/store/recording-files.js';
 
 /** A newer tmon's schema: one more field of every kind, and the known fields in another order. */
 const NEWER_FIELDS: NamedField[] = [
-  { name: 'gpu', type: 'number', quantum: 'cpu', unit: '% of one GPU', optional: true, since: 4, varies: true },
+  { name: 'gpu', type: 'number', quantum: 'cpu', unit: '% of one GPU', optional: true, since: 4 },
   ...[...RECORD_FIELDS].reverse(),
   { name: 'container', type: 'string', unit: 'container name', optional: false, since: 4 },
   { name: 'frozen', type: 'boolean', unit: 'cgroup frozen', optional: true, since: 4 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SampleFacts } from '../src/session/sample-facts.js';
-import { LiveTimeline } from '../src/session/live-timeline.js';
+import { MemoryTimeline } from '../src/store/memory-timeline.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 const T = 1_800_000_000_000;
@@ -16,7 +16,7 @@ function sample(i: number): ReturnType<typeof makeSample> {
 describe('SampleFacts', () => {
   it('records real starts and exits from whole samples, not processes leaving the top list', () => {
     const facts = new SampleFacts();
-    const tl = new LiveTimeline(10, 2);
+    const tl = new MemoryTimeline(10, { keepTop: 2 });
     for (let i = 0; i < 5; i++) {
       tl.push(sample(i));
       facts.record(sample(i));

@@ -1,11 +1,10 @@
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
-import { SampleHistory } from '../core/timeline.js';
 import { SessionHub } from '../session/session-hub.js';
+import { MemoryTimeline } from '../store/memory-timeline.js';
 import type { LinkState } from '../transport/link-state.js';
 import type { LinkStateListener } from '../transport/remote-source.js';
-import { WireHistory } from '../transport/wire-history.js';
 import type { OverviewHost } from '../ui/overview-model.js';
 
 /** A source that reports its link as well as samples (RemoteSource is one). */
@@ -20,7 +19,7 @@ export interface LinkedSource extends SampleSource {
 export interface HostFeedOptions {
   /** Samples kept (default 3600, as the dashboard keeps): what a host's dashboard opens with. */
   historyCapacity?: number;
-  /** The most the history may take, deflated (default MAX_HOST_HISTORY_BYTES); the oldest samples go first. */
+  /** The most the history may take, encoded (default MAX_HOST_HISTORY_BYTES); the oldest samples go first. */
   maxHistoryBytes?: number;
   thresholds?: ThresholdOverrides;
 }
@@ -28,9 +27,9 @@ export interface HostFeedOptions {
 /** Enough for the sparklines of the widest box a terminal can give one host. */
 const RECENT_SAMPLES = 300;
 /**
- * The most one host's history may take, deflated: an hour at 1 s of an honest
- * agent is ~2 MB (~70 MB with --top 500); a hostile one sending huge samples
- * loses its oldest instead of exhausting the viewer.
+ * The most one host's history may take, encoded: an hour at 1 s of an honest
+ * agent is well under 2 MB; a hostile one sending huge samples loses its
+ * oldest instead of exhausting the viewer.
  */
 const MAX_HOST_HISTORY_BYTES = 64 * 1024 * 1024;
 
@@ -42,15 +41,15 @@ const MAX_HOST_HISTORY_BYTES = 64 * 1024 * 1024;
  * overview and a dashboard come and go in turn; the hub outlives both.
  *
  * Memory: a decoded sample is ~20 KB of objects, an hour of them ~75 MB, per
- * host. So the hour is kept deflated (WireHistory, ~2 MB) and decoded only
- * while a dashboard reads it; the boxes draw from the newest few hundred
- * samples kept without their processes.
+ * host. So the hour is kept encoded (MemoryTimeline, a recording's keyframe
+ * groups) and decoded only while a dashboard reads it; the boxes draw from the
+ * newest few hundred samples kept without their processes.
  */
 export class HostFeed<S extends LinkedSource = LinkedSource> implements OverviewHost {
   readonly label: string;
-  readonly hub: SessionHub<S, WireHistory>;
+  readonly hub: SessionHub<S, MemoryTimeline>;
   /** The newest samples without their process lists: what a box draws. */
-  readonly recent = new SampleHistory(RECENT_SAMPLES);
+  readonly recent = new MemoryTimeline(RECENT_SAMPLES);
   private readonly stopWatchingLink: () => void;
 
   constructor(
@@ -59,7 +58,7 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
   ) {
     this.label = source.label;
     this.hub = new SessionHub(source, {
-      history: new WireHistory(opts.historyCapacity ?? 3600, opts.maxHistoryBytes ?? MAX_HOST_HISTORY_BYTES),
+      history: new MemoryTimeline(opts.historyCapacity ?? 3600, { maxBytes: opts.maxHistoryBytes ?? MAX_HOST_HISTORY_BYTES }),
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     });
     this.hub.subscribe((sample) => this.recent.push({ ...sample, processes: [] }));
@@ -67,8 +66,8 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
     this.hub.start();
   }
 
-  /** Every sample held, deflated. */
-  get history(): WireHistory {
+  /** Every sample held, encoded. */
+  get history(): MemoryTimeline {
     return this.hub.history;
   }
 

@@ -6,9 +6,10 @@
 import { UserError } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
-import { SampleHistory, type Timeline } from '../core/timeline.js';
+import type { Timeline } from '../core/timeline.js';
 import { formatClock } from '../core/units.js';
 import { HISTORY_END, type ArchiveExtent } from '../protocol/wire-messages.js';
+import { MemoryTimeline } from '../store/memory-timeline.js';
 import { mergeSpikes } from '../store/recording-index.js';
 import type { StoredSpikes } from '../transport/remote-source.js';
 import type { HistoryWindow } from '../session/session-view.js';
@@ -87,7 +88,7 @@ export async function openStoredHistory(link: ArchiveLink, opts: StoredHistoryOp
  * per-request limit (sampling faster than 1 s fills it sooner); when it stops
  * before `time` the window is narrowed until it reaches it.
  */
-export async function loadWindow(link: Pick<ArchiveLink, 'requestHistory'>, time: number, halfMs: number, maxSamples: number): Promise<SampleHistory> {
+export async function loadWindow(link: Pick<ArchiveLink, 'requestHistory'>, time: number, halfMs: number, maxSamples: number): Promise<MemoryTimeline> {
   let half = halfMs;
   for (;;) {
     const samples = await link.requestHistory(Math.max(0, time - half), time + half, { archive: true });
@@ -96,7 +97,7 @@ export async function loadWindow(link: Pick<ArchiveLink, 'requestHistory'>, time
       half = Math.max(MIN_HALF_WINDOW_MS, half / 4);
       continue;
     }
-    const timeline = new SampleHistory(Math.max(1, samples.length));
+    const timeline = new MemoryTimeline(Math.max(1, samples.length));
     for (const s of samples) timeline.push(s);
     return timeline;
   }

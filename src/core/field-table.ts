@@ -20,11 +20,6 @@ interface FieldCommon {
 export interface NumberField extends FieldCommon {
   type: 'number';
   quantum: QuantumName;
-  /**
-   * A usage figure that moves from sample to sample: packed per sample, while
-   * everything else of a process is kept once per process (core/process-pack.ts).
-   */
-  varies?: true;
   /** A recording stores its change as the difference from the previous value (levels that move slowly). */
   delta?: true;
 }

@@ -4,11 +4,12 @@ import { fieldList, type FieldTable, type NamedField } from './field-table.js';
 /**
  * The one description of a process record: every part that moves, checks or
  * stores a ProcessStats walks this table instead of naming fields — the wire
- * validator (protocol/wire-decode.ts), quantisation (store/quantise.ts),
- * in-memory packing (core/process-pack.ts) and the recording codec with its
- * change mask (store/process-records.ts). Adding a per-process field is one line
- * here plus its collector; `FieldTable<ProcessStats>` fails to compile until
- * the line and the ProcessStats interface agree (name, type, optional).
+ * validator (protocol/wire-decode.ts), quantisation (store/quantise.ts) and
+ * the recording codec with its change mask (store/process-records.ts), which
+ * the in-memory histories encode with too (store/memory-timeline.ts). Adding a
+ * per-process field is one line here plus its collector;
+ * `FieldTable<ProcessStats>` fails to compile until the line and the
+ * ProcessStats interface agree (name, type, optional).
  *
  * The order is the recording's order for a format 3 group (and its change
  * mask bits): values that change most often come first so the mask of a
@@ -21,13 +22,13 @@ export const MAX_CMD_CHARS = 1024;
 export const PROCESS_FIELDS = {
   pid: { type: 'number', quantum: 'exact', unit: 'process id', optional: false, since: 1 },
   startTime: { type: 'number', quantum: 'ms', unit: 'ms since epoch', optional: false, since: 1 },
-  cpu: { type: 'number', quantum: 'cpu', unit: '% of one core', optional: false, since: 1, varies: true },
-  rss: { type: 'number', quantum: 'kib', unit: 'bytes', optional: false, since: 1, varies: true, delta: true },
-  memPercent: { type: 'number', quantum: 'percent', unit: '% of physical memory', optional: false, since: 1, varies: true, delta: true },
+  cpu: { type: 'number', quantum: 'cpu', unit: '% of one core', optional: false, since: 1 },
+  rss: { type: 'number', quantum: 'kib', unit: 'bytes', optional: false, since: 1, delta: true },
+  memPercent: { type: 'number', quantum: 'percent', unit: '% of physical memory', optional: false, since: 1, delta: true },
   state: { type: 'string', unit: 'kernel state letter', optional: false, since: 1 },
-  threads: { type: 'number', quantum: 'exact', unit: 'count', optional: false, since: 1, varies: true, delta: true },
-  rssPeak: { type: 'number', quantum: 'kib', unit: 'bytes', optional: true, since: 1, varies: true },
-  childCpu: { type: 'number', quantum: 'cpu', unit: '% of one core', optional: true, since: 1, varies: true },
+  threads: { type: 'number', quantum: 'exact', unit: 'count', optional: false, since: 1, delta: true },
+  rssPeak: { type: 'number', quantum: 'kib', unit: 'bytes', optional: true, since: 1 },
+  childCpu: { type: 'number', quantum: 'cpu', unit: '% of one core', optional: true, since: 1 },
   exited: { type: 'boolean', unit: 'gone at the tick', optional: true, since: 1 },
   ppid: { type: 'number', quantum: 'exact', unit: 'process id', optional: false, since: 1 },
   uid: { type: 'number', quantum: 'exact', unit: 'user id', optional: false, since: 1 },

@@ -17,7 +17,8 @@ export function roundForWire(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function roundDeep<T>(value: T): T {
+/** Every number in `value` rounded as roundForWire rounds it (a copy; `value` is left as it is). */
+export function roundDeep<T>(value: T): T {
   if (typeof value === 'number') return roundForWire(value) as T;
   if (Array.isArray(value)) return value.map(roundDeep) as T;
   if (typeof value === 'object' && value !== null) {
@@ -35,6 +36,11 @@ function roundDeep<T>(value: T): T {
  * they rarely change and are mostly integers.
  */
 export function toWireSample(sample: Sample, top: number = DEFAULT_WIRE_TOP): Sample {
-  const { host, ...rest } = withSelectedProcesses(sample, { top });
+  return roundForWireDeep(withSelectedProcesses(sample, { top }));
+}
+
+/** The sample with its fractional numbers rounded for the wire (roundForWire), host facts shared. */
+export function roundForWireDeep(sample: Sample): Sample {
+  const { host, ...rest } = sample;
   return { ...roundDeep(rest), host };
 }

@@ -2,23 +2,24 @@ import type { ProcessEvent } from '../analysis/process-events.js';
 import type { UserTotal } from '../analysis/user-totals.js';
 import { errorMessage } from '../core/errors.js';
 import type { Sample } from '../core/sample.js';
-import { LiveTimeline } from './live-timeline.js';
+import { MemoryTimeline } from '../store/memory-timeline.js';
 import { SampleFacts } from './sample-facts.js';
 import type { HubHistory } from './session-hub.js';
 
 /**
- * What a live screen reads of its session: the slim in-memory timeline, and
- * the facts taken from each whole sample before it is slimmed (process starts
- * and exits, per-user totals), kept for as long as the timeline keeps the sample.
+ * What a live screen reads of its session: the in-memory timeline (past samples
+ * encoded, keeping the processes worth remembering; the newest whole), and the
+ * facts taken from each whole sample before it is slimmed (process starts and
+ * exits, per-user totals), kept for as long as the timeline keeps the sample.
  */
 export class LiveHistory implements HubHistory {
-  private readonly timeline: LiveTimeline;
+  private readonly timeline: MemoryTimeline;
   private readonly facts = new SampleFacts();
   private trouble = '';
 
   /** `capacity` samples, each past one keeping the top `keepTop` processes by CPU and by RSS. */
   constructor(capacity: number, keepTop: number) {
-    this.timeline = new LiveTimeline(capacity, keepTop);
+    this.timeline = new MemoryTimeline(capacity, { keepTop });
   }
 
   get length(): number {
@@ -35,7 +36,7 @@ export class LiveHistory implements HubHistory {
     if (!this.timeline.push(sample)) return false;
     try {
       this.facts.record(sample);
-      this.facts.prune(this.timeline.at(0)?.time ?? sample.time);
+      this.facts.prune(this.timeline.timeAt(0) ?? sample.time);
     } catch (err) {
       this.trouble = `process events failed: ${errorMessage(err)}`;
     }
@@ -47,7 +48,7 @@ export class LiveHistory implements HubHistory {
   }
 
   timeAt(index: number): number | undefined {
-    return this.timeline.at(index)?.time;
+    return this.timeline.timeAt(index);
   }
 
   slice(start: number, end: number): Sample[] {

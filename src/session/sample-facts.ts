@@ -6,7 +6,7 @@ const NONE: readonly ProcessEvent[] = Object.freeze([]);
 
 /**
  * What a live session must compute from whole samples before the history slims
- * them (live-timeline.ts): the process starts and exits between consecutive
+ * them (live-history.ts): the process starts and exits between consecutive
  * samples (a process merely leaving the top-N selection is no exit) and the
  * per-user totals (a sum over every process, not the top N). Kept by sample time
  * for as long as the history keeps the sample.

@@ -1,6 +1,6 @@
 import type { Sample } from '../core/sample.js';
 import type { AgentMessage } from '../protocol/wire-messages.js';
-import { toWireSample } from '../protocol/wire-sample.js';
+import { withSelectedProcesses } from '../core/process-selection.js';
 import type { Clock } from '../core/clock.js';
 import type { WireHistory } from './wire-history.js';
 
@@ -16,13 +16,13 @@ export interface BroadcastLink {
 }
 
 /**
- * The agent's samples and the viewers they go to: each sample is prepared for
- * the wire once, kept in the history, and every link is told to send what it
- * has not had yet (each at its own pace, see ViewerLink.pushLive).
+ * The agent's samples and the viewers they go to: each sample's processes are
+ * selected for the wire once, the sample kept in the history (its JSON, numbers
+ * rounded, made when a viewer first asks for it), and every link is told to
+ * send what it has not had yet (each at its own pace, see ViewerLink.pushLive).
  */
 export class Broadcaster<L extends BroadcastLink> {
   private readonly links = new Set<L>();
-  private newestDropped = -Infinity;
 
   constructor(
     readonly history: WireHistory,
@@ -50,20 +50,17 @@ export class Broadcaster<L extends BroadcastLink> {
 
   /** Time of the newest sample pushed out of history: a viewer whose cursor is older has missed samples. */
   newestDroppedTime(): number {
-    return this.newestDropped;
+    return this.history.newestDroppedTime;
   }
 
   /** One new sample from the source. One that is not newer than the last is dropped. */
   publish(raw: Sample): void {
-    const sample = toWireSample(raw, this.wireTop);
+    const sample = withSelectedProcesses(raw, { top: this.wireTop });
     const history = this.history;
-    const lastTime = history.timeAt(history.length - 1);
-    if (lastTime !== undefined && sample.time <= lastTime) {
-      this.log(`sample at ${sample.time} is not newer than the last one (${lastTime}): dropped`);
+    if (!history.push(sample)) {
+      this.log(`sample at ${sample.time} is not newer than the last one (${history.timeAt(history.length - 1)}): dropped`);
       return;
     }
-    const { droppedTime } = history.push(sample);
-    if (droppedTime !== undefined) this.newestDropped = droppedTime;
     for (const link of this.links) link.pushLive();
   }
 
