@@ -24,6 +24,7 @@ const END_TO_END = [
   'test/host-session.test.ts',
   'test/hostile-names-end-to-end.test.ts',
   'test/live-replay-parity.test.ts',
+  'test/metrics-end-to-end.test.ts',
   'test/overview.test.ts',
   'test/package.test.ts',
   'test/process-signaller.test.ts',

@@ -3,6 +3,7 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
 import { httpRequestHandler } from '../src/transport/http-requests.js';
+import { tokenChecker } from '../src/transport/request-guard.js';
 import { tmonVersion } from '../src/version.js';
 import { ManualClock } from './helpers/manual-clock.js';
 
@@ -51,6 +52,49 @@ describe('httpRequestHandler', () => {
     const r = await get('/');
     expect(r.status).toBe(426);
     expect(r.headers.upgrade).toBe('websocket');
-    expect(r.body).toBe('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz\n');
+    expect(r.body).toBe('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics\n');
+  });
+});
+
+describe('/metrics', () => {
+  const guarded = http.createServer(
+    httpRequestHandler({
+      hostNames: new Set(),
+      startedAt: 0,
+      health: () => ({ viewers: 0, samples: 0, intervalMs: 1000 }),
+      metrics: (open) => (open ? 'up 1\n# EOF\n' : 'up 1\n'),
+      checkToken: tokenChecker('s3cret'),
+    }),
+  );
+  let guardedPort = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+    guardedPort = (guarded.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => guarded.close(() => resolve()));
+  });
+  const scrape = (headers: Record<string, string>): Promise<{ status: number; body: string; type: string | undefined }> =>
+    new Promise((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: guardedPort, path: '/metrics', headers, agent: false }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: res.headers['content-type'] }));
+        })
+        .on('error', reject);
+    });
+
+  it('asks for the token as the viewers do, and serves text 0.0.4 or OpenMetrics as the scraper asks', async () => {
+    expect((await scrape({})).status).toBe(401);
+    expect((await scrape({ Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect(await scrape({ Authorization: 'Bearer s3cret' })).toEqual({ status: 200, body: 'up 1\n', type: 'text/plain; version=0.0.4; charset=utf-8' });
+    const om = await scrape({ Authorization: 'Bearer s3cret', Accept: 'application/openmetrics-text;version=1.0.0,text/plain;q=0.5' });
+    expect(om.type).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(om.body).toMatch(/# EOF\n$/);
+  });
+
+  it('is not served where no exposition was given', async () => {
+    expect((await get('/metrics')).status).toBe(426);
   });
 });

@@ -15,6 +15,9 @@ import { cgroupOption, samplingSettings, type SamplingSettings } from './shared-
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
 import { SampleRecorder } from './recorder.js';
+import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
+import type { MetricFamily } from '../core/metric-family.js';
+import { exposition } from '../protocol/prometheus-text.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
 const MAX_HISTORY_SAMPLES = 86_400;
@@ -42,6 +45,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
   const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
   const recording = storeDir !== undefined ? recordToStore(hub, storeDir, values, settings.intervalMs) : undefined;
+  const scrape = new ScrapeMetrics();
+  hub.subscribe((sample, changed) => scrape.push(sample, changed));
   logProblems(hub);
 
   let agent;
@@ -58,6 +63,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       maxViewers: values['max-viewers'],
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
+      metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess()], openMetrics),
       log,
     });
   } catch (err) {
@@ -158,6 +164,16 @@ function logProblems(hub: SessionHub): void {
 }
 
 /** The broadcaster reads the hub's stream; the rate it asks for is the collector's. */
+/** The agent's own cost as Prometheus client libraries name it, so "what does the monitor cost" is one query. */
+function ownProcess(): MetricFamily[] {
+  const cpu = process.cpuUsage();
+  return [
+    { name: 'process_cpu_seconds', help: 'Total user and system CPU time spent in seconds.', type: 'counter', unit: 'seconds', samples: [{ value: (cpu.user + cpu.system) / 1e6 }] },
+    { name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.', type: 'gauge', unit: 'bytes', samples: [{ value: process.memoryUsage.rss() }] },
+    { name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', type: 'gauge', unit: 'seconds', samples: [{ value: Math.round(Date.now() / 1000 - process.uptime()) }] },
+  ];
+}
+
 function broadcastSource(hub: SessionHub, live: LiveSource): AgentSource {
   const stream = hub.stream();
   return {

@@ -54,6 +54,8 @@ export interface AgentOptions {
   pending?: Partial<PendingLimits>;
   /** Host header names accepted besides IP literals, localhost and this machine's hostname (checked without a token). */
   allowedHosts?: string[];
+  /** The Prometheus exposition served at /metrics (OpenMetrics when asked); none: 404. */
+  metrics?: (openMetrics: boolean) => string;
   log?: (line: string) => void;
 }
 
@@ -227,7 +229,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
   );
   const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });
-  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock }));
+  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, ...(opts.metrics ? { metrics: opts.metrics } : {}) }));
   const port = await listen(server, opts.listen, log);
   const scheme = opts.tls ? 'wss' : 'ws';
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${p.arbiter.baseMs} ms, history ${p.history.capacity} samples)`);

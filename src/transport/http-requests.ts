@@ -2,7 +2,8 @@ import type http from 'node:http';
 import { PROTOCOL_VERSION } from '../protocol/wire-messages.js';
 import { tmonVersion } from '../version.js';
 import { realClock, type Clock } from '../core/clock.js';
-import { hostRefusal, originRefusal } from './request-guard.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from '../protocol/prometheus-text.js';
+import { bearerToken, hostRefusal, originRefusal } from './request-guard.js';
 
 /** What /healthz tells about the agent now. */
 export interface Health {
@@ -17,13 +18,18 @@ export interface HttpRequestOptions {
   /** When the agent started, for the uptime. */
   startedAt: number;
   health(): Health;
+  /** The Prometheus exposition now (OpenMetrics when asked); without it /metrics is 404. */
+  metrics?: (openMetrics: boolean) => string;
+  /** The viewers' token guards /metrics too (Prometheus sends it as a Bearer credential). */
+  checkToken?: ((presented: string | undefined) => boolean) | undefined;
   clock?: Clock;
 }
 
 /**
- * The agent's answer to plain HTTP requests (not upgrades): /healthz, and for
- * anything else 426 saying what this port is. No token guards /healthz: the
- * Host and Origin checks keep a DNS-rebinding page from reading it.
+ * The agent's answer to plain HTTP requests (not upgrades): /healthz, /metrics,
+ * and for anything else 426 saying what this port is. No token guards /healthz:
+ * the Host and Origin checks keep a DNS-rebinding page from reading it. /metrics
+ * says what the machine runs, so the viewers' token guards it.
  */
 export function httpRequestHandler(opts: HttpRequestOptions): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const clock = opts.clock ?? realClock;
@@ -45,7 +51,16 @@ export function httpRequestHandler(opts: HttpRequestOptions): (req: http.Incomin
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
       return;
     }
+    if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
+      if (opts.checkToken && !opts.checkToken(bearerToken(req.headers.authorization))) {
+        res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' }).end('authentication failed: send Authorization: Bearer <token>\n');
+        return;
+      }
+      const open = wantsOpenMetrics(req.headers.accept);
+      res.writeHead(200, { 'Content-Type': open ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE }).end(opts.metrics(open));
+      return;
+    }
     res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz\n');
+    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics\n');
   };
 }

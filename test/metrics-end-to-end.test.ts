@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess } from './helpers/agent-process.js';
+import { ALLOCATE_SCRIPT } from './helpers/memory-level.js';
+
+/**
+ * A real `tmon agent` scraped at /metrics as Prometheus would: the body passes
+ * promtool, and a child's 400 MB held for 200 ms — far shorter than any scrape
+ * interval — is in the peak gauge at the next scrape.
+ */
+const TOKEN = 'metrics-test-token';
+let agent: Awaited<ReturnType<typeof startAgentProcess>>;
+
+beforeAll(async () => {
+  agent = await startAgentProcess(['--interval', '1s'], { TMON_TOKEN: TOKEN });
+});
+afterAll(async () => {
+  await agent.stop();
+});
+
+async function scrape(headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }): Promise<{ status: number; body: string }> {
+  const r = await fetch(`http://127.0.0.1:${agent.port}/metrics`, { headers });
+  return { status: r.status, body: await r.text() };
+}
+
+function gauge(body: string, name: string): number {
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(body);
+  return Number(m?.[1] ?? NaN);
+}
+
+async function firstSample(): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const r = await scrape();
+    if (r.body.includes('tmon_memory_used_peak_bytes')) return r.body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('no sample in /metrics');
+}
+
+describe('GET /metrics on a real agent', () => {
+  it('needs the token, and passes promtool check metrics apart from node_exporter\'s camelCase memory names', async () => {
+    expect((await scrape({})).status).toBe(401);
+    const body = await firstSample();
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+    const problems = `${check.stdout}${check.stderr}`
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^node_memory_(MemTotal|MemAvailable|MemFree|SwapTotal|SwapFree)_bytes metric names should be written in 'snake_case' not 'camelCase'$/.test(l));
+    expect(problems).toEqual([]);
+    expect(body).toMatch(/^node_cpu_seconds_total\{cpu="0",mode="idle"\} \d/m);
+    expect(body).toMatch(/^tmon_spikes_total\{metric="memory",severity="critical"\} 0$/m);
+    expect(body).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+
+  it('keeps a 200 ms allocation in the peak gauge for the next scrape', { timeout: 60_000 }, async () => {
+    await firstSample();
+    // The level at rest: the lowest used over a few samples, so another workload's transient is not taken for it.
+    let rest = Infinity;
+    for (let i = 0; i < 4; i++) {
+      rest = Math.min(rest, gauge((await scrape()).body, 'tmon_memory_used_bytes'));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(400, 200)], { stdio: 'ignore' });
+    await new Promise((resolve) => child.on('exit', resolve));
+    // The next sample closes the interval the allocation was in.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const peak = gauge((await scrape()).body, 'tmon_memory_used_peak_bytes');
+    // Two thirds of the 400 MB: the kernel may be handing back pages others freed meanwhile.
+    expect(peak - rest).toBeGreaterThan((400 * 1024 * 1024 * 2) / 3);
+  });
+});

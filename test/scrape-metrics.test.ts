@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { PEAK_WINDOW_MS, PROCESS_GROUPS, ScrapeMetrics } from '../src/analysis/scrape-metrics.js';
+import type { MetricFamily } from '../src/core/metric-family.js';
+import type { Sample } from '../src/core/sample.js';
+import type { Spike } from '../src/core/spike.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+
+const GiB = 1024 ** 3;
+const T0 = Date.UTC(2026, 10, 30, 4, 0, 0);
+
+function family(m: ScrapeMetrics, name: string): MetricFamily | undefined {
+  return m.families().find((f) => f.name === name);
+}
+function value(m: ScrapeMetrics, name: string, labels: Record<string, string> = {}): number | undefined {
+  return family(m, name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels?.[k] === v))?.value;
+}
+const at = (i: number, extra: Partial<Parameters<typeof makeSample>[0]> = {}): Sample => makeSample({ time: T0 + i * 1000, ...extra });
+
+describe('ScrapeMetrics', () => {
+  it('says nothing before the first sample', () => {
+    expect(new ScrapeMetrics().families()).toEqual([]);
+  });
+
+  it('adds up the per-interval rates into node_exporter counters', () => {
+    const m = new ScrapeMetrics();
+    for (let i = 0; i < 10; i++) m.push(at(i, { cpuBusy: 25 }), []);
+    // 10 one-second samples of eth0 at 1000 B/s in and 500 out.
+    expect(value(m, 'node_network_receive_bytes', { device: 'eth0' })).toBeCloseTo(10_000);
+    expect(value(m, 'node_network_transmit_bytes', { device: 'eth0' })).toBeCloseTo(5_000);
+    // Each core's modes add up to the 10 s that passed.
+    const core0 = family(m, 'node_cpu_seconds')?.samples.filter((s) => s.labels?.['cpu'] === '0') ?? [];
+    expect(core0.map((s) => s.labels?.['mode'])).toEqual(['user', 'system', 'iowait', 'steal', 'idle']);
+    expect(core0.reduce((a, s) => a + s.value, 0)).toBeCloseTo(10);
+    expect(value(m, 'node_cpu_seconds', { cpu: '0', mode: 'idle' })).toBeCloseTo(7.5);
+  });
+
+  it('keeps a brief peak between samples in the peak gauges for the whole window, then lets it go', () => {
+    const m = new ScrapeMetrics();
+    const brief = at(5);
+    brief.memory = { ...brief.memory, usedMax: brief.memory.used + 2 * GiB };
+    brief.cpu = { ...brief.cpu, busyMax: 97 };
+    for (let i = 0; i < 5; i++) m.push(at(i), []);
+    m.push(brief, []);
+    const used = at(6).memory.used;
+    // A scrape any time within the window still reads it.
+    for (let i = 6; i < 5 + PEAK_WINDOW_MS / 1000; i++) m.push(at(i), []);
+    expect(value(m, 'tmon_memory_used_peak_bytes')).toBe(used + 2 * GiB);
+    expect(value(m, 'tmon_cpu_busy_peak_ratio')).toBeCloseTo(0.97);
+    m.push(at(5 + PEAK_WINDOW_MS / 1000), []);
+    expect(value(m, 'tmon_memory_used_peak_bytes')).toBe(used);
+    expect(value(m, 'tmon_cpu_busy_peak_ratio')).toBeCloseTo(0.1);
+    expect(value(m, 'tmon_peak_window_seconds')).toBe(PEAK_WINDOW_MS / 1000);
+  });
+
+  it('counts each spike once, when it closes, with its final severity; the newest names its top culprit', () => {
+    const m = new ScrapeMetrics();
+    const culprit = { pid: 42, name: 'alloc', cmd: 'alloc', user: 'alice', startTime: 1, rise: GiB, share: 0.9 };
+    const open: Spike = { id: 'memory@1', metric: 'memory', start: T0, end: null, peak: 5 * GiB, peakAt: T0, min: 0, avg: 0, baseline: 0, severity: 'careful', culprits: [culprit] };
+    m.push(at(0), [open]);
+    m.push(at(1), [{ ...open, severity: 'critical' }]);
+    expect(value(m, 'tmon_spikes', { metric: 'memory', severity: 'critical' })).toBe(0);
+    m.push(at(2), [{ ...open, severity: 'critical', end: T0 + 1000 }]);
+    m.push(at(3), []);
+    expect(value(m, 'tmon_spikes', { metric: 'memory', severity: 'critical' })).toBe(1);
+    // Every metric and severity is there from the start, so the first increase is seen.
+    expect(family(m, 'tmon_spikes')?.samples).toHaveLength(16);
+    expect(family(m, 'tmon_last_spike')?.samples[0]?.labels).toEqual({ metric: 'memory', severity: 'critical', culprit: 'alloc', user: 'alice' });
+    expect(value(m, 'tmon_last_spike_peak', { metric: 'memory' })).toBe(5 * GiB);
+  });
+
+  it("gives node_exporter's memory names only for the machine's memory, not a cgroup's", () => {
+    const m = new ScrapeMetrics();
+    m.push(at(0), []);
+    expect(value(m, 'node_memory_MemTotal_bytes')).toBe(at(0).memory.total);
+    const limited = at(1);
+    limited.memory = { ...limited.memory, total: GiB, limit: GiB };
+    m.push(limited, []);
+    expect(family(m, 'node_memory_MemTotal_bytes')).toBeUndefined();
+    expect(value(m, 'tmon_memory_total_bytes')).toBe(GiB);
+  });
+
+  it('keeps series bounded at any number of processes: the top names, the rest as other', () => {
+    const m = new ScrapeMetrics();
+    const processes = Array.from({ length: 1000 }, (_, i) => makeProcess({ pid: i + 10, name: `worker-${i}`, cpu: i % 50, rss: 1000 + i }));
+    m.push(at(0, { processes }), []);
+    m.push(at(1, { processes }), []);
+    const groups = family(m, 'namedprocess_namegroup_num_procs')?.samples ?? [];
+    expect(groups).toHaveLength(PROCESS_GROUPS + 1);
+    expect(value(m, 'namedprocess_namegroup_num_procs', { groupname: 'other' })).toBe(1000 - PROCESS_GROUPS);
+    expect(value(m, 'namedprocess_namegroup_memory_bytes', { groupname: 'worker-49' })).toBe(1049);
+    // 49 % of a core for 2 s.
+    expect(value(m, 'tmon_process_group_cpu_seconds', { groupname: 'worker-49' })).toBeCloseTo(0.98);
+    const series = m.families().reduce((n, f) => n + f.samples.length, 0);
+    expect(series).toBeLessThan(150);
+  });
+});
