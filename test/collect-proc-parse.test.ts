@@ -144,6 +144,21 @@ test('parseMemUsed for the fast watch', () => {
   expect(parseMemUsed(old, on)).toBeNaN();
 });
 
+test('parseMemUsed: the MemAvailable line wherever it is, never a key inside another line, never past the valid length', () => {
+  // Further down (a kernel that orders lines otherwise), after a line that holds the key's text mid-line.
+  const [down, dn] = reused('MemTotal:        8000000 kB\nMemFree:  1 kB\nXMemAvailable: 5 kB\nMemAvailable:    6000000 kB\n');
+  expect(parseMemUsed(down, dn)).toBe(2000000 * 1024);
+  // Truncated inside the MemAvailable line: its number is cut off, the stale bytes after it are not read.
+  const cut = 'MemTotal:        8000000 kB\nMemFree:  1 kB\nMemAvailable:';
+  const [buf] = reused('', '9999999 kB\n');
+  buf.write(cut, 0);
+  expect(parseMemUsed(buf, cut.length)).toBeNaN();
+  expect(parseMemUsed(buf, 'MemTot'.length)).toBeNaN();
+  // Huge figures (a 64 TiB machine) stay exact.
+  const [big, bn] = reused('MemTotal:    68719476736 kB\nMemFree: 1 kB\nMemAvailable:    68719476000 kB\n');
+  expect(parseMemUsed(big, bn)).toBe(736 * 1024);
+});
+
 test('parseLoadavg and parsePressureSome', () => {
   expect(parseLoadavg('1.66 1.17 0.52 2/150 4300\n')).toEqual({ one: 1.66, five: 1.17, fifteen: 0.52 });
   expect(parsePressureSome('some avg10=23.19 avg60=1.00 avg300=0.00 total=1\nfull avg10=2.00 avg60=0 avg300=0 total=0\n')).toBe(23.19);

@@ -234,14 +234,37 @@ export function parseSystemStat(buf: Buffer, len: number): RawSystemStat | null 
 }
 
 const MEM_TOTAL_KEY = Buffer.from('MemTotal:');
-const MEM_AVAILABLE_KEY = Buffer.from('\nMemAvailable:');
+const MEM_AVAILABLE_KEY = Buffer.from('MemAvailable:');
+
+/** Whether the line at `at` starts with `key`. */
+function startsWith(buf: Buffer, len: number, at: number, key: Buffer): boolean {
+  if (at + key.length > len) return false;
+  for (let k = 0; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
+  return true;
+}
+
+/**
+ * The number on the first line from `from` that starts with `key`, found by
+ * walking line starts in JS: MemAvailable is the third line, so this touches
+ * ~80 bytes and makes no native call. NaN when no line has it or it has no digits.
+ */
+function lineValue(buf: Buffer, len: number, key: Buffer, from: number): number {
+  for (let i = from; i < len; i++) {
+    if (startsWith(buf, len, i, key)) {
+      hot.pos = skipBlanks(buf, len, i + key.length);
+      return readInt(buf, len, hot);
+    }
+    while (i < len && buf[i] !== NEWLINE) i++;
+  }
+  return NaN;
+}
 
 /** MemTotal - MemAvailable in bytes for the fast watch; NaN when the kernel lacks MemAvailable (< 3.14). */
 export function parseMemUsed(buf: Buffer, len: number): number {
-  if (buf.indexOf(MEM_TOTAL_KEY) !== 0) return NaN;
+  if (!startsWith(buf, len, 0, MEM_TOTAL_KEY)) return NaN;
   hot.pos = skipBlanks(buf, len, MEM_TOTAL_KEY.length);
   const total = readInt(buf, len, hot);
-  const available = valueAfter(buf, len, MEM_AVAILABLE_KEY);
+  const available = lineValue(buf, len, MEM_AVAILABLE_KEY, hot.pos);
   return (total - available) * 1024;
 }
 

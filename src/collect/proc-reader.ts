@@ -211,11 +211,16 @@ export class ProcReader {
   private maxKeptFds: number;
   /** Present pressure files; one that fails is dropped so a kernel without PSI costs nothing per tick. */
   private readonly pressurePaths: Map<(typeof PRESSURE)[number], string>;
+  /** Made once: the fast watch reads these 15 times a second. */
+  private readonly statPath: string;
+  private readonly meminfoPath: string;
 
   constructor(opts: ProcReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
     this.passwdPath = opts.passwdPath ?? '/etc/passwd';
     this.sysRoot = opts.sysRoot ?? '/sys';
+    this.statPath = `${this.root}/stat`;
+    this.meminfoPath = `${this.root}/meminfo`;
     const procfs = isProcfs(this.root);
     this.file = new ProcFile(procfs);
     this.pageSize = this.detectPageSize();
@@ -225,12 +230,12 @@ export class ProcReader {
 
   /** /proc/stat, or null when the root is not a procfs. */
   readStat(): RawSystemStat | null {
-    const n = this.file.readKept(`${this.root}/stat`);
+    const n = this.file.readKept(this.statPath);
     return n < 0 ? null : parseSystemStat(this.file.buf, n);
   }
 
   readMeminfo(): RawMemInfo | null {
-    const text = this.file.text(`${this.root}/meminfo`, true);
+    const text = this.file.text(this.meminfoPath, true);
     return text === null ? null : parseMeminfo(text);
   }
 
@@ -252,10 +257,10 @@ export class ProcReader {
 
   /** The fast watch's two cheap reads, parsed without allocating. False when either failed. */
   probe(out: FastProbe): boolean {
-    let n = this.file.readKept(`${this.root}/meminfo`);
+    let n = this.file.readKept(this.meminfoPath);
     if (n < 0) return false;
     out.memUsed = parseMemUsed(this.file.buf, n);
-    n = this.file.readKept(`${this.root}/stat`);
+    n = this.file.readKept(this.statPath);
     if (n < 0) return false;
     const ticks = this.ticks;
     if (!parseCpuTotalTicks(this.file.buf, n, ticks)) return false;
@@ -488,7 +493,7 @@ export class ProcReader {
 
   /** user + nice + system of /proc/stat (NaN when unreadable). */
   private taskTicks(): number {
-    const n = this.file.readKept(`${this.root}/stat`);
+    const n = this.file.readKept(this.statPath);
     return n >= 0 && parseCpuTotalTicks(this.file.buf, n, this.ticks) ? this.ticks.tasks : NaN;
   }
 
