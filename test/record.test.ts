@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,22 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(200 * 1024 * 1024);
   });
 
+  it('export --openmetrics backfills Prometheus: promtool makes blocks of it, the spike counted and its peak kept', async () => {
+    const r = await runCli(['export', file, '--openmetrics']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.endsWith('# EOF\n')).toBe(true);
+    const om = join(dir, 'backfill.om');
+    writeFileSync(om, r.stdout);
+    const blocks = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, join(dir, 'tsdb')], { encoding: 'utf8' });
+    expect(blocks.status, blocks.stdout + blocks.stderr).toBe(0);
+    expect(blocks.stdout).toMatch(/BLOCK ULID/);
+    // The memory spike the child made is counted by the end, and its height is in the peak gauge.
+    const counted = [...r.stdout.matchAll(/^tmon_spikes_total\{metric="memory",severity="\w+"\} (\d+) /gm)].map((m) => Number(m[1]));
+    expect(Math.max(...counted.slice(-4))).toBeGreaterThanOrEqual(1);
+    const peaks = [...r.stdout.matchAll(/^tmon_memory_used_peak_bytes (\d+) /gm)].map((m) => Number(m[1]));
+    expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(200 * 1024 * 1024);
+  });
+
   it('export into a pipe whose reader is gone ends quietly with exit 0', () => {
     const out = execFileSync('bash', ['-c', `set -o pipefail; ${process.execPath} ${TMON_BIN} export ${file} --csv | true; echo "status \${PIPESTATUS[0]}"`], {
       encoding: 'utf8',
@@ -107,10 +123,15 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
       // `n` steps through the spikes (other processes on a shared machine may have made their own) to the
       // child's: named in the spike's line, or, sorted by memory (`m`), in the table at that moment.
       tmux.keys('m');
+      await tmux.waitFor((s) => /by memory/i.test(s));
       const culprit = new RegExp(`node\\[${childPid}\\]|\\s${childPid}\\s`);
+      const at = (s: string): string => /REPLAY (\S+)/.exec(s)?.[1] ?? '';
+      // One spike at a time: wait for the cursor to move (or for the log's end) before looking again.
       for (let i = 0; i < 12 && !culprit.test(tmux.screen()); i++) {
+        const before = at(tmux.screen());
         tmux.keys('n');
-        await new Promise((r) => setTimeout(r, 300));
+        const now = await tmux.waitFor((s) => at(s) !== before || /no later spike/.test(s));
+        if (/no later spike/.test(now)) break;
       }
       expect(await tmux.waitFor((s) => culprit.test(s))).toMatch(/REPLAY/i);
       tmux.keys('q');

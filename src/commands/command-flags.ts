@@ -206,15 +206,18 @@ the history an agent holds.`,
 
 export const EXPORT = {
   verb: 'export',
-  synopsis: 'export FILE --csv',
-  summary: 'one CSV row per sample',
-  usage: 'tmon export FILE|DIR --csv [--from T] [--to T]',
-  about: `Writes one CSV row per sample to standard output: time, CPU, memory, swap,
-load, network, and the top CPU and top memory process. A directory (an
+  synopsis: 'export FILE --csv|--openmetrics',
+  summary: 'one CSV row per sample, or OpenMetrics to backfill Prometheus',
+  usage: 'tmon export FILE|DIR --csv|--openmetrics [--from T] [--to T]',
+  about: `Writes the recording to standard output: with --csv one row per sample (time,
+CPU, memory, swap, load, network, and the top CPU and top memory process); with
+--openmetrics what the agent's /metrics would have served at each sample,
+timestamped, for promtool tsdb create-blocks-from openmetrics. A directory (an
 agent's --store) is exported as one timeline.`,
   positionals: true,
   flags: {
-    csv: switchFlag('CSV output (the only format so far)'),
+    csv: switchFlag('CSV output'),
+    openmetrics: switchFlag("OpenMetrics with timestamps: the agent's /metrics names, to backfill Prometheus"),
     from: textFlag('T', `the range's start: 03:12, "2026-11-22 03:12:05", start, end, or a time before the end written with '=': --from=-2h`),
     to: textFlag('T', "the range's end, written as for --from"),
     ...HELP,

@@ -1,6 +1,10 @@
 import { onlyPositional } from '../cli-args.js';
 import { commandHelp, parseCommand } from '../cli-flags.js';
 import { UsageError } from '../core/errors.js';
+import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
+import type { Sample } from '../core/sample.js';
+import type { Spike } from '../core/spike.js';
+import { exposition } from '../protocol/prometheus-text.js';
 import { samplesToCsv } from '../store/export-format.js';
 import { parseTimeInput } from '../ui/time-input.js';
 import { EXPORT } from './command-flags.js';
@@ -17,7 +21,7 @@ export async function runExport(argv: string[]): Promise<number> {
   }
   const { values, positionals } = args;
   const path = onlyPositional('export', positionals, 'the recording', 'FILE|DIR --csv');
-  if (!values.csv) throw new UsageError('choose a format: --csv (see tmon export --help)');
+  if (values.csv === values.openmetrics) throw new UsageError('choose one format: --csv or --openmetrics (see tmon export --help)');
   const recording = await openForCommand(path);
   try {
     const first = recording.at(0)?.time ?? 0;
@@ -32,18 +36,57 @@ export async function runExport(argv: string[]): Promise<number> {
     };
     const from = time('from', first);
     const to = time('to', last);
-    let header = true;
+    const format = values.openmetrics ? openMetricsWriter(recording.spikes()) : csvWriter();
     for (let i = Math.max(0, recording.indexAtTime(from)); i < recording.length; i += CHUNK) {
       const chunk = recording.slice(i, i + CHUNK).filter((s) => s.time >= from && s.time <= to);
-      for (const row of samplesToCsv(chunk, { header })) await write(row);
-      header = false;
+      for (const text of format.rows(chunk)) await write(text);
       if ((recording.at(Math.min(i + CHUNK, recording.length) - 1)?.time ?? Infinity) > to) break;
     }
-    if (header) for (const row of samplesToCsv([], { header: true })) await write(row);
+    await write(format.end());
   } finally {
     await recording.close();
   }
   return 0;
+}
+
+interface ExportWriter {
+  rows(samples: readonly Sample[]): Iterable<string>;
+  /** What closes the output: the CSV header of an empty export, OpenMetrics' # EOF. */
+  end(): string;
+}
+
+function csvWriter(): ExportWriter {
+  let header = true;
+  return {
+    *rows(samples) {
+      yield* samplesToCsv(samples, { header });
+      header = false;
+    },
+    end: () => (header ? [...samplesToCsv([], { header: true })].join('') : ''),
+  };
+}
+
+/**
+ * What the agent's /metrics would have served at each sample, timestamped, for
+ * `promtool tsdb create-blocks-from openmetrics`: the same names, so a recording
+ * backfilled into Prometheus sits beside what was scraped. Each stored spike is
+ * counted at the first sample at or after its end, as the agent counts it when it closes.
+ */
+function openMetricsWriter(spikes: readonly Spike[]): ExportWriter {
+  const scrape = new ScrapeMetrics();
+  const closing = spikes.filter((s) => s.end !== null).sort((a, b) => (a.end as number) - (b.end as number));
+  let next = 0;
+  return {
+    *rows(samples) {
+      for (const s of samples) {
+        const closed: Spike[] = [];
+        while (next < closing.length && ((closing[next] as Spike).end as number) <= s.time) closed.push(closing[next++] as Spike);
+        scrape.push(s, closed);
+        yield exposition(scrape.families(), true, { timestampMs: s.time, eof: false });
+      }
+    },
+    end: () => '# EOF\n',
+  };
 }
 
 /** Respects back-pressure so a 24-hour export piped into `head` does not buffer everything (EPIPE is handled in cli.ts). */

@@ -21,7 +21,16 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && /application\/openmetrics-text/i.test(accept);
 }
 
-export function exposition(families: readonly MetricFamily[], openMetrics: boolean): string {
+export interface ExpositionOptions {
+  /** Each sample's timestamp (a backfill from a recording); none for a live scrape. */
+  timestampMs?: number;
+  /** OpenMetrics' closing `# EOF` (default true): a backfill writes it once, after its last sample. */
+  eof?: boolean;
+}
+
+export function exposition(families: readonly MetricFamily[], openMetrics: boolean, opts: ExpositionOptions = {}): string {
+  // OpenMetrics counts seconds, text 0.0.4 milliseconds.
+  const stamp = opts.timestampMs === undefined ? '' : ` ${openMetrics ? opts.timestampMs / 1000 : Math.round(opts.timestampMs)}`;
   const out: string[] = [];
   for (const f of families) {
     if (!NAME.test(f.name)) throw new Error(`metric name '${f.name}' is not valid`);
@@ -34,9 +43,9 @@ export function exposition(families: readonly MetricFamily[], openMetrics: boole
     out.push(`# HELP ${head} ${escapeHelp(f.help)}`);
     out.push(`# TYPE ${head} ${type}`);
     if (openMetrics && f.unit) out.push(`# UNIT ${head} ${f.unit}`);
-    for (const s of f.samples) out.push(`${sampleName}${labelText(s.labels)} ${numberText(s.value)}`);
+    for (const s of f.samples) out.push(`${sampleName}${labelText(s.labels)} ${numberText(s.value)}${stamp}`);
   }
-  if (openMetrics) out.push('# EOF');
+  if (openMetrics && opts.eof !== false) out.push('# EOF');
   return `${out.join('\n')}\n`;
 }
 
