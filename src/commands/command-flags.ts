@@ -207,7 +207,7 @@ the history an agent holds.`,
 export const EXPORT = {
   verb: 'export',
   synopsis: 'export FILE --csv',
-  summary: 'CSV rows, or --openmetrics to backfill Prometheus',
+  summary: 'CSV, or --openmetrics for Prometheus',
   usage: 'tmon export FILE|DIR --csv|--openmetrics [--from T] [--to T]',
   about: `Writes the recording to standard output: with --csv one row per sample (time,
 CPU, memory, swap, load, network, and the top CPU and top memory process); with
