@@ -23,7 +23,7 @@ describe('the system tools the suite installs when missing', () => {
   it('names the ones not on the path', () => {
     expect(missingTools(() => true)).toEqual([]);
     expect(missingTools((c) => c !== 'tmux').map((t) => t.pkg)).toEqual(['tmux']);
-    expect(missingTools((c) => c === 'tmux').map((t) => t.command)).toEqual(['python3', 'openssl', 'ps', 'pgrep', 'promtool']);
+    expect(missingTools((c) => c === 'tmux').map((t) => t.command)).toEqual(['python3', 'openssl', 'ps', 'pgrep', 'promtool', 'prometheus']);
   });
 
   it('installs each package once', () => {
