@@ -33,7 +33,7 @@ describe('brief spikes and short-lived processes, end to end', () => {
     await source?.close();
   });
 
-  it('a 500 MB spike held 200 ms about every 5 s: its true height within 10 % and the generator named', async () => {
+  it('a 500 MB spike held 200 ms about every 5 s: its true height within 10 % and the generator named', async (ctx) => {
     // One long-lived generator. Python frees a large object at once (munmap), so its RSS falls straight
     // back. It says when it starts each allocation and when the hold ends.
     const generator = [
@@ -42,9 +42,10 @@ describe('brief spikes and short-lived processes, end to end', () => {
       'for i in range(10):',
       '    start = time.time() * 1000',
       '    b = b"\\x01" * (500 * 1024 * 1024)',
+      '    filled = time.time() * 1000',
       '    time.sleep(0.2)',
       '    del b',
-      '    print(json.dumps({"start": start, "at": time.time() * 1000}), flush=True)',
+      '    print(json.dumps({"start": start, "filled": filled, "at": time.time() * 1000}), flush=True)',
       // About 5 s apart, not exactly: a second copy of this test on the same machine must not stay in step.
       '    time.sleep(4.3 + random.random())',
     ].join('\n');
@@ -58,7 +59,7 @@ describe('brief spikes and short-lived processes, end to end', () => {
     const holds = out
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { start: number; at: number });
+      .map((l) => JSON.parse(l) as { start: number; filled: number; at: number });
     expect(holds).toHaveLength(10);
     // Judged on what this test controls, its own allocation, not on the spike log or the machine's "used"
     // (another workload's memory, allocated or freed meanwhile, moves that): attribution over the samples a
@@ -67,13 +68,22 @@ describe('brief spikes and short-lived processes, end to end', () => {
       const before = samples.filter((x) => x.time <= hold.start).at(-1);
       const during = samples.filter((x) => x.time > hold.start && x.time - x.intervalMs <= hold.at);
       const ours = before && during.length > 0 ? attribute('memory', before, during).find((c) => c.pid === child?.pid) : undefined;
-      return { named: ours !== undefined && ours.name === 'python3' && ours.share > 0, riseMb: Math.round((ours?.rise ?? 0) / MiB) };
+      const fillMs = Math.round(hold.filled - hold.start);
+      return { named: ours !== undefined && ours.name === 'python3' && ours.share > 0, riseMb: Math.round((ours?.rise ?? 0) / MiB), fillMs };
     });
     const summary = JSON.stringify(report);
     // The generator among the culprits with a share: 9 of 10, as the fast watch on a busy machine may be starved
-    // of one. Its rise within 10 % of the 500 MB it held: 8 of 10, as a starved scan may also catch it mid-fill.
+    // of one.
     expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(9);
-    expect(report.filter((r) => r.riseMb >= 450).length, summary).toBeGreaterThanOrEqual(8);
+    // Its rise within 10 % of the 500 MB it held, judged where the 500 MB filled quickly, as a 200 ms hold
+    // assumes: on a VM whose page faults are slow the fill is a ramp of seconds, and a scan lands on it
+    // mid-fill (its lifetime peak, VmHWM, tells only the first hold). 8 of 10, as a starved scan may too.
+    const quick = report.filter((r) => r.fillMs <= 400);
+    if (quick.length < 5) {
+      ctx.skip(`this machine filled 500 MB in ${Math.min(...report.map((r) => r.fillMs))} ms or more: too slow a fill to judge the height of a 200 ms hold (${summary})`);
+      return;
+    }
+    expect(quick.filter((r) => r.riseMb >= 450).length / quick.length, summary).toBeGreaterThanOrEqual(0.8);
   }, 240_000);
 
   it('a short-lived child that burns 300 ms of CPU is named: itself when a scan saw it, else its parent shell via children', async () => {
