@@ -10,6 +10,7 @@ const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   dashboard: () => import('./dashboard.js'),
   agent: () => import('./agent.js'),
   whole: () => import('./whole-process.js'),
+  metrics: () => import('./metrics.js'),
   attacks: () => import('./attacks.js'),
 };
 
