@@ -51,20 +51,26 @@ describe('GET /metrics on a real agent', () => {
     expect(body).toMatch(/^process_resident_memory_bytes \d+$/m);
   });
 
-  it('keeps a 200 ms allocation in the peak gauge for the next scrape', { timeout: 60_000 }, async () => {
+  it('keeps a 200 ms allocation in the peak gauge for the next scrape', { timeout: 90_000 }, async () => {
     await firstSample();
-    // The level at rest: the lowest used over a few samples, so another workload's transient is not taken for it.
-    let rest = Infinity;
-    for (let i = 0; i < 4; i++) {
-      rest = Math.min(rest, gauge((await scrape()).body, 'tmon_memory_used_bytes'));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    // Another workload on a shared machine may free as much as the child takes at that very moment:
+    // up to three tries, each judged on its own. A gauge without the peak shows none of them.
+    const rises: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // The level at rest: the lowest used over a few samples, so another workload's transient is not taken for it.
+      let rest = Infinity;
+      for (let i = 0; i < 4; i++) {
+        rest = Math.min(rest, gauge((await scrape()).body, 'tmon_memory_used_bytes'));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(400, 200)], { stdio: 'ignore' });
+      await new Promise((resolve) => child.on('exit', resolve));
+      // The next sample closes the interval the allocation was in.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      rises.push(gauge((await scrape()).body, 'tmon_memory_used_peak_bytes') - rest);
+      // Two thirds of the 400 MB: the kernel may be handing back pages others freed meanwhile.
+      if ((rises.at(-1) ?? 0) > (400 * 1024 * 1024 * 2) / 3) break;
     }
-    const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(400, 200)], { stdio: 'ignore' });
-    await new Promise((resolve) => child.on('exit', resolve));
-    // The next sample closes the interval the allocation was in.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const peak = gauge((await scrape()).body, 'tmon_memory_used_peak_bytes');
-    // Two thirds of the 400 MB: the kernel may be handing back pages others freed meanwhile.
-    expect(peak - rest).toBeGreaterThan((400 * 1024 * 1024 * 2) / 3);
+    expect(Math.max(...rises), JSON.stringify(rises.map((r) => Math.round(r / 1048576)))).toBeGreaterThan((400 * 1024 * 1024 * 2) / 3);
   });
 });
