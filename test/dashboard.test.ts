@@ -219,7 +219,11 @@ describe('dashboard, live', () => {
     await t.keys('?');
     let s = await t.waitFor((x) => /Help/.test(x));
     expect(s).toMatch(/go to a time/);
-    expect(s).toMatch(/sort processes by CPU/);
+    // Wrapped, not cut: the rest of a long entry on the line under it.
+    expect(s).toMatch(/pause the view \(sampling goes on\) \/ back to live; in\s+│+\n│+\s+replay: play \/ stop/);
+    expect(s.split('\n').filter((l) => l.startsWith('││') && l.includes('…'))).toEqual([]);
+    await t.keys(KEY.end);
+    s = await t.waitFor((x) => /sort processes by CPU/.test(x));
     await t.keys(KEY.escape);
     s = await t.waitFor((x) => !/Help/.test(x));
     expect(s).toMatch(/Processes by CPU/);

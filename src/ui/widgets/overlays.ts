@@ -33,7 +33,7 @@ export class HelpOverlay {
 
   constructor(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]) {
     const width = Math.min((screen.width as number) - 2, 96);
-    this.lines = help.map(([keys, what]) => fit(`${keys.padEnd(14)} ${what}`, width - 4));
+    this.lines = helpLines(help, width - 4);
     const height = Math.min((screen.height as number) - 1, this.lines.length + 2);
     this.visible = Math.max(1, height - 2);
     this.box = overlayBox(screen, this.maxTop > 0 ? 'Help — ↑↓ more · ? or Esc closes' : 'Help — ? or Esc closes', width, height, color);
@@ -48,6 +48,29 @@ export class HelpOverlay {
     const from = Math.min(Math.max(0, top), this.maxTop);
     this.box.setContent(this.lines.slice(from, from + this.visible).join('\n'));
   }
+}
+
+/** Width of the keys column of the help. */
+const HELP_KEYS = 14;
+
+/**
+ * The help's lines, `width` wide: the keys, then what they do, wrapped under
+ * itself where it does not fit (the overlay scrolls, so nothing is cut with …).
+ */
+export function helpLines(help: readonly (readonly [string, string])[], width: number): string[] {
+  const room = Math.max(10, width - HELP_KEYS - 1);
+  return help.flatMap(([keys, what]) => {
+    const rows: string[] = [];
+    let cur = '';
+    for (const word of what.split(' ')) {
+      if (cur !== '' && cur.length + 1 + word.length > room) {
+        rows.push(cur);
+        cur = word;
+      } else cur = cur === '' ? word : `${cur} ${word}`;
+    }
+    rows.push(cur);
+    return rows.map((r, i) => fit(`${(i === 0 ? keys : '').padEnd(HELP_KEYS)} ${r}`, width));
+  });
 }
 
 /** `g` and `/`: a one-line prompt over the status bar. */
