@@ -54,6 +54,18 @@ function buckets(clock: ManualClock, bytesBurst = 1e9, bytesPerSec = 1e9): Reque
   return { bytes: new TokenBucket(bytesBurst, bytesPerSec, clock.monotonic()), work: new TokenBucket(1e9, 1e9, clock.monotonic()) };
 }
 
+/** A whole-history request to 300 samples paced at 100 KB/s after one frame's worth: its first frame sent. */
+async function pacedAfterFirstFrame(): Promise<{ clock: ManualClock; out: Output; firstFrameMs: number }> {
+  const clock = new ManualClock();
+  const out = new Output();
+  const replies = new HistoryReplies({ history: historyOf(300), archive: undefined, wireTop: 15 }, out, buckets(clock, 1, 100_000), clock);
+  replies.add(historyRequest(1, 0, HISTORY_END));
+  await settle();
+  expect(out.frames).toHaveLength(1);
+  // What the first frame's bytes cost at 100 KB/s, in ms: when the second may go.
+  return { clock, out, firstFrameMs: Math.ceil((out.frames[0]!.length - 1) / 100) };
+}
+
 describe('HistoryReplies', () => {
   it('answers a history request in order, in frames of about HISTORY_CHUNK_CHARS, the last one done', async () => {
     const clock = new ManualClock();
@@ -94,14 +106,8 @@ describe('HistoryReplies', () => {
   });
 
   it('paces frames to the byte budget on its clock, saying so once', async () => {
-    const clock = new ManualClock();
-    const out = new Output();
     // One frame's worth at once, then 100 KB/s: the second frame waits ~0.65 s.
-    const replies = new HistoryReplies({ history: historyOf(300), archive: undefined, wireTop: 15 }, out, buckets(clock, 1, 100_000), clock);
-    replies.add(historyRequest(1, 0, HISTORY_END));
-    await settle();
-    expect(out.frames).toHaveLength(1);
-    const due = Math.ceil((out.frames[0]!.length - 1) / 100);
+    const { clock, out, firstFrameMs: due } = await pacedAfterFirstFrame();
     for (let t = 0; t + 100 < due; t += 100) {
       clock.advance(100);
       await settle();
@@ -114,14 +120,9 @@ describe('HistoryReplies', () => {
   });
 
   it('paces on monotonic time: a wall clock stepped back an hour does not stall the replies', async () => {
-    const clock = new ManualClock();
-    const out = new Output();
-    const replies = new HistoryReplies({ history: historyOf(300), archive: undefined, wireTop: 15 }, out, buckets(clock, 1, 100_000), clock);
-    replies.add(historyRequest(1, 0, HISTORY_END));
-    await settle();
-    expect(out.frames).toHaveLength(1);
+    const { clock, out, firstFrameMs } = await pacedAfterFirstFrame();
     clock.stepWall(-3_600_000);
-    clock.advance(Math.ceil((out.frames[0]!.length - 1) / 100) + 250);
+    clock.advance(firstFrameMs + 250);
     await settle();
     expect(out.frames).toHaveLength(2);
   });
