@@ -32,18 +32,29 @@ describe('RecentSamples', () => {
     for (let ms = 0; ms < 2000; ms += 200) r.push(sample(ms, 1000 + (ms % 400 === 0 ? 0 : 5)));
     // A climb of 20 samples (4 s): 25 MB each.
     for (let i = 1; i <= 20; i++) r.push(sample(2000 + i * 200, 1000 + i * 25));
-    expect(r.climbStart()?.time).toBe(T0 + 1800);
+    expect(r.climbStart(T0 + 6200)?.time).toBe(T0 + 1800);
     expect(RAMP_MS).toBeGreaterThanOrEqual(4000);
     // A peak inside an interval counts, not only the tick: a sample whose fast watch saw the climb is no start.
     const q = new RecentSamples();
     q.push(sample(0, 1000));
     q.push(sample(1000, 1000, 1400));
     q.push(sample(2000, 1300));
-    expect(q.climbStart()?.time).toBe(T0);
+    expect(q.climbStart(T0 + 3000)?.time).toBe(T0);
+  });
+
+  it('at a slow interval looks back no further than RAMP_MS from the sample judged: the one before it', () => {
+    for (const every of [5000, 30_000]) {
+      const r = new RecentSamples();
+      r.push(sample(0, 1000));
+      r.push(sample(every, 1300));
+      // The two samples are kept, but the older lies beyond RAMP_MS of the one being judged.
+      expect(r.before?.time).toBe(T0);
+      expect(r.climbStart(T0 + 2 * every)?.time).toBe(T0 + every);
+    }
   });
 
   it('has nothing before the first sample', () => {
     const r = new RecentSamples();
-    expect([r.prev, r.before, r.climbStart()]).toEqual([undefined, undefined, undefined]);
+    expect([r.prev, r.before, r.climbStart(T0)]).toEqual([undefined, undefined, undefined]);
   });
 });

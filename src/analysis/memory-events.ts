@@ -135,7 +135,7 @@ export class MemoryEvents {
         sum: 0,
         count: 0,
         // As for a memory spike: rises from where the climb to the limit began.
-        attribution: new SpikeAttribution('memory', recent.climbStart(), this.attribution),
+        attribution: new SpikeAttribution('memory', recent.climbStart(cur.time), this.attribution),
       });
       o.lastHit = cur.time;
       if (m.usedMax > o.peak) {

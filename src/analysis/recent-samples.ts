@@ -42,12 +42,20 @@ export class RecentSamples {
     return this.ring.at(-2);
   }
 
-  /** Where the memory climb to now began (see RAMP_MS); undefined before any sample. */
-  climbStart(): Sample | undefined {
+  /**
+   * Where the memory climb to the sample taken at `now` began (see RAMP_MS): only
+   * samples at most RAMP_MS before `now` count, so at a slow interval the reference
+   * is `prev`, never a sample from long before; undefined before any sample.
+   */
+  climbStart(now: number): Sample | undefined {
+    const ring = this.ring;
+    if (ring.length === 0) return undefined;
+    let from = ring.length - 1;
+    while (from > 0 && now - (ring[from - 1] as Sample).time <= RAMP_MS) from--;
     let lowest = Infinity;
-    for (const s of this.ring) lowest = Math.min(lowest, memoryPeak(s));
-    for (let i = this.ring.length - 1; i >= 0; i--) {
-      const s = this.ring[i] as Sample;
+    for (let i = from; i < ring.length; i++) lowest = Math.min(lowest, memoryPeak(ring[i] as Sample));
+    for (let i = ring.length - 1; i >= from; i--) {
+      const s = ring[i] as Sample;
       if (memoryPeak(s) <= lowest + RAMP_SLACK_BYTES) return s;
     }
     return undefined;

@@ -143,7 +143,7 @@ class MetricSpikes {
       tally: emptyTally(),
       pending: emptyTally(),
       // Rises from the sample before; for memory from where the climb to it began (see RAMP_MS).
-      attribution: new SpikeAttribution(this.metric, this.metric === 'memory' ? recent.climbStart() : recent.prev, this.attributionOpts),
+      attribution: new SpikeAttribution(this.metric, this.metric === 'memory' ? recent.climbStart(sample.time) : recent.prev, this.attributionOpts),
       memTotal: r.memTotal,
       reported: false,
       snapshot: null,
