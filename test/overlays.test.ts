@@ -11,6 +11,10 @@ describe('helpLines', () => {
     ]);
   });
 
+  it('wraps by display width: wide characters take two columns', () => {
+    expect(helpLines([['x', '漢字 漢字 漢字']], 24)).toEqual(['x              漢字 漢字', '               漢字']);
+  });
+
   it('cuts nothing of the real help at 80 columns', () => {
     const lines = helpLines(KEY_HELP, 74);
     expect(lines.every((l) => l.length <= 74)).toBe(true);

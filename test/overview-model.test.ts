@@ -10,7 +10,6 @@ import {
   overviewStatusLine,
   percentSparkline,
   recentSamples,
-  wrapWords,
   type HostView,
 } from '../src/ui/overview-model.js';
 import { makeSample } from './helpers/make-sample.js';
@@ -112,13 +111,7 @@ describe('recentSamples', () => {
   });
 });
 
-describe('wrapWords', () => {
-  it('breaks at spaces, and cuts only a word longer than a line', () => {
-    expect(wrapWords('one two three four', 9)).toEqual(['one two', 'three', 'four']);
-    expect(wrapWords('', 9)).toEqual(['']);
-    expect(wrapWords('abcdefghijkl', 5)).toEqual(['abcdefghijkl']);
-  });
-});
+
 
 describe('status line', () => {
   it('counts the hosts by state and shows the key hints when they fit', () => {

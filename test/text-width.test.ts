@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fitWidth, padWidth } from '../src/core/text-width.js';
+import { displayWidth, fitWidth, padWidth, wrapWords } from '../src/core/text-width.js';
 
 describe('display width', () => {
   it('counts ASCII one column each, CJK and emoji two, combining marks none', () => {
@@ -23,5 +23,16 @@ describe('display width', () => {
     expect(padWidth('数据', 6)).toBe('数据  ');
     expect(padWidth('42', 5, true)).toBe('   42');
     expect(fitWidth('x', 0)).toBe('');
+  });
+});
+
+describe('wrapWords', () => {
+  it('breaks at spaces, and cuts only a word longer than a line', () => {
+    expect(wrapWords('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrapWords('', 9)).toEqual(['']);
+    expect(wrapWords('abcdefghijkl', 5)).toEqual(['abcdefghijkl']);
+    // By display width: wide characters take two columns each.
+    expect(wrapWords('漢字 漢字 ab', 9)).toEqual(['漢字 漢字', 'ab']);
+    expect(wrapWords('漢字漢字 漢字', 9)).toEqual(['漢字漢字', '漢字']);
   });
 });

@@ -98,3 +98,20 @@ export function padWidth(text: string, width: number, alignRight = false): strin
   const pad = ' '.repeat(Math.max(0, width - displayWidth(cut)));
   return alignRight ? pad + cut : cut + pad;
 }
+
+/** Words onto lines of at most `width` columns (display width); a word longer than a line stays whole, for the caller to cut. */
+export function wrapWords(text: string, width: number): string[] {
+  if (width <= 0) return [];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line === '') line = word;
+    else if (displayWidth(line) + 1 + displayWidth(word) <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}

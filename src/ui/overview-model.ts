@@ -5,6 +5,7 @@
  */
 import type { Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
+import { wrapWords } from '../core/text-width.js';
 import type { Timeline } from '../core/timeline.js';
 import { formatBytes, formatDuration, formatInterval, formatPercent } from '../core/units.js';
 import { fit, sparkline, spikeLogLine } from './view-model.js';
@@ -147,23 +148,6 @@ function spikeLines(spikes: readonly Spike[], newest: Sample | undefined, width:
 
 function severityTone(s: Severity): LineTone {
   return s === 'critical' ? 'critical' : s === 'warning' ? 'warning' : null;
-}
-
-/** Words onto lines of at most `width`; a word longer than a line is cut (fit marks it). */
-export function wrapWords(text: string, width: number): string[] {
-  if (width <= 0) return [];
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line === '') line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines;
 }
 
 // ── status line ──────────────────────────────────────────────────────────────

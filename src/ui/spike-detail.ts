@@ -4,16 +4,18 @@
  */
 import type { Spike } from '../core/spike.js';
 import { culpritText } from '../core/spike-text.js';
+import { displayWidth } from '../core/text-width.js';
+import { LOG_CULPRITS } from './view-model.js';
 
 /** Lines under the spike's own `line` (as drawn `width` wide); none when that line already says it all. */
 export function spikeDetailLines(s: Spike, line: string, width: number): string[] {
-  if (s.culprits.length === 0 || (line.length <= width && s.culprits.length <= 3)) return [];
+  if (s.culprits.length === 0 || (displayWidth(line) <= width && s.culprits.length <= LOG_CULPRITS)) return [];
   const indent = '  ';
   const out: string[] = [];
   let cur = indent;
   s.culprits.forEach((c, i) => {
     const word = culpritText(c, s.metric) + (i < s.culprits.length - 1 ? ',' : '');
-    if (cur !== indent && cur.length + 1 + word.length > width) {
+    if (cur !== indent && displayWidth(cur) + 1 + displayWidth(word) > width) {
       out.push(cur);
       cur = indent;
     }

@@ -62,12 +62,15 @@ export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
   return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}`;
 }
 
+/** Culprits a spike's line in the log names; the selected spike lists the rest under it (spike-detail.ts). */
+export const LOG_CULPRITS = 3;
+
 const METRIC_LABEL: Record<Spike['metric'], string> = { cpu: 'CPU', memory: 'MEM', oom: 'OOM kill', limit: 'MEM limit hit' };
 
 export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000, today = now): string {
   const metric = METRIC_LABEL[s.metric];
   const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
-  const culprits = s.culprits.slice(0, 3).map((c) => culpritText(c, s.metric)).join(', ');
+  const culprits = s.culprits.slice(0, LOG_CULPRITS).map((c) => culpritText(c, s.metric)).join(', ');
   const day = today === undefined || sameLocalDay(s.start, today) ? '' : `${formatDay(s.start).slice(5)} `;
   return `${day}${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
 }

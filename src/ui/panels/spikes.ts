@@ -20,12 +20,13 @@ export const spikesPanel = definePanel({
     const lines = spikeLogLines(f.spikes, newest?.time, newest?.intervalMs, f.extent?.last ?? newest?.time);
     const selected = lines.length ? resolveSelection(lines.map((l) => ({ key: l.id })), f.state.spikes.id, f.state.spikes.index) : null;
     const chosen = selected === null ? undefined : lines[selected];
-    const spike = chosen && f.spikes.find((s) => s.id === chosen.id);
+    const spike = f.state.focus === 'spikes' && chosen ? f.spikes.find((s) => s.id === chosen.id) : undefined;
     w.update({
       title: `Spikes (${lines.length})`,
       lines: lines.map((l) => l.text),
       selected,
-      detail: chosen && spike ? spikeDetailLines(spike, chosen.text, w.frame.innerWidth) : [],
+      // Opened up only while the log has focus: no frame builds lines the list would not show.
+      detail: f.state.focus === 'spikes' && chosen && spike ? spikeDetailLines(spike, chosen.text, w.frame.innerWidth) : [],
       focused: f.state.focus === 'spikes',
       tone: (i) => {
         const sev = lines[i]?.severity;

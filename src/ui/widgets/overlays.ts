@@ -2,7 +2,7 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
-import { fitWidth, padWidth } from '../../core/text-width.js';
+import { fitWidth, padWidth, wrapWords } from '../../core/text-width.js';
 import { formatClock } from '../../core/units.js';
 import { SIGNAL_CHOICES, type SignalTarget } from '../process-signal.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedHistory, type InspectedProcess } from '../view-model.js';
@@ -59,18 +59,7 @@ const HELP_KEYS = 14;
  */
 export function helpLines(help: readonly (readonly [string, string])[], width: number): string[] {
   const room = Math.max(10, width - HELP_KEYS - 1);
-  return help.flatMap(([keys, what]) => {
-    const rows: string[] = [];
-    let cur = '';
-    for (const word of what.split(' ')) {
-      if (cur !== '' && cur.length + 1 + word.length > room) {
-        rows.push(cur);
-        cur = word;
-      } else cur = cur === '' ? word : `${cur} ${word}`;
-    }
-    rows.push(cur);
-    return rows.map((r, i) => fit(`${(i === 0 ? keys : '').padEnd(HELP_KEYS)} ${r}`, width));
-  });
+  return help.flatMap(([keys, what]) => wrapWords(what, room).map((r, i) => fitWidth(`${(i === 0 ? keys : '').padEnd(HELP_KEYS)} ${r}`, width)));
 }
 
 /** `g` and `/`: a one-line prompt over the status bar. */
