@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './core/errors.js';
-import { parseDuration, parseBytes } from './core/units.js';
+import { DURATION_UNIT_MS, parseDuration, parseBytes } from './core/units.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -80,8 +80,9 @@ export function durationOption(name: string, raw: unknown, minMs: number, maxMs:
 
 /** 500 → "500ms", 1000 → "1s", 86400000 → "1d": the largest unit that keeps it whole, as parseDuration reads it. */
 function durationText(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
-  const unit = units.find(([, size]) => ms >= size && ms % size === 0);
+  const unit = Object.entries(DURATION_UNIT_MS)
+    .sort((a, b) => b[1] - a[1])
+    .find(([, size]) => ms >= size && ms % size === 0);
   return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
 

@@ -10,6 +10,7 @@
 import type { MetricFamily, MetricSample } from '../core/metric-family.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import { memoryPeak } from './recent-samples.js';
 
 /** The peaks' window: a scrape every this long or more often loses no peak. */
 export const PEAK_WINDOW_MS = 60_000;
@@ -44,7 +45,8 @@ export class ScrapeMetrics {
   push(s: Sample, changed: readonly Spike[]): void {
     this.latest = s;
     const seconds = s.intervalMs / 1000;
-    this.peaks.push({ time: s.time, busy: s.cpu.busyMax, used: s.memory.usedMax });
+    // The peaks as the detector reads them: never below the tick's level (a sample from an older recording may lack a fast watch).
+    this.peaks.push({ time: s.time, busy: Math.max(s.cpu.total.busy, s.cpu.busyMax), used: memoryPeak(s) });
     while ((this.peaks[0]?.time ?? Infinity) <= s.time - PEAK_WINDOW_MS) this.peaks.shift();
     s.cpu.cores.forEach((core, i) => {
       for (const mode of CPU_MODES) add(this.cpuSeconds, `${i}|${mode}`, (core[mode] / 100) * seconds);

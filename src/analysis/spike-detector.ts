@@ -273,8 +273,8 @@ export class SpikeDetector {
 
   /**
    * The stream ended (a recording closed, an agent stopping): every spike still open
-   * ends at its last sample above, as a quiet gap would have ended it. Returns those;
-   * samples pushed afterwards start afresh.
+   * ends at its last sample above, as a quiet gap would have ended it. Returns those.
+   * Only the open spikes are closed: baselines and recent samples stay as they were.
    */
   finish(): Spike[] {
     const closed = [...this.metrics.map((m) => m.finish()), ...this.memoryEvents.finish()].filter((s): s is Spike => s !== null);

@@ -46,6 +46,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });
   const recording = storeDir !== undefined ? recordToStore(hub, storeDir, values, settings.intervalMs) : undefined;
   const scrape = new ScrapeMetrics();
+  const startedSeconds = Math.round(Date.now() / 1000 - process.uptime());
   hub.subscribe((sample, changed) => scrape.push(sample, changed));
   logProblems(hub);
 
@@ -63,7 +64,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       maxViewers: values['max-viewers'],
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
-      metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess()], openMetrics),
+      metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
       log,
     });
   } catch (err) {
@@ -163,17 +164,20 @@ function logProblems(hub: SessionHub): void {
   });
 }
 
-/** The broadcaster reads the hub's stream; the rate it asks for is the collector's. */
-/** The agent's own cost as Prometheus client libraries name it, so "what does the monitor cost" is one query. */
-function ownProcess(): MetricFamily[] {
+/**
+ * The agent's own cost as Prometheus client libraries name it, so "what does the monitor cost" is one query.
+ * `startedSeconds` is taken once, so a wall-clock step or a rounding does not move it between scrapes.
+ */
+function ownProcess(startedSeconds: number): MetricFamily[] {
   const cpu = process.cpuUsage();
   return [
     { name: 'process_cpu_seconds', help: 'Total user and system CPU time spent in seconds.', type: 'counter', unit: 'seconds', samples: [{ value: (cpu.user + cpu.system) / 1e6 }] },
     { name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.', type: 'gauge', unit: 'bytes', samples: [{ value: process.memoryUsage.rss() }] },
-    { name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', type: 'gauge', unit: 'seconds', samples: [{ value: Math.round(Date.now() / 1000 - process.uptime()) }] },
+    { name: 'process_start_time_seconds', help: 'Start time of the process since unix epoch in seconds.', type: 'gauge', unit: 'seconds', samples: [{ value: startedSeconds }] },
   ];
 }
 
+/** The broadcaster reads the hub's stream; the rate it asks for is the collector's. */
 function broadcastSource(hub: SessionHub, live: LiveSource): AgentSource {
   const stream = hub.stream();
   return {

@@ -252,13 +252,14 @@ function extentOf(windowed: HistoryWindow | undefined): { extent?: { first: numb
 /** One frame's input: the data, the state, and the status bar's extra texts (each once). */
 function frameInput(v: SessionView, timeline: Timeline, state: UiState, status: string[], inspected: InspectedSeries): FrameInput {
   const o = state.overlay;
+  const spikes = v.spikes();
   return {
     timeline,
-    spikes: v.spikes(),
+    spikes,
     state,
     extraStatus: [...new Set(status)].filter(Boolean).join(' │ '),
     label: v.label,
-    inspected: inspected.history(timeline, o?.kind === 'inspect' ? o.process.key : null, v.spikes()),
+    inspected: inspected.history(timeline, o?.kind === 'inspect' ? o.process.key : null, spikes),
     eventsOf: v.eventsOf,
     usersOf: v.usersOf,
     thresholds: v.thresholds,

@@ -17,7 +17,8 @@ export interface TimeSlots<T> {
 /**
  * Inserts a null per missing step between consecutive samples. The step is the
  * median spacing (robust to the gap itself and to a changed interval); a gap adds
- * at most `maxGap` nulls, so one from last night still leaves the samples around it drawn.
+ * at most `maxGap` nulls (the graph's width): one longer than the window shows as a
+ * window of nothing, as it was, without filling a night's worth of slots.
  */
 export function timeSlots<T extends { time: number }>(samples: readonly T[], maxGap: number): TimeSlots<T> {
   const step = medianStep(samples);
