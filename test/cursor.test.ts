@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Spike } from '../src/core/spike.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { adjacentSpike, cursorIndex, initialCursor, nextSpeed, playStep, snapToTyped, stepSamples, stepTime } from '../src/ui/cursor.js';
 import { makeSample } from './helpers/make-sample.js';
 

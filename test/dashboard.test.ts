@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Timeline } from '../src/core/timeline.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { formatClock } from '../src/core/units.js';
 import type { SampleSource } from '../src/core/source.js';
 import { liveHub, liveView, replayView, type ReplayViewOptions } from '../src/session/session-view.js';

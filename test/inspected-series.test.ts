@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { processSeries } from '../src/analysis/process-series.js';
 import { processKey, type Sample } from '../src/core/sample.js';
 import type { Timeline } from '../src/core/timeline.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { InspectedSeries } from '../src/ui/inspected-series.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { formatClock } from '../src/core/units.js';
 import {
   hostBox,

@@ -3,7 +3,7 @@ import { detectSpikes } from '../src/analysis/spike-detector.js';
 import { DEFAULT_THRESHOLDS } from '../src/analysis/thresholds.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Timeline } from '../src/core/timeline.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { LiveHistory } from '../src/session/live-history.js';
 import { SessionHub } from '../src/session/session-hub.js';
 import { followView, liveHub, liveView, replayView, type SessionView } from '../src/session/session-view.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Spike } from '../src/core/spike.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { initialState, reduce, type Action, type UiState, type ViewContext } from '../src/ui/state.js';
 import { tableRows } from '../src/ui/process-table.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';

@@ -5,7 +5,7 @@ import { userTotals } from '../src/analysis/user-totals.js';
 import { formatDay } from '../src/core/units.js';
 import type { Sample } from '../src/core/sample.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import {
   cpuSeries,
   cpuTitle,

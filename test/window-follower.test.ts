@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Timeline } from '../src/core/timeline.js';
-import { SampleHistory } from './helpers/sample-history.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import type { HistoryWindow } from '../src/session/session-view.js';
 import { StatusNote } from '../src/ui/status-note.js';
 import { WindowFollower, type WindowOutcome } from '../src/ui/window-follower.js';

@@ -2,6 +2,7 @@ import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
 import { SessionHub } from '../session/session-hub.js';
+import { SampleHistory } from '../core/sample-history.js';
 import { MemoryTimeline } from '../store/memory-timeline.js';
 import type { LinkState } from '../transport/link-state.js';
 import type { LinkStateListener } from '../transport/remote-source.js';
@@ -49,7 +50,7 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
   readonly label: string;
   readonly hub: SessionHub<S, MemoryTimeline>;
   /** The newest samples without their process lists: what a box draws. */
-  readonly recent = new MemoryTimeline(RECENT_SAMPLES);
+  readonly recent = new SampleHistory(RECENT_SAMPLES);
   private readonly stopWatchingLink: () => void;
 
   constructor(

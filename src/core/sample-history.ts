@@ -1,13 +1,14 @@
-import type { Sample } from '../../src/core/sample.js';
-import { RingBuffer } from '../../src/core/ring-buffer.js';
-import { lastAtOrBefore } from '../../src/core/binary-search.js';
-import type { Timeline } from '../../src/core/timeline.js';
+import type { Sample } from './sample.js';
+import { RingBuffer } from './ring-buffer.js';
+import { lastAtOrBefore } from './binary-search.js';
+import type { Timeline } from './timeline.js';
 
 /**
- * A Timeline that hands back exactly the objects pushed: for tests of what reads
- * a timeline (cursor, view model, dashboard), where the store's quantisation
- * would only blur the figures they check. The product's own memory store is
- * store/memory-timeline.ts.
+ * A Timeline that hands back exactly the objects pushed: a small ring read whole
+ * and often (each host's newest samples, which the overview's boxes draw every
+ * frame), where the encoded store (store/memory-timeline.ts) would decode what it
+ * just encoded; and tests of what reads a timeline, where quantisation would blur
+ * the figures they check.
  */
 export class SampleHistory implements Timeline {
   private readonly ring: RingBuffer<Sample>;
@@ -23,6 +24,10 @@ export class SampleHistory implements Timeline {
   /** Adds a sample; returns the oldest one it pushed out, if any. */
   push(sample: Sample): Sample | undefined {
     return this.ring.push(sample);
+  }
+
+  last(): Sample | undefined {
+    return this.ring.last();
   }
 
   at(index: number): Sample | undefined {
