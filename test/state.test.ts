@@ -222,9 +222,14 @@ describe('process table state', () => {
   it('follows a process: selection stays on it, a move stops following', () => {
     const f = go(select(live, 60), { type: 'follow' });
     expect(f.follow).toMatchObject({ pid: 60, name: 'bash' });
-    // The order changes: the followed process keeps the selection.
+    // The order changes: the followed process keeps the selection, so a signal still goes to it.
     const resorted = go(f, { type: 'sort', key: 'pid' });
-    expect(resorted.follow?.pid).toBe(60);
+    expect(go(resorted, { type: 'signalOpen' }).overlay).toMatchObject({ kind: 'signal', target: { pid: 60 } });
+    // Filtered out of the table, nothing else is selected in its place: no signal to a neighbour.
+    const filterSs = [{ type: 'filterOpen' }, { type: 'filterInput', text: 's' }, { type: 'filterInput', text: 's' }, { type: 'filterClose' }] as const;
+    expect(go(go(f, ...filterSs), { type: 'signalOpen' })).toMatchObject({ overlay: null, message: 'no process selected' });
+    // Merely selected, the selection falls to the row left in its place.
+    expect(go(go(select(live, 60), ...filterSs), { type: 'signalOpen' }).overlay).toMatchObject({ target: { name: 'sshd' } });
     const moved = go(resorted, { type: 'scroll', by: 1 });
     expect(moved.follow).toBeNull();
     expect(tableCtx(moved).rows[moved.table.index]?.pid).toBe(70);
