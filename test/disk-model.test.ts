@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
+import { displayWidth } from '../src/core/text-width.js';
 import { diskLines } from '../src/ui/disk-model.js';
 import { makeSample } from './helpers/make-sample.js';
 
@@ -41,6 +42,15 @@ describe('diskLines', () => {
   it('says r and w where read and write would not fit', () => {
     const s = withDisks();
     expect(diskLines({ ...s, filesystems: [] }, 28).map((l) => l.text)).toEqual(['sda  r  1.5M/s  w  300K/s']);
+  });
+
+  it('measures a mount name in columns: a wide one keeps the figures in line', () => {
+    const s = withDisks();
+    const lines = diskLines({ ...s, filesystems: [{ mount: '/数据', device: 'x', fsType: 'ext4', sizeBytes: GiB, usedBytes: 0 }, { mount: '/abcde', device: 'y', fsType: 'ext4', sizeBytes: GiB, usedBytes: 0 }], disks: [] }, 50);
+    expect(lines.map((l) => displayWidth(l.text))).toEqual([50, 50]);
+    // The figures start in the same column.
+    const column = (t: string): number => displayWidth(t.slice(0, t.indexOf('0B')));
+    expect(column(lines[0]?.text ?? '')).toBe(column(lines[1]?.text ?? ''));
   });
 
   it('shows nothing before the first sample', () => {

@@ -4,7 +4,7 @@
  */
 import type { Sample } from '../core/sample.js';
 import { formatBytes } from '../core/units.js';
-import { fit } from './view-model.js';
+import { displayWidth, fitWidth, padWidth } from '../core/text-width.js';
 
 /** A mount this full is drawn in the warning colour, this much fuller in the critical one. */
 export const FULL_WARNING_PCT = 90;
@@ -25,17 +25,17 @@ export function diskLines(s: Sample | undefined, width: number): DiskLine[] {
     .sort((a, b) => b.usedPct - a.usedPct);
   const names = [...mounts.map((m) => m.name), ...s.disks.map((d) => d.device)];
   // The name column: as wide as the longest name, but never more than a third of the line.
-  const nameWidth = Math.max(4, Math.min(Math.max(0, ...names.map((n) => n.length)), Math.floor(width / 3)));
-  const name = (n: string): string => fit(n, nameWidth).padEnd(nameWidth);
+  const nameWidth = Math.max(4, Math.min(Math.max(0, ...names.map(displayWidth)), Math.floor(width / 3)));
+  const name = (n: string): string => padWidth(n, nameWidth);
   const out: DiskLine[] = mounts.map((m) => {
     const head = `${name(m.name)} ${m.figure.padStart(11)} ${`${Math.round(m.usedPct)}%`.padStart(4)}`;
-    const barWidth = width - head.length - 1;
-    return { text: barWidth >= 4 ? `${head} ${bar(m.usedPct, barWidth)}` : fit(head, width), usedPct: m.usedPct };
+    const barWidth = width - displayWidth(head) - 1;
+    return { text: barWidth >= 4 ? `${head} ${bar(m.usedPct, barWidth)}` : fitWidth(head, width), usedPct: m.usedPct };
   });
   // Narrow, `r`/`w` so both rates fit.
   const [read, write] = width >= nameWidth + 30 ? ['read', 'write'] : ['r', 'w'];
   for (const d of s.disks) {
-    out.push({ text: fit(`${name(d.device)} ${read} ${`${formatBytes(d.readBytesPerSec)}/s`.padStart(7)}  ${write} ${`${formatBytes(d.writeBytesPerSec)}/s`.padStart(7)}`, width), usedPct: null });
+    out.push({ text: fitWidth(`${name(d.device)} ${read} ${`${formatBytes(d.readBytesPerSec)}/s`.padStart(7)}  ${write} ${`${formatBytes(d.writeBytesPerSec)}/s`.padStart(7)}`, width), usedPct: null });
   }
   return out;
 }

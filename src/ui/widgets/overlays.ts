@@ -70,18 +70,23 @@ export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxE
   return box;
 }
 
+/** One prompt over the status bar: what is typed so far, then what the keys do, fitted by display width. */
+function promptLine(label: string, text: string, hint: string, width: number): string {
+  return padWidth(sanitize(`${label}: ${text}█   ${hint}`), width);
+}
+
 export function gotoPromptText(text: string, width: number): string {
-  return fit(`go to time: ${sanitize(text)}█   Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end`, width).padEnd(width);
+  return promptLine('go to time', text, 'Enter go · Esc cancel · e.g. 03:12, 2026-11-22 03:12:05, -2h, start, end', width);
 }
 
 /** `/`: the filter prompt; the table filters as the text is typed. */
 export function filterPromptText(text: string, width: number): string {
-  return padWidth(sanitize(`filter: ${text}█   Enter keep · Esc clear · matches name, command, user, pid`), width);
+  return promptLine('filter', text, 'Enter keep · Esc clear · matches name, command, user, pid', width);
 }
 
 /** F3: the search prompt; the selection jumps to the first match as the text is typed. */
 export function searchPromptText(text: string, width: number): string {
-  return padWidth(sanitize(`search: ${text}█   F3 or ↓ next · Enter/Esc close · matches name, command, user, pid`), width);
+  return promptLine('search', text, 'F3 or ↓ next · Enter/Esc close · matches name, command, user, pid', width);
 }
 
 /** k / F9: the signal prompt, a box in the middle of the screen (its lines: signalPromptLines). */
