@@ -23,7 +23,8 @@ describe('memory spike from a real process, end to end', () => {
     await source?.close();
   });
 
-  it('reports the spike and names the allocating child', async () => {
+  /** One allocation by a fresh child, sampled until it has exited and its spike has closed. */
+  async function attempt(): Promise<{ spike: Spike | undefined; childRss: number; seen: string; pid: number | undefined }> {
     // The bar sits halfway up what 300 MB adds to the level at rest (not to one sample, where a
     // twin suite's burst would put it out of the child's reach).
     const detector = new SpikeDetector(await memoryThresholds(300));
@@ -39,6 +40,7 @@ describe('memory spike from a real process, end to end', () => {
     for (let i = 0; i < 4; i++) detector.push(await next());
 
     child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 3000)], { stdio: 'ignore' });
+    const pid = child.pid;
     const exited = new Promise<void>((resolve) => child?.on('exit', () => resolve()));
     let done = false;
     void exited.then(() => (done = true));
@@ -49,19 +51,33 @@ describe('memory spike from a real process, end to end', () => {
     let childRss = 0;
     while (Date.now() < deadline) {
       const sample = await next();
-      childRss = Math.max(childRss, sample.processes.find((p) => p.pid === child?.pid)?.rss ?? 0);
+      childRss = Math.max(childRss, sample.processes.find((p) => p.pid === pid)?.rss ?? 0);
       detector.push(sample);
       // Other processes on a shared machine may spike too: the one under test names this child (a slow
       // allocation on a busy machine may show in an early spike first: the one with its largest rise).
-      const riseOf = (s: Spike): number => s.culprits.find((c) => c.pid === child?.pid)?.rise ?? 0;
+      const riseOf = (s: Spike): number => s.culprits.find((c) => c.pid === pid)?.rise ?? 0;
       spike = detector
         .spikes()
         .filter((s) => s.metric === 'memory' && riseOf(s) > 0)
         .sort((a, b) => riseOf(b) - riseOf(a))[0];
       if (done && spike?.end !== null && spike !== undefined) break;
     }
-
+    await source.close();
+    source = undefined;
     const seen = JSON.stringify(detector.spikes().map((s) => [s.metric, s.culprits.map((c) => `${c.name}[${c.pid}]`)]));
+    return { spike, childRss, seen, pid };
+  }
+
+  it('reports the spike and names the allocating child', async () => {
+    // Up to three allocations, each judged against thresholds from a fresh level at rest: a second
+    // copy of the suite may hold or free hundreds of MB while the level is read, moving the bar out
+    // of this child's reach, or its own allocation may carry one spike that peaks before the child's.
+    let result = await attempt();
+    for (let i = 1; i < 3 && (result.spike?.culprits.find((c) => c.pid === result.pid)?.rise ?? 0) <= 150 * MiB; i++) {
+      child?.kill('SIGKILL');
+      result = await attempt();
+    }
+    const { spike, childRss, seen, pid } = result;
     expect(spike, `a memory spike naming the child; spikes: ${seen}`).toBeDefined();
     const s = spike as Spike;
     expect(s.end).not.toBeNull();
@@ -70,9 +86,9 @@ describe('memory spike from a real process, end to end', () => {
     expect(s.peak).toBeGreaterThan(s.baseline);
     // Among the culprits; not necessarily first on a busy machine. Culprits are credited from where the
     // memory climb began, so the child's rise is most of its 300 MB however slowly it faulted them in.
-    const ours = s.culprits.find((c) => c.pid === child?.pid);
+    const ours = s.culprits.find((c) => c.pid === pid);
     expect(ours?.name).toBe('node');
     expect(ours?.rise).toBeGreaterThan(150 * MiB);
     expect(childRss).toBeGreaterThan(250 * MiB);
-  }, 60_000);
+  }, 150_000);
 });
