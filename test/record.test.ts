@@ -96,6 +96,11 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect(Math.max(...counted.slice(-4))).toBeGreaterThanOrEqual(1);
     const peaks = [...r.stdout.matchAll(/^tmon_memory_used_peak_bytes (\d+) /gm)].map((m) => Number(m[1]));
     expect(Math.max(...peaks) - Math.min(...peaks)).toBeGreaterThan(200 * 1024 * 1024);
+    // The newest spike shows from the sample where it started, as the agent shows it, not from where it closed.
+    const firstSeen = /^tmon_last_spike_timestamp_seconds\{metric="memory"\} ([\d.]+) ([\d.]+)/m.exec(r.stdout);
+    expect(firstSeen).not.toBeNull();
+    const [start, at] = [Number(firstSeen?.[1]) * 1000, Number(firstSeen?.[2]) * 1000];
+    expect(at - start).toBeLessThanOrEqual(500);
   });
 
   it('export into a pipe whose reader is gone ends quietly with exit 0', () => {

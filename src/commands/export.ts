@@ -69,19 +69,25 @@ function csvWriter(): ExportWriter {
 /**
  * What the agent's /metrics would have served at each sample, timestamped, for
  * `promtool tsdb create-blocks-from openmetrics`: the same names, so a recording
- * backfilled into Prometheus sits beside what was scraped. Each stored spike is
- * counted at the first sample at or after its end, as the agent counts it when it closes.
+ * backfilled into Prometheus sits beside what was scraped. Each stored spike reaches
+ * the metrics as it reached the agent's: open at the first sample at or after its
+ * start (the newest spike from then on), closed, and so counted, at the first sample
+ * at or after its end. With --from, spikes before it arrive at the first exported
+ * sample, as a counter's earlier total does at a first scrape.
  */
 function openMetricsWriter(spikes: readonly Spike[]): ExportWriter {
   const scrape = new ScrapeMetrics();
+  const opening = [...spikes].sort((a, b) => a.start - b.start);
   const closing = spikes.filter((s) => s.end !== null).sort((a, b) => (a.end as number) - (b.end as number));
-  let next = 0;
+  let opened = 0;
+  let closed = 0;
   return {
     *rows(samples) {
       for (const s of samples) {
-        const closed: Spike[] = [];
-        while (next < closing.length && ((closing[next] as Spike).end as number) <= s.time) closed.push(closing[next++] as Spike);
-        scrape.push(s, closed);
+        const changed: Spike[] = [];
+        while (opened < opening.length && (opening[opened] as Spike).start <= s.time) changed.push({ ...(opening[opened++] as Spike), end: null });
+        while (closed < closing.length && ((closing[closed] as Spike).end as number) <= s.time) changed.push(closing[closed++] as Spike);
+        scrape.push(s, changed);
         yield exposition(scrape.families(), true, { timestampMs: s.time, eof: false });
       }
     },
