@@ -89,6 +89,19 @@ export const DASHBOARD = {
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
+/** Where alert notifications go: the agent and `tmon alert test`. */
+const NOTIFY = listFlag('URL', 'send alert notifications to smtp://, smtps://, https://, http:// or exec:/path; repeatable');
+
+/** Alert rules and their notifications (README "Alerts"). */
+export const ALERT_FLAGS = {
+  alert: listFlag('RULE', "an alert rule, e.g. 'disk_free(/) < 1GiB for 2m'; repeatable"),
+  alerts: textFlag('FILE', 'read alert rules from FILE (one per line, # comments)'),
+  notify: NOTIFY,
+  'alert-repeat': durationFlag('DUR', 'remind while an alert fires this often', { minMs: 60_000, maxMs: 30 * DAY_MS, default: '4h' }),
+  'quiet-hours': textFlag('HH:MM-HH:MM', 'tell nothing in these local hours; what changed is told after them'),
+  'alert-state': textFlag('FILE', 'keep unsent notifications and firing alerts here across restarts (default: DIR/alert-state.json with --store)'),
+};
+
 /** --listen HOST:PORT, read into its host and port. */
 const LISTEN: Flag<{ host: string; port: number }> = {
   type: 'string',
@@ -129,9 +142,21 @@ export const AGENT = {
     interval: reworded(INTERVAL, `sampling interval; viewers may ask for faster, down to ${MIN_INTERVAL_MS}ms`),
     top: reworded(TOP, 'processes per sample sent to viewers'),
     cgroup: reworded(CGROUP, "watch this memory cgroup (as /proc/PID/cgroup names it) instead of the agent's own: its limit is the memory total"),
+    ...ALERT_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: "spike thresholds for the store's spike index" }),
     ...HELP,
   },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
+export const ALERT = {
+  verb: 'alert',
+  synopsis: 'alert test --notify URL',
+  summary: 'send a test alert notification',
+  usage: 'tmon alert test --notify URL [--notify URL …]',
+  about: `Sends a test message to each --notify URL, as the agent would send an alert,
+and says which were accepted. Exits 1 when one was not.`,
+  positionals: true,
+  flags: { notify: NOTIFY, ...HELP },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 export const CONNECT = {
@@ -225,7 +250,7 @@ agent's --store) is exported as one timeline.`,
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 /** The commands in the order `tmon --help` lists them. */
-export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT] as const;
+export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT, ALERT] as const;
 
 export type ThresholdValues = FlagValues<typeof THRESHOLD_FLAGS>;
 export type RemoteValues = FlagValues<typeof REMOTE_FLAGS>;
