@@ -265,13 +265,14 @@ export function countProcesses(m: ProcessMatch, sample: Sample): number {
   return n;
 }
 
-/** The processes most worth naming for a rule: by RSS for memory, by CPU otherwise. */
+/** The processes most worth naming for a rule: a process rule's matches first, then by RSS for memory and by CPU otherwise. */
 export function topProcesses(cond: AlertCondition, sample: Sample): TopProcess[] {
   const byRss = cond.kind === 'memory' || (cond.kind === 'spike' && cond.metric === 'memory');
+  const matches = cond.kind === 'process' ? processMatcher(cond.match) : () => false;
   const key = (p: ProcessStats): number => (byRss ? p.rss : p.cpu + (p.childCpu ?? 0));
   return sample.processes
-    .filter((p) => p.exited !== true && !p.kernelThread)
-    .sort((a, b) => key(b) - key(a))
+    .filter((p) => p.exited !== true && !p.kernelThread && p.pid !== sample.host.monitorPid)
+    .sort((a, b) => Number(matches(b)) - Number(matches(a)) || key(b) - key(a))
     .slice(0, TOP_PROCESSES)
     .map((p) => ({ pid: p.pid, name: p.name, user: p.user, cpu: p.cpu + (p.childCpu ?? 0), rss: p.rss }));
 }
