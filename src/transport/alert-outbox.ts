@@ -141,34 +141,38 @@ export class AlertOutbox {
     this.timer = this.clock.after(Math.max(0, delayMs), () => void this.pump()).unref();
   }
 
-  /** Sends the next due message: the first waiting one of each target, in queue order. */
-  private async pump(): Promise<void> {
-    if (this.sending || this.closed) return;
+  /** The first waiting message of each target, in queue order: only these may be sent. */
+  private heads(): Entry[] {
     const heads = new Map<string, Entry>();
     for (const e of this.entries) if (!heads.has(e.target)) heads.set(e.target, e);
-    const now = this.clock.now();
-    const due = [...heads.values()].find((e) => e.nextAt <= now);
-    if (!due) {
-      const next = Math.min(...[...heads.values()].map((e) => e.nextAt));
-      if (Number.isFinite(next)) this.schedule(next - now);
-      return;
-    }
-    const target = this.opts.targets.get(due.target);
+    return [...heads.values()];
+  }
+
+  /** Sends the next due message, then waits for the next one to fall due. */
+  private async pump(): Promise<void> {
+    if (this.sending || this.closed) return;
+    const due = this.heads().find((e) => e.nextAt <= this.clock.now());
+    if (due) await this.send(due);
+    const next = Math.min(...this.heads().map((e) => e.nextAt));
+    if (Number.isFinite(next)) this.schedule(next - this.clock.now());
+  }
+
+  private async send(entry: Entry): Promise<void> {
+    const target = this.opts.targets.get(entry.target);
     this.sending = true;
     try {
-      if (target) await target.send(due.message);
-      this.entries = this.entries.filter((e) => e !== due);
-      if (due.attempts > 0 && target) this.opts.log(`alert notification sent to ${target.label} after ${due.attempts} failed attempt(s)`);
+      if (target) await target.send(entry.message);
+      this.entries = this.entries.filter((e) => e !== entry);
+      if (entry.attempts > 0 && target) this.opts.log(`alert notification sent to ${target.label} after ${entry.attempts} failed attempt(s)`);
     } catch (err) {
-      due.attempts++;
-      const backoff = Math.min(this.opts.maxBackoffMs ?? 300_000, (this.opts.backoffMs ?? 1000) * 2 ** (due.attempts - 1));
-      due.nextAt = this.clock.now() + backoff;
-      this.opts.log(`alert notification to ${target?.label ?? due.target} failed (${errorMessage(err)}); retrying in ${Math.round(backoff / 1000)} s`);
+      entry.attempts++;
+      const backoff = Math.min(this.opts.maxBackoffMs ?? 300_000, (this.opts.backoffMs ?? 1000) * 2 ** (entry.attempts - 1));
+      entry.nextAt = this.clock.now() + backoff;
+      this.opts.log(`alert notification to ${target?.label ?? entry.target} failed (${errorMessage(err)}); retrying in ${Math.round(backoff / 1000)} s`);
     } finally {
       this.sending = false;
     }
     this.save();
-    this.schedule(0);
   }
 }
 
