@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { freePort, startSmtpSink, startWebhookSink, waitFor } from './helpers/notify-sinks.js';
-import { runCli } from './helpers/run-cli.js';
+import { TMON_BIN, runCli } from './helpers/run-cli.js';
+import { TmuxSession } from './helpers/tmux.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tmon-alerts-e2e-'));
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -133,5 +134,16 @@ describe('alerts on a real tmon agent', () => {
     const fromFile = await runCli(['agent', '--listen', '127.0.0.1:0', '--alerts', file]);
     expect(fromFile.code).toBe(1);
     expect(fromFile.stderr).toBe(`tmon: --alerts ${file} line 3 column 1: probes are not built yet: probe(...) rules cannot be used\n`);
+  }, 60_000);
+
+  it('shows a firing alert in the local dashboard’s status bar', async () => {
+    const name = `tmw${process.pid % 100000}c`;
+    const tmux = new TmuxSession(160, 40);
+    cleanups.push(() => tmux.kill());
+    tmux.start(`${process.execPath} ${TMON_BIN} --alert 'process(${name}) absent' --alert-state ${path.join(dir, 'dashboard.json')}`);
+    const screen = await tmux.waitFor((s) => s.includes(`ALERT process(${name}) absent`), 20_000);
+    expect(screen).toMatch(/PID/);
+    tmux.keys('q');
+    expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
   }, 60_000);
 });

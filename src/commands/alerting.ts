@@ -56,12 +56,15 @@ export function quietHoursOption(text: string | undefined): QuietHours | undefin
   return q;
 }
 
-/** Where the outbox lives: --alert-state, else beside the store, else the user's state directory. */
-function stateFile(values: AlertValues, storeDir: string | undefined): string | undefined {
+/**
+ * Where the outbox lives: --alert-state, else beside the agent's store, else the user's state
+ * directory under `name` (the agent's and the dashboard's apart: both may run on one machine).
+ */
+function stateFile(values: AlertValues, storeDir: string | undefined, name: string): string | undefined {
   if (values['alert-state'] !== undefined) return values['alert-state'];
   if (storeDir !== undefined) return join(storeDir, 'alert-state.json');
   const base = process.env['XDG_STATE_HOME'] ?? (process.env['HOME'] !== undefined ? join(homedir(), '.local', 'state') : undefined);
-  return base !== undefined ? join(base, 'tmon', 'alert-state.json') : undefined;
+  return base !== undefined ? join(base, 'tmon', name) : undefined;
 }
 
 export function outgoing(m: AlertMessage): OutgoingMessage {
@@ -89,7 +92,7 @@ export interface AlertSetup {
 }
 
 /** The flags → rules, targets and the state file; undefined when no rule is given. Throws one line for a mistake. */
-export function alertSetup(values: AlertValues, storeDir: string | undefined): AlertSetup | undefined {
+export function alertSetup(values: AlertValues, storeDir: string | undefined, defaultName = 'alert-state.json'): AlertSetup | undefined {
   const rules = alertRules(values);
   const targets = notifyTargets(values.notify);
   if (rules.length === 0) {
@@ -97,7 +100,7 @@ export function alertSetup(values: AlertValues, storeDir: string | undefined): A
     return undefined;
   }
   const quiet = quietHoursOption(values['quiet-hours']);
-  const file = stateFile(values, storeDir);
+  const file = stateFile(values, storeDir, defaultName);
   if (file !== undefined) {
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -111,7 +114,20 @@ export function alertSetup(values: AlertValues, storeDir: string | undefined): A
 export interface Alerting {
   /** The rules firing now. */
   firing(): ReturnType<AlertEvaluator['firing']>;
+  /** Messages that failed at least once and wait for another try. */
+  failing(): number;
   close(): Promise<void>;
+}
+
+/** The status bar's word on alerts: "ALERT cpu > 95% for 5m (+1)", and whether sending fails; '' when all is quiet. */
+export function alertStatus(alerting: Alerting): string {
+  const firing = alerting.firing();
+  const failing = alerting.failing();
+  const parts = [
+    firing.length > 0 ? `ALERT ${firing[0]?.rule ?? ''}${firing.length > 1 ? ` (+${firing.length - 1})` : ''}` : '',
+    failing > 0 ? `${failing} alert notification(s) not sent yet` : '',
+  ];
+  return parts.filter(Boolean).join(' │ ');
 }
 
 /**
@@ -134,7 +150,7 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
   );
   const to = targets.length > 0 ? `notifying ${targets.map((t) => maskUrl(t.url)).join(', ')}` : 'no --notify given: firing alerts are only logged';
   log(`${rules.length} alert rule(s); ${to}${quiet ? `; quiet hours ${quietHoursText(quiet)}` : ''}${file === undefined ? '; alert state not kept across restarts (give --alert-state FILE)' : ''}`);
-  return { firing: () => ev.firing(), close: () => outbox.close() };
+  return { firing: () => ev.firing(), failing: () => outbox.failing, close: () => outbox.close() };
 }
 
 /** `tmon alert test`: one test message to each target, sent now; which were accepted, one line each. */

@@ -71,6 +71,19 @@ export const REMOTE_FLAGS = {
   ca: textFlag('FILE', 'trust this CA or self-signed certificate (PEM) for wss://'),
 };
 
+/** Where alert notifications go: the agent and `tmon alert test`. */
+const NOTIFY = listFlag('URL', 'send alert notifications to smtp://, smtps://, https://, http:// or exec:/path; repeatable');
+
+/** Alert rules and their notifications (README "Alerts"). */
+export const ALERT_FLAGS = {
+  alert: listFlag('RULE', "an alert rule, e.g. 'disk_free(/) < 1GiB for 2m'; repeatable"),
+  alerts: textFlag('FILE', 'read alert rules from FILE (one per line, # comments)'),
+  notify: NOTIFY,
+  'alert-repeat': durationFlag('DUR', 'remind while an alert fires this often', { minMs: 60_000, maxMs: 30 * DAY_MS, default: '4h' }),
+  'quiet-hours': textFlag('HH:MM-HH:MM', 'tell nothing in these local hours; what changed is told after them'),
+  'alert-state': textFlag('FILE', 'keep unsent notifications and firing alerts here across restarts (the agent: DIR/alert-state.json with --store)'),
+};
+
 export const DASHBOARD = {
   verb: 'tmon',
   synopsis: '[options]',
@@ -83,24 +96,12 @@ export const DASHBOARD = {
     top: TOP,
     record: textFlag('FILE', 'record while watching'),
     cgroup: CGROUP,
+    ...ALERT_FLAGS,
     ...THRESHOLD_FLAGS,
     ...HELP,
     version: switchFlag('print the version', { short: 'v' }),
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
-
-/** Where alert notifications go: the agent and `tmon alert test`. */
-const NOTIFY = listFlag('URL', 'send alert notifications to smtp://, smtps://, https://, http:// or exec:/path; repeatable');
-
-/** Alert rules and their notifications (README "Alerts"). */
-export const ALERT_FLAGS = {
-  alert: listFlag('RULE', "an alert rule, e.g. 'disk_free(/) < 1GiB for 2m'; repeatable"),
-  alerts: textFlag('FILE', 'read alert rules from FILE (one per line, # comments)'),
-  notify: NOTIFY,
-  'alert-repeat': durationFlag('DUR', 'remind while an alert fires this often', { minMs: 60_000, maxMs: 30 * DAY_MS, default: '4h' }),
-  'quiet-hours': textFlag('HH:MM-HH:MM', 'tell nothing in these local hours; what changed is told after them'),
-  'alert-state': textFlag('FILE', 'keep unsent notifications and firing alerts here across restarts (default: DIR/alert-state.json with --store)'),
-};
 
 /** --listen HOST:PORT, read into its host and port. */
 const LISTEN: Flag<{ host: string; port: number }> = {

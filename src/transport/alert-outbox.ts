@@ -113,6 +113,11 @@ export class AlertOutbox {
     return this.entries.length;
   }
 
+  /** Messages that failed at least once and wait for another try. */
+  get failing(): number {
+    return this.entries.filter((e) => e.attempts > 0).length;
+  }
+
   /** Stops sending; resolves once the file holds the last state. */
   async close(): Promise<void> {
     this.closed = true;
