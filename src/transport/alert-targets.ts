@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
-import { createTransport } from 'nodemailer';
 import { UserError, errorMessage } from '../core/errors.js';
 
 /** Where notifications go: `--notify URL`. */
@@ -95,6 +94,8 @@ export async function sendTo(t: NotifyTarget, m: OutgoingMessage): Promise<void>
 }
 
 async function sendMail(t: Extract<NotifyTarget, { kind: 'smtp' }>, m: OutgoingMessage): Promise<void> {
+  // Loaded at the first mail: an agent without smtp:// targets never loads it.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: t.host,
     port: t.port,
