@@ -78,6 +78,12 @@ describe('alerts on a real tmon agent', () => {
     const env = await waitFor(() => (existsSync(envFile) && readFileSync(envFile, 'utf8').includes('---') ? readFileSync(envFile, 'utf8') : undefined), 10_000, 'the exec: program');
     expect(env).toContain(`TMON_ALERT_RULE=${rule}`);
 
+    const listed = await runCli(['alerts', `127.0.0.1:${first.port}`]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`: FIRING since \\d{4}-\\d\\d-\\d\\d [\\d:]{8} \\(.+\\)  ${rule.replace(/[()]/g, '\\$&')}  \\(0 processes matching ${name}\\)\n$`));
+    const json = JSON.parse((await runCli(['alerts', `127.0.0.1:${first.port}`, '--json'])).stdout) as { rules: string[]; firing: { rule: string }[] };
+    expect(json).toMatchObject({ version: 1, rules: [rule], firing: [{ rule }] });
+
     // Restarted while the process is still gone: the alert keeps firing and nobody is told again.
     expect(await first.stop()).toBe(0);
     const second = await agent(args);
@@ -92,6 +98,7 @@ describe('alerts on a real tmon agent', () => {
     // The resolved message names the process that is back, with its pid, first among the top processes.
     expect(resolved.raw).toMatch(new RegExp(`top processes:\\r?\\n +${child.pid} .* ${name}`));
     expect(second.log()).toContain(`alert resolved: ${rule}`);
+    expect((await runCli(['alerts', `127.0.0.1:${second.port}`])).stdout).toMatch(/: no alert firing \(1 rule\)\n$/);
   }, 90_000);
 
   it('retries while the mail server is down, across an agent restart, and delivers the firing alert once', async () => {

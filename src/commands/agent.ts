@@ -67,6 +67,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
+      ...(alerting ? { alerts: () => alerting.report() } : {}),
       log,
     });
   } catch (err) {

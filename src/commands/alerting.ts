@@ -7,6 +7,7 @@ import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import type { SessionHub } from '../session/session-hub.js';
+import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
 import { maskUrl, parseNotifyUrl, sendTo, targetKey, type NotifyTarget, type OutgoingMessage } from '../transport/alert-targets.js';
 import { readSmallFile } from './small-file.js';
@@ -116,6 +117,8 @@ export interface Alerting {
   firing(): ReturnType<AlertEvaluator['firing']>;
   /** Messages that failed at least once and wait for another try. */
   failing(): number;
+  /** What GET /alerts serves. */
+  report(): AlertsReport;
   close(): Promise<void>;
 }
 
@@ -150,7 +153,13 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
   );
   const to = targets.length > 0 ? `notifying ${targets.map((t) => maskUrl(t.url)).join(', ')}` : 'no --notify given: firing alerts are only logged';
   log(`${rules.length} alert rule(s); ${to}${quiet ? `; quiet hours ${quietHoursText(quiet)}` : ''}${file === undefined ? '; alert state not kept across restarts (give --alert-state FILE)' : ''}`);
-  return { firing: () => ev.firing(), failing: () => outbox.failing, close: () => outbox.close() };
+  const host = hostname();
+  return {
+    firing: () => ev.firing(),
+    failing: () => outbox.failing,
+    report: () => ({ version: 1, host, rules: rules.map((r) => r.text), firing: ev.firing() }),
+    close: () => outbox.close(),
+  };
 }
 
 /** `tmon alert test`: one test message to each target, sent now; which were accepted, one line each. */

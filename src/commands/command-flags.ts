@@ -250,8 +250,23 @@ agent's --store) is exported as one timeline.`,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
+export const ALERTS = {
+  verb: 'alerts',
+  synopsis: 'alerts HOST:PORT',
+  summary: "an agent's firing alerts",
+  usage: 'tmon alerts HOST:PORT [options]',
+  about: `Prints the alerts an agent (tmon agent --alert …) has firing now, one line
+each with since when and the value; nothing firing says so. Exits 0 either way.`,
+  positionals: true,
+  flags: {
+    json: switchFlag('the agent\'s report as one JSON object, for scripts'),
+    ...REMOTE_FLAGS,
+    ...HELP,
+  },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
 /** The commands in the order `tmon --help` lists them. */
-export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT, ALERT] as const;
+export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT, ALERT, ALERTS] as const;
 
 export type ThresholdValues = FlagValues<typeof THRESHOLD_FLAGS>;
 export type RemoteValues = FlagValues<typeof REMOTE_FLAGS>;
