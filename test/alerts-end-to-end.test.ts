@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { FilesystemWatch } from '../src/collect/filesystems.js';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { freePort, startSmtpSink, startWebhookSink, waitFor } from './helpers/notify-sinks.js';
 import { TMON_BIN, runCli } from './helpers/run-cli.js';
@@ -152,5 +153,21 @@ describe('alerts on a real tmon agent', () => {
     expect(screen).toMatch(/PID/);
     tmux.keys('q');
     expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
+  }, 60_000);
+
+  it('fires disk_free on a real mount when the threshold is above its free space', async () => {
+    const watch = new FilesystemWatch('/proc/mounts');
+    await watch.refresh(Date.now(), 5000);
+    const mount = watch.current[0]?.mount;
+    if (mount === undefined) throw new Error('no filesystem reported on this machine');
+    const out = path.join(dir, 'disk-env.txt');
+    const script = path.join(dir, 'disk.sh');
+    writeFileSync(script, `#!/bin/sh\nenv | grep '^TMON_ALERT_' > '${out}.tmp' && mv '${out}.tmp' '${out}'\n`);
+    chmodSync(script, 0o755);
+    const rule = `disk_free(${mount}) < 1000000TiB for 1s`;
+    await agent(['--alert', rule, '--notify', `exec:${script}`, '--alert-state', path.join(dir, 'state-disk.json')]);
+    const env = await waitFor(() => (existsSync(out) ? readFileSync(out, 'utf8') : undefined), 30_000, 'the disk alert');
+    expect(env).toContain(`TMON_ALERT_RULE=${rule}`);
+    expect(env).toMatch(new RegExp(`^TMON_ALERT_VALUE=${mount.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} free \\S+ \\([\\d.]+%\\)$`, 'm'));
   }, 60_000);
 });
