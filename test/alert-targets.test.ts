@@ -75,6 +75,10 @@ describe('sending', () => {
       expect(mail?.raw).not.toContain('\x1b');
       const wrong = parseNotifyUrl(`smtp://ops:wrong@127.0.0.1:${smtp.port}?to=oncall@example.com`, 'testhost');
       await expect(sendTo(wrong, firingMessage())).rejects.toThrow();
+      // A server that offers no STARTTLS gets nothing when TLS is required.
+      const tlsOnly = parseNotifyUrl(`smtp://ops:s3cret@127.0.0.1:${smtp.port}?to=oncall@example.com&starttls=require`, 'testhost');
+      await expect(sendTo(tlsOnly, firingMessage())).rejects.toThrow(/STARTTLS/i);
+      expect(smtp.mails).toHaveLength(1);
     } finally {
       await smtp.close();
     }
