@@ -66,10 +66,11 @@ describe('parseRule', () => {
 });
 
 describe('parseRuleLines', () => {
-  it('reads one rule a line, skips comments and blank lines, and names the line and column of each mistake', () => {
+  it('reads one rule or notify URL a line, skips comments and blank lines, and names the line and column of each mistake', () => {
     const text = ['# disks', 'disk_free(/) < 1GiB for 2m  # root', '', '  memory >> 90%', 'process(/a#b/) absent', 'cpu > 95% for 5m'].join('\n');
-    const { rules, errors } = parseRuleLines(text);
+    const { rules, notify, errors } = parseRuleLines(`${text}\n  notify smtp://mail?to=ops@x  # ops\n`);
     expect(rules.map((r) => r.text)).toEqual(['disk_free(/) < 1GiB for 2m', 'process(/a#b/) absent', 'cpu > 95% for 5m']);
+    expect(notify).toEqual([{ url: 'smtp://mail?to=ops@x', line: 7 }]);
     expect(errors).toEqual(["line 4 column 11: expected a size such as 1GiB or 500M, or a percentage such as 10%, got '>'"]);
   });
 });

@@ -51,13 +51,14 @@ describe('alerts on a real tmon agent', () => {
     writeFileSync(script, `#!/bin/sh\nenv | grep '^TMON_ALERT_' >> '${envFile}'\necho --- >> '${envFile}'\n`);
     chmodSync(script, 0o755);
     const rule = `process(${name}) absent for 1s`;
+    // The webhook comes from the rules file's notify line, the others from --notify.
+    const rulesFile = path.join(dir, 'webhook-rules.txt');
+    writeFileSync(rulesFile, `# from a file\nnotify ${hook.url}\n${rule}\n`);
     const args = [
-      '--alert',
-      rule,
+      '--alerts',
+      rulesFile,
       '--notify',
       `smtp://127.0.0.1:${smtp.port}?from=tmon@test&to=ops@example.com`,
-      '--notify',
-      hook.url,
       '--notify',
       `exec:${script}`,
       '--alert-state',
@@ -142,6 +143,10 @@ describe('alerts on a real tmon agent', () => {
     const fromFile = await runCli(['agent', '--listen', '127.0.0.1:0', '--alerts', file]);
     expect(fromFile.code).toBe(1);
     expect(fromFile.stderr).toBe(`tmon: --alerts ${file} line 3 column 1: probes are not built yet: probe(...) rules cannot be used\n`);
+
+    writeFileSync(file, 'cpu > 95% for 5m\nnotify ftp://u:secret@x/\n');
+    const badNotify = await runCli(['agent', '--listen', '127.0.0.1:0', '--alerts', file]);
+    expect(badNotify.stderr).toBe(`tmon: --alerts ${file} line 2: notify ftp://u:***@x/: use smtp://, smtps://, https://, http:// or exec:/path\n`);
   }, 60_000);
 
   it('shows a firing alert in the local dashboard’s status bar', async () => {

@@ -240,25 +240,33 @@ export function ruleErrorLine(rule: string, err: RuleSyntaxError, where = 'alert
   return `${where} '${rule.trim()}' ${err.message}`;
 }
 
-/** A rules file: one rule a line, `#` (at the start or after a space) starts a comment, blank lines skipped; each mistake is one line naming its line and column. */
-export function parseRuleLines(text: string): { rules: AlertRule[]; errors: string[] } {
+/**
+ * A rules file: one rule a line, or `notify URL` (a URL is taken as written: the
+ * caller checks it); `#` (at the start or after a space) starts a comment, blank
+ * lines are skipped; each mistake is one line naming its line and column.
+ */
+export function parseRuleLines(text: string): { rules: AlertRule[]; notify: { url: string; line: number }[]; errors: string[] } {
   const rules: AlertRule[] = [];
+  const notify: { url: string; line: number }[] = [];
   const errors: string[] = [];
   text.split('\n').forEach((raw, i) => {
     // A '#' inside a pattern is the pattern's: a comment starts a line or follows a space.
     const hash = /(?:^|\s)#/.exec(raw);
     const line = hash === null ? raw : raw.slice(0, hash.index);
     if (line.trim() === '') return;
+    const url = /^\s*notify\s+(\S+)\s*$/.exec(line);
+    if (url) {
+      notify.push({ url: url[1] as string, line: i + 1 });
+      return;
+    }
     try {
-      const lead = line.length - line.trimStart().length;
-      const rule = parseRuleAt(line, lead);
-      rules.push(rule);
+      rules.push(parseRuleAt(line, line.length - line.trimStart().length));
     } catch (err) {
       if (!(err instanceof RuleSyntaxError)) throw err;
       errors.push(`line ${i + 1} ${err.message}`);
     }
   });
-  return { rules, errors };
+  return { rules, notify, errors };
 }
 
 /** A rule inside a longer line: columns count from the line's start. */

@@ -25,8 +25,8 @@ export interface AlertValues {
 /** Rules files are a few lines; this bounds a wrong path (a log file) to an error, not a read of gigabytes. */
 const MAX_RULES_FILE = 256 * 1024;
 
-/** --alert and --alerts FILE → rules; the first mistake is one line naming the rule (or the file's line) and column. */
-export function alertRules(values: Pick<AlertValues, 'alert' | 'alerts'>): AlertRule[] {
+/** --alert and --alerts FILE → rules and the file's `notify URL` lines; the first mistake is one line naming the rule (or the file's line) and column. */
+export function alertRules(values: Pick<AlertValues, 'alert' | 'alerts'>): { rules: AlertRule[]; notify: string[] } {
   const rules = values.alert.map((text) => {
     try {
       return parseRule(text);
@@ -36,13 +36,19 @@ export function alertRules(values: Pick<AlertValues, 'alert' | 'alerts'>): Alert
     }
   });
   const file = values.alerts;
-  if (file !== undefined) {
-    const { rules: fromFile, errors } = parseRuleLines(readSmallFile(file, `--alerts ${file}`, MAX_RULES_FILE).toString('utf8'));
-    if (errors.length > 0) throw new UserError(`--alerts ${file} ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
-    if (fromFile.length === 0) throw new UserError(`--alerts ${file} holds no rule`);
-    rules.push(...fromFile);
+  if (file === undefined) return { rules, notify: [] };
+  const { rules: fromFile, notify, errors } = parseRuleLines(readSmallFile(file, `--alerts ${file}`, MAX_RULES_FILE).toString('utf8'));
+  if (errors.length > 0) throw new UserError(`--alerts ${file} ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
+  if (fromFile.length === 0) throw new UserError(`--alerts ${file} holds no rule`);
+  for (const n of notify) {
+    try {
+      parseNotifyUrl(n.url, hostname());
+    } catch (err) {
+      // The target's own words (the URL masked), placed in the file.
+      throw new UserError(`--alerts ${file} line ${n.line}: ${errorMessage(err).replace(/^--notify /, 'notify ')}`);
+    }
   }
-  return rules;
+  return { rules: [...rules, ...fromFile], notify: notify.map((n) => n.url) };
 }
 
 /** The --notify URLs, each checked, none twice. */
@@ -94,8 +100,8 @@ export interface AlertSetup {
 
 /** The flags → rules, targets and the state file; undefined when no rule is given. Throws one line for a mistake. */
 export function alertSetup(values: AlertValues, storeDir: string | undefined, defaultName = 'alert-state.json'): AlertSetup | undefined {
-  const rules = alertRules(values);
-  const targets = notifyTargets(values.notify);
+  const { rules, notify } = alertRules(values);
+  const targets = notifyTargets([...values.notify, ...notify]);
   if (rules.length === 0) {
     if (targets.length > 0) throw new UsageError('--notify needs rules: give --alert RULE or --alerts FILE');
     return undefined;
