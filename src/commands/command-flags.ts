@@ -77,7 +77,7 @@ const NOTIFY = listFlag('URL', 'send alert notifications to smtp://, smtps://, h
 /** Alert rules and their notifications (README "Alerts"). */
 export const ALERT_FLAGS = {
   alert: listFlag('RULE', "an alert rule, e.g. 'disk_free(/) < 1GiB for 2m'; repeatable"),
-  alerts: textFlag('FILE', 'read alert rules from FILE (one per line, # comments)'),
+  alerts: textFlag('FILE', 'read alert rules and `notify URL` lines from FILE (one per line, # comments)'),
   notify: NOTIFY,
   'alert-repeat': durationFlag('DUR', 'remind while an alert fires this often', { minMs: 60_000, maxMs: 30 * DAY_MS, default: '4h' }),
   'quiet-hours': textFlag('HH:MM-HH:MM', 'tell nothing in these local hours; what changed is told after them'),
