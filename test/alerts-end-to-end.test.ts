@@ -122,6 +122,19 @@ describe('alerts on a real tmon agent', () => {
     expect(smtp.mails).toHaveLength(1);
   }, 90_000);
 
+  it('retries while the mail server is down and delivers once it is up, in one run', async () => {
+    const name = `tmw${process.pid % 100000}d`;
+    const port = await freePort();
+    const a = await agent(['--alert', `process(${name}) absent`, '--notify', `smtp://127.0.0.1:${port}?to=ops@example.com`, '--alert-state', path.join(dir, 'state-3.json')]);
+    await waitFor(() => (/alert notification to smtp:\/\/127\.0\.0\.1:\d+.* failed/.test(a.log()) ? true : undefined), 20_000, 'a failed send');
+    const smtp = await startSmtpSink({ port });
+    cleanups.push(() => smtp.close());
+    const mail = await waitFor(() => smtp.mails[0], 30_000, 'the retried mail');
+    expect(mail.raw).toContain(`FIRING process(${name}) absent`);
+    // The agent says so once the server's reply reaches it, a moment after the server has the mail.
+    await waitFor(() => (/alert notification sent to smtp:\/\/127\.0\.0\.1:\d+\S* after \d+ failed attempt\(s\)/.test(a.log()) ? true : undefined), 10_000, 'the agent to log the delivery');
+  }, 60_000);
+
   it('sends a test message with tmon alert test, and refuses a rule that does not parse in one line', async () => {
     const hook = await startWebhookSink();
     cleanups.push(() => hook.close());
