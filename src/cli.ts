@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   replay: async () => (await import('./commands/replay.js')).runReplay,
   spikes: async () => (await import('./commands/spikes.js')).runSpikes,
   export: async () => (await import('./commands/export.js')).runExport,
+  alert: async () => (await import('./commands/alert.js')).runAlert,
+  alerts: async () => (await import('./commands/alerts.js')).runAlerts,
 };
 
 export async function main(argv: string[]): Promise<number> {

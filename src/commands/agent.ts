@@ -18,6 +18,7 @@ import { SampleRecorder } from './recorder.js';
 import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
+import { alertSetup, startAlerting, type AlertSetup } from './alerting.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
 const MAX_HISTORY_SAMPLES = 86_400;
@@ -49,6 +50,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const startedSeconds = Math.round(Date.now() / 1000 - process.uptime());
   hub.subscribe((sample, changed) => scrape.push(sample, changed));
   logProblems(hub);
+  const alerting = opts.alerts !== undefined ? startAlerting(hub, opts.alerts, log) : undefined;
 
   let agent;
   try {
@@ -65,10 +67,12 @@ export async function runAgent(argv: string[]): Promise<number> {
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
+      ...(alerting ? { alerts: () => alerting.report() } : {}),
       log,
     });
   } catch (err) {
     await hub.close();
+    await alerting?.close();
     throw err;
   }
   hub.start();
@@ -83,6 +87,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   log('stopping');
   await agent.close();
   await hub.close();
+  await alerting?.close();
   await recording?.close(hub.finishSpikes());
   return 0;
 }
@@ -96,6 +101,7 @@ interface AgentOptions {
   tls: { cert: Buffer; key: Buffer } | undefined;
   historySamples: number;
   storeDir: string | undefined;
+  alerts: AlertSetup | undefined;
 }
 
 function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>>): AgentOptions {
@@ -121,7 +127,7 @@ function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>
   if (storeDir === undefined && ['retain', 'max-size', 'rotate'].some((k) => raw[k] !== undefined)) {
     throw new UsageError('--retain, --max-size and --rotate go with --store DIR');
   }
-  return { settings, token, tls, historySamples, storeDir };
+  return { settings, token, tls, historySamples, storeDir, alerts: alertSetup(values, storeDir) };
 }
 
 /** Records the hub's samples under `dir` from the first one on; close() ends the files with the session's spikes. */

@@ -71,6 +71,19 @@ export const REMOTE_FLAGS = {
   ca: textFlag('FILE', 'trust this CA or self-signed certificate (PEM) for wss://'),
 };
 
+/** Where alert notifications go: the agent and `tmon alert test`. */
+const NOTIFY = listFlag('URL', 'send alert notifications to smtp://, smtps://, https://, http:// or exec:/path; repeatable');
+
+/** Alert rules and their notifications (README "Alerts"). */
+export const ALERT_FLAGS = {
+  alert: listFlag('RULE', "an alert rule, e.g. 'disk_free(/) < 1GiB for 2m'; repeatable"),
+  alerts: textFlag('FILE', 'read alert rules and `notify URL` lines from FILE (one per line, # comments)'),
+  notify: NOTIFY,
+  'alert-repeat': durationFlag('DUR', 'remind while an alert fires this often', { minMs: 60_000, maxMs: 30 * DAY_MS, default: '4h' }),
+  'quiet-hours': textFlag('HH:MM-HH:MM', 'tell nothing in these local hours; what changed is told after them'),
+  'alert-state': textFlag('FILE', 'keep unsent notifications and firing alerts here across restarts (the agent: DIR/alert-state.json with --store)'),
+};
+
 export const DASHBOARD = {
   verb: 'tmon',
   synopsis: '[options]',
@@ -83,6 +96,7 @@ export const DASHBOARD = {
     top: TOP,
     record: textFlag('FILE', 'record while watching'),
     cgroup: CGROUP,
+    ...ALERT_FLAGS,
     ...THRESHOLD_FLAGS,
     ...HELP,
     version: switchFlag('print the version', { short: 'v' }),
@@ -129,9 +143,21 @@ export const AGENT = {
     interval: reworded(INTERVAL, `sampling interval; viewers may ask for faster, down to ${MIN_INTERVAL_MS}ms`),
     top: reworded(TOP, 'processes per sample sent to viewers'),
     cgroup: reworded(CGROUP, "watch this memory cgroup (as /proc/PID/cgroup names it) instead of the agent's own: its limit is the memory total"),
+    ...ALERT_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: "spike thresholds for the store's spike index" }),
     ...HELP,
   },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
+export const ALERT = {
+  verb: 'alert',
+  synopsis: 'alert test --notify URL',
+  summary: 'send a test alert notification',
+  usage: 'tmon alert test --notify URL [--notify URL …]',
+  about: `Sends a test message to each --notify URL, as the agent would send an alert,
+and says which were accepted. Exits 1 when one was not.`,
+  positionals: true,
+  flags: { notify: NOTIFY, ...HELP },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 export const CONNECT = {
@@ -224,8 +250,23 @@ agent's --store) is exported as one timeline.`,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
+export const ALERTS = {
+  verb: 'alerts',
+  synopsis: 'alerts HOST:PORT',
+  summary: "an agent's firing alerts",
+  usage: 'tmon alerts HOST:PORT [options]',
+  about: `Prints the alerts an agent (tmon agent --alert …) has firing now, one line
+each with since when and the value; nothing firing says so. Exits 0 either way.`,
+  positionals: true,
+  flags: {
+    json: switchFlag('the agent\'s report as one JSON object, for scripts'),
+    ...REMOTE_FLAGS,
+    ...HELP,
+  },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
 /** The commands in the order `tmon --help` lists them. */
-export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT] as const;
+export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT, ALERT, ALERTS] as const;
 
 export type ThresholdValues = FlagValues<typeof THRESHOLD_FLAGS>;
 export type RemoteValues = FlagValues<typeof REMOTE_FLAGS>;

@@ -12,6 +12,7 @@ import { untilClosed } from './terminal-guard.js';
 import { procSignaller } from './process-signaller.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { mainUsage } from './usage.js';
+import { alertSetup, alertStatus, startAlerting } from './alerting.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
   const args = parseCommand(DASHBOARD, argv);
@@ -25,22 +26,27 @@ export async function runDashboard(argv: string[]): Promise<number> {
     return 0;
   }
   const settings = samplingSettings(values);
+  const alertsWanted = alertSetup(values, undefined, 'dashboard-alert-state.json');
   requireTerminal();
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs);
   const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });
   const recordPath = values.record;
   const recorder = recordPath !== undefined ? await recordFromFirst(hub, recordPath, settings.intervalMs) : undefined;
+  // The screen is the terminal: the alerts' log lines have nowhere to go; the status bar says what matters.
+  const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, () => undefined) : undefined;
   hub.start();
+  const status = [recorder ? () => recorder.status() : undefined, alerting ? () => alertStatus(alerting) : undefined].filter((f) => f !== undefined);
   const dashboard = startDashboard({
     view: liveView(hub),
     color: colorEnabled(process.env),
     // Only here, on this machine's own dashboard, may the table signal processes.
     signals: procSignaller(),
-    ...(recorder ? { status: () => recorder.status() } : {}),
+    ...(status.length > 0 ? { status: () => status.map((f) => f()).filter(Boolean).join(' │ ') } : {}),
   });
   await untilClosed(dashboard, async () => {
     await hub.close();
+    await alerting?.close();
     await recorder?.close(hub.finishSpikes());
   });
   return 0;

@@ -56,6 +56,8 @@ export interface AgentOptions {
   allowedHosts?: string[];
   /** The Prometheus exposition served at /metrics (OpenMetrics when asked); none: 404. */
   metrics?: (openMetrics: boolean) => string;
+  /** The alerts firing now, served as JSON at /alerts; none: not served. */
+  alerts?: () => unknown;
   log?: (line: string) => void;
 }
 
@@ -229,7 +231,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
   );
   const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });
-  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, ...(opts.metrics ? { metrics: opts.metrics } : {}) }));
+  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.alerts ? { alerts: opts.alerts } : {}) }));
   const port = await listen(server, opts.listen, log);
   const scheme = opts.tls ? 'wss' : 'ws';
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${p.arbiter.baseMs} ms, history ${p.history.capacity} samples)`);

@@ -20,7 +20,9 @@ export interface HttpRequestOptions {
   health(): Health;
   /** The Prometheus exposition now (OpenMetrics when asked); without it /metrics is 404. */
   metrics?: (openMetrics: boolean) => string;
-  /** The viewers' token guards /metrics too (Prometheus sends it as a Bearer credential). */
+  /** The alerts firing now, as JSON; without it /alerts is 426 like any other path. */
+  alerts?: () => unknown;
+  /** The viewers' token guards /metrics and /alerts too (Prometheus sends it as a Bearer credential). */
   checkToken?: ((presented: string | undefined) => boolean) | undefined;
   clock?: Clock;
 }
@@ -51,11 +53,16 @@ export function httpRequestHandler(opts: HttpRequestOptions): (req: http.Incomin
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
       return;
     }
+    const guarded = (path === '/metrics' && opts.metrics) || (path === '/alerts' && opts.alerts);
+    if (req.method === 'GET' && guarded && opts.checkToken && !opts.checkToken(bearerToken(req.headers.authorization))) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' }).end('authentication failed: send Authorization: Bearer <token>\n');
+      return;
+    }
+    if (req.method === 'GET' && path === '/alerts' && opts.alerts) {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(opts.alerts()));
+      return;
+    }
     if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
-      if (opts.checkToken && !opts.checkToken(bearerToken(req.headers.authorization))) {
-        res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' }).end('authentication failed: send Authorization: Bearer <token>\n');
-        return;
-      }
       const open = wantsOpenMetrics(req.headers.accept);
       res.writeHead(200, { 'Content-Type': open ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE }).end(opts.metrics(open));
       return;

@@ -1,0 +1,35 @@
+/**
+ * What an agent serves at GET /alerts (README "Alerts"): its rules and those
+ * firing now. `tmon alerts HOST:PORT` reads it; anything else may too.
+ */
+export interface AlertsReport {
+  version: 1;
+  host: string;
+  rules: string[];
+  firing: { rule: string; since: number; value: string }[];
+}
+
+/** Rules an agent may report; a longer answer is not an agent's. */
+const MAX_RULES = 1000;
+const MAX_TEXT = 2000;
+
+function text(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_TEXT;
+}
+
+/** A peer's report checked field by field; null when it is not one. */
+export function validateAlertsReport(v: unknown): AlertsReport | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const r = v as Record<string, unknown>;
+  const { rules, firing } = r;
+  if (r['version'] !== 1 || !text(r['host']) || !Array.isArray(rules) || !Array.isArray(firing)) return null;
+  if (rules.length > MAX_RULES || firing.length > rules.length || !rules.every(text)) return null;
+  const out: AlertsReport['firing'] = [];
+  for (const f of firing as unknown[]) {
+    if (typeof f !== 'object' || f === null) return null;
+    const { rule, since, value } = f as Record<string, unknown>;
+    if (!text(rule) || !text(value) || typeof since !== 'number' || !Number.isFinite(since)) return null;
+    out.push({ rule, since, value });
+  }
+  return { version: 1, host: r['host'], rules, firing: out };
+}
