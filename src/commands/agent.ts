@@ -7,6 +7,7 @@ import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startAgent, type AgentSource } from '../transport/agent-server.js';
+import type { PageFiles } from '../transport/web-page.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
 import { SessionHub } from '../session/session-hub.js';
@@ -18,6 +19,7 @@ import { SampleRecorder } from './recorder.js';
 import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
+import { loadWebPage } from './web-files.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
 const MAX_HISTORY_SAMPLES = 86_400;
@@ -65,6 +67,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
+      ...pageOption(),
       log,
     });
   } catch (err) {
@@ -206,4 +209,12 @@ function checkStoreDir(dir: string): void {
   } catch (err) {
     throw new UserError(`cannot record to --store ${dir}: ${errorMessage(err)}`);
   }
+}
+
+/** The browser page at /, when it was built (npm run build); without it the agent says so once. */
+function pageOption(): { page?: PageFiles } {
+  const page = loadWebPage();
+  if (page) return { page };
+  log('the browser page is not built (npm run build): / serves none');
+  return {};
 }
