@@ -5,6 +5,7 @@ import { Charts } from './charts.js';
 import { connect } from './connection.js';
 import { byId } from './dom.js';
 import { PageData } from './page-data.js';
+import { thresholdsFromQuery } from './page-thresholds.js';
 import { renderSpikes } from './spike-list.js';
 import { ProcessTable, renderIo } from './tables.js';
 
@@ -71,7 +72,14 @@ function view(data: PageData): { changed(samples: boolean): void } {
 function open(): void {
   byId('login').hidden = true;
   byId('app').hidden = false;
-  const data = new PageData();
+  let data: PageData;
+  try {
+    data = new PageData(thresholdsFromQuery(location.search));
+  } catch (err) {
+    // A threshold out of range in the address: the defaults, and say so.
+    data = new PageData();
+    byId('note').textContent = `${err instanceof Error ? err.message : String(err)}: default thresholds`;
+  }
   const ui = view(data);
   const link = (): void => {
     status('connecting…');

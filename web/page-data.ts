@@ -1,6 +1,7 @@
 import type { Sample } from '../src/core/sample.js';
 import type { Spike } from '../src/core/spike.js';
 import { SpikeDetector } from '../src/analysis/spike-detector.js';
+import type { ThresholdOverrides } from '../src/analysis/thresholds.js';
 
 /** Samples the page keeps: two hours at 1 s, the oldest dropped first. */
 export const MAX_PAGE_SAMPLES = 7200;
@@ -13,7 +14,12 @@ export const MAX_PAGE_SAMPLES = 7200;
 export class PageData {
   readonly samples: Sample[] = [];
   cursor: number | null = null;
-  private readonly detector = new SpikeDetector();
+  private readonly detector: SpikeDetector;
+
+  /** Throws a RangeError naming a threshold out of range. */
+  constructor(thresholds: ThresholdOverrides = {}) {
+    this.detector = new SpikeDetector(thresholds);
+  }
 
   /** Adds a sample newer than the newest; false (and nothing changes) for an older or repeated one. */
   add(sample: Sample): boolean {

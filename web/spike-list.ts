@@ -14,6 +14,8 @@ function peakText(s: Spike): string {
 function spikeItem(s: Spike, current: boolean, onPick: (s: Spike) => void): HTMLLIElement {
   const li = element('li', '', current ? 'current' : '');
   li.dataset['id'] = s.id;
+  li.dataset['start'] = String(s.start);
+  li.dataset['end'] = String(s.end ?? s.peakAt);
   const duration = s.end === null ? 'ongoing' : formatDuration(Math.max(0, s.end - s.start));
   li.append(element('span', `${formatClock(s.start)} `), element('span', `${s.metric} ${peakText(s)}`, 'what'), element('span', ` ${s.severity} ${duration}`));
   const culprits = s.culprits.map((c) => culpritText(c, s.metric)).join(', ');

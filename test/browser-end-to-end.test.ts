@@ -1,0 +1,130 @@
+/// <reference lib="dom" />
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess } from './helpers/agent-process.js';
+import { ALLOCATE_SCRIPT, memoryThresholds } from './helpers/memory-level.js';
+
+/**
+ * The browser page end to end: Debian's chromium (test/support/system-tools.ts installs it)
+ * driven by puppeteer-core, against a real `tmon agent` (bin/tmon.js after npm run build)
+ * with a token. The page must refuse without the token, draw its graphs with it, and log
+ * a memory spike this test makes with the test's own child named; a click on it moves the
+ * cursor there. A screenshot at 1280x800 is kept in test-artifacts/.
+ */
+const TOKEN = 'browser-e2e-3b9d41c7';
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+const MB = 300;
+
+function chromiumPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
+  return found.stdout.trim();
+}
+
+/** Pixels of the graph canvas near `rgb`: the series line drawn in it (axes and labels are grey). */
+async function seriesPixels(page: Page, canvasIndex: number, rgb: readonly [number, number, number]): Promise<number> {
+  return page.evaluate(
+    (i, [r, g, b]) => {
+      const canvas = document.querySelectorAll<HTMLCanvasElement>('.chart canvas')[i];
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return -1;
+      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let p = 0; p < px.length; p += 4) {
+        if (Math.abs((px[p] ?? 0) - r) + Math.abs((px[p + 1] ?? 0) - g) + Math.abs((px[p + 2] ?? 0) - b) < 60 && (px[p + 3] ?? 0) > 128) n++;
+      }
+      return n;
+    },
+    canvasIndex,
+    rgb,
+  );
+}
+
+describe('the browser page against a real agent', () => {
+  let agent: Awaited<ReturnType<typeof startAgentProcess>> | undefined;
+  let browser: Browser | undefined;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    agent = await startAgentProcess(['--interval', '500ms'], { TMON_TOKEN: TOKEN });
+    browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      // Root in CI: chromium's sandbox needs user namespaces it may not have there.
+      args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--no-first-run'],
+      defaultViewport: { width: 1280, height: 800 },
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await browser?.close();
+    await agent?.stop();
+  });
+
+  it('refuses without the token, loads with it, and shows the spike the test makes', async () => {
+    const port = agent?.port ?? 0;
+    const page = await (browser as Browser).newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    // The page's detector gets a bar halfway up what this allocation adds to the level at rest.
+    const t = await memoryThresholds(MB);
+    const query = `?mem-threshold=${(t.memory?.absolute ?? 80).toFixed(2)}&mem-margin=0&cpu-threshold=100&cpu-margin=100`;
+    await page.goto(`http://127.0.0.1:${port}/${query}`);
+
+    // Without the token: the login form, no data, and a wrong token changes nothing.
+    await page.waitForSelector('#login:not([hidden])', { timeout: 10_000 });
+    expect(await page.$eval('#app', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await page.type('#token', 'not-the-token');
+    await page.click('#login button');
+    await page.waitForFunction(() => document.getElementById('login-error')?.textContent === 'wrong token', { timeout: 10_000 });
+    expect(await page.evaluate(() => document.body.dataset['samples'])).toBeUndefined();
+
+    // With it: the app, samples, graphs drawn.
+    await page.type('#token', TOKEN);
+    await page.click('#login button');
+    await page.waitForFunction(() => Number(document.body.dataset['samples']) >= 6, { timeout: 15_000 });
+    expect(await page.$eval('#token', (e) => (e as HTMLInputElement).value)).toBe('');
+    await page.waitForFunction(() => document.querySelectorAll('#procs tbody tr').length > 0, { timeout: 5_000 });
+    expect(await seriesPixels(page, 0, [0x5f, 0xb3, 0xf9])).toBeGreaterThan(20);
+    expect(await seriesPixels(page, 1, [0x8f, 0xd1, 0x6a])).toBeGreaterThan(20);
+
+    // The spike: a child allocating MB megabytes, named in the log.
+    child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(MB, 3000)], { stdio: 'ignore' });
+    const pid = child.pid ?? 0;
+    const named = `node[${pid}]`;
+    const found = await page.waitForFunction(
+      (text) => [...document.querySelectorAll<HTMLLIElement>('#spikes li')].find((li) => li.textContent?.includes(text))?.dataset['id'] ?? false,
+      { timeout: 25_000, polling: 200 },
+      named,
+    );
+    const id = String(await found.jsonValue());
+    expect(id).toMatch(/^memory@\d+$/);
+
+    // Clicking it puts the cursor inside the spike (the page stops following), and the table shows that moment.
+    await page.click(`#spikes li[data-id="${id}"]`);
+    await page.waitForFunction(() => document.querySelector('#spikes li.current') !== null, { timeout: 5_000 });
+    const state = await page.evaluate(() => {
+      const current = document.querySelector<HTMLLIElement>('#spikes li.current');
+      return {
+        cursor: Number(document.body.dataset['cursor']),
+        start: Number(current?.dataset['start']),
+        end: Number(current?.dataset['end']),
+        at: document.getElementById('at')?.textContent ?? '',
+        pids: [...document.querySelectorAll('#procs tbody tr td:first-child')].map((td) => Number(td.textContent)),
+      };
+    });
+    expect(state.cursor).toBeGreaterThanOrEqual(state.start);
+    expect(state.cursor).toBeLessThanOrEqual(state.end);
+    expect(state.at).toMatch(/^paused at /);
+    expect(state.pids).toContain(pid);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-page-1280x800.png') });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
