@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess } from './helpers/agent-process.js';
+import { makeProcess, makeSample } from './helpers/make-sample.js';
+import { tempDir, writeRecording } from './fixtures/store/recording-files.js';
 import { ALLOCATE_SCRIPT, memoryThresholds } from './helpers/memory-level.js';
 
 /**
@@ -23,23 +25,26 @@ function chromiumPath(): string {
   return found.stdout.trim();
 }
 
-/** Pixels of the graph canvas near `rgb`: the series line drawn in it (axes and labels are grey). */
-async function seriesPixels(page: Page, canvasIndex: number, rgb: readonly [number, number, number]): Promise<number> {
-  return page.evaluate(
-    (i, [r, g, b]) => {
-      const canvas = document.querySelectorAll<HTMLCanvasElement>('.chart canvas')[i];
-      const ctx = canvas?.getContext('2d');
-      if (!canvas || !ctx) return -1;
-      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+/** The series' colours (web/charts.ts): the level line and the peak line, drawn over it where they meet. */
+const LINE_COLOURS: readonly (readonly [number, number, number])[] = [
+  [0x5f, 0xb3, 0xf9],
+  [0x8f, 0xd1, 0x6a],
+  [0xf2, 0xa6, 0x5a],
+];
+
+/** Pixels of each graph's canvas in a series colour: its lines drawn (axes and labels are grey). */
+async function linePixels(page: Page): Promise<number[]> {
+  return page.evaluate((colours) => {
+    return [...document.querySelectorAll<HTMLCanvasElement>('.chart canvas')].map((canvas) => {
+      const px = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
       let n = 0;
       for (let p = 0; p < px.length; p += 4) {
-        if (Math.abs((px[p] ?? 0) - r) + Math.abs((px[p + 1] ?? 0) - g) + Math.abs((px[p + 2] ?? 0) - b) < 60 && (px[p + 3] ?? 0) > 128) n++;
+        const near = colours.some(([r, g, b]) => Math.abs((px[p] ?? 0) - r) + Math.abs((px[p + 1] ?? 0) - g) + Math.abs((px[p + 2] ?? 0) - b) < 60);
+        if (near && (px[p + 3] ?? 0) > 128) n++;
       }
       return n;
-    },
-    canvasIndex,
-    rgb,
-  );
+    });
+  }, LINE_COLOURS);
 }
 
 describe('the browser page against a real agent', () => {
@@ -90,8 +95,14 @@ describe('the browser page against a real agent', () => {
     await page.waitForFunction(() => Number(document.body.dataset['samples']) >= 6, { timeout: 15_000 });
     expect(await page.$eval('#token', (e) => (e as HTMLInputElement).value)).toBe('');
     await page.waitForFunction(() => document.querySelectorAll('#procs tbody tr').length > 0, { timeout: 5_000 });
-    expect(await seriesPixels(page, 0, [0x5f, 0xb3, 0xf9])).toBeGreaterThan(20);
-    expect(await seriesPixels(page, 1, [0x8f, 0xd1, 0x6a])).toBeGreaterThan(20);
+    // Both graphs draw their lines (polled: a frame may not have been painted yet).
+    let pixels: number[] = [];
+    for (let i = 0; i < 20 && !(pixels.length === 2 && pixels.every((n) => n > 50)); i++) {
+      pixels = await linePixels(page);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(pixels).toHaveLength(2);
+    for (const n of pixels) expect(n).toBeGreaterThan(50);
 
     // The spike: a child allocating MB megabytes, named in the log.
     child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(MB, 3000)], { stdio: 'ignore' });
@@ -127,4 +138,31 @@ describe('the browser page against a real agent', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser-page-1280x800.png') });
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('tmon serve shows a recording in the page, its spike and culprit in the log', async () => {
+    const { dir, cleanup } = tempDir();
+    const GiB = 1024 ** 3;
+    const t0 = Date.UTC(2026, 10, 29, 3, 0, 0);
+    // Ten quiet seconds at 2 GB, then `hog` takes 5.5 GB of the 8 GB for three seconds.
+    const samples = Array.from({ length: 20 }, (_, i) => {
+      const high = i >= 10 && i < 13;
+      const hog = makeProcess({ pid: 4242, name: 'hog', rss: high ? 5.5 * GiB : 10 * 1024 * 1024 });
+      return makeSample({ time: t0 + i * 1000, memUsed: high ? 7.5 * GiB : 2 * GiB, processes: [hog] });
+    });
+    const file = join(dir, 'night.tmon');
+    await writeRecording(file, samples);
+    const served = await startAgentProcess([file], { TMON_TOKEN: '' }, 'serve');
+    try {
+      const page = await (browser as Browser).newPage();
+      await page.goto(`http://127.0.0.1:${served.port}/`);
+      await page.waitForFunction(() => document.body.dataset['samples'] === '20', { timeout: 15_000 });
+      const log = await page.$eval('#spikes', (e) => e.textContent ?? '');
+      expect(log).toMatch(/memory 7\.5G/);
+      expect(log).toContain('hog[4242]');
+      expect(await page.$eval('#host', (e) => e.textContent)).toBe('testhost');
+    } finally {
+      await served.stop();
+      cleanup();
+    }
+  }, 40_000);
 });

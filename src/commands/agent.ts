@@ -195,7 +195,7 @@ function broadcastSource(hub: SessionHub, live: LiveSource): AgentSource {
   };
 }
 
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });

@@ -174,6 +174,24 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.`,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
+export const SERVE = {
+  verb: 'serve',
+  synopsis: 'serve FILE|DIR',
+  summary: 'show a recording in a browser',
+  usage: 'tmon serve FILE|DIR [options]',
+  about: `Serves the browser page (as tmon agent does, at /) with a recording (a file,
+or an agent's --store directory) as its data: its newest two hours.`,
+  positionals: true,
+  flags: {
+    listen: LISTEN,
+    token: textFlag('TOKEN', 'the page asks for this token (also TMON_TOKEN)'),
+    'token-file': AGENT.flags['token-file'],
+    'no-auth': AGENT.flags['no-auth'],
+    'allow-host': AGENT.flags['allow-host'],
+    ...HELP,
+  },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
 export const REPLAY = {
   verb: 'replay',
   synopsis: 'replay FILE|DIR',
@@ -225,7 +243,7 @@ agent's --store) is exported as one timeline.`,
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 /** The commands in the order `tmon --help` lists them. */
-export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT] as const;
+export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SERVE, SPIKES, EXPORT] as const;
 
 export type ThresholdValues = FlagValues<typeof THRESHOLD_FLAGS>;
 export type RemoteValues = FlagValues<typeof REMOTE_FLAGS>;
