@@ -246,8 +246,9 @@ async function startBrowser(chromium: string, port: number): Promise<Viewers> {
   return {
     report: async () => ({ bytes: 0, samples: 0 }),
     stop: () => {
+      // Its profile goes once it has exited: a browser still writing there would refuse the removal.
+      child.once('exit', () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 }));
       child.kill('SIGKILL');
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

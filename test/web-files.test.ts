@@ -18,6 +18,8 @@ describe('the built browser page (npm run build)', () => {
     const html = page?.get('/')?.body.toString('utf8') ?? '';
     expect(html).toContain('src="/app.js"');
     expect(html).toContain('href="/style.css"');
+    // Even a submit without the script posts the token to /session: it never lands in the address.
+    expect(html).toMatch(/<form id="login" method="post" action="\/session"/);
   });
 
   it(`weighs at most ${MAX_GZIPPED_BYTES / 1024} KB gzipped, uPlot included`, () => {

@@ -122,6 +122,21 @@ describe('the browser page on the agent', () => {
     expect(await upgrade(port, { Origin: `http://127.0.0.1:${port}`, Cookie: cookie })).toBe(101);
   });
 
+  it('answers a run of wrong logins with 429 once its burst is spent: guessing goes at one a second at most', async () => {
+    const { port } = await agentWith({ token: TOKEN });
+    const statuses: number[] = [];
+    // The burst of ten, and an eleventh that overdraws the bucket (checked, as TokenBucket.take may overdraw).
+    for (let i = 0; i < 11; i++) statuses.push((await login(port, `guess-${i}`)).status);
+    expect(statuses).toEqual(Array.from({ length: 11 }, () => 401));
+    const refused = await login(port, 'guess-11');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Not even the right token is checked meanwhile: the answer says nothing about it.
+    const right = await login(port, TOKEN);
+    expect(right.status).toBe(429);
+    expect(right.headers['set-cookie']).toBeUndefined();
+  });
+
   it('reads at most 4 KB of a login', async () => {
     const { port } = await agentWith({ token: TOKEN });
     const r = await request(port, 'POST', '/session', {}, `token=${'x'.repeat(8000)}`).catch(() => ({ status: 413 }) as Answer);

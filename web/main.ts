@@ -17,6 +17,9 @@ interface SessionState {
 
 const RECONNECT_MS = 3000;
 
+/** What a refused login says. */
+const LOGIN_ANSWERS: Readonly<Record<number, string>> = { 401: 'wrong token', 429: 'too many wrong tokens: wait a few seconds' };
+
 function status(text: string): void {
   byId('status').textContent = text;
 }
@@ -120,7 +123,7 @@ function askToken(): void {
     input.value = '';
     void fetch('/session', { method: 'POST', body, credentials: 'same-origin' }).then((res) => {
       if (res.ok) void start();
-      else byId('login-error').textContent = res.status === 401 ? 'wrong token' : `the agent answered ${res.status}`;
+      else byId('login-error').textContent = LOGIN_ANSWERS[res.status] ?? `the agent answered ${res.status}`;
     });
   };
 }

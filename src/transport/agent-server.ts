@@ -228,7 +228,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
   const server = createHttpServer(opts.tls);
   const sessions = new BrowserSessions();
-  const web = opts.page ? webPageHandler({ files: opts.page, sessions, checkToken, secure: opts.tls !== undefined }) : undefined;
+  const web = opts.page ? webPageHandler({ files: opts.page, sessions, checkToken, secure: opts.tls !== undefined, clock }) : undefined;
   const gate = new UpgradeGate(
     server,
     { checkToken, checkSession: (req) => hasSession(req, sessions), hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },

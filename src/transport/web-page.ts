@@ -1,5 +1,7 @@
 import type http from 'node:http';
+import { realClock, type Clock } from '../core/clock.js';
 import { BrowserSessions, cookieValues, sessionCookie, sessionCookieName } from './browser-sessions.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** A built file of the browser page: what to answer its URL path with. */
 export interface PageFile {
@@ -27,6 +29,13 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /** The largest login body read: a form with one token field. */
 const MAX_LOGIN_BYTES = 4096;
 
+/**
+ * Wrong logins, from anyone: a burst of 10, then one a second. One bucket for all (no
+ * per-address table to bound); a flood delays logins only while it lasts, and the Bearer
+ * header still works meanwhile.
+ */
+const LOGIN_FAILURES = { burst: 10, perSec: 1 };
+
 export interface WebPageOptions {
   files: PageFiles;
   sessions: BrowserSessions;
@@ -34,6 +43,7 @@ export interface WebPageOptions {
   checkToken: ((presented: string | undefined) => boolean) | undefined;
   /** Cookies get Secure under TLS. */
   secure: boolean;
+  clock?: Clock;
 }
 
 /** Whether the request carries a live session of this agent (the cookie named for the port it came in on). */
@@ -51,6 +61,8 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
  * POST /session (the token, once, for a session cookie). Returns false for any other request.
  */
 export function webPageHandler(opts: WebPageOptions): (req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean {
+  const clock = opts.clock ?? realClock;
+  const failures = new TokenBucket(LOGIN_FAILURES.burst, LOGIN_FAILURES.perSec, clock.monotonic());
   return (req, res, path) => {
     if (path === '/session' && req.method === 'GET') {
       const body = JSON.stringify({ required: opts.checkToken !== undefined, valid: opts.checkToken === undefined || hasSession(req, opts.sessions) });
@@ -58,7 +70,13 @@ export function webPageHandler(opts: WebPageOptions): (req: http.IncomingMessage
       return true;
     }
     if (path === '/session' && req.method === 'POST') {
-      login(req, res, opts);
+      const waitMs = failures.waitMs(clock.monotonic());
+      if (waitMs > 0) {
+        send(res, 429, 'text/plain; charset=utf-8', 'too many wrong logins: try again in a few seconds\n', { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+        req.resume();
+        return true;
+      }
+      login(req, res, opts, () => failures.take(1, clock.monotonic()));
       return true;
     }
     const file = req.method === 'GET' ? opts.files.get(path) : undefined;
@@ -69,7 +87,7 @@ export function webPageHandler(opts: WebPageOptions): (req: http.IncomingMessage
 }
 
 /** Reads the form (bounded), checks the token in constant time, and answers with a session cookie or 401. */
-function login(req: http.IncomingMessage, res: http.ServerResponse, opts: WebPageOptions): void {
+function login(req: http.IncomingMessage, res: http.ServerResponse, opts: WebPageOptions, failed: () => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
@@ -89,6 +107,7 @@ function login(req: http.IncomingMessage, res: http.ServerResponse, opts: WebPag
     }
     const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? undefined;
     if (!opts.checkToken(token)) {
+      failed();
       send(res, 401, 'text/plain; charset=utf-8', 'wrong token\n');
       return;
     }
