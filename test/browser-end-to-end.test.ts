@@ -104,20 +104,46 @@ describe('the browser page against a real agent', () => {
     expect(pixels).toHaveLength(2);
     for (const n of pixels) expect(n).toBeGreaterThan(50);
 
-    // The spike: a child allocating MB megabytes, named in the log.
-    child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(MB, 3000)], { stdio: 'ignore' });
-    const pid = child.pid ?? 0;
-    const named = `node[${pid}]`;
-    const found = await page.waitForFunction(
-      (text) => [...document.querySelectorAll<HTMLLIElement>('#spikes li')].find((li) => li.textContent?.includes(text))?.dataset['id'] ?? false,
-      { timeout: 25_000, polling: 200 },
-      named,
-    );
-    const id = String(await found.jsonValue());
+    // The spike: a child allocating MB megabytes, named in the log. A second try, with the bar read
+    // afresh and the page reopened on it (the session cookie stays), when another workload on this
+    // machine moved the level at rest out of the first child's reach.
+    let pid = 0;
+    let found: Awaited<ReturnType<Page['waitForFunction']>> | undefined;
+    for (let attempt = 0; attempt < 2 && !found; attempt++) {
+      if (attempt > 0) {
+        child?.kill('SIGKILL');
+        const again = await memoryThresholds(MB);
+        await page.goto(`http://127.0.0.1:${port}/?mem-threshold=${(again.memory?.absolute ?? 80).toFixed(2)}&mem-margin=0&cpu-threshold=100&cpu-margin=100`);
+        await page.waitForFunction(() => Number(document.body.dataset['samples']) >= 6, { timeout: 10_000 });
+        // The history is in at once; 4 s more at 500 ms, past the merge gap, so the reload's own
+        // memory rise (chromium's) is a spike of its own before the child starts.
+        const loaded = Number(await page.evaluate(() => document.body.dataset['samples']));
+        await page.waitForFunction((n) => Number(document.body.dataset['samples']) >= n + 8, { timeout: 10_000 }, loaded);
+      }
+      child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(MB, 3000)], { stdio: 'ignore' });
+      pid = child.pid ?? 0;
+      found = await page
+        .waitForFunction(
+          (text) => [...document.querySelectorAll<HTMLLIElement>('#spikes li')].find((li) => li.textContent?.includes(text))?.dataset['id'] ?? false,
+          { timeout: 18_000, polling: 200 },
+          `node[${pid}]`,
+        )
+        .catch(() => undefined);
+    }
+    expect(found, `a spike naming node[${pid}]; the log: ${await page.$eval('#spikes', (e) => e.textContent ?? '')}`).toBeDefined();
+    const id = String(await found?.jsonValue());
     expect(id).toMatch(/^memory@\d+$/);
 
     // Clicking it puts the cursor inside the spike (the page stops following), and the table shows that moment.
-    await page.click(`#spikes li[data-id="${id}"]`);
+    // A real mouse click; the list is rebuilt when an open spike grows, so a click that found its item
+    // replaced is tried again.
+    for (let i = 0; i < 5; i++) {
+      const clicked = await page.click(`#spikes li[data-id="${id}"]`).then(
+        () => true,
+        () => false,
+      );
+      if (clicked) break;
+    }
     await page.waitForFunction(() => document.querySelector('#spikes li.current') !== null, { timeout: 5_000 });
     const state = await page.evaluate(() => {
       const current = document.querySelector<HTMLLIElement>('#spikes li.current');
@@ -137,7 +163,7 @@ describe('the browser page against a real agent', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-page-1280x800.png') });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 75_000);
 
   it('tmon serve shows a recording in the page, its spike and culprit in the log', async () => {
     const { dir, cleanup } = tempDir();

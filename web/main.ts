@@ -6,7 +6,7 @@ import { connect } from './connection.js';
 import { byId } from './dom.js';
 import { PageData } from './page-data.js';
 import { thresholdsFromQuery } from './page-thresholds.js';
-import { renderSpikes } from './spike-list.js';
+import { renderSpikes, spikesKey } from './spike-list.js';
 import { ProcessTable, renderIo } from './tables.js';
 
 /** What GET /session answers: whether the agent wants its token and whether this browser's session holds. */
@@ -31,6 +31,8 @@ function view(data: PageData): { changed(samples: boolean): void } {
   const spikes = byId<HTMLOListElement>('spikes');
   let frame = 0;
   let newSamples = false;
+  let shownSpikes = '';
+  let shownIo: number | undefined;
   function pick(time: number | null): void {
     data.cursor = time;
     changed(false);
@@ -44,9 +46,12 @@ function view(data: PageData): { changed(samples: boolean): void } {
     document.body.dataset['cursor'] = at ? String(at.time) : '';
     document.body.dataset['samples'] = String(data.samples.length);
     byId('at').textContent = at ? `${data.cursor === null ? 'live' : 'paused'} at ${formatClock(at.time)}` : '';
-    renderSpikes(spikes, data.spikes(), at?.time, (s: Spike) => pick(s.peakAt));
+    const key = spikesKey(data.spikes(), at?.time);
+    if (key !== shownSpikes) renderSpikes(spikes, data.spikes(), at?.time, (s: Spike) => pick(s.peakAt));
+    shownSpikes = key;
     table.render(at);
-    renderIo(at);
+    if (at?.time !== shownIo) renderIo(at);
+    shownIo = at?.time;
   }
   function changed(samples: boolean): void {
     newSamples ||= samples;

@@ -24,9 +24,21 @@ function spikeItem(s: Spike, current: boolean, onPick: (s: Spike) => void): HTML
   return li;
 }
 
+const isCurrent = (s: Spike, cursorTime: number | undefined): boolean => cursorTime !== undefined && cursorTime >= s.start && cursorTime <= (s.end ?? s.peakAt);
+
+/**
+ * What the list shows, as one string: it is rebuilt only when this changes, so an item
+ * under the mouse is not replaced between a press and its release. Only open spikes
+ * change after they are listed, and they are the newest few.
+ */
+export function spikesKey(spikes: readonly Spike[], cursorTime: number | undefined): string {
+  const recent = spikes.slice(-4).map((s) => `${s.id}:${s.end}:${s.peak}:${s.culprits.length}`);
+  const current = spikes.filter((s) => isCurrent(s, cursorTime)).map((s) => s.id);
+  return `${spikes.length}|${recent.join(',')}|${current.join(',')}`;
+}
+
 /** The spike log, newest first; the spike under the cursor is marked. */
 export function renderSpikes(list: HTMLOListElement, spikes: readonly Spike[], cursorTime: number | undefined, onPick: (s: Spike) => void): void {
   const shown = spikes.slice(-MAX_LISTED).reverse();
-  const isCurrent = (s: Spike): boolean => cursorTime !== undefined && cursorTime >= s.start && cursorTime <= (s.end ?? s.peakAt);
-  list.replaceChildren(...shown.map((s) => spikeItem(s, isCurrent(s), onPick)));
+  list.replaceChildren(...shown.map((s) => spikeItem(s, isCurrent(s, cursorTime), onPick)));
 }

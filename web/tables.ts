@@ -12,6 +12,8 @@ export class ProcessTable {
   private key: SortKey = 'cpu';
   private readonly table = byId<HTMLTableElement>('procs');
   private readonly filter = byId<HTMLInputElement>('filter');
+  /** The sample, sort and filter shown: the rows are rebuilt only when one changes. */
+  private shown = '';
 
   constructor(onChange: () => void) {
     for (const th of this.table.querySelectorAll<HTMLTableCellElement>('th[data-key]')) {
@@ -24,6 +26,9 @@ export class ProcessTable {
   }
 
   render(sample: Sample | undefined): void {
+    const key = `${sample?.time}|${this.key}|${this.filter.value}`;
+    if (key === this.shown) return;
+    this.shown = key;
     byId('procs-at').textContent = sample ? `at ${formatClock(sample.time)}` : '';
     for (const th of this.table.querySelectorAll<HTMLTableCellElement>('th[data-key]')) th.classList.toggle('sorted', th.dataset['key'] === this.key);
     const needle = this.filter.value.trim().toLowerCase();
