@@ -31,10 +31,14 @@ export class Charts {
     SPECS.forEach((spec, i) => {
       const host = hosts[i] as HTMLElement;
       const plot = new uPlot(this.options(spec, host.clientWidth || 800), [[], [], []], host);
-      // A click on the graph puts the cursor at that moment.
-      plot.over.addEventListener('click', () => {
+      // A click on the graph puts the cursor at that moment; dragging moves it along.
+      const pickHere = (): void => {
         const left = plot.cursor.left ?? -1;
         if (left >= 0) onPick(plot.posToVal(left, 'x') * 1000);
+      };
+      plot.over.addEventListener('click', pickHere);
+      plot.over.addEventListener('mousemove', (ev) => {
+        if (ev.buttons === 1) pickHere();
       });
       this.plots.push(plot);
     });
