@@ -82,4 +82,21 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   ...layerRules,
+  {
+    // The browser page (web/) bundles only the browser-safe layers (no-undef is off for TypeScript: tsc knows the DOM).
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/collect/*', '**/store/*', '**/transport/*', '**/session/*', '**/ui/*', '**/commands/*', '**/cli*', 'node:*'],
+              message: 'web/ may import only core, analysis and protocol (browser-safe, no Node): see ARCHITECTURE.md.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

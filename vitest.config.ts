@@ -11,6 +11,7 @@ const END_TO_END = [
   'test/agent.test.ts',
   'test/alerts-end-to-end.test.ts',
   'test/brief-spikes-end-to-end.test.ts',
+  'test/browser-end-to-end.test.ts',
   'test/cgroup-oom-end-to-end.test.ts',
   'test/collect-fast-watch.test.ts',
   'test/collect-filesystems.test.ts',

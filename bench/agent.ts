@@ -8,7 +8,10 @@
  * not counted as the agent's. The RSS figure comes from a fresh child process
  * fed 3600 synthetic samples of 300 processes each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { LiveSource } from '../src/collect/live-source.js';
@@ -19,6 +22,7 @@ import { toWireSample } from '../src/protocol/wire-sample.js';
 import { startAgent, type AgentSource, type RunningAgent } from '../src/transport/agent-server.js';
 import { AsyncQueue } from '../src/transport/async-queue.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
+import { loadWebPage } from '../src/commands/web-files.js';
 
 const INTERVAL_MS = 200;
 const TICKS = 25;
@@ -226,11 +230,36 @@ async function sourceAlone(): Promise<Phase> {
   return { label: 'collector alone (LiveSource)', cpuMsPerTick: perTick };
 }
 
-async function agentPhase(viewers: number, source: AgentSource, label: string): Promise<Phase> {
-  const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 } });
-  const clients = viewers > 0 ? await startViewers(agent.address.port, viewers) : undefined;
+/** Debian's chromium, when installed: the browser viewer's phase needs it. */
+function chromiumPath(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
+  return found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
+}
+
+/**
+ * A browser viewer: headless chromium opening the agent's page (no token, so no login), in its
+ * own processes and driven by nothing (no DevTools client in this process to count as the agent's).
+ */
+async function startBrowser(chromium: string, port: number): Promise<Viewers> {
+  const profile = mkdtempSync(join(tmpdir(), 'tmon-bench-chromium-'));
+  const child = spawn(chromium, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
+  return {
+    report: async () => ({ bytes: 0, samples: 0 }),
+    stop: () => {
+      // Its profile goes once it has exited: a browser still writing there would refuse the removal.
+      child.once('exit', () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 }));
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+async function agentPhase(viewers: number, source: AgentSource, label: string, browser?: string): Promise<Phase> {
+  const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, ...(browser !== undefined ? { page: loadWebPage() } : {}) });
+  const clients = browser !== undefined ? await startBrowser(browser, agent.address.port) : viewers > 0 ? await startViewers(agent.address.port, viewers) : undefined;
   const ticks = (): number => agent.stats().historySamples;
-  await until(() => ticks() >= 3);
+  await until(() => ticks() >= 3 && agent.viewers() >= (browser !== undefined ? 1 : 0));
+  // The page's backfill (its history request) and first render are over before the measurement.
+  if (browser !== undefined) await delay(2000);
   gc();
   const r0 = await clients?.report();
   const t0 = ticks();
@@ -251,6 +280,12 @@ async function agentPhase(viewers: number, source: AgentSource, label: string): 
 async function liveAgentPhase(viewers: number): Promise<Phase> {
   const source = new LiveSource(await createCollector({ intervalMs: INTERVAL_MS }), INTERVAL_MS);
   return agentPhase(viewers, source, `agent, ${viewers} viewer${viewers === 1 ? '' : 's'}`);
+}
+
+/** The same agent with one browser viewer on its page instead of a terminal one. */
+async function browserAgentPhase(chromium: string): Promise<Phase> {
+  const source = new LiveSource(await createCollector({ intervalMs: INTERVAL_MS }), INTERVAL_MS);
+  return agentPhase(1, source, 'agent, 1 browser viewer (chromium on its page)', chromium);
 }
 
 async function syntheticWirePhase(): Promise<Phase> {
@@ -336,7 +371,11 @@ function median(xs: number[]): number {
 /** The median of each phase's figures over interleaved rounds. */
 async function liveRounds(): Promise<Phase[]> {
   const runs: Phase[][] = [];
-  for (let r = 0; r < ROUNDS; r++) runs.push([await sourceAlone(), await liveAgentPhase(0), await liveAgentPhase(1), await liveAgentPhase(10)]);
+  const chromium = chromiumPath();
+  for (let r = 0; r < ROUNDS; r++) {
+    const browser = chromium !== undefined ? [await browserAgentPhase(chromium)] : [];
+    runs.push([await sourceAlone(), await liveAgentPhase(0), await liveAgentPhase(1), ...browser, await liveAgentPhase(10)]);
+  }
   return (runs[0] ?? []).map((p, i) => {
     const same = runs.map((run) => run[i] as Phase);
     const bytes = same.map((q) => q.bytesPerSample).filter((b): b is number => b !== undefined);

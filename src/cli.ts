@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   connect: async () => (await import('./commands/connect.js')).runConnect,
   record: async () => (await import('./commands/record.js')).runRecord,
   replay: async () => (await import('./commands/replay.js')).runReplay,
+  serve: async () => (await import('./commands/serve.js')).runServe,
   spikes: async () => (await import('./commands/spikes.js')).runSpikes,
   export: async () => (await import('./commands/export.js')).runExport,
   alert: async () => (await import('./commands/alert.js')).runAlert,

@@ -52,7 +52,7 @@ describe('httpRequestHandler', () => {
     const r = await get('/');
     expect(r.status).toBe(426);
     expect(r.headers.upgrade).toBe('websocket');
-    expect(r.body).toBe('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics\n');
+    expect(r.body).toBe('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics, the browser page at /\n');
   });
 });
 

@@ -40,11 +40,13 @@ describe('the npm package', () => {
   it('packs the bin, every built command and the service unit, and no tests', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
-    for (const f of [pkg.bin['tmon'] as string, 'dist/cli.js', 'deploy/tmon-agent.service', 'package.json', 'README.md']) {
+    // The browser page ships built (npm run build bundles it): installing runs no script.
+    const page = ['dist/web/index.html', 'dist/web/app.js', 'dist/web/style.css'];
+    for (const f of [pkg.bin['tmon'] as string, 'dist/cli.js', 'deploy/tmon-agent.service', 'package.json', 'README.md', ...page]) {
       expect(files).toContain(f);
     }
     const verbs = (readdirSync(path.join(ROOT, 'src/commands')) as string[]).filter((f) => f.endsWith('.ts')).map((f) => `dist/commands/${f.replace(/\.ts$/, '.js')}`);
     for (const built of verbs) expect(files).toContain(built);
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('web/'))).toEqual([]);
   }, 90_000);
 });

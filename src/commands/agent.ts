@@ -7,6 +7,7 @@ import { sanitize } from '../core/sanitize.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import { startAgent, type AgentSource } from '../transport/agent-server.js';
+import type { PageFiles } from '../transport/web-page.js';
 import { storeArchive } from '../transport/agent-archive.js';
 import { RollingRecorder } from '../store/rolling-recorder.js';
 import { SessionHub } from '../session/session-hub.js';
@@ -19,6 +20,7 @@ import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
 import { alertSetup, startAlerting, type AlertSetup } from './alerting.js';
+import { loadWebPage } from './web-files.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
 const MAX_HISTORY_SAMPLES = 86_400;
@@ -68,6 +70,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
       ...(alerting ? { alerts: () => alerting.report() } : {}),
+      ...pageOption(),
       log,
     });
   } catch (err) {
@@ -198,7 +201,7 @@ function broadcastSource(hub: SessionHub, live: LiveSource): AgentSource {
   };
 }
 
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(s, () => resolve());
   });
@@ -212,4 +215,12 @@ function checkStoreDir(dir: string): void {
   } catch (err) {
     throw new UserError(`cannot record to --store ${dir}: ${errorMessage(err)}`);
   }
+}
+
+/** The browser page at /, when it was built (npm run build); without it the agent says so once. */
+function pageOption(): { page?: PageFiles } {
+  const page = loadWebPage();
+  if (page) return { page };
+  log('the browser page is not built (npm run build): / serves none');
+  return {};
 }

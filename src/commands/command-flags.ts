@@ -200,6 +200,24 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.`,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
+export const SERVE = {
+  verb: 'serve',
+  synopsis: 'serve FILE|DIR',
+  summary: 'show a recording in a browser',
+  usage: 'tmon serve FILE|DIR [options]',
+  about: `Serves the browser page (as tmon agent does, at /) with a recording (a file,
+or an agent's --store directory) as its data: its newest two hours.`,
+  positionals: true,
+  flags: {
+    listen: LISTEN,
+    token: textFlag('TOKEN', 'the page asks for this token (also TMON_TOKEN)'),
+    'token-file': AGENT.flags['token-file'],
+    'no-auth': AGENT.flags['no-auth'],
+    'allow-host': AGENT.flags['allow-host'],
+    ...HELP,
+  },
+} satisfies CommandSpec<Record<string, Flag<unknown>>>;
+
 export const REPLAY = {
   verb: 'replay',
   synopsis: 'replay FILE|DIR',
@@ -266,7 +284,7 @@ each with since when and the value; nothing firing says so. Exits 0 either way.`
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 /** The commands in the order `tmon --help` lists them. */
-export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SPIKES, EXPORT, ALERT, ALERTS] as const;
+export const COMMANDS = [DASHBOARD, AGENT, CONNECT, RECORD, REPLAY, SERVE, SPIKES, EXPORT, ALERT, ALERTS] as const;
 
 export type ThresholdValues = FlagValues<typeof THRESHOLD_FLAGS>;
 export type RemoteValues = FlagValues<typeof REMOTE_FLAGS>;

@@ -22,6 +22,8 @@ import { allowedHostNames, tokenChecker } from './request-guard.js';
 import { UpgradeGate } from './upgrade-gate.js';
 import { ViewerLink, type LinkContext } from './viewer-link.js';
 import { WireHistory } from './wire-history.js';
+import { BrowserSessions } from './browser-sessions.js';
+import { hasSession, webPageHandler, type PageFiles } from './web-page.js';
 
 export type { AgentSource } from './interval-arbiter.js';
 
@@ -58,6 +60,8 @@ export interface AgentOptions {
   metrics?: (openMetrics: boolean) => string;
   /** The alerts firing now, served as JSON at /alerts; none: not served. */
   alerts?: () => unknown;
+  /** The browser page's built files, served at / with its login (web-page.ts); none: no page. */
+  page?: PageFiles;
   log?: (line: string) => void;
 }
 
@@ -225,13 +229,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const checkToken = opts.token !== undefined ? tokenChecker(opts.token) : undefined;
   const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
   const server = createHttpServer(opts.tls);
+  const sessions = new BrowserSessions();
+  const web = opts.page ? webPageHandler({ files: opts.page, sessions, checkToken, secure: opts.tls !== undefined, clock }) : undefined;
   const gate = new UpgradeGate(
     server,
-    { checkToken, hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
+    { checkToken, checkSession: (req) => hasSession(req, sessions), hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
     (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
   );
   const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });
-  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.alerts ? { alerts: opts.alerts } : {}) }));
+  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, web, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.alerts ? { alerts: opts.alerts } : {}) }));
   const port = await listen(server, opts.listen, log);
   const scheme = opts.tls ? 'wss' : 'ws';
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${p.arbiter.baseMs} ms, history ${p.history.capacity} samples)`);

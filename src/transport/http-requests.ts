@@ -24,6 +24,8 @@ export interface HttpRequestOptions {
   alerts?: () => unknown;
   /** The viewers' token guards /metrics and /alerts too (Prometheus sends it as a Bearer credential). */
   checkToken?: ((presented: string | undefined) => boolean) | undefined;
+  /** The browser page's routes (web-page.ts): true when it answered. */
+  web?: ((req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean) | undefined;
   clock?: Clock;
 }
 
@@ -42,6 +44,7 @@ export function httpRequestHandler(opts: HttpRequestOptions): (req: http.Incomin
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(`${refused}\n`);
       return;
     }
+    if (opts.web?.(req, res, path ?? '/') === true) return;
     if (req.method === 'GET' && path === '/healthz') {
       const body = JSON.stringify({
         status: 'ok',
@@ -68,6 +71,6 @@ export function httpRequestHandler(opts: HttpRequestOptions): (req: http.Incomin
       return;
     }
     res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics\n');
+    res.end('this is a tmon agent: connect with `tmon connect HOST:PORT`; health at /healthz, metrics at /metrics, the browser page at /\n');
   };
 }

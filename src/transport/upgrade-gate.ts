@@ -20,14 +20,17 @@ export interface Admission {
   /** Host header names accepted besides IP literals and localhost (checked only without a token). */
   hostNames: ReadonlySet<string>;
   maxViewers: number;
+  /** Whether the upgrade carries a browser session (web-page.ts), which stands for the token. */
+  checkSession?: ((req: http.IncomingMessage) => boolean) | undefined;
 }
 
 /**
  * Why an upgrade request is refused, or null: a foreign Origin, a Host name
- * that is not the agent's (without a token), a wrong token, or no room.
+ * that is not the agent's (without a token), a wrong token (and no browser
+ * `session`), or no room.
  * `viewers` counts the viewers and the upgrades under way.
  */
-export function upgradeRefusal(headers: http.IncomingHttpHeaders, admission: Admission, viewers: number): Refusal | null {
+export function upgradeRefusal(headers: http.IncomingHttpHeaders, admission: Admission, viewers: number, session = false): Refusal | null {
   const origin = originRefusal(headers.origin, headers.host);
   if (origin) return { status: 403, body: origin };
   // Without a token the Host check is what keeps a rebinding web page out; with one, a browser
@@ -35,7 +38,7 @@ export function upgradeRefusal(headers: http.IncomingHttpHeaders, admission: Adm
   const { checkToken, maxViewers } = admission;
   const host = checkToken ? null : hostRefusal(headers.host, admission.hostNames);
   if (host) return { status: 403, body: host };
-  if (checkToken && !checkToken(bearerToken(headers.authorization))) {
+  if (checkToken && !session && !checkToken(bearerToken(headers.authorization))) {
     return { status: 401, body: 'authentication failed: send Authorization: Bearer <token>', headers: { 'WWW-Authenticate': 'Bearer' } };
   }
   if (viewers >= maxViewers) return { status: 503, body: `too many viewers (limit ${maxViewers}); try again later` };
@@ -117,7 +120,7 @@ export class UpgradeGate {
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    const refused = this.closing ? { status: 503, body: 'agent shutting down' } : upgradeRefusal(req.headers, this.opts, this.opts.viewers() + this.upgrading);
+    const refused = this.closing ? { status: 503, body: 'agent shutting down' } : upgradeRefusal(req.headers, this.opts, this.opts.viewers() + this.upgrading, this.opts.checkSession?.(req) ?? false);
     if (refused) {
       this.opts.note('refused viewer', `refused viewer ${peer}: ${refused.status} ${refused.body}`);
       refuseUpgrade(socket, refused);

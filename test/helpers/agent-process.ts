@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TMON_BIN } from './run-cli.js';
 
-/** A real `tmon agent` process; resolves once it logs where it listens. */
+/** A real `tmon agent` process (or `tmon serve`, which logs the same line); resolves once it logs where it listens. */
 export async function startAgentProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  verb: 'agent' | 'serve' = 'agent',
 ): Promise<{ child: ChildProcess; port: number; log: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [TMON_BIN, 'agent', '--listen', '127.0.0.1:0', ...args], {
+  const child = spawn(process.execPath, [TMON_BIN, verb, '--listen', '127.0.0.1:0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
