@@ -2,14 +2,15 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
+import type { Theme } from '../theme.js';
 
 /** The bottom line: host, uptime, mode, interval, caller's note, key hints; sanitised (host names and messages come from agents and files). */
 export class StatusBar {
   private readonly box: Widgets.BoxElement;
   private last = '';
 
-  constructor(screen: Widgets.Screen, rect: Rect, color: boolean) {
-    this.box = blessed.box({ screen, ...rect, tags: false, style: color ? { fg: 'black', bg: 'cyan' } : { inverse: true } });
+  constructor(screen: Widgets.Screen, rect: Rect, theme: Theme) {
+    this.box = blessed.box({ screen, ...rect, tags: false, style: { ...theme.statusBar } });
     screen.append(this.box);
   }
 
