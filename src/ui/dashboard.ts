@@ -24,7 +24,7 @@ import { initialState, reduce, type Action, type UiState, type ViewContext } fro
 import { StatusNote } from './status-note.js';
 import { StoredHistoryRequest } from './stored-history.js';
 import { terminalProfile } from './terminal-profile.js';
-import { chosenTheme, type ThemeName } from './theme.js';
+import { chosenTheme, type Theme, type ThemeName } from './theme.js';
 import type { TableSort } from './process-sort.js';
 import { WindowFollower, type WindowOutcome } from './window-follower.js';
 
@@ -93,8 +93,7 @@ const PLAY_TICK_MS = 100;
 
 export function startDashboard(opts: DashboardOptions): Dashboard {
   const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
-  const theme = chosenTheme(opts.prefs?.theme, opts.color);
-  const screen = createScreen(io, terminalProfile(process.env), theme.color);
+  const { screen, theme } = openScreen(io, opts);
   const sessionView = opts.view;
   const panels = opts.panels ?? PANELS;
   const replay = sessionView.mode === 'replay';
@@ -181,6 +180,12 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   scheduler.request();
   return { done, destroy: () => end('quit'), replace: () => end('replaced'), refresh: () => scheduler.request() };
+}
+
+/** The screen on `io`, and the theme it draws with (mono when colour is off, whatever the choice). */
+function openScreen(io: TerminalIO, opts: DashboardOptions): { screen: Widgets.Screen; theme: Theme } {
+  const theme = chosenTheme(opts.prefs?.theme, opts.color);
+  return { screen: createScreen(io, terminalProfile(process.env), theme.color), theme };
 }
 
 /** The state the dashboard opens with: the preferred sort and panels over the defaults. */
