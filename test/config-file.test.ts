@@ -74,6 +74,7 @@ describe('parseConfig', () => {
 
   it('keeps what the file says harmless in the message: escapes shown as ?, long text cut', () => {
     const message = problem(`top = "\\u001b]0;PWN\\u0007${'x'.repeat(5000)}"\n`);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
     expect(message).not.toMatch(/[\x00-\x1f]/);
     expect(message.length).toBeLessThan(400);
     expect(problem(`"\\u001b[2J${'k'.repeat(500)}" = 1\n`)).toMatch(/: unknown key '\?\[2Jk+…'/);
