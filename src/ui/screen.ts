@@ -23,7 +23,7 @@ export function createScreen(io: TerminalIO, profile: TerminalProfile, color: bo
     output: io.output as unknown as Widgets.IScreenOptions['output'],
     terminal: profile.terminal,
     forceUnicode: profile.unicode,
-    fullUnicode: false,
+    fullUnicode: profile.unicode,
     // blessed draws its terminfo warnings as a box over the screen; tmon chooses the terminal itself.
     warnings: false,
     smartCSR: true,
