@@ -68,14 +68,15 @@ function quoted(text: string): string {
  * naming the file, the line and the key.
  */
 export function parseConfig(text: string, file: string, schema: ConfigSchema): ConfigSettings {
-  const lines = text.split('\n');
-  const fail = (line: number | undefined, what: string): UserError =>
+  const at = (line: number | undefined, what: string): UserError =>
     new UserError(`config ${sanitize(file, 200)}${line !== undefined ? ` line ${line}` : ''}: ${what}`);
+  // The line is looked for only once something is wrong: a search per key would be quadratic in the file.
+  const fail: Fail = (section, key, what) => at(keyLine(text.split('\n'), section, key), what);
   let doc: Table;
   try {
     doc = parse(text);
   } catch (err) {
-    if (err instanceof TomlError) throw fail(err.line, `${sanitize(err.message.split('\n')[0] ?? '', 200)}`);
+    if (err instanceof TomlError) throw at(err.line, sanitize(err.message.split('\n')[0] ?? '', 200));
     throw err;
   }
   const settings: ConfigSettings = { raw: {}, values: {} };
@@ -83,16 +84,16 @@ export function parseConfig(text: string, file: string, schema: ConfigSchema): C
   const anySection = (key: string): boolean => Object.values(schema.keys).some((keys) => keys.includes(key));
   for (const [key, value] of Object.entries(doc)) {
     if (Object.hasOwn(schema.keys, key)) {
-      if (!isTable(value)) throw fail(keyLine(lines, null, key), `${quoted(key)} is a command's section: write it as [${key}]`);
-      readSection(key, value, lines, schema, fail, sectionSettings);
+      if (!isTable(value)) throw fail(null, key, `${quoted(key)} is a command's section: write it as [${key}]`);
+      readSection(key, value, schema, fail, sectionSettings);
       continue;
     }
     if (!anySection(key)) {
       const what = isTable(value) ? `unknown section [${sanitize(key, 60)}] (sections: ${Object.keys(schema.keys).join(', ')})` : unknownKey(key, null);
-      throw fail(keyLine(lines, null, key), what);
+      throw fail(null, key, what);
     }
     const flag = schema.flags[key];
-    if (flag !== undefined) readEntry(key, value, flag, keyLine(lines, null, key), fail, settings);
+    if (flag !== undefined) readEntry(null, key, value, flag, fail, settings);
   }
   return { raw: { ...settings.raw, ...sectionSettings.raw }, values: { ...settings.values, ...sectionSettings.values } };
 }
@@ -101,28 +102,28 @@ function unknownKey(key: string, section: string | null): string {
   return `unknown key ${quoted(key)}${section !== null ? ` in [${section}]` : ''} (keys are the long flag names: see --help)`;
 }
 
-type Fail = (line: number | undefined, what: string) => UserError;
+/** The error for `key` in `section` (null: the top), at its line. */
+type Fail = (section: string | null, key: string, what: string) => UserError;
 
 /** One command's section: every key checked by name; read into `into` when it is the running command's. */
-function readSection(section: string, table: Table, lines: string[], schema: ConfigSchema, fail: Fail, into: ConfigSettings): void {
+function readSection(section: string, table: Table, schema: ConfigSchema, fail: Fail, into: ConfigSettings): void {
   const known = schema.keys[section] ?? [];
   for (const [key, value] of Object.entries(table)) {
-    const line = keyLine(lines, section, key);
-    if (!known.includes(key)) throw fail(line, unknownKey(key, section));
+    if (!known.includes(key)) throw fail(section, key, unknownKey(key, section));
     const flag = section === schema.section ? schema.flags[key] : undefined;
-    if (flag !== undefined) readEntry(key, value, flag, line, fail, into);
+    if (flag !== undefined) readEntry(section, key, value, flag, fail, into);
   }
 }
 
 /** One key's value read by its flag; the flag's own message, with the key for "--key". */
-function readEntry(key: string, value: unknown, flag: FlagTable[string], line: number | undefined, fail: Fail, into: ConfigSettings): void {
+function readEntry(section: string | null, key: string, value: unknown, flag: FlagTable[string], fail: Fail, into: ConfigSettings): void {
   const given = asRawFlag(value, flag);
-  if ('problem' in given) throw fail(line, `${key} ${given.problem}`);
+  if ('problem' in given) throw fail(section, key, `${key} ${given.problem}`);
   try {
     into.values[key] = flag.read(given.raw, key);
   } catch (err) {
     // The flag's message quotes the value: from the file, so made safe and short.
-    if (err instanceof UserError) throw fail(line, sanitize(err.message.replace(`--${key} `, `${key} `), 300));
+    if (err instanceof UserError) throw fail(section, key, sanitize(err.message.replace(`--${key} `, `${key} `), 300));
     throw err;
   }
   into.raw[key] = given.raw;
