@@ -7,9 +7,9 @@ import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 
 /**
- * Chinese, Japanese and Korean names (two columns per character) drawn by the
- * real blessed screen into a terminal emulator: the characters themselves, not
- * `??`, and every border after them in its own column.
+ * Chinese, Japanese and Korean names (two columns per character), emoji and
+ * combining accents drawn by the real blessed screen into a terminal emulator:
+ * the characters themselves, not `??`, and every border after them in its own column.
  */
 let term: HeadlessTerminal | undefined;
 let dash: Dashboard | undefined;
@@ -36,7 +36,9 @@ function columnsOf(t: HeadlessTerminal, y: number, ch: string): number[] {
 describe('wide characters on screen', () => {
   it('a CJK process name and mount name are drawn as such, the borders after them where every other row has them', async () => {
     term = new HeadlessTerminal(200, 50);
-    const processes = [makeProcess({ pid: 10, name: WIDE, cpu: 90 }), makeProcess({ pid: 11, name: 'plain', cpu: 50 }), makeProcess({ pid: 12, name: '한국어', cpu: 40 })];
+    // Two-column CJK characters, an emoji, a joined emoji family, and a combining accent (no column of its own).
+    const names = [WIDE, 'plain', '한국어', 'fire🔥x', 'fam👨‍👩‍👧y', 'cafe\u0301x'];
+    const processes = names.map((name, i) => makeProcess({ pid: 10 + i, name, cpu: 90 - i * 10 }));
     const filesystems = [
       { mount: MOUNT, device: 'sdb1', fsType: 'ext4', sizeBytes: 2 ** 30, usedBytes: 2 ** 29 },
       { mount: '/plain', device: 'sda1', fsType: 'ext4', sizeBytes: 2 ** 30, usedBytes: 2 ** 28 },
@@ -47,11 +49,14 @@ describe('wide characters on screen', () => {
     const fed = source;
     const text = await term.waitFor((s) => s.includes(WIDE) && s.includes(MOUNT) && fed.delivered === samples.length);
     expect(text).not.toContain('??');
-    expect(text).toContain('한국어');
     const rows = text.split('\n');
     const rowOf = (needle: string): number => rows.findIndex((r) => r.includes(needle));
     for (const [wide, plain] of [
       [WIDE, 'plain'],
+      ['한국어', 'plain'],
+      ['fire', 'plain'],
+      ['fam', 'plain'],
+      ['cafe', 'plain'],
       [MOUNT, '/plain'],
     ] as const) {
       const y = rowOf(wide);
