@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
+import { padWidth } from '../../core/text-width.js';
 import type { Rect } from '../layout.js';
 import type { Theme } from '../theme.js';
 
@@ -19,7 +20,8 @@ export class StatusBar {
   }
 
   update(text: string): void {
-    const line = sanitize(text).padEnd(this.width);
+    // Cut and padded by terminal columns: a wide host name must not run past the edge.
+    const line = padWidth(sanitize(text), this.width);
     if (line === this.last) return;
     this.last = line;
     this.box.setContent(line);
