@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configPath, keyLine, parseConfig, settingKeys, type ConfigSchema } from '../src/commands/config-file.js';
 import { AGENT, DASHBOARD } from '../src/commands/command-flags.js';
@@ -78,6 +79,18 @@ describe('parseConfig', () => {
     expect(message).not.toMatch(/[\x00-\x1f]/);
     expect(message.length).toBeLessThan(400);
     expect(problem(`"\\u001b[2J${'k'.repeat(500)}" = 1\n`)).toMatch(/: unknown key '\?\[2Jk+…'/);
+  });
+});
+
+describe("the README's example file", () => {
+  it('is read without a complaint by the dashboard and by the agent', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /```toml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain('[agent]');
+    expect(parseConfig(example, FILE, SCHEMA).values).toMatchObject({ interval: 2000, theme: 'light', sort: 'mem', hide: ['events'] });
+    const agent = parseConfig(example, FILE, { ...SCHEMA, section: 'agent', flags: AGENT.flags });
+    expect(agent.values).toMatchObject({ interval: 2000, listen: { host: '0.0.0.0', port: 7654 }, store: '/var/lib/tmon' });
+    expect(agent.values).not.toHaveProperty('theme');
   });
 });
 
