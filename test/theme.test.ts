@@ -1,3 +1,4 @@
+import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { colorEnabled } from '../src/commands/shared-options.js';
 import type { Sample } from '../src/core/sample.js';
@@ -8,6 +9,9 @@ import { hasColorSgr, HeadlessTerminal } from './helpers/headless-terminal.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 
+/** Palette colours that vanish on a white background: yellow, cyan and white, plain and bright, and bright green. */
+const PALE = new Set([3, 6, 7, 10, 11, 14, 15]);
+
 describe('chosenTheme', () => {
   it('is the one chosen, dark when none, and mono whenever colour is off (NO_COLOR wins)', () => {
     expect(chosenTheme(undefined, true).name).toBe('dark');
@@ -16,6 +20,25 @@ describe('chosenTheme', () => {
     expect(chosenTheme('light', colorEnabled({ NO_COLOR: '1' })).name).toBe('mono');
     // An empty NO_COLOR is no request (no-color.org).
     expect(chosenTheme('light', colorEnabled({ NO_COLOR: '' })).name).toBe('light');
+  });
+
+  it("light's text colours are none that vanish on white, as blessed turns the names into colours", () => {
+    // blessed's own conversion (a '#rrggbb' it matches to the nearest of only 8 colours).
+    const { convert } = blessed.colors as unknown as { convert: (c: string) => number };
+    const light = themeNamed('light');
+    const textColors = [
+      ...[light.border, light.focusedBorder, light.panelError, light.overlayBorder].map((s) => s['fg']),
+      ...light.series,
+      ...Object.values(light.tones),
+    ];
+    expect(textColors.length).toBeGreaterThan(10);
+    for (const c of textColors) {
+      expect(typeof c, String(c)).toBe('string');
+      const index = convert(c as string);
+      // 0x1ff: a name blessed does not know, drawn in the terminal's default.
+      expect(index, String(c)).not.toBe(0x1ff);
+      expect(PALE.has(index), `${String(c)} → ${index}`).toBe(false);
+    }
   });
 
   it('mono names no colour anywhere', () => {
@@ -38,11 +61,22 @@ afterEach(async () => {
 
 const T0 = new Date(2026, 10, 22, 3, 0, 0).getTime();
 
-/** The dashboard at 120x40 with a few samples, in `theme` (colour off: as NO_COLOR). */
+const GiB = 2 ** 30;
+/** Mounts 95 % and 98 % full: a warning and a critical line in the disk panel. */
+const FULL = [
+  { mount: '/nearly', device: 'sda1', fsType: 'ext4', sizeBytes: GiB, usedBytes: 0.95 * GiB },
+  { mount: '/full', device: 'sdb1', fsType: 'ext4', sizeBytes: GiB, usedBytes: 0.98 * GiB },
+];
+
+/**
+ * The dashboard at 160x40 (the disk panel shows) with a few samples, in `theme`
+ * (colour off: as NO_COLOR); a process that exits leaves a muted row.
+ */
 async function open(theme: ThemeName, color = true): Promise<HeadlessTerminal> {
-  term = new HeadlessTerminal(120, 40);
-  const processes = [makeProcess({ pid: 10, name: 'busy', cpu: 90 }), makeProcess({ pid: 11, name: 'idle', cpu: 1 })];
-  const samples: Sample[] = [0, 1, 2, 3].map((i) => makeSample({ time: T0 + i * 1000, processes }));
+  term = new HeadlessTerminal(160, 40);
+  const busy = makeProcess({ pid: 10, name: 'busy', cpu: 90 });
+  const gone = makeProcess({ pid: 11, name: 'gone', cpu: 30 });
+  const samples: Sample[] = [0, 1, 2, 3].map((i) => ({ ...makeSample({ time: T0 + i * 1000, processes: i < 3 ? [busy, gone] : [busy] }), filesystems: FULL }));
   source = new ScriptedSource(samples);
   dash = startDashboard({ io: term.io, view: liveView(liveHub(source, { top: 15 }).start()), color, prefs: { theme } });
   const fed = source;
@@ -51,9 +85,6 @@ async function open(theme: ThemeName, color = true): Promise<HeadlessTerminal> {
   await term.flush();
   return term;
 }
-
-/** Palette colours that vanish on a white background: yellow, cyan and white, plain and bright. */
-const PALE = new Set([3, 6, 7, 11, 14, 15]);
 
 /** Cells on the terminal's own background whose text is drawn in a pale colour. */
 function paleCells(t: HeadlessTerminal): number {
@@ -79,6 +110,9 @@ describe('the dashboard in each theme', () => {
   it('light draws in colour, none of it pale text on the (white) background; its status bar is white on blue', async () => {
     const t = await open('light');
     expect(hasColorSgr(t.rawSince(0))).toBe(true);
+    // The warning and critical disk lines and the exited (muted) process are on screen, coloured.
+    const text = await t.text();
+    for (const shown of ['/nearly', '/full', 'gone']) expect(text).toContain(shown);
     expect(paleCells(t)).toBe(0);
     const buf = t.term.buffer.active;
     const status = buf.getLine(buf.viewportY + t.term.rows - 1)?.getCell(0);

@@ -8,7 +8,11 @@
 export const THEME_NAMES = ['dark', 'light', 'mono'] as const;
 export type ThemeName = (typeof THEME_NAMES)[number];
 
-/** A blessed element style: colours ('blue', '#af5f00') and attributes (bold, inverse). */
+/**
+ * A blessed element style: colours and attributes (bold, inverse). Colours are the
+ * 16 named ones only: blessed matches a '#rrggbb' to the nearest of the first 8
+ * (so '#808080' comes out yellow), and a tag cannot name a 256-colour index.
+ */
 export type ElementStyle = Readonly<Record<string, string | boolean>>;
 
 /** How a list line stands out (list-panel.ts). */
@@ -45,9 +49,9 @@ const THEMES: Readonly<Record<ThemeName, Theme>> = {
     prompt: { fg: 'black', bg: 'yellow' },
     overlayBorder: { fg: 'yellow' },
     series: ['green', 'yellow', 'cyan', 'magenta', 'red', 'blue', 'white'],
-    tones: { critical: 'red', warning: 'yellow', muted: 'gray' },
+    tones: { critical: 'red', warning: 'magenta', muted: 'gray' },
   },
-  // Dark colours that read on white: dark orange for yellow, teal for cyan, black for white.
+  // No yellow, cyan, white or bright green text: they vanish on white. Backgrounds may be light.
   light: {
     name: 'light',
     color: true,
@@ -55,10 +59,10 @@ const THEMES: Readonly<Record<ThemeName, Theme>> = {
     focusedBorder: { fg: 'magenta' },
     panelError: { fg: 'red' },
     statusBar: { fg: 'white', bg: 'blue' },
-    prompt: { fg: 'black', bg: '#ffd75f' },
+    prompt: { fg: 'black', bg: 'yellow' },
     overlayBorder: { fg: 'magenta' },
-    series: ['#008700', '#af5f00', '#005faf', 'magenta', 'red', '#008787', 'black'],
-    tones: { critical: 'red', warning: '#af5f00', muted: '#808080' },
+    series: ['green', 'blue', 'magenta', 'red', 'black', 'gray'],
+    tones: { critical: 'red', warning: 'magenta', muted: 'gray' },
   },
   // Without colour, what colour marked is shown by attributes: a bold focused border, an inverse status bar.
   mono: {
