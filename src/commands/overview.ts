@@ -103,6 +103,7 @@ export function startOverviewSession(opts: OverviewSessionOptions): OverviewSess
   });
 }
 
+/** The overview's theme: the dashboards' (the overview has no table or panels to prefer). */
 function themeOf(prefs: ScreenPrefs | undefined): { theme?: NonNullable<ScreenPrefs['theme']> } {
   return prefs?.theme ? { theme: prefs.theme } : {};
 }
