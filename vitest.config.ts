@@ -44,7 +44,12 @@ const END_TO_END = [
   'test/tmon-pty.test.ts',
 ];
 
-const shared = { testTimeout: 20_000, hookTimeout: 20_000 };
+const shared = {
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+  // The person's own ~/.config/tmon/config.toml (a theme, an interval) must not change what the tests see.
+  env: { XDG_CONFIG_HOME: '/nonexistent/tmon-tests' },
+};
 
 export default defineConfig({
   test: {

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createScreen } from '../src/ui/screen.js';
 import { chartGeometry, chartLines, niceMax, pixelRow, rasterize } from '../src/ui/widgets/braille-chart.js';
 import { GraphPanel } from '../src/ui/widgets/graph-panel.js';
+import { themeNamed } from '../src/ui/theme.js';
 import { HeadlessTerminal } from './helpers/headless-terminal.js';
+
+const MONO = themeNamed('mono');
 
 const BLANK = ' ';
 const flat = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
@@ -53,7 +56,7 @@ describe('chartLines', () => {
       { title: 'used (peak)', x: [], y: flat(95, 200) },
       { title: 'cached', x: [], y: flat(90, 200) },
     ];
-    const lines = chartLines({ series, maxY: 100, legend: true, cursorOffset: null }, 60, 8, false);
+    const lines = chartLines({ series, maxY: 100, legend: true, cursorOffset: null }, 60, 8, MONO);
     const g = chartGeometry(60, 8, 100, true);
     expect(g.legendWidth).toBeGreaterThan(0);
     const plot = lines.slice(0, g.plotHeight).map((l) => [...l].slice(g.labelWidth, g.labelWidth + g.plotWidth).join(''));
@@ -76,7 +79,7 @@ describe('GraphPanel on a real screen', () => {
   it('shows a flat 100 % load as a line on the top plot row, and a legend that covers no data', async () => {
     term = new HeadlessTerminal(60, 12);
     const screen = createScreen(term.io, { terminal: 'xterm-256color', unicode: true }, true);
-    const graph = new GraphPanel(screen, 'Memory', { left: 0, top: 0, width: 60, height: 12 }, true, { maxY: 100 });
+    const graph = new GraphPanel(screen, 'Memory', { left: 0, top: 0, width: 60, height: 12 }, themeNamed('dark'), { maxY: 100 });
     const n = graph.capacity(true);
     const x = Array.from({ length: n }, () => '03:12:00');
     graph.update({ title: 'Memory', series: [{ title: 'used (peak)', x, y: flat(100, n) }, { title: 'swap', x, y: flat(0, n) }], legend: true, cursorOffset: null });
@@ -97,16 +100,16 @@ describe('GraphPanel on a real screen', () => {
 describe('the time row', () => {
   it('shows the oldest and newest time, the oldest only where it does not run into the newest', () => {
     const x = Array.from({ length: 100 }, (_, i) => `03:${String(Math.floor(i / 60) + 10).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`);
-    const wide = chartLines({ series: [{ title: 'a', x, y: flat(1, 100) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, false);
+    const wide = chartLines({ series: [{ title: 'a', x, y: flat(1, 100) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, MONO);
     expect(wide.at(-1)).toMatch(/03:10:00 +03:11:39$/);
     // 20 values fill the last 10 cells: the oldest time would start 2 cells before the newest.
-    const few = chartLines({ series: [{ title: 'a', x: x.slice(0, 20), y: flat(1, 20) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, false);
+    const few = chartLines({ series: [{ title: 'a', x: x.slice(0, 20), y: flat(1, 20) }], maxY: 100, legend: false, cursorOffset: null }, 60, 6, MONO);
     expect(few.at(-1)).toMatch(/^ +03:10:19$/);
     expect(few.at(-1)).not.toContain('03:10:00');
   });
 
   it('marks the cursor’s sample with ▲ under its column', () => {
-    const lines = chartLines({ series: [{ title: 'a', x: [], y: flat(50, 40) }], maxY: 100, legend: false, cursorOffset: 0 }, 30, 5, false);
+    const lines = chartLines({ series: [{ title: 'a', x: [], y: flat(50, 40) }], maxY: 100, legend: false, cursorOffset: 0 }, 30, 5, MONO);
     const g = chartGeometry(30, 5, 100, false);
     // 40 values, two per cell, right-aligned: the first sits 20 cells from the plot's right edge.
     expect([...(lines.at(-1) ?? '')].indexOf('▲')).toBe(g.labelWidth + g.plotWidth - 20);

@@ -13,6 +13,7 @@ import { RollingRecorder } from '../store/rolling-recorder.js';
 import { SessionHub } from '../session/session-hub.js';
 import { AGENT } from './command-flags.js';
 import { cgroupOption, samplingSettings, type SamplingSettings } from './shared-options.js';
+import { withConfig } from './user-config.js';
 import { resolveToken } from './token.js';
 import { readSmallFile } from './small-file.js';
 import { SampleRecorder } from './recorder.js';
@@ -39,7 +40,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(AGENT));
     return 0;
   }
-  const { values, raw } = args;
+  const { values, raw } = withConfig('agent', AGENT, args);
   const opts = agentOptions(values, raw);
   const { settings, storeDir } = opts;
 

@@ -20,12 +20,19 @@ import {
   type Flag,
   type FlagValues,
 } from '../cli-flags.js';
+import { THEME_NAMES } from '../ui/theme.js';
 import { DEFAULT_LISTEN, parseListen } from './listen-address.js';
 
 const MAX_INTERVAL_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 const HELP = { help: switchFlag('this help', { short: 'h' }) };
+
+/** The config file instead of the usual one (config-file.ts): on every command with settings. */
+const CONFIG = { config: textFlag('FILE', 'read settings from FILE instead of ~/.config/tmon/config.toml') };
+
+/** The dashboards' colours: on every command that opens one. */
+const THEME = { theme: choiceFlag(THEME_NAMES, 'colours for a dark or light terminal background, or none (NO_COLOR also gives none)', 'dark') };
 
 /** How spikes are found: every command that finds them. The analysis layer fills in what is not given. */
 export const THRESHOLD_FLAGS = {
@@ -98,6 +105,8 @@ export const DASHBOARD = {
     cgroup: CGROUP,
     ...ALERT_FLAGS,
     ...THRESHOLD_FLAGS,
+    ...THEME,
+    ...CONFIG,
     ...HELP,
     version: switchFlag('print the version', { short: 'v' }),
   },
@@ -145,6 +154,7 @@ export const AGENT = {
     cgroup: reworded(CGROUP, "watch this memory cgroup (as /proc/PID/cgroup names it) instead of the agent's own: its limit is the memory total"),
     ...ALERT_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: "spike thresholds for the store's spike index" }),
+    ...CONFIG,
     ...HELP,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
@@ -176,6 +186,8 @@ H browses what its agent recorded (tmon agent --store), Esc returns to live.`,
     interval: reworded(INTERVAL, 'ask the agent to sample this fast while you watch (within its bounds)', { hideDefault: true }),
     top: TOP,
     ...briefly(THRESHOLD_FLAGS, { label: 'spike thresholds', note: SEE_MAIN_HELP }),
+    ...THEME,
+    ...CONFIG,
     ...HELP,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
@@ -196,6 +208,7 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.`,
     cgroup: reworded(CGROUP, `watch this memory cgroup instead of tmon's own ${SEE_MAIN_HELP}`),
     ...REMOTE_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: 'spike thresholds', note: SEE_MAIN_HELP }),
+    ...CONFIG,
     ...HELP,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
@@ -228,7 +241,7 @@ starting at its first spike. Keys: ←/→ one sample, PgUp/PgDn one minute,
 Shift+←/→ one hour, g go to a time, n/N next/previous spike, p play 1x/10x/60x,
 Enter on a spike jumps to it, ? all keys.`,
   positionals: true,
-  flags: { ...HELP },
+  flags: { ...THEME, ...CONFIG, ...HELP },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;
 
 export const SPIKES = {

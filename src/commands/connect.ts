@@ -6,7 +6,7 @@ import { CONNECT } from './command-flags.js';
 import { colorEnabled, samplingSettings } from './shared-options.js';
 import { remoteOptions } from './remote-options.js';
 import type { TerminalIO } from '../ui/dashboard.js';
-import { requireTerminal } from './dashboard.js';
+import { requireTerminal, screenConfig } from './dashboard.js';
 import { HostFeed } from './host-feed.js';
 import { startHostSession } from './host-session.js';
 import { untilClosed } from './terminal-guard.js';
@@ -17,7 +17,8 @@ export async function runConnect(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(CONNECT));
     return 0;
   }
-  const { values, positionals, raw } = args;
+  const { positionals } = args;
+  const { values, raw, prefs } = screenConfig('connect', CONNECT, args);
   // Without --interval the agents keep their own.
   const askInterval = raw['interval'] !== undefined;
   const targets = [...positionals, ...(values.hosts !== undefined ? readHostsFile(values.hosts) : [])];
@@ -27,7 +28,7 @@ export async function runConnect(argv: string[]): Promise<number> {
   requireTerminal();
   if (targets.length > 1) {
     const { runOverview } = await import('./overview.js');
-    return runOverview(targets, settings, remote, askInterval);
+    return runOverview(targets, settings, remote, askInterval, prefs);
   }
   const source = new RemoteSource(targets[0] as string, remote);
   try {
@@ -45,6 +46,7 @@ export async function runConnect(argv: string[]): Promise<number> {
     feed,
     settings,
     color: colorEnabled(process.env),
+    prefs,
   });
   await untilClosed(session, () => feed.close());
   return 0;

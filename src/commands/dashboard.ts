@@ -1,10 +1,12 @@
-import { parseCommand } from '../cli-flags.js';
+import { parseCommand, type CommandSpec, type Flag, type FlagTable, type ParsedCommand } from '../cli-flags.js';
 import { UserError } from '../core/errors.js';
 import { createCollector } from '../collect/platform.js';
 import { LiveSource } from '../collect/live-source.js';
 import type { SessionHub } from '../session/session-hub.js';
 import { liveHub, liveView } from '../session/session-view.js';
-import { startDashboard } from '../ui/dashboard.js';
+import { startDashboard, type ScreenPrefs } from '../ui/dashboard.js';
+import { PANELS } from '../ui/panels/registry.js';
+import type { ThemeName } from '../ui/theme.js';
 import { tmonVersion } from '../version.js';
 import { DASHBOARD } from './command-flags.js';
 import { cgroupOption, colorEnabled, samplingSettings } from './shared-options.js';
@@ -13,6 +15,8 @@ import { procSignaller } from './process-signaller.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { mainUsage } from './usage.js';
 import { alertSetup, alertStatus, startAlerting } from './alerting.js';
+import { screenPrefFlags, screenPrefs } from './screen-prefs.js';
+import { withConfig, type ConfigSection, type Configured } from './user-config.js';
 
 export async function runDashboard(argv: string[]): Promise<number> {
   const args = parseCommand(DASHBOARD, argv);
@@ -20,11 +24,11 @@ export async function runDashboard(argv: string[]): Promise<number> {
     process.stdout.write(mainUsage());
     return 0;
   }
-  const { values } = args;
-  if (values.version) {
+  if (args.values.version) {
     process.stdout.write(`${tmonVersion()}\n`);
     return 0;
   }
+  const { values, prefs } = screenConfig('dashboard', DASHBOARD, args);
   const settings = samplingSettings(values);
   const alertsWanted = alertSetup(values, undefined, 'dashboard-alert-state.json');
   requireTerminal();
@@ -42,6 +46,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     color: colorEnabled(process.env),
     // Only here, on this machine's own dashboard, may the table signal processes.
     signals: procSignaller(),
+    prefs,
     ...(status.length > 0 ? { status: () => status.map((f) => f()).filter(Boolean).join(' │ ') } : {}),
   });
   await untilClosed(dashboard, async () => {
@@ -64,6 +69,20 @@ async function recordFromFirst(hub: SessionHub, path: string, intervalMs: number
   }
   hub.subscribe((s, changed) => recorder.push(s, changed), undefined, 'recording');
   return recorder;
+}
+
+/**
+ * A dashboard command's values with the config file under them, and the
+ * dashboard preferences (theme, sort, panels) the file and --theme give.
+ */
+export function screenConfig<T extends FlagTable & { theme: Flag<ThemeName> }>(
+  section: ConfigSection,
+  spec: CommandSpec<T>,
+  args: Extract<ParsedCommand<T>, { help: false }>,
+): Configured<T> & { prefs: ScreenPrefs } {
+  const optional = PANELS.filter((p) => p.toggle).map((p) => p.id);
+  const configured = withConfig(section, spec, args, screenPrefFlags(optional));
+  return { values: configured.values, raw: configured.raw, prefs: screenPrefs(configured.values) };
 }
 
 export function requireTerminal(): void {

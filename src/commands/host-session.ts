@@ -5,7 +5,7 @@
  * nothing missed.
  */
 import { followView, replayView } from '../session/session-view.js';
-import { startDashboard, type DashboardExit, type TerminalIO } from '../ui/dashboard.js';
+import { startDashboard, type DashboardExit, type ScreenPrefs, type TerminalIO } from '../ui/dashboard.js';
 import type { HostFeed, LinkedSource } from './host-feed.js';
 import { linkStatus } from './link-status.js';
 import { openStoredHistory, type ArchiveLink, type StoredHistory } from './remote-archive.js';
@@ -17,6 +17,8 @@ export interface HostSessionOptions {
   feed: HostFeed<LinkedSource & ArchiveLink>;
   settings: SamplingSettings;
   color: boolean;
+  /** The dashboards' theme, sort and panels (config file, --theme). */
+  prefs?: ScreenPrefs;
   /** Esc on the live dashboard ends the session with 'back' (the overview opened this host). */
   backOnEscape?: boolean;
   /** The caller's text first in the live dashboard's status bar, e.g. "Esc all hosts". */
@@ -45,6 +47,7 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         io: opts.io,
         view,
         color: opts.color,
+        ...(opts.prefs ? { prefs: opts.prefs } : {}),
         ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
         // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word.
         status: () => [linkStatus(feed), opts.status?.() ?? '', feed.source.archive ? 'H stored history' : ''].filter(Boolean).join('  '),
@@ -78,6 +81,7 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         io: opts.io,
         view: replayView({ timeline: stored.timeline, spikes: stored.spikes, cursor: stored.cursor, window: stored.window }),
         color: opts.color,
+        ...(opts.prefs ? { prefs: opts.prefs } : {}),
         backOnEscape: true,
         // The way back and the link state first; a long link error is cut at the right edge.
         status: () => ['Esc live', linkStatus(feed), `stored history of ${feed.label}`].filter(Boolean).join('  '),

@@ -7,6 +7,7 @@
  */
 import { RemoteSource, type RemoteSourceOptions } from '../transport/remote-source.js';
 import { startOverview } from '../ui/overview.js';
+import type { ScreenPrefs } from '../ui/dashboard.js';
 import type { TerminalIO } from '../ui/screen.js';
 import { HostFeed, type LinkedSource } from './host-feed.js';
 import { startHostSession, type HostSessionExit } from './host-session.js';
@@ -15,13 +16,20 @@ import { colorEnabled, type SamplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { screenSequence } from './screen-sequence.js';
 
-export async function runOverview(targets: string[], settings: SamplingSettings, remote: RemoteSourceOptions, askInterval: boolean): Promise<number> {
+export async function runOverview(
+  targets: string[],
+  settings: SamplingSettings,
+  remote: RemoteSourceOptions,
+  askInterval: boolean,
+  prefs: ScreenPrefs,
+): Promise<number> {
   const feeds = openFeeds(targets, remote, settings);
   const session = startOverviewSession({
     io: { input: process.stdin, output: process.stdout as TerminalIO['output'] },
     feeds,
     settings,
     color: colorEnabled(process.env),
+    prefs,
     ...(askInterval ? { watchIntervalMs: settings.intervalMs } : {}),
   });
   await untilClosed(session, async () => {
@@ -47,6 +55,8 @@ export interface OverviewSessionOptions {
   feeds: readonly HostFeed<LinkedSource & ArchiveLink>[];
   settings: SamplingSettings;
   color: boolean;
+  /** The dashboards' theme, sort and panels (config file, --theme). */
+  prefs?: ScreenPrefs;
   /** Ask the opened host's agent to sample this fast while it is open, stored history included (connect --interval). */
   watchIntervalMs?: number;
 }
@@ -69,6 +79,7 @@ export function startOverviewSession(opts: OverviewSessionOptions): OverviewSess
         feed,
         settings: opts.settings,
         color: opts.color,
+        ...(opts.prefs ? { prefs: opts.prefs } : {}),
         backOnEscape: true,
         // The way back first: a long link error is cut at the right edge.
         status: () => 'Esc all hosts',
@@ -83,11 +94,16 @@ export function startOverviewSession(opts: OverviewSessionOptions): OverviewSess
 
     let selected = 0;
     while (!turns.destroyed) {
-      const exit = await turns.show(startOverview({ io: opts.io, hosts: opts.feeds, color: opts.color, selected }));
+      const exit = await turns.show(startOverview({ io: opts.io, hosts: opts.feeds, color: opts.color, ...themeOf(opts.prefs), selected }));
       if (turns.destroyed || exit.kind === 'quit') return;
       selected = exit.index;
       const feed = opts.feeds[exit.index];
       if (!feed || (await showHost(feed)) === 'quit') return;
     }
   });
+}
+
+/** The overview's theme: the dashboards' (the overview has no table or panels to prefer). */
+function themeOf(prefs: ScreenPrefs | undefined): { theme?: NonNullable<ScreenPrefs['theme']> } {
+  return prefs?.theme ? { theme: prefs.theme } : {};
 }

@@ -10,6 +10,7 @@ import { RemoteSource } from '../transport/remote-source.js';
 import { SessionHub } from '../session/session-hub.js';
 import { RECORD } from './command-flags.js';
 import { cgroupOption, thresholdOverrides } from './shared-options.js';
+import { withConfig } from './user-config.js';
 import { remoteOptions } from './remote-options.js';
 import { openFileRecorder } from './recorder.js';
 
@@ -19,7 +20,8 @@ export async function runRecord(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(RECORD));
     return 0;
   }
-  const { values, positionals } = args;
+  const { positionals } = args;
+  const { values } = withConfig('record', RECORD, args);
   const file = onlyPositional('record', positionals, 'the file to record to', 'FILE');
   const intervalMs = values.interval;
   const thresholds = thresholdOverrides(values);

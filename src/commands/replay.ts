@@ -5,7 +5,7 @@ import { startDashboard } from '../ui/dashboard.js';
 import { REPLAY } from './command-flags.js';
 import { colorEnabled } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
-import { requireTerminal } from './dashboard.js';
+import { requireTerminal, screenConfig } from './dashboard.js';
 import { openForCommand, tellWarnings } from './open-recording.js';
 import { UserError } from '../core/errors.js';
 import type { Recording } from '../store/recording-reader.js';
@@ -29,6 +29,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     process.stdout.write(commandHelp(REPLAY));
     return 0;
   }
+  const { prefs } = screenConfig('replay', REPLAY, args);
   const path = onlyPositional('replay', args.positionals, 'the recording', 'FILE|DIR');
   const recording = await openForCommand(path);
   const told = recording.warnings.length;
@@ -42,6 +43,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   const dashboard = startDashboard({
     view: replayView({ timeline: recording, spikes: recording.spikes() }),
     color: colorEnabled(process.env),
+    prefs,
     status: () => (recording.length === 0 ? 'no samples' : ''),
   });
   await untilClosed(dashboard, () => recording.close());

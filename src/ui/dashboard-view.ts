@@ -12,6 +12,7 @@ import type { FocusPanel } from './state.js';
 import { statusLine, timelineSpan } from './view-model.js';
 import { HelpOverlay, Inspector, filterPromptText, gotoPrompt, gotoPromptText, searchPromptText, signalPrompt, signalPromptLines } from './widgets/overlays.js';
 import { StatusBar } from './widgets/status-bar.js';
+import type { Theme } from './theme.js';
 
 export type { Drawn, FrameInput, PanelEvents } from './panels/panel.js';
 
@@ -25,15 +26,15 @@ export class DashboardView {
   constructor(
     private readonly screen: Widgets.Screen,
     readonly layout: Layout,
-    private readonly color: boolean,
+    private readonly theme: Theme,
     events: PanelEvents,
     private readonly defs: readonly PanelDef[],
   ) {
     for (const def of defs) {
       const rect = layout.rects[def.id];
-      if (rect) this.panels.push({ def, widget: def.create(screen, rect, color, events) });
+      if (rect) this.panels.push({ def, widget: def.create(screen, rect, theme, events) });
     }
-    this.status = new StatusBar(screen, layout.status, color);
+    this.status = new StatusBar(screen, layout.status, theme);
   }
 
   /** How far the open help scrolls (0: all of it fits, or it is closed). */
@@ -98,13 +99,13 @@ export class DashboardView {
     if (!want || !kind) return;
     if (!this.overlay) {
       if (want.kind === 'help') {
-        const help = new HelpOverlay(this.screen, this.color, keyHelp(this.defs));
+        const help = new HelpOverlay(this.screen, this.theme, keyHelp(this.defs));
         this.overlay = { kind, box: help.box, help };
       }
-      else if (want.kind === 'goto' || want.kind === 'filter' || want.kind === 'search') this.overlay = { kind, box: gotoPrompt(this.screen, this.color) };
-      else if (want.kind === 'signal') this.overlay = { kind, box: signalPrompt(this.screen, this.color) };
+      else if (want.kind === 'goto' || want.kind === 'filter' || want.kind === 'search') this.overlay = { kind, box: gotoPrompt(this.screen, this.theme) };
+      else if (want.kind === 'signal') this.overlay = { kind, box: signalPrompt(this.screen, this.theme) };
       else {
-        const inspector = new Inspector(this.screen, want.process, this.color);
+        const inspector = new Inspector(this.screen, want.process, this.theme);
         this.overlay = { kind, box: inspector.box, inspector };
       }
     }

@@ -3,6 +3,7 @@ import { DashboardView, type PanelEvents } from './dashboard-view.js';
 import { computeLayout, type Layout } from './layout.js';
 import { shownPanels, type PanelDef } from './panels/panel.js';
 import type { UiState } from './state.js';
+import type { Theme } from './theme.js';
 
 /**
  * The dashboard's widgets at the layout that the terminal's size and the
@@ -13,12 +14,12 @@ export class DashboardWidgets {
 
   constructor(
     private readonly screen: Widgets.Screen,
-    private readonly color: boolean,
+    private readonly theme: Theme,
     private readonly panels: readonly PanelDef[],
     private readonly events: PanelEvents,
     toggles: UiState['toggles'],
   ) {
-    this.view = new DashboardView(screen, this.layoutFor(toggles), color, events, panels);
+    this.view = new DashboardView(screen, this.layoutFor(toggles), theme, events, panels);
   }
 
   /** The widgets as last laid out: what the last frame drew into. */
@@ -31,7 +32,7 @@ export class DashboardWidgets {
     const layout = this.layoutFor(toggles);
     if (!sameLayout(layout, this.view.layout)) {
       this.view.destroy();
-      this.view = new DashboardView(this.screen, layout, this.color, this.events, this.panels);
+      this.view = new DashboardView(this.screen, layout, this.theme, this.events, this.panels);
     }
     return this.view;
   }

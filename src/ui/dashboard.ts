@@ -24,6 +24,8 @@ import { initialState, reduce, type Action, type UiState, type ViewContext } fro
 import { StatusNote } from './status-note.js';
 import { StoredHistoryRequest } from './stored-history.js';
 import { terminalProfile } from './terminal-profile.js';
+import { chosenTheme, type Theme, type ThemeName } from './theme.js';
+import type { TableSort } from './process-sort.js';
 import { WindowFollower, type WindowOutcome } from './window-follower.js';
 
 export type { TerminalIO } from './screen.js';
@@ -33,8 +35,10 @@ export interface DashboardOptions {
   io?: TerminalIO;
   /** What to show: a live session, a replay, or a window of stored history. */
   view: SessionView;
-  /** false when NO_COLOR is set (the caller decides). */
+  /** false when NO_COLOR is set (the caller decides): no colour whatever the theme. */
   color: boolean;
+  /** What the person chose (config file, --theme): the theme and how the dashboard opens. */
+  prefs?: ScreenPrefs;
   /** Extra status-bar text from the caller, e.g. "recording night.tmon". */
   status?: () => string;
   /**
@@ -56,6 +60,14 @@ export interface DashboardOptions {
   signals?: ProcessSignaller;
   /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
   panels?: readonly PanelDef[];
+}
+
+/** A person's standing choices for the dashboard; each absent one keeps the default. */
+export interface ScreenPrefs {
+  theme?: ThemeName;
+  sort?: TableSort;
+  /** Optional panels shown (true) or hidden (false) from the start, by panel id; absent ones follow the terminal size. */
+  toggles?: Readonly<Record<string, boolean>>;
 }
 
 /**
@@ -81,13 +93,13 @@ const PLAY_TICK_MS = 100;
 
 export function startDashboard(opts: DashboardOptions): Dashboard {
   const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
-  const screen = createScreen(io, terminalProfile(process.env), opts.color);
+  const { screen, theme } = openScreen(io, opts);
   const sessionView = opts.view;
   const panels = opts.panels ?? PANELS;
   const replay = sessionView.mode === 'replay';
   // A windowed replay swaps in the window around where the cursor goes.
   let timeline: Timeline = sessionView.timeline;
-  let state: UiState = initialState(replay ? { cursor: sessionView.cursor ?? initialCursor(timeline, sessionView.spikes()) } : null);
+  let state: UiState = withPrefs(initialState(replay ? { cursor: sessionView.cursor ?? initialCursor(timeline, sessionView.spikes()) } : null), opts.prefs);
   const note = new StatusNote();
   if (replay && timeline.length === 0) note.set('no samples');
   const inspected = new InspectedSeries();
@@ -95,7 +107,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   let resolveDone: (exit: DashboardExit) => void = () => undefined;
   const done = new Promise<DashboardExit>((resolve) => (resolveDone = resolve));
 
-  const widgets = new DashboardWidgets(screen, opts.color, panels, panelEvents(dispatch), state.toggles);
+  const widgets = new DashboardWidgets(screen, theme, panels, panelEvents(dispatch), state.toggles);
   /** Brings the widgets up to date with the data and the state (layout included); draws nothing yet. */
   const update = (): void => {
     if (destroyed) return;
@@ -168,6 +180,22 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
 
   scheduler.request();
   return { done, destroy: () => end('quit'), replace: () => end('replaced'), refresh: () => scheduler.request() };
+}
+
+/** The screen on `io`, and the theme it draws with (mono when colour is off, whatever the choice). */
+function openScreen(io: TerminalIO, opts: DashboardOptions): { screen: Widgets.Screen; theme: Theme } {
+  const theme = chosenTheme(opts.prefs?.theme, opts.color);
+  return { screen: createScreen(io, terminalProfile(process.env), theme.color), theme };
+}
+
+/** The state the dashboard opens with: the preferred sort and panels over the defaults. */
+function withPrefs(state: UiState, prefs: ScreenPrefs | undefined): UiState {
+  const sort = prefs?.sort;
+  return {
+    ...state,
+    ...(sort ? { sort: sort.column, sortReverse: sort.reverse } : {}),
+    ...(prefs?.toggles ? { toggles: prefs.toggles } : {}),
+  };
 }
 
 /** Scrolling and clicking in a panel are actions like the keys'. */

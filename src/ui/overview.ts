@@ -12,6 +12,7 @@ import { hostBox, overviewKey, overviewStatusLine, recentSamples, type OverviewH
 import { RenderScheduler } from './render-scheduler.js';
 import { createScreen, type TerminalIO } from './screen.js';
 import { terminalProfile } from './terminal-profile.js';
+import { chosenTheme, type Theme, type ThemeName } from './theme.js';
 import { fit } from './view-model.js';
 import { ListPanel } from './widgets/list-panel.js';
 import { StatusBar } from './widgets/status-bar.js';
@@ -20,8 +21,9 @@ export interface OverviewOptions {
   /** Default: process.stdin / process.stdout. */
   io?: TerminalIO;
   hosts: readonly OverviewHost[];
-  /** false when NO_COLOR is set (the caller decides). */
+  /** false when NO_COLOR is set (the caller decides): no colour whatever the theme. */
   color: boolean;
+  theme?: ThemeName;
   /** The box selected at the start: the host last opened, when coming back to the overview. */
   selected?: number;
 }
@@ -41,7 +43,8 @@ const FRAME_INTERVAL_MS = 100;
 
 export function startOverview(opts: OverviewOptions): Overview {
   const io: TerminalIO = opts.io ?? { input: process.stdin, output: process.stdout as TerminalIO['output'] };
-  const screen = createScreen(io, terminalProfile(process.env), opts.color);
+  const theme = chosenTheme(opts.theme, opts.color);
+  const screen = createScreen(io, terminalProfile(process.env), theme.color);
   const hosts = opts.hosts;
   let selected = Math.min(Math.max(0, opts.selected ?? 0), Math.max(0, hosts.length - 1));
   let destroyed = false;
@@ -55,7 +58,7 @@ export function startOverview(opts: OverviewOptions): Overview {
   };
   const layoutFor = (): OverviewLayout => overviewLayout(hosts.length, screen.width as number, screen.height as number);
   const initial = layoutFor();
-  let view = new OverviewView(screen, initial, pageOf(selected, initial.perPage), hosts.length, opts.color, select);
+  let view = new OverviewView(screen, initial, pageOf(selected, initial.perPage), hosts.length, theme, select);
 
   /** Brings the boxes up to date (rebuilt when the size or the page changed); draws nothing yet. */
   const update = (): void => {
@@ -64,7 +67,7 @@ export function startOverview(opts: OverviewOptions): Overview {
     const page = pageOf(selected, layout.perPage);
     if (page !== view.page || JSON.stringify(layout) !== JSON.stringify(view.layout)) {
       view.destroy();
-      view = new OverviewView(screen, layout, page, hosts.length, opts.color, select);
+      view = new OverviewView(screen, layout, page, hosts.length, theme, select);
     }
     view.draw(hosts, selected, note);
   };
@@ -121,13 +124,13 @@ class OverviewView {
     readonly layout: OverviewLayout,
     readonly page: number,
     count: number,
-    color: boolean,
+    theme: Theme,
     onClick: (index: number) => void,
   ) {
     this.first = page * layout.perPage;
     const shown = Math.max(0, Math.min(layout.perPage, count - this.first));
-    this.boxes = layout.slots.slice(0, shown).map((rect, k) => new ListPanel(screen, `host ${this.first + k + 1}`, rect, color, { click: () => onClick(this.first + k) }));
-    this.status = new StatusBar(screen, layout.status, color);
+    this.boxes = layout.slots.slice(0, shown).map((rect, k) => new ListPanel(screen, `host ${this.first + k + 1}`, rect, theme, { click: () => onClick(this.first + k) }));
+    this.status = new StatusBar(screen, layout.status, theme);
   }
 
   draw(hosts: readonly OverviewHost[], selected: number, note: string): void {

@@ -23,7 +23,8 @@ export function createScreen(io: TerminalIO, profile: TerminalProfile, color: bo
     output: io.output as unknown as Widgets.IScreenOptions['output'],
     terminal: profile.terminal,
     forceUnicode: profile.unicode,
-    fullUnicode: false,
+    // Wide characters (CJK, emoji) drawn as themselves in two columns, as core/text-width.ts counts them; without it blessed draws `??`.
+    fullUnicode: profile.unicode,
     // blessed draws its terminfo warnings as a box over the screen; tmon chooses the terminal itself.
     warnings: false,
     smartCSR: true,

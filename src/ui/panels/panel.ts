@@ -16,6 +16,7 @@ import type { Action, FocusPanel, UiState } from '../state.js';
 import type { TableRow } from '../process-table.js';
 import type { InspectedHistory, TimeSpan } from '../view-model.js';
 import type { PanelFrame } from '../widgets/panel-frame.js';
+import type { Theme } from '../theme.js';
 
 /** Everything one frame shows. */
 export interface FrameInput {
@@ -93,7 +94,7 @@ export interface PanelDef<W extends PanelWidget = PanelWidget> {
   readonly keys?: readonly PanelKey[];
   /** The selectable list Tab focuses, if this is one. */
   readonly focus?: FocusPanel;
-  create(screen: Widgets.Screen, rect: Rect, color: boolean, events: PanelEvents): W;
+  create(screen: Widgets.Screen, rect: Rect, theme: Theme, events: PanelEvents): W;
   /** Computes the panel's model from the frame and draws it; may report what it drew. */
   draw(widget: W, f: PanelInput): Partial<Drawn> | void;
 }

@@ -7,6 +7,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { fit } from '../view-model.js';
+import { seriesColor, type Theme } from '../theme.js';
 
 export interface ChartSeries {
   title: string;
@@ -92,13 +93,6 @@ function axisLabel(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
-const SERIES_COLORS = ['green', 'yellow', 'cyan', 'magenta', 'red', 'blue', 'white'];
-
-/** Color of the i-th series of a chart. */
-export function seriesColor(i: number): string {
-  return SERIES_COLORS[i % SERIES_COLORS.length] as string;
-}
-
 /** Legend column width beside the plot, when one is shown. */
 const LEGEND_WIDTH = 14;
 /** The plot keeps at least this many columns; a legend that would squeeze it further is left out. */
@@ -131,15 +125,18 @@ export interface ChartData {
 }
 
 /**
- * The chart's text lines (blessed tags for color when `color`): y labels, the
+ * The chart's text lines (blessed tags for the theme's series colours): y labels, the
  * plot, the legend beside it and the time row. Pure, so the drawing can be
  * checked without a screen.
  */
-export function chartLines(d: ChartData, width: number, height: number, color: boolean): string[] {
+export function chartLines(d: ChartData, width: number, height: number, theme: Theme): string[] {
   const maxY = d.maxY ?? niceMax(d.series);
   const g = chartGeometry(width, height, maxY, d.legend);
   const cells = rasterize(d.series, g.plotWidth, g.plotHeight, 0, maxY);
-  const paint = (text: string, series: number): string => (color && series >= 0 ? `{${seriesColor(series)}-fg}${text}{/${seriesColor(series)}-fg}` : text);
+  const paint = (text: string, series: number): string => {
+    const color = series >= 0 ? seriesColor(theme, series) : undefined;
+    return color ? `{${color}-fg}${text}{/${color}-fg}` : text;
+  };
   const labels = new Map<number, string>([
     [0, axisLabel(maxY)],
     [g.plotHeight - 1, '0'],
@@ -202,7 +199,7 @@ export class BrailleChart {
   constructor(
     screen: Widgets.Screen,
     rect: { top: number; left: number; width: number; height: number },
-    private readonly color: boolean,
+    private readonly theme: Theme,
   ) {
     this.box = blessed.box({ screen, ...rect, tags: true, wrap: false });
   }
@@ -221,7 +218,7 @@ export class BrailleChart {
   }
 
   setData(d: ChartData): void {
-    const content = chartLines(d, this.width, this.height, this.color).join('\n');
+    const content = chartLines(d, this.width, this.height, this.theme).join('\n');
     if (content === this.last) return;
     this.last = content;
     this.box.setContent(content);

@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { Rect } from '../layout.js';
+import type { Theme } from '../theme.js';
 import type { Series } from '../view-model.js';
 import { BrailleChart } from './braille-chart.js';
 import { PanelFrame } from './panel-frame.js';
@@ -24,10 +25,10 @@ export class GraphPanel {
   private maxY: number;
 
   /** `maxY` fixes the top of the y axis (100 for percentages), so the axis does not jump every tick. */
-  constructor(screen: Widgets.Screen, name: string, rect: Rect, color: boolean, opts: { maxY?: number } = {}) {
-    this.frame = new PanelFrame(screen, name, rect, { color });
+  constructor(screen: Widgets.Screen, name: string, rect: Rect, theme: Theme, opts: { maxY?: number } = {}) {
+    this.frame = new PanelFrame(screen, name, rect, theme);
     this.maxY = opts.maxY ?? 100;
-    this.chart = new BrailleChart(screen, { top: 0, left: 0, width: this.frame.innerWidth, height: this.frame.innerHeight }, color);
+    this.chart = new BrailleChart(screen, { top: 0, left: 0, width: this.frame.innerWidth, height: this.frame.innerHeight }, theme);
     this.frame.add(this.chart.box);
     this.frame.containRender(this.chart.box);
     this.waiting = this.frame.add(blessed.box({ screen, top: 0, left: 1, width: '100%-4', height: 1, content: 'waiting for samples…', hidden: true }));

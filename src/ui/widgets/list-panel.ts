@@ -4,9 +4,10 @@ import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
 import { padWidth } from '../../core/text-width.js';
 import { scrollOffset } from '../view-model.js';
+import type { Theme, Tone } from '../theme.js';
 import { PanelFrame } from './panel-frame.js';
 
-export type LineTone = 'critical' | 'warning' | 'muted' | null;
+export type LineTone = Tone | null;
 
 export interface ListUpdate {
   title: string;
@@ -24,13 +25,11 @@ export interface ListUpdate {
   detail?: readonly string[];
 }
 
-const TONE_TAG: Record<Exclude<LineTone, null>, string> = { critical: 'red-fg', warning: 'yellow-fg', muted: 'gray-fg' };
-
 /**
  * Lines in a panel with an optional header and a selected line kept in view.
  * Content is sanitised (a process name may hold ESC or a newline: shown as `?`,
  * so it can neither act on the terminal nor forge a line) and escaped (it may
- * hold `{`), selection drawn with inverse video so it shows without color too.
+ * hold `{`), selection drawn with inverse video so it shows without colour too.
  * Wheel and clicks are reported to the caller.
  */
 export class ListPanel {
@@ -47,10 +46,10 @@ export class ListPanel {
     screen: Widgets.Screen,
     name: string,
     rect: Rect,
-    private readonly color: boolean,
+    private readonly theme: Theme,
     handlers: { wheel?: (dir: 1 | -1) => void; click?: (line: number) => void } = {},
   ) {
-    this.frame = new PanelFrame(screen, name, rect, { color });
+    this.frame = new PanelFrame(screen, name, rect, theme);
     this.body = this.frame.add(blessed.box({ screen, top: 0, left: 0, width: '100%-2', height: '100%-2', tags: true, wrap: false, mouse: true }));
     this.frame.containRender(this.body);
     if (handlers.wheel) {
@@ -94,7 +93,8 @@ export class ListPanel {
       for (let i = this.offset; i < end; i++) {
         let text = shown(u.lines.at(i) ?? '');
         const tone = u.tone?.(i) ?? null;
-        if (tone && this.color) text = `{${TONE_TAG[tone]}}${text}{/${TONE_TAG[tone]}}`;
+        const toneColor = tone ? this.theme.tones[tone] : undefined;
+        if (toneColor) text = `{${toneColor}-fg}${text}{/${toneColor}-fg}`;
         if (u.selected === i) text = u.focused ? `{inverse}${text}{/inverse}` : `{underline}${text}{/underline}`;
         out.push(text);
         if (u.selected === i) for (const line of detail) out.push(shown(line));

@@ -4,11 +4,12 @@ import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
 import { fitWidth, padWidth, wrapWords } from '../../core/text-width.js';
 import { formatClock } from '../../core/units.js';
+import type { Theme } from '../theme.js';
 import { SIGNAL_CHOICES, type SignalTarget } from '../process-signal.js';
 import { downsampleMax, fit, inspectorSummary, type InspectedHistory, type InspectedProcess } from '../view-model.js';
 import { BrailleChart, niceMax } from './braille-chart.js';
 
-function overlayBox(screen: Widgets.Screen, label: string, width: number, height: number, color: boolean): Widgets.BoxElement {
+function overlayBox(screen: Widgets.Screen, label: string, width: number, height: number, theme: Theme): Widgets.BoxElement {
   const box = blessed.box({
     screen,
     top: 'center',
@@ -18,7 +19,7 @@ function overlayBox(screen: Widgets.Screen, label: string, width: number, height
     label: ` ${sanitize(label)} `,
     border: { type: 'line' },
     tags: false,
-    style: color ? { border: { fg: 'yellow' }, label: { bold: true } } : { label: { bold: true } },
+    style: { border: { ...theme.overlayBorder }, label: { bold: true } },
   });
   screen.append(box);
   box.setFront();
@@ -31,12 +32,12 @@ export class HelpOverlay {
   private readonly lines: string[];
   private readonly visible: number;
 
-  constructor(screen: Widgets.Screen, color: boolean, help: readonly (readonly [string, string])[]) {
+  constructor(screen: Widgets.Screen, theme: Theme, help: readonly (readonly [string, string])[]) {
     const width = Math.min((screen.width as number) - 2, 96);
     this.lines = helpLines(help, width - 4);
     const height = Math.min((screen.height as number) - 1, this.lines.length + 2);
     this.visible = Math.max(1, height - 2);
-    this.box = overlayBox(screen, this.maxTop > 0 ? 'Help — ↑↓ more · ? or Esc closes' : 'Help — ? or Esc closes', width, height, color);
+    this.box = overlayBox(screen, this.maxTop > 0 ? 'Help — ↑↓ more · ? or Esc closes' : 'Help — ? or Esc closes', width, height, theme);
   }
 
   /** The furthest the help scrolls: 0 when every line fits. */
@@ -63,8 +64,8 @@ export function helpLines(help: readonly (readonly [string, string])[], width: n
 }
 
 /** `g` and `/`: a one-line prompt over the status bar. */
-export function gotoPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
-  const box = blessed.box({ screen, bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: color ? { fg: 'black', bg: 'yellow' } : { inverse: true } });
+export function gotoPrompt(screen: Widgets.Screen, theme: Theme): Widgets.BoxElement {
+  const box = blessed.box({ screen, bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: { ...theme.prompt } });
   screen.append(box);
   box.setFront();
   return box;
@@ -90,9 +91,9 @@ export function searchPromptText(text: string, width: number): string {
 }
 
 /** k / F9: the signal prompt, a box in the middle of the screen (its lines: signalPromptLines). */
-export function signalPrompt(screen: Widgets.Screen, color: boolean): Widgets.BoxElement {
+export function signalPrompt(screen: Widgets.Screen, theme: Theme): Widgets.BoxElement {
   const width = Math.min((screen.width as number) - 2, 76);
-  return overlayBox(screen, 'Send a signal — Enter sends, Esc cancels', width, Math.min((screen.height as number) - 1, SIGNAL_CHOICES.length + 6), color);
+  return overlayBox(screen, 'Send a signal — Enter sends, Esc cancels', width, Math.min((screen.height as number) - 1, SIGNAL_CHOICES.length + 6), theme);
 }
 
 /** Which process, which signal (the chosen one marked), and what Enter does: a confirmation that names both. */
@@ -120,10 +121,10 @@ export class Inspector {
   private readonly cpuLabel: Widgets.BoxElement;
   private readonly rssLabel: Widgets.BoxElement;
 
-  constructor(screen: Widgets.Screen, readonly process: InspectedProcess, color: boolean) {
+  constructor(screen: Widgets.Screen, readonly process: InspectedProcess, theme: Theme) {
     const width = Math.max(40, Math.min((screen.width as number) - 4, 160));
     const height = Math.max(14, Math.min((screen.height as number) - 2, 44));
-    this.box = overlayBox(screen, `Process ${process.name}[${process.pid}] — Esc closes`, width, height, color);
+    this.box = overlayBox(screen, `Process ${process.name}[${process.pid}] — Esc closes`, width, height, theme);
     const inner = { w: width - 2, h: height - 2 };
     const summaryH = 5;
     this.summary = blessed.box({ screen, top: 0, left: 0, width: inner.w, height: summaryH, tags: false });
@@ -135,7 +136,7 @@ export class Inspector {
       const label = blessed.box({ screen, top, left, width: chartW, height: 1, content: title, style: { bold: true } });
       this.box.append(label);
       // One column spare between side-by-side charts.
-      const chart = new BrailleChart(screen, { top: top + 1, left, width: side ? chartW - 1 : chartW, height: chartH - 1 }, color);
+      const chart = new BrailleChart(screen, { top: top + 1, left, width: side ? chartW - 1 : chartW, height: chartH - 1 }, theme);
       this.box.append(chart.box);
       return [label, chart];
     };

@@ -4,10 +4,7 @@ import { errorMessage } from '../../core/errors.js';
 import { sanitize } from '../../core/sanitize.js';
 import { fitWidth } from '../../core/text-width.js';
 import type { Rect } from '../layout.js';
-
-export interface FrameStyle {
-  color: boolean;
-}
+import type { Theme } from '../theme.js';
 
 /**
  * A bordered, titled box that one panel draws into, and the wall around it: an
@@ -28,17 +25,17 @@ export class PanelFrame {
     screen: Widgets.Screen,
     readonly name: string,
     rect: Rect,
-    private readonly style: FrameStyle,
+    private readonly theme: Theme,
   ) {
     this.box = blessed.box({
       screen,
       ...rect,
       border: { type: 'line' },
       tags: false,
-      style: { border: style.color ? { fg: 'blue' } : {}, label: { bold: true } },
+      style: { border: { ...theme.border }, label: { bold: true } },
     });
     screen.append(this.box);
-    this.error = blessed.box({ screen, top: 0, left: 0, width: '100%-2', height: '100%-2', tags: false, hidden: true, style: style.color ? { fg: 'red' } : { bold: true } });
+    this.error = blessed.box({ screen, top: 0, left: 0, width: '100%-2', height: '100%-2', tags: false, hidden: true, style: { ...theme.panelError } });
     this.box.append(this.error);
     this.setTitle(name);
   }
@@ -67,7 +64,7 @@ export class PanelFrame {
 
   setFocused(focused: boolean, title: string): void {
     this.focused = focused;
-    (this.box.style as { border?: object }).border = this.style.color ? { fg: focused ? 'cyan' : 'blue' } : { bold: focused };
+    (this.box.style as { border?: object }).border = { ...(focused ? this.theme.focusedBorder : this.theme.border) };
     this.setTitle(title);
   }
 

@@ -1,15 +1,17 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
+import { padWidth } from '../../core/text-width.js';
 import type { Rect } from '../layout.js';
+import type { Theme } from '../theme.js';
 
 /** The bottom line: host, uptime, mode, interval, caller's note, key hints; sanitised (host names and messages come from agents and files). */
 export class StatusBar {
   private readonly box: Widgets.BoxElement;
   private last = '';
 
-  constructor(screen: Widgets.Screen, rect: Rect, color: boolean) {
-    this.box = blessed.box({ screen, ...rect, tags: false, style: color ? { fg: 'black', bg: 'cyan' } : { inverse: true } });
+  constructor(screen: Widgets.Screen, rect: Rect, theme: Theme) {
+    this.box = blessed.box({ screen, ...rect, tags: false, style: { ...theme.statusBar } });
     screen.append(this.box);
   }
 
@@ -18,7 +20,8 @@ export class StatusBar {
   }
 
   update(text: string): void {
-    const line = sanitize(text).padEnd(this.width);
+    // Cut and padded by terminal columns: a wide host name must not run past the edge.
+    const line = padWidth(sanitize(text), this.width);
     if (line === this.last) return;
     this.last = line;
     this.box.setContent(line);
