@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
-import { SYSTEM_OPTIONAL, SampleDecoder, SampleEncoder, systemLine } from '../src/store/sample-codec.js';
+import { SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
+import { SYSTEM_OPTIONAL, systemLine } from '../src/store/system-fields.js';
 import { quantiseSample } from '../src/store/quantise.js';
 import { Codec, FrameType, encodeFrame, encodeHeader, samplePayload } from '../src/store/record-format.js';
 import { openRecording } from '../src/store/recording-reader.js';
 import { GOLDEN_HOST, goldenSamples } from './fixtures/store/golden/golden-samples.js';
-import { SYSTEM_RECORDS } from '../src/core/sample-schema.js';
-import type { NamedField } from '../src/core/field-table.js';
 import { TEST_HOST, makeProcess, makeSample } from './helpers/make-sample.js';
 import { variedSamples } from './fixtures/store/varied-samples.js';
 
@@ -135,12 +134,6 @@ describe('sample codec', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('declares every optional line of the system tables, by record and field name', () => {
-    const optional = Object.entries(SYSTEM_RECORDS).flatMap(([record, { fields }]) => (fields as readonly NamedField[]).filter((f) => f.optional).map((f) => `${record}.${f.name}`));
-    expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(optional);
-    expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(expect.arrayContaining(['memory.limit', 'pressure.ioFullSeconds', 'filesystems.availBytes']));
   });
 
   it('refuses a declared optional system field of a kind it cannot size', () => {

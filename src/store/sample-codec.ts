@@ -11,16 +11,26 @@ import {
   type TaskCounts,
 } from '../core/sample.js';
 import type { NamedField } from '../core/field-table.js';
-import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, SYSTEM_RECORDS, TASK_FIELDS, type SystemPer } from '../core/sample-schema.js';
+import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
 import { validHostFacts } from './record-format.js';
+import {
+  SYSTEM_OPTIONAL,
+  declareSystemFields,
+  optionalCount,
+  optionalVector,
+  readSystemDeclaration,
+  setOptional,
+  type DeclaredLine,
+  type ShapeCounts,
+  type SystemLine,
+} from './system-fields.js';
 import {
   LEGACY_MIN_RECORD_BYTES,
   RecordWriter,
   compareStates,
   optionalIn,
-  optionalOut,
   readChange,
   readDeclaration,
   readLegacyChange,
@@ -46,9 +56,7 @@ import {
  *                     bit4 the process fields are declared (every keyframe from format 3 on),
  *                     bit5 the optional system fields are declared (every keyframe from format 4 on)
  *   [bit4: process field declaration, process-records.ts]
- *   [bit5: optional system field declaration: count, then per field its name (`record.field`, a
- *          line of SYSTEM_RECORDS in core/sample-schema.ts) and kind (uint: how many values a sample
- *          holds: 0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk)]
+ *   [bit5: optional system field declaration, system-fields.ts]
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
@@ -94,6 +102,11 @@ function shapeOf(s: Sample): Shape {
   };
 }
 
+/** How many of each list a sample of this shape holds, for the optional system fields. */
+function countsOf(shape: Shape): ShapeCounts {
+  return { sample: 1, core: shape.cores, net: shape.net.length, filesystem: shape.filesystems.length, disk: shape.disks.length };
+}
+
 /** A numeric table line. */
 type NumberLine = Extract<NamedField, { type: 'number' }>;
 
@@ -111,116 +124,8 @@ const FILESYSTEM = requiredNumbers(FILESYSTEM_FIELDS);
 const MEMORY_OPTIONAL = (MEMORY_FIELDS as readonly NamedField[]).filter((f): f is NumberLine => f.type === 'number' && f.optional);
 /** Format 2 wrote the tail without its length: the three fields it knew. */
 const LEGACY_MEM_EXTRA_FIELDS = 3;
-/** A longer tail, or more declared optional fields, is damage. */
-const MAX_OPTIONAL_FIELDS = 64;
-const MAX_FIELD_NAME_BYTES = 64;
-
-/** A declared field's kind: its SystemPer's index here. */
-const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk'];
-
-/** An optional system number as a recording declares it (format 4 on). */
-export interface SystemLine {
-  /** `record.field`, e.g. `filesystems.availBytes`. */
-  name: string;
-  per: SystemPer;
-  field: NumberLine;
-  /** The objects of a sample that hold the field: its record, or its list's entries (as many as `per` says). */
-  items: (s: Sample) => readonly object[];
-}
-
-/** The line of `field` of the sample's record `record` (a top-level key: one object, or a list of them). */
-export function systemLine(record: keyof Sample, per: SystemPer, field: NumberLine): SystemLine {
-  const items = (s: Sample): readonly object[] => {
-    const x: unknown = s[record];
-    return Array.isArray(x) ? (x as object[]) : [x as object];
-  };
-  return { name: `${record}.${field.name}`, per, field, items };
-}
-
-/** The optional numbers of SYSTEM_RECORDS: what a format 4 keyframe declares. */
-export const SYSTEM_OPTIONAL: readonly SystemLine[] = Object.entries(SYSTEM_RECORDS).flatMap(([record, { per, fields }]) =>
-  (fields as readonly NamedField[]).filter((f): f is NumberLine => f.type === 'number' && f.optional).map((f) => systemLine(record as keyof Sample, per, f)),
-);
-
-/** How many values of a field of kind `per` a sample of this shape holds. */
-function perCount(per: SystemPer, shape: Shape): number {
-  switch (per) {
-    case 'sample':
-      return 1;
-    case 'core':
-      return shape.cores;
-    case 'net':
-      return shape.net.length;
-    case 'filesystem':
-      return shape.filesystems.length;
-    case 'disk':
-      return shape.disks.length;
-  }
-}
-
-/** A field as a group declares it, with this tmon's line for it (undefined: unknown, skipped). */
-interface DeclaredLine {
-  per: SystemPer;
-  line: SystemLine | undefined;
-}
-
-function declareSystemFields(w: ByteWriter, lines: readonly SystemLine[]): void {
-  w.uint(lines.length);
-  for (const l of lines) {
-    w.string(l.name);
-    w.uint(PERS.indexOf(l.per));
-  }
-}
-
-function readSystemDeclaration(r: ByteReader): DeclaredLine[] {
-  const count = r.count(2);
-  if (count > MAX_OPTIONAL_FIELDS) throw new RangeError(`${count} optional system fields declared`);
-  const seen = new Set<string>();
-  const out: DeclaredLine[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = r.string(MAX_FIELD_NAME_BYTES);
-    const code = r.uint();
-    const per = PERS[code];
-    if (per === undefined) throw new RangeError(`optional system field ${name} of unknown kind ${code}`);
-    if (seen.has(name)) throw new RangeError(`optional system field ${name} declared twice`);
-    seen.add(name);
-    out.push({ per, line: SYSTEM_OPTIONAL.find((l) => l.name === name && l.per === per) });
-  }
-  return out;
-}
-
-/** The optional values of a sample as stored integers (optionalOut), or null when none is set. */
-function optionalVector(s: Sample, lines: readonly SystemLine[]): number[] | null {
-  const out: number[] = [];
-  let any = false;
-  for (const l of lines) {
-    const q = Q[l.field.quantum];
-    for (const item of l.items(s)) {
-      const x = (item as Record<string, number | undefined>)[l.field.name];
-      const z = x === undefined ? 0 : optionalOut(q.encode(x));
-      if (z !== 0) any = true;
-      out.push(z);
-    }
-  }
-  return any ? out : null;
-}
-
-/** Sets the declared fields this tmon knows from a format 4 sample's optional values; the others are skipped. */
-function setOptional(s: Sample, declared: readonly DeclaredLine[], shape: Shape, tail: readonly number[]): void {
-  let at = 0;
-  for (const { per, line } of declared) {
-    const n = perCount(per, shape);
-    if (line) {
-      const q = Q[line.field.quantum];
-      const items = line.items(s);
-      for (let k = 0; k < n; k++) {
-        const x = optionalIn(tail[at + k] ?? 0);
-        if (x !== undefined) (items[k] as Record<string, number>)[line.field.name] = q.decode(x);
-      }
-    }
-    at += n;
-  }
-}
+/** A longer format 3 tail is damage. */
+const MAX_MEM_EXTRA_FIELDS = 64;
 
 function pushFields(v: number[], fields: readonly NumberLine[], x: object): void {
   const r = x as Record<string, number>;
@@ -572,7 +477,7 @@ export class SampleDecoder {
     const sample: Sample = { version: SAMPLE_VERSION, time, host: this.host, ...fromVector(vector, shape), processes };
     if (n > base) {
       const tail = vector.slice(base);
-      if (this.declared) setOptional(sample, this.declared, shape, tail);
+      if (this.declared) setOptional(sample, this.declared, countsOf(shape), tail);
       else setMemExtra(sample.memory, tail);
     }
     return sample;
@@ -580,10 +485,10 @@ export class SampleDecoder {
 
   /** Format 4: the declared fields' values; format 3 wrote the memory tail's length; format 2 wrote three without it. */
   private optionalLength(r: ByteReader, shape: Shape): number {
-    if (this.declared) return this.declared.reduce((n, d) => n + perCount(d.per, shape), 0);
+    if (this.declared) return optionalCount(this.declared, countsOf(shape));
     if (!this.tagged) return LEGACY_MEM_EXTRA_FIELDS;
     const n = r.uint();
-    if (n > MAX_OPTIONAL_FIELDS) throw new RangeError(`${n} optional memory fields`);
+    if (n > MAX_MEM_EXTRA_FIELDS) throw new RangeError(`${n} optional memory fields`);
     return n;
   }
 
