@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { ALLOCATE_SCRIPT } from './helpers/memory-level.js';
@@ -49,6 +50,9 @@ describe('GET /metrics on a real agent', () => {
     expect(body).toMatch(/^node_cpu_seconds_total\{cpu="0",mode="idle"\} \d/m);
     expect(body).toMatch(/^tmon_spikes_total\{metric="memory",severity="critical"\} 0$/m);
     expect(body).toMatch(/^process_resident_memory_bytes \d+$/m);
+    // The machine's PSI totals (where its kernel has PSI) and every filesystem's available bytes beside its size.
+    if (existsSync('/proc/pressure/io')) expect(body).toMatch(/^node_pressure_io_waiting_seconds_total \d/m);
+    expect(body.match(/^node_filesystem_avail_bytes\{/gm)?.length).toBe(body.match(/^node_filesystem_size_bytes\{/gm)?.length);
   });
 
   it('keeps a 200 ms allocation in the peak gauge for the next scrape', { timeout: 90_000 }, async () => {
