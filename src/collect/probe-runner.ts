@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { realClock, type Clock, type Timer } from '../core/clock.js';
 import type { ProbeResult, ProbeSpec } from '../core/probe.js';
+import type { Collector } from './collector.js';
 
 /**
  * Runs probes on their own timers, apart from sampling: a slow or hanging
@@ -53,22 +54,37 @@ export class ProbeRunner {
   }
 }
 
+/** A collector whose samples carry the runner's latest answers; closing it stops the probes too. */
+export function withProbes(collector: Collector, runner: ProbeRunner): Collector {
+  runner.start();
+  return {
+    sample: async () => {
+      const s = await collector.sample();
+      const probes = runner.results();
+      return probes.length > 0 ? { ...s, probes } : s;
+    },
+    close: () => {
+      runner.close();
+      collector.close();
+    },
+  };
+}
+
 /** One probe of one target, bounded by its timeout; never rejects. */
 export function probeOnce(spec: ProbeSpec, clock: Clock = realClock, pingCommand = 'ping'): Promise<ProbeResult> {
-  const time = clock.now();
   const started = clock.monotonic();
   const elapsed = (): number => Math.round((clock.monotonic() - started) * 10) / 10;
   return new Promise((resolve) => {
     let settled = false;
     let abort: () => void = () => undefined;
-    const finish = (r: Omit<ProbeResult, 'target' | 'time'>): void => {
+    const finish = (r: Omit<ProbeResult, 'target'>): void => {
       if (settled) return;
       settled = true;
       timer.cancel();
       abort();
-      resolve({ target: spec.target, time, ...r });
+      resolve({ target: spec.target, ...r });
     };
-    const down = (error: string): void => finish({ up: false, ms: null, error });
+    const down = (error: string): void => finish({ up: false, error });
     const timer = clock.after(spec.timeoutMs, () => down(`no answer in ${spec.timeoutMs} ms`));
     if (spec.kind === 'tcp') abort = tcpProbe(spec, () => finish({ up: true, ms: elapsed() }), down);
     else if (spec.kind === 'ping') abort = pingProbe(spec, pingCommand, (ms) => finish({ up: true, ms }), down);
@@ -85,7 +101,7 @@ function tcpProbe(spec: ProbeSpec, up: () => void, down: Down): () => void {
   return () => socket.destroy();
 }
 
-function httpProbe(spec: ProbeSpec, elapsed: () => number, finish: (r: Omit<ProbeResult, 'target' | 'time'>) => void, down: Down): () => void {
+function httpProbe(spec: ProbeSpec, elapsed: () => number, finish: (r: Omit<ProbeResult, 'target'>) => void, down: Down): () => void {
   const lib = spec.kind === 'https' ? https : http;
   const req = lib.request({ host: spec.host, port: spec.port as number, path: spec.path, method: spec.method, headers: { 'user-agent': 'tmon-probe' }, agent: false });
   req.once('response', (res) => {

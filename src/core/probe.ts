@@ -18,15 +18,13 @@ export interface ProbeSpec {
   timeoutMs: number;
 }
 
-/** One probe's latest answer. */
+/** One probe's latest answer (its field table: core/probe-schema.ts). */
 export interface ProbeResult {
   target: string;
-  /** When the probe started (ms since the epoch). */
-  time: number;
   up: boolean;
-  /** Round trip: tcp connect time, http total time, ping round trip; null when down. */
-  ms: number | null;
-  /** http(s): time to the first byte of the answer. */
+  /** Round trip in ms: tcp connect time, http total time, ping round trip; absent when down. */
+  ms?: number;
+  /** http(s): ms to the first byte of the answer. */
   ttfbMs?: number;
   /** http(s): the status code, when an answer came. */
   status?: number;

@@ -49,6 +49,8 @@ function multiple(step: number): Quantum {
 export const Q = {
   exact: fraction(1),
   ms: fraction(1),
+  /** Round trips: a loopback ping answers in a tenth of a millisecond. */
+  latency: fraction(100),
   uptime: fraction(100),
   cpu: fraction(10),
   percent: fraction(100),
