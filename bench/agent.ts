@@ -107,7 +107,8 @@ export function syntheticSample(i: number, time: number = SYNTH_HOST.bootTime + 
     cpu: { total: share(busy), cores: Array.from({ length: 8 }, () => share(busy * (0.5 + rnd()))), busyMin: busy - 3, busyMax: busy + 5 },
     load: { one: 1.23 * rnd(), five: 1.1, fifteen: 0.9 },
     memory: { total: 16 * GiB, used, available: 16 * GiB - used, free: 2 * GiB, cached: 7 * GiB, buffers: 3e8, swapTotal: 2 * GiB, swapUsed: 1e6, usedMin: used, usedMax: used },
-    pressure: { cpu: 0.5, memory: 0, io: 1.2 },
+    // PSI totals grow with the sample's index, as a Linux agent's do.
+    pressure: { cpu: 0.5, memory: 0, io: 1.2, cpuSomeSeconds: 5123.4 + i * 0.005, cpuFullSeconds: 0, memorySomeSeconds: 0.43, memoryFullSeconds: 0.029, ioSomeSeconds: 69.008 + i * 0.012, ioFullSeconds: 25.677 + i * 0.003 },
     tasks: { total: 300, running: 2, sleeping: 250, blocked: 0, stopped: 0, zombie: 0, idle: 48 },
     processes,
     net: [
@@ -115,8 +116,8 @@ export function syntheticSample(i: number, time: number = SYNTH_HOST.bootTime + 
       { name: 'lo', rxBytesPerSec: 100 * rnd(), txBytesPerSec: 100 * rnd() },
     ],
     filesystems: [
-      { mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 40 * GiB },
-      { mount: '/var/lib/postgresql', device: '/dev/vdb', fsType: 'xfs', sizeBytes: 500 * GiB, usedBytes: 200 * GiB },
+      { mount: '/', device: '/dev/vda1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 40 * GiB, availBytes: 55 * GiB },
+      { mount: '/var/lib/postgresql', device: '/dev/vdb', fsType: 'xfs', sizeBytes: 500 * GiB, usedBytes: 200 * GiB, availBytes: 300 * GiB },
     ],
     disks: [
       { device: 'vda', readBytesPerSec: 0, writeBytesPerSec: 40960 * rnd() },

@@ -90,7 +90,17 @@ describe('LinuxCollector on fixture trees', () => {
     expect(s.disks.map((d) => d.device)).toEqual(['sda', 'nvme0n1', 'mmcblk0']);
     expect(s.disks[0]?.readBytesPerSec).toBeGreaterThan(0);
     expect(s.cpu.total.busy).toBeCloseTo((160 / 470) * 100);
-    expect(s.pressure).toEqual({ cpu: 1.5, memory: 0.25, io: 3 });
+    expect(s.pressure).toEqual({
+      cpu: 1.5,
+      memory: 0.25,
+      io: 3,
+      cpuSomeSeconds: 12.845678,
+      cpuFullSeconds: 0,
+      memorySomeSeconds: 2.5,
+      memoryFullSeconds: 0.001,
+      ioSomeSeconds: 7.100001,
+      ioFullSeconds: 3.5,
+    });
     // /dev/sda1 is mounted on / and bind-mounted on /etc/hosts: once, as /. "/mnt/my disk" does not exist here.
     expect(s.filesystems.map((f) => [f.mount, f.device, f.fsType])).toEqual([['/', '/dev/sda1', 'ext4']]);
     expect(s.filesystems[0]?.sizeBytes).toBeGreaterThan(0);

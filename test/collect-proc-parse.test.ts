@@ -13,6 +13,7 @@ import {
   parsePasswd,
   parsePidStat,
   parsePressureSome,
+  parsePressureTotals,
   parseStatus,
   parseStatusHwmKb,
   parseSystemStat,
@@ -163,6 +164,16 @@ test('parseLoadavg and parsePressureSome', () => {
   expect(parseLoadavg('1.66 1.17 0.52 2/150 4300\n')).toEqual({ one: 1.66, five: 1.17, fifteen: 0.52 });
   expect(parsePressureSome('some avg10=23.19 avg60=1.00 avg300=0.00 total=1\nfull avg10=2.00 avg60=0 avg300=0 total=0\n')).toBe(23.19);
   expect(parsePressureSome('full avg10=2.00 avg60=0 avg300=0 total=0\n')).toBeNull();
+});
+
+test('parsePressureTotals: the total= of some and full in seconds; a missing line is absent', () => {
+  expect(parsePressureTotals('some avg10=23.19 avg60=1.00 avg300=0.00 total=14759256943\nfull avg10=2.00 avg60=0 avg300=0 total=25677207\n')).toEqual({
+    some: 14759.256943,
+    full: 25.677207,
+  });
+  // cpu before Linux 5.13 has no full line.
+  expect(parsePressureTotals('some avg10=0.00 avg60=0.00 avg300=0.00 total=430291\n')).toEqual({ some: 0.430291 });
+  expect(parsePressureTotals('')).toEqual({});
 });
 
 test('parseNetDev finds every interface but lo', () => {

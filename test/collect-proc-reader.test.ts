@@ -69,7 +69,17 @@ describe('ProcReader on fixture trees', () => {
     expect(sys.stat.btime).toBe(1700000000);
     expect(sys.mem).toMatchObject({ total: 8000000 * 1024, available: 6000000 * 1024 });
     expect(sys.load).toEqual({ one: 0.5, five: 0.25, fifteen: 0.1 });
-    expect(sys.pressure).toEqual({ cpu: 1.5, memory: 0.25, io: 3 });
+    expect(sys.pressure).toEqual({
+      cpu: 1.5,
+      memory: 0.25,
+      io: 3,
+      cpuSomeSeconds: 12.345678,
+      cpuFullSeconds: 0,
+      memorySomeSeconds: 2.5,
+      memoryFullSeconds: 0.001,
+      ioSomeSeconds: 7.000001,
+      ioFullSeconds: 3.5,
+    });
     expect(sys.net.map((n) => n.name)).toEqual(['eth0', 'wlan0']);
     expect(sys.disks.map((d) => d.name)).toEqual(['sda', 'nvme0n1', 'mmcblk0']);
     // No /proc/self in a fixture tree: the page size falls back to 4096.
@@ -102,6 +112,31 @@ describe('ProcReader on fixture trees', () => {
     fs.rmSync(path.join(sys, 'class/net/wlan0/device'), { recursive: true });
     fs.writeFileSync(path.join(root, 'net/dev'), 'Inter-|\n face |\n wlan0: 1 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0');
     expect(reader.readSystem().net).toEqual([{ name: 'wlan0', rxBytes: 1, txBytes: 2, virtual: true }]);
+  });
+
+  test('PSI stall totals on the real /proc are the kernel total= in seconds, between a read before and after', () => {
+    const reader = new ProcReader({ procRoot: '/proc', passwdPath: '/etc/passwd' });
+    const text = (r: string): string | null => (fs.existsSync(`/proc/pressure/${r}`) ? fs.readFileSync(`/proc/pressure/${r}`, 'utf8') : null);
+    const totals = (t: string): number[] => [...t.matchAll(/^(?:some|full) .*total=(\d+)$/gm)].map((m) => Number(m[1]) / 1e6);
+    const before = ['cpu', 'memory', 'io'].map(text);
+    const p = reader.readSystem().pressure;
+    const after = ['cpu', 'memory', 'io'].map(text);
+    if (before.some((t) => t === null)) {
+      // No PSI on this kernel (or a container hiding it): the totals are absent, never 0.
+      expect(p.cpuSomeSeconds).toBeUndefined();
+      return;
+    }
+    const read = [p.cpuSomeSeconds, p.cpuFullSeconds, p.memorySomeSeconds, p.memoryFullSeconds, p.ioSomeSeconds, p.ioFullSeconds];
+    const lo = before.flatMap((t) => totals(t as string));
+    const hi = after.flatMap((t) => totals(t as string));
+    // cpu's full line came with Linux 5.13: without it, its total is absent.
+    const cpuFull = lo.length === 6;
+    expect(read.filter((x) => x !== undefined)).toHaveLength(lo.length);
+    const present = cpuFull ? read : read.filter((_, i) => i !== 1);
+    present.forEach((x, i) => {
+      expect(x).toBeGreaterThanOrEqual(lo[i] as number);
+      expect(x).toBeLessThanOrEqual(hi[i] as number);
+    });
   });
 
   test('a kernel without /proc/pressure gives null, not an error', () => {

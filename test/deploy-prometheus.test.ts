@@ -15,6 +15,9 @@ const read = (file: string): string => readFileSync(join(DIR, file), 'utf8');
 function exportedNames(): Set<string> {
   const m = new ScrapeMetrics();
   const s = makeSample({ time: Date.UTC(2026, 10, 30), processes: [makeProcess({ pid: 2, name: 'a' })] });
+  // Everything a Linux agent fills: PSI totals and filesystem available bytes included.
+  s.pressure = { ...s.pressure, cpuSomeSeconds: 1, cpuFullSeconds: 0, memorySomeSeconds: 1, memoryFullSeconds: 1, ioSomeSeconds: 1, ioFullSeconds: 1 };
+  s.filesystems = s.filesystems.map((f) => ({ ...f, availBytes: f.sizeBytes - f.usedBytes }));
   const culprit = { pid: 2, name: 'a', cmd: 'a', user: 'root', startTime: 1, rise: 1, share: 1 };
   m.push(s, [{ id: 'cpu@1', metric: 'cpu', start: 1, end: 2, peak: 90, peakAt: 1, min: 90, avg: 90, baseline: 1, severity: 'critical', culprits: [culprit] }]);
   const names = exposition(m.families(), false)

@@ -7,7 +7,7 @@ import { openRecording } from '../src/store/recording-reader.js';
 import { quantiseSample } from '../src/store/quantise.js';
 import { FORMAT_VERSION, parseHeader } from '../src/store/record-format.js';
 import { RecordingWriter } from '../src/store/recording-writer.js';
-import { GOLDEN_HOST, goldenSamples } from './fixtures/store/golden/golden-samples.js';
+import { GOLDEN_HOST, goldenSamples, goldenSamplesV4 } from './fixtures/store/golden/golden-samples.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 
 const golden = (name: string): string => fileURLToPath(new URL(`./fixtures/store/golden/${name}`, import.meta.url));
@@ -22,7 +22,7 @@ async function readAll(path: string): Promise<{ samples: Sample[]; warnings: rea
 }
 
 describe('golden recordings written by earlier formats open forever', () => {
-  for (const format of [1, 2, 3]) {
+  for (const format of [1, 2, 3, 4]) {
     it(`format ${format} decodes to what the tmon that wrote it read`, async () => {
       const { samples, warnings } = await readAll(golden(`format-${format}.tmon`));
       const expected = JSON.parse(readFileSync(golden(`format-${format}.json`), 'utf8')) as Sample[];
@@ -38,6 +38,18 @@ describe('golden recordings written by earlier formats open forever', () => {
       expect(samples).toEqual(goldenSamples().map(quantiseSample));
     });
   }
+
+  it('format 4 holds every field the golden samples set, the optional system fields it added included', async () => {
+    const { samples } = await readAll(golden('format-4.tmon'));
+    expect(samples).toEqual(goldenSamplesV4().map(quantiseSample));
+    expect(samples.map((s) => [s.filesystems[0]?.availBytes !== undefined, s.pressure.cpuFullSeconds !== undefined])).toEqual([
+      [true, true],
+      [true, false],
+      [true, true],
+      [false, true],
+      [true, true],
+    ]);
+  });
 });
 
 const cleanups: (() => void)[] = [];

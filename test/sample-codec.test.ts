@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
-import { MEMORY_OPTIONAL, SampleDecoder, SampleEncoder } from '../src/store/sample-codec.js';
+import { SYSTEM_OPTIONAL, SampleDecoder, SampleEncoder, systemLine } from '../src/store/sample-codec.js';
 import { quantiseSample } from '../src/store/quantise.js';
+import { Codec, FrameType, encodeFrame, encodeHeader, samplePayload } from '../src/store/record-format.js';
+import { openRecording } from '../src/store/recording-reader.js';
+import { GOLDEN_HOST, goldenSamples } from './fixtures/store/golden/golden-samples.js';
+import { SYSTEM_RECORDS } from '../src/core/sample-schema.js';
+import type { NamedField } from '../src/core/field-table.js';
 import { TEST_HOST, makeProcess, makeSample } from './helpers/make-sample.js';
 import { variedSamples } from './fixtures/store/varied-samples.js';
 
@@ -21,7 +29,7 @@ function roundTrip(samples: Sample[], keyframeEvery: number): { decoded: Sample[
 
 describe('sample codec', () => {
   it('decodes every field of every sample as quantiseSample says, across keyframe groups', () => {
-    const samples = variedSamples(120, { seed: 11 });
+    const samples = variedSamples(120, { seed: 11, systemExtras: true });
     const { decoded } = roundTrip(samples, 25);
     decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(samples[i] as Sample)));
   });
@@ -63,26 +71,85 @@ describe('sample codec', () => {
     ]);
   });
 
-  it('skips optional memory fields a newer tmon appends, also the only one set', () => {
-    const newer = new SampleEncoder(TEST_HOST, {
-      memoryOptional: [...MEMORY_OPTIONAL, { name: 'swapLimit', type: 'number', quantum: 'kib', unit: 'bytes', optional: true, since: 4 }],
+  it('carries filesystem available bytes and PSI totals where set, also when they come and go inside a group', () => {
+    const samples = [0, 1, 2, 3].map((i) => makeSample({ time: 1e12 + i * 1000 }));
+    const withNew = (s: Sample, avail: number | undefined, cpuSome: number | undefined): Sample => ({
+      ...s,
+      filesystems: s.filesystems.map((f) => ({ ...f, ...(avail === undefined ? {} : { availBytes: avail }) })),
+      pressure: { ...s.pressure, ...(cpuSome === undefined ? {} : { cpuSomeSeconds: cpuSome, ioFullSeconds: 2.0005 }) },
     });
-    const dec = new SampleDecoder(TEST_HOST);
-    const samples = [0, 1, 2].map((i) => makeSample({ time: 1e12 + i * 1000 }));
-    const memory = (s: Sample, extra: object): Sample => ({ ...s, memory: { ...s.memory, ...extra } });
-    const sent = [
-      memory(samples[0] as Sample, { swapLimit: 1 << 30 }),
-      memory(samples[1] as Sample, { swapLimit: 1 << 30, limitHits: 3 }),
-      memory(samples[2] as Sample, { limit: 64 << 20, oomKills: 2 }),
-    ];
-    const decoded = sent.map((s, i) => dec.decode(newer.encode(s, i === 0), s.time, i === 0));
-    expect(decoded.map((d) => [d.memory.limit, d.memory.oomKills, d.memory.limitHits])).toEqual([
-      [undefined, undefined, undefined],
-      [undefined, undefined, 3],
-      [64 << 20, 2, undefined],
-    ]);
-    // The rest of the sample reads as sent: the unknown field's bytes were skipped, not taken for the next ones.
+    const sent = [withNew(samples[0] as Sample, 5e9, 100.1234), withNew(samples[1] as Sample, undefined, 100.5), withNew(samples[2] as Sample, 0, undefined), withNew(samples[3] as Sample, 4e9 + 1, 101)];
+    const { decoded } = roundTrip(sent, 60);
     decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(sent[i] as Sample)));
+    expect(decoded.map((d) => [d.filesystems[0]?.availBytes, d.pressure.cpuSomeSeconds, d.pressure.ioFullSeconds])).toEqual([
+      [5e9, 100.123, 2.001],
+      [undefined, 100.5, 2.001],
+      [0, undefined, undefined],
+      [4e9 + 1, 101, 2.001],
+    ]);
+  });
+
+  it('opens what a newer tmon writes: unknown optional system fields, once per sample and per filesystem, are skipped', () => {
+    const perSample = systemLine('pressure', 'sample', { name: 'irqFullSeconds', type: 'number', quantum: 'seconds', unit: 's', optional: true, since: 5 });
+    const perFs = systemLine('filesystems', 'filesystem', { name: 'filesFree', type: 'number', quantum: 'exact', unit: 'inodes', optional: true, since: 5 });
+    // A newer tmon's own order: its fields first, the known ones after them and reversed.
+    const newer = new SampleEncoder(TEST_HOST, { systemOptional: [perFs, perSample, ...[...SYSTEM_OPTIONAL].reverse()] });
+    const dec = new SampleDecoder(TEST_HOST);
+    const base = variedSamples(8, { seed: 5, systemExtras: true });
+    const sent = base.map((s, i) => ({
+      ...s,
+      pressure: { ...s.pressure, ...(i === 2 ? {} : { irqFullSeconds: 7 + i }) },
+      filesystems: s.filesystems.map((f, k) => ({ ...f, filesFree: 1000 * k + i })),
+      // The last sample carries no field of this tmon's: the unknown ones alone make its optional values.
+      ...(i === 7 ? { memory: { ...s.memory, limit: undefined, oomKills: undefined, limitHits: undefined } } : {}),
+    }));
+    const decoded = sent.map((s, i) => dec.decode(newer.encode(s, i % 4 === 0), s.time, i % 4 === 0));
+    // Every known field reads as sent (quantiseSample keeps only the fields this tmon knows): the unknown ones' bytes were skipped.
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(sent[i] as Sample)));
+    expect(decoded.some((d) => d.filesystems.some((f) => f.availBytes !== undefined))).toBe(true);
+    expect(decoded.some((d) => d.pressure.cpuSomeSeconds !== undefined)).toBe(true);
+  });
+
+  it('opens a recording file a newer tmon wrote with unknown optional system fields, reading the known ones', async () => {
+    const extra = systemLine('memory', 'sample', { name: 'swapLimit', type: 'number', quantum: 'kib', unit: 'bytes', optional: true, since: 5 });
+    const newer = new SampleEncoder(GOLDEN_HOST, { systemOptional: [...SYSTEM_OPTIONAL, extra] });
+    const samples = goldenSamples().map((s, i) => ({
+      ...s,
+      memory: { ...s.memory, swapLimit: (i + 1) << 30 },
+      pressure: { ...s.pressure, cpuSomeSeconds: 40 + i / 3 },
+      filesystems: s.filesystems.map((f) => ({ ...f, availBytes: f.sizeBytes - f.usedBytes - 4096 })),
+    }));
+    const frames = samples.map((s, i) => encodeFrame(i % 3 === 0 ? FrameType.KEY : FrameType.DELTA, Codec.STORED, samplePayload(s.time, newer.encode(s, i % 3 === 0))));
+    const dir = mkdtempSync(join(tmpdir(), 'tmon-newer-'));
+    try {
+      const path = join(dir, 'newer.tmon');
+      writeFileSync(path, Buffer.concat([encodeHeader({ tmon: '9.0.0', host: GOLDEN_HOST, intervalMs: 1000, created: 0 }), ...frames]));
+      const rec = await openRecording(path);
+      const back = rec.slice(0, rec.length);
+      expect(rec.warnings).toEqual([]);
+      await rec.close();
+      expect(back).toEqual(samples.map(quantiseSample));
+      expect(back.map((d) => [d.pressure.cpuSomeSeconds, d.filesystems[0]?.availBytes, 'swapLimit' in d.memory])).toEqual(
+        samples.map((s) => [Math.round((s.pressure.cpuSomeSeconds as number) * 1000) / 1000, (s.filesystems[0]?.availBytes as number), false]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('declares every optional line of the system tables, by record and field name', () => {
+    const optional = Object.entries(SYSTEM_RECORDS).flatMap(([record, { fields }]) => (fields as readonly NamedField[]).filter((f) => f.optional).map((f) => `${record}.${f.name}`));
+    expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(optional);
+    expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(expect.arrayContaining(['memory.limit', 'pressure.ioFullSeconds', 'filesystems.availBytes']));
+  });
+
+  it('refuses a declared optional system field of a kind it cannot size', () => {
+    const body = new SampleEncoder(TEST_HOST).encode(makeSample({ time: 1e12 }), true);
+    const name = Buffer.from('memory.limit');
+    const at = body.indexOf(name) + name.length;
+    expect(body[at]).toBe(0);
+    body[at] = 9;
+    expect(() => new SampleDecoder(TEST_HOST).decode(body, 1e12, true)).toThrow(/optional system field memory.limit of unknown kind 9/);
   });
 
   it('carries a process being outside the limiting cgroup, in full records and when it flips inside a group', () => {

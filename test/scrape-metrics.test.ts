@@ -34,6 +34,35 @@ describe('ScrapeMetrics', () => {
     expect(value(m, 'node_cpu_seconds', { cpu: '0', mode: 'idle' })).toBeCloseTo(7.5);
   });
 
+  it("exports the PSI totals under node_exporter's pressure names, and each filesystem's available bytes; none the sample lacks", () => {
+    const m = new ScrapeMetrics();
+    const s = at(0);
+    s.pressure = { ...s.pressure, cpuSomeSeconds: 14759.256943, cpuFullSeconds: 0, memorySomeSeconds: 0.43, memoryFullSeconds: 0.029, ioSomeSeconds: 69.008, ioFullSeconds: 25.677 };
+    s.filesystems = [
+      { mount: '/', device: '/dev/vda', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 40 * GiB, availBytes: 55 * GiB },
+      { mount: '/old', device: '/dev/vdb', fsType: 'xfs', sizeBytes: 10 * GiB, usedBytes: GiB },
+    ];
+    m.push(s, []);
+    expect(
+      ['cpu_waiting', 'memory_waiting', 'memory_stalled', 'io_waiting', 'io_stalled'].map((k) => {
+        const f = family(m, `node_pressure_${k}_seconds`);
+        return [f?.type, f?.unit, f?.samples[0]?.value];
+      }),
+    ).toEqual([
+      ['counter', 'seconds', 14759.256943],
+      ['counter', 'seconds', 0.43],
+      ['counter', 'seconds', 0.029],
+      ['counter', 'seconds', 69.008],
+      ['counter', 'seconds', 25.677],
+    ]);
+    expect(family(m, 'node_filesystem_avail_bytes')?.samples).toEqual([{ labels: { device: '/dev/vda', fstype: 'ext4', mountpoint: '/' }, value: 55 * GiB }]);
+    expect(family(m, 'node_filesystem_size_bytes')?.samples.map((x) => x.labels?.['mountpoint'])).toEqual(['/', '/old']);
+    // A sample from an older agent or recording, or a kernel without PSI: the families are absent, not 0.
+    m.push(at(1), []);
+    expect(m.families().filter((f) => f.name.startsWith('node_pressure_') || f.name === 'node_filesystem_avail_bytes')).toEqual([]);
+    expect(family(m, 'node_filesystem_size_bytes')?.samples).toHaveLength(1);
+  });
+
   it('keeps a brief peak between samples in the peak gauges for the whole window, then lets it go', () => {
     const m = new ScrapeMetrics();
     const brief = at(5);

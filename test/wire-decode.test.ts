@@ -63,6 +63,21 @@ describe('validateSample', () => {
     expect(err.message).toBe('sample.memory.limit must be a finite number');
   });
 
+  it('carries PSI stall totals and filesystem available bytes where an agent sends them, and refuses them as text', () => {
+    const full = {
+      ...sample,
+      pressure: { ...sample.pressure, cpuSomeSeconds: 14759.26, cpuFullSeconds: 0, memorySomeSeconds: 0.43, memoryFullSeconds: 0.03, ioSomeSeconds: 69.01, ioFullSeconds: 25.68 },
+      filesystems: sample.filesystems.map((f) => ({ ...f, availBytes: 5e9 })),
+    };
+    expect(validateSample(JSON.parse(JSON.stringify(full)), 'sample')).toEqual(full);
+    // An older agent sends neither: absent, not 0.
+    const old = validateSample(JSON.parse(JSON.stringify(sample)), 'sample');
+    expect(old.pressure).not.toHaveProperty('ioSomeSeconds');
+    expect(old.filesystems[0]).not.toHaveProperty('availBytes');
+    expect(wireError(() => validateSample(tampered(['pressure', 'ioFullSeconds'], '25s'), 'sample')).message).toBe('sample.pressure.ioFullSeconds must be a finite number');
+    expect(wireError(() => validateSample(tampered(['filesystems', 0, 'availBytes'], '5G'), 'sample')).message).toBe('sample.filesystems[0].availBytes must be a finite number');
+  });
+
   it('keeps a process marked outside the limiting cgroup, and refuses the mark as anything but true', () => {
     expect(validateSample(tampered(['processes', 0, 'outside'], true), 'sample').processes[0]?.outside).toBe(true);
     expect(wireError(() => validateSample(tampered(['processes', 0, 'outside'], false), 'sample')).message).toBe('sample.processes[0].outside must be true');

@@ -8,7 +8,7 @@
  * processes: no pid labels, the top process names only (the rest are `other`).
  */
 import type { MetricFamily, MetricSample } from '../core/metric-family.js';
-import type { Sample } from '../core/sample.js';
+import type { FilesystemStats, PressureTotals, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { memoryPeak } from './recent-samples.js';
 
@@ -20,6 +20,19 @@ export const PROCESS_GROUPS = 20;
 const SPIKE_METRICS: readonly Spike['metric'][] = ['cpu', 'memory', 'oom', 'limit'];
 const SEVERITIES: readonly Spike['severity'][] = ['notice', 'careful', 'warning', 'critical'];
 const CPU_MODES = ['user', 'system', 'iowait', 'steal', 'idle'] as const;
+
+/**
+ * node_exporter's pressure counters: the kernel's PSI totals since boot, `waiting`
+ * for the `some` line and `stalled` for `full`. CPU's full line (Linux 5.13 on) is
+ * always 0 for the whole machine, so node_exporter has no name for it here either.
+ */
+const PRESSURE_COUNTERS: readonly { name: string; field: keyof PressureTotals; help: string }[] = [
+  { name: 'node_pressure_cpu_waiting_seconds', field: 'cpuSomeSeconds', help: 'Seconds at least one task waited for a CPU, since boot (PSI cpu some total).' },
+  { name: 'node_pressure_memory_waiting_seconds', field: 'memorySomeSeconds', help: 'Seconds at least one task waited for memory, since boot (PSI memory some total).' },
+  { name: 'node_pressure_memory_stalled_seconds', field: 'memoryFullSeconds', help: 'Seconds no task could make progress for want of memory, since boot (PSI memory full total).' },
+  { name: 'node_pressure_io_waiting_seconds', field: 'ioSomeSeconds', help: 'Seconds at least one task waited for I/O, since boot (PSI io some total).' },
+  { name: 'node_pressure_io_stalled_seconds', field: 'ioFullSeconds', help: 'Seconds no task could make progress for want of I/O, since boot (PSI io full total).' },
+];
 
 interface Group {
   cpu: number;
@@ -134,7 +147,7 @@ export class ScrapeMetrics {
         gauge('node_memory_SwapFree_bytes', 'Memory information field SwapFree_bytes.', m.swapTotal - m.swapUsed, 'bytes'),
       );
     }
-    return [...out, ...this.deviceFamilies(s), ...this.tmonFamilies(s), ...this.spikeFamilies(), ...this.groupFamilies()];
+    return [...out, ...pressureFamilies(s), ...this.deviceFamilies(s), ...this.tmonFamilies(s), ...this.spikeFamilies(), ...this.groupFamilies()];
   }
 
   private deviceFamilies(s: Sample): MetricFamily[] {
@@ -143,20 +156,10 @@ export class ScrapeMetrics {
       counterOf('node_network_transmit_bytes', 'Network device statistic transmit_bytes, since the agent started.', this.netBytes, 'transmit', 'device'),
       counterOf('node_disk_read_bytes', 'The total number of bytes read successfully, since the agent started.', this.diskBytes, 'read', 'device'),
       counterOf('node_disk_written_bytes', 'The total number of bytes written successfully, since the agent started.', this.diskBytes, 'written', 'device'),
-      {
-        name: 'node_filesystem_size_bytes',
-        help: 'Filesystem size in bytes.',
-        type: 'gauge',
-        unit: 'bytes',
-        samples: s.filesystems.map((f) => ({ labels: { device: f.device, fstype: f.fsType, mountpoint: f.mount }, value: f.sizeBytes })),
-      },
-      {
-        name: 'tmon_filesystem_used_bytes',
-        help: 'Filesystem space in use in bytes.',
-        type: 'gauge',
-        unit: 'bytes',
-        samples: s.filesystems.map((f) => ({ labels: { device: f.device, fstype: f.fsType, mountpoint: f.mount }, value: f.usedBytes })),
-      },
+      filesystemGauge('node_filesystem_size_bytes', 'Filesystem size in bytes.', s.filesystems, (f) => f.sizeBytes),
+      // Absent when no filesystem has the figure (an agent or recording from before it was collected).
+      ...nonEmpty(filesystemGauge('node_filesystem_avail_bytes', 'Filesystem space an unprivileged user can still write, in bytes (statfs f_bavail).', s.filesystems, (f) => f.availBytes)),
+      filesystemGauge('tmon_filesystem_used_bytes', 'Filesystem space in use in bytes.', s.filesystems, (f) => f.usedBytes),
     ];
   }
 
@@ -227,6 +230,27 @@ export class ScrapeMetrics {
       { name: 'tmon_last_spike_peak', help: 'The newest spike\'s peak: percent busy for cpu, bytes for memory, oom and limit.', type: 'gauge', samples: [{ labels: { metric: sp.metric }, value: sp.peak }] },
     ];
   }
+}
+
+/** The pressure counters the sample has: none without PSI (another OS, an older agent or recording). */
+function pressureFamilies(s: Sample): MetricFamily[] {
+  return PRESSURE_COUNTERS.flatMap(({ name, field, help }): MetricFamily[] => {
+    const v = s.pressure[field];
+    return v === undefined ? [] : [{ name, help, type: 'counter', unit: 'seconds', samples: [{ value: v }] }];
+  });
+}
+
+/** A gauge per filesystem, labelled as node_exporter labels them; a filesystem without the figure is left out. */
+function filesystemGauge(name: string, help: string, filesystems: readonly FilesystemStats[], value: (f: FilesystemStats) => number | undefined): MetricFamily {
+  const samples = filesystems.flatMap((f) => {
+    const v = value(f);
+    return v === undefined ? [] : [{ labels: { device: f.device, fstype: f.fsType, mountpoint: f.mount }, value: v }];
+  });
+  return { name, help, type: 'gauge', unit: 'bytes', samples };
+}
+
+function nonEmpty(f: MetricFamily): MetricFamily[] {
+  return f.samples.length > 0 ? [f] : [];
 }
 
 function gauge(name: string, help: string, value: number, unit?: MetricFamily['unit']): MetricFamily {

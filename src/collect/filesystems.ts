@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FilesystemStats } from '../core/sample.js';
-import { parseMounts } from './proc-parse.js';
+import { parseMounts, type MountEntry } from './proc-parse.js';
 
 /** Disk space changes slowly; statfs on every mount each second would be wasted work. */
 export const FILESYSTEM_REFRESH_MS = 10_000;
@@ -60,7 +60,7 @@ export class FilesystemWatch {
           .statfs(m.mount)
           .then(
             // blocks 0: nothing to fill (an autofs stub, a pseudo fs not in the list).
-            (st) => (st.blocks === 0 ? null : { mount: m.mount, device: m.device, fsType: m.fsType, sizeBytes: st.blocks * st.bsize, usedBytes: (st.blocks - st.bfree) * st.bsize }),
+            (st) => (st.blocks === 0 ? null : statfsFigures(m, st)),
             () => null,
           )
           .finally(() => this.pending.delete(m.mount));
@@ -69,6 +69,23 @@ export class FilesystemWatch {
     );
     this.stats = results.filter((r): r is FilesystemStats => r !== null);
   }
+}
+
+/**
+ * A mount's figures from its statfs: used counts every block not free (the root
+ * reserve is free, not used); available is what an unprivileged user can still
+ * write (f_bavail), as node_exporter's avail, so used + available falls short of
+ * size by the reserve.
+ */
+export function statfsFigures(m: MountEntry, st: Pick<fs.StatsFs, 'bsize' | 'blocks' | 'bfree' | 'bavail'>): FilesystemStats {
+  return {
+    mount: m.mount,
+    device: m.device,
+    fsType: m.fsType,
+    sizeBytes: st.blocks * st.bsize,
+    usedBytes: (st.blocks - st.bfree) * st.bsize,
+    availBytes: st.bavail * st.bsize,
+  };
 }
 
 /** A statfs slower than this keeps the mount's previous figures for this round. */

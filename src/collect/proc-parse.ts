@@ -353,6 +353,13 @@ export function parsePressureSome(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** The `total=` of the `some` and `full` lines (µs since boot) in seconds; a line that is missing (`full` of cpu before Linux 5.13) is absent. */
+export function parsePressureTotals(text: string): { some?: number; full?: number } {
+  const out: { some?: number; full?: number } = {};
+  for (const m of text.matchAll(/^(some|full) .*\btotal=(\d+)/gm)) out[m[1] as 'some' | 'full'] = Number(m[2]) / 1e6;
+  return out;
+}
+
 /** Filesystem types that hold no user data: kernel interfaces, memory-backed and layered views. */
 const PSEUDO_FS = new Set([
   'proc', 'sysfs', 'devtmpfs', 'devpts', 'tmpfs', 'ramfs', 'cgroup', 'cgroup2', 'securityfs', 'debugfs',

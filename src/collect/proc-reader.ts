@@ -14,10 +14,12 @@ import {
   parsePasswd,
   parsePidStat,
   parsePressureSome,
+  parsePressureTotals,
   parseStatus,
   parseStatusHwmKb,
   parseSystemStat,
 } from './proc-parse.js';
+import type { Pressure } from '../core/sample.js';
 import type { ProcIdentity, RawDiskCounters, RawMemInfo, RawNetCounters, RawProcess, RawSnapshot, RawSystemStat } from './raw.js';
 
 export interface ProcReaderOptions {
@@ -249,7 +251,7 @@ export class ProcReader {
       stat,
       mem,
       load: loadText === null ? { one: 0, five: 0, fifteen: 0 } : parseLoadavg(loadText),
-      pressure: { cpu: this.readPressure('cpu'), memory: this.readPressure('memory'), io: this.readPressure('io') },
+      pressure: this.readPressure(),
       net: this.readNet(),
       disks: this.readDisks(),
     };
@@ -641,13 +643,24 @@ export class ProcReader {
     return this.users.get(uid) ?? String(uid);
   }
 
-  private readPressure(resource: (typeof PRESSURE)[number]): number | null {
-    const path = this.pressurePaths.get(resource);
-    if (path === undefined) return null;
-    const text = this.file.text(path, true);
-    const value = text === null ? null : parsePressureSome(text);
-    if (value === null) this.pressurePaths.delete(resource);
-    return value;
+  /** avg10 of each resource and, where the kernel gives them, its stall totals. */
+  private readPressure(): Pressure {
+    const out: Pressure = { cpu: null, memory: null, io: null };
+    for (const resource of PRESSURE) {
+      const path = this.pressurePaths.get(resource);
+      if (path === undefined) continue;
+      const text = this.file.text(path, true);
+      const avg10 = text === null ? null : parsePressureSome(text);
+      if (text === null || avg10 === null) {
+        this.pressurePaths.delete(resource);
+        continue;
+      }
+      out[resource] = avg10;
+      const { some, full } = parsePressureTotals(text);
+      if (some !== undefined) out[`${resource}SomeSeconds`] = some;
+      if (full !== undefined) out[`${resource}FullSeconds`] = full;
+    }
+    return out;
   }
 
   private readNet(): RawNetCounters[] {

@@ -2,7 +2,7 @@
  * Raw counters as the kernel reports them at one instant. `derive()` turns two
  * of these into a Sample; nothing here is a rate.
  */
-import type { FilesystemStats } from '../core/sample.js';
+import type { FilesystemStats, Pressure } from '../core/sample.js';
 
 /** USER_HZ: the unit of every time in /proc/stat and /proc/<pid>/stat. 100 on every mainstream Linux arch. */
 export const CLK_TCK = 100;
@@ -128,7 +128,7 @@ export interface RawSnapshot {
   stat: RawSystemStat;
   mem: RawMemInfo;
   load: { one: number; five: number; fifteen: number };
-  pressure: { cpu: number | null; memory: number | null; io: number | null };
+  pressure: Pressure;
   /** Alive at the tick, by pid. */
   processes: Map<number, RawProcess>;
   /** Seen by a burst scan since the previous tick but gone at this one. */

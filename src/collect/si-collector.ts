@@ -110,7 +110,7 @@ export class SiCollector implements Collector {
       const list = await this.si.fsSize();
       return list
         .filter((f) => f.size > 0)
-        .map((f) => ({ mount: f.mount, device: f.fs, fsType: f.type, sizeBytes: f.size, usedBytes: f.used }));
+        .map((f) => ({ mount: f.mount, device: f.fs, fsType: f.type, sizeBytes: f.size, usedBytes: f.used, ...(Number.isFinite(f.available) ? { availBytes: f.available } : {}) }));
     } catch {
       return this.filesystems;
     }

@@ -92,8 +92,23 @@ export interface TaskCounts {
   idle: number;
 }
 
-/** Pressure stall information, percent of time some task stalled over the last 10 s. */
-export interface Pressure {
+/**
+ * Pressure stall information (PSI) totals: seconds since boot that some task
+ * (`some`) or every non-idle task at once (`full`) stalled on the resource, the
+ * `total=` of /proc/pressure/*. Absent without PSI (another OS, an older agent or
+ * recording); `cpuFullSeconds` also before Linux 5.13.
+ */
+export interface PressureTotals {
+  cpuSomeSeconds?: number;
+  cpuFullSeconds?: number;
+  memorySomeSeconds?: number;
+  memoryFullSeconds?: number;
+  ioSomeSeconds?: number;
+  ioFullSeconds?: number;
+}
+
+/** Pressure stall information: `cpu`, `memory`, `io` are the percent of time some task stalled over the last 10 s. */
+export interface Pressure extends PressureTotals {
   cpu: number | null;
   memory: number | null;
   io: number | null;
@@ -162,6 +177,11 @@ export interface FilesystemStats {
   fsType: string;
   sizeBytes: number;
   usedBytes: number;
+  /**
+   * Bytes an unprivileged user can still write (statfs f_bavail × block size, node_exporter's
+   * avail): below size − used by the blocks reserved for root. Absent from older agents and recordings.
+   */
+  availBytes?: number;
 }
 
 export interface DiskIoStats {

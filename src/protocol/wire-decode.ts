@@ -2,7 +2,7 @@ import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type 
 import type { Culprit, Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { PROBE_FIELDS } from '../core/probe-schema.js';
-import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
+import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import type { FieldSpec, NamedField } from '../core/field-table.js';
 import {
   ARCHIVE_MAX_SPIKES,
@@ -147,9 +147,14 @@ function fieldValidator(f: FieldSpec): Validator<number | string | boolean | und
   return f.optional ? optional(inner) : inner;
 }
 
+/** One validator per field of a table, as `shape` takes them. */
+function fieldValidators<T extends object>(list: readonly NamedField<T>[]): { [K in keyof T]-?: Validator<T[K]> } {
+  return Object.fromEntries(list.map((f) => [f.name, fieldValidator(f)])) as { [K in keyof T]-?: Validator<T[K]> };
+}
+
 /** A record checked field by field as its table (core/process-schema.ts, core/sample-schema.ts) describes it. */
 function fieldsValidator<T extends object>(list: readonly NamedField<T>[]): Validator<T> {
-  return shape<T>(Object.fromEntries(list.map((f) => [f.name, fieldValidator(f)])) as { [K in keyof T]-?: Validator<T[K]> });
+  return shape<T>(fieldValidators(list));
 }
 
 const processStats = fieldsValidator<ProcessStats>(PROCESS_FIELD_LIST);
@@ -164,12 +169,12 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   cpu: shape({ total: cpuShare, cores: arrayOf(cpuShare, MAX_LIST_ITEMS), busyMin: num, busyMax: num }),
   load: fieldsValidator(LOAD_FIELDS),
   memory: fieldsValidator(MEMORY_FIELDS),
-  pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num) }),
+  pressure: shape({ cpu: nullable(num), memory: nullable(num), io: nullable(num), ...fieldValidators(PRESSURE_TOTAL_FIELDS) }),
   tasks: fieldsValidator(TASK_FIELDS),
   processes: arrayOf(processStats, MAX_WIRE_PROCESSES),
   omitted: optional(shape({ count: num, maxCpu: num, maxRss: num })),
   net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) }), MAX_LIST_ITEMS),
-  filesystems: arrayOf(shape({ mount: str, device: str, fsType: str, sizeBytes: num, usedBytes: num }), MAX_LIST_ITEMS),
+  filesystems: arrayOf(fieldsValidator(FILESYSTEM_FIELDS), MAX_LIST_ITEMS),
   disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num }), MAX_LIST_ITEMS),
   probes: optional(arrayOf(fieldsValidator(PROBE_FIELDS), MAX_LIST_ITEMS)),
 });

@@ -1,6 +1,6 @@
-import type { ProcessStats, Sample } from '../core/sample.js';
+import type { PressureTotals, ProcessStats, Sample } from '../core/sample.js';
 import { PROCESS_FIELD_LIST } from '../core/process-schema.js';
-import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
+import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { isPresent, type NamedField, type QuantumName } from '../core/field-table.js';
 
 /**
@@ -16,11 +16,12 @@ import { isPresent, type NamedField, type QuantumName } from '../core/field-tabl
  * | time, host facts, strings, counts | exact |
  * | intervalMs | 1 ms |
  * | uptime | 0.01 s |
+ * | pressure stall totals | 1 ms |
  * | CPU shares (total, per core, busyMin/Max) | 0.1 percentage point |
  * | pressure, load average | 0.01 |
  * | memory and swap | 1 KiB |
  * | network and disk rates | 1 B/s |
- * | filesystem size and used | 1 byte |
+ * | filesystem size, used and available | 1 byte |
  * | process fields | their `quantum` in core/process-schema.ts |
  *
  * Processes read back sorted by pid (then start time), whatever order they were
@@ -52,6 +53,7 @@ export const Q = {
   /** Round trips: a loopback ping answers in a tenth of a millisecond. */
   latency: fraction(100),
   uptime: fraction(100),
+  seconds: fraction(1000),
   cpu: fraction(10),
   percent: fraction(100),
   load: fraction(100),
@@ -115,6 +117,7 @@ export function quantiseSample(s: Sample): Sample {
       cpu: quantiseNullable(Q.percent, s.pressure.cpu),
       memory: quantiseNullable(Q.percent, s.pressure.memory),
       io: quantiseNullable(Q.percent, s.pressure.io),
+      ...quantiseFields<PressureTotals>(PRESSURE_TOTAL_FIELDS, s.pressure),
     },
     tasks: quantiseFields(TASK_FIELDS, s.tasks),
     processes: s.processes.map(quantiseProcess).sort(compareProcesses),
@@ -124,13 +127,7 @@ export function quantiseSample(s: Sample): Sample {
       txBytesPerSec: quantise(Q.rate, n.txBytesPerSec),
       ...(n.virtual === true ? { virtual: true } : {}),
     })),
-    filesystems: s.filesystems.map((f) => ({
-      mount: f.mount,
-      device: f.device,
-      fsType: f.fsType,
-      sizeBytes: quantise(Q.bytes, f.sizeBytes),
-      usedBytes: quantise(Q.bytes, f.usedBytes),
-    })),
+    filesystems: s.filesystems.map((f) => quantiseFields(FILESYSTEM_FIELDS, f)),
     disks: s.disks.map((d) => ({
       device: d.device,
       readBytesPerSec: quantise(Q.rate, d.readBytesPerSec),

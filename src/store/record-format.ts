@@ -3,12 +3,15 @@ import type { HostFacts } from '../core/sample.js';
 import { UserError } from '../core/errors.js';
 
 /**
- * The tmon recording file format, version 3. Append-only; little-endian.
+ * The tmon recording file format, version 4. Append-only; little-endian.
  * 2: a sample body may mark virtual net interfaces and carry cgroup memory fields.
  * 3: each keyframe declares its process fields (name and kind), so a newer
  * file with fields this tmon does not know still opens (process-records.ts).
- * Files of formats 1 and 2 read as before; a writer continuing one upgrades
- * its header to format 3 (upgradeHeader), as its new groups are format 3.
+ * 4: each keyframe also declares its optional system fields (name and how many
+ * a sample holds), whose values follow the system vector (sample-codec.ts): a
+ * new optional system field (memory, pressure, per filesystem…) opens the same way.
+ * Files of formats 1 to 3 read as before; a writer continuing one upgrades
+ * its header to format 4 (upgradeHeader), as its new groups are format 4.
  *
  * Header
  *   "TMONREC\0"            8 bytes magic
@@ -51,9 +54,9 @@ import { UserError } from '../core/errors.js';
 
 export const MAGIC = Buffer.from('TMONREC\0', 'latin1');
 /** The format this tmon writes. */
-export const FORMAT_VERSION = 3;
-/** The newest format this tmon reads. From 3 on, a newer tmon's fields are tagged: it bumps the format only for a change of layout. */
-export const READABLE_FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
+/** The newest format this tmon reads. From 4 on, a newer tmon's process and system fields are tagged: it bumps the format only for a change of layout. */
+export const READABLE_FORMAT_VERSION = 4;
 
 export const SYNC = Buffer.from([0xd7, 0x4d]);
 export const FRAME_HEADER_BYTES = 12;

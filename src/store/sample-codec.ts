@@ -1,6 +1,7 @@
 import {
   SAMPLE_VERSION,
   type CpuShare,
+  type FilesystemStats,
   type HostFacts,
   type LoadAverage,
   type MemoryStats,
@@ -10,7 +11,7 @@ import {
   type TaskCounts,
 } from '../core/sample.js';
 import type { NamedField } from '../core/field-table.js';
-import { CPU_SHARE_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
+import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, SYSTEM_RECORDS, TASK_FIELDS, type SystemPer } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
 import { Q, compareProcesses } from './quantise.js';
 import { validHostFacts } from './record-format.js';
@@ -41,16 +42,22 @@ import {
  * Body layout (all integers are varints, `int` zigzag, strings references
  * into the group's string table: 0 + literal for a new one, id + 1 after):
  *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
- *                     bit3 the memory cgroup fields follow the system vector (format 2 on),
- *                     bit4 the process fields are declared (every keyframe from format 3 on)
+ *                     bit3 optional system values follow the system vector (format 2 on),
+ *                     bit4 the process fields are declared (every keyframe from format 3 on),
+ *                     bit5 the optional system fields are declared (every keyframe from format 4 on)
  *   [bit4: process field declaration, process-records.ts]
+ *   [bit5: optional system field declaration: count, then per field its name (`record.field`, a
+ *          line of SYSTEM_RECORDS in core/sample-schema.ts) and kind (uint: how many values a sample
+ *          holds: 0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk)]
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
- *   [bit3, format 3 on: the number of optional memory fields, MEMORY_FIELDS' optional lines in order]
+ *   [bit3 in a format 3 group: the number of optional memory fields, MEMORY_FIELDS' optional lines in order]
  *   system vector     int differences from the previous sample's vector (keyframe: from 0), laid out from
- *                     the tables of core/sample-schema.ts; with bit3 the optional memory fields follow
- *                     (optionalOut each; format 2: exactly three, without their number)
+ *                     the tables of core/sample-schema.ts; with bit3 the optional values follow (optionalOut
+ *                     each) and take part in the differences: format 4, each declared field's values in
+ *                     declared order (a reader skips a field it does not know by its kind and the shape);
+ *                     format 3, the counted memory fields; format 2, exactly three memory fields
  *   processes         keyframe: count + full records, sorted by pid
  *                     delta: exits (slot gaps), arrivals (full records), changes (slot gap, field mask, values)
  *                     records and changes are laid out as the group's declaration says (process-records.ts);
@@ -60,10 +67,12 @@ import {
 const HAS_HOST = 1;
 const HAS_SHAPE = 2;
 const HAS_VIRTUAL_NET = 4;
-/** The optional memory fields (MEMORY_OPTIONAL) follow the system vector: format 3 writes their number first, format 2 wrote three. */
-const HAS_MEM_EXTRA = 8;
+/** Optional system values follow the system vector: the declared ones (format 4), or the optional memory fields (formats 2 and 3). */
+const HAS_OPTIONAL = 8;
 /** A keyframe declares its process fields before its records (format 3 on; process-records.ts). */
 const HAS_PROCESS_FIELDS = 16;
+/** A keyframe declares its optional system fields (format 4 on). */
+const HAS_SYSTEM_FIELDS = 32;
 
 /** The names that fix the layout of the system vector. */
 interface Shape {
@@ -97,12 +106,121 @@ const SHARE = requiredNumbers(CPU_SHARE_FIELDS);
 const LOAD = requiredNumbers(LOAD_FIELDS);
 const MEMORY = requiredNumbers(MEMORY_FIELDS);
 const TASKS = requiredNumbers(TASK_FIELDS);
-/** The optional memory fields (cgroup limit, OOM kills, limit hits…): the vector's tail when any is set. */
-export const MEMORY_OPTIONAL = MEMORY_FIELDS.filter((f): f is Extract<NamedField<Sample['memory']>, { type: 'number' }> => f.type === 'number' && f.optional);
+const FILESYSTEM = requiredNumbers(FILESYSTEM_FIELDS);
+/** The optional memory fields in table order: what formats 2 and 3 wrote after the vector. */
+const MEMORY_OPTIONAL = (MEMORY_FIELDS as readonly NamedField[]).filter((f): f is NumberLine => f.type === 'number' && f.optional);
 /** Format 2 wrote the tail without its length: the three fields it knew. */
 const LEGACY_MEM_EXTRA_FIELDS = 3;
-/** A longer tail is damage. */
-const MAX_MEM_EXTRA_FIELDS = 64;
+/** A longer tail, or more declared optional fields, is damage. */
+const MAX_OPTIONAL_FIELDS = 64;
+const MAX_FIELD_NAME_BYTES = 64;
+
+/** A declared field's kind: its SystemPer's index here. */
+const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk'];
+
+/** An optional system number as a recording declares it (format 4 on). */
+export interface SystemLine {
+  /** `record.field`, e.g. `filesystems.availBytes`. */
+  name: string;
+  per: SystemPer;
+  field: NumberLine;
+  /** The objects of a sample that hold the field: its record, or its list's entries (as many as `per` says). */
+  items: (s: Sample) => readonly object[];
+}
+
+/** The line of `field` of the sample's record `record` (a top-level key: one object, or a list of them). */
+export function systemLine(record: keyof Sample, per: SystemPer, field: NumberLine): SystemLine {
+  const items = (s: Sample): readonly object[] => {
+    const x: unknown = s[record];
+    return Array.isArray(x) ? (x as object[]) : [x as object];
+  };
+  return { name: `${record}.${field.name}`, per, field, items };
+}
+
+/** The optional numbers of SYSTEM_RECORDS: what a format 4 keyframe declares. */
+export const SYSTEM_OPTIONAL: readonly SystemLine[] = Object.entries(SYSTEM_RECORDS).flatMap(([record, { per, fields }]) =>
+  (fields as readonly NamedField[]).filter((f): f is NumberLine => f.type === 'number' && f.optional).map((f) => systemLine(record as keyof Sample, per, f)),
+);
+
+/** How many values of a field of kind `per` a sample of this shape holds. */
+function perCount(per: SystemPer, shape: Shape): number {
+  switch (per) {
+    case 'sample':
+      return 1;
+    case 'core':
+      return shape.cores;
+    case 'net':
+      return shape.net.length;
+    case 'filesystem':
+      return shape.filesystems.length;
+    case 'disk':
+      return shape.disks.length;
+  }
+}
+
+/** A field as a group declares it, with this tmon's line for it (undefined: unknown, skipped). */
+interface DeclaredLine {
+  per: SystemPer;
+  line: SystemLine | undefined;
+}
+
+function declareSystemFields(w: ByteWriter, lines: readonly SystemLine[]): void {
+  w.uint(lines.length);
+  for (const l of lines) {
+    w.string(l.name);
+    w.uint(PERS.indexOf(l.per));
+  }
+}
+
+function readSystemDeclaration(r: ByteReader): DeclaredLine[] {
+  const count = r.count(2);
+  if (count > MAX_OPTIONAL_FIELDS) throw new RangeError(`${count} optional system fields declared`);
+  const seen = new Set<string>();
+  const out: DeclaredLine[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = r.string(MAX_FIELD_NAME_BYTES);
+    const code = r.uint();
+    const per = PERS[code];
+    if (per === undefined) throw new RangeError(`optional system field ${name} of unknown kind ${code}`);
+    if (seen.has(name)) throw new RangeError(`optional system field ${name} declared twice`);
+    seen.add(name);
+    out.push({ per, line: SYSTEM_OPTIONAL.find((l) => l.name === name && l.per === per) });
+  }
+  return out;
+}
+
+/** The optional values of a sample as stored integers (optionalOut), or null when none is set. */
+function optionalVector(s: Sample, lines: readonly SystemLine[]): number[] | null {
+  const out: number[] = [];
+  let any = false;
+  for (const l of lines) {
+    const q = Q[l.field.quantum];
+    for (const item of l.items(s)) {
+      const x = (item as Record<string, number | undefined>)[l.field.name];
+      const z = x === undefined ? 0 : optionalOut(q.encode(x));
+      if (z !== 0) any = true;
+      out.push(z);
+    }
+  }
+  return any ? out : null;
+}
+
+/** Sets the declared fields this tmon knows from a format 4 sample's optional values; the others are skipped. */
+function setOptional(s: Sample, declared: readonly DeclaredLine[], shape: Shape, tail: readonly number[]): void {
+  let at = 0;
+  for (const { per, line } of declared) {
+    const n = perCount(per, shape);
+    if (line) {
+      const q = Q[line.field.quantum];
+      const items = line.items(s);
+      for (let k = 0; k < n; k++) {
+        const x = optionalIn(tail[at + k] ?? 0);
+        if (x !== undefined) (items[k] as Record<string, number>)[line.field.name] = q.decode(x);
+      }
+    }
+    at += n;
+  }
+}
 
 function pushFields(v: number[], fields: readonly NumberLine[], x: object): void {
   const r = x as Record<string, number>;
@@ -127,33 +245,27 @@ function systemVector(s: Sample): number[] {
   }
   pushFields(v, TASKS, s.tasks);
   for (const n of s.net) v.push(Q.rate.encode(n.rxBytesPerSec), Q.rate.encode(n.txBytesPerSec));
-  for (const f of s.filesystems) v.push(Q.bytes.encode(f.sizeBytes), Q.bytes.encode(f.usedBytes));
+  for (const f of s.filesystems) pushFields(v, FILESYSTEM, f);
   for (const d of s.disks) v.push(Q.rate.encode(d.readBytesPerSec), Q.rate.encode(d.writeBytesPerSec));
   return v;
 }
 
-/** The optional memory fields as stored integers (optionalOut), or null when none is set. */
-function memExtraVector(m: Sample['memory'], fields: readonly NumberLine[]): number[] | null {
-  const r = m as unknown as Record<string, number | undefined>;
-  if (fields.every((f) => r[f.name] === undefined)) return null;
-  return fields.map((f) => {
-    const x = r[f.name];
-    return optionalOut(x === undefined ? undefined : Q[f.quantum].encode(x));
-  });
-}
-
-/** Sets the optional memory fields this tmon knows from the tail; a newer file's further ones are skipped. */
+/** Sets the optional memory fields of a format 2 or 3 tail; a format 3 file's further ones are skipped. */
 function setMemExtra(m: Sample['memory'], tail: number[]): void {
+  const r = m as unknown as Record<string, number>;
   MEMORY_OPTIONAL.forEach((f, i) => {
     const x = i < tail.length ? optionalIn(tail[i] as number) : undefined;
-    if (x !== undefined) m[f.name] = Q[f.quantum].decode(x);
+    if (x !== undefined) r[f.name] = Q[f.quantum].decode(x);
   });
 }
 
 function vectorLength(shape: Shape): number {
   const perCpu = SHARE.length * (1 + shape.cores) + 2;
-  return 2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.filesystems.length + shape.disks.length);
+  return 2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.disks.length) + FILESYSTEM.length * shape.filesystems.length;
 }
+
+/** The numbers of a filesystem entry the vector holds. */
+type FilesystemNumbers = Pick<FilesystemStats, 'sizeBytes' | 'usedBytes'>;
 
 /** The inverse of systemVector: a sample without host, time and processes. */
 function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' | 'host' | 'processes'> {
@@ -180,13 +292,7 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
     if (shape.virtualNet.includes(i)) n.virtual = true;
     return n;
   });
-  const filesystems = shape.filesystems.map(([mount, device, fsType]) => ({
-    mount,
-    device,
-    fsType,
-    sizeBytes: Q.bytes.decode(next()),
-    usedBytes: Q.bytes.decode(next()),
-  }));
+  const filesystems = shape.filesystems.map(([mount, device, fsType]): FilesystemStats => ({ mount, device, fsType, ...readFields<FilesystemNumbers>(FILESYSTEM, next) }));
   const disks = shape.disks.map((device) => ({
     device,
     readBytesPerSec: Q.rate.decode(next()),
@@ -229,8 +335,8 @@ class StringTableReader {
 interface EncoderSchema {
   /** Process fields after pid and start time (default: core/process-schema.ts). */
   processFields?: readonly NamedField[];
-  /** Optional memory fields (default: those of core/sample-schema.ts). */
-  memoryOptional?: readonly NumberLine[];
+  /** Optional system fields, declared in this order (default: SYSTEM_OPTIONAL). */
+  systemOptional?: readonly SystemLine[];
 }
 
 /** Encodes the samples of one group in order; `keyframe: true` starts a new group. */
@@ -242,7 +348,7 @@ export class SampleEncoder {
   private slots = new Map<string, { slot: number; state: ProcState }>();
   private nextSlot = 0;
   private readonly records: RecordWriter;
-  private readonly memoryOptional: readonly NumberLine[];
+  private readonly systemOptional: readonly SystemLine[];
 
   /** `schema`: the fields written, the tables' unless a test writes what a newer tmon would. */
   constructor(
@@ -251,7 +357,7 @@ export class SampleEncoder {
   ) {
     this.hostJson = JSON.stringify(headerHost);
     this.records = new RecordWriter(schema.processFields);
-    this.memoryOptional = schema.memoryOptional ?? MEMORY_OPTIONAL;
+    this.systemOptional = schema.systemOptional ?? SYSTEM_OPTIONAL;
   }
 
   encode(sample: Sample, keyframe: boolean): Buffer {
@@ -261,15 +367,18 @@ export class SampleEncoder {
     const shape = shapeOf(sample);
     const shapeJson = JSON.stringify(shape);
     const withShape = keyframe || shapeJson !== this.prevShape;
-    const memExtra = memExtraVector(sample.memory, this.memoryOptional);
+    const optional = optionalVector(sample, this.systemOptional);
     const flags =
       (hostJson !== this.hostJson ? HAS_HOST : 0) |
       (withShape ? HAS_SHAPE : 0) |
       (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0) |
-      (memExtra ? HAS_MEM_EXTRA : 0) |
-      (keyframe ? HAS_PROCESS_FIELDS : 0);
+      (optional ? HAS_OPTIONAL : 0) |
+      (keyframe ? HAS_PROCESS_FIELDS | HAS_SYSTEM_FIELDS : 0);
     w.uint(flags);
-    if (keyframe) this.records.declare(w);
+    if (keyframe) {
+      this.records.declare(w);
+      declareSystemFields(w, this.systemOptional);
+    }
     if (flags & HAS_HOST) {
       w.string(hostJson);
       this.hostJson = hostJson;
@@ -280,8 +389,7 @@ export class SampleEncoder {
       this.prevShape = shapeJson;
       prev = [];
     }
-    if (memExtra) w.uint(memExtra.length);
-    const vector = memExtra ? [...systemVector(sample), ...memExtra] : systemVector(sample);
+    const vector = optional ? [...systemVector(sample), ...optional] : systemVector(sample);
     for (let i = 0; i < vector.length; i++) w.int((vector[i] as number) - (prev[i] ?? 0));
     this.prevVector = vector;
     // One string writer for the whole body, not one closure per process record.
@@ -415,8 +523,10 @@ export class SampleDecoder {
   private records = 0;
   /** How this group's process records are laid out: declared by its keyframe (format 3), or the fixed layout of formats 1 and 2. */
   private layout: Layout | 'legacy' = 'legacy';
-  /** The group's keyframe declared its process fields (format 3 on): the memory tail then carries its length. */
+  /** The group's keyframe declared its process fields (format 3 on): a memory tail then carries its length. */
   private tagged = false;
+  /** The optional system fields the group's keyframe declared (format 4 on); undefined in older groups. */
+  private declared: DeclaredLine[] | undefined;
 
   constructor(private readonly headerHost: HostFacts) {
     this.host = headerHost;
@@ -437,6 +547,10 @@ export class SampleDecoder {
       this.layout = readDeclaration(r);
       this.tagged = true;
     }
+    if (flags & HAS_SYSTEM_FIELDS) {
+      if (!keyframe) throw new RangeError('optional system fields declared outside a keyframe');
+      this.declared = readSystemDeclaration(r);
+    }
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
@@ -445,7 +559,9 @@ export class SampleDecoder {
     }
     const shape = this.shape as Shape;
     const base = vectorLength(shape);
-    const n = base + (flags & HAS_MEM_EXTRA ? this.memExtraLength(r) : 0);
+    const n = base + (flags & HAS_OPTIONAL ? this.optionalLength(r, shape) : 0);
+    // Each value takes a byte at least: a shape or declaration that says more is damage, refused before allocating.
+    if (n > body.length) throw new RangeError(`${n} system values in a body of ${body.length} bytes`);
     const vector = new Array<number>(n);
     for (let i = 0; i < n; i++) vector[i] = r.int() + (prev[i] ?? 0);
     this.prevVector = vector;
@@ -453,16 +569,21 @@ export class SampleDecoder {
     else this.readDelta(r);
     if (!r.done) throw new RangeError('trailing bytes after the sample');
     const processes = this.order.map((slot) => (this.slots[slot] as { obj: ProcessStats }).obj);
-    const system = fromVector(vector, shape);
-    if (n > base) setMemExtra(system.memory, vector.slice(base));
-    return { version: SAMPLE_VERSION, time, host: this.host, ...system, processes };
+    const sample: Sample = { version: SAMPLE_VERSION, time, host: this.host, ...fromVector(vector, shape), processes };
+    if (n > base) {
+      const tail = vector.slice(base);
+      if (this.declared) setOptional(sample, this.declared, shape, tail);
+      else setMemExtra(sample.memory, tail);
+    }
+    return sample;
   }
 
-  /** Format 3 writes the tail's length (a newer tmon may know more fields); format 2 wrote three without it. */
-  private memExtraLength(r: ByteReader): number {
+  /** Format 4: the declared fields' values; format 3 wrote the memory tail's length; format 2 wrote three without it. */
+  private optionalLength(r: ByteReader, shape: Shape): number {
+    if (this.declared) return this.declared.reduce((n, d) => n + perCount(d.per, shape), 0);
     if (!this.tagged) return LEGACY_MEM_EXTRA_FIELDS;
     const n = r.uint();
-    if (n > MAX_MEM_EXTRA_FIELDS) throw new RangeError(`${n} optional memory fields`);
+    if (n > MAX_OPTIONAL_FIELDS) throw new RangeError(`${n} optional memory fields`);
     return n;
   }
 
@@ -476,6 +597,7 @@ export class SampleDecoder {
     this.records = 0;
     this.layout = 'legacy';
     this.tagged = false;
+    this.declared = undefined;
   }
 
   private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
