@@ -10,6 +10,7 @@ import {
   type Sample,
   type TaskCounts,
 } from '../core/sample.js';
+import type { ProbeResult } from '../core/probe.js';
 import type { NamedField } from '../core/field-table.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, SYSTEM_RECORDS, TASK_FIELDS, type SystemPer } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
@@ -44,17 +45,19 @@ import {
  *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
  *                     bit3 optional system values follow the system vector (format 2 on),
  *                     bit4 the process fields are declared (every keyframe from format 3 on),
- *                     bit5 the optional system fields are declared (every keyframe from format 4 on)
+ *                     bit5 the optional system fields are declared (every keyframe from format 4 on),
+ *                     bit6 the shape ends with probe targets (format 4 on)
  *   [bit4: process field declaration, process-records.ts]
  *   [bit5: optional system field declaration: count, then per field its name (`record.field`, a
  *          line of SYSTEM_RECORDS in core/sample-schema.ts) and kind (uint: how many values a sample
- *          holds: 0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk)]
+ *          holds: 0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk, 5 per probe)]
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
+ *                     [bit6: count + probe targets]
  *   [bit3 in a format 3 group: the number of optional memory fields, MEMORY_FIELDS' optional lines in order]
  *   system vector     int differences from the previous sample's vector (keyframe: from 0), laid out from
- *                     the tables of core/sample-schema.ts; with bit3 the optional values follow (optionalOut
+ *                     the tables of core/sample-schema.ts, each probe's up (0/1) last; with bit3 the optional values follow (optionalOut
  *                     each) and take part in the differences: format 4, each declared field's values in
  *                     declared order (a reader skips a field it does not know by its kind and the shape);
  *                     format 3, the counted memory fields; format 2, exactly three memory fields
@@ -73,6 +76,8 @@ const HAS_OPTIONAL = 8;
 const HAS_PROCESS_FIELDS = 16;
 /** A keyframe declares its optional system fields (format 4 on). */
 const HAS_SYSTEM_FIELDS = 32;
+/** The shape ends with the probe targets (format 4 on; a sample without probes leaves it out). */
+const HAS_PROBES = 64;
 
 /** The names that fix the layout of the system vector. */
 interface Shape {
@@ -82,6 +87,8 @@ interface Shape {
   virtualNet: number[];
   filesystems: [string, string, string][];
   disks: string[];
+  /** Probe targets; each holds its `up` in the vector. */
+  probes: string[];
 }
 
 function shapeOf(s: Sample): Shape {
@@ -91,6 +98,7 @@ function shapeOf(s: Sample): Shape {
     virtualNet: s.net.flatMap((n, i) => (n.virtual === true ? [i] : [])),
     filesystems: s.filesystems.map((f) => [f.mount, f.device, f.fsType]),
     disks: s.disks.map((d) => d.device),
+    probes: s.probes?.map((p) => p.target) ?? [],
   };
 }
 
@@ -116,7 +124,7 @@ const MAX_OPTIONAL_FIELDS = 64;
 const MAX_FIELD_NAME_BYTES = 64;
 
 /** A declared field's kind: its SystemPer's index here. */
-const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk'];
+const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk', 'probe'];
 
 /** An optional system number as a recording declares it (format 4 on). */
 export interface SystemLine {
@@ -132,7 +140,8 @@ export interface SystemLine {
 export function systemLine(record: keyof Sample, per: SystemPer, field: NumberLine): SystemLine {
   const items = (s: Sample): readonly object[] => {
     const x: unknown = s[record];
-    return Array.isArray(x) ? (x as object[]) : [x as object];
+    // An optional list (probes) that a sample lacks holds nothing.
+    return Array.isArray(x) ? (x as object[]) : x === undefined ? [] : [x as object];
   };
   return { name: `${record}.${field.name}`, per, field, items };
 }
@@ -155,6 +164,8 @@ function perCount(per: SystemPer, shape: Shape): number {
       return shape.filesystems.length;
     case 'disk':
       return shape.disks.length;
+    case 'probe':
+      return shape.probes.length;
   }
 }
 
@@ -247,6 +258,7 @@ function systemVector(s: Sample): number[] {
   for (const n of s.net) v.push(Q.rate.encode(n.rxBytesPerSec), Q.rate.encode(n.txBytesPerSec));
   for (const f of s.filesystems) pushFields(v, FILESYSTEM, f);
   for (const d of s.disks) v.push(Q.rate.encode(d.readBytesPerSec), Q.rate.encode(d.writeBytesPerSec));
+  for (const p of s.probes ?? []) v.push(p.up ? 1 : 0);
   return v;
 }
 
@@ -261,7 +273,9 @@ function setMemExtra(m: Sample['memory'], tail: number[]): void {
 
 function vectorLength(shape: Shape): number {
   const perCpu = SHARE.length * (1 + shape.cores) + 2;
-  return 2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.disks.length) + FILESYSTEM.length * shape.filesystems.length;
+  return (
+    2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.disks.length) + FILESYSTEM.length * shape.filesystems.length + shape.probes.length
+  );
 }
 
 /** The numbers of a filesystem entry the vector holds. */
@@ -298,7 +312,8 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
     readBytesPerSec: Q.rate.decode(next()),
     writeBytesPerSec: Q.rate.decode(next()),
   }));
-  return { intervalMs, uptime, cpu: { total, cores, busyMin, busyMax }, load, memory, pressure, tasks, net, filesystems, disks };
+  const probes = shape.probes.map((target): ProbeResult => ({ target, up: next() === 1 }));
+  return { intervalMs, uptime, cpu: { total, cores, busyMin, busyMax }, load, memory, pressure, tasks, net, filesystems, disks, ...(probes.length > 0 ? { probes } : {}) };
 }
 
 class StringTableWriter {
@@ -372,6 +387,7 @@ export class SampleEncoder {
       (hostJson !== this.hostJson ? HAS_HOST : 0) |
       (withShape ? HAS_SHAPE : 0) |
       (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0) |
+      (withShape && shape.probes.length > 0 ? HAS_PROBES : 0) |
       (optional ? HAS_OPTIONAL : 0) |
       (keyframe ? HAS_PROCESS_FIELDS | HAS_SYSTEM_FIELDS : 0);
     w.uint(flags);
@@ -416,9 +432,13 @@ export class SampleEncoder {
     for (const f of shape.filesystems) for (const s of f) this.strings.write(w, s);
     w.uint(shape.disks.length);
     for (const d of shape.disks) this.strings.write(w, d);
-    if (shape.virtualNet.length === 0) return;
-    w.uint(shape.virtualNet.length);
-    for (const i of shape.virtualNet) w.uint(i);
+    if (shape.virtualNet.length > 0) {
+      w.uint(shape.virtualNet.length);
+      for (const i of shape.virtualNet) w.uint(i);
+    }
+    if (shape.probes.length === 0) return;
+    w.uint(shape.probes.length);
+    for (const p of shape.probes) this.strings.write(w, p);
   }
 
   /** Arrivals in pid order; pid and start time as gaps from the record before. */
@@ -554,7 +574,7 @@ export class SampleDecoder {
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
-      this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0);
+      this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0, (flags & HAS_PROBES) !== 0);
       prev = [];
     }
     const shape = this.shape as Shape;
@@ -600,7 +620,7 @@ export class SampleDecoder {
     this.declared = undefined;
   }
 
-  private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
+  private readShape(r: ByteReader, withVirtualNet: boolean, withProbes: boolean): Shape {
     // Each core takes six numbers of the system vector, each string reference at least a byte.
     const cores = r.count(6);
     const net = Array.from({ length: r.count() }, () => this.strings.read(r));
@@ -620,7 +640,9 @@ export class SampleDecoder {
         virtualNet.push(i);
       }
     }
-    return { cores, net, virtualNet, filesystems, disks };
+    // Each probe holds its `up` in the vector: a byte at least.
+    const probes = withProbes ? Array.from({ length: r.count() }, () => this.strings.read(r)) : [];
+    return { cores, net, virtualNet, filesystems, disks, probes };
   }
 
   private readRecords(r: ByteReader): boolean {
