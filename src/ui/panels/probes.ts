@@ -10,7 +10,12 @@ export const probesPanel = definePanel({
   id: 'probes',
   title: 'Latency',
   hints: { region: 'side', weight: 2, minWidth: 30, minHeight: 3 },
-  toggle: { key: 'l', help: 'show / hide the latency panel (probes: up or down, round trip)', shownFrom: { cols: 100, rows: 30 } },
+  toggle: {
+    key: 'l',
+    help: 'show / hide the latency panel (probes: up or down, round trip)',
+    shownFrom: { cols: 80, rows: 24 },
+    shownWith: (newest) => (newest.probes?.length ?? 0) > 0,
+  },
   create: (screen, rect, color) => new ListPanel(screen, 'Latency', rect, color),
   draw(w, f) {
     const samples = f.index < 0 ? [] : f.timeline.slice(Math.max(0, f.index + 1 - PROBE_HISTORY), f.index + 1);
