@@ -30,6 +30,7 @@ const END_TO_END = [
   'test/overview.test.ts',
   'test/package.test.ts',
   'test/process-signaller.test.ts',
+  'test/probes-end-to-end.test.ts',
   'test/prometheus-scrape-end-to-end.test.ts',
   'test/processes-panel.test.ts',
   'test/record.test.ts',

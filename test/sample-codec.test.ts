@@ -88,6 +88,28 @@ describe('sample codec', () => {
     ]);
   });
 
+  it('carries probe results: targets coming and going, up and down, round trips where answered; why one is down is not stored', () => {
+    const base = [0, 1, 2, 3, 4].map((i) => makeSample({ time: 1e12 + i * 1000 }));
+    const tcp = (up: boolean, ms?: number): NonNullable<Sample['probes']>[number] => ({ target: 'tcp://db:5432', up, ...(ms === undefined ? {} : { ms }), ...(up ? {} : { error: 'ECONNREFUSED' }) });
+    const web = { target: 'https://example.com/health', up: true, ms: 41.237, ttfbMs: 30.5, status: 200 };
+    const sent: Sample[] = [
+      { ...(base[0] as Sample), probes: [tcp(true, 0.183)] },
+      { ...(base[1] as Sample), probes: [tcp(false), web] },
+      base[2] as Sample,
+      { ...(base[3] as Sample), probes: [web, tcp(true, 12)] },
+      { ...(base[4] as Sample), probes: [web, { ...tcp(false), status: 503 }] },
+    ];
+    const { decoded } = roundTrip(sent, 60);
+    decoded.forEach((d, i) => expect(d).toStrictEqual(quantiseSample(sent[i] as Sample)));
+    expect(decoded.map((d) => d.probes?.map((p) => [p.target.slice(0, 3), p.up, p.ms, p.status, p.error]))).toEqual([
+      [['tcp', true, 0.18, undefined, undefined]],
+      [['tcp', false, undefined, undefined, undefined], ['htt', true, 41.24, 200, undefined]],
+      undefined,
+      [['htt', true, 41.24, 200, undefined], ['tcp', true, 12, undefined, undefined]],
+      [['htt', true, 41.24, 200, undefined], ['tcp', false, undefined, 503, undefined]],
+    ]);
+  });
+
   it('opens what a newer tmon writes: unknown optional system fields, once per sample and per filesystem, are skipped', () => {
     const perSample = systemLine('pressure', 'sample', { name: 'irqFullSeconds', type: 'number', quantum: 'seconds', unit: 's', optional: true, since: 5 });
     const perFs = systemLine('filesystems', 'filesystem', { name: 'filesFree', type: 'number', quantum: 'exact', unit: 'inodes', optional: true, since: 5 });

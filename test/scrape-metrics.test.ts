@@ -63,6 +63,19 @@ describe('ScrapeMetrics', () => {
     expect(family(m, 'node_filesystem_size_bytes')?.samples).toHaveLength(1);
   });
 
+  it('gives each probe target its success, round trip and HTTP status; no probe families without probes', () => {
+    const m = new ScrapeMetrics();
+    m.push(at(0), []);
+    expect(m.families().filter((f) => f.name.startsWith('tmon_probe'))).toEqual([]);
+    m.push({ ...at(1), probes: [{ target: 'tcp://db:5432', up: false, error: 'ECONNREFUSED' }, { target: 'https://example.com', up: true, ms: 41, status: 200 }] }, []);
+    expect(value(m, 'tmon_probe_success', { target: 'tcp://db:5432' })).toBe(0);
+    expect(value(m, 'tmon_probe_success', { target: 'https://example.com' })).toBe(1);
+    expect(value(m, 'tmon_probe_duration_seconds', { target: 'https://example.com' })).toBeCloseTo(0.041);
+    // A target that did not answer has no round trip, rather than a fast one.
+    expect(value(m, 'tmon_probe_duration_seconds', { target: 'tcp://db:5432' })).toBeUndefined();
+    expect(value(m, 'tmon_probe_http_status_code', { target: 'https://example.com' })).toBe(200);
+  });
+
   it('keeps a brief peak between samples in the peak gauges for the whole window, then lets it go', () => {
     const m = new ScrapeMetrics();
     const brief = at(5);

@@ -5,11 +5,14 @@ import { SYSTEM_OPTIONAL, declareSystemFields, optionalCount, optionalVector, re
 import { ByteReader, ByteWriter } from '../src/store/varint.js';
 import { makeSample } from './helpers/make-sample.js';
 
-const COUNTS = { sample: 1, core: 2, net: 1, filesystem: 1, disk: 1 };
+const COUNTS = { sample: 1, core: 2, net: 1, filesystem: 1, disk: 1, probe: 1 };
 
 describe('optional system fields', () => {
   it('declares every optional line of the system tables, by record and field name', () => {
-    const optional = Object.entries(SYSTEM_RECORDS).flatMap(([record, { fields }]) => (fields as readonly NamedField[]).filter((f) => f.optional).map((f) => `${record}.${f.name}`));
+    // Only numbers: an optional string (why a probe is down) is not stored.
+    const optional = Object.entries(SYSTEM_RECORDS).flatMap(([record, { fields }]) =>
+      (fields as readonly NamedField[]).filter((f) => f.optional && f.type === 'number').map((f) => `${record}.${f.name}`),
+    );
     expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(optional);
     expect(SYSTEM_OPTIONAL.map((l) => l.name)).toEqual(expect.arrayContaining(['memory.limit', 'pressure.ioFullSeconds', 'filesystems.availBytes']));
   });
@@ -27,10 +30,12 @@ describe('optional system fields', () => {
     const sent = makeSample({ time: 1e12 });
     sent.pressure = { ...sent.pressure, memoryFullSeconds: 1.5 };
     sent.filesystems = sent.filesystems.map((f) => ({ ...f, availBytes: 12345 }));
+    sent.probes = [{ target: 'tcp://db:5432', up: true, ms: 3.25 }];
     // A newer tmon's values: the two per-core ones first, then the known fields in reverse.
     const values = [7, 9, ...(optionalVector(sent, [...SYSTEM_OPTIONAL].reverse()) ?? [])];
-    const back = makeSample({ time: 1e12 });
+    const back = { ...makeSample({ time: 1e12 }), probes: [{ target: 'tcp://db:5432', up: true }] };
     setOptional(back, declared, COUNTS, values);
+    expect(back.probes[0]?.ms).toBe(3.25);
     expect(back.pressure.memoryFullSeconds).toBe(1.5);
     expect(back.filesystems[0]?.availBytes).toBe(12345);
     expect(back.memory.limit).toBeUndefined();

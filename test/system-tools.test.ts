@@ -23,11 +23,11 @@ describe('the system tools the suite installs when missing', () => {
   it('names the ones not on the path', () => {
     expect(missingTools(() => true)).toEqual([]);
     expect(missingTools((c) => c !== 'tmux').map((t) => t.pkg)).toEqual(['tmux']);
-    expect(missingTools((c) => c === 'tmux').map((t) => t.command)).toEqual(['python3', 'openssl', 'ps', 'pgrep', 'promtool', 'prometheus', 'chromium']);
+    expect(missingTools((c) => c === 'tmux').map((t) => t.command)).toEqual(['python3', 'openssl', 'ps', 'pgrep', 'promtool', 'prometheus', 'chromium', 'ping']);
   });
 
   it('installs each package once', () => {
-    expect(packagesFor(missingTools((c) => c === 'tmux'))).toEqual(['python3', 'openssl', 'procps', 'prometheus', 'chromium']);
+    expect(packagesFor(missingTools((c) => c === 'tmux'))).toEqual(['python3', 'openssl', 'procps', 'prometheus', 'chromium', 'iputils-ping']);
     expect(packagesFor(missingTools((c) => c !== 'ps' && c !== 'pgrep'))).toEqual(['procps']);
     expect(packagesFor([])).toEqual([]);
   });

@@ -9,6 +9,7 @@
  */
 import type { MetricFamily, MetricSample } from '../core/metric-family.js';
 import type { FilesystemStats, PressureTotals, Sample } from '../core/sample.js';
+import type { ProbeResult } from '../core/probe.js';
 import type { Spike } from '../core/spike.js';
 import { memoryPeak } from './recent-samples.js';
 
@@ -147,7 +148,7 @@ export class ScrapeMetrics {
         gauge('node_memory_SwapFree_bytes', 'Memory information field SwapFree_bytes.', m.swapTotal - m.swapUsed, 'bytes'),
       );
     }
-    return [...out, ...pressureFamilies(s), ...this.deviceFamilies(s), ...this.tmonFamilies(s), ...this.spikeFamilies(), ...this.groupFamilies()];
+    return [...out, ...pressureFamilies(s), ...this.deviceFamilies(s), ...this.tmonFamilies(s), ...this.spikeFamilies(), ...this.groupFamilies(), ...probeFamilies(s)];
   }
 
   private deviceFamilies(s: Sample): MetricFamily[] {
@@ -238,6 +239,26 @@ function pressureFamilies(s: Sample): MetricFamily[] {
     const v = s.pressure[field];
     return v === undefined ? [] : [{ name, help, type: 'counter', unit: 'seconds', samples: [{ value: v }] }];
   });
+}
+
+/**
+ * Each probe target's latest answer, blackbox_exporter's meanings under tmon's
+ * prefix (the target is a label here, not the scrape's instance): one series per
+ * --probe, so as bounded as the agent's command line.
+ */
+function probeFamilies(s: Sample): MetricFamily[] {
+  const probes = s.probes ?? [];
+  if (probes.length === 0) return [];
+  const each = (value: (p: ProbeResult) => number | undefined): MetricSample[] =>
+    probes.flatMap((p) => {
+      const v = value(p);
+      return v === undefined ? [] : [{ labels: { target: p.target }, value: v }];
+    });
+  return [
+    { name: 'tmon_probe_success', help: 'Whether the probe answered in time (http: a 2xx or 3xx status).', type: 'gauge', samples: each((p) => (p.up ? 1 : 0)) },
+    ...nonEmpty({ name: 'tmon_probe_duration_seconds', help: 'Round trip of the latest answer: tcp connect, http total, ping echo.', type: 'gauge', unit: 'seconds', samples: each((p) => (p.ms === undefined ? undefined : p.ms / 1000)) }),
+    ...nonEmpty({ name: 'tmon_probe_http_status_code', help: 'HTTP status of the latest answer.', type: 'gauge', samples: each((p) => p.status) }),
+  ];
 }
 
 /** A gauge per filesystem, labelled as node_exporter labels them; a filesystem without the figure is left out. */

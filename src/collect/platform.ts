@@ -7,6 +7,8 @@ import { UsageError } from '../core/errors.js';
 import { MIN_INTERVAL_MS, isSamplingInterval } from '../core/interval.js';
 import type { Collector } from './collector.js';
 import { LinuxCollector } from './linux-collector.js';
+import { ProbeRunner, withProbes } from './probe-runner.js';
+import type { ProbeSpec } from '../core/probe.js';
 
 export interface CollectorOptions {
   /**
@@ -26,9 +28,16 @@ export interface CollectorOptions {
   cgroup?: string;
   /** Linux: where cgroupfs is mounted. Default '/sys/fs/cgroup'. */
   cgroupRoot?: string;
+  /** Targets probed on their own timers; each sample carries their latest answers. */
+  probes?: readonly ProbeSpec[];
 }
 
 export async function createCollector(opts: CollectorOptions): Promise<Collector> {
+  const collector = await platformCollector(opts);
+  return opts.probes && opts.probes.length > 0 ? withProbes(collector, new ProbeRunner(opts.probes)) : collector;
+}
+
+async function platformCollector(opts: CollectorOptions): Promise<Collector> {
   if (!isSamplingInterval(opts.intervalMs)) {
     throw new UsageError(`sampling interval must be at least ${MIN_INTERVAL_MS} ms, got ${opts.intervalMs}`);
   }

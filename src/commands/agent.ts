@@ -44,7 +44,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const opts = agentOptions(values, raw);
   const { settings, storeDir } = opts;
 
-  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
+  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values), probes: values.probe });
   const live = new LiveSource(collector, settings.intervalMs, { onError: (err) => log(`a sample failed and was skipped: ${err.message}`) });
   // One stream, one spike detector: the store's recorder and the viewers' broadcaster both subscribe.
   const hub = new SessionHub(live, { history: undefined, thresholds: settings.thresholds });

@@ -6,6 +6,9 @@
  */
 import { DEFAULT_THRESHOLDS } from '../analysis/thresholds.js';
 import { MIN_INTERVAL_MS } from '../core/interval.js';
+import { UsageError } from '../core/errors.js';
+import { parseProbe, ProbeSyntaxError, type ProbeSpec } from '../core/probe.js';
+import { sanitize } from '../core/sanitize.js';
 import {
   briefly,
   bytesFlag,
@@ -70,6 +73,23 @@ const CGROUP = textFlag(
   "watch this memory cgroup (as /proc/PID/cgroup names it) instead of tmon's own; a limit below RAM is the memory total",
 );
 
+/** --probe URL, repeatable, read into probe specs (core/probe.ts says what a URL may be). */
+const PROBE: Flag<ProbeSpec[]> = {
+  type: 'string',
+  multiple: true,
+  value: 'URL',
+  help: "probe tcp://HOST:PORT, http(s)://HOST/PATH or ping://HOST, optionally followed by ' interval=5s timeout=3s'; repeatable",
+  read: (raw, name) =>
+    (Array.isArray(raw) ? raw : []).map((text) => {
+      try {
+        return parseProbe(text);
+      } catch (err) {
+        if (err instanceof ProbeSyntaxError) throw new UsageError(`--${name} ${sanitize(text, 80)}: ${sanitize(err.message, 200)}`);
+        throw err;
+      }
+    }),
+};
+
 /** How a viewer reaches agents: connect, record --from and spikes HOST:PORT. */
 export const REMOTE_FLAGS = {
   token: textFlag('TOKEN', "the agent's token (also TMON_TOKEN)"),
@@ -103,6 +123,7 @@ export const DASHBOARD = {
     top: TOP,
     record: textFlag('FILE', 'record while watching'),
     cgroup: CGROUP,
+    probe: PROBE,
     ...ALERT_FLAGS,
     ...THRESHOLD_FLAGS,
     ...THEME,
@@ -152,6 +173,7 @@ export const AGENT = {
     interval: reworded(INTERVAL, `sampling interval; viewers may ask for faster, down to ${MIN_INTERVAL_MS}ms`),
     top: reworded(TOP, 'processes per sample sent to viewers'),
     cgroup: reworded(CGROUP, "watch this memory cgroup (as /proc/PID/cgroup names it) instead of the agent's own: its limit is the memory total"),
+    probe: PROBE,
     ...ALERT_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: "spike thresholds for the store's spike index" }),
     ...CONFIG,
@@ -206,6 +228,7 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.`,
     duration: durationFlag('DUR', 'stop after this long (e.g. 1h, 30m)', { minMs: 1000, maxMs: 365 * DAY_MS }),
     interval: reworded(INTERVAL, 'sampling interval here'),
     cgroup: reworded(CGROUP, `watch this memory cgroup instead of tmon's own ${SEE_MAIN_HELP}`),
+    probe: reworded(PROBE, `probe a target from here ${SEE_MAIN_HELP}`),
     ...REMOTE_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: 'spike thresholds', note: SEE_MAIN_HELP }),
     ...CONFIG,

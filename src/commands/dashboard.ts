@@ -32,7 +32,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const settings = samplingSettings(values);
   const alertsWanted = alertSetup(values, undefined, 'dashboard-alert-state.json');
   requireTerminal();
-  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
+  const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values), probes: values.probe });
   const live = new LiveSource(collector, settings.intervalMs);
   const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });
   const recordPath = values.record;

@@ -11,6 +11,7 @@ import { SessionHub } from '../session/session-hub.js';
 import { RECORD } from './command-flags.js';
 import { cgroupOption, thresholdOverrides } from './shared-options.js';
 import { withConfig } from './user-config.js';
+import { UsageError } from '../core/errors.js';
 import { remoteOptions } from './remote-options.js';
 import { openFileRecorder } from './recorder.js';
 
@@ -29,6 +30,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const from = values.from;
 
   let origin: SampleSource;
+  if (from !== undefined && values.probe.length > 0) throw new UsageError('--probe probes from this machine: with --from, give --probe to the agent instead');
   if (from !== undefined) {
     const remote = new RemoteSource(from, remoteOptions(values));
     try {
@@ -39,7 +41,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     }
     origin = remote;
   } else {
-    origin = new LiveSource(await createCollector({ intervalMs, ...cgroupOption(values) }), intervalMs);
+    origin = new LiveSource(await createCollector({ intervalMs, ...cgroupOption(values), probes: values.probe }), intervalMs);
   }
 
   // No screen: the samples only pass through the hub, to its detector and the recorder.

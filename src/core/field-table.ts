@@ -6,7 +6,7 @@
  */
 
 /** How finely a number is kept in a recording; the steps are in store/quantise.ts. */
-export type QuantumName = 'exact' | 'ms' | 'uptime' | 'seconds' | 'cpu' | 'percent' | 'load' | 'kib' | 'rate' | 'bytes';
+export type QuantumName = 'exact' | 'ms' | 'latency' | 'uptime' | 'seconds' | 'cpu' | 'percent' | 'load' | 'kib' | 'rate' | 'bytes';
 
 interface FieldCommon {
   /** What a value means: a unit for numbers, a short description otherwise. */

@@ -1,5 +1,6 @@
 import type { CpuShare, FilesystemStats, LoadAverage, MemoryStats, PressureTotals, TaskCounts } from './sample.js';
 import { fieldList, type FieldTable, type NamedField } from './field-table.js';
+import { PROBE_FIELDS } from './probe-schema.js';
 
 /**
  * Field tables of the Sample's system records (see core/field-table.ts).
@@ -72,7 +73,7 @@ export const FILESYSTEM_FIELDS = fieldList<FilesystemStats>({
 } as const satisfies FieldTable<FilesystemStats>);
 
 /** How many of a record a sample holds: one, or one per core, interface, filesystem or disk (the sample's shape). */
-export type SystemPer = 'sample' | 'core' | 'net' | 'filesystem' | 'disk';
+export type SystemPer = 'sample' | 'core' | 'net' | 'filesystem' | 'disk' | 'probe';
 
 /**
  * The system records whose optional numbers a recording declares (format 4 on),
@@ -85,4 +86,5 @@ export const SYSTEM_RECORDS = {
   memory: { per: 'sample', fields: MEMORY_FIELDS },
   pressure: { per: 'sample', fields: PRESSURE_TOTAL_FIELDS },
   filesystems: { per: 'filesystem', fields: FILESYSTEM_FIELDS },
+  probes: { per: 'probe', fields: PROBE_FIELDS },
 } as const satisfies Record<string, { per: SystemPer; fields: readonly NamedField[] }>;

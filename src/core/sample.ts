@@ -1,3 +1,5 @@
+import type { ProbeResult } from './probe.js';
+
 /**
  * The one data model shared by live, remote and replay (see ARCHITECTURE.md).
  * Every unit is explicit in the field name or its comment: bytes, percent,
@@ -213,6 +215,8 @@ export interface Sample {
   net: NetInterfaceStats[];
   filesystems: FilesystemStats[];
   disks: DiskIoStats[];
+  /** The latest answer of each probe (--probe), when any runs. */
+  probes?: ProbeResult[];
 }
 
 /** A process's identity that survives PID reuse. */

@@ -1,6 +1,7 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
 import type { Culprit, Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
+import { PROBE_FIELDS } from '../core/probe-schema.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import type { FieldSpec, NamedField } from '../core/field-table.js';
 import {
@@ -175,6 +176,7 @@ export const validateSample: Validator<Sample> = shape<Sample>({
   net: arrayOf(shape({ name: str, rxBytesPerSec: num, txBytesPerSec: num, virtual: optional(bool) }), MAX_LIST_ITEMS),
   filesystems: arrayOf(fieldsValidator(FILESYSTEM_FIELDS), MAX_LIST_ITEMS),
   disks: arrayOf(shape({ device: str, readBytesPerSec: num, writeBytesPerSec: num }), MAX_LIST_ITEMS),
+  probes: optional(arrayOf(fieldsValidator(PROBE_FIELDS), MAX_LIST_ITEMS)),
 });
 
 const culprit = shape<Culprit>({

@@ -1,5 +1,6 @@
 import type { PressureTotals, ProcessStats, Sample } from '../core/sample.js';
 import { PROCESS_FIELD_LIST } from '../core/process-schema.js';
+import { PROBE_FIELDS } from '../core/probe-schema.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { isPresent, type NamedField, type QuantumName } from '../core/field-table.js';
 
@@ -50,6 +51,8 @@ function multiple(step: number): Quantum {
 export const Q = {
   exact: fraction(1),
   ms: fraction(1),
+  /** Round trips: a loopback ping answers in a tenth of a millisecond. */
+  latency: fraction(100),
   uptime: fraction(100),
   seconds: fraction(1000),
   cpu: fraction(10),
@@ -79,6 +82,9 @@ export function quantiseFields<T extends object>(list: readonly NamedField<T>[],
   }
   return out as T;
 }
+
+/** A probe's fields a recording keeps: why it was down is shown live only (its up and status are kept). */
+const STORED_PROBE_FIELDS = PROBE_FIELDS.filter((f) => f.name !== 'error');
 
 /** How a process reads back. */
 function quantiseProcess(p: ProcessStats): ProcessStats {
@@ -131,5 +137,7 @@ export function quantiseSample(s: Sample): Sample {
       readBytesPerSec: quantise(Q.rate, d.readBytesPerSec),
       writeBytesPerSec: quantise(Q.rate, d.writeBytesPerSec),
     })),
+    // Why a probe is down is shown live and not stored: its status and up are.
+    ...(s.probes ? { probes: s.probes.map((p) => quantiseFields(STORED_PROBE_FIELDS, p)) } : {}),
   };
 }

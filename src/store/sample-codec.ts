@@ -10,6 +10,7 @@ import {
   type Sample,
   type TaskCounts,
 } from '../core/sample.js';
+import type { ProbeResult } from '../core/probe.js';
 import type { NamedField } from '../core/field-table.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import { ByteReader, ByteWriter } from './varint.js';
@@ -54,15 +55,17 @@ import {
  *   flags             bit0 host facts follow (JSON), bit1 shape follows, bit2 the shape marks virtual interfaces,
  *                     bit3 optional system values follow the system vector (format 2 on),
  *                     bit4 the process fields are declared (every keyframe from format 3 on),
- *                     bit5 the optional system fields are declared (every keyframe from format 4 on)
+ *                     bit5 the optional system fields are declared (every keyframe from format 4 on),
+ *                     bit6 the shape ends with probe targets (format 4 on)
  *   [bit4: process field declaration, process-records.ts]
  *   [bit5: optional system field declaration, system-fields.ts]
  *   [host JSON]
  *   [shape]           cores, net names, filesystem (mount, device, type), disk names,
  *                     [bit2: count + indices of the virtual net interfaces (format 2 on)]
+ *                     [bit6: count + probe targets]
  *   [bit3 in a format 3 group: the number of optional memory fields, MEMORY_FIELDS' optional lines in order]
  *   system vector     int differences from the previous sample's vector (keyframe: from 0), laid out from
- *                     the tables of core/sample-schema.ts; with bit3 the optional values follow (optionalOut
+ *                     the tables of core/sample-schema.ts, each probe's up (0/1) last; with bit3 the optional values follow (optionalOut
  *                     each) and take part in the differences: format 4, each declared field's values in
  *                     declared order (a reader skips a field it does not know by its kind and the shape);
  *                     format 3, the counted memory fields; format 2, exactly three memory fields
@@ -81,6 +84,8 @@ const HAS_OPTIONAL = 8;
 const HAS_PROCESS_FIELDS = 16;
 /** A keyframe declares its optional system fields (format 4 on). */
 const HAS_SYSTEM_FIELDS = 32;
+/** The shape ends with the probe targets (format 4 on; a sample without probes leaves it out). */
+const HAS_PROBES = 64;
 
 /** The names that fix the layout of the system vector. */
 interface Shape {
@@ -90,6 +95,8 @@ interface Shape {
   virtualNet: number[];
   filesystems: [string, string, string][];
   disks: string[];
+  /** Probe targets; each holds its `up` in the vector. */
+  probes: string[];
 }
 
 function shapeOf(s: Sample): Shape {
@@ -99,12 +106,13 @@ function shapeOf(s: Sample): Shape {
     virtualNet: s.net.flatMap((n, i) => (n.virtual === true ? [i] : [])),
     filesystems: s.filesystems.map((f) => [f.mount, f.device, f.fsType]),
     disks: s.disks.map((d) => d.device),
+    probes: s.probes?.map((p) => p.target) ?? [],
   };
 }
 
 /** How many of each list a sample of this shape holds, for the optional system fields. */
 function countsOf(shape: Shape): ShapeCounts {
-  return { sample: 1, core: shape.cores, net: shape.net.length, filesystem: shape.filesystems.length, disk: shape.disks.length };
+  return { sample: 1, core: shape.cores, net: shape.net.length, filesystem: shape.filesystems.length, disk: shape.disks.length, probe: shape.probes.length };
 }
 
 /** A numeric table line. */
@@ -152,6 +160,7 @@ function systemVector(s: Sample): number[] {
   for (const n of s.net) v.push(Q.rate.encode(n.rxBytesPerSec), Q.rate.encode(n.txBytesPerSec));
   for (const f of s.filesystems) pushFields(v, FILESYSTEM, f);
   for (const d of s.disks) v.push(Q.rate.encode(d.readBytesPerSec), Q.rate.encode(d.writeBytesPerSec));
+  for (const p of s.probes ?? []) v.push(p.up ? 1 : 0);
   return v;
 }
 
@@ -166,7 +175,9 @@ function setMemExtra(m: Sample['memory'], tail: number[]): void {
 
 function vectorLength(shape: Shape): number {
   const perCpu = SHARE.length * (1 + shape.cores) + 2;
-  return 2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.disks.length) + FILESYSTEM.length * shape.filesystems.length;
+  return (
+    2 + perCpu + LOAD.length + MEMORY.length + 6 + TASKS.length + 2 * (shape.net.length + shape.disks.length) + FILESYSTEM.length * shape.filesystems.length + shape.probes.length
+  );
 }
 
 /** The numbers of a filesystem entry the vector holds. */
@@ -203,7 +214,8 @@ function fromVector(v: number[], shape: Shape): Omit<Sample, 'version' | 'time' 
     readBytesPerSec: Q.rate.decode(next()),
     writeBytesPerSec: Q.rate.decode(next()),
   }));
-  return { intervalMs, uptime, cpu: { total, cores, busyMin, busyMax }, load, memory, pressure, tasks, net, filesystems, disks };
+  const probes = shape.probes.map((target): ProbeResult => ({ target, up: next() === 1 }));
+  return { intervalMs, uptime, cpu: { total, cores, busyMin, busyMax }, load, memory, pressure, tasks, net, filesystems, disks, ...(probes.length > 0 ? { probes } : {}) };
 }
 
 class StringTableWriter {
@@ -277,6 +289,7 @@ export class SampleEncoder {
       (hostJson !== this.hostJson ? HAS_HOST : 0) |
       (withShape ? HAS_SHAPE : 0) |
       (withShape && shape.virtualNet.length > 0 ? HAS_VIRTUAL_NET : 0) |
+      (withShape && shape.probes.length > 0 ? HAS_PROBES : 0) |
       (optional ? HAS_OPTIONAL : 0) |
       (keyframe ? HAS_PROCESS_FIELDS | HAS_SYSTEM_FIELDS : 0);
     w.uint(flags);
@@ -321,9 +334,13 @@ export class SampleEncoder {
     for (const f of shape.filesystems) for (const s of f) this.strings.write(w, s);
     w.uint(shape.disks.length);
     for (const d of shape.disks) this.strings.write(w, d);
-    if (shape.virtualNet.length === 0) return;
-    w.uint(shape.virtualNet.length);
-    for (const i of shape.virtualNet) w.uint(i);
+    if (shape.virtualNet.length > 0) {
+      w.uint(shape.virtualNet.length);
+      for (const i of shape.virtualNet) w.uint(i);
+    }
+    if (shape.probes.length === 0) return;
+    w.uint(shape.probes.length);
+    for (const p of shape.probes) this.strings.write(w, p);
   }
 
   /** Arrivals in pid order; pid and start time as gaps from the record before. */
@@ -459,7 +476,7 @@ export class SampleDecoder {
     if (flags & HAS_HOST) this.host = hostIn(r.string());
     let prev = this.prevVector;
     if (flags & HAS_SHAPE) {
-      this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0);
+      this.shape = this.readShape(r, (flags & HAS_VIRTUAL_NET) !== 0, (flags & HAS_PROBES) !== 0);
       prev = [];
     }
     const shape = this.shape as Shape;
@@ -505,7 +522,7 @@ export class SampleDecoder {
     this.declared = undefined;
   }
 
-  private readShape(r: ByteReader, withVirtualNet: boolean): Shape {
+  private readShape(r: ByteReader, withVirtualNet: boolean, withProbes: boolean): Shape {
     // Each core takes six numbers of the system vector, each string reference at least a byte.
     const cores = r.count(6);
     const net = Array.from({ length: r.count() }, () => this.strings.read(r));
@@ -525,7 +542,9 @@ export class SampleDecoder {
         virtualNet.push(i);
       }
     }
-    return { cores, net, virtualNet, filesystems, disks };
+    // Each probe holds its `up` in the vector: a byte at least.
+    const probes = withProbes ? Array.from({ length: r.count() }, () => this.strings.read(r)) : [];
+    return { cores, net, virtualNet, filesystems, disks, probes };
   }
 
   private readRecords(r: ByteReader): boolean {

@@ -11,7 +11,7 @@ import type { ByteReader, ByteWriter } from './varint.js';
  *
  * A keyframe declares them: count, then per field
  *   name (string, `record.field`), kind (uint: how many values a sample holds —
- *   0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk)
+ *   0 one, 1 per core, 2 per net interface, 3 per filesystem, 4 per disk, 5 per probe)
  * and a sample that sets any of them carries, after its system vector, each
  * declared field's values in declared order (optionalOut each: 0 absent),
  * differenced with the vector. A reader finds a field by name, whatever the
@@ -21,7 +21,7 @@ import type { ByteReader, ByteWriter } from './varint.js';
  */
 
 /** A kind's code is its index here. */
-const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk'];
+const PERS: readonly SystemPer[] = ['sample', 'core', 'net', 'filesystem', 'disk', 'probe'];
 /** More declared fields, or a longer name, is damage. */
 const MAX_DECLARED_FIELDS = 64;
 const MAX_FIELD_NAME_BYTES = 64;
@@ -45,7 +45,8 @@ export interface SystemLine {
 export function systemLine(record: keyof Sample, per: SystemPer, field: NumberLine): SystemLine {
   const items = (s: Sample): readonly object[] => {
     const x: unknown = s[record];
-    return Array.isArray(x) ? (x as object[]) : [x as object];
+    // An optional list (probes) that a sample lacks holds nothing.
+    return Array.isArray(x) ? (x as object[]) : x === undefined ? [] : [x as object];
   };
   return { name: `${record}.${field.name}`, per, field, items };
 }

@@ -4,6 +4,7 @@ import { computeLayout, type Layout } from './layout.js';
 import { shownPanels, type PanelDef } from './panels/panel.js';
 import type { UiState } from './state.js';
 import type { Theme } from './theme.js';
+import type { Sample } from '../core/sample.js';
 
 /**
  * The dashboard's widgets at the layout that the terminal's size and the
@@ -27,9 +28,9 @@ export class DashboardWidgets {
     return this.view;
   }
 
-  /** The widgets for the layout now: new ones when it changed since the last call. */
-  current(toggles: UiState['toggles']): DashboardView {
-    const layout = this.layoutFor(toggles);
+  /** The widgets for the layout now (`newest`: the newest sample, for panels shown with data): new ones when it changed since the last call. */
+  current(toggles: UiState['toggles'], newest?: Sample): DashboardView {
+    const layout = this.layoutFor(toggles, newest);
     if (!sameLayout(layout, this.view.layout)) {
       this.view.destroy();
       this.view = new DashboardView(this.screen, layout, this.theme, this.events, this.panels);
@@ -37,10 +38,10 @@ export class DashboardWidgets {
     return this.view;
   }
 
-  private layoutFor(toggles: UiState['toggles']): Layout {
+  private layoutFor(toggles: UiState['toggles'], newest?: Sample): Layout {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
-    return computeLayout(cols, rows, shownPanels(this.panels, toggles, cols, rows));
+    return computeLayout(cols, rows, shownPanels(this.panels, toggles, cols, rows, newest));
   }
 }
 

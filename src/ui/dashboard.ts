@@ -112,7 +112,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const update = (): void => {
     if (destroyed) return;
     const status = [callerStatus(opts), sessionView.status(), note.text];
-    widgets.current(state.toggles).draw(frameInput(sessionView, timeline, state, status, inspected));
+    widgets.current(state.toggles, timeline.at(timeline.length - 1)).draw(frameInput(sessionView, timeline, state, status, inspected));
   };
   const scheduler = new RenderScheduler(() => {
     if (!destroyed) drawFrame(screen, update, note);

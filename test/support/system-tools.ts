@@ -1,7 +1,7 @@
 /**
  * What the suite needs from the system besides Node: tmux (a real pseudo-terminal
  * for the built tmon), python3 (a memory-spike generator that frees at once),
- * openssl (TLS certificates), procps (ps, pgrep), prometheus (promtool checks /metrics; a real server scrapes an agent) and chromium (the browser page). Run once before the tests (vitest globalSetup): what
+ * openssl (TLS certificates), procps (ps, pgrep), prometheus (promtool checks /metrics; a real server scrapes an agent), chromium (the browser page) and iputils-ping (ping probes). Run once before the tests (vitest globalSetup): what
  * is missing is installed with apt-get when the suite runs as root on Debian (CI),
  * else the run stops with one line naming it.
  */
@@ -23,6 +23,7 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
   { command: 'prometheus', pkg: 'prometheus' },
   // The browser page's test drives Debian's chromium with puppeteer-core (no browser download).
   { command: 'chromium', pkg: 'chromium' },
+  { command: 'ping', pkg: 'iputils-ping' },
 ];
 
 /** What every Debian has (bash, coreutils, apt) or comes with Node: never installed here. */

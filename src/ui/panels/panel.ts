@@ -74,6 +74,8 @@ export interface PanelToggle {
   key: string;
   help: string;
   shownFrom: { cols: number; rows: number };
+  /** Shown without asking only while the newest sample has something for it (probes: only when --probe runs). */
+  shownWith?: (newest: Sample) => boolean;
 }
 
 /** The widget a panel draws into: a framed blessed element. */
@@ -104,7 +106,9 @@ export function definePanel<W extends PanelWidget>(def: PanelDef<W>): PanelDef<W
   return def;
 }
 
-/** Panels to show: the fixed ones, and each optional one as toggled, else by terminal size. */
-export function shownPanels(panels: readonly PanelDef[], toggles: Readonly<Record<string, boolean>>, cols: number, rows: number): PanelDef[] {
-  return panels.filter((p) => !p.toggle || (toggles[p.id] ?? (cols >= p.toggle.shownFrom.cols && rows >= p.toggle.shownFrom.rows)));
+/** Panels to show: the fixed ones, and each optional one as toggled, else by terminal size (and the newest sample's content). */
+export function shownPanels(panels: readonly PanelDef[], toggles: Readonly<Record<string, boolean>>, cols: number, rows: number, newest?: Sample): PanelDef[] {
+  const byDefault = (t: PanelToggle): boolean =>
+    cols >= t.shownFrom.cols && rows >= t.shownFrom.rows && (t.shownWith === undefined || (newest !== undefined && t.shownWith(newest)));
+  return panels.filter((p) => !p.toggle || (toggles[p.id] ?? byDefault(p.toggle)));
 }

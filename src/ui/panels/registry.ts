@@ -7,6 +7,7 @@ import { disksPanel } from './disks.js';
 import { eventsPanel } from './events.js';
 import { memoryPanel } from './memory.js';
 import type { PanelDef } from './panel.js';
+import { probesPanel } from './probes.js';
 import { processesPanel } from './processes.js';
 import { spikesPanel } from './spikes.js';
 import { sparksPanel } from './sparks.js';
@@ -21,4 +22,5 @@ export const PANELS: readonly PanelDef[] = [
   usersPanel,
   eventsPanel,
   disksPanel,
+  probesPanel,
 ];
