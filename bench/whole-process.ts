@@ -62,11 +62,14 @@ function startTop(): ChildProcess {
   return top;
 }
 
-/** A real dashboard in a private tmux server at 120x40; returns its node pid and a stopper. */
-async function startDashboard(): Promise<{ pid: number; stop: () => void } | null> {
+/**
+ * A real dashboard in a private tmux server at 120x40, started in `cwd` with
+ * `nodeFlags` and `args`; returns its node pid and a stopper.
+ */
+export async function startDashboard(nodeFlags = NODE_FLAGS, args: readonly string[] = [], cwd = process.cwd()): Promise<{ pid: number; stop: () => void } | null> {
   const socket = `tmon-bench-${process.pid}`;
-  const cmd = ['exec', process.execPath, ...NODE_FLAGS, TMON].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const made = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', cmd], { stdio: 'ignore' });
+  const cmd = ['exec', process.execPath, ...nodeFlags, TMON, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const made = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-c', cwd, '-x', '120', '-y', '40', cmd], { stdio: 'ignore' });
   if (made.status !== 0) return null;
   const stop = (): void => void spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
   const listed = spawnSync('tmux', ['-L', socket, 'list-panes', '-F', '#{pane_pid}'], { encoding: 'utf8' });
