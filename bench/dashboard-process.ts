@@ -18,14 +18,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { heapTable, summariseHeapSnapshot } from './heap-snapshot.js';
 import { fmt, processCount, sleep, spawnSleepers, started, withChildrenKilled } from './support.js';
-import { startDashboard } from './whole-process.js';
+import { CLK_TCK, startDashboard, ticksOf } from './whole-process.js';
 
 const PROCESSES = Number(process.env['TMON_BENCH_MEM_PROCESSES'] ?? 300);
 const INTERVAL_MS = Number(process.env['TMON_BENCH_MEM_INTERVAL_MS'] ?? 200);
 const SAMPLES = Number(process.env['TMON_BENCH_MEM_SAMPLES'] ?? 3600);
 const NODE_FLAGS = (process.env['TMON_BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+/** Preloaded into the dashboard: writes its V8 heap spaces to heap-log.json every 2 s. */
+const HEAP_LOG = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'heap-log.js')).href;
 /** Readings taken over the fill. */
 const READINGS = 8;
 /** Past the history's hour: the collector's first read and module loading. */
@@ -61,6 +64,27 @@ async function idleNodeStatus(): Promise<Status | undefined> {
   return s;
 }
 
+interface HeapLog {
+  spaces: { space_name: string; space_size: number; space_used_size: number }[];
+  usage: NodeJS.MemoryUsage;
+}
+
+/** Where the RSS goes, from the dashboard's last heap-log.json: V8's spaces (reserved / used), and what lies outside them. */
+function heapLogLines(dir: string, rssMb: number): string[] {
+  let log: HeapLog;
+  try {
+    log = JSON.parse(fs.readFileSync(path.join(dir, 'heap-log.json'), 'utf8')) as HeapLog;
+  } catch {
+    return ['(no heap log)'];
+  }
+  const mb = (b: number): string => fmt(b / 1048576, 1);
+  const reserved = log.spaces.reduce((a, s) => a + s.space_size, 0);
+  return [
+    `V8 heap spaces at the last reading (reserved / used MB): ${log.spaces.filter((s) => s.space_size > 0).map((s) => `${s.space_name} ${mb(s.space_size)} / ${mb(s.space_used_size)}`).join(', ')}; all ${mb(reserved)} reserved, ${mb(log.usage.heapUsed)} used.`,
+    `Outside the V8 heap: external ${mb(log.usage.external)} MB (array buffers ${mb(log.usage.arrayBuffers)}); RSS minus the reserved heap: ${fmt(rssMb - reserved / 1048576, 1)} MB (node's binary, native allocations, stacks).`,
+  ];
+}
+
 /** The snapshot file once V8 has finished writing it (its size stops changing). */
 async function snapshotIn(dir: string, timeoutMs = 120_000): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -81,7 +105,7 @@ export async function bench(): Promise<string> {
     await spawnSleepers(PROCESSES - processCount());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmon-mem-'));
     const idle = await idleNodeStatus();
-    const dash = await startDashboard([...NODE_FLAGS, '--heapsnapshot-signal=SIGUSR2'], ['--interval', `${INTERVAL_MS}ms`], dir);
+    const dash = await startDashboard([...NODE_FLAGS, '--heapsnapshot-signal=SIGUSR2', `--import=${HEAP_LOG}`], ['--interval', `${INTERVAL_MS}ms`], dir);
     if (!dash) return 'tmux could not start the dashboard: nothing measured.';
     const rows: string[] = [];
     const row = (label: string, s: Status | undefined): void => {
@@ -91,12 +115,17 @@ export async function bench(): Promise<string> {
     };
     try {
       const fillMs = SAMPLES * INTERVAL_MS + MARGIN_S * 1000;
+      let cpu = { ticks: NaN, at: 0 };
       for (let r = 1; r <= READINGS; r++) {
         await sleep(fillMs / READINGS);
+        // CPU is counted from the first reading on: module loading and the first read of every process left out.
+        if (r === 1) cpu = { ticks: ticksOf(dash.pid), at: performance.now() };
         const s = statusOf(dash.pid);
         if (!s) return `the dashboard (pid ${dash.pid}) exited during the fill.`;
         row(r === READINGS ? `**${SAMPLES} samples held** (${Math.round((r * fillMs) / READINGS / 1000)} s)` : `${Math.round((r * fillMs) / READINGS / 1000)} s`, s);
       }
+      const cpuPct = (((ticksOf(dash.pid) - cpu.ticks) * (1000 / CLK_TCK)) / (performance.now() - cpu.at)) * 100;
+      const heapLog = heapLogLines(dir, statusOf(dash.pid)?.rss ?? NaN);
       process.kill(dash.pid, 'SIGUSR2');
       const file = await snapshotIn(dir);
       const heap = file ? heapTable(summariseHeapSnapshot(file)) : ['(no heap snapshot written)'];
@@ -108,7 +137,9 @@ export async function bench(): Promise<string> {
         ...(idle ? [`| idle node (reference) | ${fmt(idle.rss, 1)} | ${fmt(idle.anon, 1)} | ${fmt(idle.file, 1)} | ${fmt(idle.hwm, 1)} | 1.00 |`] : []),
         ...rows,
         '',
-        'Target: ≤ 80 MB RSS with the hour held.',
+        `CPU over the fill after the first reading: ${fmt(cpuPct)} % of one core (utime+stime from /proc/PID/stat). Target: ≤ 80 MB RSS with the hour held.`,
+        '',
+        ...heapLog,
         '',
         ...heap,
       ].join('\n');

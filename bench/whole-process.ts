@@ -26,12 +26,12 @@ const COUNTS = (process.env['TMON_BENCH_WHOLE_COUNTS'] ?? '0,300,1000,3000').spl
 /** Extra node flags for the agent and dashboard (to try V8 flags). */
 const NODE_FLAGS = (process.env['TMON_BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
-/** bin/tmon.js of this checkout (dist-bench/bench → ../../bin). */
-const TMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tmon.js');
-const CLK_TCK = 100;
+/** bin/tmon.js of this checkout (dist-bench/bench → ../../bin), or TMON_BENCH_TMON (to measure another build side by side). */
+const TMON = process.env['TMON_BENCH_TMON'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tmon.js');
+export const CLK_TCK = 100;
 
 /** utime+stime of a process in clock ticks; NaN when it is gone. */
-function ticksOf(pid: number): number {
+export function ticksOf(pid: number): number {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
