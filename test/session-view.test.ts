@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import { DEFAULT_THRESHOLDS } from '../src/analysis/thresholds.js';
 import type { Sample } from '../src/core/sample.js';
@@ -64,6 +64,21 @@ describe('liveView', () => {
     source.end();
     await hub.ended();
     expect(view.status()).toBe('scripted: no more samples');
+  });
+
+  it('answers process events from the history’s times, decoding no sample (the events panel looks back ten minutes every frame)', async () => {
+    const source = new ScriptedSource(scenario());
+    const hub = liveHub(source, { top: 3 });
+    cleanups.push(() => hub.close());
+    const view = liveView(hub);
+    hub.start();
+    await waitFor('the scenario', () => view.timeline.length === 100);
+    const at = vi.spyOn(hub.history, 'at');
+    const seen: string[] = [];
+    for (let i = 99; i > 0; i--) seen.push(...(view.eventsOf(view.timeline, i) ?? []).map((e) => `${e.kind} ${e.name}`));
+    expect(seen).toContain('start alloc');
+    expect(seen).toContain('exit alloc');
+    expect(at).not.toHaveBeenCalled();
   });
 });
 
