@@ -7,6 +7,7 @@ import { liveHub, liveView } from '../session/session-view.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { tmonVersion } from '../version.js';
 import { DASHBOARD } from './command-flags.js';
+import { capHeapGrowth } from './heap-growth.js';
 import { cgroupOption, colorEnabled, samplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { procSignaller } from './process-signaller.js';
@@ -26,6 +27,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   }
   const settings = samplingSettings(values);
   requireTerminal();
+  capHeapGrowth();
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values) });
   const live = new LiveSource(collector, settings.intervalMs);
   const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });
