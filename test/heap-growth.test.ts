@@ -34,7 +34,7 @@ function largestYoungGeneration(cap: boolean): number {
 }
 
 describe('capHeapGrowth', () => {
-  it('stops the young generation at 4 MB, where V8 alone grows it further under the same load (child runs the built dist/)', () => {
+  it('stops the young generation at 8 MB, where V8 alone grows it further under the same load (child runs the built dist/)', () => {
     expect(largestYoungGeneration(false)).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES);
     expect(largestYoungGeneration(true)).toBeLessThanOrEqual(YOUNG_GENERATION_CAP_BYTES);
   });
