@@ -8,6 +8,7 @@ const AREAS: Record<string, () => Promise<{ bench: () => Promise<string> }>> = {
   attribution: () => import('./attribution.js'),
   store: () => import('./store.js'),
   dashboard: () => import('./dashboard.js'),
+  'dashboard-process': () => import('./dashboard-process.js'),
   agent: () => import('./agent.js'),
   whole: () => import('./whole-process.js'),
   metrics: () => import('./metrics.js'),

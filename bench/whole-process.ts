@@ -26,12 +26,12 @@ const COUNTS = (process.env['TMON_BENCH_WHOLE_COUNTS'] ?? '0,300,1000,3000').spl
 /** Extra node flags for the agent and dashboard (to try V8 flags). */
 const NODE_FLAGS = (process.env['TMON_BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
-/** bin/tmon.js of this checkout (dist-bench/bench → ../../bin). */
-const TMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tmon.js');
-const CLK_TCK = 100;
+/** bin/tmon.js of this checkout (dist-bench/bench → ../../bin), or TMON_BENCH_TMON (to measure another build side by side). */
+const TMON = process.env['TMON_BENCH_TMON'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tmon.js');
+export const CLK_TCK = 100;
 
 /** utime+stime of a process in clock ticks; NaN when it is gone. */
-function ticksOf(pid: number): number {
+export function ticksOf(pid: number): number {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
@@ -62,11 +62,14 @@ function startTop(): ChildProcess {
   return top;
 }
 
-/** A real dashboard in a private tmux server at 120x40; returns its node pid and a stopper. */
-async function startDashboard(): Promise<{ pid: number; stop: () => void } | null> {
+/**
+ * A real dashboard in a private tmux server at 120x40, started in `cwd` with
+ * `nodeFlags` and `args`; returns its node pid and a stopper.
+ */
+export async function startDashboard(nodeFlags = NODE_FLAGS, args: readonly string[] = [], cwd = process.cwd()): Promise<{ pid: number; stop: () => void } | null> {
   const socket = `tmon-bench-${process.pid}`;
-  const cmd = ['exec', process.execPath, ...NODE_FLAGS, TMON].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const made = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', cmd], { stdio: 'ignore' });
+  const cmd = ['exec', process.execPath, ...nodeFlags, TMON, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const made = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-c', cwd, '-x', '120', '-y', '40', cmd], { stdio: 'ignore' });
   if (made.status !== 0) return null;
   const stop = (): void => void spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
   const listed = spawnSync('tmux', ['-L', socket, 'list-panes', '-F', '#{pane_pid}'], { encoding: 'utf8' });

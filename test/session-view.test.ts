@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import { DEFAULT_THRESHOLDS } from '../src/analysis/thresholds.js';
 import type { Sample } from '../src/core/sample.js';
@@ -57,12 +57,28 @@ describe('liveView', () => {
     expect(changed()).toBeGreaterThanOrEqual(100);
     // alloc started at SPIKE_AT - 1 and exited after SPIKE_AT + 2, whatever the slim history kept.
     const at = (i: number): Sample => view.timeline.at(i) as Sample;
-    expect(view.eventsOf(at(SPIKE_AT - 2), at(SPIKE_AT - 1)).map((e) => `${e.kind} ${e.name}`)).toEqual(['start alloc']);
+    expect(view.eventsOf(view.timeline, SPIKE_AT - 1)?.map((e) => `${e.kind} ${e.name}`)).toEqual(['start alloc']);
+    expect(view.eventsOf(view.timeline, 100)).toBeUndefined();
     expect(view.usersOf(at(99)).map((u) => u.user).sort()).toEqual(['alice', 'postgres', 'root']);
     expect(view.status()).toBe('');
     source.end();
     await hub.ended();
     expect(view.status()).toBe('scripted: no more samples');
+  });
+
+  it('answers process events from the history’s times, decoding no sample (the events panel looks back ten minutes every frame)', async () => {
+    const source = new ScriptedSource(scenario());
+    const hub = liveHub(source, { top: 3 });
+    cleanups.push(() => hub.close());
+    const view = liveView(hub);
+    hub.start();
+    await waitFor('the scenario', () => view.timeline.length === 100);
+    const at = vi.spyOn(hub.history, 'at');
+    const seen: string[] = [];
+    for (let i = 99; i > 0; i--) seen.push(...(view.eventsOf(view.timeline, i) ?? []).map((e) => `${e.kind} ${e.name}`));
+    expect(seen).toContain('start alloc');
+    expect(seen).toContain('exit alloc');
+    expect(at).not.toHaveBeenCalled();
   });
 });
 
@@ -113,11 +129,11 @@ describe('replayView', () => {
     expect(view.cursor).toBeUndefined();
     expect(view.window).toBeUndefined();
     expect(view.thresholds).toEqual(DEFAULT_THRESHOLDS);
-    const at = (i: number): Sample => view.timeline.at(i) as Sample;
-    const events = view.eventsOf(at(SPIKE_AT + 1), at(SPIKE_AT + 2));
-    expect(events.map((e) => `${e.kind} ${e.name}`)).toEqual(['exit alloc']);
+    const events = view.eventsOf(view.timeline, SPIKE_AT + 2);
+    expect(events?.map((e) => `${e.kind} ${e.name}`)).toEqual(['exit alloc']);
     // Remembered per sample: asking again gives the same list.
-    expect(view.eventsOf(at(SPIKE_AT + 1), at(SPIKE_AT + 2))).toBe(events);
+    expect(view.eventsOf(view.timeline, SPIKE_AT + 2)).toBe(events);
+    expect(view.eventsOf(view.timeline, samples.length)).toBeUndefined();
     expect(view.status()).toBe('');
   });
 

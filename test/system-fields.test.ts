@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NamedField } from '../src/core/field-table.js';
+import type { Sample } from '../src/core/sample.js';
 import { SYSTEM_RECORDS } from '../src/core/sample-schema.js';
 import { SYSTEM_OPTIONAL, declareSystemFields, optionalCount, optionalVector, readSystemDeclaration, setOptional, systemLine } from '../src/store/system-fields.js';
 import { ByteReader, ByteWriter } from '../src/store/varint.js';
@@ -33,9 +34,9 @@ describe('optional system fields', () => {
     sent.probes = [{ target: 'tcp://db:5432', up: true, ms: 3.25 }];
     // A newer tmon's values: the two per-core ones first, then the known fields in reverse.
     const values = [7, 9, ...(optionalVector(sent, [...SYSTEM_OPTIONAL].reverse()) ?? [])];
-    const back = { ...makeSample({ time: 1e12 }), probes: [{ target: 'tcp://db:5432', up: true }] };
+    const back: Sample = { ...makeSample({ time: 1e12 }), probes: [{ target: 'tcp://db:5432', up: true }] };
     setOptional(back, declared, COUNTS, values);
-    expect(back.probes[0]?.ms).toBe(3.25);
+    expect(back.probes?.[0]?.ms).toBe(3.25);
     expect(back.pressure.memoryFullSeconds).toBe(1.5);
     expect(back.filesystems[0]?.availBytes).toBe(12345);
     expect(back.memory.limit).toBeUndefined();

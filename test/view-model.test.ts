@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { processEvents } from '../src/analysis/process-events.js';
+import { processEvents, type ProcessEvent } from '../src/analysis/process-events.js';
 import { resolveThresholds } from '../src/analysis/thresholds.js';
 import { userTotals } from '../src/analysis/user-totals.js';
 import { formatDay } from '../src/core/units.js';
 import type { Sample } from '../src/core/sample.js';
+import type { Timeline } from '../src/core/timeline.js';
 import type { Culprit, Spike } from '../src/core/spike.js';
 import { SampleHistory } from '../src/core/sample-history.js';
 import {
@@ -269,12 +270,16 @@ describe('users and events', () => {
     h.push(makeSample({ time: base + 1000, processes: [p(1, 'one')] }));
     h.push(makeSample({ time: base + 2000, processes: [p(1, 'one'), p(2, 'two')] }));
     h.push(makeSample({ time: base + 3000, processes: [p(2, 'two')] }));
-    const all = recentEvents(h, 3, 10, 100, processEvents);
+    const fromSamples = (tl: Timeline, i: number): readonly ProcessEvent[] | undefined => {
+      const cur = tl.at(i);
+      return cur && processEvents(tl.at(i - 1), cur);
+    };
+    const all = recentEvents(h, 3, 10, 100, fromSamples);
     expect(all.map(eventLine)).toEqual(['03:00:03 - one[1] alice', '03:00:01 + two[2] alice', '03:00:00 + one[1] alice']);
-    expect(recentEvents(h, 3, 1, 100, processEvents)).toHaveLength(1);
+    expect(recentEvents(h, 3, 1, 100, fromSamples)).toHaveLength(1);
     // The cursor at the second sample sees only what happened up to it.
-    expect(recentEvents(h, 1, 10, 100, processEvents).map((e) => e.name)).toEqual(['one']);
-    expect(recentEvents(h, 3, 10, 1, processEvents).map((e) => e.name)).toEqual(['one']);
+    expect(recentEvents(h, 1, 10, 100, fromSamples).map((e) => e.name)).toEqual(['one']);
+    expect(recentEvents(h, 3, 10, 1, fromSamples).map((e) => e.name)).toEqual(['one']);
   });
 });
 

@@ -10,6 +10,14 @@ import { LiveHistory } from './live-history.js';
 import { SessionHub, type HubHistory } from './session-hub.js';
 
 /**
+ * The process starts and exits between the sample at `index - 1` and the one at
+ * `index`; undefined when there is no sample at `index` (a damaged one). Taken
+ * by index, so a live history answers from the times it keeps without decoding
+ * a sample.
+ */
+export type EventsOf = (tl: Timeline, index: number) => readonly ProcessEvent[] | undefined;
+
+/**
  * A replay whose timeline is a window onto a longer history that is fetched on
  * demand (a remote agent's store). When a move targets a time outside the
  * window (n/N to a spike, Enter on one in the log, g, PgUp/PgDn, Shift-arrows,
@@ -38,7 +46,7 @@ export interface SessionView {
   spikes(): readonly Spike[];
   readonly thresholds: SpikeThresholds;
   /** Process starts and exits between two consecutive samples of the timeline. */
-  readonly eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
+  readonly eventsOf: EventsOf;
   /** Per-user totals at a sample. */
   readonly usersOf: (sample: Sample) => readonly UserTotal[];
   /** A replay's starting cursor (default: its first spike, or the start). */
@@ -95,7 +103,11 @@ function viewOf<S extends SampleSource>(
     timeline: history,
     spikes: () => hub.spikes(),
     thresholds: hub.thresholds,
-    eventsOf: (_prev, cur) => history.eventsAt(cur.time),
+    eventsOf: (tl, index) => {
+      // The dashboard's timeline is this history: its times answer without decoding a sample.
+      const time = tl === history ? history.timeAt(index) : tl.at(index)?.time;
+      return time === undefined ? undefined : history.eventsAt(time);
+    },
     usersOf: (s) => history.usersAt(s.time) ?? userTotals(s.processes),
     status: () => [own.trouble(), history.problem].filter(Boolean).join(' │ '),
     onChange: own.onChange,
@@ -166,9 +178,11 @@ export function replayView(opts: ReplayViewOptions): SessionView {
     timeline: opts.timeline,
     spikes: () => opts.spikes,
     thresholds: resolveThresholds(opts.thresholds),
-    eventsOf: (prev, cur) => {
+    eventsOf: (tl, index) => {
+      const cur = tl.at(index);
+      if (!cur) return undefined;
       let e = eventMemo.get(cur);
-      if (!e) eventMemo.set(cur, (e = processEvents(prev, cur)));
+      if (!e) eventMemo.set(cur, (e = processEvents(tl.at(index - 1), cur)));
       return e;
     },
     usersOf: (s) => userTotals(s.processes),

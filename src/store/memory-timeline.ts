@@ -9,11 +9,12 @@ import { SampleDecoder, SampleEncoder } from './sample-codec.js';
 /** Samples per group: a minute at 1 Hz, as a recording's keyframe groups. */
 const GROUP_SAMPLES = 60;
 /**
- * Decoded groups kept: enough for what a dashboard frame reads (the oldest
- * sample, the graphs' window, the events panel's ten-minute look back), so
- * a frame decodes a group only when one closes or the cursor moves on.
+ * Decoded groups kept: enough for what a dashboard frame reads (the graphs'
+ * window at two samples a column, five groups for a graph 150 columns wide,
+ * and the oldest sample), so a frame decodes a group only when one closes or
+ * the cursor moves on. The events panel reads times, not samples.
  */
-const CACHED_GROUPS = 12;
+const CACHED_GROUPS = 6;
 /** An open group is closed early once its bodies take this share of `maxBytes`, so the bound holds for huge samples too. */
 const OPEN_SHARE_OF_MAX = 8;
 

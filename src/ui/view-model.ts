@@ -11,6 +11,7 @@ import { processKey, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { culpritText, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
+import type { EventsOf } from '../session/session-view.js';
 import { formatBytes, formatClock, formatDay, formatDuration, formatInterval, formatPercent } from '../core/units.js';
 import { timeSlots } from './time-slots.js';
 
@@ -275,20 +276,14 @@ export function userLines(totals: readonly UserTotal[] | undefined, width: numbe
 /**
  * Process starts and exits up to the sample at `index`, newest first: at most
  * `max` of them, looking back at most `maxScan` samples (so a quiet machine does
- * not cost a walk through the whole history every frame).
+ * not cost a walk through the whole history every frame) and never past a
+ * sample that cannot be read.
  */
-export function recentEvents(
-  tl: Timeline,
-  index: number,
-  max: number,
-  maxScan: number,
-  eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[],
-): ProcessEvent[] {
+export function recentEvents(tl: Timeline, index: number, max: number, maxScan: number, eventsOf: EventsOf): ProcessEvent[] {
   const out: ProcessEvent[] = [];
   for (let i = index; i > 0 && i > index - maxScan && out.length < max; i--) {
-    const cur = tl.at(i);
-    if (!cur) break;
-    const events = eventsOf(tl.at(i - 1), cur);
+    const events = eventsOf(tl, i);
+    if (!events) break;
     for (let j = events.length - 1; j >= 0 && out.length < max; j--) out.push(events[j] as ProcessEvent);
   }
   return out;

@@ -5,7 +5,6 @@
  * its widget and draws it each frame inside the panel's own guard.
  */
 import type { Widgets } from 'blessed';
-import type { ProcessEvent } from '../../analysis/process-events.js';
 import type { SpikeThresholds } from '../../analysis/thresholds.js';
 import type { UserTotal } from '../../analysis/user-totals.js';
 import type { Sample } from '../../core/sample.js';
@@ -14,6 +13,7 @@ import type { Timeline } from '../../core/timeline.js';
 import type { Rect, SizeHints } from '../layout.js';
 import type { Action, FocusPanel, UiState } from '../state.js';
 import type { TableRow } from '../process-table.js';
+import type { EventsOf } from '../../session/session-view.js';
 import type { InspectedHistory, TimeSpan } from '../view-model.js';
 import type { PanelFrame } from '../widgets/panel-frame.js';
 import type { Theme } from '../theme.js';
@@ -29,7 +29,7 @@ export interface FrameInput {
   label: string;
   /** The inspected process's history, when the inspector is open. */
   inspected: InspectedHistory | null;
-  eventsOf: (prev: Sample | undefined, cur: Sample) => readonly ProcessEvent[];
+  eventsOf: EventsOf;
   /** Per-user totals at a sample (live: computed from the whole sample when it arrived). */
   usersOf: (s: Sample) => readonly UserTotal[];
   /** What counts as a spike, said in the empty spike log. */
