@@ -44,7 +44,7 @@ describe('parseRule', () => {
     expect(mistake('cpu > 95% fr 5m')).toEqual({ column: 11, problem: "expected 'for DURATION' or the end of the rule, got 'fr'" });
     expect(mistake('cpu > 95% for soon')).toEqual({ column: 15, problem: "expected a duration such as 30s, 2m or 1h after 'for', got 'soon'" });
     expect(mistake('disk_free(/) < lots')).toMatchObject({ column: 16 });
-    expect(mistake('disk(/) < 1G')).toEqual({ column: 1, problem: "expected one of cpu, memory, disk_free, process, spike, got 'disk'" });
+    expect(mistake('disk(/) < 1G')).toEqual({ column: 1, problem: "expected one of cpu, memory, disk_free, process, spike, probe, got 'disk'" });
     expect(mistake('process(apache2) gone')).toMatchObject({ column: 18, problem: expect.stringContaining("got 'gone'") });
     expect(mistake('process(/php[/) absent')).toEqual({ column: 9, problem: '/php[/ is not a valid regular expression' });
     expect(mistake('process(apache2 absent')).toMatchObject({ column: 23, problem: "expected ')' after the process name" });
@@ -55,8 +55,14 @@ describe('parseRule', () => {
     expect(mistake('   ')).toMatchObject({ column: 1, problem: expect.stringContaining('empty rule') });
   });
 
-  it('parses probe rules only to refuse them in one line', () => {
-    expect(mistake('probe(tcp://127.0.0.1:10000) down for 10s')).toEqual({ column: 1, problem: 'probes are not built yet: probe(...) rules cannot be used' });
+  it('reads probe rules: down, or a round trip against a duration', () => {
+    expect(parseRule('probe(tcp://127.0.0.1:10000) down for 10s')).toMatchObject({ condition: { kind: 'probe', target: 'tcp://127.0.0.1:10000', down: true }, forMs: 10_000 });
+    expect(parseRule('probe(https://example.com) latency > 500ms for 1m')).toMatchObject({
+      condition: { kind: 'probe', target: 'https://example.com', down: false, op: '>', latencyMs: 500 },
+      forMs: 60_000,
+    });
+    expect(mistake('probe(tcp://h:1) slow')).toEqual({ column: 18, problem: "expected 'down' or 'latency > DURATION', got 'slow'" });
+    expect(mistake('probe(tcp://h:1) latency > fast')).toEqual({ column: 28, problem: "expected a round trip such as 500ms or 1s, got 'fast'" });
   });
 
   it('says where in one line', () => {

@@ -74,6 +74,30 @@ describe('AlertEvaluator', () => {
     expect(ev.firing().map((f) => f.rule)).toEqual(['disk_free(/) < 70GiB']);
   });
 
+  it('reads disk free as what df calls available when the sample has it', () => {
+    const s = makeSample({ time: T0 });
+    s.filesystems = s.filesystems.map((f) => ({ ...f, availBytes: 5 * GiB }));
+    expect(evaluator(['disk_free(/) < 10GiB']).push(s).map((n) => n.value)).toEqual(['/ free 5.0G (5.0%)']);
+  });
+
+  it('fires a probe rule while its target is down or slow, and leaves it alone at a sample without that probe', () => {
+    const at = (i: number, probes: Sample['probes']): Sample => ({ ...makeSample({ time: T0 + i * 1000 }), ...(probes ? { probes } : {}) });
+    const ev = evaluator(['probe(tcp://db:5432) down for 1s', 'probe(https://example.com) latency > 500ms']);
+    const told = [
+      at(0, [{ target: 'tcp://db:5432', up: true, ms: 1 }, { target: 'https://example.com', up: true, ms: 80, status: 200 }]),
+      at(1, [{ target: 'tcp://db:5432', up: false, error: 'ECONNREFUSED' }, { target: 'https://example.com', up: true, ms: 900, status: 200 }]),
+      at(2, [{ target: 'tcp://db:5432', up: false, error: 'ECONNREFUSED' }]),
+      at(3, undefined),
+      at(4, [{ target: 'tcp://db:5432', up: true, ms: 2 }, { target: 'https://example.com', up: true, ms: 70, status: 200 }]),
+    ].flatMap((s) => ev.push(s).map((n) => `${n.kind}@${(n.at - T0) / 1000} ${n.value}`));
+    expect(told).toEqual([
+      'firing@1 https://example.com up, 900 ms',
+      'firing@2 tcp://db:5432 down (ECONNREFUSED)',
+      'resolved@4 tcp://db:5432 up, 2 ms',
+      'resolved@4 https://example.com up, 70 ms',
+    ]);
+  });
+
   it('fires a spike rule while a spike of that severity or worse is open, with its culprits', () => {
     const ev = evaluator(['spike(memory) >= warning']);
     const spike = (severity: Spike['severity'], end: number | null): Spike => ({

@@ -1,6 +1,9 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
@@ -10,8 +13,10 @@ import { runCli } from './helpers/run-cli.js';
 /**
  * A real `tmon agent` probing real servers on 127.0.0.1 and the loopback by
  * ping: the answers reach /metrics and a viewer over the real WebSocket, and a
- * target that goes away is down by the next probe.
+ * target that goes away is down by the next probe, and its alert rule fires.
  */
+const dir = mkdtempSync(join(tmpdir(), 'tmon-probes-'));
+const told = join(dir, 'told.env');
 let agent: Awaited<ReturnType<typeof startAgentProcess>>;
 let tcp: net.Server;
 let web: http.Server;
@@ -29,13 +34,25 @@ beforeAll(async () => {
   web = http.createServer((_req, res) => res.writeHead(webStatus).end());
   tcpTarget = `tcp://127.0.0.1:${await listen(tcp)}`;
   webTarget = `http://127.0.0.1:${await listen(web)}/health`;
-  agent = await startAgentProcess(['--interval', '500ms', '--probe', `${tcpTarget} interval=1s`, '--probe', `${webTarget} interval=1s`, '--probe', 'ping://127.0.0.1 interval=1s']);
+  const script = join(dir, 'notify.sh');
+  writeFileSync(script, `#!/bin/sh\nenv | grep '^TMON_ALERT_' >> '${told}'\necho --- >> '${told}'\n`);
+  chmodSync(script, 0o755);
+  agent = await startAgentProcess([
+    '--interval', '500ms',
+    '--probe', `${tcpTarget} interval=1s`,
+    '--probe', `${webTarget} interval=1s`,
+    '--probe', 'ping://127.0.0.1 interval=1s',
+    '--alert', `probe(${tcpTarget}) down`,
+    '--notify', `exec:${script}`,
+    '--alert-state', join(dir, 'alert-state.json'),
+  ]);
 });
 afterAll(async () => {
   await agent.stop();
   tcp.close();
   web.close();
   web.closeAllConnections();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function metrics(): Promise<string> {
@@ -66,6 +83,12 @@ describe('probes on a real agent', () => {
     expect(await series('tmon_probe_success', tcpTarget, (v) => v === 0)).toBe(0);
     expect(await series('tmon_probe_http_status_code', webTarget, (v) => v === 503)).toBe(503);
     expect(await series('tmon_probe_success', webTarget, (v) => v === 0)).toBe(0);
+    // The rule on the target that went away fired, and said why.
+    for (let i = 0; i < 40 && !(existsSync(told) && readFileSync(told, 'utf8').includes('---')); i++) await new Promise((r) => setTimeout(r, 250));
+    const env = existsSync(told) ? readFileSync(told, 'utf8') : '';
+    expect(env).toContain('TMON_ALERT_KIND=firing');
+    expect(env).toContain(`TMON_ALERT_RULE=probe(${tcpTarget}) down`);
+    expect(env).toContain(`TMON_ALERT_VALUE=${tcpTarget} down (ECONNREFUSED)`);
   });
 
   it('sends the answers to a viewer with each sample', { timeout: 30_000 }, async () => {
@@ -82,6 +105,12 @@ describe('probes on a real agent', () => {
     } finally {
       await viewer.close();
     }
+  });
+
+  it('refuses an alert on a target no --probe names, with one line and exit 2', async () => {
+    const r = await runCli(['agent', '--alert', 'probe(tcp://127.0.0.1:9) down']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("tmon: alert 'probe(tcp://127.0.0.1:9) down' watches tcp://127.0.0.1:9, which no --probe names: add --probe tcp://127.0.0.1:9\n");
   });
 
   it('refuses a probe it cannot run with one line and exit 2', async () => {

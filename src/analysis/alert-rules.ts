@@ -10,6 +10,7 @@ import type { Severity, SpikeMetric } from '../core/spike.js';
  *              | "disk_free" "(" MOUNT ")" CMP (SIZE | PERCENT)
  *              | "process" "(" NAME | /REGEX/flags ")" ( "absent" | CMP COUNT )
  *              | "spike" "(" "cpu" | "memory" ")" CMP SEVERITY
+ *              | "probe" "(" TARGET ")" ( "down" | "latency" CMP DURATION )
  *   CMP       := "<" | "<=" | ">" | ">=" | "=" | "=="
  *
  * Parsing is pure; a mistake is one line naming its column.
@@ -28,7 +29,9 @@ export type AlertCondition =
   | { kind: 'memory'; op: Comparison; threshold: Amount }
   | { kind: 'disk_free'; mount: string; op: Comparison; threshold: Amount }
   | { kind: 'process'; match: ProcessMatch; op: Comparison; count: number; absent: boolean }
-  | { kind: 'spike'; metric: SpikeMetric; op: Comparison; severity: Severity };
+  | { kind: 'spike'; metric: SpikeMetric; op: Comparison; severity: Severity }
+  | { kind: 'probe'; target: string; down: true }
+  | { kind: 'probe'; target: string; down: false; op: Comparison; latencyMs: number };
 
 export interface AlertRule {
   /** The rule as written (trimmed): its name in messages and the key of its state across restarts. */
@@ -119,7 +122,7 @@ class Scanner {
 export function parseRule(input: string): AlertRule {
   const text = input.trim();
   const s = new Scanner(text);
-  if (s.atEnd()) s.fail('empty rule: expected cpu, memory, disk_free(MOUNT), process(NAME) or spike(METRIC)');
+  if (s.atEnd()) s.fail('empty rule: expected cpu, memory, disk_free(MOUNT), process(NAME), spike(METRIC) or probe(TARGET)');
   const start = s.pos;
   const metric = s.word();
   const condition = conditionOf(s, metric, start);
@@ -160,10 +163,24 @@ function conditionOf(s: Scanner, metric: string, start: number): AlertCondition 
       return { kind: 'spike', metric: which, op, severity };
     }
     case 'probe':
-      return s.fail('probes are not built yet: probe(...) rules cannot be used', start);
+      return probeCondition(s);
     default:
-      return s.fail(`expected one of ${METRICS.filter((m) => m !== 'probe').join(', ')}, got ${metric === '' ? s.found() : `'${metric}'`}`, start);
+      return s.fail(`expected one of ${METRICS.join(', ')}, got ${metric === '' ? s.found() : `'${metric}'`}`, start);
   }
+}
+
+/** `probe(tcp://db:5432) down`, `probe(https://example.com) latency > 500ms`: the target as given to --probe. */
+function probeCondition(s: Scanner): AlertCondition {
+  const target = s.argument('a probe target as given to --probe, such as tcp://127.0.0.1:10000');
+  const at = (s.skipSpace(), s.pos);
+  const word = s.word();
+  if (word === 'down') return { kind: 'probe', target, down: true };
+  if (word !== 'latency') s.fail(`expected 'down' or 'latency > DURATION', got ${word === '' ? s.found() : `'${word}'`}`, at);
+  const op = s.comparison();
+  const durAt = (s.skipSpace(), s.pos);
+  const dur = s.word();
+  const latencyMs = (dur === '' ? null : parseDuration(dur)) ?? s.fail(`expected a round trip such as 500ms or 1s, got ${dur === '' ? s.found() : `'${dur}'`}`, durAt);
+  return { kind: 'probe', target, down: false, op, latencyMs };
 }
 
 /** `process(NAME) absent`, `process(/RE/i) < 2`. */

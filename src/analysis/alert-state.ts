@@ -1,4 +1,5 @@
 import type { ProcessStats, Sample } from '../core/sample.js';
+import type { ProbeResult } from '../core/probe.js';
 import type { Spike } from '../core/spike.js';
 import { culpritText } from '../core/spike-text.js';
 import { formatBytes, formatPercent, pad2 } from '../core/units.js';
@@ -214,7 +215,8 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
     case 'disk_free': {
       const fs = sample.filesystems.find((f) => f.mount === cond.mount);
       if (!fs) return null;
-      const free = Math.max(0, fs.sizeBytes - fs.usedBytes);
+      // What df calls available (root's reserve left out) where the sample has it.
+      const free = fs.availBytes ?? Math.max(0, fs.sizeBytes - fs.usedBytes);
       const pct = fs.sizeBytes > 0 ? (free / fs.sizeBytes) * 100 : 0;
       const level = cond.threshold.unit === 'percent' ? pct : free;
       return { active: compare(level, cond.op, cond.threshold.value), value: `${cond.mount} free ${formatBytes(free)} (${formatPercent(pct)})` };
@@ -222,6 +224,12 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
     case 'process': {
       const count = countProcesses(cond.match, sample);
       return { active: compare(count, cond.op, cond.count), value: `${count} process${count === 1 ? '' : 'es'} matching ${matchText(cond.match)}` };
+    }
+    case 'probe': {
+      const result = sample.probes?.find((p) => p.target === cond.target);
+      if (!result) return null;
+      if (cond.down) return { active: !result.up, value: probeText(result) };
+      return { active: result.ms !== undefined && compare(result.ms, cond.op, cond.latencyMs), value: probeText(result) };
     }
     case 'spike': {
       const level = (s: Spike): number => SEVERITY_ORDER.indexOf(s.severity);
@@ -234,6 +242,11 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
       };
     }
   }
+}
+
+function probeText(p: ProbeResult): string {
+  if (p.up) return `${p.target} up, ${p.ms === undefined ? '?' : `${Math.round(p.ms * 10) / 10} ms`}`;
+  return `${p.target} down${p.status !== undefined ? `, HTTP ${p.status}` : ''}${p.error !== undefined ? ` (${p.error})` : ''}`;
 }
 
 function matchText(m: ProcessMatch): string {

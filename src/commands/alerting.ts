@@ -6,6 +6,7 @@ import { AlertEvaluator, parseQuietHours, quietHoursText, type AlertNotice, type
 import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage } from '../analysis/alert-message.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
+import type { ProbeSpec } from '../core/probe.js';
 import type { SessionHub } from '../session/session-hub.js';
 import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
@@ -99,8 +100,15 @@ export interface AlertSetup {
 }
 
 /** The flags → rules, targets and the state file; undefined when no rule is given. Throws one line for a mistake. */
-export function alertSetup(values: AlertValues, storeDir: string | undefined, defaultName = 'alert-state.json'): AlertSetup | undefined {
+export function alertSetup(values: AlertValues & { probe: readonly ProbeSpec[] }, storeDir: string | undefined, defaultName = 'alert-state.json'): AlertSetup | undefined {
   const { rules, notify } = alertRules(values);
+  // A probe rule watches a target this process probes: one it does not would never fire.
+  const probed = new Set(values.probe.map((p) => p.target));
+  for (const r of rules) {
+    if (r.condition.kind === 'probe' && !probed.has(r.condition.target)) {
+      throw new UsageError(`alert '${sanitize(r.text, 200)}' watches ${sanitize(r.condition.target, 200)}, which no --probe names: add --probe ${sanitize(r.condition.target, 200)}`);
+    }
+  }
   const targets = notifyTargets([...values.notify, ...notify]);
   if (rules.length === 0) {
     if (targets.length > 0) throw new UsageError('--notify needs rules: give --alert RULE or --alerts FILE');
