@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateAlertsReport, type AlertsReport } from '../src/protocol/alerts-report.js';
+import { alertsFamilies, validateAlertsReport, type AlertsReport } from '../src/protocol/alerts-report.js';
 import { fetchAgentAlerts } from '../src/transport/agent-alerts.js';
 import { httpRequestHandler } from '../src/transport/http-requests.js';
 import { parseTarget } from '../src/transport/remote-target.js';
@@ -50,6 +50,17 @@ describe('GET /alerts and fetchAgentAlerts', () => {
     await expect(fetchAgentAlerts(parseTarget(`127.0.0.1:${none}`), {})).rejects.toThrow(`127.0.0.1:${none} evaluates no alert rules (start it with --alert RULE or --alerts FILE)`);
     const closed = await freePort();
     await expect(fetchAgentAlerts(parseTarget(`127.0.0.1:${closed}`), {})).rejects.toThrow(`cannot reach 127.0.0.1:${closed}: connection refused (is tmon agent running there?)`);
+  });
+});
+
+describe('alertsFamilies', () => {
+  it('gives every rule 1 while it fires and 0 otherwise, and when the firing ones started', () => {
+    const [firing, since] = alertsFamilies(REPORT);
+    expect(firing?.samples).toEqual([
+      { labels: { rule: 'cpu > 95% for 5m' }, value: 0 },
+      { labels: { rule: 'process(apache2) absent' }, value: 1 },
+    ]);
+    expect(since?.samples).toEqual([{ labels: { rule: 'process(apache2) absent' }, value: 1 }]);
   });
 });
 

@@ -130,6 +130,15 @@ describe('AlertOutbox', () => {
     expect(bad.logs[0]).toMatch(/^alert state .*other\.json could not be read .*; starting afresh$/);
   });
 
+  it('keeps no message from a file whose environment holds more than tmon’s own variables', () => {
+    const file = path.join(dir, 'crafted.json');
+    const crafted = { ...message('x'), env: { TMON_ALERT_SUBJECT: 'x', LD_PRELOAD: '/tmp/evil.so' } };
+    writeFileSync(file, JSON.stringify({ version: 1, told: [], pending: [{ target: 'a', message: crafted, attempts: 0, nextAt: 0 }, { target: 'a', message: message('ok'), attempts: 0, nextAt: 0 }] }));
+    const { box } = outbox(new ManualClock(0), { a: target() }, { file });
+    box.load();
+    expect(box.pending).toBe(1);
+  });
+
   it('holds at most maxEntries, the oldest dropped first', async () => {
     const clock = new ManualClock(0);
     const a = target();

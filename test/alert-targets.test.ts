@@ -54,7 +54,10 @@ describe('parseNotifyUrl and maskUrl', () => {
 
   it('masks passwords and secret-looking query values', () => {
     expect(maskUrl('smtp://ops:hunter2@mail.example.com:587?to=a@x')).toBe('smtp://ops:***@mail.example.com:587?to=a@x');
-    expect(maskUrl('https://hooks.example.com/x?token=abc&room=7')).toBe('https://hooks.example.com/x?token=***&room=7');
+    expect(maskUrl('https://hooks.example.com/x?token=abc&room=7')).toBe('https://hooks.example.com/x?token=***&room=***');
+    expect(maskUrl('https://hooks.slack.com/services/T0001/B0002/XXXXsecretXXXX')).toBe('https://hooks.slack.com/services/***');
+    expect(maskUrl('https://discord.com/api/webhooks/123/tok3n')).toBe('https://discord.com/api/***');
+    expect(maskUrl('smtp://ops@mail.example.com:587?to=a@x&from=b@x')).toBe('smtp://ops@mail.example.com:587?to=a@x&from=b@x');
     expect(maskUrl('exec:/usr/bin/x')).toBe('exec:/usr/bin/x');
     expect(maskUrl('smtp://ops:hun ter2@[bad')).not.toContain('hunter2');
   });
@@ -64,7 +67,8 @@ describe('sending', () => {
   it('mails through a real SMTP server with auth: the host, the rule, the value and the top process, names sanitised', async () => {
     const smtp = await startSmtpSink({ auth: { user: 'ops', pass: 's3cret' } });
     try {
-      const target = parseNotifyUrl(`smtp://ops:s3cret@127.0.0.1:${smtp.port}?from=tmon@testhost&to=oncall@example.com`, 'testhost');
+      // The sink offers no STARTTLS: a password goes in clear only when the URL says so.
+      const target = parseNotifyUrl(`smtp://ops:s3cret@127.0.0.1:${smtp.port}?from=tmon@testhost&to=oncall@example.com&starttls=no`, 'testhost');
       await sendTo(target, firingMessage());
       expect(smtp.mails).toHaveLength(1);
       const mail = smtp.mails[0];
@@ -78,6 +82,9 @@ describe('sending', () => {
       // A server that offers no STARTTLS gets nothing when TLS is required.
       const tlsOnly = parseNotifyUrl(`smtp://ops:s3cret@127.0.0.1:${smtp.port}?to=oncall@example.com&starttls=require`, 'testhost');
       await expect(sendTo(tlsOnly, firingMessage())).rejects.toThrow(/STARTTLS/i);
+      // With a password and no word on STARTTLS it is required too: the password is never sent in clear.
+      const withPassword = parseNotifyUrl(`smtp://ops:s3cret@127.0.0.1:${smtp.port}?to=oncall@example.com`, 'testhost');
+      await expect(sendTo(withPassword, firingMessage())).rejects.toThrow(/STARTTLS/i);
       expect(smtp.mails).toHaveLength(1);
     } finally {
       await smtp.close();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScrapeMetrics } from '../src/analysis/scrape-metrics.js';
 import { exposition } from '../src/protocol/prometheus-text.js';
+import { alertsFamilies } from '../src/protocol/alerts-report.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 
 /** The shipped Prometheus examples (deploy/prometheus/) check with promtool and use only names the agent exports. */
@@ -20,7 +21,8 @@ function exportedNames(): Set<string> {
   s.filesystems = s.filesystems.map((f) => ({ ...f, availBytes: f.sizeBytes - f.usedBytes }));
   const culprit = { pid: 2, name: 'a', cmd: 'a', user: 'root', startTime: 1, rise: 1, share: 1 };
   m.push(s, [{ id: 'cpu@1', metric: 'cpu', start: 1, end: 2, peak: 90, peakAt: 1, min: 90, avg: 90, baseline: 1, severity: 'critical', culprits: [culprit] }]);
-  const names = exposition(m.families(), false)
+  const report = { version: 1 as const, host: 'h', rules: ['cpu > 95%'], firing: [{ rule: 'cpu > 95%', since: 1, value: 'cpu 99%' }] };
+  const names = exposition([...m.families(), ...alertsFamilies(report)], false)
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)?.[0] ?? '');

@@ -89,6 +89,8 @@ describe('probes on a real agent', () => {
     expect(env).toContain('TMON_ALERT_KIND=firing');
     expect(env).toContain(`TMON_ALERT_RULE=probe(${tcpTarget}) down`);
     expect(env).toContain(`TMON_ALERT_VALUE=${tcpTarget} down (ECONNREFUSED)`);
+    // And on /metrics, for Prometheus to route.
+    expect(await metrics()).toContain(`tmon_alert_firing{rule="probe(${tcpTarget}) down"} 1`);
   });
 
   it('sends the answers to a viewer with each sample', { timeout: 30_000 }, async () => {

@@ -20,6 +20,7 @@ import { SampleRecorder } from './recorder.js';
 import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
+import { alertsFamilies } from '../protocol/alerts-report.js';
 import { alertSetup, startAlerting, type AlertSetup } from './alerting.js';
 import { loadWebPage } from './web-files.js';
 
@@ -69,7 +70,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       maxViewers: values['max-viewers'],
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
-      metrics: (openMetrics) => exposition([...scrape.families(), ...ownProcess(startedSeconds)], openMetrics),
+      metrics: (openMetrics) => exposition([...scrape.families(), ...(alerting ? alertsFamilies(alerting.report()) : []), ...ownProcess(startedSeconds)], openMetrics),
       ...(alerting ? { alerts: () => alerting.report() } : {}),
       ...pageOption(),
       log,

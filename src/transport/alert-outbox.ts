@@ -204,6 +204,7 @@ function isMessage(m: unknown): m is OutgoingMessage {
     typeof m['text'] === 'string' &&
     isRecord(m['json']) &&
     isRecord(m['env']) &&
-    Object.values(m['env']).every((x) => typeof x === 'string')
+    // Only tmon's own variables: a crafted file must not hand an exec: program LD_PRELOAD or PATH.
+    Object.entries(m['env']).every(([k, x]) => /^TMON_ALERT_[A-Z_]+$/.test(k) && typeof x === 'string' && !x.includes('\0'))
   );
 }

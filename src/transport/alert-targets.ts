@@ -31,7 +31,11 @@ export function maskUrl(text: string): string {
     return text.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
   }
   if (url.password !== '') url.password = '***';
-  for (const key of [...url.searchParams.keys()]) if (SECRET_PARAM.test(key)) url.searchParams.set(key, '***');
+  const webhook = url.protocol === 'https:' || url.protocol === 'http:';
+  // A webhook's secret is often in its path (/services/T…/B…/SECRET) or its query: past the first segment, neither is shown.
+  for (const key of [...url.searchParams.keys()]) if (webhook || SECRET_PARAM.test(key)) url.searchParams.set(key, '***');
+  const segments = url.pathname.split('/');
+  if (webhook && segments.length > 2) url.pathname = `/${segments[1] ?? ''}/***`;
   return url.toString().replaceAll('%2A%2A%2A', '***');
 }
 
@@ -75,7 +79,8 @@ export function parseNotifyUrl(text: string, hostname: string): NotifyTarget {
       ...auth,
       from: url.searchParams.get('from') ?? `tmon@${hostname}`,
       to,
-      requireTls: url.searchParams.get('starttls') === 'require',
+      // A password is never sent in clear: with one, STARTTLS is required unless the URL says starttls=no.
+      requireTls: url.searchParams.get('starttls') === 'require' || (auth.user !== undefined && url.searchParams.get('starttls') !== 'no'),
     };
   }
   throw new UserError(`--notify ${maskUrl(text)}: use smtp://, smtps://, https://, http:// or exec:/path`);
@@ -131,7 +136,8 @@ async function postJson(t: Extract<NotifyTarget, { kind: 'webhook' }>, m: Outgoi
 function runProgram(t: Extract<NotifyTarget, { kind: 'exec' }>, m: OutgoingMessage): Promise<void> {
   const keep = ['PATH', 'HOME', 'LANG', 'TZ'].flatMap((k): [string, string][] => (process.env[k] !== undefined ? [[k, process.env[k] as string]] : []));
   return new Promise((resolve, reject) => {
-    const child = spawn(t.path, [], { env: { ...Object.fromEntries(keep), ...m.env }, stdio: 'ignore', timeout: SEND_TIMEOUT_MS, shell: false });
+    // SIGKILL: a program that ignores SIGTERM must not hold the queue forever.
+    const child = spawn(t.path, [], { env: { ...Object.fromEntries(keep), ...m.env }, stdio: 'ignore', timeout: SEND_TIMEOUT_MS, killSignal: 'SIGKILL', shell: false });
     child.once('error', (err) => reject(new Error(errorMessage(err))));
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
