@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlertOutbox, type OutboxOptions, type ToldRecord } from '../src/transport/alert-outbox.js';
-import type { OutgoingMessage } from '../src/transport/alert-targets.js';
+import { RefusedError, type OutgoingMessage } from '../src/transport/alert-targets.js';
 import { ManualClock } from './helpers/manual-clock.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tmon-alert-outbox-'));
@@ -128,6 +128,31 @@ describe('AlertOutbox', () => {
     const bad = outbox(clock, { a: target() }, { file });
     expect(bad.box.load()).toEqual([]);
     expect(bad.logs[0]).toMatch(/^alert state .*other\.json could not be read .*; starting afresh$/);
+  });
+
+  it('drops a message its target refuses for good, and goes on with the next', async () => {
+    const clock = new ManualClock(0);
+    const got: string[] = [];
+    const logs: string[] = [];
+    const box = new AlertOutbox({
+      targets: new Map([['a', { label: 'target a', send: async (m: OutgoingMessage) => {
+        if (m.subject === 'bad') throw new RefusedError('HTTP 400');
+        got.push(m.subject);
+      } }]]),
+      told: () => [],
+      log: (l) => logs.push(l),
+      clock,
+    });
+    box.enqueue(message('bad'));
+    box.enqueue(message('good'));
+    for (let i = 0; i < 3; i++) {
+      clock.advance(0);
+      await settle();
+    }
+    expect(got).toEqual(['good']);
+    expect(box.pending).toBe(0);
+    expect(logs).toEqual(['alert notification to target a refused (HTTP 400); dropped, as a retry would be refused too']);
+    await box.close();
   });
 
   it('keeps no message from a file whose environment holds more than tmon’s own variables', () => {

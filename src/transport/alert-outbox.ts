@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { realClock, type Clock, type Timer } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { OutgoingMessage } from './alert-targets.js';
+import { isRecord } from '../protocol/wire-decode.js';
+import { RefusedError, type OutgoingMessage } from './alert-targets.js';
 
 /** A firing rule the recipients were told about, kept across restarts (analysis/alert-state.ts ToldFiring). */
 export interface ToldRecord {
@@ -57,6 +58,7 @@ export class AlertOutbox {
   private readonly clock: Clock;
   private readonly maxEntries: number;
   private sending = false;
+  private inFlight: Promise<void> | undefined;
   private timer: Timer | undefined;
   private closed = false;
   private saving: Promise<void> | undefined;
@@ -118,10 +120,11 @@ export class AlertOutbox {
     return this.entries.filter((e) => e.attempts > 0).length;
   }
 
-  /** Stops sending; resolves once the file holds the last state. */
+  /** Stops sending; resolves once a send under way has ended and the file holds the last state. */
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
+    await this.inFlight;
     this.save();
     await this.saving;
   }
@@ -157,7 +160,10 @@ export class AlertOutbox {
   private async pump(): Promise<void> {
     if (this.sending || this.closed) return;
     const due = this.heads().find((e) => e.nextAt <= this.clock.now());
-    if (due) await this.send(due);
+    if (due) {
+      this.inFlight = this.send(due);
+      await this.inFlight;
+    }
     const next = Math.min(...this.heads().map((e) => e.nextAt));
     if (Number.isFinite(next)) this.schedule(next - this.clock.now());
   }
@@ -170,10 +176,15 @@ export class AlertOutbox {
       this.entries = this.entries.filter((e) => e !== entry);
       if (entry.attempts > 0 && target) this.opts.log(`alert notification sent to ${target.label} after ${entry.attempts} failed attempt(s)`);
     } catch (err) {
-      entry.attempts++;
-      const backoff = Math.min(this.opts.maxBackoffMs ?? 300_000, (this.opts.backoffMs ?? 1000) * 2 ** (entry.attempts - 1));
-      entry.nextAt = this.clock.now() + backoff;
-      this.opts.log(`alert notification to ${target?.label ?? entry.target} failed (${errorMessage(err)}); retrying in ${Math.round(backoff / 1000)} s`);
+      if (err instanceof RefusedError) {
+        this.entries = this.entries.filter((e) => e !== entry);
+        this.opts.log(`alert notification to ${target?.label ?? entry.target} refused (${errorMessage(err)}); dropped, as a retry would be refused too`);
+      } else {
+        entry.attempts++;
+        const backoff = Math.min(this.opts.maxBackoffMs ?? 300_000, (this.opts.backoffMs ?? 1000) * 2 ** (entry.attempts - 1));
+        entry.nextAt = this.clock.now() + backoff;
+        this.opts.log(`alert notification to ${target?.label ?? entry.target} failed (${errorMessage(err)}); retrying in ${Math.round(backoff / 1000)} s`);
+      }
     } finally {
       this.sending = false;
     }
@@ -181,9 +192,6 @@ export class AlertOutbox {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The state file, checked field by field: anything unexpected makes it unreadable. */
 function parseState(text: string): StateFile {

@@ -98,6 +98,14 @@ export async function sendTo(t: NotifyTarget, m: OutgoingMessage): Promise<void>
   }
 }
 
+/** A target's answer that a retry would not change (HTTP 4xx but 408 and 429, an SMTP 5xx): the message is dropped. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
 async function sendMail(t: Extract<NotifyTarget, { kind: 'smtp' }>, m: OutgoingMessage): Promise<void> {
   // Loaded at the first mail: an agent without smtp:// targets never loads it.
   const { createTransport } = await import('nodemailer');
@@ -114,6 +122,9 @@ async function sendMail(t: Extract<NotifyTarget, { kind: 'smtp' }>, m: OutgoingM
   });
   try {
     await transport.sendMail({ from: t.from, to: t.to, subject: m.subject, text: m.text });
+  } catch (err) {
+    const code = (err as { responseCode?: unknown }).responseCode;
+    throw typeof code === 'number' && code >= 500 ? new RefusedError(errorMessage(err)) : err;
   } finally {
     transport.close();
   }
@@ -129,7 +140,9 @@ async function postJson(t: Extract<NotifyTarget, { kind: 'webhook' }>, m: Outgoi
   if (t.user !== undefined) headers['authorization'] = `Basic ${Buffer.from(`${t.user}:${t.pass ?? ''}`).toString('base64')}`;
   const res = await fetch(t.endpoint, { method: 'POST', headers, body: JSON.stringify(m.json), signal: AbortSignal.timeout(SEND_TIMEOUT_MS), redirect: 'error' });
   await res.body?.cancel();
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  if (res.ok) return;
+  const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+  throw permanent ? new RefusedError(`HTTP ${res.status}`) : new Error(`HTTP ${res.status}`);
 }
 
 /** The program with no arguments and no shell; the values only in its environment. */
