@@ -24,6 +24,7 @@ const END_TO_END = [
   'test/group-decode.test.ts',
   'test/host-feed.test.ts',
   'test/host-session.test.ts',
+  'test/heap-growth.test.ts',
   'test/hostile-names-end-to-end.test.ts',
   'test/live-replay-parity.test.ts',
   'test/metrics-end-to-end.test.ts',

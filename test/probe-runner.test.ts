@@ -75,6 +75,25 @@ describe('probeOnce against real servers on 127.0.0.1', () => {
   });
 });
 
+describe('stopping probes', () => {
+  it('ends a probe under way at once when asked, closing its connection, instead of waiting for its timeout', async () => {
+    let closed = false;
+    const port = await listen(
+      http.createServer((req) => {
+        req.socket.on('close', () => (closed = true));
+      }),
+    );
+    const stop = new AbortController();
+    const started = Date.now();
+    const answer = probeOnce(parseProbe(`http://127.0.0.1:${port}/ interval=30s timeout=20s`), undefined, 'ping', stop.signal);
+    await new Promise((r) => setTimeout(r, 200));
+    stop.abort();
+    expect(await answer).toMatchObject({ up: false, error: 'stopped' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect.poll(() => closed).toBe(true);
+  });
+});
+
 describe('ProbeRunner', () => {
   it('probes at once and then every interval, keeping the latest answer per target in the order given', async () => {
     const port = await listen(net.createServer((c) => c.destroy()));

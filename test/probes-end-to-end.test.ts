@@ -120,5 +120,8 @@ describe('probes on a real agent', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--probe ftp:\/\/example\.com: 'ftp:\/\/example\.com' needs one of tcp:\/\/, http:\/\/, https:\/\/, ping:\/\//);
+    const twice = await runCli(['agent', '--probe', 'tcp://127.0.0.1:9', '--probe', 'tcp://127.0.0.1:9 interval=2s']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('tmon: --probe tcp://127.0.0.1:9 is given twice: once per target\n');
   });
 });

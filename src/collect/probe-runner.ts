@@ -15,6 +15,8 @@ export class ProbeRunner {
   private readonly latest = new Map<string, ProbeResult>();
   private readonly timers: Timer[] = [];
   private readonly running = new Set<string>();
+  /** Ends the probes under way at close: a target that never answers must not hold the process for its timeout. */
+  private readonly stop = new AbortController();
   private closed = false;
 
   constructor(
@@ -39,6 +41,7 @@ export class ProbeRunner {
   close(): void {
     this.closed = true;
     for (const t of this.timers) t.cancel();
+    this.stop.abort();
   }
 
   private async run(spec: ProbeSpec): Promise<void> {
@@ -46,7 +49,7 @@ export class ProbeRunner {
     if (this.running.has(spec.target) || this.closed) return;
     this.running.add(spec.target);
     try {
-      const result = await probeOnce(spec, this.clock, this.pingCommand);
+      const result = await probeOnce(spec, this.clock, this.pingCommand, this.stop.signal);
       if (!this.closed) this.latest.set(spec.target, result);
     } finally {
       this.running.delete(spec.target);
@@ -70,8 +73,8 @@ export function withProbes(collector: Collector, runner: ProbeRunner): Collector
   };
 }
 
-/** One probe of one target, bounded by its timeout; never rejects. */
-export function probeOnce(spec: ProbeSpec, clock: Clock = realClock, pingCommand = 'ping'): Promise<ProbeResult> {
+/** One probe of one target, bounded by its timeout and ended at once by `signal`; never rejects. */
+export function probeOnce(spec: ProbeSpec, clock: Clock = realClock, pingCommand = 'ping', signal?: AbortSignal): Promise<ProbeResult> {
   const started = clock.monotonic();
   const elapsed = (): number => Math.round((clock.monotonic() - started) * 10) / 10;
   return new Promise((resolve) => {
@@ -81,11 +84,15 @@ export function probeOnce(spec: ProbeSpec, clock: Clock = realClock, pingCommand
       if (settled) return;
       settled = true;
       timer.cancel();
+      signal?.removeEventListener('abort', stopped);
       abort();
       resolve({ target: spec.target, ...r });
     };
     const down = (error: string): void => finish({ up: false, error });
+    const stopped = (): void => down('stopped');
     const timer = clock.after(spec.timeoutMs, () => down(`no answer in ${spec.timeoutMs} ms`));
+    if (signal?.aborted === true) return down('stopped');
+    signal?.addEventListener('abort', stopped, { once: true });
     if (spec.kind === 'tcp') abort = tcpProbe(spec, () => finish({ up: true, ms: elapsed() }), down);
     else if (spec.kind === 'ping') abort = pingProbe(spec, pingCommand, (ms) => finish({ up: true, ms }), down);
     else abort = httpProbe(spec, elapsed, finish, down);

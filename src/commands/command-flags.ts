@@ -79,15 +79,20 @@ const PROBE: Flag<ProbeSpec[]> = {
   multiple: true,
   value: 'URL',
   help: "probe tcp://HOST:PORT, http(s)://HOST/PATH or ping://HOST, optionally followed by ' interval=5s timeout=3s'; repeatable",
-  read: (raw, name) =>
-    (Array.isArray(raw) ? raw : []).map((text) => {
+  read: (raw, name) => {
+    const specs = (Array.isArray(raw) ? raw : []).map((text) => {
       try {
         return parseProbe(text);
       } catch (err) {
         if (err instanceof ProbeSyntaxError) throw new UsageError(`--${name} ${sanitize(text, 80)}: ${sanitize(err.message, 200)}`);
         throw err;
       }
-    }),
+    });
+    // A target is a probe's name in samples and on /metrics: twice would be two series of one name.
+    const twice = specs.find((s, i) => specs.findIndex((t) => t.target === s.target) !== i);
+    if (twice) throw new UsageError(`--${name} ${sanitize(twice.target, 80)} is given twice: once per target`);
+    return specs;
+  },
 };
 
 /** How a viewer reaches agents: connect, record --from and spikes HOST:PORT. */
