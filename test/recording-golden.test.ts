@@ -7,7 +7,7 @@ import { openRecording } from '../src/store/recording-reader.js';
 import { quantiseSample } from '../src/store/quantise.js';
 import { FORMAT_VERSION, parseHeader } from '../src/store/record-format.js';
 import { RecordingWriter } from '../src/store/recording-writer.js';
-import { GOLDEN_HOST, goldenSamples, goldenSamplesV4 } from './fixtures/store/golden/golden-samples.js';
+import { GOLDEN_HOST, goldenSamples, goldenSamplesV4, goldenSamplesV4Probes } from './fixtures/store/golden/golden-samples.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 
 const golden = (name: string): string => fileURLToPath(new URL(`./fixtures/store/golden/${name}`, import.meta.url));
@@ -48,6 +48,21 @@ describe('golden recordings written by earlier formats open forever', () => {
       [true, true],
       [false, true],
       [true, true],
+    ]);
+  });
+});
+
+describe('golden recording with probe results (format 4)', () => {
+  it('holds each target coming and going, up and down, with its round trips and status, as its JSON says', async () => {
+    const { samples } = await readAll(golden('format-4-probes.tmon'));
+    expect(samples).toEqual(goldenSamplesV4Probes().map(quantiseSample));
+    expect(samples).toEqual(JSON.parse(readFileSync(golden('format-4-probes.json'), 'utf8')));
+    expect(samples.map((s) => s.probes?.map((p) => `${p.up ? 'up' : 'down'} ${p.ms ?? '-'} ${p.status ?? '-'}`))).toEqual([
+      ['up 0.18 -'],
+      ['down - -', 'up 41.24 200'],
+      undefined,
+      ['down - 503', 'up 12 -'],
+      ['up 2500.5 301', 'up 1.5 -'],
     ]);
   });
 });
