@@ -302,7 +302,7 @@ describe('LinuxCollector on the real /proc', () => {
     expect(nobody?.cpu).toBeGreaterThanOrEqual(find(s, setuid.pid as number)?.cpu ?? 0);
   }, 30_000);
 
-  test('fast watch: 500 MB spikes held 200 ms, sampled at 1 s, show their height and their short-lived process', async () => {
+  test('fast watch: six 500 MB spikes held 200 ms, sampled at 1 s, show their height and their short-lived process', async () => {
     const c = await collector({ fastWatchHz: 15 });
     const samples: Sample[] = [];
     let sampling = true;
@@ -325,7 +325,7 @@ describe('LinuxCollector on the real /proc', () => {
     const spikes: { pid: number; start: number; end: number; usedBefore: number; top: { at: number; used: number } }[] = [];
     try {
       await sleep(1200);
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 6; i++) {
         const usedBefore = samples.at(-1)?.memory.used ?? 0;
         const start = Date.now();
         const child = await node(generator, false);
@@ -356,9 +356,9 @@ describe('LinuxCollector on the real /proc', () => {
     const summary = JSON.stringify(report);
     // Not short of the true top by more than 10 % of the 500 MB spike. Above it is only what other
     // processes on the machine did meanwhile, which this test does not control.
-    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(9);
+    expect(report.filter((r) => r.shortMb !== null && r.shortMb <= 50).length, summary).toBeGreaterThanOrEqual(5);
     // A tick would see the generator only by luck, and mostly before it is full; burst scans see it high.
-    expect(report.filter((r) => r.seenMb >= 250).length, summary).toBeGreaterThanOrEqual(9);
+    expect(report.filter((r) => r.seenMb >= 250).length, summary).toBeGreaterThanOrEqual(5);
     // On a busy machine a slow allocation may be seen by the ticks themselves; the watch must have fired at all.
     expect(c.burstScans).toBeGreaterThanOrEqual(1);
   }, 240_000);
