@@ -4,13 +4,13 @@ import type { Sample } from '../src/core/sample.js';
 import type { Timeline } from '../src/core/timeline.js';
 import { SampleHistory } from '../src/core/sample-history.js';
 import { formatClock } from '../src/core/units.js';
-import type { SampleSource } from '../src/core/source.js';
-import { liveHub, liveView, replayView, type ReplayViewOptions } from '../src/session/session-view.js';
-import { startDashboard, type Dashboard, type DashboardOptions } from '../src/ui/dashboard.js';
+import { replayView, type ReplayViewOptions } from '../src/session/session-view.js';
+import type { Dashboard } from '../src/ui/dashboard.js';
 import { definePanel } from '../src/ui/panels/panel.js';
 import { PANELS } from '../src/ui/panels/registry.js';
 import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { HeadlessDashboard, type HeadlessOptions } from './helpers/headless-dashboard.js';
 import { makeProcess } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
@@ -20,26 +20,21 @@ import { STORED_CULPRITS, storedSamples, storedSpikeTime } from './fixtures/tran
  * The real dashboard on a real blessed screen, its bytes parsed by a terminal
  * emulator; assertions are on the text a person would see.
  */
-let term: HeadlessTerminal | undefined;
-let dash: Dashboard | undefined;
+const ui = new HeadlessDashboard();
+/** The scripted source of a live test, which it feeds further samples. */
 let source: ScriptedSource | undefined;
 
 afterEach(async () => {
-  dash?.destroy();
-  await source?.close();
-  term?.dispose();
-  dash = source = term = undefined;
+  await ui.close();
+  source = undefined;
 });
 
 /** The dashboard's options, with a live source (through a started live hub) or a replay in place of the view. */
-type OpenOptions = Partial<DashboardOptions> & { source?: SampleSource; replay?: ReplayViewOptions; top?: number };
+type OpenOptions = HeadlessOptions & { replay?: ReplayViewOptions };
 
 function open(cols: number, rows: number, opts: OpenOptions = {}): HeadlessTerminal {
-  term = new HeadlessTerminal(cols, rows);
-  const { source: live, replay, top, ...rest } = opts;
-  const view = rest.view ?? (replay ? replayView(replay) : liveView(liveHub(live ?? new ScriptedSource(), { top: top ?? 15 }).start()));
-  dash = startDashboard({ io: term.io, color: true, ...rest, view });
-  return term;
+  const { replay, ...rest } = opts;
+  return ui.open(cols, rows, replay && !rest.view ? { ...rest, view: replayView(replay) } : rest);
 }
 
 /** Live, fed the whole scenario (100 samples: 03:11:00 … 03:12:39). */
@@ -544,7 +539,7 @@ describe('dashboard, replay of a window onto a longer history', () => {
     await w.t.waitFor((x) => /REPLAY/.test(x));
     await w.t.keys('H');
     await w.t.waitFor((x) => /this is stored history/.test(x));
-    dash?.destroy();
+    ui.dash?.destroy();
     w.t.dispose();
     const live = await openLive(120, 30);
     await live.keys('H');
@@ -556,7 +551,7 @@ describe('dashboard and the terminal', () => {
   it('writes no color SGR with color off (NO_COLOR), and does with it on', async () => {
     const plain = await openLive(100, 30, { color: false });
     expect(hasColorSgr(plain.rawSince(0))).toBe(false);
-    dash?.destroy();
+    ui.dash?.destroy();
     await source?.close();
     plain.dispose();
     const colored = await openLive(100, 30, { color: true });
@@ -566,7 +561,7 @@ describe('dashboard and the terminal', () => {
   it('restores the terminal on destroy: leaves the alternate screen, shows the cursor; q resolves done', async () => {
     const t = await openLive(80, 24);
     expect(t.onAlternateScreen).toBe(true);
-    const d = dash as Dashboard;
+    const d = ui.dash as Dashboard;
     const mark = t.bytesWritten;
     await t.keys('q');
     await d.done;
@@ -583,7 +578,7 @@ describe('dashboard and the terminal', () => {
   it('Ctrl-C quits too', async () => {
     const t = await openLive(80, 24);
     await t.keys(KEY.ctrlC);
-    await (dash as Dashboard).done;
+    await (ui.dash as Dashboard).done;
     await t.flush();
     expect(t.onAlternateScreen).toBe(false);
   });

@@ -1,27 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
-import { liveHub, liveView } from '../src/session/session-view.js';
-import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import type { ProcessSignaller, SignalName } from '../src/ui/process-signal.js';
 import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
+import { HeadlessDashboard } from './helpers/headless-dashboard.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
-import { ScriptedSource } from './helpers/scripted-source.js';
 
 /**
  * The process table in the real dashboard on a real blessed screen, read
  * through a terminal emulator: it holds every process, fills its panel, and
  * answers htop's keys (filter, tree, sort, follow, signal).
  */
-let term: HeadlessTerminal | undefined;
-let dash: Dashboard | undefined;
-let source: ScriptedSource | undefined;
-
-afterEach(async () => {
-  dash?.destroy();
-  await source?.close();
-  term?.dispose();
-  dash = source = term = undefined;
-});
+const ui = new HeadlessDashboard();
+afterEach(() => ui.close());
 
 const T0 = new Date(2026, 10, 22, 3, 0, 0).getTime();
 const MiB = 1024 ** 2;
@@ -44,15 +34,11 @@ function family(): ProcessStats[] {
 }
 
 async function open(cols: number, rows: number, processes: ProcessStats[], signals?: ProcessSignaller): Promise<HeadlessTerminal> {
-  term = new HeadlessTerminal(cols, rows);
   const samples: Sample[] = [0, 1, 2].map((i) => makeSample({ time: T0 + i * 1000, processes }));
-  source = new ScriptedSource(samples);
-  // --top 15: what an agent would send; the local table is not cut by it.
-  dash = startDashboard({ io: term.io, view: liveView(liveHub(source, { top: 15 }).start()), color: true, ...(signals ? { signals } : {}) });
-  const fed = source;
-  await term.waitFor((s) => /Processes by CPU/.test(s) && fed.delivered === samples.length);
+  // --top 15 (the helper's): what an agent would send; the local table is not cut by it.
+  await ui.live(cols, rows, samples, signals ? { signals } : {}, /Processes by CPU/);
   await new Promise((r) => setTimeout(r, 250));
-  return term;
+  return ui.term as HeadlessTerminal;
 }
 
 /** The table's rows on screen: from under its header to its bottom border, inside its frame. */

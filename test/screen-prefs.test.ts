@@ -3,12 +3,9 @@ import { parseConfig, settingKeys } from '../src/commands/config-file.js';
 import { DASHBOARD } from '../src/commands/command-flags.js';
 import { SCREEN_PREF_KEYS, screenPrefFlags, screenPrefs, type ScreenPrefValues } from '../src/commands/screen-prefs.js';
 import type { Sample } from '../src/core/sample.js';
-import { liveHub, liveView } from '../src/session/session-view.js';
-import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { PANELS } from '../src/ui/panels/registry.js';
-import { HeadlessTerminal } from './helpers/headless-terminal.js';
+import { HeadlessDashboard } from './helpers/headless-dashboard.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
-import { ScriptedSource } from './helpers/scripted-source.js';
 
 const OPTIONAL = PANELS.filter((p) => p.toggle).map((p) => p.id);
 const FLAGS = { ...DASHBOARD.flags, ...screenPrefFlags(OPTIONAL) };
@@ -38,26 +35,14 @@ describe('screenPrefs', () => {
   });
 });
 
-let term: HeadlessTerminal | undefined;
-let dash: Dashboard | undefined;
-let source: ScriptedSource | undefined;
-
-afterEach(async () => {
-  dash?.destroy();
-  await source?.close();
-  term?.dispose();
-  dash = source = term = undefined;
-});
+const ui = new HeadlessDashboard();
+afterEach(() => ui.close());
 
 describe('the dashboard opened with preferences', () => {
   it('sorts as the file says and hides a panel its size would show', async () => {
-    term = new HeadlessTerminal(200, 50);
     const processes = [makeProcess({ pid: 10, name: 'hot', cpu: 90, rss: 1e6 }), makeProcess({ pid: 11, name: 'fat', cpu: 1, rss: 9e9 })];
     const samples: Sample[] = [0, 1, 2].map((i) => makeSample({ time: Date.UTC(2026, 10, 22, 3, 0, i), processes }));
-    source = new ScriptedSource(samples);
-    dash = startDashboard({ io: term.io, view: liveView(liveHub(source, { top: 15 }).start()), color: true, prefs: prefsOf('sort = "mem"\nhide = ["users"]\n') });
-    const fed = source;
-    const s = await term.waitFor((x) => /Processes by memory/.test(x) && fed.delivered === samples.length && /fat/.test(x));
+    const s = await ui.live(200, 50, samples, { prefs: prefsOf('sort = "mem"\nhide = ["users"]\n') }, /Processes by memory[^]*fat/);
     // 200x50 shows the users panel unless hidden.
     expect(s).not.toMatch(/Users/);
     expect(s.indexOf('fat')).toBeLessThan(s.indexOf('hot'));

@@ -2,12 +2,10 @@ import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { colorEnabled } from '../src/commands/shared-options.js';
 import type { Sample } from '../src/core/sample.js';
-import { liveHub, liveView } from '../src/session/session-view.js';
-import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { chosenTheme, THEME_NAMES, themeNamed, type ThemeName } from '../src/ui/theme.js';
 import { hasColorSgr, HeadlessTerminal } from './helpers/headless-terminal.js';
+import { HeadlessDashboard } from './helpers/headless-dashboard.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
-import { ScriptedSource } from './helpers/scripted-source.js';
 
 /** Palette colours that vanish on a white background: yellow, cyan and white, plain and bright, and bright green. */
 const PALE = new Set([3, 6, 7, 10, 11, 14, 15]);
@@ -48,16 +46,8 @@ describe('chosenTheme', () => {
   });
 });
 
-let term: HeadlessTerminal | undefined;
-let dash: Dashboard | undefined;
-let source: ScriptedSource | undefined;
-
-afterEach(async () => {
-  dash?.destroy();
-  await source?.close();
-  term?.dispose();
-  dash = source = term = undefined;
-});
+const ui = new HeadlessDashboard();
+afterEach(() => ui.close());
 
 const T0 = new Date(2026, 10, 22, 3, 0, 0).getTime();
 
@@ -73,14 +63,11 @@ const FULL = [
  * (colour off: as NO_COLOR); a process that exits leaves a muted row.
  */
 async function open(theme: ThemeName, color = true): Promise<HeadlessTerminal> {
-  term = new HeadlessTerminal(160, 40);
   const busy = makeProcess({ pid: 10, name: 'busy', cpu: 90 });
   const gone = makeProcess({ pid: 11, name: 'gone', cpu: 30 });
   const samples: Sample[] = [0, 1, 2, 3].map((i) => ({ ...makeSample({ time: T0 + i * 1000, processes: i < 3 ? [busy, gone] : [busy] }), filesystems: FULL }));
-  source = new ScriptedSource(samples);
-  dash = startDashboard({ io: term.io, view: liveView(liveHub(source, { top: 15 }).start()), color, prefs: { theme } });
-  const fed = source;
-  await term.waitFor((s) => /Processes by CPU/.test(s) && fed.delivered === samples.length);
+  await ui.live(160, 40, samples, { color, prefs: { theme } });
+  const term = ui.term as HeadlessTerminal;
   await new Promise((r) => setTimeout(r, 250));
   await term.flush();
   return term;

@@ -1,26 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
-import { liveHub, liveView } from '../src/session/session-view.js';
-import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { HeadlessTerminal } from './helpers/headless-terminal.js';
+import { HeadlessDashboard } from './helpers/headless-dashboard.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
-import { ScriptedSource } from './helpers/scripted-source.js';
 
 /**
  * Chinese, Japanese and Korean names (two columns per character), emoji and
  * combining accents drawn by the real blessed screen into a terminal emulator:
  * the characters themselves, not `??`, and every border after them in its own column.
  */
-let term: HeadlessTerminal | undefined;
-let dash: Dashboard | undefined;
-let source: ScriptedSource | undefined;
-
-afterEach(async () => {
-  dash?.destroy();
-  await source?.close();
-  term?.dispose();
-  dash = source = term = undefined;
-});
+const ui = new HeadlessDashboard();
+afterEach(() => ui.close());
 
 const WIDE = '数据库服务';
 const MOUNT = '/データ';
@@ -35,7 +25,6 @@ function columnsOf(t: HeadlessTerminal, y: number, ch: string): number[] {
 
 describe('wide characters on screen', () => {
   it('a CJK process name and mount name are drawn as such, the borders after them where every other row has them', async () => {
-    term = new HeadlessTerminal(200, 50);
     // Two-column CJK characters, an emoji, a joined emoji family, and a combining accent (no column of its own).
     const names = [WIDE, 'plain', '한국어', 'fire🔥x', 'fam👨‍👩‍👧y', 'cafe\u0301x'];
     const processes = names.map((name, i) => makeProcess({ pid: 10 + i, name, cpu: 90 - i * 10 }));
@@ -44,10 +33,8 @@ describe('wide characters on screen', () => {
       { mount: '/plain', device: 'sda1', fsType: 'ext4', sizeBytes: 2 ** 30, usedBytes: 2 ** 28 },
     ];
     const samples: Sample[] = [0, 1, 2].map((i) => ({ ...makeSample({ time: Date.UTC(2026, 10, 22, 3, 0, i), processes }), filesystems }));
-    source = new ScriptedSource(samples);
-    dash = startDashboard({ io: term.io, view: liveView(liveHub(source, { top: 15 }).start()), color: false });
-    const fed = source;
-    const text = await term.waitFor((s) => s.includes(WIDE) && s.includes(MOUNT) && fed.delivered === samples.length);
+    const text = await ui.live(200, 50, samples, { color: false }, new RegExp(`${WIDE}[^]*${MOUNT}|${MOUNT}[^]*${WIDE}`));
+    const term = ui.term as HeadlessTerminal;
     expect(text).not.toContain('??');
     const rows = text.split('\n');
     const rowOf = (needle: string): number => rows.findIndex((r) => r.includes(needle));
