@@ -1,4 +1,4 @@
-import type { ProcessStats, Sample } from '../core/sample.js';
+import { programName, type ProcessStats, type Sample } from '../core/sample.js';
 import type { ProbeResult } from '../core/probe.js';
 import type { Spike } from '../core/spike.js';
 import { culpritText } from '../core/spike-text.js';
@@ -251,12 +251,6 @@ function probeText(p: ProbeResult): string {
 
 function matchText(m: ProcessMatch): string {
   return 'name' in m ? m.name : `/${m.pattern}/${m.flags}`;
-}
-
-/** The program's own name from a command line: "/usr/sbin/apache2 -k start" → "apache2". */
-function programName(cmd: string): string {
-  const first = cmd.split(' ')[0] ?? '';
-  return first.slice(first.lastIndexOf('/') + 1);
 }
 
 /** A process matches by its comm or program name, or a pattern found in its comm or command line. */

@@ -219,6 +219,12 @@ export interface Sample {
   probes?: ProbeResult[];
 }
 
+/** The program's own file name from a command line: "/usr/sbin/apache2 -k start" → "apache2". */
+export function programName(cmd: string): string {
+  const program = cmd.split(' ', 1)[0] ?? '';
+  return program.slice(program.lastIndexOf('/') + 1);
+}
+
 /** A process's identity that survives PID reuse. */
 export function processKey(p: Pick<ProcessStats, 'pid' | 'startTime'>): string {
   return `${p.pid}@${p.startTime}`;

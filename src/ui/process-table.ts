@@ -3,7 +3,7 @@
  * as a tree, laid out in the columns the panel's width allows. Pure: the panel
  * (panels/processes.ts) only draws what this returns.
  */
-import { processKey, type ProcessStats, type Sample } from '../core/sample.js';
+import { processKey, programName, type ProcessStats, type Sample } from '../core/sample.js';
 import { fitWidth, padWidth } from '../core/text-width.js';
 import { formatBytes, formatClock, formatDay } from '../core/units.js';
 import { filterProcesses } from './process-filter.js';
@@ -126,8 +126,7 @@ function processLabel(p: ProcessStats): string {
 
 /** Whether the command's program is the process's name (comm, cut to 15 characters by the kernel). */
 function commandNamed(p: ProcessStats): boolean {
-  const program = p.cmd.split(' ', 1)[0] ?? '';
-  const base = program.slice(program.lastIndexOf('/') + 1);
+  const base = programName(p.cmd);
   return base === p.name || (p.name.length >= 15 && base.startsWith(p.name));
 }
 
