@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { startAgentProcess } from './helpers/agent-process.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { tempDir, writeRecording } from './fixtures/store/recording-files.js';
 import { ALLOCATE_SCRIPT, memoryThresholds } from './helpers/memory-level.js';
+import { makeCertificate } from './fixtures/transport/harness.js';
 
 /**
  * The browser page end to end: Debian's chromium (test/support/system-tools.ts installs it)
@@ -164,6 +166,32 @@ describe('the browser page against a real agent', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser-page-1280x800.png') });
     expect(problems).toEqual([]);
   }, 75_000);
+
+  it('tmon serve speaks TLS when given a certificate, as the agent does', async () => {
+    const { dir, cleanup } = tempDir();
+    const cert = makeCertificate();
+    writeFileSync(join(dir, 'cert.pem'), cert.cert);
+    writeFileSync(join(dir, 'key.pem'), cert.key);
+    const file = join(dir, 'small.tmon');
+    await writeRecording(file, [makeSample({ time: Date.UTC(2026, 10, 29, 3, 0, 0) })]);
+    const served = await startAgentProcess([file, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], { TMON_TOKEN: '' }, 'serve');
+    try {
+      const answer = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: served.port, path: '/', ca: cert.cert }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']) });
+          })
+          .on('error', reject);
+      });
+      expect(answer).toEqual({ status: 200, type: expect.stringContaining('text/html') as unknown as string });
+      expect(served.log()).toContain(`open https://127.0.0.1:${served.port}/`);
+    } finally {
+      await served.stop();
+      cert.remove();
+      cleanup();
+    }
+  });
 
   it('tmon serve shows a recording in the page, its spike and culprit in the log', async () => {
     const { dir, cleanup } = tempDir();

@@ -109,18 +109,22 @@ interface AgentOptions {
   alerts: AlertSetup | undefined;
 }
 
-function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>>): AgentOptions {
-  const settings = samplingSettings(values);
-  const token = resolveToken(values, process.env);
+/** --tls-cert and --tls-key, read (bounded), or undefined for plain ws:// and http://. */
+export function tlsOption(values: { 'tls-cert': string | undefined; 'tls-key': string | undefined }): { cert: Buffer; key: Buffer } | undefined {
   const certPath = values['tls-cert'];
   const keyPath = values['tls-key'];
   if ((certPath === undefined) !== (keyPath === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together: give both');
   }
-  const tls =
-    certPath !== undefined && keyPath !== undefined
-      ? { cert: readSmallFile(certPath, `--tls-cert ${certPath}`), key: readSmallFile(keyPath, `--tls-key ${keyPath}`) }
-      : undefined;
+  return certPath !== undefined && keyPath !== undefined
+    ? { cert: readSmallFile(certPath, `--tls-cert ${certPath}`), key: readSmallFile(keyPath, `--tls-key ${keyPath}`) }
+    : undefined;
+}
+
+function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>>): AgentOptions {
+  const settings = samplingSettings(values);
+  const token = resolveToken(values, process.env);
+  const tls = tlsOption(values);
   const historySamples = Math.round(values.history / settings.intervalMs);
   if (historySamples > MAX_HISTORY_SAMPLES) {
     throw new UsageError(

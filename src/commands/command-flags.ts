@@ -255,6 +255,8 @@ or an agent's --store directory) as its data: its newest two hours.`,
     'token-file': AGENT.flags['token-file'],
     'no-auth': AGENT.flags['no-auth'],
     'allow-host': AGENT.flags['allow-host'],
+    'tls-cert': AGENT.flags['tls-cert'],
+    'tls-key': AGENT.flags['tls-key'],
     ...HELP,
   },
 } satisfies CommandSpec<Record<string, Flag<unknown>>>;

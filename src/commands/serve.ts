@@ -7,7 +7,7 @@ import { toWireSample } from '../protocol/wire-sample.js';
 import type { Timeline } from '../core/timeline.js';
 import { startAgent, type AgentSource } from '../transport/agent-server.js';
 import { WireHistory } from '../transport/wire-history.js';
-import { untilSignal } from './agent.js';
+import { tlsOption, untilSignal } from './agent.js';
 import { SERVE } from './command-flags.js';
 import { openForCommand } from './open-recording.js';
 import { resolveToken } from './token.js';
@@ -55,6 +55,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const { values } = args;
   const path = onlyPositional('serve', args.positionals, 'the recording', 'FILE|DIR');
   const token = resolveToken(values, process.env);
+  const tls = tlsOption(values);
   const page = loadWebPage();
   if (!page) throw new UserError('the browser page is not built: run npm run build in tmon’s directory');
   const recording = await openForCommand(path);
@@ -68,10 +69,11 @@ export async function runServe(argv: string[]): Promise<number> {
       token,
       allowNoAuth: values['no-auth'],
       allowedHosts: values['allow-host'],
+      tls,
       page,
       log,
     });
-    log(`serving ${history.length} of ${recording.length} samples from ${path}: open http://${agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host}:${agent.address.port}/`);
+    log(`serving ${history.length} of ${recording.length} samples from ${path}: open ${tls ? 'https' : 'http'}://${agent.address.host.includes(':') ? `[${agent.address.host}]` : agent.address.host}:${agent.address.port}/`);
     await untilSignal();
     await agent.close();
   } finally {
