@@ -1,36 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Spike tests: real children that allocate hundreds of MB or burn CPU, judged on
- * what the machine's collector saw. One file at a time, so no two of them make
- * spikes together; on a 2-core machine more would make their measurements
- * meaningless.
- */
-const SPIKE_TESTS = [
-  'test/brief-spikes-end-to-end.test.ts',
-  'test/browser-end-to-end.test.ts',
-  'test/cgroup-oom-end-to-end.test.ts',
-  'test/collect-fast-watch.test.ts',
-  'test/collect-linux-collector.test.ts',
-  'test/heap-growth.test.ts',
-  'test/hostile-names-end-to-end.test.ts',
-  'test/metrics-end-to-end.test.ts',
-  'test/prometheus-scrape-end-to-end.test.ts',
-  'test/record.test.ts',
-  'test/spike-end-to-end.test.ts',
-];
-
-/**
- * Other end-to-end tests: real agents, terminals, recordings, timers. One file
- * at a time too, beside the spike tests (a light load they are built to hold
- * under, as they hold beside a second copy of the suite). Everything else is a
- * unit test and runs in parallel first.
+ * End-to-end tests: real child processes that burn CPU or allocate memory, real
+ * agents, terminals and timers. They run one file at a time, after the unit tests,
+ * because on a 2-core machine files in parallel would make their measurements
+ * meaningless. Everything else is a unit test and runs in parallel first.
  */
 const END_TO_END = [
   'test/agent-server.test.ts',
   'test/agent.test.ts',
   'test/alerts-end-to-end.test.ts',
+  'test/brief-spikes-end-to-end.test.ts',
+  'test/browser-end-to-end.test.ts',
+  'test/cgroup-oom-end-to-end.test.ts',
+  'test/collect-fast-watch.test.ts',
   'test/collect-filesystems.test.ts',
+  'test/collect-linux-collector.test.ts',
   'test/collect-live-source.test.ts',
   'test/collect-platform.test.ts',
   'test/collect-proc-reader.test.ts',
@@ -39,17 +24,23 @@ const END_TO_END = [
   'test/group-decode.test.ts',
   'test/host-feed.test.ts',
   'test/host-session.test.ts',
+  'test/heap-growth.test.ts',
+  'test/hostile-names-end-to-end.test.ts',
   'test/live-replay-parity.test.ts',
+  'test/metrics-end-to-end.test.ts',
   'test/overview.test.ts',
   'test/package.test.ts',
-  'test/probes-end-to-end.test.ts',
   'test/process-signaller.test.ts',
+  'test/probes-end-to-end.test.ts',
+  'test/prometheus-scrape-end-to-end.test.ts',
   'test/processes-panel.test.ts',
+  'test/record.test.ts',
   'test/recording-fuzz.test.ts',
   'test/recording-writer.test.ts',
   'test/remote-archive.test.ts',
   'test/remote-source.test.ts',
   'test/screen.test.ts',
+  'test/spike-end-to-end.test.ts',
   'test/spikes.test.ts',
   'test/terminal-profile.test.ts',
   'test/tmon-pty.test.ts',
@@ -73,17 +64,8 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...SPIKE_TESTS, ...END_TO_END],
+          exclude: END_TO_END,
           sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        test: {
-          ...shared,
-          name: 'spikes',
-          include: SPIKE_TESTS,
-          fileParallelism: false,
-          sequence: { groupOrder: 1 },
         },
       },
       {
