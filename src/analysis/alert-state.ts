@@ -253,11 +253,21 @@ function matchText(m: ProcessMatch): string {
   return 'name' in m ? m.name : `/${m.pattern}/${m.flags}`;
 }
 
+/** Each rule's matcher, made once: a pattern is compiled at its first sample, not at every one. */
+const matchers = new WeakMap<ProcessMatch, (p: ProcessStats) => boolean>();
+
 /** A process matches by its comm or program name, or a pattern found in its comm or command line. */
 export function processMatcher(m: ProcessMatch): (p: ProcessStats) => boolean {
-  if ('name' in m) return (p) => p.name === m.name || (p.cmd !== '' && programName(p.cmd) === m.name);
-  const re = new RegExp(m.pattern, m.flags.replace('g', ''));
-  return (p) => re.test(p.name) || re.test(p.cmd);
+  const known = matchers.get(m);
+  if (known) return known;
+  let matches: (p: ProcessStats) => boolean;
+  if ('name' in m) matches = (p) => p.name === m.name || (p.cmd !== '' && programName(p.cmd) === m.name);
+  else {
+    const re = new RegExp(m.pattern, m.flags.replace('g', ''));
+    matches = (p) => re.test(p.name) || re.test(p.cmd);
+  }
+  matchers.set(m, matches);
+  return matches;
 }
 
 /**
