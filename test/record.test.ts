@@ -104,10 +104,15 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     const atPeak = gauge.find((g) => g.at >= Date.parse(ours?.peakAt ?? ''));
     expect(atPeak?.value).toBeGreaterThanOrEqual((ours?.peak ?? Infinity) - 1024 * 1024);
     // The newest spike shows from the sample where it started, as the agent shows it, not from where it closed.
-    const firstSeen = /^tmon_last_spike_timestamp_seconds\{metric="memory"\} ([\d.]+) ([\d.]+)/m.exec(r.stdout);
-    expect(firstSeen).not.toBeNull();
-    const [start, at] = [Number(firstSeen?.[1]) * 1000, Number(firstSeen?.[2]) * 1000];
-    expect(at - start).toBeLessThanOrEqual(500);
+    // Every spike that became the newest is judged, whatever its metric: the allocation may open a CPU spike at
+    // the same sample, and then that one is the newest.
+    const firstSeen = new Map<number, number>();
+    for (const m of r.stdout.matchAll(/^tmon_last_spike_timestamp_seconds\{metric="\w+"\} ([\d.]+) ([\d.]+)/gm)) {
+      const start = Math.round(Number(m[1]) * 1000);
+      if (!firstSeen.has(start)) firstSeen.set(start, Math.round(Number(m[2]) * 1000));
+    }
+    expect(firstSeen.size).toBeGreaterThanOrEqual(1);
+    for (const [start, at] of firstSeen) expect(at - start, `a spike of ${new Date(start).toISOString()}`).toBeLessThanOrEqual(1);
   });
 
   it('export into a pipe whose reader is gone ends quietly with exit 0', () => {

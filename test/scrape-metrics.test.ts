@@ -110,6 +110,22 @@ describe('ScrapeMetrics', () => {
     expect(value(m, 'tmon_last_spike_peak', { metric: 'memory' })).toBe(5 * GiB);
   });
 
+  it('a CPU and a memory spike opened by one sample: the newest stays the one seen first through their updates and closes', () => {
+    const m = new ScrapeMetrics();
+    const culprit = { pid: 42, name: 'alloc', cmd: 'alloc', user: 'alice', startTime: 1, rise: GiB, share: 0.9 };
+    const mem: Spike = { id: `memory@${T0}`, metric: 'memory', start: T0, end: null, peak: 5 * GiB, peakAt: T0, min: 0, avg: 0, baseline: 0, severity: 'careful', culprits: [culprit] };
+    const cpu: Spike = { ...mem, id: `cpu@${T0}`, metric: 'cpu', peak: 90 };
+    m.push(at(0), [mem, cpu]);
+    expect(family(m, 'tmon_last_spike')?.samples[0]?.labels?.metric).toBe('memory');
+    m.push(at(1), [{ ...cpu, peak: 95 }, { ...mem, peak: 6 * GiB }]);
+    expect(value(m, 'tmon_last_spike_peak', { metric: 'memory' })).toBe(6 * GiB);
+    m.push(at(2), [{ ...cpu, end: T0 + 2000 }]);
+    expect(family(m, 'tmon_last_spike')?.samples[0]?.labels?.metric).toBe('memory');
+    // A later start takes over.
+    m.push(at(3), [{ ...cpu, id: `cpu@${T0 + 3000}`, start: T0 + 3000 }]);
+    expect(family(m, 'tmon_last_spike')?.samples[0]?.labels?.metric).toBe('cpu');
+  });
+
   it("gives node_exporter's memory names only for the machine's memory, not a cgroup's", () => {
     const m = new ScrapeMetrics();
     m.push(at(0), []);

@@ -78,7 +78,10 @@ export class ScrapeMetrics {
     for (const spike of changed) {
       // Counted once, when it closes: its severity is final then.
       if (spike.end !== null) add(this.spikeCounts, `${spike.metric}|${spike.severity}`, 1);
-      if (!this.lastSpike || spike.start >= this.lastSpike.start) this.lastSpike = spike;
+      // A later start wins; a tie (a CPU and a memory spike opened by one sample) keeps the one seen first, so the
+      // series does not flip between them at each update.
+      const last = this.lastSpike;
+      if (!last || spike.start > last.start || spike.id === last.id) this.lastSpike = spike;
     }
   }
 
