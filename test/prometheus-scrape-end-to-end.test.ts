@@ -9,7 +9,7 @@ import { ALLOCATE_SCRIPT, memoryThresholdFlags } from './helpers/memory-level.js
 
 /**
  * A real Prometheus (Debian's package; the test setup installs it) scrapes a real
- * agent every 5 s while a child holds 400 MB for 200 ms: Prometheus's own API then
+ * agent every 2 s while a child holds 400 MB for 200 ms: Prometheus's own API then
  * finds the spike's height with max_over_time of the peak gauge, and the spike counter rose.
  */
 const TOKEN = 'prometheus-e2e-token';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'prometheus.yml'),
     [
-      'global: { scrape_interval: 5s }',
+      'global: { scrape_interval: 2s }',
       'scrape_configs:',
       '  - job_name: tmon',
       `    authorization: { credentials_file: ${join(dir, 'token')} }`,
@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('a real Prometheus scraping the agent', () => {
-  it('finds a 200 ms allocation between its 5 s scrapes with max_over_time, and the spike counted', { timeout: 90_000 }, async () => {
+  it('finds a 200 ms allocation between its 2 s scrapes with max_over_time, and the spike counted', { timeout: 90_000 }, async () => {
     // Two good scrapes (the second with a full sample), the body accepted in the format Prometheus negotiated.
     await until('two successful scrapes', async () => (await query('count_over_time(up{job="tmon"}[1m])')) >= 2 && (await query('up{job="tmon"}')) === 1, 30_000);
     const rest = await query('min_over_time(tmon_memory_used_bytes[1m])');
@@ -86,7 +86,7 @@ describe('a real Prometheus scraping the agent', () => {
     await until('the spike counted', async () => (await query('sum(tmon_spikes_total{metric="memory"})')) > spikesBefore, 40_000);
     const peak = await query('max_over_time(tmon_memory_used_peak_bytes[2m])');
     // Half the 400 MB: on a shared machine others free memory meanwhile; a scrape of the
-    // level alone every 5 s would see next to none of a 200 ms allocation.
+    // level alone every 2 s would see next to none of a 200 ms allocation.
     expect((peak - rest) / MB).toBeGreaterThan(200);
   });
 });
