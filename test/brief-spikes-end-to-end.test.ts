@@ -33,21 +33,21 @@ describe('brief spikes and short-lived processes, end to end', () => {
     await source?.close();
   });
 
-  it('a 500 MB spike held 200 ms about every 5 s, six times: its true height within 10 % and the generator named', async (ctx) => {
+  it('a 500 MB spike held 200 ms about every 3.5 s, five times: its true height within 10 % and the generator named', async (ctx) => {
     // One long-lived generator. Python frees a large object at once (munmap), so its RSS falls straight
     // back. It says when it starts each allocation and when the hold ends.
     const generator = [
       'import json, random, time',
       'time.sleep(3)',
-      'for i in range(6):',
+      'for i in range(5):',
       '    start = time.time() * 1000',
       '    b = b"\\x01" * (500 * 1024 * 1024)',
       '    filled = time.time() * 1000',
       '    time.sleep(0.2)',
       '    del b',
       '    print(json.dumps({"start": start, "filled": filled, "at": time.time() * 1000}), flush=True)',
-      // About 5 s apart, not exactly: a second copy of this test on the same machine must not stay in step.
-      '    time.sleep(4.3 + random.random())',
+      // About 3.5 s apart (time for the RSS to fall back and a sample or two at rest), not exactly: a second copy of this test on the same machine must not stay in step.
+      '    time.sleep(2.8 + random.random())',
     ].join('\n');
     source = new LiveSource(await createCollector({ intervalMs: 1000 }), 1000);
     child = spawn('python3', ['-c', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -60,7 +60,7 @@ describe('brief spikes and short-lived processes, end to end', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { start: number; filled: number; at: number });
-    expect(holds).toHaveLength(6);
+    expect(holds).toHaveLength(5);
     // Judged on what this test controls, its own allocation, not on the spike log or the machine's "used"
     // (another workload's memory, allocated or freed meanwhile, moves that): attribution over the samples a
     // spike would hold gives the generator's own rise.
@@ -72,9 +72,9 @@ describe('brief spikes and short-lived processes, end to end', () => {
       return { named: ours !== undefined && ours.name === 'python3' && ours.share > 0, riseMb: Math.round((ours?.rise ?? 0) / MiB), fillMs };
     });
     const summary = JSON.stringify(report);
-    // The generator among the culprits with a share: 5 of 6, as the fast watch on a busy machine may be starved
+    // The generator among the culprits with a share: 4 of 5, as the fast watch on a busy machine may be starved
     // of one.
-    expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(5);
+    expect(report.filter((r) => r.named).length, summary).toBeGreaterThanOrEqual(4);
     // Its rise within 10 % of the 500 MB it held, judged where the 500 MB filled quickly, as a 200 ms hold
     // assumes: on a VM whose page faults are slow the fill is a ramp of seconds, and a scan lands on it
     // mid-fill (its lifetime peak, VmHWM, tells only the first hold). 8 in 10, as a starved scan may miss too.
