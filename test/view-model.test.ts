@@ -21,6 +21,7 @@ import {
   memoryTitle,
   recentEvents,
   resolveSelection,
+  selectedIndex,
   sameLocalDay,
   scrollOffset,
   sparkLines,
@@ -56,6 +57,14 @@ describe('process table selection', () => {
     expect(resolveSelection(rows, 'gone', 1)).toBe(1);
     expect(resolveSelection(rows, null, 9)).toBe(2);
     expect(resolveSelection([], 'a', 3)).toBe(0);
+  });
+
+  it('while following, selects the followed row or none, never a stand-in in its place', () => {
+    const rows = [{ key: 'a' }, { key: 'b' }, { key: 'c' }];
+    expect(selectedIndex(rows, { key: 'a', index: 0 }, 'c')).toBe(2);
+    expect(selectedIndex(rows, { key: 'a', index: 0 }, 'gone')).toBeNull();
+    expect(selectedIndex(rows, { key: 'b', index: 0 }, null)).toBe(1);
+    expect(selectedIndex([], { key: null, index: 0 }, null)).toBeNull();
   });
 });
 

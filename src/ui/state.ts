@@ -13,7 +13,7 @@ import { SIGNAL_CHOICES, type SignalTarget } from './process-signal.js';
 import { adjacentColumn, type SortColumn } from './process-sort.js';
 import type { TableRow } from './process-table.js';
 import { parseTimeInput } from './time-input.js';
-import { resolveSelection, type InspectedProcess, type ViewMode } from './view-model.js';
+import { resolveSelection, selectedIndex, type InspectedProcess, type ViewMode } from './view-model.js';
 
 export type FocusPanel = 'table' | 'spikes';
 
@@ -351,9 +351,8 @@ function scroll(s: UiState, panel: FocusPanel, by: ScrollMove, ctx: ViewContext)
 
 /** The selected row; while following, the followed process's or none (never a stand-in for it). */
 function selectedRow(s: UiState, ctx: ViewContext): TableRow | undefined {
-  const follow = s.follow;
-  if (follow) return ctx.rows.find((r) => r.key === follow.key);
-  return ctx.rows[resolveSelection(ctx.rows, s.table.key, s.table.index)];
+  const i = selectedIndex(ctx.rows, s.table, s.follow?.key ?? null);
+  return i === null ? undefined : ctx.rows[i];
 }
 
 /** Where the followed process's row is, or the selection's old place when it is not listed. */

@@ -27,6 +27,17 @@ export function resolveSelection(rows: readonly { key: string }[], key: string |
   return Math.min(Math.max(0, index), rows.length - 1);
 }
 
+/**
+ * The selected row's index, or null for none. While following, the followed
+ * process's row or none, never a stand-in in its place that k could signal by mistake.
+ */
+export function selectedIndex(rows: readonly { key: string }[], selection: { key: string | null; index: number }, followKey: string | null): number | null {
+  if (rows.length === 0) return null;
+  if (followKey === null) return resolveSelection(rows, selection.key, selection.index);
+  const i = rows.findIndex((r) => r.key === followKey);
+  return i >= 0 ? i : null;
+}
+
 // ── spike log ────────────────────────────────────────────────────────────────
 
 export interface SpikeLine {

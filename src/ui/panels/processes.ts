@@ -1,6 +1,6 @@
 import type { Action } from '../state.js';
 import { tableHeader, tableLine, tableRows, tableTitle } from '../process-table.js';
-import { resolveSelection } from '../view-model.js';
+import { selectedIndex } from '../view-model.js';
 import { ListPanel } from '../widgets/list-panel.js';
 import { definePanel, type PanelKey } from './panel.js';
 
@@ -67,8 +67,7 @@ export const processesPanel = definePanel({
       title: sample ? `${title}${f.cursorNote}` : 'Processes',
       header: tableHeader(sort, width),
       lines: { length: rows.length, at: (i) => (rows[i] ? tableLine(rows[i].cells, width) : undefined) },
-      // Following, the followed process or nothing: another row in its place could be signalled by mistake.
-      selected: rows.length === 0 || (follow && followed < 0) ? null : follow ? followed : resolveSelection(rows, state.table.key, state.table.index),
+      selected: selectedIndex(rows, state.table, follow?.key ?? null),
       focused: state.focus === 'table',
       tone: (i) => (rows[i]?.exited ? 'muted' : null),
       empty: !sample ? 'waiting for the first sample…' : state.filter ? `no process matches "${state.filter}" (Esc clears the filter)` : 'no processes',
