@@ -266,7 +266,7 @@ describe('the browser page against a real agent', () => {
     }
   });
 
-  it('tmon serve shows a recording in the page, its spike and culprit in the log', async () => {
+  it('tmon serve shows a recording in the page, its spike and culprit in the log, the recording as its store', async () => {
     const { dir, cleanup } = tempDir();
     const GiB = 1024 ** 3;
     const t0 = Date.UTC(2026, 10, 29, 3, 0, 0);
@@ -287,6 +287,8 @@ describe('the browser page against a real agent', () => {
       expect(log).toMatch(/memory 7\.5G/);
       expect(log).toContain('hog[4242]');
       expect(await page.$eval('#host', (e) => e.textContent)).toBe('testhost');
+      // The whole recording is the agent's store: the page could go back past the newest two hours it is given.
+      expect(await page.$eval('#store', (e) => e.textContent)).toMatch(/^stored since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · /);
     } finally {
       await served.stop();
       cleanup();
