@@ -127,7 +127,8 @@ function open(): void {
     byId('note').textContent = `${err instanceof Error ? err.message : String(err)}: default thresholds`;
   }
   const stored = new StoredHistory(data, (text) => {
-    byId('store').textContent = text;
+    // It may carry the agent's own words (why its store cannot be read).
+    byId('store').textContent = sanitize(text, 400);
     ui.changed(false);
   });
   const ui = view(data, stored);
