@@ -233,6 +233,7 @@ describe('the browser page against a real agent', () => {
       await page.waitForSelector('#alerts li.firing[data-rule="memory > 1%"]', { timeout: 15_000 });
       expect(await page.$eval('#alerts li.firing', (e) => e.textContent)).toMatch(/since .* · /);
       expect(await page.$('#alerts li.ok[data-rule="cpu > 99.9% for 1h"]')).not.toBeNull();
+      await page.screenshot({ path: join(ARTIFACTS, 'browser-page-probes-alerts-1280x800.png') });
     } finally {
       await stored.stop();
       listener.close();
