@@ -43,7 +43,11 @@ export class ProbeView {
   private readonly host = byId('probe-charts');
   private readonly charts = new Map<string, ProbeChart>();
 
-  constructor(private readonly cursorTime: () => number | undefined) {}
+  constructor(private readonly cursorTime: () => number | undefined) {
+    window.addEventListener('resize', () => {
+      for (const chart of this.charts.values()) chart.plot.setSize({ width: this.host.clientWidth || 800, height: CHART_HEIGHT });
+    });
+  }
 
   /** New samples shown: the graphs again. */
   update(samples: readonly Sample[]): void {
