@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +11,16 @@ import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { tempDir, writeRecording } from './fixtures/store/recording-files.js';
 import { ALLOCATE_SCRIPT, memoryThresholds } from './helpers/memory-level.js';
 import { makeCertificate } from './fixtures/transport/harness.js';
+import { writeStore } from './fixtures/transport/stored-history.js';
 
 /**
  * The browser page end to end: Debian's chromium (test/support/system-tools.ts installs it)
  * driven by puppeteer-core, against a real `tmon agent` (bin/tmon.js after npm run build)
  * with a token. The page must refuse without the token, draw its graphs with it, and log
  * a memory spike this test makes with the test's own child named; a click on it moves the
- * cursor there. A screenshot at 1280x800 is kept in test-artifacts/.
+ * cursor there. A screenshot at 1280x800 is kept in test-artifacts/. A second agent with a
+ * --store holding last night, a --probe and --alert rules: the page jumps back to the stored
+ * spike, shows the probe's target up and the rule that holds firing.
  */
 const TOKEN = 'browser-e2e-3b9d41c7';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -96,6 +100,9 @@ describe('the browser page against a real agent', () => {
     await page.click('#login button');
     await page.waitForFunction(() => Number(document.body.dataset['samples']) >= 6, { timeout: 15_000 });
     expect(await page.$eval('#token', (e) => (e as HTMLInputElement).value)).toBe('');
+    // This agent keeps no store and evaluates no rules: the page says both.
+    expect(await page.$eval('#store', (e) => e.textContent)).toMatch(/^no stored history: the agent runs without --store/);
+    await page.waitForFunction(() => document.getElementById('alerts-state')?.textContent === 'none: the agent has no --alert rules', { timeout: 10_000 });
     await page.waitForFunction(() => document.querySelectorAll('#procs tbody tr').length > 0, { timeout: 5_000 });
     // Both graphs draw their lines (polled: a frame may not have been painted yet).
     let pixels: number[] = [];
@@ -167,6 +174,73 @@ describe('the browser page against a real agent', () => {
     expect(problems).toEqual([]);
   }, 75_000);
 
+  it('with --store, --probe and --alert: jumps to a stored spike older than the live samples, shows the probe up and the rule firing', async () => {
+    const store = tempDir();
+    const GiB = 1024 ** 3;
+    // Last night in the store, six hours before the agent starts: ten quiet minutes, then
+    // `nightly-backup` takes 5.5 GB of the 8 GB for two seconds, found as the agent finds spikes.
+    const night = Date.now() - 6 * 3600_000;
+    await writeStore(
+      store.dir,
+      Array.from({ length: 600 }, (_, i) => {
+        const high = i === 300 || i === 301;
+        const backup = makeProcess({ pid: 4000, name: 'nightly-backup', rss: high ? 5.5 * GiB : 20 * 1024 * 1024, startTime: night - 60_000 });
+        return makeSample({ time: night + i * 1000, memUsed: high ? 7.5 * GiB : 2 * GiB, processes: [backup] });
+      }),
+    );
+    const listener = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const target = `tcp://127.0.0.1:${(listener.address() as net.AddressInfo).port}`;
+    const stored = await startAgentProcess(
+      ['--interval', '500ms', '--store', store.dir, '--probe', `${target} interval=1s`, '--alert', 'memory > 1%', '--alert', 'cpu > 99.9% for 1h'],
+      { TMON_TOKEN: TOKEN },
+    );
+    try {
+      const page = await (browser as Browser).newPage();
+      await page.goto(`http://127.0.0.1:${stored.port}/`);
+      await page.waitForSelector('#login:not([hidden])', { timeout: 10_000 });
+      await page.type('#token', TOKEN);
+      await page.click('#login button');
+      await page.waitForFunction(() => Number(document.body.dataset['samples']) >= 2, { timeout: 15_000 });
+
+      // The store's spike index is in the log with its culprit; p (from live, past any spike of
+      // the live samples) reaches it, and the stored window around it is loaded and shown.
+      await page.waitForFunction(() => document.getElementById('spikes')?.textContent?.includes('nightly-backup[4000]'), { timeout: 10_000 });
+      expect(await page.$eval('#store', (e) => e.textContent)).toMatch(/^stored since /);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      for (let i = 0; i < 10; i++) {
+        if (await page.evaluate(() => document.querySelector('#spikes li.current')?.textContent?.includes('nightly-backup') === true)) break;
+        await page.keyboard.press('p');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await page.waitForFunction(() => document.getElementById('at')?.textContent?.startsWith('stored at ') && document.querySelector('#procs tbody tr td')?.textContent === '4000', { timeout: 15_000 });
+      const shown = await page.evaluate(() => {
+        const current = document.querySelector<HTMLLIElement>('#spikes li.current');
+        return { cursor: Number(document.body.dataset['cursor']), start: Number(current?.dataset['start']), end: Number(current?.dataset['end']) };
+      });
+      expect(shown.start).toBe(night + 300_000);
+      expect(shown.cursor).toBeGreaterThanOrEqual(shown.start);
+      expect(shown.cursor).toBeLessThanOrEqual(shown.end);
+      const pixels = await linePixels(page);
+      for (const n of pixels) expect(n).toBeGreaterThan(50);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'browser-page-stored-1280x800.png') });
+
+      // Back to live (End): the probe's target up, with a graph; the rule that holds listed as firing, the other not.
+      await page.keyboard.press('End');
+      await page.waitForSelector(`#probes tr.up[data-target="${target}"]`, { timeout: 10_000 });
+      expect(await page.$(`.probe-chart[data-target="${target}"] canvas`)).not.toBeNull();
+      await page.waitForSelector('#alerts li.firing[data-rule="memory > 1%"]', { timeout: 15_000 });
+      expect(await page.$eval('#alerts li.firing', (e) => e.textContent)).toMatch(/since .* · /);
+      expect(await page.$('#alerts li.ok[data-rule="cpu > 99.9% for 1h"]')).not.toBeNull();
+      await page.screenshot({ path: join(ARTIFACTS, 'browser-page-probes-alerts-1280x800.png') });
+    } finally {
+      await stored.stop();
+      listener.close();
+      store.cleanup();
+    }
+  }, 60_000);
+
   it('tmon serve speaks TLS when given a certificate, as the agent does', async () => {
     const { dir, cleanup } = tempDir();
     const cert = makeCertificate();
@@ -193,7 +267,7 @@ describe('the browser page against a real agent', () => {
     }
   });
 
-  it('tmon serve shows a recording in the page, its spike and culprit in the log', async () => {
+  it('tmon serve shows a recording in the page, its spike and culprit in the log, the recording as its store', async () => {
     const { dir, cleanup } = tempDir();
     const GiB = 1024 ** 3;
     const t0 = Date.UTC(2026, 10, 29, 3, 0, 0);
@@ -214,6 +288,8 @@ describe('the browser page against a real agent', () => {
       expect(log).toMatch(/memory 7\.5G/);
       expect(log).toContain('hog[4242]');
       expect(await page.$eval('#host', (e) => e.textContent)).toBe('testhost');
+      // The whole recording is the agent's store: the page could go back past the newest two hours it is given.
+      expect(await page.$eval('#store', (e) => e.textContent)).toMatch(/^stored since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · /);
     } finally {
       await served.stop();
       cleanup();

@@ -2,7 +2,9 @@ import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { BrowserSessions, sessionCookieName } from '../src/transport/browser-sessions.js';
 import { httpRequestHandler } from '../src/transport/http-requests.js';
+import { hasSession } from '../src/transport/web-page.js';
 import { tokenChecker } from '../src/transport/request-guard.js';
 import { tmonVersion } from '../src/version.js';
 import { ManualClock } from './helpers/manual-clock.js';
@@ -96,5 +98,45 @@ describe('/metrics', () => {
 
   it('is not served where no exposition was given', async () => {
     expect((await get('/metrics')).status).toBe(426);
+  });
+});
+
+describe('/alerts', () => {
+  const sessions = new BrowserSessions();
+  const server = http.createServer(
+    httpRequestHandler({
+      hostNames: new Set(),
+      startedAt: 0,
+      health: () => ({ viewers: 0, samples: 0, intervalMs: 1000 }),
+      alerts: () => ({ version: 1, host: 'db1', rules: ['memory > 1%'], firing: [] }),
+      checkToken: tokenChecker('s3cret'),
+      checkSession: (req) => hasSession(req, sessions),
+    }),
+  );
+  let alertsPort = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    alertsPort = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const read = (path: string, headers: Record<string, string>): Promise<number> =>
+    new Promise((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: alertsPort, path, headers, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject);
+    });
+
+  it('takes the browser page’s session instead of the token, with the same Origin check; /metrics still wants the token', async () => {
+    const cookie = `${sessionCookieName(alertsPort)}=${sessions.create()}`;
+    expect(await read('/alerts', {})).toBe(401);
+    expect(await read('/alerts', { Cookie: `${sessionCookieName(alertsPort)}=not-a-session` })).toBe(401);
+    expect(await read('/alerts', { Authorization: 'Bearer s3cret' })).toBe(200);
+    expect(await read('/alerts', { Cookie: cookie })).toBe(200);
+    expect(await read('/alerts', { Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
   });
 });

@@ -45,9 +45,9 @@ export class Charts {
     window.addEventListener('resize', () => this.plots.forEach((p, i) => p.setSize({ width: hosts[i]?.clientWidth ?? 800, height: 180 })));
   }
 
-  /** New samples: the series again (both arrays are rebuilt; at most MAX_PAGE_SAMPLES points). */
+  /** New samples shown: the series again (both arrays are rebuilt; at most MAX_PAGE_SAMPLES points). */
   update(): void {
-    const samples = this.data.samples;
+    const samples = this.data.shown();
     const times = samples.map((s) => s.time / 1000);
     SPECS.forEach((spec, i) => this.plots[i]?.setData([times, samples.map(spec.level), samples.map(spec.peak)]));
   }

@@ -1,12 +1,17 @@
 import { sanitize } from '../src/core/sanitize.js';
 import type { Spike } from '../src/core/spike.js';
+import type { Sample } from '../src/core/sample.js';
 import { formatClock } from '../src/core/units.js';
+import { AlertsPoller } from './alerts.js';
 import { Charts } from './charts.js';
-import { connect } from './connection.js';
+import { connect, type AgentLink } from './connection.js';
 import { byId } from './dom.js';
+import { parseGoTo } from './go-to.js';
 import { PageData } from './page-data.js';
 import { thresholdsFromQuery } from './page-thresholds.js';
+import { ProbeView } from './probes.js';
 import { renderSpikes, spikesKey } from './spike-list.js';
+import { StoredHistory, stamp } from './stored-history.js';
 import { ProcessTable, renderIo } from './tables.js';
 
 /** What GET /session answers: whether the agent wants its token and whether this browser's session holds. */
@@ -24,32 +29,52 @@ function status(text: string): void {
   byId('status').textContent = text;
 }
 
-/** The page's one render, at most once a frame: charts when samples came, the rest always (cheap). */
-function view(data: PageData): { changed(samples: boolean): void } {
+/** What the header says of the cursor: following, paused on a live sample, or on stored history (with its day). */
+function cursorText(data: PageData, at: Sample | undefined): string {
+  if (!at) return '';
+  if (data.cursor === null) return `live at ${formatClock(at.time)}`;
+  return data.onStored() ? `stored at ${stamp(at.time)}` : `paused at ${formatClock(at.time)}`;
+}
+
+/** The page's one render, at most once a frame: graphs when the samples shown changed, the rest always (cheap). */
+function view(data: PageData, stored: StoredHistory): { changed(samples: boolean): void } {
   const charts = new Charts(data, [byId('cpu-chart'), byId('mem-chart')], (t) => pick(t));
+  const probes = new ProbeView(() => data.current()?.time);
   const table = new ProcessTable(() => changed(false));
   const spikes = byId<HTMLOListElement>('spikes');
   let frame = 0;
   let newSamples = false;
+  let shownSamples: readonly Sample[] | undefined;
   let shownSpikes = '';
   let shownIo: number | undefined;
-  function pick(time: number | null): void {
-    data.cursor = time;
+  /** Moves the cursor; a move older than the live samples loads the stored window there. */
+  function moved(move: () => void): void {
+    const before = data.cursor;
+    move();
+    stored.follow(before);
     changed(false);
+  }
+  function pick(time: number | null): void {
+    moved(() => (data.cursor = time));
   }
   function render(): void {
     frame = 0;
-    if (newSamples) charts.update();
-    else charts.redraw();
+    const shown = data.shown();
+    if (shown !== shownSamples || (newSamples && shown === data.samples)) {
+      charts.update();
+      probes.update(shown);
+    } else charts.redraw();
+    shownSamples = shown;
     newSamples = false;
     const at = data.current();
     document.body.dataset['cursor'] = at ? String(at.time) : '';
     document.body.dataset['samples'] = String(data.samples.length);
-    byId('at').textContent = at ? `${data.cursor === null ? 'live' : 'paused'} at ${formatClock(at.time)}` : '';
+    byId('at').textContent = cursorText(data, at);
     const key = spikesKey(data.spikes(), at?.time);
     if (key !== shownSpikes) renderSpikes(spikes, data.spikes(), at?.time, (s: Spike) => pick(s.peakAt));
     shownSpikes = key;
     table.render(at);
+    probes.render(at);
     if (at?.time !== shownIo) renderIo(at);
     shownIo = at?.time;
   }
@@ -58,6 +83,15 @@ function view(data: PageData): { changed(samples: boolean): void } {
     if (frame === 0) frame = requestAnimationFrame(render);
   }
   byId('live').addEventListener('click', () => pick(null));
+  const goto = byId<HTMLInputElement>('goto');
+  byId<HTMLFormElement>('goto-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const last = data.samples[data.samples.length - 1]?.time ?? Date.now();
+    const time = parseGoTo(goto.value, last);
+    byId('note').textContent = time === null ? `cannot read '${goto.value}': try 03:12, 2026-11-22 03:12 or -6h` : '';
+    if (time !== null) pick(time >= last ? null : time);
+    goto.blur();
+  });
   document.addEventListener('keydown', (ev) => {
     if (ev.target instanceof HTMLInputElement) return;
     const moves: Record<string, () => void> = {
@@ -68,11 +102,15 @@ function view(data: PageData): { changed(samples: boolean): void } {
       End: () => (data.cursor = null),
       Escape: () => (data.cursor = null),
     };
+    if (ev.key === 'g') {
+      ev.preventDefault();
+      goto.focus();
+      return;
+    }
     const move = moves[ev.key];
     if (!move) return;
     ev.preventDefault();
-    move();
-    changed(false);
+    moved(move);
   });
   return { changed };
 }
@@ -88,11 +126,19 @@ function open(): void {
     data = new PageData();
     byId('note').textContent = `${err instanceof Error ? err.message : String(err)}: default thresholds`;
   }
-  const ui = view(data);
+  const stored = new StoredHistory(data, (text) => {
+    // It may carry the agent's own words (why its store cannot be read).
+    byId('store').textContent = sanitize(text, 400);
+    ui.changed(false);
+  });
+  const ui = view(data, stored);
+  const alerts = new AlertsPoller();
   const link = (): void => {
     status('connecting…');
-    connect({
+    alerts.start();
+    const agent: AgentLink = connect({
       hello: (msg) => {
+        stored.connected(agent, msg.archive);
         byId('host').textContent = sanitize(msg.host?.hostname ?? 'tmon', 80);
         document.title = `tmon ${byId('host').textContent}`;
         status(`connected · agent ${sanitize(msg.agentVersion, 40)} · every ${msg.intervalMs} ms`);

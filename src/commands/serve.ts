@@ -5,6 +5,7 @@ import { sanitize } from '../core/sanitize.js';
 import type { Sample } from '../core/sample.js';
 import { toWireSample } from '../protocol/wire-sample.js';
 import type { Timeline } from '../core/timeline.js';
+import { openRecording } from '../store/recording-reader.js';
 import { startAgent, type AgentSource } from '../transport/agent-server.js';
 import { WireHistory } from '../transport/wire-history.js';
 import { tlsOption, untilSignal } from './agent.js';
@@ -65,6 +66,8 @@ export async function runServe(argv: string[]): Promise<number> {
     const agent = await startAgent({
       source: finishedSource(path, recording.header.intervalMs),
       history,
+      // The rest of the recording as an agent's store: the page reaches what is older than its two hours.
+      archive: { open: () => openRecording(path, { cacheGroups: 2 }) },
       listen: values.listen,
       token,
       allowNoAuth: values['no-auth'],

@@ -230,14 +230,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const hostNames = allowedHostNames(hostname(), opts.allowedHosts);
   const server = createHttpServer(opts.tls);
   const sessions = new BrowserSessions();
+  const checkSession = (req: http.IncomingMessage): boolean => hasSession(req, sessions);
   const web = opts.page ? webPageHandler({ files: opts.page, sessions, checkToken, secure: opts.tls !== undefined, clock }) : undefined;
   const gate = new UpgradeGate(
     server,
-    { checkToken, checkSession: (req) => hasSession(req, sessions), hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
+    { checkToken, checkSession, hostNames, maxViewers: cfg.maxViewers, maxPayloadBytes: cfg.maxPayloadBytes, pending: cfg.pending, viewers: () => broadcaster.size, note: (kind, line) => p.note(kind, line), clock },
     (ws, socket, req, peer) => admitViewer(p, ws, socket, req, peer),
   );
   const health = (): Health => ({ viewers: broadcaster.size, samples: p.history.length, intervalMs: p.arbiter.currentMs });
-  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, web, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.alerts ? { alerts: opts.alerts } : {}) }));
+  server.on('request', httpRequestHandler({ hostNames, startedAt: clock.now(), health, clock, checkToken, checkSession, web, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.alerts ? { alerts: opts.alerts } : {}) }));
   const port = await listen(server, opts.listen, log);
   const scheme = opts.tls ? 'wss' : 'ws';
   log(`tmon agent ${tmonVersion()} listening on ${scheme}://${opts.listen.host}:${port} (${checkToken ? 'token required' : 'no token'}, every ${p.arbiter.baseMs} ms, history ${p.history.capacity} samples)`);

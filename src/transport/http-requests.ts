@@ -24,6 +24,8 @@ export interface HttpRequestOptions {
   alerts?: () => unknown;
   /** The viewers' token guards /metrics and /alerts too (Prometheus sends it as a Bearer credential). */
   checkToken?: ((presented: string | undefined) => boolean) | undefined;
+  /** Whether the request carries a browser session (web-page.ts): the page reads /alerts with it instead of the token. */
+  checkSession?: (req: http.IncomingMessage) => boolean;
   /** The browser page's routes (web-page.ts): true when it answered. */
   web?: ((req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean) | undefined;
   clock?: Clock;
@@ -57,7 +59,8 @@ export function httpRequestHandler(opts: HttpRequestOptions): (req: http.Incomin
       return;
     }
     const guarded = (path === '/metrics' && opts.metrics) || (path === '/alerts' && opts.alerts);
-    if (req.method === 'GET' && guarded && opts.checkToken && !opts.checkToken(bearerToken(req.headers.authorization))) {
+    const session = path === '/alerts' && opts.checkSession?.(req) === true;
+    if (req.method === 'GET' && guarded && opts.checkToken && !session && !opts.checkToken(bearerToken(req.headers.authorization))) {
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' }).end('authentication failed: send Authorization: Bearer <token>\n');
       return;
     }
