@@ -315,7 +315,7 @@ agent's --store) is exported as one timeline.`,
 export const ALERTS = {
   verb: 'alerts',
   synopsis: 'alerts FILE|DIR|HOST:PORT',
-  summary: 'alerts fired in a recording, or firing on an agent',
+  summary: 'alerts recorded, or firing on an agent',
   usage: 'tmon alerts FILE|DIR|HOST:PORT [options]',
   about: `From a recording (a file, or an agent's --store directory): the alert events
 it holds, in time order, one line each (started firing, resolved). From an agent
