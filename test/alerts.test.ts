@@ -51,6 +51,8 @@ const said = (log: () => string, text: string, times = 1): Promise<true> =>
   waitFor(() => (log().split(text).length - 1 >= times ? true : undefined), 30_000, `${times}× '${text}'`);
 
 const DAY_TIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`;
+// eslint-disable-next-line no-control-regex -- finding raw control and bidi characters is the point
+const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f\u202e]/;
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('tmon alerts FILE|DIR: the alert events a recording holds', () => {
@@ -122,10 +124,10 @@ describe('tmon alerts FILE|DIR: the alert events a recording holds', () => {
     await w.close();
     const text = await runCli(['alerts', file]);
     expect(text.code).toBe(0);
-    expect(text.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    expect(text.stdout).not.toMatch(RAW_CONTROL);
     expect(text.stdout.split('\n')).toHaveLength(2);
     const json = await runCli(['alerts', file, '--json']);
-    expect(json.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    expect(json.stdout).not.toMatch(RAW_CONTROL);
     expect(JSON.parse(json.stdout)).toMatchObject({ host: 'db\x1b]0;owned\x07', rule: hostile.rule, value: hostile.value, top: [{ name: 'evil\x1b[31m\r\n' }] });
   });
 
