@@ -99,6 +99,7 @@ describe('alert events in a recording', () => {
       '[1,2,3]',
       '"alert"',
       '{"kind":"firing"}',
+      `{"type":"later","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
     ];
     appendFileSync(path, Buffer.concat(crafted.map(eventFrame)));
     const { events, warnings, samplesRead } = await read(path);
@@ -131,9 +132,12 @@ describe('alert events in a recording', () => {
     const frames = framesOf(path);
     const index = frames.find((f) => f.type === FrameType.INDEX)!;
     const stored = JSON.parse(inflateRawSync(index.payload).toString('utf8')) as Record<string, unknown>;
-    for (const events of [[{ type: 'alert', kind: 'firing' }], 'not a list', Array.from({ length: 100_000 }, () => ({ type: 'x' }))]) {
+    // A later type nested deeper than JSON.stringify's stack: it could not be carried, so it is damage.
+    const deep = `{"type":"later","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    for (const events of [[{ type: 'alert', kind: 'firing' }], 'not a list', Array.from({ length: 100_000 }, () => ({ type: 'x' })), ['DEEP']]) {
       truncateSync(path, index.offset);
-      appendFileSync(path, encodeFrame(FrameType.INDEX, Codec.DEFLATE, deflateRawSync(Buffer.from(JSON.stringify({ ...stored, events })))));
+      const json = JSON.stringify({ ...stored, events }).replace('"DEEP"', deep);
+      appendFileSync(path, encodeFrame(FrameType.INDEX, Codec.DEFLATE, deflateRawSync(Buffer.from(json))));
       appendFileSync(path, encodeFrame(FrameType.END, Codec.STORED, endPayload(index.offset)));
       const idx = readIndexOfFile(path);
       expect(idx.source).toBe('scan');

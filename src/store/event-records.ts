@@ -71,9 +71,19 @@ export function readStoredEvent(x: unknown): StoredEvent {
   const r = x as Record<string, unknown>;
   const type = r['type'];
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_TYPE) return { kind: 'bad' };
-  if (type !== ALERT_EVENT) return JSON.stringify(r).length <= MAX_EVENT_PAYLOAD ? { kind: 'other', record: r } : { kind: 'bad' };
+  if (type !== ALERT_EVENT) return otherEvent(r);
   const event = validAlertEvent(r);
   return event ? { kind: 'alert', event } : { kind: 'bad' };
+}
+
+/** A later tmon's event, kept only while it is no larger than a frame may hold (and can be written again at all). */
+function otherEvent(r: Record<string, unknown>): StoredEvent {
+  try {
+    return JSON.stringify(r).length <= MAX_EVENT_PAYLOAD ? { kind: 'other', record: r } : { kind: 'bad' };
+  } catch {
+    // Nested deeper than the stack allows: it could not be written again.
+    return { kind: 'bad' };
+  }
 }
 
 function boundedText(v: unknown, max: number): v is string {
