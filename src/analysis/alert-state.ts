@@ -283,7 +283,7 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
   }
 }
 
-/** A rule's value once its reading is gone: "/mnt/backup: no reading for 5m00s (not mounted)". */
+/** A rule's value once its reading is gone: "/mnt/backup: not mounted for 5m00s". */
 function missingText(cond: AlertCondition, goneMs: number): string {
   const why = cond.kind === 'disk_free' ? `${cond.mount}: not mounted` : cond.kind === 'probe' ? `${cond.target}: no probe result` : 'no reading';
   return `${why} for ${formatDuration(goneMs)}`;
