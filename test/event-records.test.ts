@@ -91,7 +91,7 @@ describe('alert events in a recording', () => {
     stripTrailer(path);
     const crafted = [
       '{"type":"alert","kind":"firing","rule":"x","value"', // cut off
-      JSON.stringify({ ...alert('firing', t(6)), type: 'alert', kind: 'exploded' }),
+      JSON.stringify({ ...alert('firing', t(6)), type: 'alert', kind: 42 }),
       JSON.stringify({ ...alert('firing', t(6)), type: 'alert', at: -1 }),
       JSON.stringify({ ...alert('firing', t(6)), type: 'alert', rule: 'r'.repeat(3000) }),
       JSON.stringify({ ...alert('firing', t(6)), type: 'alert', top: [{ pid: -3, name: 'x', user: 'u', cpu: 1, rss: 1 }] }),
@@ -165,10 +165,12 @@ describe('event records', () => {
     expect(readStoredEvent({ type: 'alert', ...long }).kind).toBe('bad');
   });
 
-  it('keeps a type it does not know as it is, and ignores a field it does not know inside an alert', () => {
+  it('keeps a type or an alert kind it does not know as it is, and ignores a field it does not know inside an alert', () => {
     expect(readEventPayload(Buffer.from('{"type":"later","x":[1]}'))).toEqual({ kind: 'other', record: { type: 'later', x: [1] } });
     const withMore = { type: 'alert', ...alert('resolved', 5000), severity: 'page' };
     expect(readStoredEvent(withMore)).toEqual({ kind: 'alert', event: alert('resolved', 5000) });
+    const acknowledged = { type: 'alert', ...alert('firing', 5000), kind: 'acknowledged' };
+    expect(readStoredEvent(acknowledged)).toEqual({ kind: 'other', record: acknowledged });
     expect(readEventPayload(Buffer.from('{"type":""}')).kind).toBe('bad');
     expect(readEventPayload(Buffer.from([0xff, 0xfe, 0x00])).kind).toBe('bad');
   });

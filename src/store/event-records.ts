@@ -4,7 +4,8 @@ import { FRAME_HEADER_BYTES, MAX_EVENT_PAYLOAD, validTime } from './record-forma
 /**
  * EVENT frames and the index's `events`: one JSON object each whose `type` says
  * what it is. "alert" is an alert rule's transition (AlertEvent's fields beside
- * the type). A reader keeps the types it knows and passes over the others,
+ * the type, `kind` firing or resolved). A reader keeps the types (and alert kinds)
+ * it knows and passes over the others,
  * holding them as they are so that a writer continuing the file carries them
  * into its new index; a known type that does not check out is damage. A field
  * this tmon does not know inside a known type is ignored, so a newer tmon may
@@ -71,7 +72,10 @@ export function readStoredEvent(x: unknown): StoredEvent {
   const r = x as Record<string, unknown>;
   const type = r['type'];
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_TYPE) return { kind: 'bad' };
-  if (type !== ALERT_EVENT) return otherEvent(r);
+  // A type, or an alert's kind, from a later tmon: passed over, kept.
+  if (type !== ALERT_EVENT || (typeof r['kind'] === 'string' && r['kind'] !== 'firing' && r['kind'] !== 'resolved' && r['kind'].length <= MAX_TYPE)) {
+    return otherEvent(r);
+  }
   const event = validAlertEvent(r);
   return event ? { kind: 'alert', event } : { kind: 'bad' };
 }
