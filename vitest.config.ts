@@ -10,6 +10,7 @@ const END_TO_END = [
   'test/agent-server.test.ts',
   'test/agent.test.ts',
   'test/alerts-end-to-end.test.ts',
+  'test/alerts.test.ts',
   'test/brief-spikes-end-to-end.test.ts',
   'test/browser-end-to-end.test.ts',
   'test/cgroup-oom-end-to-end.test.ts',

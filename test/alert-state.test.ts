@@ -145,6 +145,91 @@ describe('AlertEvaluator', () => {
   });
 });
 
+describe('AlertEvaluator transitions (what a recording stores)', () => {
+  it('names each start of firing and each resolution, told or not: quiet hours hold the telling, a reminder is no transition', () => {
+    const quiet = parseQuietHours('12:00-12:02');
+    if (!quiet) throw new Error('quiet hours did not parse');
+    const ev = evaluator(['cpu > 80%', 'memory > 90%'], { quiet, repeatMs: 60_000 });
+    const at = (s: number, cpuBusy: number, memUsed = GiB): Sample => makeSample({ time: T0 + s * 1000, cpuBusy, memUsed });
+    const steps = [at(10, 95), at(20, 95), at(30, 10), at(130, 95, 7.5 * GiB), at(240, 95, 7.5 * GiB), at(260, 10, 7.5 * GiB), at(261, 10)].map((s) =>
+      ev.step(s),
+    );
+    const seen = (pick: 'notices' | 'transitions'): string[] => steps.flatMap((st) => st[pick].map((n) => `${n.kind} ${n.rule} @${(n.at - T0) / 1000}`));
+    expect(seen('transitions')).toEqual([
+      'firing cpu > 80% @10',
+      'resolved cpu > 80% @30',
+      'firing cpu > 80% @130',
+      'firing memory > 90% @130',
+      'resolved cpu > 80% @260',
+      'resolved memory > 90% @261',
+    ]);
+    expect(seen('notices')).toEqual([
+      'firing cpu > 80% @130',
+      'firing memory > 90% @130',
+      'repeat cpu > 80% @240',
+      'repeat memory > 90% @240',
+      'resolved cpu > 80% @260',
+      'resolved memory > 90% @261',
+    ]);
+    expect(steps[3]?.transitions[0]).toMatchObject({ since: T0 + 130_000, value: 'cpu 95.0%' });
+  });
+
+  it('a rule restored as firing whose first reading keeps it firing is no transition; its resolution is one', () => {
+    const rule = 'process(apache2) absent';
+    const ev = evaluator([rule], { told: [{ rule, since: T0, lastSent: T0 }] });
+    expect(ev.step(makeSample({ time: T0 + 60_000, processes: [other] })).transitions).toEqual([]);
+    expect(ev.step(makeSample({ time: T0 + 61_000, processes: [apache] })).transitions.map((n) => n.kind)).toEqual(['resolved']);
+  });
+});
+
+describe('AlertEvaluator, a reading that is gone', () => {
+  const rule = 'disk_free(/mnt/backup) < 1GiB';
+  const withBackup = (s: number, free: number): Sample => {
+    const sample = makeSample({ time: T0 + s * 1000 });
+    const root = sample.filesystems[0]!;
+    sample.filesystems = [...sample.filesystems, { ...root, mount: '/mnt/backup', sizeBytes: 10 * GiB, usedBytes: 10 * GiB - free, availBytes: free }];
+    return sample;
+  };
+  const without = (s: number): Sample => makeSample({ time: T0 + s * 1000 });
+
+  it('resolves a firing rule once its mount has been gone for noReadingMs, its value saying so; not before', () => {
+    const ev = evaluator([rule], { noReadingMs: 60_000 });
+    expect(ev.push(withBackup(0, GiB / 2)).map((n) => n.kind)).toEqual(['firing']);
+    // Unmounted at 1 s: still firing (a probe's first answer, a remount, may come), with its last value.
+    expect(ev.push(without(1))).toEqual([]);
+    expect(ev.push(without(60))).toEqual([]);
+    expect(ev.firing()).toEqual([{ rule, since: T0, value: '/mnt/backup free 512M (5.0%)' }]);
+    const step = ev.step(without(61));
+    expect(step.notices.map((n) => [n.kind, n.value])).toEqual([['resolved', '/mnt/backup: not mounted for 1m00s']]);
+    expect(step.transitions.map((n) => n.kind)).toEqual(['resolved']);
+    expect(ev.firing()).toEqual([]);
+    // Nothing more while it stays gone; mounted again and still full, it fires anew.
+    expect(ev.push(without(3600))).toEqual([]);
+    expect(ev.push(withBackup(3601, GiB / 2)).map((n) => n.kind)).toEqual(['firing']);
+  });
+
+  it('a reading back within noReadingMs keeps the rule firing, untold; the grace starts over', () => {
+    const ev = evaluator([rule], { noReadingMs: 60_000 });
+    ev.push(withBackup(0, GiB / 2));
+    expect([without(1), without(50), withBackup(51, GiB / 2), without(52), without(100)].flatMap((s) => ev.push(s))).toEqual([]);
+    expect(ev.firing().map((f) => f.rule)).toEqual([rule]);
+    expect(ev.push(without(112)).map((n) => n.kind)).toEqual(['resolved']);
+  });
+
+  it('resolves a rule restored as firing from the state file whose reading never comes (its probe or mount gone), after the default 5 minutes', () => {
+    const probeRule = 'probe(tcp://db:5432) down for 10s';
+    const ev = evaluator([rule, probeRule], { told: [{ rule, since: T0, lastSent: T0 }, { rule: probeRule, since: T0, lastSent: T0 }] });
+    expect(ev.push(without(0))).toEqual([]);
+    expect(ev.push(without(299))).toEqual([]);
+    expect(ev.firing()).toHaveLength(2);
+    expect(ev.push(without(300)).map((n) => `${n.kind} ${n.value}`)).toEqual([
+      'resolved /mnt/backup: not mounted for 5m00s',
+      'resolved tcp://db:5432: no probe result for 5m00s',
+    ]);
+    expect(ev.toldFiring()).toEqual([]);
+  });
+});
+
 describe('countProcesses', () => {
   it('counts by comm or program name, or a pattern in the comm or command line; never the monitor nor an exited process', () => {
     const fpm = makeProcess({ pid: 10, name: 'php-fpm8.2', cmd: 'php-fpm: pool www' });

@@ -31,8 +31,8 @@ async function killed(child: ChildProcess): Promise<void> {
   await gone;
 }
 
-async function agent(args: string[]): ReturnType<typeof startAgentProcess> {
-  const a = await startAgentProcess(args);
+async function agent(args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof startAgentProcess> {
+  const a = await startAgentProcess(args, env);
   cleanups.push(() => a.stop());
   return a;
 }
@@ -163,15 +163,30 @@ describe('alerts on a real tmon agent', () => {
     expect(badNotify.stderr).toBe(`tmon: --alerts ${file} line 2: notify ftp://u:***@x/: use smtp://, smtps://, https://, http:// or exec:/path\n`);
   }, 60_000);
 
-  it('shows a firing alert in the local dashboard’s status bar', async () => {
+  it('shows a firing alert in the local dashboard’s status bar, and stores it in the dashboard’s --record file', async () => {
     const name = `tmw${process.pid % 100000}c`;
+    const file = path.join(dir, 'dashboard.tmon');
     const tmux = new TmuxSession(160, 40);
     cleanups.push(() => tmux.kill());
-    tmux.start(`${process.execPath} ${TMON_BIN} --alert 'process(${name}) absent' --alert-state ${path.join(dir, 'dashboard.json')}`);
+    tmux.start(`${process.execPath} ${TMON_BIN} --alert 'process(${name}) absent' --alert-state ${path.join(dir, 'dashboard.json')} --record ${file}`);
     const screen = await tmux.waitFor((s) => s.includes(`ALERT process(${name}) absent`), 20_000);
     expect(screen).toMatch(/PID/);
     tmux.keys('q');
     expect(await tmux.waitFor((s) => /EXIT:\d+/.test(s))).toMatch(/EXIT:0/);
+    const listed = await runCli(['alerts', file]);
+    expect(listed.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d FIRING process\\(${name}\\) absent \\(0 processes matching ${name}\\)`));
+  }, 60_000);
+
+  it('keeps each agent’s alert state apart by default: two agents on one machine, no --store, one file per listen address', async () => {
+    const state = path.join(dir, 'xdg-state');
+    const name = `tmw${process.pid % 100000}t`;
+    const ports = [await freePort(), await freePort()];
+    const agents = [];
+    for (const port of ports) agents.push(await agent(['--listen', `127.0.0.1:${port}`, '--alert', `process(${name}) absent`], { XDG_STATE_HOME: state }));
+    for (const a of agents) await waitFor(() => (a.log().includes('alert firing') ? true : undefined), 20_000, 'the alert to fire');
+    const files = ports.map((p) => path.join(state, 'tmon', `agent-127.0.0.1-${p}-alert-state.json`));
+    for (const f of files) await waitFor(() => (existsSync(f) && readFileSync(f, 'utf8').includes(name) ? true : undefined), 10_000, `${f} to hold the firing rule`);
+    expect(existsSync(path.join(state, 'tmon', 'alert-state.json'))).toBe(false);
   }, 60_000);
 
   it('fires disk_free on a real mount when the threshold is above its free space', async () => {

@@ -8,7 +8,9 @@ import { quantiseSample } from '../src/store/quantise.js';
 import { FORMAT_VERSION, parseHeader } from '../src/store/record-format.js';
 import { RecordingWriter } from '../src/store/recording-writer.js';
 import { GOLDEN_HOST, goldenSamples, goldenSamplesV4, goldenSamplesV4Probes } from './fixtures/store/golden/golden-samples.js';
-import { tempDir } from './fixtures/store/recording-files.js';
+import { stripTrailer, tempDir } from './fixtures/store/recording-files.js';
+import { readIndexOfFile } from '../src/store/recording-index.js';
+import type { AlertEvent } from '../src/core/alert-event.js';
 
 const golden = (name: string): string => fileURLToPath(new URL(`./fixtures/store/golden/${name}`, import.meta.url));
 
@@ -64,6 +66,32 @@ describe('golden recording with probe results (format 4)', () => {
       ['down - 503', 'up 12 -'],
       ['up 2500.5 301', 'up 1.5 -'],
     ]);
+  });
+});
+
+describe('golden recording with alert events (format 4)', () => {
+  it('holds its samples and, in time order, each rule’s firing and resolution with its value and top processes; scanned the same', async () => {
+    const path = golden('format-4-alerts.tmon');
+    const expected = JSON.parse(readFileSync(golden('format-4-alerts.json'), 'utf8')) as AlertEvent[];
+    const rec = await openRecording(path);
+    try {
+      expect(rec.warnings).toEqual([]);
+      expect(rec.slice(0, rec.length)).toEqual(goldenSamplesV4().map(quantiseSample));
+      expect(rec.alertEvents()).toEqual(expected);
+    } finally {
+      await rec.close();
+    }
+    expect(expected.map((e) => `${e.kind} ${e.rule}`)).toEqual([
+      'firing process(apache2) absent for 1s',
+      'firing spike(memory) >= warning',
+      'resolved process(apache2) absent for 1s',
+    ]);
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const copy = join(dir, 'scanned.tmon');
+    copyFileSync(path, copy);
+    stripTrailer(copy);
+    expect(readIndexOfFile(copy).alerts).toEqual(expected);
   });
 });
 

@@ -2,7 +2,7 @@ import { programName, type ProcessStats, type Sample } from '../core/sample.js';
 import type { ProbeResult } from '../core/probe.js';
 import type { Spike } from '../core/spike.js';
 import { culpritText } from '../core/spike-text.js';
-import { formatBytes, formatPercent, pad2 } from '../core/units.js';
+import { formatBytes, formatDuration, formatPercent, pad2 } from '../core/units.js';
 import { SEVERITY_ORDER, compare, type AlertCondition, type AlertRule, type ProcessMatch } from './alert-rules.js';
 
 /** What the recipients are told: a rule started firing, still fires (a reminder), or resolved. */
@@ -54,9 +54,18 @@ export interface AlertEvaluatorOptions {
   quiet?: QuietHours;
   /** Rules the recipients last heard were firing (from before a restart): not told again. */
   told?: readonly ToldFiring[];
+  /** How long a rule's reading may be gone (its mount unmounted, its probe not answering yet) before it counts as not holding; default 5 min. */
+  noReadingMs?: number;
+}
+
+/** What one sample changed: what to tell, and the rules that started firing or resolved (told or not: quiet hours hold only the telling). */
+export interface AlertStep {
+  notices: AlertNotice[];
+  transitions: AlertNotice[];
 }
 
 export const DEFAULT_REPEAT_MS = 4 * 3_600_000;
+export const DEFAULT_NO_READING_MS = 5 * 60_000;
 const TOP_PROCESSES = 5;
 
 type Phase = 'ok' | 'pending' | 'firing';
@@ -70,6 +79,8 @@ interface RuleState {
   told: boolean;
   lastSent: number;
   value: string;
+  /** Since when the samples have had no reading for it (undefined while they have). */
+  missingSince: number | undefined;
 }
 
 /** A reading of a rule's condition at one sample; null when the sample cannot say (no such mount). */
@@ -100,13 +111,18 @@ export class AlertEvaluator {
       const told = opts.told?.find((t) => t.rule === rule.text);
       // A rule that was firing resumes firing: its first sample either keeps it (nothing re-sent) or resolves it.
       return told
-        ? { rule, phase: 'firing', since: told.since, told: true, lastSent: told.lastSent, value: '' }
-        : { rule, phase: 'ok', since: 0, told: false, lastSent: 0, value: '' };
+        ? { rule, phase: 'firing', since: told.since, told: true, lastSent: told.lastSent, value: '', missingSince: undefined }
+        : { rule, phase: 'ok', since: 0, told: false, lastSent: 0, value: '', missingSince: undefined };
     });
   }
 
   /** Takes one sample and the spikes it changed; returns what to tell. */
   push(sample: Sample, changed: readonly Spike[] = []): AlertNotice[] {
+    return this.step(sample, changed).notices;
+  }
+
+  /** Takes one sample and the spikes it changed; returns what to tell and what started firing or resolved. */
+  step(sample: Sample, changed: readonly Spike[] = []): AlertStep {
     for (const s of changed) {
       if (s.end === null) this.openSpikes.set(s.id, s);
       else this.openSpikes.delete(s.id);
@@ -114,11 +130,14 @@ export class AlertEvaluator {
     const t = sample.time;
     const quiet = this.opts.quiet !== undefined && inQuietHours(t, this.opts.quiet);
     const notices: AlertNotice[] = [];
+    const transitions: AlertNotice[] = [];
     for (const st of this.states) {
-      const reading = readCondition(st.rule.condition, sample, this.openSpikes);
+      const reading = this.reading(st, sample);
       if (reading === null) continue;
       st.value = reading.value;
+      const wasFiring = st.phase === 'firing';
       advance(st, reading.active, t);
+      if (wasFiring !== (st.phase === 'firing')) transitions.push(this.notice(wasFiring ? 'resolved' : 'firing', st, sample));
       if (quiet) continue;
       const kind = noticeDue(st, t, this.repeatMs);
       if (kind === null) continue;
@@ -129,7 +148,27 @@ export class AlertEvaluator {
       }
       notices.push(this.notice(kind, st, sample));
     }
-    return notices;
+    return { notices, transitions };
+  }
+
+  /**
+   * The rule's reading at this sample. A sample without one (no such mount, no answer
+   * from that probe yet) leaves the rule as it is, for a while: a reading gone longer
+   * than `noReadingMs` counts as the condition not holding, so a rule firing on a
+   * mount that was since unmounted (or restored as firing after a restart without
+   * it) resolves, its value saying the reading is gone, rather than firing forever.
+   */
+  private reading(st: RuleState, sample: Sample): Reading | null {
+    const reading = readCondition(st.rule.condition, sample, this.openSpikes);
+    if (reading !== null) {
+      st.missingSince = undefined;
+      return reading;
+    }
+    if (st.phase === 'ok') return null;
+    st.missingSince ??= sample.time;
+    const gone = sample.time - st.missingSince;
+    if (gone < (this.opts.noReadingMs ?? DEFAULT_NO_READING_MS)) return null;
+    return { active: false, value: missingText(st.rule.condition, gone) };
   }
 
   /** The rules firing now, for a status bar. */
@@ -242,6 +281,12 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
       };
     }
   }
+}
+
+/** A rule's value once its reading is gone: "/mnt/backup: not mounted for 5m00s". */
+function missingText(cond: AlertCondition, goneMs: number): string {
+  const why = cond.kind === 'disk_free' ? `${cond.mount}: not mounted` : cond.kind === 'probe' ? `${cond.target}: no probe result` : 'no reading';
+  return `${why} for ${formatDuration(goneMs)}`;
 }
 
 function probeText(p: ProbeResult): string {

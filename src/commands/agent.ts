@@ -1,6 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Sample } from '../core/sample.js';
-import type { Spike } from '../core/spike.js';
 import { commandHelp, parseCommand, type FlagValues, type RawFlag } from '../cli-flags.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
@@ -21,7 +20,7 @@ import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
 import { alertsFamilies } from '../protocol/alerts-report.js';
-import { alertSetup, startAlerting, type AlertSetup } from './alerting.js';
+import { agentStateName, alertSetup, startAlerting, type AlertSetup } from './alerting.js';
 import { loadWebPage } from './web-files.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
@@ -54,7 +53,7 @@ export async function runAgent(argv: string[]): Promise<number> {
   const startedSeconds = Math.round(Date.now() / 1000 - process.uptime());
   hub.subscribe((sample, changed) => scrape.push(sample, changed));
   logProblems(hub);
-  const alerting = opts.alerts !== undefined ? startAlerting(hub, opts.alerts, log) : undefined;
+  const alerting = opts.alerts !== undefined ? startAlerting(hub, opts.alerts, log, (e) => recording?.addEvent(e)) : undefined;
 
   let agent;
   try {
@@ -136,11 +135,11 @@ function agentOptions(values: AgentValues, raw: Readonly<Record<string, RawFlag>
   if (storeDir === undefined && ['retain', 'max-size', 'rotate'].some((k) => raw[k] !== undefined)) {
     throw new UsageError('--retain, --max-size and --rotate go with --store DIR');
   }
-  return { settings, token, tls, historySamples, storeDir, alerts: alertSetup(values, storeDir) };
+  return { settings, token, tls, historySamples, storeDir, alerts: alertSetup(values, storeDir, agentStateName(values.listen)) };
 }
 
 /** Records the hub's samples under `dir` from the first one on; close() ends the files with the session's spikes. */
-function recordToStore(hub: SessionHub, dir: string, values: AgentValues, intervalMs: number): { close(spikes: readonly Spike[]): Promise<void> } {
+function recordToStore(hub: SessionHub, dir: string, values: AgentValues, intervalMs: number): Pick<SampleRecorder, 'addEvent' | 'close'> {
   checkStoreDir(dir);
   // The files' header needs the host's facts, which come with the first sample.
   const open = (first: Sample): SampleRecorder => {
@@ -168,7 +167,7 @@ function recordToStore(hub: SessionHub, dir: string, values: AgentValues, interv
       told = true;
     },
   );
-  return { close: async (spikes) => recorder?.close(spikes) };
+  return { addEvent: (e) => recorder?.addEvent(e), close: async (spikes) => recorder?.close(spikes) };
 }
 
 /** What goes wrong in the stream itself (spike detection, the source ending) is logged when it changes. */

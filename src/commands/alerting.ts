@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { RuleSyntaxError, parseRule, parseRuleLines, ruleErrorLine, type AlertRule } from '../analysis/alert-rules.js';
-import { AlertEvaluator, parseQuietHours, quietHoursText, type AlertNotice, type QuietHours } from '../analysis/alert-state.js';
+import { AlertEvaluator, DEFAULT_NO_READING_MS, parseQuietHours, quietHoursText, type AlertNotice, type QuietHours } from '../analysis/alert-state.js';
 import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage } from '../analysis/alert-message.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import type { ProbeSpec } from '../core/probe.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import type { SessionHub } from '../session/session-hub.js';
 import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
@@ -64,11 +66,30 @@ export function quietHoursOption(text: string | undefined): QuietHours | undefin
   return q;
 }
 
+/** A file name's part from free text: letters, digits, '.' and '-' kept, the rest '_'. */
+function namePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64);
+}
+
+/**
+ * The agent's default state file name (without --store): one per listen address, so two
+ * agents on one machine (other ports) never share their told alerts and queues.
+ */
+export function agentStateName(listen: { host: string; port: number }): string {
+  return `agent-${namePart(listen.host)}-${listen.port}-alert-state.json`;
+}
+
+/** `tmon record FILE`'s default state file name: one per recording file (its name, and a hash of its full path). */
+export function recordStateName(file: string): string {
+  const hash = createHash('sha256').update(resolve(file)).digest('hex').slice(0, 8);
+  return `record-${namePart(basename(file))}-${hash}-alert-state.json`;
+}
+
 /**
  * Where the outbox lives: --alert-state, else beside the agent's store, else the user's state
- * directory under `name` (the agent's and the dashboard's apart: both may run on one machine).
+ * directory under `name` (each agent, recorder and dashboard apart: several may run on one machine).
  */
-function stateFile(values: AlertValues, storeDir: string | undefined, name: string): string | undefined {
+export function stateFile(values: AlertValues, storeDir: string | undefined, name: string): string | undefined {
   if (values['alert-state'] !== undefined) return values['alert-state'];
   if (storeDir !== undefined) return join(storeDir, 'alert-state.json');
   const base = process.env['XDG_STATE_HOME'] ?? (process.env['HOME'] !== undefined ? join(homedir(), '.local', 'state') : undefined);
@@ -97,10 +118,12 @@ export interface AlertSetup {
   quiet: QuietHours | undefined;
   /** Where the outbox and the told states live; undefined: nowhere (nothing survives a restart). */
   file: string | undefined;
+  /** How long a rule's reading may be gone before it counts as not holding: the default, or longer than any probe takes to answer. */
+  noReadingMs: number;
 }
 
 /** The flags → rules, targets and the state file; undefined when no rule is given. Throws one line for a mistake. */
-export function alertSetup(values: AlertValues & { probe: readonly ProbeSpec[] }, storeDir: string | undefined, defaultName = 'alert-state.json'): AlertSetup | undefined {
+export function alertSetup(values: AlertValues & { probe: readonly ProbeSpec[] }, storeDir: string | undefined, defaultName: string): AlertSetup | undefined {
   const { rules, notify } = alertRules(values);
   // A probe rule watches a target this process probes: one it does not would never fire.
   const probed = new Set(values.probe.map((p) => p.target));
@@ -123,7 +146,8 @@ export function alertSetup(values: AlertValues & { probe: readonly ProbeSpec[] }
       throw new UserError(`cannot keep the alert state in ${file}: ${errorMessage(err)}; choose another with --alert-state FILE`);
     }
   }
-  return { rules, targets, repeatMs: values['alert-repeat'], quiet, file };
+  const slowestProbe = Math.max(0, ...values.probe.map((p) => 2 * p.timeoutMs));
+  return { rules, targets, repeatMs: values['alert-repeat'], quiet, file, noReadingMs: Math.max(DEFAULT_NO_READING_MS, slowestProbe) };
 }
 
 export interface Alerting {
@@ -147,21 +171,30 @@ export function alertStatus(alerting: Alerting): string {
   return parts.filter(Boolean).join(' │ ');
 }
 
+/** An alert's transition as a recording stores it (the notice without its host). */
+export function alertEvent(n: AlertNotice): AlertEvent {
+  const kind = n.kind === 'resolved' ? 'resolved' : 'firing';
+  return { kind, rule: n.rule, value: n.value, since: n.since, at: n.at, top: n.top, ...(n.culprits ? { culprits: n.culprits } : {}) };
+}
+
 /**
  * Evaluates the rules on every sample the hub takes and hands what to tell to
  * the outbox, which sends on its own timers: the sampling path only appends.
+ * Each rule that starts firing or resolves goes to `onTransition` (a recording), told or not.
  */
-export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: string) => void): Alerting {
+export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: string) => void, onTransition?: (e: AlertEvent) => void): Alerting {
   const { rules, targets, quiet, file } = setup;
   // The outbox asks for the told states only when it writes, after the evaluator exists.
   const outbox: AlertOutbox = new AlertOutbox({ targets: targetMap(targets), ...(file !== undefined ? { file } : {}), told: () => ev.toldFiring(), log });
-  const ev: AlertEvaluator = new AlertEvaluator(rules, { repeatMs: setup.repeatMs, ...(quiet ? { quiet } : {}), told: outbox.load() });
+  const ev: AlertEvaluator = new AlertEvaluator(rules, { repeatMs: setup.repeatMs, ...(quiet ? { quiet } : {}), told: outbox.load(), noReadingMs: setup.noReadingMs });
   hub.subscribe(
     (sample, changed) => {
-      for (const n of ev.push(sample, changed)) {
+      const { notices, transitions } = ev.step(sample, changed);
+      for (const n of notices) {
         log(noticeLine(n));
         outbox.enqueue(outgoing(n));
       }
+      if (onTransition) for (const n of transitions) onTransition(alertEvent(n));
     },
     (err) => log(`alert evaluation failed: ${errorMessage(err)}`),
   );

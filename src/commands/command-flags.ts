@@ -234,6 +234,7 @@ the same host continues it. Stop with Ctrl-C or SIGTERM.`,
     interval: reworded(INTERVAL, 'sampling interval here'),
     cgroup: reworded(CGROUP, `watch this memory cgroup instead of tmon's own ${SEE_MAIN_HELP}`),
     probe: reworded(PROBE, `probe a target from here ${SEE_MAIN_HELP}`),
+    ...ALERT_FLAGS,
     ...REMOTE_FLAGS,
     ...briefly(THRESHOLD_FLAGS, { label: 'spike thresholds', note: SEE_MAIN_HELP }),
     ...CONFIG,
@@ -313,14 +314,16 @@ agent's --store) is exported as one timeline.`,
 
 export const ALERTS = {
   verb: 'alerts',
-  synopsis: 'alerts HOST:PORT',
-  summary: "an agent's firing alerts",
-  usage: 'tmon alerts HOST:PORT [options]',
-  about: `Prints the alerts an agent (tmon agent --alert …) has firing now, one line
-each with since when and the value; nothing firing says so. Exits 0 either way.`,
+  synopsis: 'alerts FILE|DIR|HOST:PORT',
+  summary: 'alerts recorded, or firing on an agent',
+  usage: 'tmon alerts FILE|DIR|HOST:PORT [options]',
+  about: `From a recording (a file, or an agent's --store directory): the alert events
+it holds, in time order, one line each (started firing, resolved). From an agent
+(tmon agent --alert …): the alerts it has firing now, one line each with since
+when and the value; nothing firing says so. Exits 0 either way.`,
   positionals: true,
   flags: {
-    json: switchFlag('the agent\'s report as one JSON object, for scripts'),
+    json: switchFlag("one JSON object per event (a recording), or the agent's report, for scripts"),
     ...REMOTE_FLAGS,
     ...HELP,
   },

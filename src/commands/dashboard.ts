@@ -40,7 +40,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const recordPath = values.record;
   const recorder = recordPath !== undefined ? await recordFromFirst(hub, recordPath, settings.intervalMs) : undefined;
   // The screen is the terminal: the alerts' log lines have nowhere to go; the status bar says what matters.
-  const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, () => undefined) : undefined;
+  const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, () => undefined, (e) => recorder?.addEvent(e)) : undefined;
   hub.start();
   const status = [recorder ? () => recorder.status() : undefined, alerting ? () => alertStatus(alerting) : undefined].filter((f) => f !== undefined);
   const dashboard = startDashboard({

@@ -14,6 +14,7 @@ import { withConfig } from './user-config.js';
 import { UsageError } from '../core/errors.js';
 import { remoteOptions } from './remote-options.js';
 import { openFileRecorder } from './recorder.js';
+import { alertSetup, recordStateName, startAlerting } from './alerting.js';
 
 export async function runRecord(argv: string[]): Promise<number> {
   const args = parseCommand(RECORD, argv);
@@ -28,6 +29,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const thresholds = thresholdOverrides(values);
   const durationMs = values.duration ?? Infinity;
   const from = values.from;
+  const alertsWanted = alertSetup(values, undefined, recordStateName(file));
 
   let origin: SampleSource;
   if (from !== undefined && values.probe.length > 0) throw new UsageError('--probe probes from this machine: with --from, give --probe to the agent instead');
@@ -65,10 +67,14 @@ export async function runRecord(argv: string[]): Promise<number> {
       recorder.push(sample, changed);
       samples++;
     });
+    // After the recorder: a transition is stored after the sample that decided it.
+    const log = (line: string): void => void process.stderr.write(`tmon: ${sanitize(line, 2000)}\n`);
+    const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, log, (e) => recorder.addEvent(e)) : undefined;
     try {
       await hub.start().ended();
     } finally {
       // A source that fails still leaves a closed recording, its open spikes and index written.
+      await alerting?.close();
       await recorder.close(hub.finishSpikes());
     }
     process.stderr.write(`tmon: recorded ${samples} sample${samples === 1 ? '' : 's'} to ${sanitize(file)} (${formatBytes(statSync(file).size)})\n`);

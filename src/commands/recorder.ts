@@ -1,5 +1,6 @@
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import { formatBytes } from '../core/units.js';
 import { RecordingWriter } from '../store/recording-writer.js';
 
@@ -7,6 +8,7 @@ import { RecordingWriter } from '../store/recording-writer.js';
 export interface RecordingSink {
   append(sample: Sample): void;
   addSpike(spike: Spike): void;
+  addEvent(event: AlertEvent): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,12 @@ export class SampleRecorder {
     for (const spike of changed) {
       if (spike.end !== null) this.sink.addSpike(spike);
     }
+  }
+
+  /** An alert rule started firing or resolved (call after pushing the sample that decided it). */
+  addEvent(event: AlertEvent): void {
+    if (this.closed) return;
+    this.sink.addEvent(event);
   }
 
   /** For the status bar: what is being recorded, or why it is paused. */

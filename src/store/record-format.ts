@@ -36,10 +36,15 @@ import { UserError } from '../core/errors.js';
  *                32 KiB) as the preset dictionary, so a delta of a few hundred
  *                bytes compresses against what came before it.
  *   SPIKE        JSON of one closed Spike, independent of any group.
+ *   EVENT        JSON of one event, independent of any group: `type` says which
+ *                ("alert": an alert rule started firing or resolved; event-records.ts).
+ *                Readers pass over types they do not know.
  *   INDEX        written on clean close: deflated JSON of the group table
- *                (offset, first time, sample count per keyframe) and all spikes.
+ *                (offset, first time, sample count per keyframe), all spikes and
+ *                all events.
  *   END          last frame of a cleanly closed file: u64 offset of its INDEX.
- * Readers skip frame types they do not know.
+ * Readers skip frame types they do not know (types up to MAX_FRAME_TYPE are
+ * taken as frames when resynchronising, so a later tmon's frames are kept).
  *
  * Damage: a frame whose checksum fails, or which runs past the end of the
  * file, is skipped; the reader resynchronises on the next sync bytes whose
@@ -68,8 +73,12 @@ export const MAX_SAMPLE_BODY = 16 * 1024 * 1024;
 export const MAX_GROUP_BODIES = 64 * 1024 * 1024;
 /** A spike is a few KB of JSON (its culprits): a larger SPIKE frame is damage. */
 export const MAX_SPIKE_PAYLOAD = 1024 * 1024;
+/** An event is a few KB of JSON (an alert's rule, value and top processes): a larger EVENT frame is damage. */
+export const MAX_EVENT_PAYLOAD = 256 * 1024;
 
-export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5 } as const;
+export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5, EVENT: 6 } as const;
+/** Frame types from here to this one are a later tmon's to define: readers pass over those they do not know. */
+export const MAX_FRAME_TYPE = 31;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
 export const Codec = { STORED: 0, DEFLATE: 1 } as const;
@@ -83,6 +92,7 @@ export const MIN_SPIKE_FRAME_BYTES = FRAME_HEADER_BYTES + 100;
 function maxPayload(type: number): number {
   if (type === FrameType.SPIKE) return MAX_SPIKE_PAYLOAD;
   if (type === FrameType.END) return 8;
+  if (type === FrameType.EVENT) return MAX_EVENT_PAYLOAD;
   return MAX_FRAME_PAYLOAD;
 }
 
@@ -90,7 +100,7 @@ function maxPayload(type: number): number {
 export function plausibleFrameHead(buf: Buffer, at: number): boolean {
   const type = buf[at + 2] as number;
   const codec = buf[at + 3] as number;
-  return type >= FrameType.KEY && type <= FrameType.END && codec <= Codec.DEFLATE && buf.readUInt32LE(at + 4) <= maxPayload(type);
+  return type >= FrameType.KEY && type <= MAX_FRAME_TYPE && codec <= Codec.DEFLATE && buf.readUInt32LE(at + 4) <= maxPayload(type);
 }
 
 export interface RecordingHeader {

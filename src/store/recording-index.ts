@@ -1,12 +1,14 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Spike } from '../core/spike.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import { UserError } from '../core/errors.js';
 import { validateSpike } from '../protocol/wire-decode.js';
 import {
   END_FRAME_BYTES,
   FRAME_HEADER_BYTES,
   FrameType,
+  MAX_FRAME_TYPE,
   MAX_HEADER_JSON,
   MAX_SPIKE_PAYLOAD,
   MIN_SAMPLE_FRAME_BYTES,
@@ -18,9 +20,11 @@ import {
   plausibleFrameHead,
   sampleTime,
   validTime,
+  type Frame,
   type RecordingHeader,
 } from './record-format.js';
 import { openRegularFile } from './safe-open.js';
+import { MIN_EVENT_FRAME_BYTES, readEventPayload, readStoredEvent } from './event-records.js';
 
 /** One keyframe group: a KEY frame and the DELTA frames after it, in [offset, end). */
 export interface GroupEntry {
@@ -39,8 +43,12 @@ export interface RecordingIndex {
   damagedHeader: boolean;
   groups: GroupEntry[];
   spikes: Spike[];
+  /** Alert events (firing, resolved), in the order stored. */
+  alerts: AlertEvent[];
+  /** Events of types this tmon does not know, as stored: carried into the index of a writer continuing the file. */
+  otherEvents: Record<string, unknown>[];
   warnings: string[];
-  /** Offset just past the last intact sample or spike frame: where appending continues. */
+  /** Offset just past the last intact frame but an index: where appending continues. */
   dataEnd: number;
   /** Where the index came from. */
   source: 'trailer' | 'scan';
@@ -127,19 +135,22 @@ interface StoredIndex {
   groups: [number, number, number, number, number][];
   spikes: Spike[];
   warnings: string[];
+  /** Stored event objects (event-records.ts); absent in files of tmons before events, ignored by them. */
+  events?: Record<string, unknown>[];
 }
 
-export function encodeIndex(groups: GroupEntry[], spikes: Spike[], warnings: string[]): Buffer {
+export function encodeIndex(groups: GroupEntry[], spikes: Spike[], warnings: string[], events: Record<string, unknown>[] = []): Buffer {
   const stored: StoredIndex = {
     v: 1,
     groups: groups.map((g) => [g.offset, g.end, g.firstTime, g.lastTime, g.count]),
     spikes,
     warnings,
+    ...(events.length > 0 ? { events } : {}),
   };
   return deflateRawSync(Buffer.from(JSON.stringify(stored), 'utf8'));
 }
 
-type Checked = Pick<RecordingIndex, 'groups' | 'spikes' | 'warnings'>;
+type Checked = Pick<RecordingIndex, 'groups' | 'spikes' | 'warnings' | 'alerts' | 'otherEvents'>;
 
 /**
  * The INDEX payload, checked against the file it came from: groups in order,
@@ -174,10 +185,26 @@ function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Che
     if (!spike) return undefined;
     spikes.push(spike);
   }
+  const events = indexEvents(stored.events, bytes);
+  if (!events) return undefined;
   const warnings = (stored.warnings as unknown[])
     .slice(0, MAX_CARRIED_WARNINGS)
     .map((w) => (typeof w === 'string' ? w.slice(0, MAX_WARNING_LENGTH) : 'an unreadable warning'));
-  return { groups, spikes, warnings };
+  return { groups, spikes, warnings, ...events };
+}
+
+/** The index's events (none in files from before events), no more than the file's bytes can hold; undefined when one is damaged. */
+function indexEvents(x: unknown, bytes: number): Pick<RecordingIndex, 'alerts' | 'otherEvents'> | undefined {
+  const out: Pick<RecordingIndex, 'alerts' | 'otherEvents'> = { alerts: [], otherEvents: [] };
+  if (x === undefined) return out;
+  if (!Array.isArray(x) || x.length > bytes / MIN_EVENT_FRAME_BYTES) return undefined;
+  for (const raw of x as unknown[]) {
+    const read = readStoredEvent(raw);
+    if (read.kind === 'bad') return undefined;
+    if (read.kind === 'alert') out.alerts.push(read.event);
+    else out.otherEvents.push(read.record);
+  }
+  return out;
 }
 
 function groupEntry(x: unknown): GroupEntry | undefined {
@@ -204,6 +231,8 @@ export function readIndex(fd: number, label: string): RecordingIndex {
     damagedHeader: false,
     groups: [],
     spikes: [],
+    alerts: [],
+    otherEvents: [],
     warnings,
     dataEnd: 0,
     source: 'scan',
@@ -226,7 +255,7 @@ export function readIndex(fd: number, label: string): RecordingIndex {
   if (damagedAt === undefined) return empty([`${label}: the header is incomplete (the recorder stopped while creating the file)`]);
   const first = resync(win, Math.min(size, 8));
   const scan = first === undefined ? undefined : scanFrames(win, undefined, first, label);
-  if (!scan || (scan.groups.length === 0 && scan.spikes.length === 0)) throw new UserError(`${label} is damaged at offset ${damagedAt}: no samples in it could be read`);
+  if (!scan || (scan.groups.length === 0 && scan.spikes.length === 0 && scan.alerts.length === 0)) throw new UserError(`${label} is damaged at offset ${damagedAt}: no samples in it could be read`);
   scan.warnings.unshift(`${label} is damaged at offset ${damagedAt} (its header): host facts unknown, the samples after it were recovered`);
   return { ...scan, damagedHeader: true };
 }
@@ -257,10 +286,35 @@ interface Damage {
   lostSamples: number;
 }
 
+/** What a scan collects beside the groups. */
+type Found = Pick<RecordingIndex, 'spikes' | 'alerts' | 'otherEvents' | 'warnings'>;
+
+/**
+ * A frame beside the samples (a spike, an event, a later tmon's frame) read into `found`;
+ * whether it is data to keep when the file is continued (an index or an end is not).
+ */
+function readRecord(f: Frame, found: Found, label: string): boolean {
+  if (f.type === FrameType.SPIKE) {
+    const spike = parseSpikePayload(f.payload);
+    if (spike) found.spikes.push(spike);
+    else found.warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
+    return true;
+  }
+  if (f.type === FrameType.EVENT) {
+    const read = readEventPayload(f.payload);
+    if (read.kind === 'alert') found.alerts.push(read.event);
+    else if (read.kind === 'other') found.otherEvents.push(read.record);
+    else found.warnings.push(`${label}: an unreadable event record at offset ${f.offset} skipped`);
+    return true;
+  }
+  // A later tmon's frame: passed over, but kept when the file is continued.
+  return f.type > FrameType.EVENT && f.type <= MAX_FRAME_TYPE;
+}
+
 function scanFrames(win: FileWindow, header: RecordingHeader | undefined, framesStart: number, label: string): RecordingIndex {
   const groups: GroupEntry[] = [];
-  const spikes: Spike[] = [];
-  const warnings: string[] = [];
+  const found: Found = { spikes: [], alerts: [], otherEvents: [], warnings: [] };
+  const { spikes, alerts, otherEvents, warnings } = found;
   let group: GroupEntry | undefined;
   /** Set after damage: DELTAs cannot be applied until the next KEY. */
   let damage: Damage | undefined;
@@ -319,16 +373,11 @@ function scanFrames(win: FileWindow, header: RecordingHeader | undefined, frames
         else warnings.push(`${label}: a sample at offset ${f.offset} has no keyframe before it, skipped`);
         dataEnd = f.end;
       }
-    } else if (f.type === FrameType.SPIKE) {
-      const spike = parseSpikePayload(f.payload);
-      if (spike) spikes.push(spike);
-      else warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
-      dataEnd = f.end;
-    }
+    } else if (readRecord(f, found, label)) dataEnd = f.end;
     pos = f.end;
   }
   reportDamage();
-  return { header, damagedHeader: false, groups, spikes: mergeSpikes(spikes), warnings, dataEnd, source: 'scan' };
+  return { header, damagedHeader: false, groups, spikes: mergeSpikes(spikes), alerts, otherEvents, warnings, dataEnd, source: 'scan' };
 }
 
 function frameAt(win: FileWindow, pos: number): ReturnType<typeof parseFrame> {

@@ -2,6 +2,7 @@ import { closeSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import type { Timeline } from '../core/timeline.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import { unknownHeader, type RecordingHeader } from './record-format.js';
@@ -9,6 +10,7 @@ import { mergeSpikes, readIndex, type GroupEntry, type RecordingIndex } from './
 import { decodeGroup } from './group-decode.js';
 import { LruCache } from '../core/lru-cache.js';
 import { openRegularFile } from './safe-open.js';
+import { alertEventsInOrder } from './event-records.js';
 import { lastAtOrBefore } from '../core/binary-search.js';
 
 /**
@@ -29,6 +31,8 @@ export interface Recording extends Timeline {
   readonly skipped: readonly string[];
   /** Spikes stored in the recording, in start order. Read from the index: nothing is decoded. */
   spikes(): Spike[];
+  /** Alert rules' transitions stored in the recording (firing, resolved), in time order. Read from the index. */
+  alertEvents(): AlertEvent[];
   close(): Promise<void>;
 }
 
@@ -139,6 +143,7 @@ class RecordingTimeline implements Recording {
   private readonly cache: LruCache<number, Sample[]>;
   private readonly allWarnings: string[];
   private readonly allSpikes: Spike[];
+  private readonly allAlerts: AlertEvent[];
 
   constructor(segments: Segment[], warnings: string[], cacheGroups: number) {
     this.header = (segments.find((s) => s.index.header) ?? segments[0] as Segment).header;
@@ -146,6 +151,7 @@ class RecordingTimeline implements Recording {
     this.skipped = warnings;
     this.allWarnings = [...warnings, ...segments.flatMap((s) => s.index.warnings)];
     this.allSpikes = mergeSpikes(segments.flatMap((s) => s.index.spikes));
+    this.allAlerts = alertEventsInOrder(segments.flatMap((s) => s.index.alerts));
     let first = 0;
     for (const segment of segments) {
       for (const g of segment.index.groups) {
@@ -163,6 +169,10 @@ class RecordingTimeline implements Recording {
 
   spikes(): Spike[] {
     return [...this.allSpikes];
+  }
+
+  alertEvents(): AlertEvent[] {
+    return [...this.allAlerts];
   }
 
   at(index: number): Sample | undefined {

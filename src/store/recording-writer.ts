@@ -1,6 +1,7 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import { tmonVersion } from '../version.js';
@@ -19,6 +20,7 @@ import {
 import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
 import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
+import { alertEventPayload, alertEventRecord } from './event-records.js';
 
 /**
  * The file named cannot take this recording (another host's, damaged, a link, a
@@ -68,6 +70,8 @@ export class RecordingWriter {
   private offset: number;
   private readonly groups: GroupEntry[];
   private readonly spikeList: Spike[];
+  /** The index's events: stored objects, those of the file being continued first. */
+  private readonly eventList: Record<string, unknown>[];
   private readonly carriedWarnings: string[];
   private readonly encoder: SampleEncoder;
   private readonly compressor = new GroupCompressor();
@@ -84,12 +88,13 @@ export class RecordingWriter {
   private constructor(
     readonly path: string,
     private readonly fd: number,
-    state: { offset: number; groups: GroupEntry[]; spikes: Spike[]; warnings: string[]; host: HostFacts },
+    state: { offset: number; groups: GroupEntry[]; spikes: Spike[]; events: Record<string, unknown>[]; warnings: string[]; host: HostFacts },
     opts: WriterOptions,
   ) {
     this.offset = state.offset;
     this.groups = state.groups;
     this.spikeList = state.spikes;
+    this.eventList = state.events;
     this.carriedWarnings = state.warnings;
     this.encoder = new SampleEncoder(state.host);
     this.keyframeEvery = Math.max(1, Math.floor(opts.keyframeEvery ?? DEFAULT_KEYFRAME_EVERY));
@@ -116,7 +121,7 @@ export class RecordingWriter {
 
   /** A new file gets a header; an existing recording of the same host is continued after its last intact frame. */
   private static prepare(path: string, fd: number, h: WriterHeader, write: WriteFn) {
-    const fresh = { groups: [] as GroupEntry[], spikes: [] as Spike[], warnings: [] as string[], host: h.host };
+    const fresh = { groups: [] as GroupEntry[], spikes: [] as Spike[], events: [] as Record<string, unknown>[], warnings: [] as string[], host: h.host };
     if (fstatSync(fd).size > 0) {
       let index;
       try {
@@ -132,7 +137,8 @@ export class RecordingWriter {
         }
         ftruncateSync(fd, index.dataEnd);
         upgradeOlderFormat(path, fd, write);
-        return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, warnings: index.warnings, host: index.header.host };
+        const events = [...index.alerts.map(alertEventRecord), ...index.otherEvents];
+        return { offset: index.dataEnd, groups: index.groups, spikes: index.spikes, events, warnings: index.warnings, host: index.header.host };
       }
     }
     ftruncateSync(fd, 0);
@@ -196,6 +202,12 @@ export class RecordingWriter {
     this.writeFrame(encodeFrame(FrameType.SPIKE, Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
   }
 
+  /** Stores an alert rule's transition (firing, resolved), after the sample that decided it. */
+  addEvent(event: AlertEvent): void {
+    if (this.closed) return;
+    if (this.writeFrame(encodeFrame(FrameType.EVENT, Codec.STORED, alertEventPayload(event)))) this.eventList.push(alertEventRecord(event));
+  }
+
   /** Forces what was written onto the disk (every frame is already with the OS: this is for power loss). */
   flush(): void {
     if (this.closed) return;
@@ -216,7 +228,7 @@ export class RecordingWriter {
     this.closed = true;
     try {
       const indexAt = this.offset;
-      const index = encodeFrame(FrameType.INDEX, Codec.DEFLATE, encodeIndex(this.groups, mergeSpikes(this.spikeList), this.carriedWarnings));
+      const index = encodeFrame(FrameType.INDEX, Codec.DEFLATE, encodeIndex(this.groups, mergeSpikes(this.spikeList), this.carriedWarnings, this.eventList));
       if (this.writeFrame(index) && this.writeFrame(encodeFrame(FrameType.END, Codec.STORED, endPayload(indexAt)))) {
         ftruncateSync(this.fd, this.offset);
         fsyncSync(this.fd);

@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import type { AlertEvent } from '../core/alert-event.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
 import { FileTakenError, RecordingWriter, type WriteFn } from './recording-writer.js';
@@ -74,6 +75,11 @@ export class RollingRecorder {
 
   addSpike(spike: Spike): void {
     this.writer?.addSpike(spike);
+  }
+
+  /** An alert's transition goes to the file of the sample that decided it. */
+  addEvent(event: AlertEvent): void {
+    this.writer?.addEvent(event);
   }
 
   async close(): Promise<void> {
