@@ -71,7 +71,12 @@ export async function runAgent(argv: string[]): Promise<number> {
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...(alerting ? alertsFamilies(alerting.report()) : []), ...ownProcess(startedSeconds)], openMetrics),
-      ...(alerting ? { alerts: () => alerting.report() } : {}),
+      ...(alerting
+        ? {
+            alerts: () => alerting.report(),
+            alertFeed: { message: () => ({ type: 'alert' as const, at: alerting.evaluatedAt(), alerts: alerting.report() }), onChange: (l: () => void) => alerting.onChange(() => l()) },
+          }
+        : {}),
       ...pageOption(),
       log,
     });

@@ -3,6 +3,7 @@ import { hostname, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RuleSyntaxError, parseRule, parseRuleLines, ruleErrorLine, type AlertRule } from '../analysis/alert-rules.js';
 import { AlertEvaluator, parseQuietHours, quietHoursText, type AlertNotice, type QuietHours } from '../analysis/alert-state.js';
+import { firingStatus } from '../analysis/alert-board.js';
 import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage } from '../analysis/alert-message.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
@@ -133,6 +134,10 @@ export interface Alerting {
   failing(): number;
   /** What GET /alerts serves. */
   report(): AlertsReport;
+  /** Time of the newest sample the rules were evaluated on; null before the first. */
+  evaluatedAt(): number | null;
+  /** Calls `listener` with the sample's time whenever a rule fires or resolves; returns the unsubscribe function. */
+  onChange(listener: (at: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -141,7 +146,7 @@ export function alertStatus(alerting: Alerting): string {
   const firing = alerting.firing();
   const failing = alerting.failing();
   const parts = [
-    firing.length > 0 ? `ALERT ${firing[0]?.rule ?? ''}${firing.length > 1 ? ` (+${firing.length - 1})` : ''}` : '',
+    firingStatus(firing),
     failing > 0 ? `${failing} alert notification(s) not sent yet` : '',
   ];
   return parts.filter(Boolean).join(' │ ');
@@ -156,12 +161,21 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
   // The outbox asks for the told states only when it writes, after the evaluator exists.
   const outbox: AlertOutbox = new AlertOutbox({ targets: targetMap(targets), ...(file !== undefined ? { file } : {}), told: () => ev.toldFiring(), log });
   const ev: AlertEvaluator = new AlertEvaluator(rules, { repeatMs: setup.repeatMs, ...(quiet ? { quiet } : {}), told: outbox.load() });
+  const listeners = new Set<(at: number) => void>();
+  let evaluatedAt: number | null = null;
+  let firingNow = '';
   hub.subscribe(
     (sample, changed) => {
       for (const n of ev.push(sample, changed)) {
         log(noticeLine(n));
         outbox.enqueue(outgoing(n));
       }
+      evaluatedAt = sample.time;
+      // The firing set, not the notices: quiet hours hold notices back, never what fires.
+      const firing = ev.firing().map((f) => f.rule).join('\n');
+      if (firing === firingNow) return;
+      firingNow = firing;
+      for (const l of listeners) l(sample.time);
     },
     (err) => log(`alert evaluation failed: ${errorMessage(err)}`),
   );
@@ -172,6 +186,11 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
     firing: () => ev.firing(),
     failing: () => outbox.failing,
     report: () => ({ version: 1, host, rules: rules.map((r) => r.text), firing: ev.firing() }),
+    evaluatedAt: () => evaluatedAt,
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: () => outbox.close(),
   };
 }
