@@ -3,7 +3,7 @@ import { hostname, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RuleSyntaxError, parseRule, parseRuleLines, ruleErrorLine, type AlertRule } from '../analysis/alert-rules.js';
 import { AlertEvaluator, parseQuietHours, quietHoursText, type AlertNotice, type QuietHours } from '../analysis/alert-state.js';
-import { firingStatus } from '../analysis/alert-board.js';
+import { AlertBoard, firingStatus } from '../analysis/alert-board.js';
 import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage } from '../analysis/alert-message.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
@@ -193,6 +193,18 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
     },
     close: () => outbox.close(),
   };
+}
+
+/**
+ * The dashboard's own alerting: its log lines (a terminal has no log) and its
+ * firing set kept on a board for the alerts panel.
+ */
+export function startBoardAlerting(hub: SessionHub, setup: AlertSetup): { alerting: Alerting; board: AlertBoard } {
+  const board = new AlertBoard();
+  const alerting = startAlerting(hub, setup, (line) => board.addLog(line, Date.now()));
+  board.update(alerting.report(), Date.now());
+  alerting.onChange((at) => board.update(alerting.report(), at));
+  return { alerting, board };
 }
 
 /** `tmon alert test`: one test message to each target, sent now; which were accepted, one line each. */

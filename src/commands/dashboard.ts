@@ -15,8 +15,7 @@ import { untilClosed } from './terminal-guard.js';
 import { procSignaller } from './process-signaller.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { mainUsage } from './usage.js';
-import { AlertBoard } from '../analysis/alert-board.js';
-import { alertSetup, alertStatus, startAlerting } from './alerting.js';
+import { alertSetup, alertStatus, startBoardAlerting } from './alerting.js';
 import { screenPrefFlags, screenPrefs } from './screen-prefs.js';
 import { withConfig, type ConfigSection, type Configured } from './user-config.js';
 
@@ -41,12 +40,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const recordPath = values.record;
   const recorder = recordPath !== undefined ? await recordFromFirst(hub, recordPath, settings.intervalMs) : undefined;
   // The screen is the terminal: the alerts' log lines go to the alerts panel, what matters most to the status bar.
-  const board = alertsWanted !== undefined ? new AlertBoard() : undefined;
-  const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, (line) => board?.addLog(line, Date.now())) : undefined;
-  if (alerting && board) {
-    board.update(alerting.report(), Date.now());
-    alerting.onChange((at) => board.update(alerting.report(), at));
-  }
+  const { alerting, board } = alertsWanted !== undefined ? startBoardAlerting(hub, alertsWanted) : {};
   hub.start();
   const status = [recorder ? () => recorder.status() : undefined, alerting ? () => alertStatus(alerting) : undefined].filter((f) => f !== undefined);
   const dashboard = startDashboard({

@@ -10,8 +10,9 @@ export interface AlertLine {
 
 /**
  * The alerts panel's lines: every rule with its state (a firing one with since
- * when, for how long at `now`, and its value on the next line), then the
- * transitions seen this session and the alerting's log lines, newest first.
+ * when, for how long at `now` and its value, on lines of their own so a narrow
+ * panel keeps them), then the transitions seen this session and the
+ * alerting's own log lines, each newest first.
  */
 export function alertLines(board: AlertBoard, now: number): AlertLine[] {
   const firing = new Map(board.firing.map((f) => [f.rule, f]));
@@ -19,18 +20,21 @@ export function alertLines(board: AlertBoard, now: number): AlertLine[] {
   for (const rule of board.rules) {
     const f = firing.get(rule);
     if (!f) {
-      lines.push({ text: `OK      ${rule}`, tone: null });
+      lines.push({ text: `OK     ${rule}`, tone: null });
       continue;
     }
-    lines.push({ text: `FIRING  ${rule}`, tone: 'warning' });
-    lines.push({ text: `        since ${formatClock(f.since)} for ${formatDuration(Math.max(0, now - f.since))}  ${f.value}`, tone: 'warning' });
+    lines.push({ text: `FIRING ${rule}`, tone: 'warning' });
+    lines.push({ text: `  since ${formatClock(f.since)} for ${formatDuration(Math.max(0, now - f.since))}`, tone: 'warning' });
+    lines.push({ text: `  ${f.value}`, tone: 'warning' });
   }
-  const events = [
-    ...board.transitions.map((t) => ({ at: t.at, text: `${t.kind === 'fired' ? 'fired   ' : 'resolved'} ${t.rule}${t.kind === 'fired' ? `  ${t.value}` : ''}`, tone: (t.kind === 'fired' ? 'warning' : null) as LineTone })),
-    ...board.log.map((l) => ({ at: l.at, text: l.text, tone: 'muted' as LineTone })),
-  ].sort((a, b) => b.at - a.at);
-  if (events.length > 0) lines.push({ text: '── this session', tone: 'muted' });
-  for (const e of events) lines.push({ text: `${formatClock(e.at)} ${e.text}`, tone: e.tone });
+  const transitions = [...board.transitions].reverse();
+  if (transitions.length > 0) lines.push({ text: '── this session', tone: 'muted' });
+  for (const t of transitions) {
+    lines.push(t.kind === 'fired' ? { text: `${formatClock(t.at)} fired    ${t.rule}  ${t.value}`, tone: 'warning' } : { text: `${formatClock(t.at)} resolved ${t.rule}`, tone: null });
+  }
+  const log = [...board.log].reverse();
+  if (log.length > 0) lines.push({ text: '── log', tone: 'muted' });
+  for (const l of log) lines.push({ text: `${formatClock(l.at)} ${l.text}`, tone: 'muted' });
   return lines;
 }
 
@@ -38,7 +42,7 @@ export function alertLines(board: AlertBoard, now: number): AlertLine[] {
 export const alertsPanel = definePanel({
   id: 'alerts',
   title: 'Alerts',
-  hints: { region: 'side', weight: 2, minWidth: 30, minHeight: 3 },
+  hints: { region: 'side', weight: 3, minWidth: 30, minHeight: 3 },
   toggle: {
     key: 'a',
     help: 'show / hide the alerts panel (rules firing or OK, what changed this session)',

@@ -20,9 +20,9 @@ export const PANELS: readonly PanelDef[] = [
   sparksPanel,
   processesPanel,
   spikesPanel,
+  alertsPanel,
   usersPanel,
   eventsPanel,
   disksPanel,
   probesPanel,
-  alertsPanel,
 ];
