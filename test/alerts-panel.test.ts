@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AlertBoard } from '../src/analysis/alert-board.js';
 import { parseRule } from '../src/analysis/alert-rules.js';
 import { DEFAULT_REPEAT_MS } from '../src/analysis/alert-state.js';
 import { alertStatus, startBoardAlerting } from '../src/commands/alerting.js';
@@ -75,6 +76,19 @@ describe('the alerts panel', () => {
       await ui.term?.waitFor((s) => !s.includes('FIRING') && !s.includes(`OK     ${RULE}`));
     });
   }
+
+  it('shows an agent’s hostile rule and value with ? for their control characters, the terminal untouched', async () => {
+    // What a hostile agent could send in an `alert` message (the decoder keeps strings as they are).
+    const rule = 'cpu > 1%\x1b[2J\x1b]0;owned\x07';
+    const board = new AlertBoard();
+    board.update({ rules: [rule], firing: [{ rule, since: T0, value: 'v\x1b[31mred\r\nforged' }] }, T0);
+    const screen = await ui.live(120, 40, absent, { alerts: board }, /FIRING cpu/);
+    expect(screen).toContain('FIRING cpu > 1%?[2J?]0;owned?');
+    expect(screen).toContain('v?[31mred??forged');
+    const raw = ui.term?.rawSince() ?? '';
+    expect(raw).not.toContain('\x1b]0;owned');
+    expect(raw).not.toContain('\x1b[31mred');
+  });
 
   it('is not there without alert rules, and a shows it with what to give', async () => {
     const screen = await ui.live(120, 40, absent);
