@@ -64,6 +64,8 @@ export class RemoteSource implements SampleSource {
   private agentInterval: number | undefined;
   private wantedInterval: number | null = null;
   private alertsMessage: AlertsMessage | undefined;
+  /** Whether this connection's agent sent `alert` (it does right after hello, or never). */
+  private alertsSinceHello = false;
   private readonly alertListeners = new Set<(msg: AlertsMessage) => void>();
   private readonly stream = new SampleStream();
   private readonly channel: RequestChannel;
@@ -188,9 +190,11 @@ export class RemoteSource implements SampleSource {
         this.onHello(msg);
         break;
       case 'sample':
+        this.checkAlertsGone();
         if (!this.stream.live(msg.sample)) this.fail({ kind: 'protocol', message: 'the catch-up never ended' }, CloseCode.policy, 'the catch-up never ended');
         break;
       case 'history':
+        this.checkAlertsGone();
         this.onHistory(msg);
         break;
       case 'interval':
@@ -201,8 +205,8 @@ export class RemoteSource implements SampleSource {
         this.channel.onSpikes(msg);
         break;
       case 'alert':
-        this.alertsMessage = msg;
-        for (const l of this.alertListeners) l(msg);
+        this.alertsSinceHello = true;
+        this.setAlerts(msg);
         break;
       case 'error':
         this.socket.explain({ kind: 'agent-error', code: msg.code, message: msg.message });
@@ -230,8 +234,22 @@ export class RemoteSource implements SampleSource {
     }
   }
 
+  private setAlerts(msg: AlertsMessage): void {
+    this.alertsMessage = msg;
+    for (const l of this.alertListeners) l(msg);
+  }
+
+  /** An agent that sent no `alert` after this hello has no rules now (restarted without them): its old ones are gone. */
+  private checkAlertsGone(): void {
+    if (this.alertsSinceHello) return;
+    this.alertsSinceHello = true;
+    const last = this.alertsMessage;
+    if (last && last.alerts.rules.length > 0) this.setAlerts({ type: 'alert', at: null, alerts: { ...last.alerts, rules: [], firing: [] } });
+  }
+
   private onHello(hello: HelloMessage): void {
     this.helloMessage = hello;
+    this.alertsSinceHello = false;
     this.archiveExtent = hello.archive;
     this.agentInterval = hello.intervalMs;
     this.socket.live(hello.limits.heartbeatMs, () => {
