@@ -414,7 +414,7 @@ describe('alerts', () => {
     const second = await startAgent({ source: again, listen: { host: '127.0.0.1', port } });
     cleanups.push(() => second.close());
     await pushAll(again, second, 3, 4);
-    await waitFor('the viewer to see the rules gone', () => (v.alerts?.alerts.rules.length === 0 ? true : undefined));
+    await waitFor('the viewer to see the rules gone', () => v.alerts?.alerts.rules.length === 0);
     expect(v.alerts?.alerts.firing).toEqual([]);
   });
 });

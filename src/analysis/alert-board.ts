@@ -59,11 +59,6 @@ export class AlertBoard {
     return this.lines;
   }
 
-  /** Whether there is anything to show: rules, or lines the alerting logged. */
-  get active(): boolean {
-    return this.snapshot.rules.length > 0 || this.lines.length > 0;
-  }
-
   /**
    * The state now, seen at `at`: a rule that began firing and one that stopped
    * since the last update are transitions. The first update is the state the

@@ -11,6 +11,7 @@ import type { ProbeSpec } from '../core/probe.js';
 import type { SessionHub } from '../session/session-hub.js';
 import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
+import type { AlertFeed } from '../transport/agent-server.js';
 import { maskUrl, parseNotifyUrl, sendTo, targetKey, type NotifyTarget, type OutgoingMessage } from '../transport/alert-targets.js';
 import { readSmallFile } from './small-file.js';
 
@@ -192,6 +193,14 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
       return () => listeners.delete(listener);
     },
     close: () => outbox.close(),
+  };
+}
+
+/** The agent's `alert` message for its viewers: the report and the sample it was last evaluated on, and each change. */
+export function alertFeed(alerting: Alerting): AlertFeed {
+  return {
+    message: () => ({ type: 'alert', at: alerting.evaluatedAt(), alerts: alerting.report() }),
+    onChange: (listener) => alerting.onChange(() => listener()),
   };
 }
 
