@@ -141,7 +141,7 @@ export interface SpikesMessage {
  */
 export interface AlertsMessage {
   type: 'alert';
-  /** Time of the sample the rules were last evaluated on (the one that changed the firing set); null before the first. */
+  /** Time of the newest sample the rules were evaluated on (for a change, the sample that made it); null before the first. */
   at: number | null;
   alerts: AlertsReport;
 }
