@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 const END_TO_END = [
   'test/agent-server.test.ts',
   'test/agent.test.ts',
+  'test/alert-message-end-to-end.test.ts',
   'test/alerts-end-to-end.test.ts',
   'test/alerts.test.ts',
   'test/brief-spikes-end-to-end.test.ts',

@@ -7,6 +7,7 @@ import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
+import { startAgentProcess } from './helpers/agent-process.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
 import { STORED_CULPRITS, liveSample, storedSpikeTime, writeStore } from './fixtures/transport/stored-history.js';
@@ -112,3 +113,25 @@ describe('tmon connect: the link', () => {
   });
 });
 
+
+describe('tmon connect: the agent’s alerts', () => {
+  it('shows a real agent’s firing alert in the status bar as a local dashboard shows its own, and in the alerts panel', async () => {
+    const rule = `process(tmw${process.pid % 100000}-gone) absent`;
+    const state = tempDir();
+    cleanups.push(() => state.cleanup());
+    const agent = await startAgentProcess(['--alert', rule, '--alert-state', `${state.dir}/alert-state.json`]);
+    cleanups.push(async () => void (await agent.stop()));
+    const remote = new RemoteSource(`127.0.0.1:${agent.port}`);
+    await remote.ready();
+    const feed = new HostFeed(remote, { thresholds: SETTINGS.thresholds });
+    cleanups.push(() => feed.close());
+    const t = new HeadlessTerminal(120, 30);
+    cleanups.push(() => t.dispose());
+    const session = startHostSession({ io: t.io, feed, settings: SETTINGS, color: false });
+    cleanups.push(() => session.destroy());
+    const s = await t.waitFor((x) => x.includes(`ALERT ${rule}`) && x.includes('Alerts: 1 firing'), 20_000);
+    expect(s).toMatch(new RegExp(`│ LIVE │ every \\S+ │ ALERT ${rule.replace(/[()]/g, '\\$&')}`));
+    expect(s).toContain(`FIRING ${rule}`);
+    expect(s).toContain('0 processes matching');
+  }, 40_000);
+});

@@ -23,6 +23,21 @@ function live(over: Partial<HostView> = {}): HostView {
 }
 
 describe('hostBox', () => {
+  it('a host whose agent has alerts firing: how many and the first rule, in the warning colour, right under the link', () => {
+    const firing = [
+      { rule: 'process(apache2) absent', since: T0, value: '0 processes matching apache2' },
+      { rule: 'disk_free(/) < 1GiB', since: T0, value: '/ free 812M (0.8%)' },
+    ];
+    const box = hostBox(live({ firing }), 78, 6);
+    expect(box.lines[1]).toBe('2 alerts firing: process(apache2) absent');
+    expect(box.tones[1]).toBe('warning');
+    // The figures stay; the older spike gives way.
+    expect(box.lines[2]).toMatch(/^CPU /);
+    expect(box.lines[4]).toMatch(/^last spike /);
+    expect(hostBox(live({ firing: firing.slice(1) }), 30, 6).lines[1]).toBe('1 alert firing: disk_free(/) …');
+    expect(hostBox(live({ firing: [] }), 78, 6).lines.join('\n')).not.toContain('firing');
+  });
+
   it('a live host: link, CPU and memory figures with sparklines, the last spike with its culprit first', () => {
     const box = hostBox(live(), 78, 6);
     expect(box.title).toBe('db1:7654 · testhost');

@@ -9,6 +9,7 @@ import { storeArchive } from '../src/transport/agent-archive.js';
 import { startAgent, type RunningAgent } from '../src/transport/agent-server.js';
 import { RemoteSource } from '../src/transport/remote-source.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
+import { startAgentProcess } from './helpers/agent-process.js';
 import { tempDir } from './fixtures/store/recording-files.js';
 import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
 import { STORED_CULPRITS, liveSample, storedSpikeTime, writeStore } from './fixtures/transport/stored-history.js';
@@ -273,4 +274,24 @@ describe('a host opened from the overview', () => {
     await t.flush();
     expect(t.onAlternateScreen).toBe(false);
   });
+});
+
+describe('the overview and a host’s alerts', () => {
+  it('gives a real agent’s firing alerts in its box: how many and the first rule', async () => {
+    const rule = `process(tmw${process.pid % 100000}-ov) absent`;
+    const state = tempDir();
+    const agent = await startAgentProcess(['--alert', rule, '--alert-state', `${state.dir}/alert-state.json`]);
+    try {
+      feeds = [labels.live, `127.0.0.1:${agent.port}`].map((target) => new HostFeed(new RemoteSource(target), { thresholds: SETTINGS.thresholds }));
+      term = new HeadlessTerminal(120, 30);
+      session = startOverviewSession({ io: term.io, feeds, settings: SETTINGS, color: true });
+      const s = await term.waitFor((x) => x.includes(`1 alert firing: ${rule}`), 20_000);
+      // Only the host whose agent fires says so.
+      expect(s.split('\n').filter((l) => l.includes('alert firing'))).toHaveLength(1);
+    } finally {
+      session?.destroy();
+      await agent.stop();
+      state.cleanup();
+    }
+  }, 40_000);
 });

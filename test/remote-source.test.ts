@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { UserError } from '../src/core/errors.js';
-import { PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { PROTOCOL_VERSION, type AlertsMessage } from '../src/protocol/wire-messages.js';
 import { toWireSample } from '../src/protocol/wire-sample.js';
 import type { Sample } from '../src/core/sample.js';
 import { storeArchive } from '../src/transport/agent-archive.js';
@@ -370,5 +370,51 @@ describe('TLS', () => {
     expect((await rejection(tlsToPlain.ready())).message).toBe(
       `TLS handshake with 127.0.0.1:${plainAgent.address.port} failed: the agent is not using TLS (connect with ws:// and without --tls)`,
     );
+  });
+});
+
+describe('alerts', () => {
+  /** An agent's alert rules as its alerting would give them: the test changes the firing set. */
+  function alertFeed(rules: string[]): { feed: NonNullable<AgentOptions['alertFeed']>; fire(rule: string | null, at: number): void } {
+    let message: AlertsMessage = { type: 'alert', at: null, alerts: { version: 1, host: 'h', rules, firing: [] } };
+    const listeners = new Set<() => void>();
+    return {
+      feed: {
+        message: () => message,
+        onChange: (l) => {
+          listeners.add(l);
+          return () => listeners.delete(l);
+        },
+      },
+      fire: (rule, at) => {
+        message = { type: 'alert', at, alerts: { ...message.alerts, firing: rule === null ? [] : [{ rule, since: at - 1000, value: 'v' }] } };
+        for (const l of listeners) l();
+      },
+    };
+  }
+
+  it('hands on the agent’s alerts after hello and at each change; an agent restarted without rules has none', async () => {
+    const port = await freePort();
+    const source = new ScriptedSource();
+    const rules = alertFeed(['cpu > 1%', 'memory > 1%']);
+    const first = await startAgent({ source, listen: { host: '127.0.0.1', port }, alertFeed: rules.feed });
+    await pushAll(source, first, 0, 2);
+    const v = viewer(`127.0.0.1:${port}`);
+    const heard: AlertsMessage[] = [];
+    v.onAlerts((m) => heard.push(m));
+    await v.ready();
+    await waitFor('the first alert message', () => heard.length === 1);
+    expect(v.alerts?.alerts.rules).toEqual(['cpu > 1%', 'memory > 1%']);
+    rules.fire('memory > 1%', T0 + 5000);
+    await waitFor('the change', () => heard.length === 2);
+    expect(v.alerts).toEqual({ type: 'alert', at: T0 + 5000, alerts: { version: 1, host: 'h', rules: ['cpu > 1%', 'memory > 1%'], firing: [{ rule: 'memory > 1%', since: T0 + 4000, value: 'v' }] } });
+
+    await first.close();
+    const again = new ScriptedSource();
+    const second = await startAgent({ source: again, listen: { host: '127.0.0.1', port } });
+    cleanups.push(() => second.close());
+    await pushAll(again, second, 3, 4);
+    await waitFor('the viewer to see the rules gone', () => v.alerts?.alerts.rules.length === 0);
+    expect(v.alerts?.alerts.firing).toEqual([]);
   });
 });

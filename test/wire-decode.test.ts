@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, PROTOCOL_VERSION } from '../src/protocol/wire-messages.js';
+import { CloseCode, PROTOCOL_VERSION, wantsAlerts } from '../src/protocol/wire-messages.js';
 import type { Spike } from '../src/core/spike.js';
 import {
   MAX_CMD_CHARS,
@@ -256,6 +256,63 @@ describe('decodeAgentMessage', () => {
 
   it('refuses an unknown type', () => {
     expect(wireError(() => decodeAgentMessage('{"type":"exec"}')).code).toBe(CloseCode.unknownType);
+  });
+
+  describe('the alert message', () => {
+    const alerts = {
+      version: 1,
+      host: 'db1',
+      rules: ['cpu > 95% for 5m', 'process(apache2) absent'],
+      firing: [{ rule: 'process(apache2) absent', since: 1_000, value: '0 processes matching apache2' }],
+    };
+    const message = (over: Record<string, unknown> = {}, report: Record<string, unknown> = {}): string =>
+      JSON.stringify({ type: 'alert', at: 2_000, alerts: { ...alerts, ...report }, ...over });
+
+    it('decodes the rules and the firing ones, unknown fields dropped', () => {
+      expect(decodeAgentMessage(message({ extra: 1 }, { extra: 2 }))).toEqual({ type: 'alert', at: 2_000, alerts });
+      expect(decodeAgentMessage(message({ at: null }, { rules: [], firing: [] }))).toEqual({ type: 'alert', at: null, alerts: { ...alerts, rules: [], firing: [] } });
+    });
+
+    it('refuses every malformed field with its path', () => {
+      const bad = (over: Record<string, unknown>, report: Record<string, unknown> = {}): string => {
+        const err = wireError(() => decodeAgentMessage(message(over, report)));
+        expect(err.code).toBe(CloseCode.malformed);
+        return err.message;
+      };
+      expect(bad({ at: 'now' })).toBe('message.at must be a finite number');
+      expect(bad({ alerts: null })).toBe('message.alerts must be an object');
+      expect(bad({}, { version: 2 })).toBe('message.alerts.version must be 1');
+      expect(bad({}, { host: 7 })).toBe('message.alerts.host must be a string');
+      expect(bad({}, { rules: 'all' })).toBe('message.alerts.rules must be an array');
+      expect(bad({}, { rules: [1] })).toBe('message.alerts.rules[0] must be a string of at most 2000 characters');
+      expect(bad({}, { firing: [{ rule: 'process(apache2) absent', since: Infinity, value: '' }] })).toBe('message.alerts.firing[0].since must be a finite number');
+      expect(bad({}, { firing: [{ rule: 'process(apache2) absent', since: 1 }] })).toBe('message.alerts.firing[0].value must be a string of at most 2000 characters');
+      // A firing alert the agent has no rule for is not an agent's.
+      expect(bad({}, { firing: [{ rule: 'rm -rf /', since: 1, value: '' }] })).toBe('message.alerts.firing[0].rule must be one of .rules');
+    });
+
+    it('refuses an oversized one instead of cutting it', () => {
+      const long = 'x'.repeat(2001);
+      const bad = (report: Record<string, unknown>): string => wireError(() => decodeAgentMessage(message({}, report))).message;
+      expect(bad({ rules: [long] })).toBe('message.alerts.rules[0] must be a string of at most 2000 characters');
+      expect(bad({ rules: ['r'], firing: [{ rule: 'r', since: 1, value: long }] })).toBe('message.alerts.firing[0].value must be a string of at most 2000 characters');
+      const many = Array.from({ length: 1001 }, (_, i) => `cpu > ${i}% for 1m`);
+      expect(bad({ rules: many, firing: [] })).toBe('message.alerts.rules must be an array of at most 1000 items');
+      expect(bad({ firing: many.map((rule) => ({ rule, since: 1, value: '' })) })).toBe('message.alerts.firing must be an array of at most 1000 items');
+      // A host name is cut as every other string from an agent is.
+      const host = (decodeAgentMessage(message({}, { host: 'h'.repeat(5000) })) as { alerts: { host: string } }).alerts.host;
+      expect(host).toHaveLength(MAX_STRING_CHARS);
+    });
+  });
+});
+
+describe('wantsAlerts', () => {
+  it('reads the viewer’s ask for alert messages from its upgrade path', () => {
+    expect(wantsAlerts('/?alerts=1')).toBe(true);
+    expect(wantsAlerts('/?x=2&alerts=1')).toBe(true);
+    expect(wantsAlerts('/')).toBe(false);
+    expect(wantsAlerts('/?alerts=0')).toBe(false);
+    expect(wantsAlerts(undefined)).toBe(false);
   });
 });
 

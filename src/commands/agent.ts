@@ -20,7 +20,7 @@ import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { MetricFamily } from '../core/metric-family.js';
 import { exposition } from '../protocol/prometheus-text.js';
 import { alertsFamilies } from '../protocol/alerts-report.js';
-import { agentStateName, alertSetup, startAlerting, type AlertSetup } from './alerting.js';
+import { agentStateName, alertFeed, alertSetup, startAlerting, type AlertSetup } from './alerting.js';
 import { loadWebPage } from './web-files.js';
 
 /** A day at 1 s; kept deflated (~0.6 KB each), so about 50 MB at most. */
@@ -70,7 +70,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       // Viewers browse what was recorded (tmon connect, H) through the agent.
       ...(storeDir !== undefined ? { archive: storeArchive(storeDir) } : {}),
       metrics: (openMetrics) => exposition([...scrape.families(), ...(alerting ? alertsFamilies(alerting.report()) : []), ...ownProcess(startedSeconds)], openMetrics),
-      ...(alerting ? { alerts: () => alerting.report() } : {}),
+      ...(alerting ? { alerts: () => alerting.report(), alertFeed: alertFeed(alerting) } : {}),
       ...pageOption(),
       log,
     });

@@ -4,6 +4,7 @@ import { hostname, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RuleSyntaxError, parseRule, parseRuleLines, ruleErrorLine, type AlertRule } from '../analysis/alert-rules.js';
 import { AlertEvaluator, DEFAULT_NO_READING_MS, parseQuietHours, quietHoursText, type AlertNotice, type QuietHours } from '../analysis/alert-state.js';
+import { AlertBoard, firingStatus } from '../analysis/alert-board.js';
 import { messageEnv, messageJson, messageSubject, messageText, type AlertMessage } from '../analysis/alert-message.js';
 import { UsageError, UserError, errorMessage } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
@@ -12,6 +13,7 @@ import type { AlertEvent } from '../core/alert-event.js';
 import type { SessionHub } from '../session/session-hub.js';
 import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
+import type { AlertFeed } from '../transport/agent-server.js';
 import { maskUrl, parseNotifyUrl, sendTo, targetKey, type NotifyTarget, type OutgoingMessage } from '../transport/alert-targets.js';
 import { readSmallFile } from './small-file.js';
 
@@ -157,6 +159,10 @@ export interface Alerting {
   failing(): number;
   /** What GET /alerts serves. */
   report(): AlertsReport;
+  /** Time of the newest sample the rules were evaluated on; null before the first. */
+  evaluatedAt(): number | null;
+  /** Calls `listener` with the sample's time whenever a rule fires or resolves; returns the unsubscribe function. */
+  onChange(listener: (at: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -165,7 +171,7 @@ export function alertStatus(alerting: Alerting): string {
   const firing = alerting.firing();
   const failing = alerting.failing();
   const parts = [
-    firing.length > 0 ? `ALERT ${firing[0]?.rule ?? ''}${firing.length > 1 ? ` (+${firing.length - 1})` : ''}` : '',
+    firingStatus(firing),
     failing > 0 ? `${failing} alert notification(s) not sent yet` : '',
   ];
   return parts.filter(Boolean).join(' │ ');
@@ -187,6 +193,9 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
   // The outbox asks for the told states only when it writes, after the evaluator exists.
   const outbox: AlertOutbox = new AlertOutbox({ targets: targetMap(targets), ...(file !== undefined ? { file } : {}), told: () => ev.toldFiring(), log });
   const ev: AlertEvaluator = new AlertEvaluator(rules, { repeatMs: setup.repeatMs, ...(quiet ? { quiet } : {}), told: outbox.load(), noReadingMs: setup.noReadingMs });
+  const listeners = new Set<(at: number) => void>();
+  let evaluatedAt: number | null = null;
+  let firingNow = '';
   hub.subscribe(
     (sample, changed) => {
       const { notices, transitions } = ev.step(sample, changed);
@@ -195,6 +204,12 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
         outbox.enqueue(outgoing(n));
       }
       if (onTransition) for (const n of transitions) onTransition(alertEvent(n));
+      evaluatedAt = sample.time;
+      // The firing set, not the notices: quiet hours hold notices back, never what fires.
+      const firing = ev.firing().map((f) => f.rule).join('\n');
+      if (firing === firingNow) return;
+      firingNow = firing;
+      for (const l of listeners) l(sample.time);
     },
     (err) => log(`alert evaluation failed: ${errorMessage(err)}`),
   );
@@ -205,8 +220,33 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
     firing: () => ev.firing(),
     failing: () => outbox.failing,
     report: () => ({ version: 1, host, rules: rules.map((r) => r.text), firing: ev.firing() }),
+    evaluatedAt: () => evaluatedAt,
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: () => outbox.close(),
   };
+}
+
+/** The agent's `alert` message for its viewers: the report and the sample it was last evaluated on, and each change. */
+export function alertFeed(alerting: Alerting): AlertFeed {
+  return {
+    message: () => ({ type: 'alert', at: alerting.evaluatedAt(), alerts: alerting.report() }),
+    onChange: (listener) => alerting.onChange(() => listener()),
+  };
+}
+
+/**
+ * The dashboard's own alerting: its log lines (a terminal has no log) and its
+ * firing set kept on a board for the alerts panel.
+ */
+export function startBoardAlerting(hub: SessionHub, setup: AlertSetup, onTransition?: (e: AlertEvent) => void): { alerting: Alerting; board: AlertBoard } {
+  const board = new AlertBoard();
+  const alerting = startAlerting(hub, setup, (line) => board.addLog(line, Date.now()), onTransition);
+  board.update(alerting.report(), Date.now());
+  alerting.onChange((at) => board.update(alerting.report(), at));
+  return { alerting, board };
 }
 
 /** `tmon alert test`: one test message to each target, sent now; which were accepted, one line each. */

@@ -15,7 +15,7 @@ import { untilClosed } from './terminal-guard.js';
 import { procSignaller } from './process-signaller.js';
 import { openFileRecorder, type SampleRecorder } from './recorder.js';
 import { mainUsage } from './usage.js';
-import { alertSetup, alertStatus, startAlerting } from './alerting.js';
+import { alertSetup, alertStatus, startBoardAlerting } from './alerting.js';
 import { screenPrefFlags, screenPrefs } from './screen-prefs.js';
 import { withConfig, type ConfigSection, type Configured } from './user-config.js';
 
@@ -39,8 +39,8 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });
   const recordPath = values.record;
   const recorder = recordPath !== undefined ? await recordFromFirst(hub, recordPath, settings.intervalMs) : undefined;
-  // The screen is the terminal: the alerts' log lines have nowhere to go; the status bar says what matters.
-  const alerting = alertsWanted !== undefined ? startAlerting(hub, alertsWanted, () => undefined, (e) => recorder?.addEvent(e)) : undefined;
+  // The screen is the terminal: the alerts' log lines go to the alerts panel, what matters most to the status bar.
+  const { alerting, board } = alertsWanted !== undefined ? startBoardAlerting(hub, alertsWanted, (e) => recorder?.addEvent(e)) : {};
   hub.start();
   const status = [recorder ? () => recorder.status() : undefined, alerting ? () => alertStatus(alerting) : undefined].filter((f) => f !== undefined);
   const dashboard = startDashboard({
@@ -49,6 +49,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     // Only here, on this machine's own dashboard, may the table signal processes.
     signals: procSignaller(),
     prefs,
+    ...(board ? { alerts: board } : {}),
     ...(status.length > 0 ? { status: () => status.map((f) => f()).filter(Boolean).join(' │ ') } : {}),
   });
   await untilClosed(dashboard, async () => {

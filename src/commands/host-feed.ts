@@ -1,3 +1,4 @@
+import { AlertBoard, type AlertSnapshot } from '../analysis/alert-board.js';
 import type { ThresholdOverrides } from '../analysis/thresholds.js';
 import type { SampleSource } from '../core/source.js';
 import type { Spike } from '../core/spike.js';
@@ -15,6 +16,8 @@ export interface LinkedSource extends SampleSource {
   onState(listener: LinkStateListener): () => void;
   /** Asks the agent to sample this fast while someone looks closely; null withdraws. */
   setIntervalMs?(ms: number | null): void;
+  /** Calls `listener` with the agent's alert rules and those firing, at each `alert` message; returns the unsubscribe function. */
+  onAlerts?(listener: (msg: { at: number | null; alerts: AlertSnapshot }) => void): () => void;
 }
 
 export interface HostFeedOptions {
@@ -51,7 +54,10 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
   readonly hub: SessionHub<S, MemoryTimeline>;
   /** The newest samples without their process lists: what a box draws. */
   readonly recent = new SampleHistory(RECENT_SAMPLES);
+  /** The agent's alert rules, those firing and what changed while this session watched. */
+  readonly alerts = new AlertBoard();
   private readonly stopWatchingLink: () => void;
+  private readonly stopWatchingAlerts: () => void;
 
   constructor(
     readonly source: S,
@@ -64,6 +70,12 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
     });
     this.hub.subscribe((sample) => this.recent.push({ ...sample, processes: [] }));
     this.stopWatchingLink = source.onState(() => this.hub.changed());
+    // A rule fires or resolves without a sample of its own: the screens redraw as for a link change.
+    this.stopWatchingAlerts =
+      source.onAlerts?.((msg) => {
+        this.alerts.update(msg.alerts, msg.at ?? Date.now());
+        this.hub.changed();
+      }) ?? ((): void => undefined);
     this.hub.start();
   }
 
@@ -92,6 +104,7 @@ export class HostFeed<S extends LinkedSource = LinkedSource> implements Overview
   /** Ends every view following the hub and closes the host's source. */
   async close(): Promise<void> {
     this.stopWatchingLink();
+    this.stopWatchingAlerts();
     await this.hub.close();
   }
 }

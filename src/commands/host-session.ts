@@ -4,6 +4,7 @@
  * at a time; the host's feed (its session hub) outlives both, so the live view comes back with
  * nothing missed.
  */
+import { firingStatus } from '../analysis/alert-board.js';
 import { followView, replayView } from '../session/session-view.js';
 import { startDashboard, type DashboardExit, type ScreenPrefs, type TerminalIO } from '../ui/dashboard.js';
 import type { HostFeed, LinkedSource } from './host-feed.js';
@@ -49,8 +50,9 @@ export function startHostSession(opts: HostSessionOptions): HostSession {
         color: opts.color,
         ...(opts.prefs ? { prefs: opts.prefs } : {}),
         ...(opts.backOnEscape === true ? { backOnEscape: true } : {}),
-        // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word.
-        status: () => [linkStatus(feed), opts.status?.() ?? '', feed.source.archive ? 'H stored history' : ''].filter(Boolean).join('  '),
+        alerts: feed.alerts,
+        // The link state first: a narrow terminal cuts the status bar's end, never a dead link's word; then the agent's alerts as a local dashboard shows its own.
+        status: () => [linkStatus(feed), firingStatus(feed.alerts.firing), opts.status?.() ?? '', feed.source.archive ? 'H stored history' : ''].filter(Boolean).join('  '),
         // The dashboard says "loading…" meanwhile, and shows why when this rejects.
         onStoredHistory: async () => {
           const oldestLive = feed.history.timeAt(0);

@@ -12,8 +12,9 @@ export interface AlertsReport {
 }
 
 /** Rules an agent may report; a longer answer is not an agent's. */
-const MAX_RULES = 1000;
-const MAX_TEXT = 2000;
+export const MAX_RULES = 1000;
+/** The longest rule text or value. */
+export const MAX_TEXT = 2000;
 
 function text(v: unknown): v is string {
   return typeof v === 'string' && v.length <= MAX_TEXT;

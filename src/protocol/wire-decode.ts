@@ -4,6 +4,7 @@ import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { PROBE_FIELDS } from '../core/probe-schema.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import type { FieldSpec, NamedField } from '../core/field-table.js';
+import { MAX_RULES, MAX_TEXT, type AlertsReport } from './alerts-report.js';
 import {
   ARCHIVE_MAX_SPIKES,
   CloseCode,
@@ -235,6 +236,35 @@ const hello = shape<HelloMessage>({
   archive: archiveField,
 });
 
+/** A string of at most `max` characters; a longer one is refused (an alert's rule names it: cutting would change which rule). */
+function boundedText(max: number): Validator<string> {
+  return (v, path) => (typeof v === 'string' && v.length <= max ? v : malformed(path, `a string of at most ${max} characters`));
+}
+
+/** An array of at most `max` items; a longer one is refused, not cut (a list of firing alerts cut short would lie). */
+function boundedArray<T>(inner: Validator<T>, max: number): Validator<T[]> {
+  return (v, path) => (Array.isArray(v) && v.length > max ? malformed(path, `an array of at most ${max} items`) : arrayOf(inner)(v, path));
+}
+
+const alertText = boundedText(MAX_TEXT);
+
+const alertsReportShape = shape<AlertsReport>({
+  version: literal(1),
+  host: str,
+  rules: boundedArray(alertText, MAX_RULES),
+  firing: boundedArray(shape({ rule: alertText, since: num, value: alertText }), MAX_RULES),
+});
+
+/** An agent's alerts report (GET /alerts, the `alert` message): every firing rule is one of its rules. */
+const alertsReport: Validator<AlertsReport> = (v, path) => {
+  const report = alertsReportShape(v, path);
+  const rules = new Set(report.rules);
+  report.firing.forEach((f, i) => {
+    if (!rules.has(f.rule)) malformed(`${path}.firing[${i}].rule`, 'one of .rules');
+  });
+  return report;
+};
+
 const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
   hello,
   sample: shape({ type: literal('sample'), sample: validateSample }),
@@ -247,6 +277,7 @@ const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
     archive: archiveField,
     problem: optional(text(MAX_CMD_CHARS)),
   }),
+  alert: shape({ type: literal('alert'), at: nullable(num), alerts: alertsReport }),
   error: shape({ type: literal('error'), code: num, message: text(MAX_CMD_CHARS) }),
 };
 

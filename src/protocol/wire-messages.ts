@@ -1,5 +1,6 @@
 import type { HostFacts, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
+import type { AlertsReport } from './alerts-report.js';
 
 /**
  * The agent ⇄ viewer wire protocol: one JSON object per WebSocket text frame.
@@ -132,7 +133,29 @@ export interface SpikesMessage {
   problem?: string;
 }
 
-export type AgentMessage = HelloMessage | SampleMessage | HistoryMessage | IntervalMessage | SpikesMessage | ErrorMessage;
+/**
+ * The agent's alert rules and those firing now (what GET /alerts serves), sent
+ * right after hello and again whenever a rule fires or resolves; only to a
+ * viewer that asked for it with ALERTS_QUERY on its upgrade URL, since viewers
+ * from before it drop the link on a message type they do not know.
+ */
+export interface AlertsMessage {
+  type: 'alert';
+  /** Time of the newest sample the rules were evaluated on (for a change, the sample that made it); null before the first. */
+  at: number | null;
+  alerts: AlertsReport;
+}
+
+export type AgentMessage = HelloMessage | SampleMessage | HistoryMessage | IntervalMessage | SpikesMessage | AlertsMessage | ErrorMessage;
+
+/** On the upgrade URL (`ws://host:port/?alerts=1`), a viewer asks for `alert` messages; agents from before them ignore it. */
+export const ALERTS_QUERY = 'alerts=1';
+
+/** Whether a viewer's upgrade request path asks for `alert` messages. */
+export function wantsAlerts(path: string | undefined): boolean {
+  const query = (path ?? '').split('?')[1] ?? '';
+  return query.split('&').includes(ALERTS_QUERY);
+}
 
 /** Samples with from ≤ time ≤ to, oldest first, in one or more `history` chunks. */
 export interface HistoryRequest {

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { errorMessage } from '../core/errors.js';
 import { LogLimiter } from '../core/log-limiter.js';
 import { MIN_INTERVAL_MS } from '../core/interval.js';
-import { PROTOCOL_VERSION, type HelloMessage } from '../protocol/wire-messages.js';
+import { PROTOCOL_VERSION, wantsAlerts, type AlertsMessage, type HelloMessage } from '../protocol/wire-messages.js';
 import { DEFAULT_WIRE_TOP } from '../protocol/wire-sample.js';
 import { tmonVersion } from '../version.js';
 import { AgentArchive, type ArchiveOptions } from './agent-archive.js';
@@ -60,9 +60,18 @@ export interface AgentOptions {
   metrics?: (openMetrics: boolean) => string;
   /** The alerts firing now, served as JSON at /alerts; none: not served. */
   alerts?: () => unknown;
+  /** The alert rules' state, sent as `alert` to the viewers that ask for it: after hello and at each change. */
+  alertFeed?: AlertFeed;
   /** The browser page's built files, served at / with its login (web-page.ts); none: no page. */
   page?: PageFiles;
   log?: (line: string) => void;
+}
+
+/** The agent's alert rules as the `alert` message says them, and when that changes. */
+export interface AlertFeed {
+  message(): AlertsMessage;
+  /** Calls `listener` whenever a rule fires or resolves; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
 }
 
 export interface AgentStats {
@@ -115,6 +124,9 @@ interface AgentParts {
   history: WireHistory;
   archive: AgentArchive | undefined;
   broadcaster: Broadcaster<ViewerLink>;
+  /** The viewers that asked for `alert` messages (ALERTS_QUERY). */
+  alertLinks: Set<ViewerLink>;
+  alertFeed: AlertFeed | undefined;
   arbiter: IntervalArbiter;
   budgets: AddressBudgets;
   context: LinkContext;
@@ -143,7 +155,7 @@ function createParts(opts: AgentOptions, log: (line: string) => void, archive: A
     clock,
   };
   const budgets = new AddressBudgets({ ...DEFAULT_REQUEST_BUDGET, ...opts.budget }, clock);
-  return { cfg, clock, log, note, limiter, source: opts.source, history, archive, broadcaster, arbiter, budgets, context };
+  return { cfg, clock, log, note, limiter, source: opts.source, history, archive, broadcaster, alertLinks: new Set(), alertFeed: opts.alertFeed, arbiter, budgets, context };
 }
 
 function hello(p: AgentParts): HelloMessage {
@@ -175,11 +187,16 @@ function admitViewer(p: AgentParts, ws: WebSocket, socket: Duplex, req: http.Inc
   p.broadcaster.add(link);
   ws.on('close', (code) => {
     p.broadcaster.delete(link);
+    p.alertLinks.delete(link);
     lease.release();
     p.note('viewer left', `viewer ${peer} left (${code}); ${p.broadcaster.size} viewer(s)`);
     if (link.intervalRequest !== null) p.context.onIntervalRequest();
   });
   link.send(hello(p));
+  if (p.alertFeed && wantsAlerts(req.url)) {
+    p.alertLinks.add(link);
+    link.send(p.alertFeed.message());
+  }
   p.note('viewer connected', `viewer ${peer} connected; ${p.broadcaster.size} viewer(s)`);
 }
 
@@ -254,6 +271,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const summaries = clock.every(1000, () => flushLog(p, false)).unref();
   let closing = false;
   void pump(p, () => closing);
+  const stopAlerts = p.alertFeed?.onChange(() => sendAlerts(p));
 
   return {
     address: { host: opts.listen.host, port },
@@ -264,6 +282,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       closing = true;
       heartbeat.stop();
       summaries.cancel();
+      stopAlerts?.();
       gate.close();
       await broadcaster.closeAll(CLOSE_GRACE_MS, clock);
       p.arbiter.restore();
@@ -276,6 +295,13 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       log('tmon agent stopped');
     },
   };
+}
+
+/** The alert rules' state to every viewer that asked for it. */
+function sendAlerts(p: AgentParts): void {
+  if (!p.alertFeed || p.alertLinks.size === 0) return;
+  const msg = p.alertFeed.message();
+  for (const link of p.alertLinks) link.send(msg);
 }
 
 function flushLog(p: AgentParts, final: boolean): void {

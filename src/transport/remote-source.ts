@@ -4,12 +4,14 @@ import type { Sample } from '../core/sample.js';
 import type { SampleSource } from '../core/source.js';
 import { ProtocolMismatchError, WireError, decodeAgentMessage } from '../protocol/wire-decode.js';
 import {
+  ALERTS_QUERY,
   CloseCode,
   HISTORY_END,
   encodeMessage,
   historyRequest,
   setIntervalRequest,
   type AgentMessage,
+  type AlertsMessage,
   type ArchiveExtent,
   type HelloMessage,
   type HistoryMessage,
@@ -61,6 +63,10 @@ export class RemoteSource implements SampleSource {
   private archiveExtent: ArchiveExtent | null = null;
   private agentInterval: number | undefined;
   private wantedInterval: number | null = null;
+  private alertsMessage: AlertsMessage | undefined;
+  /** Whether this connection's agent sent `alert` (it does right after hello, or never). */
+  private alertsSinceHello = false;
+  private readonly alertListeners = new Set<(msg: AlertsMessage) => void>();
   private readonly stream = new SampleStream();
   private readonly channel: RequestChannel;
   private readonly socket: ReconnectingSocket;
@@ -69,7 +75,8 @@ export class RemoteSource implements SampleSource {
     this.target = parseTarget(target, { tls: opts.tls });
     this.label = this.target.label;
     this.channel = new RequestChannel((msg) => this.send(msg), opts.maxReplySamples);
-    this.socket = new ReconnectingSocket(this.target, opts, {
+    // Asks for `alert` messages; an agent from before them ignores the query.
+    this.socket = new ReconnectingSocket({ ...this.target, url: `${this.target.url}?${ALERTS_QUERY}` }, opts, {
       frame: (data, isBinary) => this.onFrame(data, isBinary),
       dropped: () => {
         this.stream.dropped();
@@ -100,6 +107,17 @@ export class RemoteSource implements SampleSource {
   /** The agent's sampling interval as last announced. */
   get intervalMs(): number | undefined {
     return this.agentInterval;
+  }
+
+  /** The agent's alert rules and those firing, as last sent; undefined while it sent none (no rules, or older than alerts). */
+  get alerts(): AlertsMessage | undefined {
+    return this.alertsMessage;
+  }
+
+  /** Calls `listener` with each `alert` message (after hello, and when a rule fires or resolves); returns the unsubscribe function. */
+  onAlerts(listener: (msg: AlertsMessage) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 
   /** Calls `listener` on every change of state or error; returns the unsubscribe function. */
@@ -172,9 +190,11 @@ export class RemoteSource implements SampleSource {
         this.onHello(msg);
         break;
       case 'sample':
+        this.checkAlertsGone();
         if (!this.stream.live(msg.sample)) this.fail({ kind: 'protocol', message: 'the catch-up never ended' }, CloseCode.policy, 'the catch-up never ended');
         break;
       case 'history':
+        this.checkAlertsGone();
         this.onHistory(msg);
         break;
       case 'interval':
@@ -183,6 +203,10 @@ export class RemoteSource implements SampleSource {
       case 'spikes':
         this.archiveExtent = msg.archive;
         this.channel.onSpikes(msg);
+        break;
+      case 'alert':
+        this.alertsSinceHello = true;
+        this.setAlerts(msg);
         break;
       case 'error':
         this.socket.explain({ kind: 'agent-error', code: msg.code, message: msg.message });
@@ -210,8 +234,22 @@ export class RemoteSource implements SampleSource {
     }
   }
 
+  private setAlerts(msg: AlertsMessage): void {
+    this.alertsMessage = msg;
+    for (const l of this.alertListeners) l(msg);
+  }
+
+  /** An agent that sent no `alert` after this hello has no rules now (restarted without them): its old ones are gone. */
+  private checkAlertsGone(): void {
+    if (this.alertsSinceHello) return;
+    this.alertsSinceHello = true;
+    const last = this.alertsMessage;
+    if (last && last.alerts.rules.length > 0) this.setAlerts({ type: 'alert', at: null, alerts: { ...last.alerts, rules: [], firing: [] } });
+  }
+
   private onHello(hello: HelloMessage): void {
     this.helloMessage = hello;
+    this.alertsSinceHello = false;
     this.archiveExtent = hello.archive;
     this.agentInterval = hello.intervalMs;
     this.socket.live(hello.limits.heartbeatMs, () => {

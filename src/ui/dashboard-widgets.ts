@@ -1,7 +1,7 @@
 import type { Widgets } from 'blessed';
 import { DashboardView, type PanelEvents } from './dashboard-view.js';
 import { computeLayout, type Layout } from './layout.js';
-import { shownPanels, type PanelDef } from './panels/panel.js';
+import { shownPanels, type PanelDef, type ShownContext } from './panels/panel.js';
 import type { UiState } from './state.js';
 import type { Theme } from './theme.js';
 import type { Sample } from '../core/sample.js';
@@ -29,8 +29,8 @@ export class DashboardWidgets {
   }
 
   /** The widgets for the layout now (`newest`: the newest sample, for panels shown with data): new ones when it changed since the last call. */
-  current(toggles: UiState['toggles'], newest?: Sample): DashboardView {
-    const layout = this.layoutFor(toggles, newest);
+  current(toggles: UiState['toggles'], newest?: Sample, has?: ShownContext): DashboardView {
+    const layout = this.layoutFor(toggles, newest, has);
     if (!sameLayout(layout, this.view.layout)) {
       this.view.destroy();
       this.view = new DashboardView(this.screen, layout, this.theme, this.events, this.panels);
@@ -38,10 +38,10 @@ export class DashboardWidgets {
     return this.view;
   }
 
-  private layoutFor(toggles: UiState['toggles'], newest?: Sample): Layout {
+  private layoutFor(toggles: UiState['toggles'], newest?: Sample, has?: ShownContext): Layout {
     const cols = this.screen.width as number;
     const rows = this.screen.height as number;
-    return computeLayout(cols, rows, shownPanels(this.panels, toggles, cols, rows, newest));
+    return computeLayout(cols, rows, shownPanels(this.panels, toggles, cols, rows, newest, has));
   }
 }
 

@@ -5,6 +5,7 @@
  * are drawn from both at a capped rate (dashboard-view.ts, panels/).
  */
 import type { Widgets } from 'blessed';
+import type { AlertBoard } from '../analysis/alert-board.js';
 import { errorMessage } from '../core/errors.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
@@ -60,6 +61,8 @@ export interface DashboardOptions {
   signals?: ProcessSignaller;
   /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
   panels?: readonly PanelDef[];
+  /** The alert rules to show in the alerts panel: this machine's (tmon --alert) or the agent's (connect). */
+  alerts?: AlertBoard;
 }
 
 /** A person's standing choices for the dashboard; each absent one keeps the default. */
@@ -112,7 +115,7 @@ export function startDashboard(opts: DashboardOptions): Dashboard {
   const update = (): void => {
     if (destroyed) return;
     const status = [callerStatus(opts), sessionView.status(), note.text];
-    widgets.current(state.toggles, timeline.at(timeline.length - 1)).draw(frameInput(sessionView, timeline, state, status, inspected));
+    widgets.current(state.toggles, timeline.at(timeline.length - 1), { alerts: (opts.alerts?.rules.length ?? 0) > 0 }).draw({ ...frameInput(sessionView, timeline, state, status, inspected), alerts: opts.alerts });
   };
   const scheduler = new RenderScheduler(() => {
     if (!destroyed) drawFrame(screen, update, note);

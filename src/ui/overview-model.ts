@@ -3,6 +3,7 @@
  * status line, and what each key does. Pure functions, so the overview's words
  * are tested without a screen or a network.
  */
+import type { FiringAlert } from '../analysis/alert-board.js';
 import type { Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
 import { wrapWords } from '../core/text-width.js';
@@ -27,6 +28,8 @@ export interface OverviewHost {
   /** The newest samples, oldest first (their process lists may be left out): what the box draws. */
   readonly recent: Timeline;
   spikes(): readonly Spike[];
+  /** The agent's alert rules that fire now (none from an agent without rules). */
+  readonly alerts?: { readonly firing: readonly FiringAlert[] };
   /** Calls `listener` on every new sample and link change; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
 }
@@ -57,6 +60,8 @@ export interface HostView {
   /** The newest samples, oldest first: as many as the box is wide is enough. */
   recent: readonly Sample[];
   spikes: readonly Spike[];
+  /** The agent's alerts firing now. */
+  firing?: readonly FiringAlert[];
 }
 
 export interface HostBox {
@@ -94,12 +99,20 @@ export function hostBox(h: HostView, width: number, height: number): HostBox {
   if (spikes.length === 0 && newest) spikes.push({ text: 'no spikes so far', tone: null });
 
   const body = [...figures.map((text) => ({ text, tone: null as LineTone })), ...spikes.slice(0, 1)];
-  let room = height - 1 - body.length;
+  const alert = alertLine(h.firing ?? []);
+  let room = height - 1 - alert.length - body.length;
   const error = errorRest.slice(0, Math.max(0, room)).map((text) => ({ text, tone: linkTone(h.state) }));
   room -= error.length;
   const more = spikes.slice(1, 1 + Math.max(0, room));
-  const all = [{ text: first, tone: linkTone(h.state) }, ...error, ...body, ...more].slice(0, Math.max(0, height));
+  const all = [{ text: first, tone: linkTone(h.state) }, ...alert, ...error, ...body, ...more].slice(0, Math.max(0, height));
   return { title, lines: all.map((l) => fit(l.text, width)), tones: all.map((l) => l.tone) };
+}
+
+/** `2 alerts firing: process(apache2) absent`, in the warning colour; none while nothing fires. */
+function alertLine(firing: readonly FiringAlert[]): { text: string; tone: LineTone }[] {
+  const first = firing[0];
+  if (!first) return [];
+  return [{ text: `${firing.length} alert${firing.length === 1 ? '' : 's'} firing: ${first.rule}`, tone: 'warning' }];
 }
 
 /** `live · up 3d04h · 2 CPUs · every 1.0s`, or the state and its problem. */

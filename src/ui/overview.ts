@@ -140,7 +140,7 @@ class OverviewView {
       panel.frame.guard(() => {
         const width = panel.frame.innerWidth;
         const box = hostBox(
-          { label: host.label, state: host.state, lastError: host.lastError, recent: recentSamples(host.recent, width), spikes: host.spikes() },
+          { label: host.label, state: host.state, lastError: host.lastError, recent: recentSamples(host.recent, width), spikes: host.spikes(), firing: host.alerts?.firing ?? [] },
           width,
           panel.frame.innerHeight,
         );

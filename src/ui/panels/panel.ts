@@ -5,6 +5,7 @@
  * its widget and draws it each frame inside the panel's own guard.
  */
 import type { Widgets } from 'blessed';
+import type { AlertBoard } from '../../analysis/alert-board.js';
 import type { SpikeThresholds } from '../../analysis/thresholds.js';
 import type { UserTotal } from '../../analysis/user-totals.js';
 import type { Sample } from '../../core/sample.js';
@@ -36,6 +37,8 @@ export interface FrameInput {
   thresholds: SpikeThresholds;
   /** A windowed replay's whole history, whose span decides whether times need their date. */
   extent?: TimeSpan | undefined;
+  /** The alert rules this dashboard shows (its own alerting, or its agent's); none where there are none. */
+  alerts?: AlertBoard | undefined;
 }
 
 /** A frame as a panel draws it: the input plus the cursor's sample, worked out once. */
@@ -74,8 +77,14 @@ export interface PanelToggle {
   key: string;
   help: string;
   shownFrom: { cols: number; rows: number };
-  /** Shown without asking only while the newest sample has something for it (probes: only when --probe runs). */
-  shownWith?: (newest: Sample) => boolean;
+  /** Shown without asking only while the newest sample (or the dashboard) has something for it (probes: only when --probe runs). */
+  shownWith?: (newest: Sample, has: ShownContext) => boolean;
+}
+
+/** What besides the newest sample an optional panel may need to show without asking. */
+export interface ShownContext {
+  /** Alert rules are evaluated for what this dashboard shows. */
+  alerts: boolean;
 }
 
 /** The widget a panel draws into: a framed blessed element. */
@@ -107,8 +116,15 @@ export function definePanel<W extends PanelWidget>(def: PanelDef<W>): PanelDef<W
 }
 
 /** Panels to show: the fixed ones, and each optional one as toggled, else by terminal size (and the newest sample's content). */
-export function shownPanels(panels: readonly PanelDef[], toggles: Readonly<Record<string, boolean>>, cols: number, rows: number, newest?: Sample): PanelDef[] {
+export function shownPanels(
+  panels: readonly PanelDef[],
+  toggles: Readonly<Record<string, boolean>>,
+  cols: number,
+  rows: number,
+  newest?: Sample,
+  has: ShownContext = { alerts: false },
+): PanelDef[] {
   const byDefault = (t: PanelToggle): boolean =>
-    cols >= t.shownFrom.cols && rows >= t.shownFrom.rows && (t.shownWith === undefined || (newest !== undefined && t.shownWith(newest)));
+    cols >= t.shownFrom.cols && rows >= t.shownFrom.rows && (t.shownWith === undefined || (newest !== undefined && t.shownWith(newest, has)));
   return panels.filter((p) => !p.toggle || (toggles[p.id] ?? byDefault(p.toggle)));
 }

@@ -2,6 +2,7 @@
  * Every dashboard panel, in the order they are laid out within their region.
  * A new panel is its file under ui/panels/ plus one line here.
  */
+import { alertsPanel } from './alerts.js';
 import { cpuPanel } from './cpu.js';
 import { disksPanel } from './disks.js';
 import { eventsPanel } from './events.js';
@@ -19,6 +20,7 @@ export const PANELS: readonly PanelDef[] = [
   sparksPanel,
   processesPanel,
   spikesPanel,
+  alertsPanel,
   usersPanel,
   eventsPanel,
   disksPanel,

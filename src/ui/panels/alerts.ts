@@ -1,0 +1,67 @@
+import type { AlertBoard } from '../../analysis/alert-board.js';
+import { formatClock, formatDuration } from '../../core/units.js';
+import { ListPanel, type LineTone } from '../widgets/list-panel.js';
+import { definePanel } from './panel.js';
+
+export interface AlertLine {
+  text: string;
+  tone: LineTone;
+}
+
+/**
+ * The alerts panel's lines: every rule with its state (a firing one with since
+ * when, for how long at `now` and its value, on lines of their own so a narrow
+ * panel keeps them), then the transitions seen this session and the
+ * alerting's own log lines, each newest first.
+ */
+export function alertLines(board: AlertBoard, now: number): AlertLine[] {
+  const firing = new Map(board.firing.map((f) => [f.rule, f]));
+  const lines: AlertLine[] = [];
+  for (const rule of board.rules) {
+    const f = firing.get(rule);
+    if (!f) {
+      lines.push({ text: `OK     ${rule}`, tone: null });
+      continue;
+    }
+    lines.push({ text: `FIRING ${rule}`, tone: 'warning' });
+    lines.push({ text: `  since ${formatClock(f.since)} for ${formatDuration(Math.max(0, now - f.since))}`, tone: 'warning' });
+    lines.push({ text: `  ${f.value}`, tone: 'warning' });
+  }
+  const transitions = [...board.transitions].reverse();
+  if (transitions.length > 0) lines.push({ text: '── this session', tone: 'muted' });
+  for (const t of transitions) {
+    lines.push(t.kind === 'fired' ? { text: `${formatClock(t.at)} fired    ${t.rule}  ${t.value}`, tone: 'warning' } : { text: `${formatClock(t.at)} resolved ${t.rule}`, tone: null });
+  }
+  const log = [...board.log].reverse();
+  if (log.length > 0) lines.push({ text: '── log', tone: 'muted' });
+  for (const l of log) lines.push({ text: `${formatClock(l.at)} ${l.text}`, tone: 'muted' });
+  return lines;
+}
+
+/** Alert rules (--alert, or the connected agent's): which fire, since when, and what changed this session. */
+export const alertsPanel = definePanel({
+  id: 'alerts',
+  title: 'Alerts',
+  hints: { region: 'side', weight: 3, minWidth: 30, minHeight: 3 },
+  toggle: {
+    key: 'a',
+    help: 'show / hide the alerts panel (rules firing or OK, what changed this session)',
+    shownFrom: { cols: 80, rows: 24 },
+    shownWith: (_newest, has) => has.alerts,
+  },
+  create: (screen, rect, color) => new ListPanel(screen, 'Alerts', rect, color),
+  draw(w, f) {
+    const board = f.alerts;
+    const newest = f.timeline.length > 0 ? f.timeline.at(f.timeline.length - 1) : undefined;
+    const lines = board ? alertLines(board, newest?.time ?? 0) : [];
+    const firing = board?.firing.length ?? 0;
+    w.update({
+      title: firing > 0 ? `Alerts: ${firing} firing` : 'Alerts',
+      lines: lines.map((l) => l.text),
+      tone: (i) => lines[i]?.tone ?? null,
+      selected: null,
+      focused: false,
+      empty: 'no alert rules here: tmon --alert RULE (or connect to an agent that has some)',
+    });
+  },
+});
