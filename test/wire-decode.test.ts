@@ -143,7 +143,7 @@ describe('validateSpike', () => {
   });
 
   it.each([
-    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory", "oom", "limit"'],
+    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory", "oom", "limit", "latency"'],
     ['an unknown severity', { ...spike, severity: 'bad' }, 'spike.severity must be one of "notice", "careful", "warning", "critical"'],
     ['a culprit without a name', { ...spike, culprits: [{ ...spike.culprits[0], name: undefined }] }, 'spike.culprits[0].name must be a string'],
     ['a missing peak', { ...spike, peak: undefined }, 'spike.peak must be a finite number'],
