@@ -234,6 +234,17 @@ describe('decodeAgentMessage', () => {
     expect(decodeAgentMessage(JSON.stringify({ type: 'spikes', id: 4, spikes: [], archive: null }))).toEqual({ type: 'spikes', id: 4, spikes: [], archive: null });
   });
 
+  it('decodes latency spikes in newerSpikes, with their target; one of a metric it does not know is left out', () => {
+    const lat: Spike = { ...spike, id: 'latency@5#0badc0de', metric: 'latency', target: 'http://127.0.0.1:8080/', peak: 700, culprits: [] };
+    const later = { ...lat, id: 'gpu@6', metric: 'gpu' };
+    const reply = { type: 'spikes', id: 2, spikes: [spike], newerSpikes: [lat, later], archive: null };
+    expect(decodeAgentMessage(JSON.stringify(reply))).toEqual({ ...reply, newerSpikes: [lat] });
+    const broken = wireError(() => decodeAgentMessage(JSON.stringify({ ...reply, newerSpikes: [{ ...lat, target: 7 }] })));
+    expect(broken.message).toBe('message.newerSpikes[0].target must be a string');
+    // A viewer from before this field reads the message's `spikes` as it always did.
+    expect(decodeAgentMessage(JSON.stringify({ ...reply, newerSpikes: undefined }))).toEqual({ type: 'spikes', id: 2, spikes: [spike], archive: null });
+  });
+
   it('refuses a spikes reply carrying a broken spike, or a hello with a broken store', () => {
     const bad = wireError(() => decodeAgentMessage(JSON.stringify({ type: 'spikes', id: 1, spikes: [{ ...spike, culprits: [{ pid: 'x' }] }], archive: null })));
     expect(bad.message).toBe('message.spikes[0].culprits[0].pid must be a finite number');

@@ -36,8 +36,12 @@ import { UserError } from '../core/errors.js';
  *                32 KiB) as the preset dictionary, so a delta of a few hundred
  *                bytes compresses against what came before it.
  *   SPIKE        JSON of one closed Spike, independent of any group.
+ *   NEWER_SPIKE  the same, for a spike of a metric added after format 4 (latency:
+ *                core/spike.ts FIRST_SPIKE_METRICS), which a reader from before refuses:
+ *                in a frame type of its own, such a reader skips it unseen.
  *   INDEX        written on clean close: deflated JSON of the group table
- *                (offset, first time, sample count per keyframe) and all spikes.
+ *                (offset, first time, sample count per keyframe) and all spikes
+ *                (`spikes`, and `newerSpikes` for those in NEWER_SPIKE frames).
  *   END          last frame of a cleanly closed file: u64 offset of its INDEX.
  * Readers skip frame types they do not know.
  *
@@ -69,7 +73,7 @@ export const MAX_GROUP_BODIES = 64 * 1024 * 1024;
 /** A spike is a few KB of JSON (its culprits): a larger SPIKE frame is damage. */
 export const MAX_SPIKE_PAYLOAD = 1024 * 1024;
 
-export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5 } as const;
+export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5, NEWER_SPIKE: 7 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
 export const Codec = { STORED: 0, DEFLATE: 1 } as const;
@@ -81,7 +85,7 @@ export const MIN_SPIKE_FRAME_BYTES = FRAME_HEADER_BYTES + 100;
 
 /** The largest payload a frame of this type may have; unknown types (skipped by readers) get the general limit. */
 function maxPayload(type: number): number {
-  if (type === FrameType.SPIKE) return MAX_SPIKE_PAYLOAD;
+  if (type === FrameType.SPIKE || type === FrameType.NEWER_SPIKE) return MAX_SPIKE_PAYLOAD;
   if (type === FrameType.END) return 8;
   return MAX_FRAME_PAYLOAD;
 }
@@ -90,7 +94,8 @@ function maxPayload(type: number): number {
 export function plausibleFrameHead(buf: Buffer, at: number): boolean {
   const type = buf[at + 2] as number;
   const codec = buf[at + 3] as number;
-  return type >= FrameType.KEY && type <= FrameType.END && codec <= Codec.DEFLATE && buf.readUInt32LE(at + 4) <= maxPayload(type);
+  const known = (type >= FrameType.KEY && type <= FrameType.END) || type === FrameType.NEWER_SPIKE;
+  return known && codec <= Codec.DEFLATE && buf.readUInt32LE(at + 4) <= maxPayload(type);
 }
 
 export interface RecordingHeader {

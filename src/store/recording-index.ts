@@ -1,13 +1,14 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Spike } from '../core/spike.js';
+import { FIRST_SPIKE_METRICS, splitSpikesByReaders, type Spike } from '../core/spike.js';
 import { UserError } from '../core/errors.js';
-import { validateSpike } from '../protocol/wire-decode.js';
+import { isSpikeOfUnknownMetric, validateSpike } from '../protocol/wire-decode.js';
 import {
   END_FRAME_BYTES,
   FRAME_HEADER_BYTES,
   FrameType,
   MAX_HEADER_JSON,
+  type FrameTypeCode,
   MAX_SPIKE_PAYLOAD,
   MIN_SAMPLE_FRAME_BYTES,
   MIN_SPIKE_FRAME_BYTES,
@@ -106,12 +107,19 @@ export function validSpike(x: unknown): Spike | undefined {
   }
 }
 
-export function parseSpikePayload(payload: Buffer): Spike | undefined {
+/** The spike in a SPIKE frame's payload; undefined when unreadable; null for a NEWER_SPIKE of a metric a later tmon added (skipped quietly). */
+export function parseSpikePayload(payload: Buffer, newer = false): Spike | null | undefined {
   try {
-    return validSpike(JSON.parse(payload.toString('utf8')));
+    const x: unknown = JSON.parse(payload.toString('utf8'));
+    return newer && isSpikeOfUnknownMetric(x) ? null : validSpike(x);
   } catch {
     return undefined;
   }
+}
+
+/** The frame a spike is stored in: NEWER_SPIKE for a metric readers of format 4 refuse (record-format.ts). */
+export function spikeFrameType(spike: Spike): FrameTypeCode {
+  return FIRST_SPIKE_METRICS.includes(spike.metric) ? FrameType.SPIKE : FrameType.NEWER_SPIKE;
 }
 
 /** Spikes in start order; a spike stored twice (same id) keeps its last version. */
@@ -127,14 +135,18 @@ interface StoredIndex {
   groups: [number, number, number, number, number][];
   spikes: Spike[];
   warnings: string[];
+  /** Spikes of metrics readers of format 4 refuse (they ignore this key); absent when there are none. */
+  newerSpikes?: Spike[];
 }
 
 export function encodeIndex(groups: GroupEntry[], spikes: Spike[], warnings: string[]): Buffer {
+  const { first, newer } = splitSpikesByReaders(spikes);
   const stored: StoredIndex = {
     v: 1,
     groups: groups.map((g) => [g.offset, g.end, g.firstTime, g.lastTime, g.count]),
-    spikes,
+    spikes: first,
     warnings,
+    ...(newer.length > 0 ? { newerSpikes: newer } : {}),
   };
   return deflateRawSync(Buffer.from(JSON.stringify(stored), 'utf8'));
 }
@@ -168,8 +180,11 @@ function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Che
     groups.push(g);
     prevEnd = g.end;
   }
+  const newer = stored.newerSpikes === undefined ? [] : stored.newerSpikes;
+  if (!Array.isArray(newer) || stored.spikes.length + newer.length > bytes / MIN_SPIKE_FRAME_BYTES) return undefined;
   const spikes: Spike[] = [];
-  for (const raw of stored.spikes as unknown[]) {
+  // A newer spike of a metric a later tmon added is skipped, as its frame is.
+  for (const raw of [...(stored.spikes as unknown[]), ...(newer as unknown[]).filter((x) => !isSpikeOfUnknownMetric(x))]) {
     const spike = validSpike(raw);
     if (!spike) return undefined;
     spikes.push(spike);
@@ -177,7 +192,8 @@ function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Che
   const warnings = (stored.warnings as unknown[])
     .slice(0, MAX_CARRIED_WARNINGS)
     .map((w) => (typeof w === 'string' ? w.slice(0, MAX_WARNING_LENGTH) : 'an unreadable warning'));
-  return { groups, spikes, warnings };
+  // The two lists interleave by start.
+  return { groups, spikes: newer.length > 0 ? mergeSpikes(spikes) : spikes, warnings };
 }
 
 function groupEntry(x: unknown): GroupEntry | undefined {
@@ -319,10 +335,10 @@ function scanFrames(win: FileWindow, header: RecordingHeader | undefined, frames
         else warnings.push(`${label}: a sample at offset ${f.offset} has no keyframe before it, skipped`);
         dataEnd = f.end;
       }
-    } else if (f.type === FrameType.SPIKE) {
-      const spike = parseSpikePayload(f.payload);
+    } else if (f.type === FrameType.SPIKE || f.type === FrameType.NEWER_SPIKE) {
+      const spike = parseSpikePayload(f.payload, f.type === FrameType.NEWER_SPIKE);
       if (spike) spikes.push(spike);
-      else warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
+      else if (spike === undefined) warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
       dataEnd = f.end;
     }
     pos = f.end;

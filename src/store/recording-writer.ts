@@ -18,7 +18,7 @@ import {
 } from './record-format.js';
 import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
-import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
+import { encodeIndex, mergeSpikes, readIndex, spikeFrameType, type GroupEntry } from './recording-index.js';
 
 /**
  * The file named cannot take this recording (another host's, damaged, a link, a
@@ -193,7 +193,7 @@ export class RecordingWriter {
   addSpike(spike: Spike): void {
     if (this.closed) return;
     this.spikeList.push(spike);
-    this.writeFrame(encodeFrame(FrameType.SPIKE, Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
+    this.writeFrame(encodeFrame(spikeFrameType(spike), Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
   }
 
   /** Forces what was written onto the disk (every frame is already with the OS: this is for power loss). */
