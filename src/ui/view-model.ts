@@ -50,9 +50,10 @@ export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs
 
 /**
  * What the empty spike log says counts as a spike, in one line: the absolute
- * thresholds (with their margin over the last minute's level) and the sudden rises.
+ * thresholds (with their margin over the last minute's level), the sudden rises,
+ * and with `probes` running the latency rule.
  */
-export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
+export function spikeRuleText(t: SpikeThresholds, memTotal: number, probes = false): string {
   const of = memTotal > 0 ? ` of ${formatBytes(memTotal)}` : '';
   const sudden: string[] = [];
   if (t.cpu.rise > 0) sudden.push(`CPU +${t.cpu.rise} pts`);
@@ -60,7 +61,8 @@ export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
     sudden.push(memTotal > 0 ? `MEM +${formatBytes(Math.max((memTotal * t.memory.rise) / 100, MIN_MEMORY_RISE_BYTES))}` : `MEM +${t.memory.rise}%`);
   }
   const rule = `CPU ≥${t.cpu.absolute}% (+${t.cpu.margin}) or MEM ≥${t.memory.absolute}%${of} (+${t.memory.margin})`;
-  return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}`;
+  const latency = probes ? `; a probe's LAT ${t.latency.factor}× its usual and +${t.latency.margin}ms` : '';
+  return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}${latency}`;
 }
 
 /** Culprits a spike's line in the log names; the selected spike lists the rest under it (spike-detail.ts). */
