@@ -7,6 +7,7 @@ import { RecentSamples, memoryPeak } from './recent-samples.js';
 import { SeriesSpikes, type Reading, type SpikeRule } from './series-spikes.js';
 import { isSuddenRise, percentOf, resolveThresholds, severityOf, type SpikeThresholds, type ThresholdOverrides } from './thresholds.js';
 
+/** CPU busy % or memory used in one sample: at the tick, and its extremes inside the interval (fast watch). */
 function read(metric: SpikeMetric, s: Sample): Reading {
   const memTotal = s.memory.total > 0 ? s.memory.total : s.host.memTotal;
   if (metric === 'cpu') {
