@@ -28,6 +28,7 @@ const END_TO_END = [
   'test/host-session.test.ts',
   'test/heap-growth.test.ts',
   'test/hostile-names-end-to-end.test.ts',
+  'test/latency-spikes-end-to-end.test.ts',
   'test/live-replay-parity.test.ts',
   'test/metrics-end-to-end.test.ts',
   'test/overview.test.ts',

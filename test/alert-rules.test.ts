@@ -36,6 +36,7 @@ describe('parseRule', () => {
     expect(parseRule('process(nginx) < 2 for 1m30s')).toMatchObject({ condition: { op: '<', count: 2, absent: false }, forMs: 90_000 });
     expect(parseRule('process(/(php|fpm)\\/x/i) = 0').condition).toMatchObject({ match: { pattern: '(php|fpm)\\/x', flags: 'i' }, op: '==' });
     expect(parseRule('spike(cpu) == critical').condition).toMatchObject({ metric: 'cpu', op: '==', severity: 'critical' });
+    expect(parseRule('spike(latency) >= warning').condition).toMatchObject({ kind: 'spike', metric: 'latency', op: '>=', severity: 'warning' });
   });
 
   it('names the column of each mistake and what stood there', () => {
@@ -48,7 +49,7 @@ describe('parseRule', () => {
     expect(mistake('process(apache2) gone')).toMatchObject({ column: 18, problem: expect.stringContaining("got 'gone'") });
     expect(mistake('process(/php[/) absent')).toEqual({ column: 9, problem: '/php[/ is not a valid regular expression' });
     expect(mistake('process(apache2 absent')).toMatchObject({ column: 23, problem: "expected ')' after the process name" });
-    expect(mistake('spike(disk) >= warning')).toEqual({ column: 7, problem: "spike() takes cpu or memory, got 'disk'" });
+    expect(mistake('spike(disk) >= warning')).toEqual({ column: 7, problem: "spike() takes cpu, memory or latency, got 'disk'" });
     expect(mistake('spike(cpu) >= severe')).toMatchObject({ column: 15, problem: expect.stringContaining('notice, careful, warning, critical') });
     expect(mistake('cpu 95%')).toEqual({ column: 5, problem: "expected a comparison (<, <=, >, >=, =), got '95%'" });
     expect(mistake('cpu > 120%')).toMatchObject({ column: 7 });

@@ -119,6 +119,15 @@ describe('AlertEvaluator', () => {
     expect(ev.push(makeSample({ time: T0 + 2000 }), [spike('critical', T0 + 1000)]).map((n) => n.kind)).toEqual(['resolved']);
   });
 
+  it('fires spike(latency) on a latency spike of any target, naming the target and no culprit', () => {
+    const ev = evaluator(['spike(latency) >= warning', 'spike(cpu) >= notice']);
+    const lat: Spike = { id: `latency@${T0}#0000abcd`, metric: 'latency', target: 'http://127.0.0.1:8080/', start: T0, end: null, peak: 1200, peakAt: T0, min: 1200, avg: 1200, baseline: 3, severity: 'warning', culprits: [] };
+    const [fired, ...others] = ev.push(makeSample({ time: T0 }), [lat]);
+    expect(others).toEqual([]);
+    expect(fired).toMatchObject({ kind: 'firing', rule: 'spike(latency) >= warning', value: 'latency spike of http://127.0.0.1:8080/, warning', culprits: [] });
+    expect(ev.push(makeSample({ time: T0 + 1000 }), [{ ...lat, end: T0 }]).map((n) => n.kind)).toEqual(['resolved']);
+  });
+
   it('tells nothing in quiet hours; after them what changed, and nothing of a rule that fired and resolved inside them', () => {
     const quiet = parseQuietHours('12:00-12:02');
     if (!quiet) throw new Error('quiet hours did not parse');

@@ -42,7 +42,7 @@ describe('every command’s --help, from its table', () => {
   it('names the thresholds briefly elsewhere', () => {
     const help = commandHelp(CONNECT);
     expect(help).toMatch(/^ {2}spike thresholds: --cpu-threshold/m);
-    expect(help.replace(/\s+/g, ' ')).toContain('spike thresholds: --cpu-threshold --cpu-margin --mem-threshold --mem-margin --cpu-rise --mem-rise (see tmon --help)');
+    expect(help.replace(/\s+/g, ' ')).toContain('spike thresholds: --cpu-threshold --cpu-margin --mem-threshold --mem-margin --cpu-rise --mem-rise --latency-factor --latency-margin --latency-threshold (see tmon --help)');
     expect(help).not.toMatch(/--cpu-threshold P/);
   });
 });

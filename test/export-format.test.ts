@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvField, samplesToCsv, spikesToJson, spikesToText } from '../src/store/export-format.js';
+import type { Spike } from '../src/core/spike.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { makeSpike } from './fixtures/store/varied-samples.js';
 
@@ -70,6 +71,24 @@ describe('spikesToText', () => {
       '2026-11-22 03:12:05  memory  peak 5.1G (+3.3G)  3.0s  critical  stress[4242] 83%, node, "x"[12] 17% exited\n' +
         '2026-11-22 03:12:05  cpu     peak 97.5% (+85.5 pts)  ongoing  critical  no culprit found\n',
     );
+  });
+});
+
+describe('latency spikes in tmon spikes', () => {
+  const lat: Spike = { id: `latency@${T}#0badc0de`, metric: 'latency', target: 'http://127.0.0.1:8080/health', start: T, end: T + 2000, peak: 712.4, peakAt: T + 1000, min: 650, avg: 680, baseline: 2.5, severity: 'careful', culprits: [] };
+
+  it('text: the round trip in ms, the rise over the usual one, and the target in place of culprits', () => {
+    expect(spikesToText([lat], { utc: true })).toBe('2026-11-22 03:12:05  latency  peak 712ms (+710ms)  2.0s  careful  http://127.0.0.1:8080/health (usual 2.5ms)\n');
+  });
+
+  it('JSON: unit ms, the target, no culprits', () => {
+    expect(JSON.parse(spikesToJson([lat]))).toMatchObject({ metric: 'latency', target: 'http://127.0.0.1:8080/health', unit: 'ms', peak: 712.4, baseline: 2.5, culprits: [] });
+  });
+
+  it('a hostile target: control characters as ? in text, escaped in JSON', () => {
+    const hostile = { ...lat, target: 'http://h/\x1b[2J\u202e' };
+    expect(spikesToText([hostile], { utc: true })).toContain('http://h/?[2J? (usual 2.5ms)');
+    expect(spikesToJson([hostile]).slice(0, -1)).not.toMatch(UNSAFE);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Spike } from '../src/core/spike.js';
 import type { HistoryMessage, ViewerMessage } from '../src/protocol/wire-messages.js';
 import { MAX_HISTORY_IN_FLIGHT, RequestChannel, type StoredSpikes } from '../src/transport/request-channel.js';
 import { rejection, sampleAt } from './fixtures/transport/harness.js';
@@ -39,6 +40,15 @@ describe('RequestChannel', () => {
     expect(channel.onHistory(reply(1, 5, 10, true))).toBeNull();
     expect((await a).map((s) => s.time)).toEqual(Array.from({ length: 11 }, (_, i) => sampleAt(i).time));
     expect((await c).length).toBe(2);
+  });
+
+  it('hands over the stored spikes of every metric in start order, latency ones from newerSpikes', async () => {
+    const channel = new RequestChannel(() => true);
+    const at = (start: number, metric: Spike['metric']): Spike => ({ id: `${metric}@${start}`, metric, start, end: start, peak: 1, peakAt: start, min: 1, avg: 1, baseline: 0, severity: 'notice', culprits: [] });
+    const reply = channel.spikes(0, 10);
+    const lat = { ...at(2, 'latency'), target: 'tcp://127.0.0.1:5432' };
+    channel.onSpikes({ type: 'spikes', id: 1, spikes: [at(1, 'cpu'), at(3, 'memory')], newerSpikes: [lat], archive: null });
+    expect((await reply).spikes).toEqual([at(1, 'cpu'), lat, at(3, 'memory')]);
   });
 
   it('shares its ids with the catch-up, so no reply is taken for another', async () => {

@@ -105,9 +105,17 @@ describe('ScrapeMetrics', () => {
     m.push(at(3), []);
     expect(value(m, 'tmon_spikes', { metric: 'memory', severity: 'critical' })).toBe(1);
     // Every metric and severity is there from the start, so the first increase is seen.
-    expect(family(m, 'tmon_spikes')?.samples).toHaveLength(16);
+    expect(family(m, 'tmon_spikes')?.samples).toHaveLength(20);
     expect(family(m, 'tmon_last_spike')?.samples[0]?.labels).toEqual({ metric: 'memory', severity: 'critical', culprit: 'alloc', user: 'alice' });
     expect(value(m, 'tmon_last_spike_peak', { metric: 'memory' })).toBe(5 * GiB);
+  });
+
+  it('counts latency spikes under metric="latency" and names the newest one\'s target, no culprit', () => {
+    const m = new ScrapeMetrics();
+    const lat: Spike = { id: `latency@${T0}#0000abcd`, metric: 'latency', target: 'http://127.0.0.1:8080/', start: T0, end: T0, peak: 1200, peakAt: T0, min: 1200, avg: 1200, baseline: 3, severity: 'warning', culprits: [] };
+    m.push(at(0), [lat]);
+    expect(value(m, 'tmon_spikes', { metric: 'latency', severity: 'warning' })).toBe(1);
+    expect(family(m, 'tmon_last_spike')?.samples[0]?.labels).toEqual({ metric: 'latency', severity: 'warning', culprit: '', user: '', target: 'http://127.0.0.1:8080/' });
   });
 
   it('a CPU and a memory spike opened by one sample: the newest stays the one seen first through their updates and closes', () => {

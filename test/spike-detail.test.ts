@@ -30,3 +30,20 @@ describe('spikeDetailLines', () => {
     expect(spikeDetailLines(spike([]), 'x'.repeat(50), 40)).toEqual([]);
   });
 });
+
+describe('spikeDetailLines of a latency spike', () => {
+  const lat = (target: string): Spike => ({ ...spike([]), id: 'latency@1#0badc0de', metric: 'latency', target, peak: 700, baseline: 20 });
+
+  it('opens the whole target where the line cut it, in pieces of the width', () => {
+    const s = lat('https://shop.example/health/check');
+    expect(spikeDetailLines(s, 'x'.repeat(50), 22)).toEqual(['  https://shop.example', '  /health/check (usual', '   20ms)']);
+    expect(spikeDetailLines(s, 'x'.repeat(22), 22)).toEqual([]);
+  });
+
+  it('keeps a huge target to a few lines', () => {
+    const lines = spikeDetailLines(lat(`https://h/${'a'.repeat(2000)}`), 'x'.repeat(50), 40);
+    expect(lines).toHaveLength(6);
+    expect(lines.at(-1)).toMatch(/a…$/);
+    expect(lines.every((l) => l.length <= 40)).toBe(true);
+  });
+});

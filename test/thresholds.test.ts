@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, percentOf, resolveThresholds, severityOf } from '../src/analysis/thresholds.js';
+import { DEFAULT_THRESHOLDS, isLatencyAbove, percentOf, resolveThresholds, severityOf, severityOfLatency } from '../src/analysis/thresholds.js';
 
 const GiB = 1024 ** 3;
 
@@ -8,6 +8,7 @@ describe('resolveThresholds', () => {
     expect(resolveThresholds()).toEqual({
       cpu: { absolute: 80, margin: 20, rise: 50 },
       memory: { absolute: 80, margin: 10, rise: 1 },
+      latency: { factor: 2, margin: 100, absolute: 500 },
       baselineMs: 60_000,
       minDurationMs: 0,
       mergeGapMs: 2_500,
@@ -33,6 +34,7 @@ describe('resolveThresholds', () => {
   it.each([
     [{ cpu: { absolute: 101 } }, /cpu\.absolute/],
     [{ memory: { margin: -1 } }, /memory\.margin/],
+    [{ latency: { factor: 0.5 } }, /latency\.factor/],
     [{ baselineMs: 0 }, /baselineMs/],
     [{ mergeGapMs: Number.NaN }, /mergeGapMs/],
     [{ minDurationMs: -5 }, /minDurationMs/],
@@ -70,5 +72,25 @@ describe('severityOf', () => {
   it('percentOf converts only memory', () => {
     expect(percentOf('cpu', 42, 1000)).toBe(42);
     expect(percentOf('memory', 250, 1000)).toBe(25);
+  });
+});
+
+describe('latency thresholds', () => {
+  const t = resolveThresholds();
+
+  it('a spike is twice the usual round trip and 100 ms more', () => {
+    expect(isLatencyAbove(250, 100, t)).toBe(true);
+    expect(isLatencyAbove(190, 100, t)).toBe(false); // not twice
+    expect(isLatencyAbove(60, 1, t)).toBe(false); // 60 times, but jitter on a fast link
+    expect(isLatencyAbove(102, 1, t)).toBe(true);
+    expect(isLatencyAbove(102, 1, resolveThresholds({ latency: { margin: 200 } }))).toBe(false);
+  });
+
+  it('grades the round trip itself: careful from 500 ms, warning from 1 s, critical from 2 s', () => {
+    expect(severityOfLatency(499, t)).toBe('notice');
+    expect(severityOfLatency(500, t)).toBe('careful');
+    expect(severityOfLatency(1000, t)).toBe('warning');
+    expect(severityOfLatency(2000, t)).toBe('critical');
+    expect(severityOfLatency(100, resolveThresholds({ latency: { absolute: 50 } }))).toBe('warning');
   });
 });

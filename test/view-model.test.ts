@@ -197,6 +197,7 @@ describe('graphs', () => {
     const text = spikeRuleText(resolveThresholds(), 24 * GiB);
     expect(text).toBe('no spikes yet · a spike is CPU ≥80% (+20) or MEM ≥80% of 24.0G (+10) over the last minute, or a sudden CPU +50 pts / MEM +246M');
     expect(spikeRuleText(resolveThresholds({ cpu: { rise: 0 }, memory: { rise: 0 } }), 0)).not.toContain('sudden');
+    expect(spikeRuleText(resolveThresholds(), 24 * GiB, true)).toMatch(/; a probe's LAT 2× its usual and \+100ms$/);
   });
 
   it('titles with the numbers at the cursor, shortening to fit', () => {

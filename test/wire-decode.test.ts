@@ -143,7 +143,7 @@ describe('validateSpike', () => {
   });
 
   it.each([
-    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory", "oom", "limit"'],
+    ['an unknown metric', { ...spike, metric: 'disk' }, 'spike.metric must be one of "cpu", "memory", "oom", "limit", "latency"'],
     ['an unknown severity', { ...spike, severity: 'bad' }, 'spike.severity must be one of "notice", "careful", "warning", "critical"'],
     ['a culprit without a name', { ...spike, culprits: [{ ...spike.culprits[0], name: undefined }] }, 'spike.culprits[0].name must be a string'],
     ['a missing peak', { ...spike, peak: undefined }, 'spike.peak must be a finite number'],
@@ -232,6 +232,17 @@ describe('decodeAgentMessage', () => {
     const unreadable = { type: 'spikes', id: 3, spikes: [], archive: { ...archive, oldest: null, newest: null }, problem: 'gone' };
     expect(decodeAgentMessage(JSON.stringify(unreadable))).toEqual(unreadable);
     expect(decodeAgentMessage(JSON.stringify({ type: 'spikes', id: 4, spikes: [], archive: null }))).toEqual({ type: 'spikes', id: 4, spikes: [], archive: null });
+  });
+
+  it('decodes latency spikes in newerSpikes, with their target; one of a metric it does not know is left out', () => {
+    const lat: Spike = { ...spike, id: 'latency@5#0badc0de', metric: 'latency', target: 'http://127.0.0.1:8080/', peak: 700, culprits: [] };
+    const later = { ...lat, id: 'gpu@6', metric: 'gpu' };
+    const reply = { type: 'spikes', id: 2, spikes: [spike], newerSpikes: [lat, later], archive: null };
+    expect(decodeAgentMessage(JSON.stringify(reply))).toEqual({ ...reply, newerSpikes: [lat] });
+    const broken = wireError(() => decodeAgentMessage(JSON.stringify({ ...reply, newerSpikes: [{ ...lat, target: 7 }] })));
+    expect(broken.message).toBe('message.newerSpikes[0].target must be a string');
+    // A viewer from before this field reads the message's `spikes` as it always did.
+    expect(decodeAgentMessage(JSON.stringify({ ...reply, newerSpikes: undefined }))).toEqual({ type: 'spikes', id: 2, spikes: [spike], archive: null });
   });
 
   it('refuses a spikes reply carrying a broken spike, or a hello with a broken store', () => {

@@ -1,13 +1,13 @@
 import type { Spike } from '../src/core/spike.js';
-import { culpritText } from '../src/core/spike-text.js';
-import { formatBytes, formatClock, formatDuration } from '../src/core/units.js';
+import { culpritText, latencySubject } from '../src/core/spike-text.js';
+import { formatBytes, formatClock, formatDuration, formatRoundTrip } from '../src/core/units.js';
 import { element } from './dom.js';
 
 /** The newest spikes shown; older ones stay reachable with p. */
 const MAX_LISTED = 200;
 
 function peakText(s: Spike): string {
-  return s.metric === 'cpu' ? `${s.peak.toFixed(0)}%` : formatBytes(s.peak);
+  return s.metric === 'cpu' ? `${s.peak.toFixed(0)}%` : s.metric === 'latency' ? formatRoundTrip(s.peak) : formatBytes(s.peak);
 }
 
 /** One spike: when, what, how high, how long; then its culprits in the shared wording. */
@@ -19,7 +19,9 @@ function spikeItem(s: Spike, current: boolean, onPick: (s: Spike) => void): HTML
   const duration = s.end === null ? 'ongoing' : formatDuration(Math.max(0, s.end - s.start));
   li.append(element('span', `${formatClock(s.start)} `), element('span', `${s.metric} ${peakText(s)}`, 'what'), element('span', ` ${s.severity} ${duration}`));
   const culprits = s.culprits.map((c) => culpritText(c, s.metric)).join(', ');
-  li.append(element('span', culprits === '' ? '(no culprit named)' : culprits, 'culprits'));
+  // A latency spike names its probe target, never a process.
+  const names = s.metric === 'latency' ? latencySubject(s) : culprits === '' ? '(no culprit named)' : culprits;
+  li.append(element('span', names, 'culprits'));
   li.addEventListener('click', () => onPick(s));
   return li;
 }

@@ -1,5 +1,5 @@
 import { parseBytes, parseDuration } from '../core/units.js';
-import type { Severity, SpikeMetric } from '../core/spike.js';
+import type { ProbeMetric, Severity, SpikeMetric } from '../core/spike.js';
 
 /**
  * The alert rule language (README "Alerts"): one condition, then an optional `for DURATION`.
@@ -9,7 +9,7 @@ import type { Severity, SpikeMetric } from '../core/spike.js';
  *              | "memory" CMP (PERCENT | SIZE)
  *              | "disk_free" "(" MOUNT ")" CMP (SIZE | PERCENT)
  *              | "process" "(" NAME | /REGEX/flags ")" ( "absent" | CMP COUNT )
- *              | "spike" "(" "cpu" | "memory" ")" CMP SEVERITY
+ *              | "spike" "(" "cpu" | "memory" | "latency" ")" CMP SEVERITY
  *              | "probe" "(" TARGET ")" ( "down" | "latency" CMP DURATION )
  *   CMP       := "<" | "<=" | ">" | ">=" | "=" | "=="
  *
@@ -29,7 +29,7 @@ export type AlertCondition =
   | { kind: 'memory'; op: Comparison; threshold: Amount }
   | { kind: 'disk_free'; mount: string; op: Comparison; threshold: Amount }
   | { kind: 'process'; match: ProcessMatch; op: Comparison; count: number; absent: boolean }
-  | { kind: 'spike'; metric: SpikeMetric; op: Comparison; severity: Severity }
+  | { kind: 'spike'; metric: SpikeMetric | ProbeMetric; op: Comparison; severity: Severity }
   | { kind: 'probe'; target: string; down: true }
   | { kind: 'probe'; target: string; down: false; op: Comparison; latencyMs: number };
 
@@ -153,8 +153,8 @@ function conditionOf(s: Scanner, metric: string, start: number): AlertCondition 
       return processCondition(s);
     case 'spike': {
       const argAt = (s.skipSpace(), s.pos + 1);
-      const which = s.argument("'cpu' or 'memory'");
-      if (which !== 'cpu' && which !== 'memory') s.fail(`spike() takes cpu or memory, got '${which}'`, argAt);
+      const which = s.argument("'cpu', 'memory' or 'latency'");
+      if (which !== 'cpu' && which !== 'memory' && which !== 'latency') s.fail(`spike() takes cpu, memory or latency, got '${which}'`, argAt);
       const op = s.comparison();
       const sevAt = (s.skipSpace(), s.pos);
       const word = s.word();

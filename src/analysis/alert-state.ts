@@ -277,7 +277,7 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
       const worst = open.sort((a, b) => level(b) - level(a))[0];
       return {
         active: worst !== undefined && compare(level(worst), cond.op, wanted),
-        value: worst ? `${cond.metric} spike, ${worst.severity}` : `no ${cond.metric} spike`,
+        value: worst ? `${cond.metric} spike${worst.target !== undefined ? ` of ${worst.target}` : ''}, ${worst.severity}` : `no ${cond.metric} spike`,
       };
     }
   }

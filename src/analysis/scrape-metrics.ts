@@ -10,7 +10,7 @@
 import type { MetricFamily, MetricSample } from '../core/metric-family.js';
 import type { FilesystemStats, PressureTotals, Sample } from '../core/sample.js';
 import type { ProbeResult } from '../core/probe.js';
-import type { Spike } from '../core/spike.js';
+import { SPIKE_METRICS, type Spike } from '../core/spike.js';
 import { memoryPeak } from './recent-samples.js';
 
 /** The peaks' window: a scrape every this long or more often loses no peak. */
@@ -18,7 +18,6 @@ export const PEAK_WINDOW_MS = 60_000;
 /** Process names with series of their own; the rest add up under `other`. */
 export const PROCESS_GROUPS = 20;
 
-const SPIKE_METRICS: readonly Spike['metric'][] = ['cpu', 'memory', 'oom', 'limit'];
 const SEVERITIES: readonly Spike['severity'][] = ['notice', 'careful', 'warning', 'critical'];
 const CPU_MODES = ['user', 'system', 'iowait', 'steal', 'idle'] as const;
 
@@ -226,12 +225,17 @@ export class ScrapeMetrics {
     return [
       {
         name: 'tmon_last_spike',
-        help: 'The newest spike: its metric, severity and top culprit.',
+        help: 'The newest spike: its metric, severity and top culprit (a latency spike: its probe target).',
         type: 'info',
-        samples: [{ labels: { metric: sp.metric, severity: sp.severity, culprit: top?.name ?? '', user: top?.user ?? '' }, value: 1 }],
+        samples: [
+          {
+            labels: { metric: sp.metric, severity: sp.severity, culprit: top?.name ?? '', user: top?.user ?? '', ...(sp.target !== undefined ? { target: sp.target } : {}) },
+            value: 1,
+          },
+        ],
       },
       { name: 'tmon_last_spike_timestamp_seconds', help: 'When the newest spike started, in unixtime.', type: 'gauge', unit: 'seconds', samples: [{ labels: { metric: sp.metric }, value: sp.start / 1000 }] },
-      { name: 'tmon_last_spike_peak', help: 'The newest spike\'s peak: percent busy for cpu, bytes for memory, oom and limit.', type: 'gauge', samples: [{ labels: { metric: sp.metric }, value: sp.peak }] },
+      { name: 'tmon_last_spike_peak', help: 'The newest spike\'s peak: percent busy for cpu, bytes for memory, oom and limit, ms for latency.', type: 'gauge', samples: [{ labels: { metric: sp.metric }, value: sp.peak }] },
     ];
   }
 }

@@ -23,9 +23,23 @@ const RISE_FACTOR: Readonly<Record<SpikeMetric, number>> = Object.freeze({ cpu: 
 /** …and for memory at least this many bytes, so a nearly empty container does not log every small allocation. */
 export const MIN_MEMORY_RISE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A probe's round trip against its own usual level (the median of the last baselineMs): a spike
+ * when the peak is at least `factor` times it AND `margin` ms above it. No absolute level makes a
+ * spike (a site that always answers in 800 ms has none); `absolute` grades one (severityOfLatency).
+ */
+export interface LatencyThreshold {
+  factor: number;
+  /** ms above the usual round trip, so jitter on a fast link (0.3 → 20 ms) is no spike. */
+  margin: number;
+  /** ms from which a spike is careful; warning from twice, critical from four times this. */
+  absolute: number;
+}
+
 export interface SpikeThresholds {
   cpu: MetricThreshold;
   memory: MetricThreshold;
+  latency: LatencyThreshold;
   /** How far back the recent baseline reaches: the median of the levels in this window before a spike. */
   baselineMs: number;
   /** Shortest spike reported. 0: a single sample above is a spike, because brief spikes are the point of tmon. */
@@ -35,9 +49,10 @@ export interface SpikeThresholds {
 }
 
 /** What callers may override: any field, including just one half of a metric's threshold. */
-export type ThresholdOverrides = Partial<Omit<SpikeThresholds, 'cpu' | 'memory'>> & {
+export type ThresholdOverrides = Partial<Omit<SpikeThresholds, 'cpu' | 'memory' | 'latency'>> & {
   cpu?: Partial<MetricThreshold>;
   memory?: Partial<MetricThreshold>;
+  latency?: Partial<LatencyThreshold>;
 };
 
 /**
@@ -48,10 +63,15 @@ export type ThresholdOverrides = Partial<Omit<SpikeThresholds, 'cpu' | 'memory'>
  * Sudden rises: memory from 1 point of RAM (240 MB on 24 GB, where 400 MB transients
  * at 2 % used must be logged); CPU from 50 points, so on a small machine one busy
  * core (an ordinary job) is not a spike and a steady build cannot make one.
+ *
+ * Latency: twice the usual round trip and 100 ms more, so a web check going from 80 to 400 ms is a
+ * spike and a LAN ping's jitter is not; careful from 500 ms (the README's example alert), warning
+ * from 1 s, critical from 2 s (near the default 3 s timeout, past which the probe is down).
  */
 export const DEFAULT_THRESHOLDS: SpikeThresholds = Object.freeze({
   cpu: Object.freeze({ absolute: 80, margin: 20, rise: 50 }),
   memory: Object.freeze({ absolute: 80, margin: 10, rise: 1 }),
+  latency: Object.freeze({ factor: 2, margin: 100, absolute: 500 }),
   baselineMs: 60_000,
   minDurationMs: 0,
   mergeGapMs: 2_500,
@@ -62,6 +82,7 @@ export function resolveThresholds(overrides: ThresholdOverrides = {}): SpikeThre
   const t: SpikeThresholds = {
     cpu: { ...DEFAULT_THRESHOLDS.cpu, ...definedOnly(overrides.cpu) },
     memory: { ...DEFAULT_THRESHOLDS.memory, ...definedOnly(overrides.memory) },
+    latency: { ...DEFAULT_THRESHOLDS.latency, ...definedOnly(overrides.latency) },
     baselineMs: overrides.baselineMs ?? DEFAULT_THRESHOLDS.baselineMs,
     minDurationMs: overrides.minDurationMs ?? DEFAULT_THRESHOLDS.minDurationMs,
     mergeGapMs: overrides.mergeGapMs ?? DEFAULT_THRESHOLDS.mergeGapMs,
@@ -71,6 +92,9 @@ export function resolveThresholds(overrides: ThresholdOverrides = {}): SpikeThre
     check(`${metric}.margin`, t[metric].margin, 0, 100);
     check(`${metric}.rise`, t[metric].rise, 0, 100);
   }
+  check('latency.factor', t.latency.factor, 1, 1000);
+  check('latency.margin', t.latency.margin, 0, 3_600_000);
+  check('latency.absolute', t.latency.absolute, 1, 3_600_000);
   check('baselineMs', t.baselineMs, 1, Number.MAX_SAFE_INTEGER);
   check('minDurationMs', t.minDurationMs, 0, Number.MAX_SAFE_INTEGER);
   check('mergeGapMs', t.mergeGapMs, 0, Number.MAX_SAFE_INTEGER);
@@ -106,6 +130,20 @@ export function severityOf(metric: SpikeMetric, peak: number, thresholds: SpikeT
   if (pct >= t + 0.75 * room) return 'critical';
   if (pct >= t + 0.5 * room) return 'warning';
   return pct >= t ? 'careful' : 'notice';
+}
+
+/** How bad a round trip of `peakMs` is: notice below `absolute`, careful from it, warning from 2×, critical from 4×. */
+export function severityOfLatency(peakMs: number, thresholds: SpikeThresholds): Severity {
+  const t = thresholds.latency.absolute;
+  if (peakMs >= 4 * t) return 'critical';
+  if (peakMs >= 2 * t) return 'warning';
+  return peakMs >= t ? 'careful' : 'notice';
+}
+
+/** Whether a round trip is a spike over the usual one (see LatencyThreshold). */
+export function isLatencyAbove(peakMs: number, baselineMs: number, thresholds: SpikeThresholds): boolean {
+  const t = thresholds.latency;
+  return peakMs >= t.factor * baselineMs && peakMs - baselineMs >= t.margin;
 }
 
 /** A metric value as the percent the thresholds speak in. */

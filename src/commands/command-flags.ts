@@ -57,6 +57,17 @@ export const THRESHOLD_FLAGS = {
     max: 100,
     shownDefault: DEFAULT_THRESHOLDS.memory.rise,
   }),
+  'latency-factor': numberFlag('N', "a probe's latency spike is at least N times its usual round trip", {
+    min: 1,
+    max: 1000,
+    shownDefault: DEFAULT_THRESHOLDS.latency.factor,
+  }),
+  'latency-margin': numberFlag('MS', "a probe's latency spike is also at least MS ms above its usual round trip", { min: 0, max: 3_600_000, shownDefault: DEFAULT_THRESHOLDS.latency.margin }),
+  'latency-threshold': numberFlag('MS', 'a latency spike from MS is careful, from 2x warning, from 4x critical', {
+    min: 1,
+    max: 3_600_000,
+    shownDefault: DEFAULT_THRESHOLDS.latency.absolute,
+  }),
 };
 
 const SEE_MAIN_HELP = '(see tmon --help)';

@@ -21,6 +21,7 @@ export function thresholdOverrides(values: ThresholdValues): ThresholdOverrides 
   return {
     cpu: { absolute: values['cpu-threshold'], margin: values['cpu-margin'], rise: values['cpu-rise'] },
     memory: { absolute: values['mem-threshold'], margin: values['mem-margin'], rise: values['mem-rise'] },
+    latency: { factor: values['latency-factor'], margin: values['latency-margin'], absolute: values['latency-threshold'] },
   };
 }
 

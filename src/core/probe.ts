@@ -46,7 +46,7 @@ const MIN_INTERVAL_MS = 1000;
 const MAX_INTERVAL_MS = 86_400_000;
 const MIN_TIMEOUT_MS = 100;
 /** Long enough for any URL a person types; a longer one is a mistake or an attack on the logs. */
-const MAX_TEXT = 2048;
+export const MAX_PROBE_TEXT = 2048;
 const KINDS: readonly ProbeKind[] = ['tcp', 'http', 'https', 'ping'];
 
 /**
@@ -55,7 +55,7 @@ const KINDS: readonly ProbeKind[] = ['tcp', 'http', 'https', 'ping'];
  * URL after spaces, which a URL cannot hold.
  */
 export function parseProbe(text: string): ProbeSpec {
-  if (text.length > MAX_TEXT) throw new ProbeSyntaxError(`longer than ${MAX_TEXT} characters`);
+  if (text.length > MAX_PROBE_TEXT) throw new ProbeSyntaxError(`longer than ${MAX_PROBE_TEXT} characters`);
   const [target = '', ...options] = text.trim().split(/\s+/);
   const scheme = /^([a-z]+):\/\//i.exec(target)?.[1]?.toLowerCase() ?? '';
   if (!KINDS.includes(scheme as ProbeKind)) throw new ProbeSyntaxError(`'${target}' needs one of tcp://, http://, https://, ping://`);

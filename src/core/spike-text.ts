@@ -1,5 +1,5 @@
 import type { Culprit, Spike } from './spike.js';
-import { formatBytes, formatDuration } from './units.js';
+import { formatBytes, formatDuration, formatRoundTrip } from './units.js';
 
 /**
  * `alloc[4242] 92%`, with `via children` / `exited` / `(tmon itself)` when they apply; an OOM kill's
@@ -23,4 +23,9 @@ export function spikeDuration(s: Spike, intervalMs: number, now?: number): strin
   if (s.end === null) return now === undefined ? 'ongoing' : `${formatDuration(Math.max(0, now - s.start))}+`;
   const d = s.end - s.start;
   return d <= 0 ? `<${formatDuration(intervalMs)}` : formatDuration(d);
+}
+
+/** What a latency spike names instead of culprits: `https://db1/health (usual 12ms)` (raw: sanitise where shown). */
+export function latencySubject(s: Spike): string {
+  return `${s.target ?? 'unknown target'} (usual ${formatRoundTrip(s.baseline)})`;
 }

@@ -23,6 +23,12 @@ export function formatInterval(ms: number): string {
   return Number.isFinite(ms) && ms >= 0 && ms < 1000 ? `${Math.round(ms)}ms` : formatDuration(ms);
 }
 
+/** A round trip: 0.42 → "0.4ms", 37.6 → "38ms", 1520 → "1.5s". */
+export function formatRoundTrip(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : ms >= 10 ? `${Math.round(ms)}ms` : `${ms.toFixed(1)}ms`;
+}
+
 /** 3725000 → "1h02m", 65000 → "1m05s", 800 → "0.8s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';

@@ -1,7 +1,8 @@
 import { SAMPLE_VERSION, type CpuShare, type HostFacts, type ProcessStats, type Sample } from '../core/sample.js';
-import type { Culprit, Spike } from '../core/spike.js';
+import { SPIKE_METRICS, type Culprit, type Spike } from '../core/spike.js';
 import { MAX_CMD_CHARS, PROCESS_FIELD_LIST } from '../core/process-schema.js';
 import { PROBE_FIELDS } from '../core/probe-schema.js';
+import { MAX_PROBE_TEXT } from '../core/probe.js';
 import { CPU_SHARE_FIELDS, FILESYSTEM_FIELDS, LOAD_FIELDS, MEMORY_FIELDS, PRESSURE_TOTAL_FIELDS, TASK_FIELDS } from '../core/sample-schema.js';
 import type { FieldSpec, NamedField } from '../core/field-table.js';
 import { MAX_RULES, MAX_TEXT, type AlertsReport } from './alerts-report.js';
@@ -196,7 +197,8 @@ const culprit = shape<Culprit>({
 /** A whole Spike: stored spikes reach viewers too, so they are checked like samples. */
 export const validateSpike: Validator<Spike> = shape<Spike>({
   id: str,
-  metric: oneOf('cpu', 'memory', 'oom', 'limit'),
+  metric: oneOf(...SPIKE_METRICS),
+  target: optional(text(MAX_PROBE_TEXT)),
   start: num,
   end: nullable(num),
   peak: num,
@@ -207,6 +209,19 @@ export const validateSpike: Validator<Spike> = shape<Spike>({
   severity: oneOf('notice', 'careful', 'warning', 'critical'),
   culprits: arrayOf(culprit, MAX_LIST_ITEMS),
 });
+
+/** A spike of a metric a newer tmon added: this one leaves it out, as an older one leaves out all of `newerSpikes`. */
+export function isSpikeOfUnknownMetric(x: unknown): boolean {
+  return isRecord(x) && typeof x['metric'] === 'string' && !(SPIKE_METRICS as readonly string[]).includes(x['metric']);
+}
+
+/** `newerSpikes` (core/spike.ts FIRST_SPIKE_METRICS): each checked as a spike, those of unknown metrics dropped. */
+export function newerSpikes(max: number): Validator<Spike[]> {
+  return (v, path) => {
+    if (!Array.isArray(v)) return malformed(path, 'an array');
+    return v.slice(0, max).flatMap((item: unknown, i) => (isSpikeOfUnknownMetric(item) ? [] : [validateSpike(item, `${path}[${i}]`)]));
+  };
+}
 
 const limits = shape<AgentLimits>({
   minIntervalMs: num,
@@ -274,6 +289,7 @@ const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
     type: literal('spikes'),
     id: int,
     spikes: arrayOf(validateSpike, ARCHIVE_MAX_SPIKES),
+    newerSpikes: optional(newerSpikes(ARCHIVE_MAX_SPIKES)),
     archive: archiveField,
     problem: optional(text(MAX_CMD_CHARS)),
   }),

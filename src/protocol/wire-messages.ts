@@ -125,8 +125,13 @@ export interface ErrorMessage {
 export interface SpikesMessage {
   type: 'spikes';
   id: number;
-  /** Stored spikes overlapping the requested range, in start order (at most ARCHIVE_MAX_SPIKES, the newest). */
+  /** Stored spikes overlapping the requested range, in start order (at most ARCHIVE_MAX_SPIKES, the newest, with newerSpikes). */
   spikes: Spike[];
+  /**
+   * Those of metrics added since protocol 1 (latency), in start order: a viewer from before
+   * refuses a spike of a metric it does not know, and ignores this field (core/spike.ts).
+   */
+  newerSpikes?: Spike[];
   /** The store now; null when the agent keeps none. */
   archive: ArchiveExtent | null;
   /** Why the store could not be read, when it could not (the link stays up). */

@@ -1,8 +1,8 @@
 import { netTotals } from '../core/net-totals.js';
 import type { ProcessStats, Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
-import { formatBytes, formatClock, formatDay, formatPercent } from '../core/units.js';
-import { culpritText, spikeDuration } from '../core/spike-text.js';
+import { formatBytes, formatClock, formatDay, formatPercent, formatRoundTrip } from '../core/units.js';
+import { culpritText, latencySubject, spikeDuration } from '../core/spike-text.js';
 import { csvText, sanitize, terminalJson } from '../core/sanitize.js';
 
 /**
@@ -16,12 +16,14 @@ import { csvText, sanitize, terminalJson } from '../core/sanitize.js';
 export interface SpikeRecord {
   id: string;
   metric: Spike['metric'];
+  /** latency: the probe target whose round trip rose. */
+  target?: string;
   start: string;
   /** null while the spike was still going on when the recording ended. */
   end: string | null;
   durationMs: number | null;
   peak: number;
-  unit: 'percent' | 'bytes';
+  unit: 'percent' | 'bytes' | 'ms';
   peakAt: string;
   baseline: number;
   severity: Spike['severity'];
@@ -49,11 +51,12 @@ export function spikeRecord(s: Spike): SpikeRecord {
   return {
     id: s.id,
     metric: s.metric,
+    ...(s.target !== undefined ? { target: s.target } : {}),
     start: iso(s.start),
     end: s.end === null ? null : iso(s.end),
     durationMs: s.end === null ? null : s.end - s.start,
     peak: s.peak,
-    unit: s.metric === 'cpu' ? 'percent' : 'bytes',
+    unit: s.metric === 'cpu' ? 'percent' : s.metric === 'latency' ? 'ms' : 'bytes',
     peakAt: iso(s.peakAt),
     baseline: s.baseline,
     severity: s.severity,
@@ -93,11 +96,12 @@ function clock(ms: number, utc: boolean): string {
 }
 
 function metricValue(s: Spike, v: number): string {
-  return s.metric === 'cpu' ? formatPercent(v) : formatBytes(v);
+  return s.metric === 'cpu' ? formatPercent(v) : s.metric === 'latency' ? formatRoundTrip(v) : formatBytes(v);
 }
 
 /**
- * `2026-11-22 03:12:05  memory  peak 5.2G (+3.1G)  12.0s  critical  stress[4242] 83%, node[12] 10%`
+ * `2026-11-22 03:12:05  memory  peak 5.2G (+3.1G)  12.0s  critical  stress[4242] 83%, node[12] 10%`,
+ * `2026-11-22 03:12:09  latency  peak 480ms (+468ms)  4.0s  notice  https://db1/health (usual 12ms)`.
  * One line per spike, newline-terminated.
  */
 export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): string {
@@ -106,10 +110,11 @@ export function spikesToText(spikes: readonly Spike[], opts: TextOptions = {}): 
   return spikes
     .map((s) => {
       const rise = s.peak - s.baseline;
-      const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${formatBytes(Math.max(0, rise))}`;
+      const riseText = s.metric === 'cpu' ? `+${Math.max(0, rise).toFixed(1)} pts` : `+${metricValue(s, Math.max(0, rise))}`;
       const duration = spikeDuration(s, opts.intervalMs ?? 1000);
       const culprits = s.culprits.slice(0, n).map((c) => culpritText(c, s.metric)).join(', ');
-      return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${sanitize(culprits) || 'no culprit found'}\n`;
+      const names = s.metric === 'latency' ? latencySubject(s) : culprits;
+      return `${clock(s.start, utc)}  ${s.metric.padEnd(6)}  peak ${metricValue(s, s.peak)} (${riseText})  ${duration}  ${s.severity}  ${sanitize(names) || 'no culprit found'}\n`;
     })
     .join('');
 }

@@ -39,8 +39,12 @@ import { UserError } from '../core/errors.js';
  *   EVENT        JSON of one event, independent of any group: `type` says which
  *                ("alert": an alert rule started firing or resolved; event-records.ts).
  *                Readers pass over types they do not know.
+ *   NEWER_SPIKE  as SPIKE, for a spike of a metric added after format 4 (latency:
+ *                core/spike.ts FIRST_SPIKE_METRICS), which a reader from before refuses:
+ *                in a frame type of its own, such a reader skips it unseen.
  *   INDEX        written on clean close: deflated JSON of the group table
- *                (offset, first time, sample count per keyframe), all spikes and
+ *                (offset, first time, sample count per keyframe), all spikes
+ *                (`spikes`, and `newerSpikes` for those in NEWER_SPIKE frames) and
  *                all events.
  *   END          last frame of a cleanly closed file: u64 offset of its INDEX.
  * Readers skip frame types they do not know (types up to MAX_FRAME_TYPE are
@@ -76,7 +80,7 @@ export const MAX_SPIKE_PAYLOAD = 1024 * 1024;
 /** An event is a few KB of JSON (an alert's rule, value and top processes): a larger EVENT frame is damage. */
 export const MAX_EVENT_PAYLOAD = 256 * 1024;
 
-export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5, EVENT: 6 } as const;
+export const FrameType = { KEY: 1, DELTA: 2, SPIKE: 3, INDEX: 4, END: 5, EVENT: 6, NEWER_SPIKE: 7 } as const;
 /** Frame types from here to this one are a later tmon's to define: readers pass over those they do not know. */
 export const MAX_FRAME_TYPE = 31;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
@@ -90,7 +94,7 @@ export const MIN_SPIKE_FRAME_BYTES = FRAME_HEADER_BYTES + 100;
 
 /** The largest payload a frame of this type may have; unknown types (skipped by readers) get the general limit. */
 function maxPayload(type: number): number {
-  if (type === FrameType.SPIKE) return MAX_SPIKE_PAYLOAD;
+  if (type === FrameType.SPIKE || type === FrameType.NEWER_SPIKE) return MAX_SPIKE_PAYLOAD;
   if (type === FrameType.END) return 8;
   if (type === FrameType.EVENT) return MAX_EVENT_PAYLOAD;
   return MAX_FRAME_PAYLOAD;

@@ -1,15 +1,16 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Spike } from '../core/spike.js';
+import { FIRST_SPIKE_METRICS, splitSpikesByReaders, type Spike } from '../core/spike.js';
 import type { AlertEvent } from '../core/alert-event.js';
 import { UserError } from '../core/errors.js';
-import { validateSpike } from '../protocol/wire-decode.js';
+import { isSpikeOfUnknownMetric, validateSpike } from '../protocol/wire-decode.js';
 import {
   END_FRAME_BYTES,
   FRAME_HEADER_BYTES,
   FrameType,
   MAX_FRAME_TYPE,
   MAX_HEADER_JSON,
+  type FrameTypeCode,
   MAX_SPIKE_PAYLOAD,
   MIN_SAMPLE_FRAME_BYTES,
   MIN_SPIKE_FRAME_BYTES,
@@ -114,12 +115,19 @@ export function validSpike(x: unknown): Spike | undefined {
   }
 }
 
-export function parseSpikePayload(payload: Buffer): Spike | undefined {
+/** The spike in a SPIKE frame's payload; undefined when unreadable; null for a NEWER_SPIKE of a metric a later tmon added (skipped quietly). */
+export function parseSpikePayload(payload: Buffer, newer = false): Spike | null | undefined {
   try {
-    return validSpike(JSON.parse(payload.toString('utf8')));
+    const x: unknown = JSON.parse(payload.toString('utf8'));
+    return newer && isSpikeOfUnknownMetric(x) ? null : validSpike(x);
   } catch {
     return undefined;
   }
+}
+
+/** The frame a spike is stored in: NEWER_SPIKE for a metric readers of format 4 refuse (record-format.ts). */
+export function spikeFrameType(spike: Spike): FrameTypeCode {
+  return FIRST_SPIKE_METRICS.includes(spike.metric) ? FrameType.SPIKE : FrameType.NEWER_SPIKE;
 }
 
 /** Spikes in start order; a spike stored twice (same id) keeps its last version. */
@@ -137,14 +145,18 @@ interface StoredIndex {
   warnings: string[];
   /** Stored event objects (event-records.ts); absent in files of tmons before events, ignored by them. */
   events?: Record<string, unknown>[];
+  /** Spikes of metrics readers of format 4 refuse (they ignore this key); absent when there are none. */
+  newerSpikes?: Spike[];
 }
 
 export function encodeIndex(groups: GroupEntry[], spikes: Spike[], warnings: string[], events: Record<string, unknown>[] = []): Buffer {
+  const { first, newer } = splitSpikesByReaders(spikes);
   const stored: StoredIndex = {
     v: 1,
     groups: groups.map((g) => [g.offset, g.end, g.firstTime, g.lastTime, g.count]),
-    spikes,
+    spikes: first,
     warnings,
+    ...(newer.length > 0 ? { newerSpikes: newer } : {}),
     ...(events.length > 0 ? { events } : {}),
   };
   return deflateRawSync(Buffer.from(JSON.stringify(stored), 'utf8'));
@@ -179,8 +191,11 @@ function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Che
     groups.push(g);
     prevEnd = g.end;
   }
+  const newer = stored.newerSpikes === undefined ? [] : stored.newerSpikes;
+  if (!Array.isArray(newer) || stored.spikes.length + newer.length > bytes / MIN_SPIKE_FRAME_BYTES) return undefined;
   const spikes: Spike[] = [];
-  for (const raw of stored.spikes as unknown[]) {
+  // A newer spike of a metric a later tmon added is skipped, as its frame is.
+  for (const raw of [...(stored.spikes as unknown[]), ...(newer as unknown[]).filter((x) => !isSpikeOfUnknownMetric(x))]) {
     const spike = validSpike(raw);
     if (!spike) return undefined;
     spikes.push(spike);
@@ -190,7 +205,8 @@ function decodeIndex(payload: Buffer, framesStart: number, indexAt: number): Che
   const warnings = (stored.warnings as unknown[])
     .slice(0, MAX_CARRIED_WARNINGS)
     .map((w) => (typeof w === 'string' ? w.slice(0, MAX_WARNING_LENGTH) : 'an unreadable warning'));
-  return { groups, spikes, warnings, ...events };
+  // The two spike lists interleave by start.
+  return { groups, spikes: newer.length > 0 ? mergeSpikes(spikes) : spikes, warnings, ...events };
 }
 
 /** The index's events (none in files from before events), no more than the file's bytes can hold; undefined when one is damaged. */
@@ -294,10 +310,11 @@ type Found = Pick<RecordingIndex, 'spikes' | 'alerts' | 'otherEvents' | 'warning
  * whether it is data to keep when the file is continued (an index or an end is not).
  */
 function readRecord(f: Frame, found: Found, label: string): boolean {
-  if (f.type === FrameType.SPIKE) {
-    const spike = parseSpikePayload(f.payload);
+  if (f.type === FrameType.SPIKE || f.type === FrameType.NEWER_SPIKE) {
+    // null: a spike of a metric a later tmon added, passed over as its frame type says.
+    const spike = parseSpikePayload(f.payload, f.type === FrameType.NEWER_SPIKE);
     if (spike) found.spikes.push(spike);
-    else found.warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
+    else if (spike === undefined) found.warnings.push(`${label}: an unreadable spike record at offset ${f.offset} skipped`);
     return true;
   }
   if (f.type === FrameType.EVENT) {

@@ -19,7 +19,7 @@ import {
 } from './record-format.js';
 import { SampleEncoder } from './sample-codec.js';
 import { GroupCompressor } from './group-compression.js';
-import { encodeIndex, mergeSpikes, readIndex, type GroupEntry } from './recording-index.js';
+import { encodeIndex, mergeSpikes, readIndex, spikeFrameType, type GroupEntry } from './recording-index.js';
 import { alertEventPayload, alertEventRecord } from './event-records.js';
 
 /**
@@ -199,7 +199,7 @@ export class RecordingWriter {
   addSpike(spike: Spike): void {
     if (this.closed) return;
     this.spikeList.push(spike);
-    this.writeFrame(encodeFrame(FrameType.SPIKE, Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
+    this.writeFrame(encodeFrame(spikeFrameType(spike), Codec.STORED, Buffer.from(JSON.stringify(spike), 'utf8')));
   }
 
   /** Stores an alert rule's transition (firing, resolved), after the sample that decided it. */

@@ -1,5 +1,5 @@
 import { errorMessage } from '../core/errors.js';
-import type { Spike } from '../core/spike.js';
+import { splitSpikesByReaders, type Spike } from '../core/spike.js';
 import { validateSpike } from '../protocol/wire-decode.js';
 import {
   ARCHIVE_MAX_SAMPLES,
@@ -199,11 +199,13 @@ export class HistoryReplies {
         // A spike record this tmon cannot vouch for is left out rather than failing the viewer's link.
       }
     }
+    const { first, newer } = splitSpikesByReaders(spikes.slice(-ARCHIVE_MAX_SPIKES));
     await this.write(
       encodeMessage({
         type: 'spikes',
         id: req.id,
-        spikes: spikes.slice(-ARCHIVE_MAX_SPIKES),
+        spikes: first,
+        ...(newer.length > 0 ? { newerSpikes: newer } : {}),
         archive: archive.extent(),
         ...(problem !== undefined ? { problem } : {}),
       }),

@@ -89,7 +89,9 @@ export class RequestChannel {
     const pending = this.inFlight.get(msg.id);
     if (pending?.kind !== 'spikes') return;
     this.inFlight.delete(msg.id);
-    pending.resolve({ spikes: msg.spikes, archive: msg.archive, ...(msg.problem !== undefined ? { problem: msg.problem } : {}) });
+    // In start order again: a start never changes, so the two lists interleave by it.
+    const spikes = msg.newerSpikes?.length ? [...msg.spikes, ...msg.newerSpikes].sort((a, b) => a.start - b.start) : msg.spikes;
+    pending.resolve({ spikes, archive: msg.archive, ...(msg.problem !== undefined ? { problem: msg.problem } : {}) });
     this.flush();
   }
 

@@ -6,6 +6,7 @@
 import type { ProbeResult } from '../core/probe.js';
 import type { Sample } from '../core/sample.js';
 import { displayWidth, fitWidth, padWidth } from '../core/text-width.js';
+import { formatRoundTrip } from '../core/units.js';
 import { sparkline } from './view-model.js';
 
 export interface ProbeLine {
@@ -33,6 +34,5 @@ export function probeLines(samples: readonly Sample[], width: number): ProbeLine
 /** The latest round trip, or why it is down, in eight columns. */
 function figure(p: ProbeResult): string {
   if (!p.up) return p.status !== undefined ? `HTTP ${p.status}` : 'down';
-  const ms = p.ms ?? 0;
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : ms >= 10 ? `${Math.round(ms)}ms` : `${ms.toFixed(1)}ms`;
+  return formatRoundTrip(p.ms ?? 0);
 }

@@ -9,10 +9,10 @@ import type { ProcessFacts, ProcessPoint } from '../analysis/process-series.js';
 import { netTotals } from '../core/net-totals.js';
 import { processKey, type Sample } from '../core/sample.js';
 import type { Severity, Spike } from '../core/spike.js';
-import { culpritText, spikeDuration } from '../core/spike-text.js';
+import { culpritText, latencySubject, spikeDuration } from '../core/spike-text.js';
 import type { Timeline } from '../core/timeline.js';
 import type { EventsOf } from '../session/session-view.js';
-import { formatBytes, formatClock, formatDay, formatDuration, formatInterval, formatPercent } from '../core/units.js';
+import { formatBytes, formatClock, formatDay, formatDuration, formatInterval, formatPercent, formatRoundTrip } from '../core/units.js';
 import { timeSlots } from './time-slots.js';
 
 // ── process table (its model: process-table.ts) ──────────────────────────────
@@ -61,9 +61,10 @@ export function spikeLogLines(spikes: readonly Spike[], now?: number, intervalMs
 
 /**
  * What the empty spike log says counts as a spike, in one line: the absolute
- * thresholds (with their margin over the last minute's level) and the sudden rises.
+ * thresholds (with their margin over the last minute's level), the sudden rises,
+ * and with `probes` running the latency rule.
  */
-export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
+export function spikeRuleText(t: SpikeThresholds, memTotal: number, probes = false): string {
   const of = memTotal > 0 ? ` of ${formatBytes(memTotal)}` : '';
   const sudden: string[] = [];
   if (t.cpu.rise > 0) sudden.push(`CPU +${t.cpu.rise} pts`);
@@ -71,20 +72,23 @@ export function spikeRuleText(t: SpikeThresholds, memTotal: number): string {
     sudden.push(memTotal > 0 ? `MEM +${formatBytes(Math.max((memTotal * t.memory.rise) / 100, MIN_MEMORY_RISE_BYTES))}` : `MEM +${t.memory.rise}%`);
   }
   const rule = `CPU ≥${t.cpu.absolute}% (+${t.cpu.margin}) or MEM ≥${t.memory.absolute}%${of} (+${t.memory.margin})`;
-  return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}`;
+  const latency = probes ? `; a probe's LAT ${t.latency.factor}× its usual and +${t.latency.margin}ms` : '';
+  return `no spikes yet · a spike is ${rule} over the last minute${sudden.length ? `, or a sudden ${sudden.join(' / ')}` : ''}${latency}`;
 }
 
 /** Culprits a spike's line in the log names; the selected spike lists the rest under it (spike-detail.ts). */
 export const LOG_CULPRITS = 3;
 
-const METRIC_LABEL: Record<Spike['metric'], string> = { cpu: 'CPU', memory: 'MEM', oom: 'OOM kill', limit: 'MEM limit hit' };
+const METRIC_LABEL: Record<Spike['metric'], string> = { cpu: 'CPU', memory: 'MEM', oom: 'OOM kill', limit: 'MEM limit hit', latency: 'LAT' };
 
+/** `03:12:05 MEM 7.1G 0.8s  alloc[4242] 92%`; a latency spike names its target: `03:12:05 LAT 480ms 4.0s  https://db1/ (usual 12ms)`. */
 export function spikeLogLine(s: Spike, now?: number, intervalMs = 1000, today = now): string {
   const metric = METRIC_LABEL[s.metric];
-  const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : formatBytes(s.peak);
+  const peak = s.metric === 'cpu' ? `${Math.round(s.peak)}%` : s.metric === 'latency' ? formatRoundTrip(s.peak) : formatBytes(s.peak);
   const culprits = s.culprits.slice(0, LOG_CULPRITS).map((c) => culpritText(c, s.metric)).join(', ');
+  const names = s.metric === 'latency' ? latencySubject(s) : culprits || '(no culprit found)';
   const day = today === undefined || sameLocalDay(s.start, today) ? '' : `${formatDay(s.start).slice(5)} `;
-  return `${day}${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${culprits || '(no culprit found)'}`;
+  return `${day}${formatClock(s.start)} ${metric} ${peak} ${spikeDuration(s, intervalMs, now)}  ${names}`;
 }
 
 // ── graphs ───────────────────────────────────────────────────────────────────

@@ -32,7 +32,7 @@ export const spikesPanel = definePanel({
         const sev = lines[i]?.severity;
         return sev === 'critical' ? 'critical' : sev === 'warning' ? 'warning' : null;
       },
-      empty: spikeRuleText(f.thresholds, f.sample?.memory.total ?? 0),
+      empty: spikeRuleText(f.thresholds, f.sample?.memory.total ?? 0, (f.sample?.probes?.length ?? 0) > 0),
     });
     return { spikeIds: lines.map((l) => l.id) };
   },
