@@ -437,3 +437,51 @@ test('real /proc: stat fds are kept between scans, closed when a process goes an
   expect(reader.openFds).toBe(0);
   expect(openStatFds()).toEqual([]);
 });
+
+test('real /proc: a burst scan takes a single-threaded process that has not run since from its last reading; once it runs, it is read', async () => {
+  const reader = new ProcReader();
+  // Python is single-threaded: blocked on stdin, it does not run at all until told to.
+  const script = `import sys
+print('ready', flush=True)
+sys.stdin.readline()
+b = b'x' * (100 * 1024 * 1024)
+n = sum(range(3_000_000))
+print('done', flush=True)
+sys.stdin.readline()`;
+  const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const said = (word: string): Promise<void> =>
+    new Promise((resolve) => {
+      let out = '';
+      const on = (d: Buffer): void => {
+        out += d.toString();
+        if (!out.includes(word)) return;
+        child.stdout?.off('data', on);
+        resolve();
+      };
+      child.stdout?.on('data', on);
+    });
+  try {
+    await said('ready');
+    const pid = child.pid as number;
+    reader.scanProcesses({ peaks: true, primed: false });
+    const burst = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: false, primed: true });
+    const first = burst().get(pid);
+    expect(first?.threads).toBe(1);
+    const skips = reader.unmovedSkips;
+    expect(burst().get(pid)).toBe(first);
+    expect(reader.unmovedSkips).toBeGreaterThan(skips);
+    // It wakes, allocates 100 MB and burns CPU: the next burst scan reads it.
+    child.stdin?.write('\n');
+    await said('done');
+    const woke = burst().get(pid);
+    expect((woke?.utime ?? 0) + (woke?.stime ?? 0)).toBeGreaterThan((first?.utime ?? 0) + (first?.stime ?? 0));
+    expect(woke?.rss ?? 0).toBeGreaterThan((first?.rss ?? 0) + 90 * 1024 * 1024);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(burst().has(pid)).toBe(false);
+  } finally {
+    child.kill('SIGKILL');
+    reader.close();
+  }
+  expect(reader.openFds).toBe(0);
+}, 30_000);
