@@ -114,6 +114,11 @@ function withoutPeak(p: RawProcess): RawProcess {
   return copy;
 }
 
+/** Reports a process not read again with its last reading (without a peak, which was an earlier interval's). */
+function keepLast(last: RawProcess, out: Map<number, RawProcess>): void {
+  out.set(last.pid, last.rssPeak === undefined ? last : withoutPeak(last));
+}
+
 export type SystemCounters = Pick<RawSnapshot, 'stat' | 'mem' | 'load' | 'pressure' | 'net' | 'disks'>;
 
 /**
@@ -144,7 +149,8 @@ export const UNMOVED_IDENTITY_MS = 120_000;
  * machine's CPU is accounted for without them: if the CPU /proc/stat counted
  * since the last tick exceeds what the processes read this tick used by
  * QUIET_GAP_TICKS or more, one of the skipped ones (or something short-lived)
- * used it, and the skipped ones are read after all. Burst scans read
+ * used it, and the skipped ones are read after all (those that schedstat says
+ * have not run keep their reading: see unmoved()). Burst scans look at
  * everything. So a quiet process can only hide less than QUIET_GAP_TICKS of
  * CPU (30 ms) for at most QUIET_EVERY - 1 ticks. RSS cannot grow without page
  * faults, yet a process can fault in memory with little CPU: so nothing is
@@ -174,8 +180,9 @@ export function identityBudget(processes: number): number {
  * changed) and otherwise on a bounded cadence (ACTIVE/IDLE_IDENTITY_MS, a budget
  * per tick); status also when faults say the peak may have moved. At ticks a
  * process quiet for a while is read only every few ticks, as long as the
- * machine's CPU says none of the skipped ones woke (QUIET_TICKS). Burst scans
- * look at every process, but a single-threaded one whose schedstat says it has
+ * machine's CPU says none of the skipped ones woke (QUIET_TICKS); when it
+ * says one may have, each skipped one is looked at. Burst scans look at every
+ * process. Either way a single-threaded process whose schedstat says it has
  * not run since is taken from its last reading (see unmoved()). /etc/passwd is
  * re-read when it changes. A process that vanishes mid-read is skipped. close()
  * releases the fds.
@@ -208,7 +215,7 @@ export class ProcReader {
   /** Stat reads skipped at ticks (quiet processes), and ticks whose CPU gap made it read the quiet ones after all. */
   quietSkips = 0;
   quietCatchUps = 0;
-  /** Stat reads that burst scans skipped because schedstat said the process had not run (see unmoved()). */
+  /** Stat reads that burst scans and tick catch-ups skipped because schedstat said the process had not run (see unmoved()). */
   unmovedSkips = 0;
   /** The last tick's unaccounted CPU ticks (benchmarks report it). */
   lastGap = NaN;
@@ -317,10 +324,9 @@ export class ProcReader {
       if (first < 0x30 || first > 0x39) continue;
       const pid = Number(entry);
       const t = this.tracked.get(pid);
-      if (burst && t?.last && t.last.threads === 1 && this.unmoved(t, entry)) {
-        this.unmovedSkips++;
+      if (burst && t?.last && this.unmoved(t)) {
         t.seen = gen;
-        out.set(pid, t.last.rssPeak === undefined ? t.last : withoutPeak(t.last));
+        keepLast(t.last, out);
         continue;
       }
       if (measuring && t?.last) {
@@ -493,15 +499,16 @@ export class ProcReader {
   private settleQuiet(deferred: Tracked[], pass: ScanPass): void {
     this.lastGap = this.taskTicks() - this.lastMark - pass.tickCpu;
     if (!(this.lastGap < QUIET_GAP_TICKS)) {
+      // Each is looked at: the ones schedstat says have not run keep their reading, as in a burst scan.
       this.quietCatchUps++;
-      for (const t of deferred) this.readLast(t, pass);
+      for (const t of deferred) {
+        if (this.unmoved(t)) keepLast(t.last as RawProcess, pass.out);
+        else this.readLast(t, pass);
+      }
       return;
     }
     this.quietSkips += deferred.length;
-    for (const t of deferred) {
-      const last = t.last as RawProcess;
-      pass.out.set(last.pid, last.rssPeak === undefined ? last : withoutPeak(last));
-    }
+    for (const t of deferred) keepLast(t.last as RawProcess, pass.out);
   }
 
   /** Reads a known process again (it may have vanished, or its pid be a new process now). */
@@ -555,7 +562,8 @@ export class ProcReader {
   }
 
   /**
-   * For a burst scan: whether the single-threaded process `t` has not run since
+   * For a burst scan or a tick's catch-up on quiet processes: whether the
+   * single-threaded process `t` has not run since
    * its run time was last read here; the run time read now is kept for next
    * time, before any stat read, so a stat read after it is never older. Its
    * stat would then show what `t.last` shows: utime+stime are scaled to that
@@ -565,10 +573,12 @@ export class ProcReader {
    * Only through a kept fd (one from the same budget as the stat fds, up to
    * half of it), so off procfs, where none is kept, it is always false.
    */
-  private unmoved(t: Tracked, entry: string): boolean {
+  private unmoved(t: Tracked): boolean {
+    const last = t.last;
+    if (last === null || last.threads !== 1) return false;
     if (t.schedFd < 0) {
       if (this.keptFds >= this.maxKeptFds / 2) return false;
-      t.schedFd = this.file.open(`${this.root}/${entry}/schedstat`);
+      t.schedFd = this.file.open(`${this.root}/${last.pid}/schedstat`);
       if (t.schedFd < 0) return false;
       this.keptFds++;
     }
@@ -577,6 +587,7 @@ export class ProcReader {
     const ns = n < 0 ? NaN : parseSchedRuntime(this.file.buf, n);
     const same = ns === t.runNs;
     t.runNs = ns;
+    if (same) this.unmovedSkips++;
     return same;
   }
 
