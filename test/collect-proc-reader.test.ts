@@ -438,9 +438,8 @@ test('real /proc: stat fds are kept between scans, closed when a process goes an
   expect(openStatFds()).toEqual([]);
 });
 
-test('real /proc: a burst scan takes a single-threaded process that has not run since from its last reading; once it runs, it is read', async () => {
-  const reader = new ProcReader();
-  // Python is single-threaded: blocked on stdin, it does not run at all until told to.
+/** A single-threaded process (Python) that does not run at all until a line on stdin: then it takes 100 MB, burns CPU and says 'done'. */
+function sleeperThatWakes(): { child: ReturnType<typeof spawn>; said: (word: string) => Promise<void> } {
   const script = `import sys
 print('ready', flush=True)
 sys.stdin.readline()
@@ -460,6 +459,12 @@ sys.stdin.readline()`;
       };
       child.stdout?.on('data', on);
     });
+  return { child, said };
+}
+
+test('real /proc: a burst scan takes a single-threaded process that has not run since from its last reading; once it runs, it is read', async () => {
+  const reader = new ProcReader();
+  const { child, said } = sleeperThatWakes();
   try {
     await said('ready');
     const pid = child.pid as number;
@@ -484,4 +489,26 @@ sys.stdin.readline()`;
     reader.close();
   }
   expect(reader.openFds).toBe(0);
+}, 30_000);
+
+test('real /proc: a quiet process that wakes is read at the next tick, whichever way the CPU gap went', async () => {
+  const reader = new ProcReader();
+  const { child, said } = sleeperThatWakes();
+  try {
+    await said('ready');
+    const pid = child.pid as number;
+    const tick = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: true, primed: true, memorySwing: 0 });
+    reader.scanProcesses({ peaks: true, primed: false });
+    // Quiet after QUIET_TICKS ticks; then, on a busy machine, ticks whose gap asks to look at it again.
+    for (let i = 0; i < QUIET_TICKS + 2 * QUIET_EVERY; i++) tick();
+    const before = tick().get(pid);
+    child.stdin?.write('\n');
+    await said('done');
+    const woke = tick().get(pid);
+    expect((woke?.utime ?? 0) + (woke?.stime ?? 0)).toBeGreaterThan((before?.utime ?? 0) + (before?.stime ?? 0));
+    expect(woke?.rss ?? 0).toBeGreaterThan((before?.rss ?? 0) + 90 * 1024 * 1024);
+  } finally {
+    child.kill('SIGKILL');
+    reader.close();
+  }
 }, 30_000);
