@@ -84,6 +84,8 @@ test('parseSchedRuntime reads the run time in ns, the first field of /proc/<pid>
   const [buf, n] = reused('8071031 28736025 3\n', '99999 1 1\n');
   expect(parseSchedRuntime(buf, n)).toBe(8071031);
   expect(parseSchedRuntime(buf, 0)).toBeNaN();
+  // A kernel that keeps no run times writes zeros: unknown, never "has not run".
+  expect(parseSchedRuntime(...reused('0 0 0\n'))).toBeNaN();
   // Past 2^53 (a thread that ran 231 days here) the value is rounded the same way each time: equal text,
   // equal number; one more µs, another.
   const [big, bn] = reused('20000000000000001 0 0\n');
