@@ -11,7 +11,9 @@
  * (default 8) the seconds left out at start (module loading, the first read of
  * every process, JIT), TMON_BENCH_WHOLE_RUNS (default 1) how many times each
  * count is measured, TMON_BENCH_WHOLE_COUNTS (default "0,300,1000,3000"; 0 is
- * this machine as it is) which counts.
+ * this machine as it is) which counts. TMON_BENCH_BASE (another build's
+ * bin/tmon.js) runs that build's agent beside this one over the same window, to
+ * set a change against the build before it on a noisy machine.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +30,7 @@ const NODE_FLAGS = (process.env['TMON_BENCH_NODE_FLAGS'] ?? '').split(' ').filte
 
 /** bin/tmon.js of this checkout (dist-bench/bench → ../../bin), or TMON_BENCH_TMON (to measure another build side by side). */
 const TMON = process.env['TMON_BENCH_TMON'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tmon.js');
+const BASE = process.env['TMON_BENCH_BASE'];
 export const CLK_TCK = 100;
 
 /** utime+stime of a process in clock ticks; NaN when it is gone. */
@@ -48,8 +51,8 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - (f[3] as number) - (f[4] as number), total };
 }
 
-function startAgent(): ChildProcess {
-  const agent = spawn(process.execPath, [...NODE_FLAGS, TMON, 'agent', '--listen', '127.0.0.1:0'], { detached: true, stdio: 'ignore' });
+function startAgent(tmon = TMON): ChildProcess {
+  const agent = spawn(process.execPath, [...NODE_FLAGS, tmon, 'agent', '--listen', '127.0.0.1:0'], { detached: true, stdio: 'ignore' });
   started.add(agent);
   return agent;
 }
@@ -88,16 +91,19 @@ interface Window {
   dashboard: number;
   machineBusy: number;
   load: number;
+  /** The TMON_BENCH_BASE build's agent (NaN without one). */
+  base: number;
 }
 
 /** % of one core each used over the same window. */
 async function measure(): Promise<Window> {
   const agent = startAgent();
+  const base = BASE ? startAgent(BASE) : null;
   const top = startTop();
   const dash = await startDashboard();
   try {
     await sleep(WARMUP * 1000);
-    const pids = [agent.pid as number, top.pid as number, dash?.pid ?? -1];
+    const pids = [agent.pid as number, top.pid as number, dash?.pid ?? -1, base?.pid ?? -1];
     const t0 = pids.map(ticksOf);
     const m0 = machineTicks();
     const w0 = performance.now();
@@ -113,9 +119,10 @@ async function measure(): Promise<Window> {
       dashboard: pct(2),
       machineBusy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
       load: Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+      base: pct(3),
     };
   } finally {
-    for (const c of [agent, top]) {
+    for (const c of base ? [agent, top, base] : [agent, top]) {
       c.kill('SIGKILL');
       started.delete(c);
     }
@@ -133,8 +140,9 @@ export async function bench(): Promise<string> {
       for (let r = 0; r < RUNS; r++) {
         const w = await measure();
         runs.push(w);
+        const beside = BASE ? ` ${fmt(w.base)} | ${fmt(w.agent / w.base)} |` : '';
         raw.push(
-          `| ${w.processes} | ${fmt(w.agent)} | ${fmt(w.top)} | ${fmt(w.agent / w.top)} | ${fmt(w.dashboard)} | ${fmt(w.dashboard / w.agent)} | ${fmt(w.machineBusy, 0)} % | ${fmt(w.load)} |`,
+          `| ${w.processes} | ${fmt(w.agent)} | ${fmt(w.top)} | ${fmt(w.agent / w.top)} | ${fmt(w.dashboard)} | ${fmt(w.dashboard / w.agent)} | ${fmt(w.machineBusy, 0)} % | ${fmt(w.load)} |${beside}`,
         );
       }
       const m = (k: keyof Window): number => median(runs.map((w) => w[k]));
@@ -151,8 +159,8 @@ export async function bench(): Promise<string> {
       '',
       'Each run, with how busy the machine was meanwhile (other work included):',
       '',
-      '| processes | agent % | top % | agent / top | dashboard % | dashboard / agent | machine busy | load (1 min) |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| processes | agent % | top % | agent / top | dashboard % | dashboard / agent | machine busy | load (1 min) |${BASE ? ' base agent % | agent / base |' : ''}`,
+      `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${BASE ? ' ---: | ---: |' : ''}`,
       ...raw,
       '',
       'Targets: agent ≤ 0.6× top at 1000 processes, ≤ 1 % at 300, ≤ 0.5 % with ≤ 100; dashboard ≤ 1.5× the agent.',

@@ -14,6 +14,7 @@ import {
   parsePidStat,
   parsePressureSome,
   parsePressureTotals,
+  parseSchedRuntime,
   parseStatus,
   parseStatusHwmKb,
   parseSystemStat,
@@ -77,6 +78,20 @@ test('parseStatus reads the real uid and VmHWM; a kernel thread has no VmHWM', (
   expect(parseStatusHwmKb(buf, n)).toBe(51234);
   const [kb, kn] = reused('Name:\tkthreadd\nUid:\t0\t0\t0\t0\nThreads:\t1\n', '\nVmHWM:\t 77777 kB\n');
   expect(parseStatus(kb, kn)).toEqual({ uid: 0, hwmKb: NaN });
+});
+
+test('parseSchedRuntime reads the run time in ns, the first field of /proc/<pid>/schedstat; NaN when there is none', () => {
+  const [buf, n] = reused('8071031 28736025 3\n', '99999 1 1\n');
+  expect(parseSchedRuntime(buf, n)).toBe(8071031);
+  expect(parseSchedRuntime(buf, 0)).toBeNaN();
+  // A kernel that keeps no run times writes zeros: unknown, never "has not run".
+  expect(parseSchedRuntime(...reused('0 0 0\n'))).toBeNaN();
+  // Past 2^53 (a thread that ran 231 days here) the value is rounded the same way each time: equal text,
+  // equal number; one more µs, another.
+  const [big, bn] = reused('20000000000000001 0 0\n');
+  const [more, mn] = reused('20000000000001001 0 0\n');
+  expect(parseSchedRuntime(big, bn)).toBe(parseSchedRuntime(...reused('20000000000000001 0 0\n')));
+  expect(parseSchedRuntime(more, mn)).toBeGreaterThan(parseSchedRuntime(big, bn));
 });
 
 const PROC_STAT = `cpu  3028 10 1660 57446 106 1 39 44 5 0

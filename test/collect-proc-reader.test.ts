@@ -437,3 +437,83 @@ test('real /proc: stat fds are kept between scans, closed when a process goes an
   expect(reader.openFds).toBe(0);
   expect(openStatFds()).toEqual([]);
 });
+
+/** A single-threaded process (Python) that does not run at all until a line on stdin: then it takes 100 MB, burns CPU and says 'done'. */
+function sleeperThatWakes(): { child: ReturnType<typeof spawn>; said: (word: string) => Promise<void> } {
+  const script = `import sys
+print('ready', flush=True)
+sys.stdin.readline()
+b = b'x' * (100 * 1024 * 1024)
+n = sum(range(3_000_000))
+print('done', flush=True)
+sys.stdin.readline()`;
+  const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const said = (word: string): Promise<void> =>
+    new Promise((resolve) => {
+      let out = '';
+      const on = (d: Buffer): void => {
+        out += d.toString();
+        if (!out.includes(word)) return;
+        child.stdout?.off('data', on);
+        resolve();
+      };
+      child.stdout?.on('data', on);
+    });
+  return { child, said };
+}
+
+test('real /proc: a burst scan takes a single-threaded process that has not run since from its last reading; once it runs, it is read', async () => {
+  const reader = new ProcReader();
+  const { child, said } = sleeperThatWakes();
+  try {
+    await said('ready');
+    const pid = child.pid as number;
+    reader.scanProcesses({ peaks: true, primed: false });
+    const burst = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: false, primed: true });
+    const first = burst().get(pid);
+    expect(first?.threads).toBe(1);
+    const skips = reader.unmovedSkips;
+    expect(burst().get(pid)).toBe(first);
+    expect(reader.unmovedSkips).toBeGreaterThan(skips);
+    // It wakes, allocates 100 MB and burns CPU: the next burst scan reads it.
+    child.stdin?.write('\n');
+    await said('done');
+    const woke = burst().get(pid);
+    expect((woke?.utime ?? 0) + (woke?.stime ?? 0)).toBeGreaterThan((first?.utime ?? 0) + (first?.stime ?? 0));
+    expect(woke?.rss ?? 0).toBeGreaterThan((first?.rss ?? 0) + 90 * 1024 * 1024);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(burst().has(pid)).toBe(false);
+  } finally {
+    child.kill('SIGKILL');
+    reader.close();
+  }
+  expect(reader.openFds).toBe(0);
+}, 30_000);
+
+test('real /proc: a quiet process that wakes is read at the next tick, whichever way the CPU gap went', async () => {
+  const reader = new ProcReader();
+  const { child, said } = sleeperThatWakes();
+  try {
+    await said('ready');
+    const pid = child.pid as number;
+    const tick = (): ReturnType<ProcReader['scanProcesses']> => reader.scanProcesses({ peaks: true, primed: true, memorySwing: 0 });
+    reader.scanProcesses({ peaks: true, primed: false });
+    // Quiet after QUIET_TICKS ticks; its stat is then read at one tick in QUIET_EVERY (tick number + pid),
+    // schedstat tells at the others. The ticks stop so that the one after the wake-up is not its due one.
+    let ticks = QUIET_TICKS + 2 * QUIET_EVERY;
+    while ((ticks + 2 + pid) % QUIET_EVERY === 0) ticks++;
+    for (let i = 0; i < ticks; i++) tick();
+    const skips = reader.unmovedSkips;
+    const before = tick().get(pid);
+    expect(reader.unmovedSkips).toBeGreaterThan(skips);
+    child.stdin?.write('\n');
+    await said('done');
+    const woke = tick().get(pid);
+    expect((woke?.utime ?? 0) + (woke?.stime ?? 0)).toBeGreaterThan((before?.utime ?? 0) + (before?.stime ?? 0));
+    expect(woke?.rss ?? 0).toBeGreaterThan((before?.rss ?? 0) + 90 * 1024 * 1024);
+  } finally {
+    child.kill('SIGKILL');
+    reader.close();
+  }
+}, 30_000);

@@ -24,6 +24,9 @@ export class IntervalSightings {
       } else if (known.startTicks !== p.startTicks) {
         this.superseded.push(known);
         this.byPid.set(pid, p);
+      } else if (p.rss >= known.rss && (known.rssPeak === undefined || (p.rssPeak ?? -1) >= known.rssPeak)) {
+        // The newer reading holds the highest figures already (most of the time): kept as it is, no copy.
+        this.byPid.set(pid, p);
       } else {
         this.byPid.set(pid, { ...p, rss: Math.max(known.rss, p.rss), rssPeak: maxOf(known.rssPeak, p.rssPeak) });
       }

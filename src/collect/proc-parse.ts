@@ -123,6 +123,19 @@ export function parsePidStat(buf: Buffer, len: number, out: PidStat): boolean {
   return Number.isFinite(out.rssPages) && Number.isFinite(out.startTicks) && Number.isFinite(out.pid);
 }
 
+/**
+ * /proc/<pid>/schedstat: the first field, the time in ns the process's main
+ * thread has run (`se.sum_exec_runtime`, the figure stat's utime+stime are
+ * scaled to). NaN when malformed. Past 2^53 ns (104 days of CPU) the value is
+ * rounded, to a few ns for years of CPU: a thread that ran at all still changes it.
+ * NaN for 0 too: a kernel that keeps no run times (sched_info off) writes `0 0 0`.
+ */
+export function parseSchedRuntime(buf: Buffer, len: number): number {
+  hot.pos = 0;
+  const ns = readInt(buf, len, hot);
+  return ns > 0 ? ns : NaN;
+}
+
 /** Longest command line kept: a 100 KB java classpath helps nobody in a table or on the wire. */
 export const MAX_CMD_LENGTH = 4096;
 

@@ -15,6 +15,7 @@ import {
   parsePidStat,
   parsePressureSome,
   parsePressureTotals,
+  parseSchedRuntime,
   parseStatus,
   parseStatusHwmKb,
   parseSystemStat,
@@ -64,6 +65,9 @@ interface Tracked {
   tickNo: number;
   /** The last tick that read it between the machine readings. */
   lateTick: number;
+  /** A kept-open fd on its schedstat (-1: none), and the run time read there last (NaN: none): see unmoved(). */
+  schedFd: number;
+  runNs: number;
 }
 
 /** Fast-watch readings: memory used in bytes, cumulative busy and total CPU ticks. */
@@ -110,6 +114,11 @@ function withoutPeak(p: RawProcess): RawProcess {
   return copy;
 }
 
+/** Reports a process not read again with its last reading (without a peak, which was an earlier interval's). */
+function keepLast(last: RawProcess, out: Map<number, RawProcess>): void {
+  out.set(last.pid, last.rssPeak === undefined ? last : withoutPeak(last));
+}
+
 export type SystemCounters = Pick<RawSnapshot, 'stat' | 'mem' | 'load' | 'pressure' | 'net' | 'disks'>;
 
 /**
@@ -135,17 +144,20 @@ export const IDLE_IDENTITY_MS = 30_000;
 export const UNMOVED_IDENTITY_MS = 120_000;
 
 /**
- * Quiet processes (unchanged for QUIET_TICKS tick scans) are read at one tick
- * in QUIET_EVERY (by pid, so they spread over the ticks) as long as the
+ * Quiet processes (unchanged for QUIET_TICKS tick scans) have their stat read
+ * at one tick in QUIET_EVERY (by pid, so they spread over the ticks). At the
+ * other ticks a single-threaded one is looked at through its schedstat (see
+ * unmoved()): not run since, it keeps its last reading; run, it is read. The
+ * other quiet ones (several threads, or no fd left) are skipped as long as the
  * machine's CPU is accounted for without them: if the CPU /proc/stat counted
  * since the last tick exceeds what the processes read this tick used by
  * QUIET_GAP_TICKS or more, one of the skipped ones (or something short-lived)
- * used it, and the skipped ones are read after all. Burst scans read
- * everything. So a quiet process can only hide less than QUIET_GAP_TICKS of
- * CPU (30 ms) for at most QUIET_EVERY - 1 ticks. RSS cannot grow without page
- * faults, yet a process can fault in memory with little CPU: so nothing is
- * skipped in an interval where memory used moved by QUIET_MEMORY_SWING_BYTES or
- * more, as a missed riser would be a missed culprit.
+ * used it, and the skipped ones are read after all. So such a process can only
+ * hide less than QUIET_GAP_TICKS of CPU (30 ms) for at most QUIET_EVERY - 1
+ * ticks. RSS cannot grow without page faults, yet a process can fault in memory
+ * with little CPU: so none of those is skipped in an interval where memory used
+ * moved by QUIET_MEMORY_SWING_BYTES or more, as a missed riser would be a
+ * missed culprit. Burst scans look at every process, through schedstat too.
  */
 export const QUIET_TICKS = 5;
 export const QUIET_MEMORY_SWING_BYTES = 16 * 1024 * 1024;
@@ -170,7 +182,10 @@ export function identityBudget(processes: number): number {
  * changed) and otherwise on a bounded cadence (ACTIVE/IDLE_IDENTITY_MS, a budget
  * per tick); status also when faults say the peak may have moved. At ticks a
  * process quiet for a while is read only every few ticks, as long as the
- * machine's CPU says none of the skipped ones woke (QUIET_TICKS). /etc/passwd is
+ * machine's CPU says none of the skipped ones woke (QUIET_TICKS); when it
+ * says one may have, each skipped one is looked at. Burst scans look at every
+ * process. Either way a single-threaded process whose schedstat says it has
+ * not run since is taken from its last reading (see unmoved()). /etc/passwd is
  * re-read when it changes. A process that vanishes mid-read is skipped. close()
  * releases the fds.
  */
@@ -202,9 +217,13 @@ export class ProcReader {
   /** Stat reads skipped at ticks (quiet processes), and ticks whose CPU gap made it read the quiet ones after all. */
   quietSkips = 0;
   quietCatchUps = 0;
+  /** Stat reads that burst scans and tick catch-ups skipped because schedstat said the process had not run (see unmoved()). */
+  unmovedSkips = 0;
   /** The last tick's unaccounted CPU ticks (benchmarks report it). */
   lastGap = NaN;
   private tickNo = 0;
+  /** Tick scans so far (any memory swing): which quiet processes are due for a stat read goes by it. */
+  private tickScans = 0;
   /** The machine's task CPU ticks just before the previous tick scan read its moving processes (NaN: none). */
   private lastMark = NaN;
   private generation = 0;
@@ -298,23 +317,41 @@ export class ProcReader {
     };
     if (opts.peaks || this.usersGen === 0) this.refreshUsers();
     // Only ticks may skip quiet processes (see settleQuiet), and only after a tick that took the same measure.
-    const measuring = opts.peaks && opts.primed && (opts.memorySwing ?? Infinity) < QUIET_MEMORY_SWING_BYTES;
+    const tickScan = opts.peaks && opts.primed;
+    const measuring = tickScan && (opts.memorySwing ?? Infinity) < QUIET_MEMORY_SWING_BYTES;
     const skipping = measuring && !Number.isNaN(this.lastMark);
     if (measuring) pass.tick = ++this.tickNo;
+    if (tickScan) this.tickScans++;
     const deferred: Tracked[] = [];
     const active: Tracked[] = [];
+    const burst = !opts.peaks && opts.primed;
     for (const entry of names) {
       const first = entry.charCodeAt(0);
       if (first < 0x30 || first > 0x39) continue;
       const pid = Number(entry);
       const t = this.tracked.get(pid);
+      // In a burst scan any known process, at a tick a quiet one not due (memory moving or not): schedstat says whether it ran.
+      const quietNotDue = tickScan && t !== undefined && t.still >= QUIET_TICKS && (this.tickScans + pid) % QUIET_EVERY !== 0;
+      if (t?.last && (burst || quietNotDue)) {
+        if (this.unmoved(t)) {
+          t.seen = gen;
+          keepLast(t.last, out);
+          continue;
+        }
+        if (t.schedFd >= 0 && measuring) {
+          // It ran (or is gone): read with the moving ones.
+          t.seen = gen;
+          active.push(t);
+          continue;
+        }
+      }
       if (measuring && t?.last) {
         if (t.still < QUIET_TICKS) {
           t.seen = gen;
           active.push(t);
           continue;
         }
-        if (skipping && (pass.tick + pid) % QUIET_EVERY !== 0) {
+        if (skipping && (this.tickScans + pid) % QUIET_EVERY !== 0) {
           t.seen = gen;
           deferred.push(t);
           continue;
@@ -322,26 +359,28 @@ export class ProcReader {
       }
       this.readProcess(entry, pid, t, pass);
     }
-    if (measuring) {
-      // Processes that move are read last, between two readings of the machine's CPU, tmon itself at the very end.
-      const mark = this.taskTicks();
-      pass.late = true;
-      let self: Tracked | undefined;
-      for (const t of active) {
-        if (t.last?.pid === process.pid) self = t;
-        else this.readLast(t, pass);
-      }
-      if (self) this.readLast(self, pass);
-      pass.late = false;
-      if (deferred.length > 0) this.settleQuiet(deferred, pass);
-      this.lastMark = mark;
-    }
+    if (measuring) this.readMoving(active, deferred, pass);
     for (const [pid, t] of this.tracked) {
       if (t.seen === gen) continue;
       this.dropFd(t);
       this.tracked.delete(pid);
     }
     return out;
+  }
+
+  /** Processes that move are read last, between two readings of the machine's CPU, tmon itself at the very end; then the quiet ones are settled. */
+  private readMoving(active: Tracked[], deferred: Tracked[], pass: ScanPass): void {
+    const mark = this.taskTicks();
+    pass.late = true;
+    let self: Tracked | undefined;
+    for (const t of active) {
+      if (t.last?.pid === process.pid) self = t;
+      else this.readLast(t, pass);
+    }
+    if (self) this.readLast(self, pass);
+    pass.late = false;
+    if (deferred.length > 0) this.settleQuiet(deferred, pass);
+    this.lastMark = mark;
   }
 
   /** Reads one process's stat (and its identity or VmHWM when due) into `pass.out`; a process that vanished is left out. */
@@ -429,6 +468,8 @@ export class ProcReader {
       tickCpu: 0,
       tickNo: 0,
       lateTick: 0,
+      schedFd: -1,
+      runNs: NaN,
     };
     this.tracked.set(pid, t);
     return t;
@@ -481,10 +522,7 @@ export class ProcReader {
       return;
     }
     this.quietSkips += deferred.length;
-    for (const t of deferred) {
-      const last = t.last as RawProcess;
-      pass.out.set(last.pid, last.rssPeak === undefined ? last : withoutPeak(last));
-    }
+    for (const t of deferred) keepLast(t.last as RawProcess, pass.out);
   }
 
   /** Reads a known process again (it may have vanished, or its pid be a new process now). */
@@ -506,7 +544,7 @@ export class ProcReader {
     const cpu = p.utime + p.stime;
     const same = last !== null && last.utime + last.stime === cpu && last.rss === p.rss && last.state === p.state && last.threads === p.threads && last.ident === p.ident && last.name === p.name;
     if (!same) t.still = 0;
-    else if (tick > 0) t.still++;
+    else if (pass.peaks) t.still++;
     t.last = p;
     if (tick === 0) return;
     // Counted only when both readings lay between their tick's machine readings, so the window holds its interval.
@@ -533,6 +571,37 @@ export class ProcReader {
   private dropFd(t: Tracked): void {
     this.closeFd(t.fd);
     t.fd = -1;
+    this.closeFd(t.schedFd);
+    t.schedFd = -1;
+  }
+
+  /**
+   * For a burst scan, or a tick on a quiet process not due: whether the
+   * single-threaded process `t` has not run since its run time was last read here; the run time read now is kept for next
+   * time, before any stat read, so a stat read after it is never older. Its
+   * stat would then show what `t.last` shows: utime+stime are scaled to that
+   * run time, and RSS, faults, state, threads and comm change only when the
+   * process itself runs (reclaim aside, which only lowers RSS). A schedstat
+   * read costs about a third of a stat read, and nothing is parsed or built.
+   * Only through a kept fd (one from the same budget as the stat fds, up to
+   * half of it), so off procfs, where none is kept, it is always false.
+   */
+  private unmoved(t: Tracked): boolean {
+    const last = t.last;
+    if (last === null || last.threads !== 1) return false;
+    if (t.schedFd < 0) {
+      if (this.keptFds >= this.maxKeptFds / 2) return false;
+      t.schedFd = this.file.open(`${this.root}/${last.pid}/schedstat`);
+      if (t.schedFd < 0) return false;
+      this.keptFds++;
+    }
+    const n = this.file.readAt(t.schedFd);
+    // Gone (ESRCH) or no schedstat: the stat read settles it.
+    const ns = n < 0 ? NaN : parseSchedRuntime(this.file.buf, n);
+    const same = ns === t.runNs;
+    t.runNs = ns;
+    if (same) this.unmovedSkips++;
+    return same;
   }
 
   /** Closes an fd this reader kept (-1: nothing to do). */
