@@ -18,7 +18,8 @@ const young = (): number => getHeapSpaceStatistics().find((s) => s.space_name ==
  * generation to 16-32 MB and lets the old one reach two to four times its live
  * size.
  *
- * The young generation's growth is switched off at once and on again after
+ * The young generation's growth is switched off at once (cli.ts calls this before the
+ * dashboard's modules load, which alone grow it to 8 MB) and on again after
  * start-up, then off for good once it reaches the cap: a watch that only
  * stopped it at the cap came too late for the synchronous start (the first read
  * of 1000 processes grew it to 16 MB before the watch ran). A 4 MB young
