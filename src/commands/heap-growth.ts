@@ -18,14 +18,12 @@ const young = (): number => getHeapSpaceStatistics().find((s) => s.space_name ==
  * generation to 16-32 MB and lets the old one reach two to four times its live
  * size.
  *
- * The young generation's growth is switched off at once (cli.ts calls this before the
- * dashboard's modules load, which alone grow it to 8 MB) and on again after
- * start-up, then off for good once it reaches the cap: a watch that only
- * stopped it at the cap came too late for the synchronous start (the first read
- * of 1000 processes grew it to 16 MB before the watch ran). A 4 MB young
- * generation cost ~0.5 point of one core at 5 samples a second against 8 MB,
- * in the same bench; holding it at 1 MB for good (no growth at all) cost a third
- * more CPU.
+ * cli.ts calls this before the dashboard's modules load: loading them alone
+ * grows the young generation to 8 MB, and a busy start (1000 processes) to 16,
+ * before any GC watch gets to run. So its growth is off from the start, on
+ * again after start-up, and off for good once it reaches the cap. In the same
+ * bench a 4 MB young generation cost no more CPU than 8 MB within the noise
+ * (≤ 0.5 point of one core); a 2 MB one cost a third more.
  *
  * Both flags are read by V8 at each collection, so they take effect set at run
  * time; the command line's `--max-semi-space-size` would not (it is read once,
