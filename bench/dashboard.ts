@@ -13,8 +13,9 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProcessStats, Sample } from '../src/core/sample.js';
 import type { SampleSource } from '../src/core/source.js';
 
-const COLS = 120;
-const ROWS = 40;
+/** The terminal's size: TMON_BENCH_COLS / TMON_BENCH_ROWS (default 120x40). */
+const COLS = Number(process.env['TMON_BENCH_COLS'] ?? 120);
+const ROWS = Number(process.env['TMON_BENCH_ROWS'] ?? 40);
 const PROCESSES = 300;
 const MEASURED_TICKS = 60;
 const HOUR = 3600;
@@ -37,6 +38,7 @@ export async function bench(): Promise<string> {
     `| … of which loading the UI modules (blessed) | ${f(r.importMs)} ms | |`,
     `| process start to first frame (node boot included) | ${f(r.sinceProcessStartMs)} ms | |`,
     `| CPU per rendered tick (ingest, spike detection, view-model, render), median / p90 | ${f(r.cpuMsMedian, 2)} / ${f(r.cpuMsP90, 2)} ms | |`,
+    `| history groups decoded per rendered tick (a group closes every 60 ticks) | ${f(r.groupsDecodedPerTick, 2)} | |`,
     `| bytes written per tick, median / p90 / max | ${Math.round(r.bytesMedian)} / ${Math.round(r.bytesP90)} / ${Math.round(r.bytesMax)} B | median ≤ 2 KB |`,
     `| RSS at the first frame / with 10 minutes / with an hour (${HOUR} samples) of history, after GC | ${f(r.rssFirstFrameMb)} / ${f(r.rssTenMinutesMb)} / ${f(r.rssHourMb)} MB | ≤ 80 MB |`,
     `| JS heap in use with an hour of history | ${f(r.heapHourMb)} MB | |`,
@@ -57,6 +59,8 @@ interface Measurements {
   bytesMax: number;
   rssFirstFrameMb: number;
   rssTenMinutesMb: number;
+  /** History groups decoded per measured tick: more than a group closing now and then means the decoded-group cache thrashes. */
+  groupsDecodedPerTick: number;
   rssHourMb: number;
   heapHourMb: number;
   heapCommittedHourMb: number;
@@ -82,6 +86,18 @@ function settledRssMb(): number {
   return process.memoryUsage().rss / 1048576;
 }
 
+/** Counts the history's group decodes from here on (wraps the store's private decoder); returns the reader of the count. */
+function countGroupDecodes(store: typeof import('../src/store/memory-timeline.js')): () => number {
+  const proto = store.MemoryTimeline.prototype as unknown as { decodeGroup: (...args: unknown[]) => unknown };
+  const decode = proto.decodeGroup;
+  let count = 0;
+  proto.decodeGroup = function (this: unknown, ...args: unknown[]): unknown {
+    count++;
+    return decode.apply(this, args);
+  };
+  return () => count;
+}
+
 /** The child's side: everything measured in one clean process. */
 export async function measureInThisProcess(): Promise<Measurements> {
   const gen = new SampleGenerator(PROCESSES);
@@ -89,6 +105,7 @@ export async function measureInThisProcess(): Promise<Measurements> {
   const out = new CountingTty(COLS, ROWS, first.processes[0]?.name ?? '');
   const source = new PushSource();
 
+  const decodes = countGroupDecodes(await import('../src/store/memory-timeline.js'));
   const t0 = performance.now();
   const { startDashboard } = await import('../src/ui/dashboard.js');
   const { liveHub, liveView } = await import('../src/session/session-view.js');
@@ -109,6 +126,7 @@ export async function measureInThisProcess(): Promise<Measurements> {
   const rssTenMinutesMb = settledRssMb();
   const cpu: number[] = [];
   const bytes: number[] = [];
+  const decodedBefore = decodes();
   for (let i = 0; i < MEASURED_TICKS; i++) {
     const writes = out.writes;
     const b0 = out.bytes;
@@ -123,6 +141,7 @@ export async function measureInThisProcess(): Promise<Measurements> {
     await sleep(110);
   }
 
+  const groupsDecodedPerTick = (decodes() - decodedBefore) / MEASURED_TICKS;
   await feed(source, gen, HOUR);
   await sleep(200);
   const rssHourMb = settledRssMb();
@@ -145,6 +164,7 @@ export async function measureInThisProcess(): Promise<Measurements> {
     sinceProcessStartMs,
     cpuMsMedian: quantile(cpu, 0.5),
     cpuMsP90: quantile(cpu, 0.9),
+    groupsDecodedPerTick,
     bytesMedian: quantile(bytes, 0.5),
     bytesP90: quantile(bytes, 0.9),
     bytesMax: Math.max(...bytes),

@@ -141,4 +141,23 @@ describe('MemoryTimeline', () => {
     expect(h.storedBytes).toBeGreaterThan(0);
     expect(h.storedBytes).toBeLessThan(json / 10);
   });
+
+  it('keeps a decoded group while it is read, and lets it go once a group closes without it being read', () => {
+    const samples = variedSamples(300, { seed: 3 });
+    const h = filled(samples.slice(0, 180));
+    // Groups 0–59 and 60–119 are read, so decoded and kept: the same objects come back.
+    const old = h.at(10);
+    const kept = h.at(70);
+    expect(h.at(10)).toBe(old);
+    // Only the second is read while the next two groups fill and close (the first was read since the last close).
+    for (const s of samples.slice(180, 300)) {
+      h.push(s);
+      expect(h.at(70)).toBe(kept);
+    }
+    expect(h.at(70)).toBe(kept);
+    // The first was let go: decoded again, equal but not the same object.
+    const again = h.at(10);
+    expect(again).not.toBe(old);
+    expect(again).toEqual(old);
+  });
 });

@@ -9,7 +9,6 @@ import { PANELS } from '../ui/panels/registry.js';
 import type { ThemeName } from '../ui/theme.js';
 import { tmonVersion } from '../version.js';
 import { DASHBOARD } from './command-flags.js';
-import { capHeapGrowth } from './heap-growth.js';
 import { cgroupOption, colorEnabled, samplingSettings } from './shared-options.js';
 import { untilClosed } from './terminal-guard.js';
 import { procSignaller } from './process-signaller.js';
@@ -33,7 +32,6 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const settings = samplingSettings(values);
   const alertsWanted = alertSetup(values, undefined, 'dashboard-alert-state.json');
   requireTerminal();
-  capHeapGrowth();
   const collector = await createCollector({ intervalMs: settings.intervalMs, ...cgroupOption(values), probes: values.probe });
   const live = new LiveSource(collector, settings.intervalMs);
   const hub = liveHub(live, { top: settings.top, thresholds: settings.thresholds });

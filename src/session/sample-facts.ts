@@ -1,6 +1,7 @@
 import { processEvents, type ProcessEvent } from '../analysis/process-events.js';
 import { userTotals, type UserTotal } from '../analysis/user-totals.js';
 import type { Sample } from '../core/sample.js';
+import { PackedUserTotals } from './packed-user-totals.js';
 
 const NONE: readonly ProcessEvent[] = Object.freeze([]);
 
@@ -13,14 +14,14 @@ const NONE: readonly ProcessEvent[] = Object.freeze([]);
  */
 export class SampleFacts {
   private readonly events = new Map<number, readonly ProcessEvent[]>();
-  private readonly users = new Map<number, readonly UserTotal[]>();
+  private readonly users = new PackedUserTotals();
   private prev: Sample | undefined;
 
   record(sample: Sample): void {
     const e = this.prev && sameProcesses(this.prev, sample) ? NONE : processEvents(this.prev, sample);
     // Most ticks see no start or exit: nothing stored for them.
     if (e.length > 0) this.events.set(sample.time, e);
-    this.users.set(sample.time, userTotals(sample.processes));
+    this.users.record(sample.time, userTotals(sample.processes));
     this.prev = sample;
   }
 
@@ -29,17 +30,16 @@ export class SampleFacts {
   }
 
   usersAt(time: number): readonly UserTotal[] | undefined {
-    return this.users.get(time);
+    return this.users.at(time);
   }
 
-  /** Forgets samples older than `time` (the history's oldest); both maps are in time order. */
+  /** Forgets samples older than `time` (the history's oldest); the events map is in time order. */
   prune(time: number): void {
-    for (const map of [this.events, this.users] as Map<number, unknown>[]) {
-      for (const t of map.keys()) {
-        if (t >= time) break;
-        map.delete(t);
-      }
+    for (const t of this.events.keys()) {
+      if (t >= time) break;
+      this.events.delete(t);
     }
+    this.users.prune(time);
   }
 }
 

@@ -9,10 +9,12 @@ import { SampleDecoder, SampleEncoder } from './sample-codec.js';
 /** Samples per group: a minute at 1 Hz, as a recording's keyframe groups. */
 const GROUP_SAMPLES = 60;
 /**
- * Decoded groups kept: enough for what a dashboard frame reads (the graphs'
- * window at two samples a column, five groups for a graph 150 columns wide,
- * and the oldest sample), so a frame decodes a group only when one closes or
- * the cursor moves on. The events panel reads times, not samples.
+ * Decoded groups kept at most: enough for what a dashboard frame reads (the
+ * graphs' window at two samples a column, five groups for a graph 150 columns
+ * wide, and the oldest sample), so a frame decodes a group only when one closes
+ * or the cursor moves on. The events panel reads times, not samples. A decoded
+ * group not read since the close before last is let go at a close: live, the window has
+ * moved past it (~350 KB a group at 300 processes).
  */
 const CACHED_GROUPS = 6;
 /** An open group is closed early once its bodies take this share of `maxBytes`, so the bound holds for huge samples too. */
@@ -89,6 +91,8 @@ export class MemoryTimeline implements Timeline {
   private newest: Sample | undefined;
   private droppedTime = -Infinity;
   private readonly decoded = new LruCache<ClosedGroup, Sample[]>(CACHED_GROUPS);
+  /** Groups read since the last group closed: the decoded ones not among them are dropped at the next close. */
+  private readonly readSinceClose = new Set<ClosedGroup>();
 
   /** At most `capacity` samples, and the oldest dropped a group at a time while they take more than `opts.maxBytes`. */
   constructor(capacity: number, opts: MemoryTimelineOptions = {}) {
@@ -218,10 +222,13 @@ export class MemoryTimeline implements Timeline {
     };
     this.closed.push(group);
     this.closedBytes += group.data.length;
+    for (const g of this.closed) if (!this.readSinceClose.has(g)) this.decoded.delete(g);
+    this.readSinceClose.clear();
   }
 
   /** The group's samples, decoded (and kept among the last few decoded). */
   private samplesOf(group: ClosedGroup): Sample[] {
+    this.readSinceClose.add(group);
     let samples = this.decoded.get(group);
     if (!samples) {
       samples = this.decodeGroup(group);
@@ -261,6 +268,7 @@ export class MemoryTimeline implements Timeline {
       this.closed.shift();
       this.closedBytes -= g.data.length;
       this.decoded.delete(g);
+      this.readSinceClose.delete(g);
     }
   }
 
