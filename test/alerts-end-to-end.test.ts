@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FilesystemWatch } from '../src/collect/filesystems.js';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { freePort, startSmtpSink, startWebhookSink, waitFor } from './helpers/notify-sinks.js';
+import { killed, startNamed as startNamedIn } from './helpers/named-process.js';
 import { TMON_BIN, runCli } from './helpers/run-cli.js';
 import { TmuxSession } from './helpers/tmux.js';
 
@@ -16,20 +17,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A process whose name (comm) is `name`: sleep run through a link of that name. */
-function startNamed(name: string): ChildProcess {
-  const link = path.join(dir, name);
-  if (!existsSync(link)) symlinkSync('/bin/sleep', link);
-  const child = spawn(link, ['600'], { stdio: 'ignore' });
-  cleanups.push(() => void child.kill('SIGKILL'));
-  return child;
-}
-
-async function killed(child: ChildProcess): Promise<void> {
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
+const startNamed = (name: string): ChildProcess => startNamedIn(dir, name, cleanups);
 
 async function agent(args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof startAgentProcess> {
   const a = await startAgentProcess(args, env);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { RecordingWriter } from '../src/store/recording-writer.js';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { TEST_HOST, makeSample } from './helpers/make-sample.js';
 import { waitFor } from './helpers/notify-sinks.js';
+import { killed, startNamed as startNamedIn } from './helpers/named-process.js';
 import { TMON_BIN, runCli } from './helpers/run-cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tmon-alerts-rec-'));
@@ -17,20 +18,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A process whose name (comm) is `name`: sleep run through a link of that name. */
-function startNamed(name: string): ChildProcess {
-  const link = path.join(dir, name);
-  if (!existsSync(link)) symlinkSync('/bin/sleep', link);
-  const child = spawn(link, ['600'], { stdio: 'ignore' });
-  cleanups.push(() => void child.kill('SIGKILL'));
-  return child;
-}
-
-async function killed(child: ChildProcess): Promise<void> {
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
+const startNamed = (name: string): ChildProcess => startNamedIn(dir, name, cleanups);
 
 /** A real `tmon record`, its stderr kept, stopped with SIGTERM. */
 function startRecord(args: string[]): { log: () => string; stop: () => Promise<number | null> } {

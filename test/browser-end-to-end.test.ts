@@ -144,14 +144,12 @@ describe('the browser page against a real agent', () => {
     expect(id).toMatch(/^memory@\d+$/);
 
     // Clicking it puts the cursor inside the spike (the page stops following), and the table shows that moment.
-    // A real mouse click; the list is rebuilt when an open spike grows, so a click that found its item
-    // replaced is tried again.
-    for (let i = 0; i < 5; i++) {
-      const clicked = await page.click(`#spikes li[data-id="${id}"]`).then(
-        () => true,
-        () => false,
-      );
-      if (clicked) break;
+    // A real mouse click; the list is rebuilt when an open spike grows, so a click whose item was replaced
+    // on the way (it throws, or lands on nothing) is tried again until the page says it paused.
+    for (let i = 0; i < 10; i++) {
+      await page.click(`#spikes li[data-id="${id}"]`).catch(() => undefined);
+      if (await page.$eval('#at', (e) => e.textContent?.startsWith('paused') ?? false)) break;
+      await new Promise((r) => setTimeout(r, 300));
     }
     await page.waitForFunction(() => document.querySelector('#spikes li.current') !== null, { timeout: 5_000 });
     const state = await page.evaluate(() => {

@@ -15,13 +15,14 @@ describe('sampling flags', () => {
     const s = samplingSettings(values([]));
     expect(s.intervalMs).toBe(1000);
     expect(s.top).toBe(15);
-    expect(s.thresholds).toEqual({ cpu: { absolute: undefined, margin: undefined }, memory: { absolute: undefined, margin: undefined } });
+    expect(s.thresholds).toEqual({ cpu: {}, memory: {}, latency: {} });
   });
 
   it('map each threshold flag to its half of a metric', () => {
-    expect(thresholdOverrides(values(['--cpu-threshold', '70', '--mem-margin', '5', '--mem-rise', '2']))).toEqual({
-      cpu: { absolute: 70, margin: undefined },
-      memory: { absolute: undefined, margin: 5, rise: 2 },
+    expect(thresholdOverrides(values(['--cpu-threshold', '70', '--mem-margin', '5', '--mem-rise', '2', '--latency-factor', '3', '--latency-margin', '50', '--latency-threshold', '800']))).toEqual({
+      cpu: { absolute: 70 },
+      memory: { margin: 5, rise: 2 },
+      latency: { factor: 3, margin: 50, absolute: 800 },
     });
     expect(() => values(['--mem-threshold', '0'])).toThrow(/--mem-threshold must be a number from 1 to 100/);
   });
