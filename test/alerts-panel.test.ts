@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertBoard } from '../src/analysis/alert-board.js';
+import { recordedAlerts } from '../src/analysis/alert-history.js';
 import { parseRule } from '../src/analysis/alert-rules.js';
 import { DEFAULT_NO_READING_MS, DEFAULT_REPEAT_MS } from '../src/analysis/alert-state.js';
 import { alertStatus, startBoardAlerting } from '../src/commands/alerting.js';
+import type { AlertEvent } from '../src/core/alert-event.js';
 import type { Sample } from '../src/core/sample.js';
+import { SampleHistory } from '../src/core/sample-history.js';
 import { formatClock } from '../src/core/units.js';
-import { liveHub, liveView } from '../src/session/session-view.js';
+import { liveHub, liveView, replayView } from '../src/session/session-view.js';
 import { HeadlessDashboard } from './helpers/headless-dashboard.js';
+import { KEY } from './helpers/headless-terminal.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 
@@ -88,6 +92,25 @@ describe('the alerts panel', () => {
     const raw = ui.term?.rawSince() ?? '';
     expect(raw).not.toContain('\x1b]0;owned');
     expect(raw).not.toContain('\x1b[31mred');
+  });
+
+  it('in a replay shows the recording’s alerts as they were at the cursor: OK before, FIRING inside, resolved after', async () => {
+    // Ten samples a second apart; the rule fired at the 3rd (its condition held from the 2nd) and resolved at the 7th.
+    const timeline = new SampleHistory(100);
+    for (let i = 0; i < 10; i++) timeline.push(makeSample({ time: T0 + i * 1000, processes: [busy] }));
+    const event = (kind: AlertEvent['kind'], at: number, value: string): AlertEvent => ({ kind, rule: RULE, value, since: T0 + 2000, at: T0 + at * 1000, top: [] });
+    const alerts = recordedAlerts([event('firing', 3, '0 processes matching apache2'), event('resolved', 7, '1 process matching apache2')]);
+    const term = ui.open(120, 40, { view: replayView({ timeline, spikes: [] }), alerts });
+    await term.keys(KEY.home);
+    await term.waitFor((s) => s.includes(`OK     ${RULE}`) && !s.includes('fired'));
+    await term.keys(KEY.right, KEY.right, KEY.right, KEY.right);
+    const inside = await term.waitFor((s) => s.includes(`FIRING ${RULE}`));
+    expect(inside).toContain(`since ${formatClock(T0 + 2000)} for 2.0s`);
+    expect(inside).toContain('Alerts: 1 firing');
+    await term.keys(KEY.right, KEY.right, KEY.right, KEY.right);
+    const after = await term.waitFor((s) => s.includes(`OK     ${RULE}`) && s.includes('resolved'));
+    expect(after).toContain(`${formatClock(T0 + 7000)} resolved ${RULE}`);
+    expect(after).toMatch(new RegExp(`${formatClock(T0 + 3000)} fired +${RULE.replace(/[()]/g, '\\$&')}`));
   });
 
   it('is not there without alert rules, and a shows it with what to give', async () => {

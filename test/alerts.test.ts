@@ -10,6 +10,7 @@ import { TEST_HOST, makeSample } from './helpers/make-sample.js';
 import { waitFor } from './helpers/notify-sinks.js';
 import { killed, startNamed as startNamedIn } from './helpers/named-process.js';
 import { TMON_BIN, runCli } from './helpers/run-cli.js';
+import { TmuxSession } from './helpers/tmux.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tmon-alerts-rec-'));
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -74,6 +75,21 @@ describe('tmon alerts FILE|DIR: the alert events a recording holds', () => {
     const times = events.map((e) => Date.parse(e['at'] as string));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(Date.parse(events[1]?.['since'] as string)).toBe(times[0]);
+
+    // tmon replay shows them as they were at the cursor: firing at the start, and at the end (after a
+    // resolution) firing again.
+    const tmux = new TmuxSession(120, 40);
+    try {
+      tmux.start(`${process.execPath} ${TMON_BIN} replay ${file}`);
+      const start = await tmux.waitFor((s) => /REPLAY/.test(s) && /Alerts: 1 firing/.test(s));
+      expect(start).toContain(`FIRING ${rule}`);
+      expect(start).not.toMatch(/resolved +process\(/);
+      tmux.keys('g', '2099-01-01', 'Enter');
+      const end = await tmux.waitFor((s) => /resolved +process\(/.test(s));
+      expect(end).toMatch(/Alerts: 1 firing/);
+    } finally {
+      tmux.kill();
+    }
   }, 90_000);
 
   it('lists the events of an agent’s --store directory, while it records (its file still open) and after', async () => {

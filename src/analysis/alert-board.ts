@@ -34,7 +34,23 @@ export interface AlertLogLine {
 /** Transitions and log lines kept: a session's worth, bounded however long it runs. */
 export const MAX_ALERT_EVENTS = 200;
 
-export class AlertBoard {
+/** What the alerts panel draws at one moment. */
+export interface AlertView {
+  readonly rules: readonly string[];
+  readonly firing: readonly FiringAlert[];
+  /** Oldest first. */
+  readonly transitions: readonly AlertTransition[];
+  /** Oldest first. */
+  readonly log: readonly AlertLogLine[];
+}
+
+/** Alerts as a screen reads them: live ones as they are now, a recording's as they were at the cursor. */
+export interface AlertSource {
+  readonly rules: readonly string[];
+  at(time: number): AlertView;
+}
+
+export class AlertBoard implements AlertSource, AlertView {
   private snapshot: AlertSnapshot = { rules: [], firing: [] };
   private readonly seen: AlertTransition[] = [];
   private readonly lines: AlertLogLine[] = [];
@@ -57,6 +73,11 @@ export class AlertBoard {
   /** Oldest first. */
   get log(): readonly AlertLogLine[] {
     return this.lines;
+  }
+
+  /** Live: the state now, wherever the cursor is (a paused screen still shows what fires). */
+  at(): AlertView {
+    return this;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { onlyPositional } from '../cli-args.js';
 import { commandHelp, parseCommand } from '../cli-flags.js';
+import { recordedAlerts } from '../analysis/alert-history.js';
 import { replayView } from '../session/session-view.js';
 import { startDashboard } from '../ui/dashboard.js';
 import { REPLAY } from './command-flags.js';
@@ -40,10 +41,12 @@ export async function runReplay(argv: string[]): Promise<number> {
     throw new UserError(`${path} holds no readable samples`);
   }
   requireTerminal();
+  const alertEvents = recording.alertEvents();
   const dashboard = startDashboard({
     view: replayView({ timeline: recording, spikes: recording.spikes() }),
     color: colorEnabled(process.env),
     prefs,
+    ...(alertEvents.length > 0 ? { alerts: recordedAlerts(alertEvents) } : {}),
     status: () => (recording.length === 0 ? 'no samples' : ''),
   });
   await untilClosed(dashboard, () => recording.close());

@@ -5,7 +5,7 @@
  * are drawn from both at a capped rate (dashboard-view.ts, panels/).
  */
 import type { Widgets } from 'blessed';
-import type { AlertBoard } from '../analysis/alert-board.js';
+import type { AlertSource } from '../analysis/alert-board.js';
 import { errorMessage } from '../core/errors.js';
 import type { Spike } from '../core/spike.js';
 import type { Timeline } from '../core/timeline.js';
@@ -62,7 +62,7 @@ export interface DashboardOptions {
   /** The panels to offer (default: the registry's, ui/panels/registry.ts). */
   panels?: readonly PanelDef[];
   /** The alert rules to show in the alerts panel: this machine's (tmon --alert) or the agent's (connect). */
-  alerts?: AlertBoard;
+  alerts?: AlertSource;
 }
 
 /** A person's standing choices for the dashboard; each absent one keeps the default. */

@@ -1,4 +1,4 @@
-import type { AlertBoard } from '../../analysis/alert-board.js';
+import type { AlertView } from '../../analysis/alert-board.js';
 import { formatClock, formatDuration } from '../../core/units.js';
 import { ListPanel, type LineTone } from '../widgets/list-panel.js';
 import { definePanel } from './panel.js';
@@ -11,10 +11,10 @@ export interface AlertLine {
 /**
  * The alerts panel's lines: every rule with its state (a firing one with since
  * when, for how long at `now` and its value, on lines of their own so a narrow
- * panel keeps them), then the transitions seen this session and the
- * alerting's own log lines, each newest first.
+ * panel keeps them), then the transitions (this session's, or a recording's up
+ * to the cursor) and the alerting's own log lines, each newest first.
  */
-export function alertLines(board: AlertBoard, now: number): AlertLine[] {
+export function alertLines(board: AlertView, now: number): AlertLine[] {
   const firing = new Map(board.firing.map((f) => [f.rule, f]));
   const lines: AlertLine[] = [];
   for (const rule of board.rules) {
@@ -28,7 +28,7 @@ export function alertLines(board: AlertBoard, now: number): AlertLine[] {
     lines.push({ text: `  ${f.value}`, tone: 'warning' });
   }
   const transitions = [...board.transitions].reverse();
-  if (transitions.length > 0) lines.push({ text: '── this session', tone: 'muted' });
+  if (transitions.length > 0) lines.push({ text: '── fired / resolved', tone: 'muted' });
   for (const t of transitions) {
     lines.push(t.kind === 'fired' ? { text: `${formatClock(t.at)} fired    ${t.rule}  ${t.value}`, tone: 'warning' } : { text: `${formatClock(t.at)} resolved ${t.rule}`, tone: null });
   }
@@ -51,9 +51,10 @@ export const alertsPanel = definePanel({
   },
   create: (screen, rect, color) => new ListPanel(screen, 'Alerts', rect, color),
   draw(w, f) {
-    const board = f.alerts;
-    const newest = f.timeline.length > 0 ? f.timeline.at(f.timeline.length - 1) : undefined;
-    const lines = board ? alertLines(board, newest?.time ?? 0) : [];
+    // At the cursor: a replay's alerts as they were then; live ones are as they are now.
+    const now = f.sample?.time ?? 0;
+    const board = f.alerts?.at(now);
+    const lines = board ? alertLines(board, now) : [];
     const firing = board?.firing.length ?? 0;
     w.update({
       title: firing > 0 ? `Alerts: ${firing} firing` : 'Alerts',

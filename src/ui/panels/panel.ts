@@ -5,7 +5,7 @@
  * its widget and draws it each frame inside the panel's own guard.
  */
 import type { Widgets } from 'blessed';
-import type { AlertBoard } from '../../analysis/alert-board.js';
+import type { AlertSource } from '../../analysis/alert-board.js';
 import type { SpikeThresholds } from '../../analysis/thresholds.js';
 import type { UserTotal } from '../../analysis/user-totals.js';
 import type { Sample } from '../../core/sample.js';
@@ -37,8 +37,8 @@ export interface FrameInput {
   thresholds: SpikeThresholds;
   /** A windowed replay's whole history, whose span decides whether times need their date. */
   extent?: TimeSpan | undefined;
-  /** The alert rules this dashboard shows (its own alerting, or its agent's); none where there are none. */
-  alerts?: AlertBoard | undefined;
+  /** The alert rules this dashboard shows (its own alerting, its agent's, or a recording's); none where there are none. */
+  alerts?: AlertSource | undefined;
 }
 
 /** A frame as a panel draws it: the input plus the cursor's sample, worked out once. */
