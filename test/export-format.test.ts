@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvField, samplesToCsv, spikesToJson, spikesToText } from '../src/store/export-format.js';
+import { CSV_COLUMNS, MAX_CSV_PROBES, csvField, probeTargetsOf, samplesToCsv, spikesToJson, spikesToText } from '../src/store/export-format.js';
 import type { Spike } from '../src/core/spike.js';
 import { makeProcess, makeSample } from './helpers/make-sample.js';
 import { makeSpike } from './fixtures/store/varied-samples.js';
@@ -124,6 +124,36 @@ describe('samplesToCsv', () => {
     expect(rows[2]?.slice(10)).toEqual(['', '', '', '']);
     expect(rows).toHaveLength(3);
     expect([...samplesToCsv([s], { header: false })]).toHaveLength(1);
+  });
+
+  it('gives each probe target two columns, up and round trip, in the order first seen; empty where a sample did not probe it', () => {
+    const web = 'https://example.com/';
+    const db = 'tcp://10.0.0.5:5432';
+    const a = makeSample({ time: T });
+    a.probes = [{ target: web, up: true, ms: 12.34, ttfbMs: 10, status: 200 }];
+    const b = makeSample({ time: T + 1000 });
+    b.probes = [
+      { target: db, up: false, error: 'refused' },
+      { target: web, up: true, ms: 20 },
+    ];
+    const targets = [...probeTargetsOf([a, b])];
+    expect(targets).toEqual([web, db]);
+    const rows = parseCsv([...samplesToCsv([a, b], { probeTargets: targets })].join(''));
+    expect(rows[0]?.slice(CSV_COLUMNS.length)).toEqual([`probe_up ${web}`, `probe_ms ${web}`, `probe_up ${db}`, `probe_ms ${db}`]);
+    expect(rows[1]?.slice(CSV_COLUMNS.length)).toEqual(['1', '12.3', '', '']);
+    expect(rows[2]?.slice(CSV_COLUMNS.length)).toEqual(['1', '20.0', '0', '']);
+    // Without targets the columns are the documented ones alone.
+    expect(parseCsv([...samplesToCsv([a])].join(''))[0]).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('names a crafted probe target in the header with ? for its control characters, bounded in count', () => {
+    const s = makeSample({ time: T });
+    s.probes = Array.from({ length: MAX_CSV_PROBES + 5 }, (_, i) => ({ target: `tcp://h${i}\x1b[31m:1`, up: true, ms: 1 }));
+    const targets = [...probeTargetsOf([s])];
+    expect(targets).toHaveLength(MAX_CSV_PROBES);
+    const header = [...samplesToCsv([], { probeTargets: targets })].join('');
+    expect(header).not.toContain('\x1b');
+    expect(parseCsv(header)[0]?.[CSV_COLUMNS.length]).toBe('probe_up tcp://h0?[31m:1');
   });
 
   it('quotes fields with commas, quotes, line breaks and edge spaces', () => {

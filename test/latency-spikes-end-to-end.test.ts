@@ -115,6 +115,19 @@ describe('a probe that answers slowly for a while', () => {
     const spikes = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { metric: string; target?: string; culprits: unknown[] });
     expectLatency(spikes);
 
+    // tmon export --csv carries the probe's results: a column pair for the target, up and its round trip,
+    // the slow answers among them.
+    const csv = await runCli(['export', store, '--csv']);
+    expect(csv.code).toBe(0);
+    const rows = csv.stdout.trim().split('\r\n').map((l) => l.split(','));
+    const header = rows[0] ?? [];
+    const up = header.indexOf(`probe_up ${target}`);
+    expect(up, header.join(',')).toBeGreaterThan(0);
+    expect(header[up + 1]).toBe(`probe_ms ${target}`);
+    const probed = rows.slice(1).filter((r) => r[up] === '1');
+    expect(probed.length).toBeGreaterThan(3);
+    expect(Math.max(...probed.map((r) => Number(r[up + 1])))).toBeGreaterThanOrEqual(SLOW_MS);
+
     // An agent started on that store sends it to a viewer from its spike index, over the real wire.
     const again = await startAgentProcess(['--interval', '500ms', '--store', store]);
     const viewer = new RemoteSource(`127.0.0.1:${again.port}`);

@@ -5,7 +5,7 @@ import { ScrapeMetrics } from '../analysis/scrape-metrics.js';
 import type { Sample } from '../core/sample.js';
 import type { Spike } from '../core/spike.js';
 import { exposition } from '../protocol/prometheus-text.js';
-import { samplesToCsv } from '../store/export-format.js';
+import { probeTargetsOf, samplesToCsv } from '../store/export-format.js';
 import { parseTimeInput } from '../ui/time-input.js';
 import { EXPORT } from './command-flags.js';
 import { openForCommand } from './open-recording.js';
@@ -36,12 +36,17 @@ export async function runExport(argv: string[]): Promise<number> {
     };
     const from = time('from', first);
     const to = time('to', last);
-    const format = values.openmetrics ? openMetricsWriter(recording.spikes()) : csvWriter();
-    for (let i = Math.max(0, recording.indexAtTime(from)); i < recording.length; i += CHUNK) {
-      const chunk = recording.slice(i, i + CHUNK).filter((s) => s.time >= from && s.time <= to);
-      for (const text of format.rows(chunk)) await write(text);
-      if ((recording.at(Math.min(i + CHUNK, recording.length) - 1)?.time ?? Infinity) > to) break;
-    }
+    const chunks = function* (): Generator<Sample[]> {
+      for (let i = Math.max(0, recording.indexAtTime(from)); i < recording.length; i += CHUNK) {
+        yield recording.slice(i, i + CHUNK).filter((s) => s.time >= from && s.time <= to);
+        if ((recording.at(Math.min(i + CHUNK, recording.length) - 1)?.time ?? Infinity) > to) break;
+      }
+    };
+    // The CSV's header names a column pair per probe target, so the targets are gathered first (a second read).
+    const targets = new Set<string>();
+    if (!values.openmetrics) for (const chunk of chunks()) probeTargetsOf(chunk, targets);
+    const format = values.openmetrics ? openMetricsWriter(recording.spikes()) : csvWriter([...targets]);
+    for (const chunk of chunks()) for (const text of format.rows(chunk)) await write(text);
     await write(format.end());
   } finally {
     await recording.close();
@@ -55,14 +60,14 @@ interface ExportWriter {
   end(): string;
 }
 
-function csvWriter(): ExportWriter {
+function csvWriter(probeTargets: readonly string[]): ExportWriter {
   let header = true;
   return {
     *rows(samples) {
-      yield* samplesToCsv(samples, { header });
+      yield* samplesToCsv(samples, { header, probeTargets });
       header = false;
     },
-    end: () => (header ? [...samplesToCsv([], { header: true })].join('') : ''),
+    end: () => (header ? [...samplesToCsv([], { header: true, probeTargets })].join('') : ''),
   };
 }
 

@@ -156,7 +156,24 @@ function whole(v: number): string {
   return Number.isFinite(v) ? String(Math.round(v)) : '';
 }
 
-export function csvRow(s: Sample): string {
+/** Probe targets given columns of their own, at most: a recording's probes are few; a crafted one is bounded. */
+export const MAX_CSV_PROBES = 64;
+
+/** The two columns of each probe target after the fixed ones: up (1 or 0) and its round trip in ms (empty when down or not probed). */
+function probeHeader(targets: readonly string[]): string[] {
+  return targets.flatMap((t) => [`probe_up ${csvText(t)}`, `probe_ms ${csvText(t)}`]);
+}
+
+function probeCells(s: Sample, targets: readonly string[]): string[] {
+  if (targets.length === 0) return [];
+  const byTarget = new Map((s.probes ?? []).map((p) => [p.target, p]));
+  return targets.flatMap((t) => {
+    const p = byTarget.get(t);
+    return p ? [p.up ? '1' : '0', p.up && p.ms !== undefined ? fixed(p.ms, 1) : ''] : ['', ''];
+  });
+}
+
+export function csvRow(s: Sample, probeTargets: readonly string[] = []): string {
   const net = netTotals(s.net);
   const topCpu = top(s.processes, (p) => p.cpu);
   const topMem = top(s.processes, (p) => p.rss);
@@ -175,6 +192,7 @@ export function csvRow(s: Sample): string {
     topCpu ? fixed(topCpu.cpu, 1) : '',
     topMem ? csvText(`${topMem.name}[${topMem.pid}]`) : '',
     topMem ? whole(topMem.rss) : '',
+    ...probeCells(s, probeTargets),
   ];
   return `${cells.map(csvField).join(',')}\r\n`;
 }
@@ -183,7 +201,16 @@ export function csvRow(s: Sample): string {
  * `tmon export --csv`: a header line then one row per sample, each a string
  * ending in CRLF (RFC 4180), produced lazily so a day of samples streams.
  */
-export function* samplesToCsv(samples: Iterable<Sample>, opts: { header?: boolean } = {}): Generator<string> {
-  if (opts.header ?? true) yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const s of samples) yield csvRow(s);
+export function* samplesToCsv(samples: Iterable<Sample>, opts: { header?: boolean; probeTargets?: readonly string[] } = {}): Generator<string> {
+  const targets = opts.probeTargets ?? [];
+  if (opts.header ?? true) yield `${[...CSV_COLUMNS, ...probeHeader(targets)].map(csvField).join(',')}\r\n`;
+  for (const s of samples) yield csvRow(s, targets);
+}
+
+/** The probe targets of these samples in the order first seen, at most MAX_CSV_PROBES: the CSV's extra columns. */
+export function probeTargetsOf(samples: Iterable<Sample>, into: Set<string> = new Set()): Set<string> {
+  for (const s of samples) {
+    for (const p of s.probes ?? []) if (into.size < MAX_CSV_PROBES) into.add(p.target);
+  }
+  return into;
 }
