@@ -81,6 +81,13 @@ describe('the alerts panel', () => {
     });
   }
 
+  it('paused on an earlier sample, still says how long a live rule has fired up to now', async () => {
+    await open(120, 40, absent);
+    await ui.term?.keys(KEY.left);
+    const paused = await ui.term?.waitFor((s) => s.includes(formatClock(T0 + 151_000)) && /PAUSED/i.test(s));
+    expect(paused).toContain(`since ${formatClock(T0)} for 5m02s`);
+  });
+
   it('shows an agent’s hostile rule and value with ? for their control characters, the terminal untouched', async () => {
     // What a hostile agent could send in an `alert` message (the decoder keeps strings as they are).
     const rule = 'cpu > 1%\x1b[2J\x1b]0;owned\x07';
@@ -102,13 +109,13 @@ describe('the alerts panel', () => {
     const alerts = recordedAlerts([event('firing', 3, '0 processes matching apache2'), event('resolved', 7, '1 process matching apache2')]);
     const term = ui.open(120, 40, { view: replayView({ timeline, spikes: [] }), alerts });
     await term.keys(KEY.home);
-    await term.waitFor((s) => s.includes(`OK     ${RULE}`) && !s.includes('fired'));
+    await term.waitFor((s) => s.includes(`REPLAY ${formatClock(T0)}`) && s.includes(`OK     ${RULE}`) && !s.includes('fired'));
     await term.keys(KEY.right, KEY.right, KEY.right, KEY.right);
-    const inside = await term.waitFor((s) => s.includes(`FIRING ${RULE}`));
+    const inside = await term.waitFor((s) => s.includes(`REPLAY ${formatClock(T0 + 4000)}`) && s.includes(`FIRING ${RULE}`));
     expect(inside).toContain(`since ${formatClock(T0 + 2000)} for 2.0s`);
     expect(inside).toContain('Alerts: 1 firing');
     await term.keys(KEY.right, KEY.right, KEY.right, KEY.right);
-    const after = await term.waitFor((s) => s.includes(`OK     ${RULE}`) && s.includes('resolved'));
+    const after = await term.waitFor((s) => s.includes(`REPLAY ${formatClock(T0 + 8000)}`) && s.includes(`OK     ${RULE}`) && s.includes('resolved'));
     expect(after).toContain(`${formatClock(T0 + 7000)} resolved ${RULE}`);
     expect(after).toMatch(new RegExp(`${formatClock(T0 + 3000)} fired +${RULE.replace(/[()]/g, '\\$&')}`));
   });

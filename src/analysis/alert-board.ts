@@ -42,6 +42,8 @@ export interface AlertView {
   readonly transitions: readonly AlertTransition[];
   /** Oldest first. */
   readonly log: readonly AlertLogLine[];
+  /** The moment this view is of; absent for a live one, which is of now. */
+  readonly asOf?: number;
 }
 
 /** Alerts as a screen reads them: live ones as they are now, a recording's as they were at the cursor. */

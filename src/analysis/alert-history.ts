@@ -47,7 +47,7 @@ export function recordedAlerts(events: readonly AlertEvent[]): AlertSource {
         .slice(Math.max(0, upTo - MAX_ALERT_EVENTS), upTo)
         .map((e) => ({ kind: e.kind === 'firing' ? 'fired' : 'resolved', rule: e.rule, at: e.at, value: e.value }));
       const firing = firingAt(events.slice(0, upTo), time).map((f) => ({ rule: f.rule, since: f.since, value: f.value }));
-      return { rules, firing, transitions, log: [] };
+      return { rules, firing, transitions, log: [], asOf: time };
     },
   };
 }

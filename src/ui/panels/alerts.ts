@@ -51,9 +51,10 @@ export const alertsPanel = definePanel({
   },
   create: (screen, rect, color) => new ListPanel(screen, 'Alerts', rect, color),
   draw(w, f) {
-    // At the cursor: a replay's alerts as they were then; live ones are as they are now.
-    const now = f.sample?.time ?? 0;
-    const board = f.alerts?.at(now);
+    // At the cursor: a replay's alerts as they were then; live ones are as they are now, their durations to the newest sample.
+    const board = f.alerts?.at(f.sample?.time ?? 0);
+    const newest = f.timeline.length > 0 ? f.timeline.at(f.timeline.length - 1) : undefined;
+    const now = board?.asOf ?? newest?.time ?? 0;
     const lines = board ? alertLines(board, now) : [];
     const firing = board?.firing.length ?? 0;
     w.update({
