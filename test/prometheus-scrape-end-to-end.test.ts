@@ -82,8 +82,12 @@ describe('a real Prometheus scraping the agent', () => {
     expect(rest).toBeGreaterThan(0);
     const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(400, 200)], { stdio: 'ignore' });
     await new Promise((resolve) => child.on('exit', resolve));
-    // The spike closes after its merge gap; two more scrapes bring the counter and the peak in.
+    const exited = Date.now() / 1000;
+    // The spike closes after its merge gap; later scrapes bring the counter and the peak in. Another memory
+    // spike on a shared machine may raise the counter at a scrape taken while the child was still filling,
+    // so the peak is read only from a scrape taken after the child exited.
     await until('the spike counted', async () => (await query('sum(tmon_spikes_total{metric="memory"})')) > spikesBefore, 40_000);
+    await until('a scrape after the child exited', async () => (await query('timestamp(up{job="tmon"})')) > exited, 20_000);
     const peak = await query('max_over_time(tmon_memory_used_peak_bytes[2m])');
     // Half the 400 MB: on a shared machine others free memory meanwhile; a scrape of the
     // level alone every 2 s would see next to none of a 200 ms allocation.
