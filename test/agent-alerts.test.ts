@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertsFamilies, validateAlertsReport, type AlertsReport } from '../src/protocol/alerts-report.js';
+import { alertsFamilies, type AlertsReport } from '../src/protocol/alerts-report.js';
+import { decodeAlertsReport } from '../src/protocol/wire-decode.js';
 import { fetchAgentAlerts } from '../src/transport/agent-alerts.js';
 import { httpRequestHandler } from '../src/transport/http-requests.js';
 import { parseTarget } from '../src/transport/remote-target.js';
@@ -64,12 +65,12 @@ describe('alertsFamilies', () => {
   });
 });
 
-describe('validateAlertsReport', () => {
+describe('decodeAlertsReport', () => {
   it('takes a report and refuses anything else', () => {
-    expect(validateAlertsReport(REPORT)).toEqual(REPORT);
-    expect(validateAlertsReport({ ...REPORT, version: 2 })).toBeNull();
-    expect(validateAlertsReport({ ...REPORT, firing: [{ rule: 'x', since: 'now', value: '' }] })).toBeNull();
-    expect(validateAlertsReport({ ...REPORT, rules: ['x'.repeat(3000)] })).toBeNull();
-    expect(validateAlertsReport(null)).toBeNull();
+    expect(decodeAlertsReport(REPORT)).toEqual(REPORT);
+    expect(decodeAlertsReport({ ...REPORT, version: 2 })).toBeNull();
+    expect(decodeAlertsReport({ ...REPORT, firing: [{ rule: 'x', since: 'now', value: '' }] })).toBeNull();
+    expect(decodeAlertsReport({ ...REPORT, rules: ['x'.repeat(3000)] })).toBeNull();
+    expect(decodeAlertsReport(null)).toBeNull();
   });
 });

@@ -11,31 +11,9 @@ export interface AlertsReport {
   firing: { rule: string; since: number; value: string }[];
 }
 
-/** Rules an agent may report; a longer answer is not an agent's. */
+/** Rules an agent may report, and the longest text of one; a longer answer is not an agent's (protocol/wire-decode.ts checks them). */
 export const MAX_RULES = 1000;
-/** The longest rule text or value. */
 export const MAX_TEXT = 2000;
-
-function text(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= MAX_TEXT;
-}
-
-/** A peer's report checked field by field; null when it is not one. */
-export function validateAlertsReport(v: unknown): AlertsReport | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const r = v as Record<string, unknown>;
-  const { rules, firing } = r;
-  if (r['version'] !== 1 || !text(r['host']) || !Array.isArray(rules) || !Array.isArray(firing)) return null;
-  if (rules.length > MAX_RULES || firing.length > rules.length || !rules.every(text)) return null;
-  const out: AlertsReport['firing'] = [];
-  for (const f of firing as unknown[]) {
-    if (typeof f !== 'object' || f === null) return null;
-    const { rule, since, value } = f as Record<string, unknown>;
-    if (!text(rule) || !text(value) || typeof since !== 'number' || !Number.isFinite(since)) return null;
-    out.push({ rule, since, value });
-  }
-  return { version: 1, host: r['host'], rules, firing: out };
-}
 
 /**
  * The report on /metrics: every rule of the agent with 1 while it fires, so

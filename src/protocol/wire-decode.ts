@@ -280,6 +280,16 @@ const alertsReport: Validator<AlertsReport> = (v, path) => {
   return report;
 };
 
+/** An agent's GET /alerts answer checked field by field, as the `alert` message's; null when it is not one. */
+export function decodeAlertsReport(v: unknown): AlertsReport | null {
+  try {
+    return alertsReport(v, 'alerts');
+  } catch (err) {
+    if (err instanceof WireError) return null;
+    throw err;
+  }
+}
+
 const agentMessages: Record<AgentMessage['type'], Validator<AgentMessage>> = {
   hello,
   sample: shape({ type: literal('sample'), sample: validateSample }),

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { UserError } from '../core/errors.js';
-import { validateAlertsReport, type AlertsReport } from '../protocol/alerts-report.js';
+import type { AlertsReport } from '../protocol/alerts-report.js';
+import { decodeAlertsReport } from '../protocol/wire-decode.js';
 import { describeFailure } from './link-state.js';
 import type { RemoteTarget } from './remote-target.js';
 
@@ -31,7 +32,7 @@ export function fetchAgentAlerts(target: RemoteTarget, opts: { token?: string; c
           if (status !== 200) return reject(new UserError(`${target.label} answered HTTP ${status} at /alerts: is that a tmon agent of this version?`));
           let report: AlertsReport | null = null;
           try {
-            report = validateAlertsReport(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            report = decodeAlertsReport(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           } catch {
             report = null;
           }
