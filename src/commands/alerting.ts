@@ -195,7 +195,6 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
   const ev: AlertEvaluator = new AlertEvaluator(rules, { repeatMs: setup.repeatMs, ...(quiet ? { quiet } : {}), told: outbox.load(), noReadingMs: setup.noReadingMs });
   const listeners = new Set<(at: number) => void>();
   let evaluatedAt: number | null = null;
-  let firingNow = '';
   hub.subscribe(
     (sample, changed) => {
       const { notices, transitions } = ev.step(sample, changed);
@@ -205,11 +204,8 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
       }
       if (onTransition) for (const n of transitions) onTransition(alertEvent(n));
       evaluatedAt = sample.time;
-      // The firing set, not the notices: quiet hours hold notices back, never what fires.
-      const firing = ev.firing().map((f) => f.rule).join('\n');
-      if (firing === firingNow) return;
-      firingNow = firing;
-      for (const l of listeners) l(sample.time);
+      // The transitions, not the notices: quiet hours hold notices back, never what fires.
+      if (transitions.length > 0) for (const l of listeners) l(sample.time);
     },
     (err) => log(`alert evaluation failed: ${errorMessage(err)}`),
   );
