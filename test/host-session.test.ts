@@ -32,14 +32,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** An agent holding LIVE live samples (with or without the store), and the session over it on a headless terminal. */
-async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; source: ScriptedSource; session: HostSession; agent: RunningAgent }> {
-  const source = new ScriptedSource();
-  const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, ...(withStore ? { archive: storeArchive(store.dir) } : {}) });
-  cleanups.push(() => agent.close());
-  for (let i = 0; i < LIVE; i++) source.push(liveSample(i));
-  await waitFor('the live samples', () => agent.stats().historySamples === LIVE);
-  const remote = new RemoteSource(`127.0.0.1:${agent.address.port}`);
+/** A host session over the agent at 127.0.0.1:`port`, on a 120x30 headless terminal. */
+async function sessionOn(port: number): Promise<{ t: HeadlessTerminal; session: HostSession }> {
+  const remote = new RemoteSource(`127.0.0.1:${port}`);
   await remote.ready();
   const feed = new HostFeed(remote, { thresholds: SETTINGS.thresholds });
   cleanups.push(() => feed.close());
@@ -47,6 +42,17 @@ async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; sourc
   cleanups.push(() => t.dispose());
   const session = startHostSession({ io: t.io, feed, settings: SETTINGS, color: false });
   cleanups.push(() => session.destroy());
+  return { t, session };
+}
+
+/** An agent holding LIVE live samples (with or without the store), and the session over it on a headless terminal. */
+async function connect(withStore: boolean): Promise<{ t: HeadlessTerminal; source: ScriptedSource; session: HostSession; agent: RunningAgent }> {
+  const source = new ScriptedSource();
+  const agent: RunningAgent = await startAgent({ source, listen: { host: '127.0.0.1', port: 0 }, ...(withStore ? { archive: storeArchive(store.dir) } : {}) });
+  cleanups.push(() => agent.close());
+  for (let i = 0; i < LIVE; i++) source.push(liveSample(i));
+  await waitFor('the live samples', () => agent.stats().historySamples === LIVE);
+  const { t, session } = await sessionOn(agent.address.port);
   await t.waitFor((s) => /│ LIVE │/.test(s) && s.includes(`ticker live-${LIVE - 1}`));
   return { t, source, session, agent };
 }
@@ -121,14 +127,7 @@ describe('tmon connect: the agent’s alerts', () => {
     cleanups.push(() => state.cleanup());
     const agent = await startAgentProcess(['--alert', rule, '--alert-state', `${state.dir}/alert-state.json`]);
     cleanups.push(async () => void (await agent.stop()));
-    const remote = new RemoteSource(`127.0.0.1:${agent.port}`);
-    await remote.ready();
-    const feed = new HostFeed(remote, { thresholds: SETTINGS.thresholds });
-    cleanups.push(() => feed.close());
-    const t = new HeadlessTerminal(120, 30);
-    cleanups.push(() => t.dispose());
-    const session = startHostSession({ io: t.io, feed, settings: SETTINGS, color: false });
-    cleanups.push(() => session.destroy());
+    const { t } = await sessionOn(agent.port);
     const s = await t.waitFor((x) => x.includes(`ALERT ${rule}`) && x.includes('Alerts: 1 firing'), 20_000);
     expect(s).toMatch(new RegExp(`│ LIVE │ every \\S+ │ ALERT ${rule.replace(/[()]/g, '\\$&')}`));
     expect(s).toContain(`FIRING ${rule}`);
