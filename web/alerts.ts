@@ -1,5 +1,6 @@
 import { sanitize } from '../src/core/sanitize.js';
-import { validateAlertsReport, type AlertsReport } from '../src/protocol/alerts-report.js';
+import type { AlertsReport } from '../src/protocol/alerts-report.js';
+import { decodeAlertsReport } from '../src/protocol/wire-decode.js';
 import { byId, element } from './dom.js';
 import { stamp } from './stored-history.js';
 
@@ -48,7 +49,7 @@ export class AlertsPoller {
       } else if (!res.ok) {
         state.textContent = `the agent answered ${res.status} at /alerts`;
       } else {
-        const report = validateAlertsReport(await res.json());
+        const report = decodeAlertsReport(await res.json());
         if (report) renderAlerts(report);
         else state.textContent = 'the agent sent something that is not an alerts report';
       }
