@@ -183,12 +183,15 @@ export function alertEvent(n: AlertNotice): AlertEvent {
   return { kind, rule: n.rule, value: n.value, since: n.since, at: n.at, top: n.top, ...(n.culprits ? { culprits: n.culprits } : {}) };
 }
 
+/** Where the alerting's lines go; a line telling a notice comes with it. */
+export type AlertLog = (line: string, notice?: AlertNotice) => void;
+
 /**
  * Evaluates the rules on every sample the hub takes and hands what to tell to
  * the outbox, which sends on its own timers: the sampling path only appends.
  * Each rule that starts firing or resolves goes to `onTransition` (a recording), told or not.
  */
-export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: string) => void, onTransition?: (e: AlertEvent) => void): Alerting {
+export function startAlerting(hub: SessionHub, setup: AlertSetup, log: AlertLog, onTransition?: (e: AlertEvent) => void): Alerting {
   const { rules, targets, quiet, file } = setup;
   // The outbox asks for the told states only when it writes, after the evaluator exists.
   const outbox: AlertOutbox = new AlertOutbox({ targets: targetMap(targets), ...(file !== undefined ? { file } : {}), told: () => ev.toldFiring(), log });
@@ -199,7 +202,7 @@ export function startAlerting(hub: SessionHub, setup: AlertSetup, log: (line: st
     (sample, changed) => {
       const { notices, transitions } = ev.step(sample, changed);
       for (const n of notices) {
-        log(noticeLine(n));
+        log(noticeLine(n), n);
         outbox.enqueue(outgoing(n));
       }
       if (onTransition) for (const n of transitions) onTransition(alertEvent(n));
@@ -239,7 +242,10 @@ export function alertFeed(alerting: Alerting): AlertFeed {
  */
 export function startBoardAlerting(hub: SessionHub, setup: AlertSetup, onTransition?: (e: AlertEvent) => void): { alerting: Alerting; board: AlertBoard } {
   const board = new AlertBoard();
-  const alerting = startAlerting(hub, setup, (line) => board.addLog(line, Date.now()), onTransition);
+  // A notice's line would list a firing twice: the board shows the transitions themselves.
+  const alerting = startAlerting(hub, setup, (line, notice) => {
+    if (notice === undefined) board.addLog(line, Date.now());
+  }, onTransition);
   board.update(alerting.report(), Date.now());
   alerting.onChange((at) => board.update(alerting.report(), at));
   return { alerting, board };
