@@ -146,13 +146,14 @@ export const UNMOVED_IDENTITY_MS = 120_000;
 /**
  * Quiet processes (unchanged for QUIET_TICKS tick scans) have their stat read
  * at one tick in QUIET_EVERY (by pid, so they spread over the ticks). At the
- * other ticks a single-threaded one is looked at through its schedstat (see
- * unmoved()): not run since, it keeps its last reading; run, it is read. The
- * other quiet ones (several threads, or no fd left) are skipped as long as the
+ * other ticks they are skipped, no file of theirs touched, as long as the
  * machine's CPU is accounted for without them: if the CPU /proc/stat counted
  * since the last tick exceeds what the processes read this tick used by
  * QUIET_GAP_TICKS or more, one of the skipped ones (or something short-lived)
- * used it, and the skipped ones are read after all. So such a process can only
+ * used it, and the skipped ones are looked at after all: a single-threaded one
+ * through its schedstat (see unmoved(): not run since, it keeps its last
+ * reading; run, it is read), the others read. Where no gap can be measured this
+ * tick, a single-threaded one not due goes by its schedstat at once. So such a process can only
  * hide less than QUIET_GAP_TICKS of CPU (30 ms) for at most QUIET_EVERY - 1
  * ticks. RSS cannot grow without page faults, yet a process can fault in memory
  * with little CPU: so none of those is skipped in an interval where memory used
@@ -330,9 +331,10 @@ export class ProcReader {
       if (first < 0x30 || first > 0x39) continue;
       const pid = Number(entry);
       const t = this.tracked.get(pid);
-      // In a burst scan any known process, at a tick a quiet one not due (memory moving or not): schedstat says whether it ran.
+      // In a burst scan any known process, at a tick a quiet one not due that cannot wait for the CPU gap (memory
+      // moving, or no gap measured last tick): schedstat says whether it ran. One that can wait is not touched at all.
       const quietNotDue = tickScan && t !== undefined && t.still >= QUIET_TICKS && (this.tickScans + pid) % QUIET_EVERY !== 0;
-      if (t?.last && (burst || quietNotDue)) {
+      if (t?.last && (burst || (quietNotDue && !skipping))) {
         if (this.unmoved(t)) {
           t.seen = gen;
           keepLast(t.last, out);
@@ -518,7 +520,11 @@ export class ProcReader {
     this.lastGap = this.taskTicks() - this.lastMark - pass.tickCpu;
     if (!(this.lastGap < QUIET_GAP_TICKS)) {
       this.quietCatchUps++;
-      for (const t of deferred) this.readLast(t, pass);
+      // Something ran unaccounted for: each skipped one is looked at, through schedstat where it can say.
+      for (const t of deferred) {
+        if (this.unmoved(t)) keepLast(t.last as RawProcess, pass.out);
+        else this.readLast(t, pass);
+      }
       return;
     }
     this.quietSkips += deferred.length;
