@@ -11,7 +11,7 @@ import { PANELS } from '../src/ui/panels/registry.js';
 import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
 import { HeadlessDashboard, type HeadlessOptions } from './helpers/headless-dashboard.js';
-import { makeProcess } from './helpers/make-sample.js';
+import { cpuShare, makeProcess } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
 import { STORED_CULPRITS, storedSamples, storedSpikeTime } from './fixtures/transport/stored-history.js';
@@ -108,6 +108,34 @@ describe('dashboard, live', () => {
     const title = rowOf(s, /CPU 100/);
     const plotRow = (lines[title + 1] ?? '').split('│')[1] ?? '';
     expect(plotRow).toMatch(/^100 +⠉{20}$/);
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i draws every core flat at 100 as a line along the top of the per-core plot, the legend beside it', async (cols, rows) => {
+    const full = scenario(40).map((s) => ({ ...s, cpu: { total: cpuShare(100), cores: [cpuShare(100), cpuShare(100)], busyMin: 100, busyMax: 100 } }));
+    source = new ScriptedSource(full);
+    const t = open(cols, rows, { source });
+    const fed = source;
+    await t.waitFor((x) => /CPU 100/.test(x) && fed.delivered === full.length);
+    await t.keys('1');
+    const s = await t.waitFor((x) => /2 cores 100% pk 100%|CPU per core \(2\) total 100%/.test(x));
+    const lines = s.split('\n');
+    const title = rowOf(s, /2 cores 100%|CPU per core \(2\)/);
+    const inside = (r: number): string => (lines[title + r] ?? '').split('│')[1] ?? '';
+    // Both cores at 100 %: 40 samples, two to a cell, up to the plot's right edge.
+    if (cols < 100) {
+      // At 80x24 the panel is too narrow for a legend beside the plot (it would squeeze the plot under 16 columns): none.
+      expect(inside(1)).toMatch(/^100 +⠉{20}$/);
+      expect(s).not.toMatch(/■ cpu0/);
+    } else {
+      // The legend starts in the column after the plot's last one: beside the line, not over it.
+      expect(inside(1)).toMatch(/^100 +⠉{20} ■ cpu0 +$/);
+      expect(inside(2)).toMatch(/^ +■ cpu1 +$/);
+      expect(inside(2).indexOf('■')).toBe(inside(1).indexOf('■'));
+    }
   });
 
   it('a replay with a 30 s hole draws the hole as empty plot, not the samples joined', async () => {
