@@ -355,6 +355,101 @@ describe('dashboard, live', () => {
   });
 });
 
+describe('dashboard, each key on screen', () => {
+  /** The table's header line and its first row, inside the frame. */
+  const header = (x: string): string => x.split('\n').find((l) => /│\s+PID\S? +USER/.test(l)) ?? '';
+  const firstRow = (x: string): string => {
+    const lines = x.split('\n');
+    return lines[lines.findIndex((l) => /│\s+PID\S? +USER/.test(l)) + 1] ?? '';
+  };
+  /** The header marks the sorted column where it shows; where it does not, no column carries the mark. */
+  const marked = (x: string, column: string, arrow: string, shown: boolean): boolean =>
+    shown ? header(x).includes(`${column}${arrow}`) : !/[▲▼]/.test(header(x));
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i z t T S L > F4 F6 F9 PgUp PgDn Shift-← Shift-→ each change what is shown', async (cols, rows) => {
+    // The first minute of the scenario (before the memory spike, so the memory graph zooms), with 120
+    // idle daemons more, so that PgDn has a page to go to at every size.
+    const idle = Array.from({ length: 120 }, (_, i) => makeProcess({ pid: 2000 + i, name: `idle${String(i).padStart(3, '0')}`, user: 'daemon', rss: 1024 ** 2 }));
+    const samples = scenario(60).map((x) => ({ ...x, processes: [...x.processes, ...idle], tasks: { ...x.tasks, total: x.processes.length + idle.length } }));
+    const sent: number[] = [];
+    await ui.live(cols, rows, samples, { signals: { send: (target) => (sent.push(target.pid), { kind: 'sent' }) } });
+    const t = ui.term as HeadlessTerminal;
+    let s = await t.waitFor((x) => x.includes(`LIVE`) && /Processes by CPU \(125\)/.test(x));
+    const columns = header(s);
+    const shows = (c: string): boolean => new RegExp(`\\b${c}\\b`).test(columns);
+    expect(header(s)).toContain('CPU%▼');
+
+    // z: the memory axis from zoomed on its peaks (the title says to where) to 0–100 % of the total, and back.
+    expect(s).toMatch(/axis 0–4\.0G/);
+    await t.keys('z');
+    s = await t.waitFor((x) => !/axis 0–/.test(x));
+    expect(s).toMatch(/Mem(ory)? 2\.0G\/8\.0G/);
+    await t.keys('z');
+    await t.waitFor((x) => /axis 0–4\.0G/.test(x));
+
+    // t: the starts/exits panel, shown by default from 160x40, hidden below; t flips it either way.
+    const events = /Process starts and exits/;
+    const before = events.test(s);
+    expect(before).toBe(cols >= 160);
+    await t.keys('t');
+    await t.waitFor((x) => events.test(x) !== before);
+    await t.keys('t');
+    s = await t.waitFor((x) => events.test(x) === before && /Processes by CPU/.test(x));
+
+    // PgDn pages the table's selection (live: the focused panel), the view following it: the first
+    // takes it a page down, just below the view, the second a page further, where only idle daemons are. PgUp back.
+    const top = firstRow(s);
+    expect(top).toMatch(/812 postgres/);
+    await t.keys(KEY.pageDown, KEY.pageDown);
+    s = await t.waitFor((x) => /idle\d{3}/.test(firstRow(x)));
+    expect(s).not.toMatch(/812 postgres/);
+    await t.keys(KEY.pageUp, KEY.pageUp);
+    await t.waitFor((x) => firstRow(x) === top);
+
+    // Sorting: the title names the order, the header's mark moves to that column where the width shows it.
+    const sorts: [string, RegExp, string, string][] = [
+      ['T', /Processes by start time/, 'START', '▼'],
+      ['S', /Processes by state/, 'S', '▲'],
+      ['L', /Processes by threads/, 'THR', '▼'],
+      ['>', /Processes by start time/, 'START', '▼'],
+      ['\x1b[17~', /Processes by name/, 'NAME', '▲'],
+    ];
+    for (const [key, title, column, arrow] of sorts) {
+      await t.keys(key);
+      s = await t.waitFor((x) => title.test(x));
+      expect(marked(s, column, arrow, column === 'NAME' || shows(column)), `${JSON.stringify(key)}: ${header(s)}`).toBe(true);
+      expect(header(s)).not.toContain('CPU%▼');
+    }
+    await t.keys('c');
+    await t.waitFor((x) => /Processes by CPU/.test(x));
+
+    // F4: the filter prompt, typing narrows the table; Esc clears it.
+    await t.keys('\x1bOS');
+    await t.type('postg');
+    s = await t.waitFor((x) => /filter: postg/.test(x) && /1 of 125 match "postg"/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => /Processes by CPU \(125\)/.test(x) && !/filter:/.test(x));
+
+    // F9: the confirmation names the selected process; Esc cancels, nothing is sent.
+    await t.keys('\x1b[20~');
+    s = await t.waitFor((x) => /Send a signal/.test(x));
+    expect(s).toMatch(/Enter sends SIGTERM to postgres\[812\]/);
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => !/Send a signal/.test(x));
+    expect(sent).toEqual([]);
+
+    // Shift-← an hour back: paused at the first sample (a bigger step than ←'s one sample); Shift-→ to the last.
+    await t.keys(KEY.shiftLeft);
+    await t.waitFor((x) => x.includes(`PAUSED ${clock(0)}`));
+    await t.keys(KEY.shiftRight);
+    await t.waitFor((x) => x.includes(`PAUSED ${clock(59)}`));
+  });
+});
+
 describe('dashboard, panels as plug-ins', () => {
   // A panel is its definition alone: layout, drawing, its key and its help line follow from it.
   const demo = definePanel({
