@@ -194,6 +194,19 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   });
 });
 
+describe('tmon record of a single sample', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-one-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says "recorded 1 sample", singular', async () => {
+    const file = join(dir, 'one.tmon');
+    // The first sample comes at once, the next only after the 10 s interval: the 3 s run holds exactly one.
+    const r = await runCli(['record', file, '--interval', '10s', '--duration', '3s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`tmon: recorded 1 sample to ${file} (`);
+  });
+});
+
 describe('tmon replay of a recording with a 30 s hole', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tmon-gap-'));
   const file = join(dir, 'gap.tmon');
