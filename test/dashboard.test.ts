@@ -1,3 +1,4 @@
+import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
@@ -7,6 +8,7 @@ import { formatClock } from '../src/core/units.js';
 import { replayView, type ReplayViewOptions } from '../src/session/session-view.js';
 import type { Dashboard } from '../src/ui/dashboard.js';
 import { definePanel } from '../src/ui/panels/panel.js';
+import { chosenTheme } from '../src/ui/theme.js';
 import { PANELS } from '../src/ui/panels/registry.js';
 import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
@@ -295,6 +297,33 @@ describe('dashboard, live', () => {
     expect(s).toMatch(/5\/15m \d+\.\d\d \d+\.\d\d\s+psi cpu 0\.0 mem 0\.0 io 0\.0/);
     await wide.keys('d');
     await wide.waitFor((x) => !/Disks/.test(x));
+  });
+
+  it('colours a mount from 90 % full in the warning colour and from 97 % in red, one under 90 % not at all', async () => {
+    const GiB = 1024 ** 3;
+    const mounts = [
+      { mount: '/half', device: 'sda1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 50 * GiB },
+      { mount: '/nearly', device: 'sdb1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 95 * GiB },
+      { mount: '/full', device: 'sdc1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 98 * GiB },
+    ];
+    await ui.live(250, 70, scenario(5).map((x) => ({ ...x, filesystems: mounts })));
+    const t = ui.term as HeadlessTerminal;
+    const s = await t.waitFor((x) => /\/full .*98%/.test(x) && /\/half .*50%/.test(x));
+    /** The foreground of the first character of the mount's line in the disk panel: a palette index, or 'default'. */
+    const fg = (mount: string): number | 'default' => {
+      const y = rowOf(s, new RegExp(`│${mount} +\\S+ +\\d+% `));
+      const line = t.term.buffer.active.getLine(t.term.buffer.active.viewportY + y);
+      const cell = line?.getCell((s.split('\n')[y] ?? '').indexOf(`│${mount}`) + 1);
+      expect(cell?.getChars(), mount).toBe('/');
+      return cell?.isFgDefault() ? 'default' : (cell?.getFgColor() ?? -1);
+    };
+    const { convert } = blessed.colors as unknown as { convert: (c: string) => number };
+    const { warning, critical } = chosenTheme(undefined, true).tones;
+    expect(fg('/half')).toBe('default');
+    expect(fg('/nearly')).toBe(convert(warning ?? ''));
+    expect(fg('/full')).toBe(convert(critical ?? ''));
+    expect(convert(critical ?? '')).toBe(1);
+    expect(new Set([fg('/half'), fg('/nearly'), fg('/full')]).size).toBe(3);
   });
 
   it('d shows the disk panel at 80x24', async () => {
