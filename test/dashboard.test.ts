@@ -1,3 +1,4 @@
+import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectSpikes } from '../src/analysis/spike-detector.js';
 import type { Sample } from '../src/core/sample.js';
@@ -7,11 +8,12 @@ import { formatClock } from '../src/core/units.js';
 import { replayView, type ReplayViewOptions } from '../src/session/session-view.js';
 import type { Dashboard } from '../src/ui/dashboard.js';
 import { definePanel } from '../src/ui/panels/panel.js';
+import { chosenTheme } from '../src/ui/theme.js';
 import { PANELS } from '../src/ui/panels/registry.js';
 import { ListPanel } from '../src/ui/widgets/list-panel.js';
 import { HeadlessTerminal, KEY, hasColorSgr } from './helpers/headless-terminal.js';
 import { HeadlessDashboard, type HeadlessOptions } from './helpers/headless-dashboard.js';
-import { makeProcess } from './helpers/make-sample.js';
+import { cpuShare, makeProcess } from './helpers/make-sample.js';
 import { ScriptedSource } from './helpers/scripted-source.js';
 import { CPU_SPIKE_AT, SPIKE_AT, T0, scenario } from './fixtures/ui/scenario.js';
 import { STORED_CULPRITS, storedSamples, storedSpikeTime } from './fixtures/transport/stored-history.js';
@@ -108,6 +110,34 @@ describe('dashboard, live', () => {
     const title = rowOf(s, /CPU 100/);
     const plotRow = (lines[title + 1] ?? '').split('│')[1] ?? '';
     expect(plotRow).toMatch(/^100 +⠉{20}$/);
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i draws every core flat at 100 as a line along the top of the per-core plot, the legend beside it', async (cols, rows) => {
+    const full = scenario(40).map((s) => ({ ...s, cpu: { total: cpuShare(100), cores: [cpuShare(100), cpuShare(100)], busyMin: 100, busyMax: 100 } }));
+    source = new ScriptedSource(full);
+    const t = open(cols, rows, { source });
+    const fed = source;
+    await t.waitFor((x) => /CPU 100/.test(x) && fed.delivered === full.length);
+    await t.keys('1');
+    const s = await t.waitFor((x) => /2 cores 100% pk 100%|CPU per core \(2\) total 100%/.test(x));
+    const lines = s.split('\n');
+    const title = rowOf(s, /2 cores 100%|CPU per core \(2\)/);
+    const inside = (r: number): string => (lines[title + r] ?? '').split('│')[1] ?? '';
+    // Both cores at 100 %: 40 samples, two to a cell, up to the plot's right edge.
+    if (cols < 100) {
+      // At 80x24 the panel is too narrow for a legend beside the plot (it would squeeze the plot under 16 columns): none.
+      expect(inside(1)).toMatch(/^100 +⠉{20}$/);
+      expect(s).not.toMatch(/■ cpu0/);
+    } else {
+      // The legend starts in the column after the plot's last one: beside the line, not over it.
+      expect(inside(1)).toMatch(/^100 +⠉{20} ■ cpu0 +$/);
+      expect(inside(2)).toMatch(/^ +■ cpu1 +$/);
+      expect(inside(2).indexOf('■')).toBe(inside(1).indexOf('■'));
+    }
   });
 
   it('a replay with a 30 s hole draws the hole as empty plot, not the samples joined', async () => {
@@ -269,6 +299,33 @@ describe('dashboard, live', () => {
     await wide.waitFor((x) => !/Disks/.test(x));
   });
 
+  it('colours a mount from 90 % full in the warning colour and from 97 % in red, one under 90 % not at all', async () => {
+    const GiB = 1024 ** 3;
+    const mounts = [
+      { mount: '/half', device: 'sda1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 50 * GiB },
+      { mount: '/nearly', device: 'sdb1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 95 * GiB },
+      { mount: '/full', device: 'sdc1', fsType: 'ext4', sizeBytes: 100 * GiB, usedBytes: 98 * GiB },
+    ];
+    await ui.live(250, 70, scenario(5).map((x) => ({ ...x, filesystems: mounts })));
+    const t = ui.term as HeadlessTerminal;
+    const s = await t.waitFor((x) => /\/full .*98%/.test(x) && /\/half .*50%/.test(x));
+    /** The foreground of the first character of the mount's line in the disk panel: a palette index, or 'default'. */
+    const fg = (mount: string): number | 'default' => {
+      const y = rowOf(s, new RegExp(`│${mount} +\\S+ +\\d+% `));
+      const line = t.term.buffer.active.getLine(t.term.buffer.active.viewportY + y);
+      const cell = line?.getCell((s.split('\n')[y] ?? '').indexOf(`│${mount}`) + 1);
+      expect(cell?.getChars(), mount).toBe('/');
+      return cell?.isFgDefault() ? 'default' : (cell?.getFgColor() ?? -1);
+    };
+    const { convert } = blessed.colors as unknown as { convert: (c: string) => number };
+    const { warning, critical } = chosenTheme(undefined, true).tones;
+    expect(fg('/half')).toBe('default');
+    expect(fg('/nearly')).toBe(convert(warning ?? ''));
+    expect(fg('/full')).toBe(convert(critical ?? ''));
+    expect(convert(critical ?? '')).toBe(1);
+    expect(new Set([fg('/half'), fg('/nearly'), fg('/full')]).size).toBe(3);
+  });
+
   it('d shows the disk panel at 80x24', async () => {
     const t = await openLive(80, 24);
     expect(await t.text()).not.toMatch(/Disks/);
@@ -324,6 +381,101 @@ describe('dashboard, live', () => {
     source.push({ ...last, time: last.time + 2000, cpu: { ...last.cpu, total: { ...last.cpu.total, busy: 66 }, busyMax: 66 } });
     const s = await t.waitFor((x) => /CPU 66\.0%/.test(x));
     expect(s).toMatch(/postgres/);
+  });
+});
+
+describe('dashboard, each key on screen', () => {
+  /** The table's header line and its first row, inside the frame. */
+  const header = (x: string): string => x.split('\n').find((l) => /│\s+PID\S? +USER/.test(l)) ?? '';
+  const firstRow = (x: string): string => {
+    const lines = x.split('\n');
+    return lines[lines.findIndex((l) => /│\s+PID\S? +USER/.test(l)) + 1] ?? '';
+  };
+  /** The header marks the sorted column where it shows; where it does not, no column carries the mark. */
+  const marked = (x: string, column: string, arrow: string, shown: boolean): boolean =>
+    shown ? header(x).includes(`${column}${arrow}`) : !/[▲▼]/.test(header(x));
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [250, 70],
+  ])('at %ix%i z t T S L > F4 F6 F9 PgUp PgDn Shift-← Shift-→ each change what is shown', async (cols, rows) => {
+    // The first minute of the scenario (before the memory spike, so the memory graph zooms), with 120
+    // idle daemons more, so that PgDn has a page to go to at every size.
+    const idle = Array.from({ length: 120 }, (_, i) => makeProcess({ pid: 2000 + i, name: `idle${String(i).padStart(3, '0')}`, user: 'daemon', rss: 1024 ** 2 }));
+    const samples = scenario(60).map((x) => ({ ...x, processes: [...x.processes, ...idle], tasks: { ...x.tasks, total: x.processes.length + idle.length } }));
+    const sent: number[] = [];
+    await ui.live(cols, rows, samples, { signals: { send: (target) => (sent.push(target.pid), { kind: 'sent' }) } });
+    const t = ui.term as HeadlessTerminal;
+    let s = await t.waitFor((x) => x.includes(`LIVE`) && /Processes by CPU \(125\)/.test(x));
+    const columns = header(s);
+    const shows = (c: string): boolean => new RegExp(`\\b${c}\\b`).test(columns);
+    expect(header(s)).toContain('CPU%▼');
+
+    // z: the memory axis from zoomed on its peaks (the title says to where) to 0–100 % of the total, and back.
+    expect(s).toMatch(/axis 0–4\.0G/);
+    await t.keys('z');
+    s = await t.waitFor((x) => !/axis 0–/.test(x));
+    expect(s).toMatch(/Mem(ory)? 2\.0G\/8\.0G/);
+    await t.keys('z');
+    await t.waitFor((x) => /axis 0–4\.0G/.test(x));
+
+    // t: the starts/exits panel, shown by default from 160x40, hidden below; t flips it either way.
+    const events = /Process starts and exits/;
+    const before = events.test(s);
+    expect(before).toBe(cols >= 160);
+    await t.keys('t');
+    await t.waitFor((x) => events.test(x) !== before);
+    await t.keys('t');
+    s = await t.waitFor((x) => events.test(x) === before && /Processes by CPU/.test(x));
+
+    // PgDn pages the table's selection (live: the focused panel), the view following it: the first
+    // takes it a page down, just below the view, the second a page further, where only idle daemons are. PgUp back.
+    const top = firstRow(s);
+    expect(top).toMatch(/812 postgres/);
+    await t.keys(KEY.pageDown, KEY.pageDown);
+    s = await t.waitFor((x) => /idle\d{3}/.test(firstRow(x)));
+    expect(s).not.toMatch(/812 postgres/);
+    await t.keys(KEY.pageUp, KEY.pageUp);
+    await t.waitFor((x) => firstRow(x) === top);
+
+    // Sorting: the title names the order, the header's mark moves to that column where the width shows it.
+    const sorts: [string, RegExp, string, string][] = [
+      ['T', /Processes by start time/, 'START', '▼'],
+      ['S', /Processes by state/, 'S', '▲'],
+      ['L', /Processes by threads/, 'THR', '▼'],
+      ['>', /Processes by start time/, 'START', '▼'],
+      ['\x1b[17~', /Processes by name/, 'NAME', '▲'],
+    ];
+    for (const [key, title, column, arrow] of sorts) {
+      await t.keys(key);
+      s = await t.waitFor((x) => title.test(x));
+      expect(marked(s, column, arrow, column === 'NAME' || shows(column)), `${JSON.stringify(key)}: ${header(s)}`).toBe(true);
+      expect(header(s)).not.toContain('CPU%▼');
+    }
+    await t.keys('c');
+    await t.waitFor((x) => /Processes by CPU/.test(x));
+
+    // F4: the filter prompt, typing narrows the table; Esc clears it.
+    await t.keys('\x1bOS');
+    await t.type('postg');
+    s = await t.waitFor((x) => /filter: postg/.test(x) && /1 of 125 match "postg"/.test(x));
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => /Processes by CPU \(125\)/.test(x) && !/filter:/.test(x));
+
+    // F9: the confirmation names the selected process; Esc cancels, nothing is sent.
+    await t.keys('\x1b[20~');
+    s = await t.waitFor((x) => /Send a signal/.test(x));
+    expect(s).toMatch(/Enter sends SIGTERM to postgres\[812\]/);
+    await t.keys(KEY.escape);
+    await t.waitFor((x) => !/Send a signal/.test(x));
+    expect(sent).toEqual([]);
+
+    // Shift-← an hour back: paused at the first sample (a bigger step than ←'s one sample); Shift-→ to the last.
+    await t.keys(KEY.shiftLeft);
+    await t.waitFor((x) => x.includes(`PAUSED ${clock(0)}`));
+    await t.keys(KEY.shiftRight);
+    await t.waitFor((x) => x.includes(`PAUSED ${clock(59)}`));
   });
 });
 

@@ -1,8 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { ALLOCATE_SCRIPT } from './helpers/memory-level.js';
+import { tempDir } from './fixtures/store/recording-files.js';
+import { makeCertificate } from './fixtures/transport/harness.js';
 
 /**
  * A real `tmon agent` scraped at /metrics as Prometheus would: the body passes
@@ -50,6 +54,7 @@ describe('GET /metrics on a real agent', () => {
     expect(body).toMatch(/^node_cpu_seconds_total\{cpu="0",mode="idle"\} \d/m);
     expect(body).toMatch(/^tmon_spikes_total\{metric="memory",severity="critical"\} 0$/m);
     expect(body).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(body).toMatch(/^process_cpu_seconds_total \d+(\.\d+)?(e[-+]?\d+)?$/m);
     // The machine's PSI totals (where its kernel has PSI) and every filesystem's available bytes beside its size.
     if (existsSync('/proc/pressure/io')) expect(body).toMatch(/^node_pressure_io_waiting_seconds_total \d/m);
     expect(body.match(/^node_filesystem_avail_bytes\{/gm)?.length).toBe(body.match(/^node_filesystem_size_bytes\{/gm)?.length);
@@ -78,5 +83,40 @@ describe('GET /metrics on a real agent', () => {
       if ((rises.at(-1) ?? 0) > BAR) break;
     }
     expect(Math.max(...rises), JSON.stringify(rises.map((r) => Math.round(r / 1048576)))).toBeGreaterThan(BAR);
+  });
+
+  it('is served over https by an agent given --tls-cert and --tls-key, with the same token', async () => {
+    const { dir, cleanup } = tempDir();
+    const cert = makeCertificate();
+    writeFileSync(join(dir, 'cert.pem'), cert.cert);
+    writeFileSync(join(dir, 'key.pem'), cert.key);
+    const tls = await startAgentProcess(['--interval', '1s', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], { TMON_TOKEN: TOKEN });
+    const get = (headers: Record<string, string>): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: tls.port, path: '/metrics', ca: cert.cert, headers }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    try {
+      expect(tls.log()).toMatch(/listening on wss:\/\//);
+      expect((await get({})).status).toBe(401);
+      // The first sample may take an interval to come.
+      let r = await get({ Authorization: `Bearer ${TOKEN}` });
+      for (let i = 0; i < 50 && !/^node_load1 /m.test(r.body); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        r = await get({ Authorization: `Bearer ${TOKEN}` });
+      }
+      expect(r.status).toBe(200);
+      expect(r.body).toMatch(/^node_load1 \d+(\.\d+)?$/m);
+    } finally {
+      await tls.stop();
+      cert.remove();
+      cleanup();
+    }
   });
 });

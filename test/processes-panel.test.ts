@@ -92,8 +92,12 @@ describe('process table panel', () => {
     expect(header).toMatch(/RSS\s+S\s+THR/);
   });
 
-  it('filters with / as the text is typed (name, user, pid); Enter keeps the filter, Esc clears it', async () => {
-    const t = await open(120, 40, crowd());
+  it('filters with / as the text is typed (name, user, pid, a word of the command); Enter keeps the filter, Esc clears it', async () => {
+    // Three of carol's, and two started with a command line beyond their name.
+    const procs = crowd().map((p, i) =>
+      i >= 20 && i < 23 ? { ...p, user: 'carol' } : i === 40 || i === 41 ? { ...p, cmd: `${p.name} --config /etc/nightly-backup.conf` } : p,
+    );
+    const t = await open(120, 40, procs);
     await t.keys('/');
     await t.type('proc01');
     let s = await t.waitFor((x) => /10 of 200 match "proc01"/.test(x));
@@ -107,6 +111,16 @@ describe('process table panel', () => {
     await t.type('1150');
     s = await t.waitFor((x) => /1 of 200 match "1150"/.test(x));
     expect(names(tableRowsOnScreen(s).filter((r) => r.trim()))).toEqual(['proc150']);
+    // A user's name: their processes only.
+    await t.keys(...Array<string>(4).fill(KEY.backspace));
+    await t.type('carol');
+    s = await t.waitFor((x) => /3 of 200 match "carol"/.test(x));
+    expect(names(tableRowsOnScreen(s).filter((r) => r.trim()))).toEqual(['proc020', 'proc021', 'proc022']);
+    // A word of the command line, not of the name.
+    await t.keys(...Array<string>(5).fill(KEY.backspace));
+    await t.type('nightly');
+    s = await t.waitFor((x) => /2 of 200 match "nightly"/.test(x));
+    expect(names(tableRowsOnScreen(s).filter((r) => r.trim()))).toEqual(['proc040', 'proc041']);
     await t.keys(KEY.escape);
     s = await t.waitFor((x) => /Processes by CPU \(200\)/.test(x));
     expect(names(tableRowsOnScreen(s))[0]).toBe('proc000');

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { runCli, TMON_BIN } from './helpers/run-cli.js';
 import { ALLOCATE_SCRIPT, memoryThresholdFlags } from './helpers/memory-level.js';
 import { TmuxSession } from './helpers/tmux.js';
+import type { Sample } from '../src/core/sample.js';
 import { writeRecording } from './fixtures/store/recording-files.js';
+import { scenario } from './fixtures/ui/scenario.js';
 import { variedSamples } from './fixtures/store/varied-samples.js';
 import { bomb, specialFiles } from './fixtures/store/crafted-files.js';
 
@@ -189,6 +191,45 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
     expect((await runCli(['record'])).code).toBe(2);
     expect((await runCli(['export', file])).stderr).toMatch(/--csv/);
     expect((await runCli(['record', file, '--duration', 'soon'])).code).toBe(2);
+  });
+});
+
+describe('tmon record of a single sample', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-one-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says "recorded 1 sample", singular', async () => {
+    const file = join(dir, 'one.tmon');
+    // The first sample comes at once, the next only after the 10 s interval: the 3 s run holds exactly one.
+    const r = await runCli(['record', file, '--interval', '10s', '--duration', '3s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`tmon: recorded 1 sample to ${file} (`);
+  });
+});
+
+describe('tmon replay of a recording with a 30 s hole', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmon-gap-'));
+  const file = join(dir, 'gap.tmon');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('draws the hole as empty plot between the samples around it, not the samples joined', { timeout: 60_000 }, async () => {
+    // CPU flat at 100 %: 20 samples 1 s apart, nothing for 30 s (a link outage, a suspended machine), 20 more.
+    const flat = (x: Sample): Sample => ({ ...x, cpu: { ...x.cpu, total: { ...x.cpu.total, busy: 100 }, busyMin: 100, busyMax: 100 } });
+    await writeRecording(file, scenario(40).map((x, i) => flat({ ...x, time: x.time + (i >= 20 ? 30_000 : 0) })));
+    const tmux = new TmuxSession(120, 40);
+    try {
+      tmux.start(`${process.execPath} ${TMON_BIN} replay ${file}`);
+      const s = await tmux.waitFor((x) => /REPLAY/.test(x) && /CPU 100/.test(x));
+      const lines = s.split('\n');
+      const plotRow = lines[lines.findIndex((l) => /CPU 100/.test(l)) + 1] ?? '';
+      // The top row of the CPU plot, inside its frame (drawn in line-drawing characters where the terminal
+      // lacks UTF-8): two samples to a cell, 10 cells of line, 15 empty for the 30 s, 10 more up to the right edge.
+      expect(plotRow).toMatch(/^\S100 +⠉{10} {15}⠉{10}\S/);
+      tmux.keys('q');
+      expect(await tmux.waitFor((x) => /EXIT:\d+/.test(x))).toMatch(/EXIT:0/);
+    } finally {
+      tmux.kill();
+    }
   });
 });
 
