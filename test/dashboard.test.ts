@@ -429,11 +429,16 @@ describe('dashboard, each key on screen', () => {
     await t.keys('t');
     s = await t.waitFor((x) => events.test(x) === before && /Processes by CPU/.test(x));
 
-    // PgDn pages the table's selection (live: the focused panel), the view following it: the first
-    // takes it a page down, just below the view, the second a page further, where only idle daemons are. PgUp back.
+    // PgDn pages the table's selection (live: the focused panel) and the view with it, as htop does: after one,
+    // none of the rows seen before is left, and the selection is on the top row. PgUp back.
     const top = firstRow(s);
     expect(top).toMatch(/812 postgres/);
-    await t.keys(KEY.pageDown, KEY.pageDown);
+    const pidsIn = (x: string): string[] => [...x.matchAll(/^│\s+(\d+) +[a-z]\S* +\d/gm)].map((m) => m[1] as string);
+    const onFirstPage = new Set(pidsIn(s));
+    await t.keys(KEY.pageDown);
+    s = await t.waitFor((x) => firstRow(x) !== top);
+    expect(pidsIn(s).filter((pid) => onFirstPage.has(pid))).toEqual([]);
+    await t.keys(KEY.pageDown);
     s = await t.waitFor((x) => /idle\d{3}/.test(firstRow(x)));
     expect(s).not.toMatch(/812 postgres/);
     await t.keys(KEY.pageUp, KEY.pageUp);

@@ -381,6 +381,21 @@ describe('helpers', () => {
     expect(scrollOffset(7, 2, 5, 4)).toBe(0);
   });
 
+  it('takes the view along with a selection that leaves it by as far as it moved: a page step keeps its row', () => {
+    // PgDn from the top row of a 5-line view: the view pages too, the selection stays on top.
+    expect(scrollOffset(0, 5, 5, 20, 0)).toBe(5);
+    // PgDn from the middle row, and back up with PgUp.
+    expect(scrollOffset(0, 7, 5, 20, 2)).toBe(5);
+    expect(scrollOffset(5, 2, 5, 20, 7)).toBe(0);
+    // An arrow past the bottom edge: one line.
+    expect(scrollOffset(0, 5, 5, 20, 4)).toBe(1);
+    // Near the end the list's end stops it; End from the top shows the last page.
+    expect(scrollOffset(12, 18, 5, 20, 13)).toBe(15);
+    expect(scrollOffset(0, 19, 5, 20, 0)).toBe(15);
+    // A selection that moved within the view moves nothing.
+    expect(scrollOffset(5, 8, 5, 20, 5)).toBe(5);
+  });
+
   it('cuts text with an ellipsis', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('abc', 4)).toBe('abc');

@@ -470,11 +470,17 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** First visible line of a list so that `selected` stays in view, moving the view as little as possible. */
-export function scrollOffset(prev: number, selected: number, visible: number, count: number): number {
+/**
+ * First visible line of a list so that `selected` stays in view. A selection
+ * that leaves the view takes the view along by as far as it moved, so it keeps
+ * its row (PgDn pages the view as in htop; an arrow at the edge moves it one
+ * line), as far as the list's ends allow.
+ */
+export function scrollOffset(prev: number, selected: number, visible: number, count: number, prevSelected = selected): number {
   if (visible <= 0 || count <= visible) return 0;
   let off = Math.min(Math.max(0, prev), count - visible);
-  if (selected < off) off = selected;
-  if (selected >= off + visible) off = selected - visible + 1;
-  return off;
+  if (selected >= off && selected < off + visible) return off;
+  off += selected - prevSelected;
+  off = Math.min(Math.max(off, selected - visible + 1), selected);
+  return Math.min(Math.max(0, off), count - visible);
 }

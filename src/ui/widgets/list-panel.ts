@@ -36,6 +36,8 @@ export class ListPanel {
   readonly frame: PanelFrame;
   private readonly body: Widgets.BoxElement;
   private offset = 0;
+  /** The selection at the last update: how far it moved says how far the view follows. */
+  private lastSelected = 0;
   private lastContent = '';
   /** 1 while a header line sits above the scrolled lines. */
   private headerRows = 0;
@@ -82,7 +84,8 @@ export class ListPanel {
       const selected = u.selected ?? 0;
       // The detail takes rows under the selection (never all of them): the selection stays in view above it.
       const detail = u.focused && u.selected !== null && u.detail ? u.detail.slice(0, Math.max(0, visible - 1)) : [];
-      this.offset = scrollOffset(this.offset, selected, visible - detail.length, u.lines.length);
+      this.offset = scrollOffset(this.offset, selected, visible - detail.length, u.lines.length, this.lastSelected);
+      this.lastSelected = selected;
       this.detailRows = { after: detail.length ? selected - this.offset : -1, count: detail.length };
       const out: string[] = [];
       // Cut and padded by terminal columns: a wide name must not push the border.
