@@ -114,4 +114,13 @@ describe('the time row', () => {
     // 40 values, two per cell, right-aligned: the first sits 20 cells from the plot's right edge.
     expect([...(lines.at(-1) ?? '')].indexOf('▲')).toBe(g.labelWidth + g.plotWidth - 20);
   });
+
+  it('moves a time label the mark would cut aside, whole', () => {
+    const x = Array.from({ length: 100 }, (_, i) => `03:${String(Math.floor(i / 60) + 10).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`);
+    const at = (offset: number): string => chartLines({ series: [{ title: 'a', x, y: flat(1, 100) }], maxY: 100, legend: false, cursorOffset: offset }, 60, 6, MONO).at(-1) ?? '';
+    // On the oldest sample: the oldest time steps right of the mark.
+    expect(at(0)).toMatch(/▲03:10:00 +03:11:39$/);
+    // On the newest: the newest time steps left of it.
+    expect(at(99)).toMatch(/03:10:00 +03:11:39▲$/);
+  });
 });

@@ -182,11 +182,17 @@ function timeRow(d: ChartData, g: ChartGeometry): string {
   const oldest = Math.max(0, n - g.plotWidth * 2);
   const first = xs[oldest] ?? '';
   const last = xs[n - 1] ?? '';
-  const firstAt = Math.floor(pixelColumn(oldest, n, g.plotWidth * 2) / 2);
-  if (n > 0 && last.length <= g.plotWidth) put(last, g.plotWidth - last.length);
-  // The oldest time too, where it does not run into the newest.
-  if (n > 1 && firstAt + first.length + 2 <= g.plotWidth - last.length) put(first, firstAt);
   const marked = d.cursorOffset !== null && n > 0 ? Math.floor(pixelColumn(d.cursorOffset, n, g.plotWidth * 2) / 2) : -1;
+  // A label the mark would cut steps aside: after the mark where it fits, else before it.
+  const aside = (text: string, at: number): number => {
+    if (marked < at || marked >= at + text.length) return at;
+    return marked + 1 + text.length <= g.plotWidth ? marked + 1 : marked - text.length;
+  };
+  const lastAt = aside(last, g.plotWidth - last.length);
+  if (n > 0 && last.length <= g.plotWidth && lastAt >= 0) put(last, lastAt);
+  // The oldest time too, where it does not run into the newest.
+  const firstAt = aside(first, Math.floor(pixelColumn(oldest, n, g.plotWidth * 2) / 2));
+  if (n > 1 && firstAt >= 0 && firstAt + first.length + 2 <= lastAt) put(first, firstAt);
   if (marked >= 0 && marked < row.length) row[marked] = '▲';
   return ' '.repeat(g.labelWidth) + row.join('');
 }
