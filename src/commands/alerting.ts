@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import type { AlertsReport } from '../protocol/alerts-report.js';
 import { AlertOutbox } from '../transport/alert-outbox.js';
 import type { AlertFeed } from '../transport/agent-server.js';
 import { maskUrl, parseNotifyUrl, sendTo, targetKey, type NotifyTarget, type OutgoingMessage } from '../transport/alert-targets.js';
+import { sha256Hex } from '../transport/short-hash.js';
 import { readSmallFile } from './small-file.js';
 
 /** The alert flags as the command's table types them (commands/command-flags.ts ALERT_FLAGS). */
@@ -83,7 +83,7 @@ export function agentStateName(listen: { host: string; port: number }): string {
 
 /** `tmon record FILE`'s default state file name: one per recording file (its name, and a hash of its full path). */
 export function recordStateName(file: string): string {
-  const hash = createHash('sha256').update(resolve(file)).digest('hex').slice(0, 8);
+  const hash = sha256Hex(resolve(file)).slice(0, 8);
   return `record-${namePart(basename(file))}-${hash}-alert-state.json`;
 }
 

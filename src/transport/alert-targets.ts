@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { UserError, errorMessage } from '../core/errors.js';
+import { sha256Hex } from './short-hash.js';
 
 /** Where notifications go: `--notify URL`. */
 export type NotifyTarget =
@@ -41,7 +41,7 @@ export function maskUrl(text: string): string {
 
 /** A stable name for a target that holds no secret: what the outbox file keeps instead of the URL. */
 export function targetKey(t: NotifyTarget): string {
-  return createHash('sha256').update(t.url).digest('hex').slice(0, 16);
+  return sha256Hex(t.url).slice(0, 16);
 }
 
 /** `--notify URL` → a target; a URL it cannot use is one line saying what form it takes. */
