@@ -30,6 +30,10 @@ describe('parseProbe', () => {
     expect(refusal('ftp://x')).toMatch(/tcp:\/\/, http:\/\/, https:\/\/, ping:\/\//);
     expect(refusal('example.com:80')).toMatch(/needs one of/);
     expect(refusal('tcp://host')).toMatch(/needs a port/);
+    expect(refusal('http://127.0.0.1:/')).toMatch(/':' but no port/);
+    expect(refusal('tcp://[::1]:')).toMatch(/':' but no port/);
+    expect(refusal('https://[::1]/health')).toBe('accepted');
+    expect(refusal('http://user:pw@h/')).toBe('accepted');
     expect(refusal('ping://host:7')).toMatch(/host only/);
     expect(refusal('ping://-c9')).toMatch(/cannot start with -/);
     expect(refusal('tcp://h:1 interval=0s')).toMatch(/interval=0s is not a duration/);

@@ -93,6 +93,9 @@ function portOf(kind: ProbeKind, url: URL, target: string): number | null {
     return null;
   }
   if (url.port !== '') return Number(url.port);
+  // URL takes 'host:' as the scheme's default port; a colon with nothing after it is a port left out.
+  const authority = target.slice(target.indexOf('//') + 2).split(/[/?#]/, 1)[0] ?? '';
+  if (authority.endsWith(':')) throw new ProbeSyntaxError(`'${target}' has ':' but no port after it`);
   if (kind === 'tcp') throw new ProbeSyntaxError(`'${target}' needs a port (tcp://host:port)`);
   return kind === 'https' ? 443 : 80;
 }
