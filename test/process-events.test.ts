@@ -44,6 +44,15 @@ describe('processEvents', () => {
     ]);
   });
 
+  it('keeps two live processes on one pid in a malformed sample apart: each matched or gone on its own', () => {
+    const a = makeProcess({ pid: 500, name: 'a', startTime: T0 - 20_000 });
+    const b = makeProcess({ pid: 500, name: 'b', startTime: T0 - 10_000 });
+    const prev = makeSample({ time: T0, processes: [a, b] });
+    expect(processEvents(prev, makeSample({ time: T0 + 1000, processes: [b, a] }))).toEqual([]);
+    expect(processEvents(prev, makeSample({ time: T0 + 1000, processes: [a] })).map((e) => [e.kind, e.name])).toEqual([['exit', 'b']]);
+    expect(processEvents(prev, makeSample({ time: T0 + 1000, processes: [b] })).map((e) => [e.kind, e.name])).toEqual([['exit', 'a']]);
+  });
+
   it('counts a process marked exited as an exit at the sample time, and a short-lived one as both', () => {
     const flash = makeProcess({ pid: 400, name: 'flash', startTime: T0 + 200, exited: true });
     const prev = makeSample({ time: T0, processes: [leaving] });

@@ -31,29 +31,34 @@ const START_TIME_SLACK_MS = 1000;
  */
 export function processEvents(prev: Sample | undefined, cur: Sample): ProcessEvent[] {
   if (!prev) return [];
-  const before = new Map<string, ProcessStats>();
+  // By pid, then start time: this runs at every sample over every process, and a string key each was most
+  // of its cost. A second live process on one pid (only a malformed sample has one) waits in `extra`.
+  const before = new Map<number, ProcessStats>();
+  const extra: ProcessStats[] = [];
   for (const p of prev.processes) {
     // Already reported as an exit at prev.
-    if (p.exited !== true) before.set(processKey(p), p);
+    if (p.exited === true) continue;
+    if (before.has(p.pid)) extra.push(p);
+    else before.set(p.pid, p);
   }
   const events: ProcessEvent[] = [];
-  const seen = new Set<string>();
+  const matched = new Set<ProcessStats>();
+  const sameIn = (p: ProcessStats): ProcessStats | undefined => {
+    const old = before.get(p.pid);
+    if (old !== undefined && old.startTime === p.startTime) return old;
+    return extra.length > 0 ? extra.find((e) => e.pid === p.pid && e.startTime === p.startTime) : undefined;
+  };
   for (const p of cur.processes) {
-    const key = processKey(p);
-    seen.add(key);
-    const known = before.has(key);
-    if (!known && p.startTime >= prev.time - START_TIME_SLACK_MS) {
-      events.push(event(Math.min(p.startTime, cur.time), 'start', p, key));
-    }
+    const old = sameIn(p);
+    if (old) matched.add(old);
+    else if (p.startTime >= prev.time - START_TIME_SLACK_MS) events.push(event(Math.min(p.startTime, cur.time), 'start', p, processKey(p)));
     // The collector saw it go: a real exit even if it was never in a selection before.
-    if (p.exited === true) {
-      events.push(event(cur.time, 'exit', p, key));
-    }
+    if (p.exited === true) events.push(event(cur.time, 'exit', p, processKey(p)));
   }
   // A selection (omitted set) tells exits with `exited`; missing from it is only "not sent".
   if (!cur.omitted) {
-    for (const [key, p] of before) {
-      if (!seen.has(key)) events.push(event(cur.time, 'exit', p, key));
+    for (const p of [...before.values(), ...extra]) {
+      if (!matched.has(p)) events.push(event(cur.time, 'exit', p, processKey(p)));
     }
   }
   return events.sort((a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'start' ? -1 : 1) || a.pid - b.pid);

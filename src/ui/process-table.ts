@@ -84,33 +84,63 @@ export function tableRows(sample: Sample | undefined, view: TableView): TableRow
 }
 
 function tableRow(p: ProcessStats, now: number, branch: string, children: number, collapsed: boolean): TableRow {
-  let cells: TableRow['cells'] | undefined;
-  return {
-    key: processKey(p),
-    pid: p.pid,
-    name: p.name,
-    user: p.user,
-    cmd: p.cmd,
-    startTime: p.startTime,
-    exited: p.exited === true,
-    children,
-    collapsed,
-    // Made when first read: only the rows on screen are drawn, of a table that may hold thousands.
-    get cells() {
-      cells ??= {
-        pid: String(p.pid),
-        user: p.user,
-        cpu: p.cpu.toFixed(1),
-        mem: p.memPercent.toFixed(1),
-        rss: formatBytes(p.rss),
-        state: p.state,
-        threads: String(p.threads),
-        start: startLabel(p.startTime, now),
-        name: branch + processLabel(p),
-      };
-      return cells;
-    },
-  };
+  return new ProcessRow(p, now, branch, children, collapsed);
+}
+
+/**
+ * A row as a class, its fields read through from the process and its cells made
+ * when first read: only the rows on screen are drawn, of a table that may hold
+ * thousands, rebuilt at every sample (an object literal with a getter cost each
+ * row its own closure and accessor, ~1 KB, most of the dashboard's garbage at
+ * 1000 processes).
+ */
+class ProcessRow implements TableRow {
+  private madeKey: string | undefined;
+  private madeCells: TableRow['cells'] | undefined;
+
+  constructor(
+    private readonly p: ProcessStats,
+    private readonly now: number,
+    private readonly branch: string,
+    readonly children: number,
+    readonly collapsed: boolean,
+  ) {}
+
+  get key(): string {
+    return (this.madeKey ??= processKey(this.p));
+  }
+  get pid(): number {
+    return this.p.pid;
+  }
+  get name(): string {
+    return this.p.name;
+  }
+  get user(): string {
+    return this.p.user;
+  }
+  get cmd(): string {
+    return this.p.cmd;
+  }
+  get startTime(): number {
+    return this.p.startTime;
+  }
+  get exited(): boolean {
+    return this.p.exited === true;
+  }
+  get cells(): TableRow['cells'] {
+    const p = this.p;
+    return (this.madeCells ??= {
+      pid: String(p.pid),
+      user: p.user,
+      cpu: p.cpu.toFixed(1),
+      mem: p.memPercent.toFixed(1),
+      rss: formatBytes(p.rss),
+      state: p.state,
+      threads: String(p.threads),
+      start: startLabel(p.startTime, this.now),
+      name: this.branch + processLabel(p),
+    });
+  }
 }
 
 /** Name, markers a person must not miss, then the command line when it says more. */
