@@ -82,7 +82,7 @@ describe('the browser page against a real agent', () => {
       if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(String(e)));
-    // The page's detector gets a bar halfway up what this allocation adds to the level at rest.
+    // The page's detector gets a bar a third of the way up what this allocation adds to the level at rest.
     const t = await memoryThresholds(MB);
     const query = `?mem-threshold=${(t.memory?.absolute ?? 80).toFixed(2)}&mem-margin=0&cpu-threshold=100&cpu-margin=100`;
     await page.goto(`http://127.0.0.1:${port}/${query}`);

@@ -25,7 +25,7 @@ describe('memory spike from a real process, end to end', () => {
 
   /** One allocation by a fresh child, sampled until it has exited and its spike has closed. */
   async function attempt(): Promise<{ spike: Spike | undefined; childRss: number; seen: string; pid: number | undefined }> {
-    // The bar sits halfway up what 300 MB adds to the level at rest (not to one sample, where a
+    // The bar sits a third of the way up what 300 MB adds to the level at rest (not to one sample, where a
     // twin suite's burst would put it out of the child's reach).
     const detector = new SpikeDetector(await memoryThresholds(300));
     const collector = await createCollector({ intervalMs: 500 });
