@@ -57,9 +57,11 @@ export function processEvents(prev: Sample | undefined, cur: Sample): ProcessEve
   }
   // A selection (omitted set) tells exits with `exited`; missing from it is only "not sent".
   if (!cur.omitted) {
-    for (const p of [...before.values(), ...extra]) {
+    const gone = (p: ProcessStats): void => {
       if (!matched.has(p)) events.push(event(cur.time, 'exit', p, processKey(p)));
-    }
+    };
+    before.forEach(gone);
+    extra.forEach(gone);
   }
   return events.sort((a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'start' ? -1 : 1) || a.pid - b.pid);
 }
