@@ -135,7 +135,8 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   });
 
   it('replay opens on the spike and shows the culprit', { timeout: 60_000 }, async () => {
-    const tmux = new TmuxSession(120, 40);
+    // Wide enough for a spike line's three culprits: a second copy of the suite in lockstep shares the spike.
+    const tmux = new TmuxSession(250, 50);
     try {
       tmux.start(`${process.execPath} ${TMON_BIN} replay ${file}`);
       await tmux.waitFor((s) => /REPLAY/i.test(s) && /Spikes \(\d+\)/.test(s));
@@ -145,12 +146,15 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
       await tmux.waitFor((s) => /by memory/i.test(s));
       const culprit = new RegExp(`node\\[${childPid}\\]|\\s${childPid}\\s`);
       const at = (s: string): string => /REPLAY (\S+)/.exec(s)?.[1] ?? '';
-      // One spike at a time: wait for the cursor to move (or for the log's end) before looking again.
-      for (let i = 0; i < 12 && !culprit.test(tmux.screen()); i++) {
-        const before = at(tmux.screen());
-        tmux.keys('n');
-        const now = await tmux.waitFor((s) => at(s) !== before || /no later spike/.test(s));
-        if (/no later spike/.test(now)) break;
+      // One spike at a time, later (n) then, if the replay opened past the child's, earlier (N): wait for the
+      // cursor to move (or for the log's end) before looking again.
+      for (const [key, end] of [['n', /no later spike/], ['N', /no earlier spike/]] as const) {
+        for (let i = 0; i < 12 && !culprit.test(tmux.screen()); i++) {
+          const before = at(tmux.screen());
+          tmux.keys(key);
+          const now = await tmux.waitFor((s) => at(s) !== before || end.test(s));
+          if (end.test(now)) break;
+        }
       }
       expect(await tmux.waitFor((s) => culprit.test(s))).toMatch(/REPLAY/i);
       tmux.keys('q');
