@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSecurity, createHttpServer, listen } from '../src/transport/agent-listen.js';
-import { TokenError } from '../src/transport/request-guard.js';
+import { TokenError } from '../src/transport/token-rules.js';
 import { ListenError, TlsSetupError, UnprotectedListenError } from '../src/transport/start-errors.js';
 
 const servers: http.Server[] = [];

@@ -6,7 +6,7 @@ import { locateMemoryCgroup } from '../src/collect/cgroup-memory.js';
 import { inCliWords } from '../src/commands/cli-errors.js';
 import { UsageError, UserError } from '../src/core/errors.js';
 import { parseTarget } from '../src/transport/remote-target.js';
-import { tokenProblem } from '../src/transport/request-guard.js';
+import { tokenProblem } from '../src/transport/token-rules.js';
 import { ListenError, TlsSetupError, UnprotectedListenError } from '../src/transport/start-errors.js';
 
 /** What a lower layer threw, in the command line's words. */

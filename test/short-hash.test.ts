@@ -18,8 +18,8 @@ describe('sha256Hex', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
-  it('loads node:crypto only when first called: the dashboard imports the alerting without it', () => {
-    expect(cryptoLoadedAfter(`await import(${dist('commands/dashboard.js')});`)).toBe(false);
+  it('loads node:crypto only when first called: the CLI and the dashboard import the alerting without it', () => {
+    expect(cryptoLoadedAfter(`await import(${dist('cli.js')}); await import(${dist('commands/dashboard.js')});`)).toBe(false);
     expect(cryptoLoadedAfter(`const { sha256Hex } = await import(${dist('transport/short-hash.js')}); sha256Hex('x');`)).toBe(true);
   });
 });

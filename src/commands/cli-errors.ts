@@ -5,7 +5,7 @@
 import { UsageError, UserError } from '../core/errors.js';
 import { CgroupNotFoundError } from '../collect/cgroup-memory.js';
 import { SchemeConflictError } from '../transport/remote-target.js';
-import { TokenError } from '../transport/request-guard.js';
+import { TokenError } from '../transport/token-rules.js';
 import { ListenError, TlsSetupError, UnprotectedListenError } from '../transport/start-errors.js';
 
 /** `err` as the one line a person at the command line reads; undefined when it is not a UserError. */

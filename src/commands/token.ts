@@ -1,5 +1,5 @@
 import { UsageError, UserError } from '../core/errors.js';
-import { tokenProblem } from '../transport/request-guard.js';
+import { tokenProblem } from '../transport/token-rules.js';
 import { readSmallFile } from './small-file.js';
 
 /** The longest token file read: a token is a line, not a file's worth. */

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { errorMessage } from '../core/errors.js';
-import { isLoopbackHost, tokenProblem } from './request-guard.js';
+import { isLoopbackHost } from './request-guard.js';
+import { tokenProblem } from './token-rules.js';
 import { ListenError, TlsSetupError, UnprotectedListenError } from './start-errors.js';
 
 /** What decides whether and where the agent may listen. */

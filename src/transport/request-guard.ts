@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import { UserError } from '../core/errors.js';
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
@@ -27,32 +26,6 @@ export function tokenChecker(token: string): (presented: string | undefined) => 
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
-/**
- * Why a token cannot work, or null: it travels as `Authorization: Bearer <token>`,
- * so only visible ASCII (no space, no control, no non-ASCII letter) can ever match.
- */
-export function tokenProblem(token: string): TokenError | null {
-  if (token.trim() === '') return new TokenError('empty', 'the token is empty');
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    return new TokenError(
-      'unsendable',
-      'the token has a space or a character an HTTP header cannot carry: use letters, digits and punctuation only (e.g. openssl rand -hex 32)',
-    );
-  }
-  return null;
-}
-
-/** A token that can never match, and why. */
-export class TokenError extends UserError {
-  constructor(
-    readonly problem: 'empty' | 'unsendable',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TokenError';
-  }
-}
-
 export function bearerToken(authorization: string | undefined): string | undefined {
   const m = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
   return m?.[1];

@@ -1,4 +1,4 @@
-import blessed from 'blessed';
+import * as blessed from './widgets/blessed-parts.js';
 import type { Widgets } from 'blessed';
 import type { TerminalProfile } from './terminal-profile.js';
 

@@ -4,7 +4,7 @@
  * beside it, never over the data. Replaces blessed-contrib's line chart, which
  * drew no flat 100 % line and put its legend box over the plot (ARCHITECTURE.md).
  */
-import blessed from 'blessed';
+import * as blessed from './blessed-parts.js';
 import type { Widgets } from 'blessed';
 import { fit } from '../view-model.js';
 import { seriesColor, type Theme } from '../theme.js';

@@ -1,4 +1,4 @@
-import blessed from 'blessed';
+import * as blessed from './blessed-parts.js';
 import type { Widgets } from 'blessed';
 import { sanitize } from '../../core/sanitize.js';
 import type { Rect } from '../layout.js';
