@@ -26,7 +26,7 @@ const END_TO_END = [
   'test/group-decode.test.ts',
   'test/host-feed.test.ts',
   'test/host-session.test.ts',
-  'test/heap-growth.test.ts',
+  'test/dashboard-memory.test.ts',
   'test/hostile-names-end-to-end.test.ts',
   'test/latency-spikes-end-to-end.test.ts',
   'test/live-replay-parity.test.ts',

@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
       throw new UserError(`unknown command '${first}' (see tmon --help)`, 2);
     }
     // Before the dashboard's modules load: loading them alone grows V8's young generation to 8 MB.
-    (await import('./commands/heap-growth.js')).capHeapGrowth();
+    const memory = await import('./commands/dashboard-memory.js');
+    memory.capHeapGrowth();
+    memory.skipOptimizingCompiler();
     const { runDashboard } = await import('./commands/dashboard.js');
     return await runDashboard(argv);
   } catch (err) {

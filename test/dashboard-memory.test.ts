@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { START_HOLD_MS, YOUNG_GENERATION_CAP_BYTES } from '../src/commands/heap-growth.js';
+import { START_HOLD_MS, YOUNG_GENERATION_CAP_BYTES } from '../src/commands/dashboard-memory.js';
 
-const BUILT = fileURLToPath(new URL('../dist/commands/heap-growth.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../dist/commands/dashboard-memory.js', import.meta.url));
 
 /**
  * A fresh node (V8 flags are per process) allocating for ~3 s while it keeps a
@@ -44,5 +44,32 @@ describe('capHeapGrowth', () => {
   it('holds the young generation through a synchronous start-up burst, which no GC watch sees in time', () => {
     expect(largestYoungGeneration(null, true)).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES);
     expect(largestYoungGeneration(START_HOLD_MS, true)).toBeLessThanOrEqual(YOUNG_GENERATION_CAP_BYTES);
+  });
+});
+
+/**
+ * Whether V8 optimized a hot function with TurboFan in a fresh node (the built
+ * dist/), after skipOptimizingCompiler() when `skip`. V8's own status bits say:
+ * 16 is "optimized".
+ */
+function hotFunctionOptimized(skip: boolean): boolean {
+  const script = `
+    import { skipOptimizingCompiler } from ${JSON.stringify(BUILT)};
+    if (${skip}) skipOptimizingCompiler();
+    function parse(line) { let n = 0; for (const f of line.split(' ')) n += Number(f) || 0; return n; }
+    let total = 0;
+    const end = Date.now() + 1500;
+    while (Date.now() < end) for (let i = 0; i < 1000; i++) total += parse('1 2 3 4 5 ' + i);
+    process.stdout.write(String((%GetOptimizationStatus(parse) & 16) !== 0));
+  `;
+  const child = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return child.stdout === 'true';
+}
+
+describe('skipOptimizingCompiler', () => {
+  it("keeps a hot function off TurboFan, which optimizes it in a plain node (the dashboard's memory: ~8 MB)", () => {
+    expect(hotFunctionOptimized(false)).toBe(true);
+    expect(hotFunctionOptimized(true)).toBe(false);
   });
 });
