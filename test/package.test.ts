@@ -28,7 +28,7 @@ describe('the npm package', () => {
     const builtins = new Set(builtinModules);
     const imported = new Set<string>();
     for (const s of sources) {
-      for (const m of s.matchAll(/(?:^|\n)\s*import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\s*\)/g)) {
+      for (const m of s.matchAll(/(?:^|\n)\s*import\s+(?!type\b)[^;]*?from\s+'([^'.][^']*)'|\b(?:import|require)\(\s*'([^'.][^']*)'\s*\)/g)) {
         const spec = (m[1] ?? m[2]) as string;
         if (spec.startsWith('node:') || builtins.has(spec)) continue;
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));

@@ -8,10 +8,10 @@ import type { Widgets } from 'blessed';
  * memory target (issue 10) has no room for. These files are blessed's own
  * entry points for the classes; @types/blessed describes them.
  */
-const load = createRequire(import.meta.url);
-const Screen = load('blessed/lib/widgets/screen') as new (options: Widgets.IScreenOptions) => Widgets.Screen;
-const Box = load('blessed/lib/widgets/box') as new (options: Widgets.BoxOptions) => Widgets.BoxElement;
-const helpers = load('blessed/lib/helpers') as { escape: (text: string) => string };
+const require = createRequire(import.meta.url);
+const Screen = require('blessed/lib/widgets/screen') as new (options: Widgets.IScreenOptions) => Widgets.Screen;
+const Box = require('blessed/lib/widgets/box') as new (options: Widgets.BoxOptions) => Widgets.BoxElement;
+const helpers = require('blessed/lib/helpers') as { escape: (text: string) => string };
 
 export const screen = (options: Widgets.IScreenOptions): Widgets.Screen => new Screen(options);
 export const box = (options: Widgets.BoxOptions): Widgets.BoxElement => new Box(options);
