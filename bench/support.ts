@@ -52,11 +52,11 @@ export function processCount(): number {
   return fs.readdirSync('/proc').filter((n) => n.charCodeAt(0) >= 0x30 && n.charCodeAt(0) <= 0x39).length;
 }
 
-/** n `sleep 3600` processes from one bash loop; resolves when they all exist. */
+/** n `sleep` processes from one bash loop, for a day (an hour-long bench outlived `sleep 3600`); killed with the bench; resolves when they all exist. */
 export async function spawnSleepers(n: number): Promise<void> {
   if (n <= 0) return;
   const target = processCount() + n;
-  const bash = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 3600 & done; wait`], { detached: true, stdio: 'ignore' });
+  const bash = spawn('bash', ['-c', `for i in $(seq ${n}); do sleep 86400 & done; wait`], { detached: true, stdio: 'ignore' });
   started.add(bash);
   for (let i = 0; i < 1200 && processCount() < target; i++) await sleep(50);
 }
