@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -14,8 +13,8 @@ import { liveHub, liveView } from '../src/session/session-view.js';
 import { startDashboard, type Dashboard } from '../src/ui/dashboard.js';
 import { HeadlessTerminal, KEY } from './helpers/headless-terminal.js';
 import { FORGED_ROW, FORMULA_COMM, HOSTILE_ARGS, HOSTILE_COMM, HOSTILE_COMM_SHOWN, startHostileProcess, type HostileProcess } from './helpers/hostile-process.js';
-import { memoryThresholdFlags } from './helpers/memory-level.js';
-import { runCli, TMON_BIN } from './helpers/run-cli.js';
+import { recordMemorySpike } from './helpers/recorded-spike.js';
+import { runCli } from './helpers/run-cli.js';
 import { makeSample } from './helpers/make-sample.js';
 import { ScriptedSource } from './fixtures/transport/harness.js';
 import { startAgent } from '../src/transport/agent-server.js';
@@ -56,18 +55,12 @@ describe('tmon spikes on a recording of a process with a hostile name', () => {
   let pid = 0;
 
   beforeAll(async () => {
-    const recorder = spawn(process.execPath, [TMON_BIN, 'record', file, '--duration', '9s', '--interval', '500ms', ...(await memoryThresholdFlags(300))], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    recorder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = new Promise<number | null>((resolve) => recorder.on('exit', resolve));
-    while (!/recording local to/.test(stderr)) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 2000));
     // 300 MB held for 2 s while burning CPU: the culprit of a memory spike.
-    pid = (await hostile({ comm: HOSTILE_COMM, args: HOSTILE_ARGS, mb: 300, holdMs: 2000, burn: true })).pid;
-    expect(await code, stderr).toBe(0);
-  }, 40_000);
+    pid = await recordMemorySpike(file, 300, async () => {
+      const p = await hostile({ comm: HOSTILE_COMM, args: HOSTILE_ARGS, mb: 300, holdMs: 2000, burn: true });
+      return { pid: p.pid, exited: new Promise((resolve) => (p.child.exitCode !== null ? resolve(p.child.exitCode) : p.child.on('exit', resolve))) };
+    });
+  }, 180_000);
 
   it('prints the culprit with ? for each control character, nothing raw, one line per spike', async () => {
     const text = await runCli(['spikes', file]);
