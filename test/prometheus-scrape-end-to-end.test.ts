@@ -89,8 +89,9 @@ describe('a real Prometheus scraping the agent', () => {
     await until('the spike counted', async () => (await query('sum(tmon_spikes_total{metric="memory"})')) > spikesBefore, 40_000);
     await until('a scrape after the child exited', async () => (await query('timestamp(up{job="tmon"})')) > exited, 20_000);
     const peak = await query('max_over_time(tmon_memory_used_peak_bytes[2m])');
-    // Half the 400 MB: on a shared machine others free memory meanwhile; a scrape of the
-    // level alone every 2 s would see next to none of a 200 ms allocation.
-    expect((peak - rest) / MB).toBeGreaterThan(200);
+    // A third of the 400 MB, the rise the bar asked: on a shared machine others free memory meanwhile, and in
+    // a cgroup the kernel reclaims page cache to make room; a scrape of the level alone every 2 s would see
+    // next to none of a 200 ms allocation.
+    expect((peak - rest) / MB).toBeGreaterThan(400 / 3);
   });
 });
