@@ -61,7 +61,7 @@ describe('GET /metrics on a real agent', () => {
   });
 
   it('keeps a 200 ms allocation in the peak gauge for the next scrape', { timeout: 90_000 }, async () => {
-    const BAR = 200 * 1024 * 1024;
+    const BAR = (400 / 3) * 1024 * 1024;
     await firstSample();
     // Another workload on a shared machine may free as much as the child takes at that very moment:
     // up to three tries, each judged on its own. A gauge without the peak shows none of them.
@@ -78,8 +78,9 @@ describe('GET /metrics on a real agent', () => {
       // The next sample closes the interval the allocation was in.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       rises.push(gauge((await scrape()).body, 'tmon_memory_used_peak_bytes') - rest);
-      // Half the 400 MB: beside another copy of the suite on a VM slow to fault pages in, the rise read
-      // 240–270 MB; a gauge of the level alone, 1.5 s after the child exited, reads next to nothing.
+      // A third of the 400 MB: beside another copy of the suite on a VM slow to fault pages in, the rise read
+      // 240–270 MB, and in a cgroup the kernel reclaims page cache to make room (CI's read 198 of 300 MB);
+      // a gauge of the level alone, 1.5 s after the child exited, reads next to nothing.
       if ((rises.at(-1) ?? 0) > BAR) break;
     }
     expect(Math.max(...rises), JSON.stringify(rises.map((r) => Math.round(r / 1048576)))).toBeGreaterThan(BAR);
