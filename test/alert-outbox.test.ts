@@ -117,6 +117,21 @@ describe('AlertOutbox', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pending: [] });
   });
 
+  it('two outboxes on one state file (two dashboards) each write whole files, never each other\'s half-written one', async () => {
+    const file = path.join(dir, 'shared.json');
+    const clock = new ManualClock(0);
+    const one = outbox(clock, { a: target() }, { file });
+    const two = outbox(clock, { a: target() }, { file });
+    for (let i = 0; i < 50; i++) {
+      one.box.enqueue(message(`one ${i}`));
+      two.box.enqueue(message(`two ${'x'.repeat(i * 40)}`));
+      await turn();
+    }
+    await Promise.all([one.box.close(), two.box.close()]);
+    expect([...one.logs, ...two.logs].filter((l) => /could not be written/.test(l))).toEqual([]);
+    expect(() => JSON.parse(readFileSync(file, 'utf8')) as unknown).not.toThrow();
+  });
+
   it('drops messages for targets no longer given, and starts afresh from a file that is not its own', async () => {
     const file = path.join(dir, 'other.json');
     writeFileSync(file, JSON.stringify({ version: 1, told: [], pending: [{ target: 'gone', message: message('x'), attempts: 0, nextAt: 0 }] }));

@@ -44,6 +44,8 @@ export interface OutboxOptions {
 
 const STATE_VERSION = 1;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Numbers each outbox's temporary file, so two outboxes on one state file never write into one tmp. */
+let outboxes = 0;
 
 /**
  * Notifications waiting to be sent, off the sampling path: enqueue() only
@@ -64,6 +66,11 @@ export class AlertOutbox {
   private saving: Promise<void> | undefined;
   private dirty = false;
   private dropped = 0;
+  /**
+   * Two dashboards on one machine keep one default state file: each writes its own tmp
+   * (this process, this outbox) before the rename, so neither renames the other's half-written file.
+   */
+  private readonly tmpSuffix = `.${process.pid}-${++outboxes}.tmp`;
 
   constructor(private readonly opts: OutboxOptions) {
     this.clock = opts.clock ?? realClock;
@@ -133,7 +140,7 @@ export class AlertOutbox {
     while (this.dirty) {
       this.dirty = false;
       const state: StateFile = { version: STATE_VERSION, told: this.opts.told(), pending: this.entries };
-      const tmp = `${file}.tmp`;
+      const tmp = `${file}${this.tmpSuffix}`;
       try {
         await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
         await rename(tmp, file);
