@@ -37,6 +37,10 @@ describe('parseRule', () => {
     expect(parseRule('process(/(php|fpm)\\/x/i) = 0').condition).toMatchObject({ match: { pattern: '(php|fpm)\\/x', flags: 'i' }, op: '==' });
     expect(parseRule('spike(cpu) == critical').condition).toMatchObject({ metric: 'cpu', op: '==', severity: 'critical' });
     expect(parseRule('spike(latency) >= warning').condition).toMatchObject({ kind: 'spike', metric: 'latency', op: '>=', severity: 'warning' });
+    expect(parseRule('spike(latency) >= warning').condition).not.toHaveProperty('target');
+    expect(parseRule('spike(latency, tcp://db:5432) >= warning').condition).toEqual({ kind: 'spike', metric: 'latency', target: 'tcp://db:5432', op: '>=', severity: 'warning' });
+    // The target is everything after the first comma: a URL's own commas stay in it.
+    expect(parseRule('spike( latency ,https://example.com/?a=1,2 ) > notice').condition).toMatchObject({ metric: 'latency', target: 'https://example.com/?a=1,2' });
   });
 
   it('names the column of each mistake and what stood there', () => {
@@ -50,6 +54,8 @@ describe('parseRule', () => {
     expect(mistake('process(/php[/) absent')).toEqual({ column: 9, problem: '/php[/ is not a valid regular expression' });
     expect(mistake('process(apache2 absent')).toMatchObject({ column: 23, problem: "expected ')' after the process name" });
     expect(mistake('spike(disk) >= warning')).toEqual({ column: 7, problem: "spike() takes cpu, memory or latency, got 'disk'" });
+    expect(mistake('spike(memory, tcp://db:5432) >= warning')).toEqual({ column: 7, problem: "only spike(latency, TARGET) names a target: memory spikes are the whole machine's" });
+    expect(mistake('spike(latency, ) >= warning')).toEqual({ column: 7, problem: 'expected a probe target after the comma, such as spike(latency, tcp://127.0.0.1:5432)' });
     expect(mistake('spike(cpu) >= severe')).toMatchObject({ column: 15, problem: expect.stringContaining('notice, careful, warning, critical') });
     expect(mistake('cpu 95%')).toEqual({ column: 5, problem: "expected a comparison (<, <=, >, >=, =), got '95%'" });
     expect(mistake('cpu > 120%')).toMatchObject({ column: 7 });

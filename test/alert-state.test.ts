@@ -128,6 +128,17 @@ describe('AlertEvaluator', () => {
     expect(ev.push(makeSample({ time: T0 + 1000 }), [{ ...lat, end: T0 }]).map((n) => n.kind)).toEqual(['resolved']);
   });
 
+  it('fires spike(latency, TARGET) only on a latency spike of that target', () => {
+    const ev = evaluator(['spike(latency, tcp://db:5432) >= notice']);
+    const lat = (target: string, end: number | null): Spike => ({ id: `latency@${T0}#${target}`, metric: 'latency', target, start: T0, end, peak: 900, peakAt: T0, min: 900, avg: 900, baseline: 3, severity: 'careful', culprits: [] });
+    expect(ev.push(makeSample({ time: T0 }), [lat('http://127.0.0.1:8080/', null)])).toEqual([]);
+    const [fired, ...others] = ev.push(makeSample({ time: T0 + 1000 }), [lat('tcp://db:5432', null)]);
+    expect(others).toEqual([]);
+    expect(fired).toMatchObject({ kind: 'firing', value: 'latency spike of tcp://db:5432, careful' });
+    // The other target's spike still open does not hold the rule once this target's has closed.
+    expect(ev.push(makeSample({ time: T0 + 2000 }), [lat('tcp://db:5432', T0 + 1000)]).map((n) => n.kind)).toEqual(['resolved']);
+  });
+
   it('tells nothing in quiet hours; after them what changed, and nothing of a rule that fired and resolved inside them', () => {
     const quiet = parseQuietHours('12:00-12:02');
     if (!quiet) throw new Error('quiet hours did not parse');

@@ -71,6 +71,7 @@ beforeAll(async () => {
     '--probe', `${target} interval=1s timeout=1s`,
     '--store', store,
     '--alert', 'spike(latency) >= notice',
+    '--alert', `spike(latency, ${target}) >= notice`,
     '--notify', `exec:${script}`,
     '--alert-state', join(dir, 'alert-state.json'),
   ]);
@@ -92,9 +93,11 @@ describe('a probe that answers slowly for a while', () => {
     // Closed once the merge gap passed after the fast answers came back.
     await until('the closed spike on /metrics', async () => /^tmon_spikes_total\{metric="latency",severity="\w+"\} [1-9]/m.test(await metrics()));
 
-    await until('the alert', () => existsSync(told) && readFileSync(told, 'utf8').includes('---'));
+    // Both rules fire: the one on any target's latency spike and the one naming this target.
+    await until('the alerts', () => existsSync(told) && readFileSync(told, 'utf8').split('---').length > 2);
     const env = readFileSync(told, 'utf8');
     expect(env).toContain('TMON_ALERT_RULE=spike(latency) >= notice');
+    expect(env).toContain(`TMON_ALERT_RULE=spike(latency, ${target}) >= notice`);
     expect(env).toMatch(new RegExp(`TMON_ALERT_VALUE=latency spike of ${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, (notice|careful|warning)`));
 
     // `tmon spikes HOST:PORT`: the viewer's own detector over the agent's samples, and the store's.

@@ -113,6 +113,9 @@ describe('probes on a real agent', () => {
     const r = await runCli(['agent', '--alert', 'probe(tcp://127.0.0.1:9) down']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("tmon: alert 'probe(tcp://127.0.0.1:9) down' watches tcp://127.0.0.1:9, which no --probe names: add --probe tcp://127.0.0.1:9\n");
+    const spike = await runCli(['agent', '--probe', 'tcp://127.0.0.1:8', '--alert', 'spike(latency, tcp://127.0.0.1:9) >= notice']);
+    expect(spike.code).toBe(2);
+    expect(spike.stderr).toBe("tmon: alert 'spike(latency, tcp://127.0.0.1:9) >= notice' watches tcp://127.0.0.1:9, which no --probe names: add --probe tcp://127.0.0.1:9\n");
   });
 
   it('refuses a probe it cannot run with one line and exit 2', async () => {

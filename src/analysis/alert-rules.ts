@@ -29,7 +29,8 @@ export type AlertCondition =
   | { kind: 'memory'; op: Comparison; threshold: Amount }
   | { kind: 'disk_free'; mount: string; op: Comparison; threshold: Amount }
   | { kind: 'process'; match: ProcessMatch; op: Comparison; count: number; absent: boolean }
-  | { kind: 'spike'; metric: SpikeMetric | ProbeMetric; op: Comparison; severity: Severity }
+  /** `target`: only latency spikes of that probe target (as given to --probe); without it, any target's. */
+  | { kind: 'spike'; metric: SpikeMetric | ProbeMetric; target?: string; op: Comparison; severity: Severity }
   | { kind: 'probe'; target: string; down: true }
   | { kind: 'probe'; target: string; down: false; op: Comparison; latencyMs: number };
 
@@ -153,14 +154,20 @@ function conditionOf(s: Scanner, metric: string, start: number): AlertCondition 
       return processCondition(s);
     case 'spike': {
       const argAt = (s.skipSpace(), s.pos + 1);
-      const which = s.argument("'cpu', 'memory' or 'latency'");
+      const arg = s.argument("'cpu', 'memory' or 'latency'");
+      // `spike(latency, tcp://db:5432)`: the target is everything after the first comma, commas and all.
+      const comma = arg.indexOf(',');
+      const which = (comma === -1 ? arg : arg.slice(0, comma)).trim();
+      const target = comma === -1 ? undefined : arg.slice(comma + 1).trim();
       if (which !== 'cpu' && which !== 'memory' && which !== 'latency') s.fail(`spike() takes cpu, memory or latency, got '${which}'`, argAt);
+      if (target !== undefined && which !== 'latency') s.fail(`only spike(latency, TARGET) names a target: ${which} spikes are the whole machine's`, argAt);
+      if (target === '') s.fail('expected a probe target after the comma, such as spike(latency, tcp://127.0.0.1:5432)', argAt);
       const op = s.comparison();
       const sevAt = (s.skipSpace(), s.pos);
       const word = s.word();
       const severity = SEVERITY_ORDER.find((v) => v === word);
       if (severity === undefined) s.fail(`expected a severity (${SEVERITY_ORDER.join(', ')}), got ${word === '' ? s.found() : `'${word}'`}`, sevAt);
-      return { kind: 'spike', metric: which, op, severity };
+      return { kind: 'spike', metric: which, ...(target !== undefined ? { target } : {}), op, severity };
     }
     case 'probe':
       return probeCondition(s);

@@ -183,7 +183,7 @@ export class AlertEvaluator {
 
   private notice(kind: NoticeKind, st: RuleState, sample: Sample): AlertNotice {
     const cond = st.rule.condition;
-    const spike = cond.kind === 'spike' ? [...this.openSpikes.values()].find((s) => s.metric === cond.metric) : undefined;
+    const spike = cond.kind === 'spike' ? [...this.openSpikes.values()].find((s) => spikeMatches(cond, s)) : undefined;
     return {
       kind,
       rule: st.rule.text,
@@ -273,7 +273,7 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
     case 'spike': {
       const level = (s: Spike): number => SEVERITY_ORDER.indexOf(s.severity);
       const wanted = SEVERITY_ORDER.indexOf(cond.severity);
-      const open = [...openSpikes.values()].filter((s) => s.metric === cond.metric);
+      const open = [...openSpikes.values()].filter((s) => spikeMatches(cond, s));
       const worst = open.sort((a, b) => level(b) - level(a))[0];
       return {
         active: worst !== undefined && compare(level(worst), cond.op, wanted),
@@ -281,6 +281,11 @@ function readCondition(cond: AlertCondition, sample: Sample, openSpikes: Readonl
       };
     }
   }
+}
+
+/** Whether a spike rule watches `spike`: its metric, and its probe target when the rule names one. */
+function spikeMatches(cond: Extract<AlertCondition, { kind: 'spike' }>, spike: Spike): boolean {
+  return spike.metric === cond.metric && (cond.target === undefined || spike.target === cond.target);
 }
 
 /** A rule's value once its reading is gone: "/mnt/backup: not mounted for 5m00s". */

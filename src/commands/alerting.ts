@@ -130,8 +130,9 @@ export function alertSetup(values: AlertValues & { probe: readonly ProbeSpec[] }
   // A probe rule watches a target this process probes: one it does not would never fire.
   const probed = new Set(values.probe.map((p) => p.target));
   for (const r of rules) {
-    if (r.condition.kind === 'probe' && !probed.has(r.condition.target)) {
-      throw new UsageError(`alert '${sanitize(r.text, 200)}' watches ${sanitize(r.condition.target, 200)}, which no --probe names: add --probe ${sanitize(r.condition.target, 200)}`);
+    const target = r.condition.kind === 'probe' || r.condition.kind === 'spike' ? r.condition.target : undefined;
+    if (target !== undefined && !probed.has(target)) {
+      throw new UsageError(`alert '${sanitize(r.text, 200)}' watches ${sanitize(target, 200)}, which no --probe names: add --probe ${sanitize(target, 200)}`);
     }
   }
   const targets = notifyTargets([...values.notify, ...notify]);
