@@ -195,6 +195,9 @@ describe('the browser page against a real agent', () => {
     );
     try {
       const page = await (browser as Browser).newPage();
+      // The alerts come pushed over the page's WebSocket: it never asks GET /alerts.
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
       await page.goto(`http://127.0.0.1:${stored.port}/`);
       await page.waitForSelector('#login:not([hidden])', { timeout: 10_000 });
       await page.type('#token', TOKEN);
@@ -231,6 +234,7 @@ describe('the browser page against a real agent', () => {
       await page.waitForSelector('#alerts li.firing[data-rule="memory > 1%"]', { timeout: 15_000 });
       expect(await page.$eval('#alerts li.firing', (e) => e.textContent)).toMatch(/since .* · /);
       expect(await page.$('#alerts li.ok[data-rule="cpu > 99.9% for 1h"]')).not.toBeNull();
+      expect(asked).not.toContain('/alerts');
       await page.screenshot({ path: join(ARTIFACTS, 'browser-page-probes-alerts-1280x800.png') });
     } finally {
       await stored.stop();

@@ -1,11 +1,14 @@
 import type { Sample } from '../src/core/sample.js';
 import { decodeAgentMessage } from '../src/protocol/wire-decode.js';
-import { HISTORY_END, encodeMessage, historyRequest, spikesRequest, type HelloMessage, type SpikesMessage } from '../src/protocol/wire-messages.js';
+import type { AlertsReport } from '../src/protocol/alerts-report.js';
+import { ALERTS_QUERY, HISTORY_END, encodeMessage, historyRequest, spikesRequest, type HelloMessage, type SpikesMessage } from '../src/protocol/wire-messages.js';
 
 export interface ConnectionEvents {
   hello(msg: HelloMessage): void;
   /** Samples in time order: the history first, then live ones. */
   samples(samples: readonly Sample[]): void;
+  /** The agent's alert rules and the firing ones, at once and at each change; null: the agent has no rules. */
+  alerts(report: AlertsReport | null): void;
   status(text: string): void;
   /** The link closed; `opened` says whether it ever carried a hello. */
   closed(opened: boolean): void;
@@ -31,12 +34,15 @@ interface Pending {
  * One WebSocket to the agent that served the page (the session cookie goes with the
  * upgrade). On hello it asks for the agent's whole history in memory, as
  * `tmon connect` does, and holds live samples back until the history is in.
+ * It asks for `alert` messages too: an agent with rules sends one right after
+ * hello, so a history that ends before any came means the agent has none.
  */
 export function connect(events: ConnectionEvents): AgentLink {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${scheme}//${location.host}/`);
+  const ws = new WebSocket(`${scheme}//${location.host}/?${ALERTS_QUERY}`);
   let opened = false;
   let catchingUp = true;
+  let sawAlerts = false;
   let history: Sample[] = [];
   const held: Sample[] = [];
   const pending = new Map<number, Pending>();
@@ -52,6 +58,7 @@ export function connect(events: ConnectionEvents): AgentLink {
       history.push(...msg.samples);
       if (msg.done) {
         catchingUp = false;
+        if (!sawAlerts) events.alerts(null);
         events.samples([...history, ...held]);
         history = [];
         held.length = 0;
@@ -69,6 +76,9 @@ export function connect(events: ConnectionEvents): AgentLink {
     } else if (msg.type === 'sample') {
       if (catchingUp) held.push(msg.sample);
       else events.samples([msg.sample]);
+    } else if (msg.type === 'alert') {
+      sawAlerts = true;
+      events.alerts(msg.alerts);
     } else if (msg.type === 'error') {
       events.status(`agent: ${msg.message}`);
     }

@@ -2,7 +2,7 @@ import { sanitize } from '../src/core/sanitize.js';
 import type { Spike } from '../src/core/spike.js';
 import type { Sample } from '../src/core/sample.js';
 import { formatClock } from '../src/core/units.js';
-import { AlertsPoller } from './alerts.js';
+import { showAlerts } from './alerts.js';
 import { Charts } from './charts.js';
 import { connect, type AgentLink } from './connection.js';
 import { byId } from './dom.js';
@@ -132,10 +132,8 @@ function open(): void {
     ui.changed(false);
   });
   const ui = view(data, stored);
-  const alerts = new AlertsPoller();
   const link = (): void => {
     status('connecting…');
-    alerts.start();
     const agent: AgentLink = connect({
       hello: (msg) => {
         stored.connected(agent, msg.archive);
@@ -148,6 +146,7 @@ function open(): void {
         for (const s of samples) added = data.add(s) || added;
         if (added) ui.changed(true);
       },
+      alerts: showAlerts,
       status,
       closed: (opened) => {
         status(opened ? 'disconnected: reconnecting…' : 'the agent refused the connection: reconnecting…');
