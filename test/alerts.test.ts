@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { startAgentProcess } from './helpers/agent-process.js';
 import { TEST_HOST, makeSample } from './helpers/make-sample.js';
 import { waitFor } from './helpers/notify-sinks.js';
 import { killed, startNamed as startNamedIn } from './helpers/named-process.js';
+import { startRecord as startRecordProcess, type RecordProcess } from './helpers/record-process.js';
 import { TMON_BIN, runCli } from './helpers/run-cli.js';
 import { TmuxSession } from './helpers/tmux.js';
 
@@ -21,18 +22,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const startNamed = (name: string): ChildProcess => startNamedIn(dir, name, cleanups);
 
-/** A real `tmon record`, its stderr kept, stopped with SIGTERM. */
-function startRecord(args: string[]): { log: () => string; stop: () => Promise<number | null> } {
-  const child = spawn(process.execPath, [TMON_BIN, 'record', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  cleanups.push(stop);
-  return { log: () => log, stop };
+/** A real `tmon record`, stopped after the test if it has not been. */
+function startRecord(args: string[]): RecordProcess {
+  const rec = startRecordProcess(args);
+  cleanups.push(() => rec.stop());
+  return rec;
 }
 
 /** Waits until `log()` has said `text` `times` times. */

@@ -24,10 +24,7 @@ describe('tmon record, then spikes / export / replay of the recording', () => {
   let childPid = 0;
 
   beforeAll(async () => {
-    childPid = await recordMemorySpike(file, 300, async () => {
-      const child = spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 2000)], { stdio: 'ignore' });
-      return { pid: child.pid ?? 0, exited: new Promise((resolve) => child.on('exit', resolve)) };
-    });
+    childPid = await recordMemorySpike(file, 300, async () => spawn(process.execPath, ['-e', ALLOCATE_SCRIPT(300, 2000)], { stdio: 'ignore' }));
   }, 180_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
