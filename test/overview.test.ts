@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/core/sample.js';
 import { formatClock } from '../src/core/units.js';
@@ -14,6 +13,7 @@ import { tempDir } from './fixtures/store/recording-files.js';
 import { ScriptedSource, waitFor } from './fixtures/transport/harness.js';
 import { STORED_CULPRITS, liveSample, storedSpikeTime, writeStore } from './fixtures/transport/stored-history.js';
 import { scenario } from './fixtures/ui/scenario.js';
+import { freePort } from './helpers/notify-sinks.js';
 
 /**
  * The overview of three real agents on 127.0.0.1 — one live, one unreachable,
@@ -71,13 +71,6 @@ const onOverview = (s: string): boolean => s.includes('3 hosts: ') && s.includes
 /** The screen row holding `text`; -1 when absent. */
 const rowOf = (screen: string, text: string): number => screen.split('\n').findIndex((l) => l.includes(text));
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('overview of three hosts', () => {
   it.each([

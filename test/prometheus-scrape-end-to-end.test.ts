@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { ALLOCATE_SCRIPT, memoryThresholdFlags } from './helpers/memory-level.js';
+import { freePort } from './helpers/notify-sinks.js';
 
 /**
  * A real Prometheus (Debian's package; the test setup installs it) scrapes a real
@@ -20,14 +20,6 @@ let prometheus: ChildProcess;
 let promLog = '';
 let promPort = 0;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One instant query's first value; NaN while there is none. */
 async function query(expr: string): Promise<number> {

@@ -14,6 +14,7 @@ import { tmonVersion } from '../src/version.js';
 import { ScriptedSource, T0, TcpProxy, collect, makeCertificate, range, sampleAt, times, waitFor, rejection } from './fixtures/transport/harness.js';
 import { storedSpikeTime, storedTime, writeStore } from './fixtures/transport/stored-history.js';
 import { tempDir } from './fixtures/store/recording-files.js';
+import { freePort } from './helpers/notify-sinks.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -38,13 +39,6 @@ async function pushAll(source: ScriptedSource, agent: RunningAgent, from: number
   await waitFor('the agent to take the samples', () => agent.stats().historySamples >= Math.min(before + to - from + 1, 3600));
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('backfill', () => {
   it('gives a new viewer everything the agent holds first, then live samples, in order', async () => {
