@@ -71,7 +71,6 @@ const onOverview = (s: string): boolean => s.includes('3 hosts: ') && s.includes
 /** The screen row holding `text`; -1 when absent. */
 const rowOf = (screen: string, text: string): number => screen.split('\n').findIndex((l) => l.includes(text));
 
-
 describe('overview of three hosts', () => {
   it.each([
     [80, 24],

@@ -20,7 +20,6 @@ let prometheus: ChildProcess;
 let promLog = '';
 let promPort = 0;
 
-
 /** One instant query's first value; NaN while there is none. */
 async function query(expr: string): Promise<number> {
   const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`);

@@ -39,7 +39,6 @@ async function pushAll(source: ScriptedSource, agent: RunningAgent, from: number
   await waitFor('the agent to take the samples', () => agent.stats().historySamples >= Math.min(before + to - from + 1, 3600));
 }
 
-
 describe('backfill', () => {
   it('gives a new viewer everything the agent holds first, then live samples, in order', async () => {
     const source = new ScriptedSource();
